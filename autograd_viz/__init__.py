@@ -1,0 +1,26 @@
+"""autograd_viz: automatic differentiation you can watch.
+
+    import autograd_viz as av
+    x = av.arange(4.0, requires_grad=True, name="x")
+    y = 2 * av.dot(x, x)
+    y.backward()
+    x.grad            # tensor([ 0.,  4.,  8., 12.])
+"""
+
+from .errors import BackwardError, DtypeError, GradcheckError, ShapeError
+from .functional import gradcheck, gradients, grad, jacobian
+from .tensor import (Tensor, abs, arange, broadcast_to, cos, dot, enable_grad, exp, log,
+                     matmul, max, mean, no_grad, norm, ones, ones_like, randn, relu,
+                     reshape, seed, sigmoid, sin, sqrt, sum, tanh, tensor, transpose,
+                     zeros, zeros_like)
+
+float32 = "float32"
+float64 = "float64"
+
+__all__ = [
+    "Tensor", "tensor", "arange", "zeros", "ones", "zeros_like", "ones_like", "randn", "seed",
+    "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sqrt",
+    "sum", "mean", "max", "dot", "matmul", "norm", "reshape", "transpose", "broadcast_to",
+    "no_grad", "enable_grad", "grad", "gradients", "jacobian", "gradcheck",
+    "ShapeError", "BackwardError", "DtypeError", "GradcheckError",
+]

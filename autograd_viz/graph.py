@@ -1,0 +1,241 @@
+"""The recorded graph and the backward pass that walks it.
+
+Recording.  Every op output that needs a gradient remembers its primitive
+(``_op``), its inputs (``_parents``), its non-tensor arguments (``_params``)
+and ``_seq``, a counter that grows with every tensor created.  Inputs are
+always created before outputs, so sorting a graph by ``_seq`` gives the order
+the ops ran in, and the reverse gives a valid order for the backward pass.
+Nodes point only at their inputs: a graph holds no reference cycles and is
+freed by reference counting the moment its output is dropped.
+
+Tracing.  Every backward pass returns a :class:`Trace`: for each op node, in
+the order visited, the upstream gradient that arrived and the contribution
+sent to each input.  The renderer reads only the trace (through
+:meth:`Trace.steps`), never the engine's internals.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import ops
+from .errors import BackwardError
+
+_seq = itertools.count()
+
+
+class _State:
+    grad_enabled = True
+    # set while a create_graph=True backward runs: its ops record whatever
+    # scope a dialect thinks it is in (MXNet's record(), a TF tape)
+    forcing = False
+    # lists that collect every recorded node while they are registered
+    # (a TF GradientTape is one)
+    recorders: list = []
+
+
+STATE = _State()
+
+
+# --------------------------------------------------------------- traversal
+
+def ancestors(root):
+    """All nodes that lead to ``root`` and need a gradient, in run order."""
+    seen = {id(root): root}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for p in node._parents:
+            if p.requires_grad and id(p) not in seen:
+                seen[id(p)] = p
+                stack.append(p)
+    return sorted(seen.values(), key=_by_seq)
+
+
+def whole_graph(roots):
+    """Every node (also constants) that leads to any of ``roots``, in run order."""
+    seen = {}
+    stack = list(roots)
+    for r in roots:
+        seen[id(r)] = r
+    while stack:
+        node = stack.pop()
+        for p in node._parents:
+            if id(p) not in seen:
+                seen[id(p)] = p
+                stack.append(p)
+    return sorted(seen.values(), key=_by_seq)
+
+
+def _by_seq(t):
+    return t._seq
+
+
+# --------------------------------------------------------------- the trace
+
+@dataclass
+class Send:
+    """What one backward step sends to one input."""
+    position: int                 # which argument of the op (0 for a, 1 for b)
+    input: object                 # the input Tensor
+    rule: str                     # the local derivative as text, e.g. "b"
+    contribution: np.ndarray      # upstream x local derivative, in the input's shape
+    total_before: np.ndarray | None   # what the input had gathered before (None: nothing yet)
+    total_after: np.ndarray       # the running sum after this contribution
+    _op: object = field(repr=False, default=None)
+    _node: object = field(repr=False, default=None)
+
+    @property
+    def accumulates(self):
+        """True where this input is used more than once and sums contributions."""
+        return self.total_before is not None
+
+    def local_derivative(self):
+        """The local derivative as an array, or None where it is a Jacobian
+        that does not fit one array (matmul, reshape, indexing)."""
+        if not self._op.shows_local_value:
+            return None
+        node = self._node
+        return self._op.local_derivative(
+            self.position, node.data, [p.data for p in node._parents], node._params or {})
+
+
+@dataclass
+class BackwardStep:
+    """One op node visited by the backward pass."""
+    node: object                  # the op's output Tensor
+    upstream: np.ndarray          # d(root)/d(node): the total gradient that arrived
+    sends: list                   # one Send per input that needs a gradient
+
+
+class Trace:
+    """What one backward pass did.  Holds no Tensors, so storing it on its
+    root creates no reference cycle; :meth:`steps` resolves it against the
+    root's graph when the renderer asks."""
+
+    __slots__ = ("root_seq", "seed", "create_graph", "_raw")
+
+    def __init__(self, root_seq, seed, create_graph):
+        self.root_seq = root_seq
+        self.seed = seed                  # the gradient the pass started from
+        self.create_graph = create_graph
+        self._raw = []                    # (node seq, upstream, ((position, contribution), ...))
+
+    def __len__(self):
+        return len(self._raw)
+
+    def steps(self, root):
+        """The steps as :class:`BackwardStep` objects, with running sums filled in."""
+        if root._seq != self.root_seq:
+            raise ValueError("this trace belongs to another tensor's backward pass")
+        by_seq = {n._seq: n for n in whole_graph([root])}
+        totals = {}
+        out = []
+        for seq, upstream, sent in self._raw:
+            node = by_seq[seq]
+            sends = []
+            for position, contribution in sent:
+                inp = node._parents[position]
+                before = totals.get(id(inp))
+                after = contribution if before is None else before + contribution
+                totals[id(inp)] = after
+                sends.append(Send(position, inp, node._op.rules[position], contribution,
+                                  before, after, node._op, node))
+            out.append(BackwardStep(node, upstream, sends))
+        return out
+
+
+# --------------------------------------------------------------- backward
+
+def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=None,
+                 write=False):
+    """Push ``seed`` (d root / d root) back through the graph of ``root``.
+
+    Leaves that require a gradient receive it in ``.grad`` (added to what is
+    there, or replacing it when ``write`` is true, MXNet's rule) unless
+    ``targets`` is given: then nothing is stored and the gradients of the
+    targets are returned in order, None for a target ``root`` does not
+    depend on.  Returns ``(trace, target_grads)``.
+    """
+    from .tensor import Tensor, TENSOR_NS, as_plain
+
+    nodes = ancestors(root)
+    freed = [n for n in nodes if n._freed]
+    if freed:
+        raise BackwardError(
+            "the graph behind this value was already used by a backward pass and its "
+            "intermediate results were freed. Pass retain_graph=True to the first "
+            "backward() if you want to run backward through the same graph again, "
+            "or recompute the value.")
+
+    trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph)
+    raw = trace._raw
+    if create_graph:
+        F = TENSOR_NS
+        seed = seed if isinstance(seed, Tensor) else Tensor._plain(seed)
+    else:
+        F = ops.NUMPY
+        seed = as_plain(seed)
+    root._gacc = seed
+    # like PyTorch, create_graph implies retain_graph: the new graph reuses these nodes
+    free = not (retain_graph or create_graph)
+    wanted = None if targets is None else {id(t): None for t in targets}
+    prev_forcing = STATE.forcing
+    STATE.forcing = create_graph
+    try:
+        for node in reversed(nodes):
+            g = node._gacc
+            node._gacc = None
+            if g is None:
+                continue
+            if wanted is not None and id(node) in wanted:
+                wanted[id(node)] = g
+            prim = node._op
+            if prim is None:
+                if wanted is None and node.requires_grad:
+                    _store_leaf_grad(node, g, write, create_graph)
+                continue
+            params = node._params or {}
+            if create_graph:
+                inputs, ans = node._parents, node
+            else:
+                inputs, ans = [p.data for p in node._parents], node.data
+            sent = []
+            for i, p in enumerate(node._parents):
+                if not p.requires_grad:
+                    continue
+                c = prim.vjp(i, F, g, ans, inputs, params)
+                sent.append((i, np.asarray(as_plain(c))))
+                p._gacc = c if p._gacc is None else p._gacc + c
+            raw.append((node._seq, np.asarray(as_plain(g)), tuple(sent)))
+            if free:
+                node._freed = True
+    finally:
+        STATE.forcing = prev_forcing
+        for n in nodes:          # after an error, leave no half-summed gradients behind
+            n._gacc = None
+    if wanted is None:
+        return trace, None
+    return trace, [wanted[id(t)] for t in targets]
+
+
+def _store_leaf_grad(leaf, g, write, create_graph):
+    from .tensor import Tensor
+    if create_graph:
+        g = g if isinstance(g, Tensor) else Tensor._plain(g)
+        if g.dtype != leaf.dtype:
+            g = g.astype(leaf.dtype)
+        leaf.grad = g if (write or leaf.grad is None) else leaf.grad + g
+        return
+    # own a writable copy in the leaf's dtype: the VJPs may hand back
+    # read-only broadcast views, and zero_() must work on the result
+    g = np.array(g, dtype=leaf.data.dtype)
+    if leaf.grad is None:
+        leaf.grad = type(leaf)._plain(g)
+    elif write:
+        leaf.grad.data = g
+    else:
+        leaf.grad.data = leaf.grad.data + g

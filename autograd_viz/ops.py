@@ -1,0 +1,394 @@
+"""The primitive table: every differentiable operation is declared here, once.
+
+Each entry gives
+  * ``forward``: the numpy computation,
+  * ``vjps``: one vector-Jacobian product per input, ``vjp(F, g, ans, *inputs, **params)``,
+  * ``formula`` and ``rules``: how the op and each input's local derivative
+    read on a diagram, written with ``a``, ``b`` for the inputs.
+
+A VJP never calls numpy directly: it does arithmetic with operators and asks
+the namespace ``F`` for everything else.  During an ordinary backward pass
+``F`` is :data:`NUMPY` and the operands are plain arrays, so the pass costs
+what numpy costs.  With ``create_graph=True`` the engine hands in
+autograd_viz's own functions and Tensors instead, so the very same rule is
+recorded as ordinary ops and can be differentiated again.  There is no
+second copy of any derivative anywhere in the package.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Primitive:
+    """One differentiable operation.  See the module docstring."""
+
+    __slots__ = ("name", "forward", "vjps", "formula", "rules", "broadcasts",
+                 "elementwise", "torch_name")
+
+    def __init__(self, name, forward, vjps, formula, rules, *, broadcasts=False,
+                 elementwise=False, torch_name=None):
+        if len(vjps) != len(rules):
+            raise ValueError(f"{name}: one rule text per input is required")
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+        self.formula = formula
+        self.rules = rules
+        # broadcasting ops get their per-input gradients summed back to the
+        # input's shape by the engine, so the VJPs themselves stay one-liners
+        self.broadcasts = broadcasts
+        self.elementwise = elementwise
+        self.torch_name = torch_name or (name.capitalize() + "Backward0")
+
+    @property
+    def arity(self):
+        return len(self.vjps)
+
+    def vjp(self, i, F, g, ans, inputs, params):
+        """Contribution sent to input ``i`` for upstream gradient ``g``."""
+        contribution = self.vjps[i](F, g, ans, *inputs, **params)
+        if self.broadcasts:
+            contribution = unbroadcast(F, contribution, F.shape(inputs[i]))
+        return contribution
+
+    def local_derivative(self, i, ans, inputs, params):
+        """The local derivative d(out)/d(input i) as numpy, for display.
+
+        Computed by the same VJP with an upstream gradient of ones, so the
+        number a diagram shows cannot drift from the one backward used.  For
+        elementwise ops this is the elementwise derivative (broadcast to the
+        output's shape); for ops with a scalar output it is the gradient of
+        the output with respect to the input.  For other ops (matmul,
+        reshape, indexing) the Jacobian is not a single array of the input's
+        shape and the diagram should show ``rules[i]`` only.
+        """
+        ones = np.ones_like(np.asarray(ans, dtype=np.result_type(ans, np.float64)))
+        return np.asarray(self.vjps[i](NUMPY, ones, ans, *inputs, **params))
+
+    @property
+    def shows_local_value(self):
+        """Whether :meth:`local_derivative` is a meaningful array to print."""
+        return self.elementwise or self.name in _SCALAR_REDUCTIONS
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+REGISTRY: dict[str, Primitive] = {}
+_SCALAR_REDUCTIONS = {"sum", "mean", "max", "dot", "norm"}
+
+
+def defprim(name, forward, vjps, formula, rules, **kw):
+    prim = Primitive(name, forward, tuple(vjps), formula, tuple(rules), **kw)
+    if name in REGISTRY:
+        raise ValueError(f"primitive {name!r} declared twice")
+    REGISTRY[name] = prim
+    return prim
+
+
+# ---------------------------------------------------------------- namespaces
+
+class _NumpyNamespace:
+    """``F`` for a plain backward pass: values only, nothing recorded."""
+
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    sign = staticmethod(np.sign)
+    sqrt = staticmethod(np.sqrt)
+
+    @staticmethod
+    def shape(x):
+        return np.shape(x)
+
+    @staticmethod
+    def ndim(x):
+        return np.ndim(x)
+
+    @staticmethod
+    def sum(x, axis=None, keepdims=False):
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def reshape(x, shape):
+        return np.reshape(x, shape)
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def transpose(x, axes=None):
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def getitem(x, index):
+        return np.asarray(x)[index]
+
+    @staticmethod
+    def unindex(g, index, shape):
+        return _unindex_forward(g, index, shape)
+
+    @staticmethod
+    def where_positive(x):
+        # a float mask rather than a bool one keeps dtypes float everywhere
+        return (np.asarray(x) > 0).astype(np.result_type(x, np.float32))
+
+    @staticmethod
+    def equal_mask(x, y):
+        return (np.asarray(x) == y).astype(np.result_type(x, np.float32))
+
+    @staticmethod
+    def log_safe(x):
+        # ln(a) where a > 0, 0 elsewhere: d(a^b)/db is only used for a > 0,
+        # and 0 keeps a constant negative base from turning gradients to nan
+        x = np.asarray(x)
+        return np.log(np.where(x > 0, x, 1))
+
+
+NUMPY = _NumpyNamespace()
+
+
+def unbroadcast(F, g, shape):
+    """Sum ``g`` over the axes that broadcasting added or stretched."""
+    gshape = F.shape(g)
+    if gshape == shape:
+        return g
+    extra = len(gshape) - len(shape)
+    if extra:
+        g = F.sum(g, axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and F.shape(g)[i] != 1)
+    if stretched:
+        g = F.sum(g, axis=stretched, keepdims=True)
+    return g
+
+
+def _expand_reduced(F, g, shape, axis, keepdims):
+    """Put back the axes a reduction removed, so ``g`` broadcasts against its input."""
+    if axis is None or keepdims:
+        return g
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(a % len(shape) for a in axes)
+    kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return F.reshape(g, kept)
+
+
+def _reduced_count(shape, axis):
+    if axis is None:
+        return int(np.prod(shape)) if shape else 1
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    return int(np.prod([shape[a] for a in axes]))
+
+
+def _swap_last(F, x):
+    n = F.ndim(x)
+    axes = list(range(n))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return F.transpose(x, tuple(axes))
+
+
+def _unindex_forward(g, index, shape):
+    out = np.zeros(shape, dtype=np.result_type(g, np.float32))
+    np.add.at(out, index, g)
+    return out
+
+
+# ---------------------------------------------------------------- arithmetic
+
+add = defprim(
+    "add", np.add,
+    [lambda F, g, ans, a, b: g,
+     lambda F, g, ans, a, b: g],
+    "a + b", ["1", "1"], broadcasts=True, elementwise=True)
+
+sub = defprim(
+    "sub", np.subtract,
+    [lambda F, g, ans, a, b: g,
+     lambda F, g, ans, a, b: -g],
+    "a − b", ["1", "−1"], broadcasts=True, elementwise=True)
+
+mul = defprim(
+    "mul", np.multiply,
+    [lambda F, g, ans, a, b: g * b,
+     lambda F, g, ans, a, b: g * a],
+    "a × b", ["b", "a"], broadcasts=True, elementwise=True)
+
+div = defprim(
+    "div", np.divide,
+    [lambda F, g, ans, a, b: g / b,
+     lambda F, g, ans, a, b: -g * a / (b * b)],
+    "a / b", ["1/b", "−a/b²"], broadcasts=True, elementwise=True)
+
+pow = defprim(
+    "pow", np.power,
+    [lambda F, g, ans, a, b: g * b * a ** (b - 1),
+     lambda F, g, ans, a, b: g * ans * F.log_safe(a)],
+    "a ^ b", ["b·a^(b−1)", "a^b·ln(a)"], broadcasts=True, elementwise=True)
+
+neg = defprim(
+    "neg", np.negative,
+    [lambda F, g, ans, a: -g],
+    "−a", ["−1"], elementwise=True)
+
+# ---------------------------------------------------------------- elementwise
+
+exp = defprim("exp", np.exp, [lambda F, g, ans, a: g * ans],
+              "exp(a)", ["exp(a)"], elementwise=True)
+log = defprim("log", np.log, [lambda F, g, ans, a: g / a],
+              "ln(a)", ["1/a"], elementwise=True)
+sin = defprim("sin", np.sin, [lambda F, g, ans, a: g * F.cos(a)],
+              "sin(a)", ["cos(a)"], elementwise=True)
+cos = defprim("cos", np.cos, [lambda F, g, ans, a: -g * F.sin(a)],
+              "cos(a)", ["−sin(a)"], elementwise=True)
+tanh = defprim("tanh", np.tanh, [lambda F, g, ans, a: g * (1 - ans * ans)],
+               "tanh(a)", ["1 − tanh²(a)"], elementwise=True)
+
+
+def _sigmoid(a):
+    # the two branches keep exp() from overflowing for large |a|
+    a = np.asarray(a)
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))[()]
+
+
+sigmoid = defprim("sigmoid", _sigmoid, [lambda F, g, ans, a: g * ans * (1 - ans)],
+                  "σ(a)", ["σ(a)·(1 − σ(a))"], elementwise=True)
+relu = defprim("relu", lambda a: np.maximum(a, 0),
+               [lambda F, g, ans, a: g * F.where_positive(a)],
+               "relu(a)", ["1 if a > 0 else 0"], elementwise=True)
+abs = defprim("abs", np.abs, [lambda F, g, ans, a: g * F.sign(a)],
+              "|a|", ["sign(a)"], elementwise=True)
+sqrt = defprim("sqrt", np.sqrt, [lambda F, g, ans, a: g / (2 * ans)],
+               "√a", ["1/(2√a)"], elementwise=True)
+
+# ---------------------------------------------------------------- reductions
+
+sum = defprim(
+    "sum", lambda a, axis=None, keepdims=False: np.sum(a, axis=axis, keepdims=keepdims),
+    [lambda F, g, ans, a, axis=None, keepdims=False:
+        F.broadcast_to(_expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a))],
+    "Σ a", ["1"], torch_name="SumBackward0")
+
+mean = defprim(
+    "mean", lambda a, axis=None, keepdims=False: np.mean(a, axis=axis, keepdims=keepdims),
+    [lambda F, g, ans, a, axis=None, keepdims=False:
+        F.broadcast_to(_expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a))
+        / _reduced_count(F.shape(a), axis)],
+    "mean(a)", ["1/n"], torch_name="MeanBackward0")
+
+def _max_vjp(F, g, ans, a, axis=None, keepdims=False):
+    shape = F.shape(a)
+    mask = F.equal_mask(a, _expand_reduced(F, ans, shape, axis, keepdims))
+    # ties share the gradient equally, so the rule stays symmetric
+    share = mask / F.sum(mask, axis=axis, keepdims=True)
+    return F.broadcast_to(_expand_reduced(F, g, shape, axis, keepdims), shape) * share
+
+
+max = defprim(
+    "max", lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
+    [_max_vjp], "max(a)", ["1 where a is the max, else 0"], torch_name="MaxBackward0")
+
+norm = defprim(
+    "norm", lambda a: np.sqrt(np.sum(np.square(a))),
+    [lambda F, g, ans, a: g * a / ans],
+    "‖a‖", ["a/‖a‖"], torch_name="LinalgVectorNormBackward0")
+
+# ---------------------------------------------------------------- linear algebra
+
+
+def _dot_forward(a, b):
+    if np.ndim(a) != 1 or np.ndim(b) != 1:
+        raise ValueError("dot takes two vectors")
+    if a.shape != b.shape:
+        raise ValueError(f"dot needs vectors of the same length, got shapes "
+                         f"{tuple(a.shape)} and {tuple(b.shape)}")
+    return np.dot(a, b)
+
+
+dot = defprim(
+    "dot", _dot_forward,
+    [lambda F, g, ans, a, b: g * b,
+     lambda F, g, ans, a, b: g * a],
+    "a · b", ["b", "a"])
+
+
+def _matmul_vjp_a(F, g, ans, a, b):
+    if F.ndim(b) == 1:                       # (..., n) @ (n,) -> (...)
+        g = F.reshape(g, F.shape(g) + (1,))
+        b = F.reshape(b, (1, F.shape(b)[0]))
+        ga = g * b
+    elif F.ndim(a) == 1:                     # (n,) @ (..., n, m) -> (..., m)
+        g = F.reshape(g, F.shape(g)[:-1] + (1,) + F.shape(g)[-1:])
+        ga = F.reshape(g @ _swap_last(F, b), F.shape(g)[:-2] + (F.shape(a)[0],))
+    else:
+        ga = g @ _swap_last(F, b)
+    return unbroadcast(F, ga, F.shape(a))
+
+
+def _matmul_vjp_b(F, g, ans, a, b):
+    if F.ndim(a) == 1:                       # (n,) @ (..., n, m) -> (..., m)
+        g = F.reshape(g, F.shape(g)[:-1] + (1,) + F.shape(g)[-1:])
+        a = F.reshape(a, (F.shape(a)[0], 1))
+        gb = a * g
+    elif F.ndim(b) == 1:                     # (..., n) @ (n,) -> (...)
+        g = F.reshape(g, F.shape(g) + (1,))
+        gb = F.reshape(_swap_last(F, a) @ g, F.shape(a)[:-2] + (F.shape(b)[0],))
+    else:
+        gb = _swap_last(F, a) @ g
+    return unbroadcast(F, gb, F.shape(b))
+
+
+def _matmul_forward(a, b):
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        raise ValueError("matmul needs at least one axis on each side; use * for scalars")
+    inner_a = np.shape(a)[-1]
+    inner_b = np.shape(b)[0] if np.ndim(b) == 1 else np.shape(b)[-2]
+    if inner_a != inner_b:
+        raise ValueError(f"matmul shapes {tuple(np.shape(a))} and {tuple(np.shape(b))} "
+                         f"do not line up: {inner_a} columns against {inner_b} rows")
+    return np.matmul(a, b)
+
+
+matmul = defprim("matmul", _matmul_forward, [_matmul_vjp_a, _matmul_vjp_b],
+                 "a @ b", ["g @ bᵀ", "aᵀ @ g"], torch_name="MmBackward0")
+
+# ---------------------------------------------------------------- shape
+
+
+def _reshape_forward(a, shape):
+    try:
+        return np.reshape(a, shape)
+    except ValueError:
+        raise ValueError(f"cannot reshape a tensor of shape {tuple(np.shape(a))} "
+                         f"({np.size(a)} elements) into shape {tuple(shape)}") from None
+
+
+reshape = defprim(
+    "reshape", _reshape_forward,
+    [lambda F, g, ans, a, shape: F.reshape(g, F.shape(a))],
+    "reshape(a)", ["1 (values move, unchanged)"], torch_name="ViewBackward0")
+
+transpose = defprim(
+    "transpose", lambda a, axes=None: np.transpose(a, axes),
+    [lambda F, g, ans, a, axes=None:
+        F.transpose(g, None if axes is None else tuple(np.argsort(axes)))],
+    "aᵀ", ["1 (values move, unchanged)"], torch_name="PermuteBackward0")
+
+broadcast_to = defprim(
+    "broadcast_to", lambda a, shape: np.broadcast_to(a, shape),
+    [lambda F, g, ans, a, shape: unbroadcast(F, g, F.shape(a))],
+    "broadcast(a)", ["1, summed over copies"], torch_name="ExpandBackward0")
+
+getitem = defprim(
+    "getitem", lambda a, index: np.asarray(a)[index],
+    [lambda F, g, ans, a, index: F.unindex(g, index, F.shape(a))],
+    "a[i]", ["1 at the picked entries, else 0"], torch_name="IndexBackward0")
+
+# scatter-add: the transpose of indexing, used by getitem's VJP; its own VJP
+# is indexing again, so gradients of any order go through slices
+unindex = defprim(
+    "unindex", _unindex_forward,
+    [lambda F, g, ans, a, index, shape: F.getitem(g, index)],
+    "scatter(a)", ["1 at the picked entries"], torch_name="IndexPutBackward0")

@@ -1,0 +1,649 @@
+"""The Tensor: a numpy value that can remember how it was computed.
+
+Operators and methods only call :func:`apply` with a primitive from
+:mod:`autograd_viz.ops`; the derivative rules live there and nowhere else.
+"""
+
+from __future__ import annotations
+
+import builtins
+import numbers
+from contextlib import contextmanager
+
+import numpy as np
+
+from . import graph, ops
+from .errors import BackwardError, DtypeError, ShapeError
+from .graph import STATE
+
+_next_seq = graph._seq.__next__
+
+
+def as_plain(x):
+    """The numpy value behind a Tensor (or ``x`` itself)."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+class Tensor:
+    """A numpy array (0-d for scalars) plus what autograd needs.
+
+    ``requires_grad`` is set on leaves by the user and on op outputs by the
+    engine; ``grad`` holds the gradient gathered by ``backward()``; ``name``
+    is what diagrams print for a leaf.
+    """
+
+    __slots__ = ("data", "requires_grad", "grad", "name", "_op", "_parents", "_params",
+                 "_seq", "_freed", "_gacc", "_note", "_trace", "__weakref__")
+
+    # numpy must hand `ndarray * tensor` to Tensor.__rmul__ instead of
+    # turning the tensor into an array and dropping its history
+    __array_ufunc__ = None
+    _default_float = np.float64
+
+    def __init__(self, data, dtype=None, requires_grad=False, name=None):
+        self._init(_to_array(data, dtype, self._default_float))
+        self.name = _check_name(name)
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def _init(self, data):
+        self.data = data
+        self.requires_grad = False
+        self.grad = None
+        self.name = None
+        self._op = None
+        self._parents = ()
+        self._params = None
+        self._seq = _next_seq()
+        self._freed = False
+        self._gacc = None
+        self._note = None
+        self._trace = None
+
+    @classmethod
+    def _plain(cls, data):
+        """A Tensor around an array we computed ourselves (no checks, no history)."""
+        t = cls.__new__(cls)
+        t._init(data)
+        return t
+
+    # -- dialect hooks ---------------------------------------------------
+    @classmethod
+    def _records(cls):
+        """Whether ops on this flavour of tensor are being recorded now."""
+        return True
+
+    _grad_write = False      # MXNet overwrites .grad instead of adding to it
+
+    # -- inspection --------------------------------------------------------
+    @property
+    def shape(self):
+        return tuple(np.shape(self.data))
+
+    @property
+    def ndim(self):
+        return np.ndim(self.data)
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def size(self):
+        return int(np.size(self.data))
+
+    @property
+    def is_leaf(self):
+        return self._op is None
+
+    @property
+    def op(self):
+        """The primitive that produced this value (None for a leaf)."""
+        return self._op
+
+    @property
+    def inputs(self):
+        """The tensors this value was computed from (empty for a leaf)."""
+        return self._parents
+
+    @property
+    def params(self):
+        """Non-tensor arguments of the op, e.g. ``{"axis": 0}``."""
+        return dict(self._params or {})
+
+    @property
+    def seq(self):
+        """Creation order: a stable id that does not depend on memory addresses."""
+        return self._seq
+
+    @property
+    def trace(self):
+        """The :class:`~autograd_viz.graph.Trace` of the last backward from here."""
+        return self._trace
+
+    @property
+    def detached_from(self):
+        """The tensor this one was detached from, if it came from detach()."""
+        return self._note[1] if self._note and self._note[0] == "detach" else None
+
+    @property
+    def from_backward(self):
+        """True for nodes recorded by a backward pass run with create_graph=True."""
+        return self._note is _FROM_BACKWARD
+
+    def numpy(self):
+        return np.asarray(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self.data)
+        return a if dtype is None else a.astype(dtype)
+
+    def item(self):
+        if self.size != 1:
+            raise ValueError(f"item() needs a tensor with exactly one element, this one "
+                             f"has shape {self.shape}; index it first, e.g. x[0].item()")
+        return np.asarray(self.data).item()
+
+    def tolist(self):
+        return np.asarray(self.data).tolist()
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor (a scalar) is undefined; use .item()")
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("cannot iterate over a 0-d tensor (a scalar)")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError(f"the truth value of a tensor with {self.size} elements is "
+                             f"ambiguous; use .any() or .all()")
+        return builtins.bool(np.asarray(self.data).item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if not np.issubdtype(self.dtype, np.integer):
+            raise TypeError("only integer tensors can be used as an index")
+        return int(self.item())
+
+    __hash__ = object.__hash__
+
+    def any(self):
+        return type(self)._plain(np.any(self.data))
+
+    def all(self):
+        return type(self)._plain(np.all(self.data))
+
+    def __repr__(self):
+        return f"tensor({_format_values(self.data, 'tensor(')}{self._repr_suffix()})"
+
+    def _repr_suffix(self):
+        parts = []
+        if self.dtype != self._default_float and not np.issubdtype(self.dtype, np.integer) \
+                and self.dtype != np.bool_:
+            parts.append(f"dtype={self.dtype}")
+        if self._op is not None:
+            parts.append(f"op={self._op.name}")
+        elif self.requires_grad:
+            parts.append("requires_grad=True")
+        return "".join(", " + p for p in parts)
+
+    # -- autograd ----------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and not np.issubdtype(self.dtype, np.floating):
+            raise DtypeError(
+                f"only floating-point tensors can require gradients, this one is "
+                f"{self.dtype}. Create it as floats, e.g. arange(4.0) or "
+                f"tensor(..., dtype=float64), or convert with x.astype('float64')")
+        if not self.is_leaf and not requires_grad:
+            raise BackwardError("requires_grad can only be switched off on a leaf; "
+                                "use y.detach() to get a copy without history")
+        self.requires_grad = builtins.bool(requires_grad)
+        return self
+
+    def backward(self, gradient=None, retain_graph=False, create_graph=False):
+        """Fill ``.grad`` of every leaf this value depends on.
+
+        A non-scalar needs ``gradient=`` (same shape): the weights of the
+        weighted sum being differentiated.
+        """
+        seed = self._backward_seed(gradient)
+        trace, _ = graph.run_backward(self, seed, retain_graph=retain_graph,
+                                      create_graph=create_graph, write=self._grad_write)
+        self._trace = trace
+        _remember_last(self, trace)
+
+    def _backward_seed(self, gradient):
+        if not self.requires_grad:
+            raise BackwardError(
+                "this value does not require a gradient: nothing it was computed from "
+                "has requires_grad=True. Call x.requires_grad_() on the input before "
+                "computing with it (or pass requires_grad=True when creating it)")
+        if gradient is None:
+            if self.size != 1:
+                raise BackwardError(
+                    f"backward() on a tensor of shape {self.shape} needs gradient= of "
+                    f"that shape (the weight of each entry), e.g. y.backward(ones_like(y)), "
+                    f"or reduce it first: y.sum().backward()")
+            return np.ones_like(np.asarray(self.data))
+        g = _to_array(as_plain(gradient), None, self.dtype.type)
+        if np.shape(g) != self.shape:
+            raise ShapeError(f"gradient= has shape {tuple(np.shape(g))} but the tensor "
+                             f"has shape {self.shape}; they must match")
+        return gradient if isinstance(gradient, Tensor) and gradient.requires_grad else g
+
+    def detach(self):
+        """The same value with no history: gradients stop here."""
+        t = type(self)._plain(self.data)
+        t._note = ("detach", self)
+        return t
+
+    def zero_(self):
+        if isinstance(self.data, np.ndarray) and self.data.flags.writeable:
+            self.data[...] = 0
+        else:
+            self.data = np.zeros_like(np.asarray(self.data))
+        return self
+
+    def astype(self, dtype):
+        """A converted copy. Like numpy, no gradient flows through a cast."""
+        return type(self)._plain(np.asarray(self.data).astype(dtype))
+
+    def __setitem__(self, index, value):
+        if self.requires_grad or self._op is not None:
+            raise BackwardError(
+                "in-place assignment into a tensor that is part of a gradient computation "
+                "would change values the backward pass needs; build a new tensor instead, "
+                "or assign into x.detach() / do it under no_grad() for a constant")
+        self.data = np.array(self.data)
+        self.data[_plain_index(index)] = as_plain(value)
+
+    # -- operators ---------------------------------------------------------
+    def __add__(self, other): return apply(ops.add, self, other)
+    def __radd__(self, other): return apply(ops.add, other, self)
+    def __sub__(self, other): return apply(ops.sub, self, other)
+    def __rsub__(self, other): return apply(ops.sub, other, self)
+    def __mul__(self, other): return apply(ops.mul, self, other)
+    def __rmul__(self, other): return apply(ops.mul, other, self)
+    def __truediv__(self, other): return apply(ops.div, self, other)
+    def __rtruediv__(self, other): return apply(ops.div, other, self)
+    def __pow__(self, other): return apply(ops.pow, self, other)
+    def __rpow__(self, other): return apply(ops.pow, other, self)
+    def __matmul__(self, other): return matmul(self, other)
+    def __rmatmul__(self, other): return matmul(other, self)
+    def __neg__(self): return apply(ops.neg, self)
+    def __pos__(self): return self
+    def __abs__(self): return apply(ops.abs, self)
+
+    def __eq__(self, other): return _compare(np.equal, self, other)
+    def __ne__(self, other): return _compare(np.not_equal, self, other)
+    def __lt__(self, other): return _compare(np.less, self, other)
+    def __le__(self, other): return _compare(np.less_equal, self, other)
+    def __gt__(self, other): return _compare(np.greater, self, other)
+    def __ge__(self, other): return _compare(np.greater_equal, self, other)
+
+    def __getitem__(self, index):
+        return apply(ops.getitem, self, index=_plain_index(index))
+
+    # -- methods mirroring the functions ------------------------------------
+    def exp(self): return apply(ops.exp, self)
+    def log(self): return apply(ops.log, self)
+    def sin(self): return apply(ops.sin, self)
+    def cos(self): return apply(ops.cos, self)
+    def tanh(self): return apply(ops.tanh, self)
+    def sigmoid(self): return apply(ops.sigmoid, self)
+    def relu(self): return apply(ops.relu, self)
+    def abs(self): return apply(ops.abs, self)
+    def sqrt(self): return apply(ops.sqrt, self)
+    def sum(self, axis=None, keepdims=False): return sum(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=False): return mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims=False): return max(self, axis, keepdims)
+    def dot(self, other): return dot(self, other)
+    def matmul(self, other): return matmul(self, other)
+    def norm(self): return norm(self)
+    def transpose(self, *axes): return transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+    def reshape(self, *shape):
+        return reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    @property
+    def T(self):
+        return transpose(self)
+
+
+# ------------------------------------------------------------------ applying ops
+
+def apply(prim, *args, **params):
+    """Run ``prim`` on ``args`` and, when gradients are wanted, record it."""
+    first = next(a for a in args if isinstance(a, Tensor))
+    inputs = tuple(a if isinstance(a, Tensor) else _constant(a, first) for a in args)
+    try:
+        value = prim.forward(*[t.data for t in inputs], **params)
+    except ShapeError:
+        raise
+    except (ValueError, IndexError) as e:
+        raise _explain(prim, inputs, e) from None
+    cls = type(first)
+    out = cls.__new__(cls)
+    out._init(value)
+    if STATE.grad_enabled and (STATE.forcing or cls._records()):
+        for t in inputs:
+            if t.requires_grad:
+                out.requires_grad = True
+                out._op = prim
+                out._parents = inputs
+                out._params = params or None
+                if STATE.forcing:
+                    out._note = _FROM_BACKWARD
+                for recorder in STATE.recorders:
+                    recorder.append(out)
+                break
+    return out
+
+
+_FROM_BACKWARD = ("backward", None)
+
+
+def _constant(value, like):
+    """Wrap a Python number or array taking part in an op as a constant leaf."""
+    if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
+        # a Python scalar keeps the tensor's dtype (2 * float32 stays float32)
+        if np.issubdtype(like.dtype, np.number) or isinstance(value, float):
+            dtype = np.result_type(like.data, value)
+        else:
+            dtype = None
+        return Tensor._plain(np.asarray(value, dtype=dtype))
+    return Tensor._plain(_to_array(value, None, type(like)._default_float))
+
+
+def _compare(ufunc, a, b):
+    a_, b_ = as_plain(a), as_plain(b)
+    try:
+        out = ufunc(a_, b_)
+    except ValueError:
+        raise ShapeError(f"cannot compare shapes {np.shape(a_)} and {np.shape(b_)}: "
+                         f"they do not broadcast") from None
+    return type(a)._plain(np.asarray(out))
+
+
+def _plain_index(index):
+    if isinstance(index, Tensor):
+        return np.asarray(index.data)
+    if isinstance(index, tuple):
+        return tuple(np.asarray(i.data) if isinstance(i, Tensor) else i for i in index)
+    return index
+
+
+def _explain(prim, inputs, err):
+    shapes = " and ".join(str(t.shape) for t in inputs)
+    text = str(err)
+    if "broadcast" in text:
+        return ShapeError(
+            f"{prim.name}: shapes {shapes} do not broadcast. Going from the last axis, "
+            f"each pair of sizes must be equal or one of them 1; reshape one input "
+            f"(e.g. x.reshape(-1, 1)) or check which tensor you meant")
+    if prim.name == "getitem":
+        return IndexError(f"bad index for a tensor of shape {inputs[0].shape}: {text}")
+    return ShapeError(f"{prim.name} on shapes {shapes}: {text}")
+
+
+# ------------------------------------------------------------------ conversion
+
+def _to_array(data, dtype, default_float):
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"a tensor holds numbers, not text: got {data!r}. "
+                        f"Convert it first, e.g. float({data!r})")
+    try:
+        arr = np.array(data, dtype=dtype)
+    except ValueError as e:
+        if "inhomogeneous" in str(e) or "sequence" in str(e):
+            raise ShapeError(
+                "the nested lists have rows of different lengths, so they do not form a "
+                "rectangular tensor; make every row the same length") from None
+        raise TypeError(f"cannot make a tensor from {data!r}: {e}") from None
+    except TypeError as e:
+        raise TypeError(f"cannot make a tensor from {data!r}: {e}") from None
+    if arr.dtype.kind in "OUSV":
+        raise TypeError(f"a tensor holds numbers, got {arr.dtype} data: {data!r}")
+    if dtype is None and arr.dtype.kind == "f" and arr.dtype != default_float \
+            and not isinstance(data, (np.ndarray, np.generic)):
+        arr = arr.astype(default_float)
+    return arr
+
+
+def _check_name(name):
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    return name
+
+
+def _format_values(data, prefix):
+    arr = np.asarray(data)
+    return np.array2string(arr, separator=", ", prefix=prefix, threshold=100)
+
+
+# ------------------------------------------------------------------ creation
+
+def tensor(data, dtype=None, requires_grad=False, name=None):
+    """A new leaf tensor (float64 unless the data or ``dtype`` say otherwise)."""
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
+
+
+def arange(*args, dtype=None, requires_grad=False, name=None):
+    return Tensor(np.arange(*args, dtype=dtype), requires_grad=requires_grad, name=name)
+
+
+def zeros(*shape, dtype=None, requires_grad=False, name=None):
+    return Tensor(np.zeros(_shape_arg(shape), dtype=dtype or np.float64),
+                  requires_grad=requires_grad, name=name)
+
+
+def ones(*shape, dtype=None, requires_grad=False, name=None):
+    return Tensor(np.ones(_shape_arg(shape), dtype=dtype or np.float64),
+                  requires_grad=requires_grad, name=name)
+
+
+def zeros_like(x, requires_grad=False):
+    return type(x)(np.zeros_like(np.asarray(as_plain(x))), requires_grad=requires_grad) \
+        if isinstance(x, Tensor) else Tensor(np.zeros_like(np.asarray(x)))
+
+
+def ones_like(x, requires_grad=False):
+    return type(x)(np.ones_like(np.asarray(as_plain(x))), requires_grad=requires_grad) \
+        if isinstance(x, Tensor) else Tensor(np.ones_like(np.asarray(x)))
+
+
+_rng = np.random.default_rng()
+
+
+def seed(n):
+    """Seed av.randn (for reproducible classroom examples)."""
+    global _rng
+    _rng = np.random.default_rng(n)
+
+
+def randn(*shape, dtype=None, requires_grad=False, name=None):
+    data = _rng.standard_normal(_shape_arg(shape))
+    return Tensor(np.asarray(data, dtype=dtype or np.float64),
+                  requires_grad=requires_grad, name=name)
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+# ------------------------------------------------------------------ functions
+
+def _unary(prim):
+    def f(x):
+        return apply(prim, x if isinstance(x, Tensor) else Tensor(x))
+    f.__name__ = prim.name
+    f.__doc__ = f"{prim.formula} elementwise; local derivative {prim.rules[0]}."
+    return f
+
+
+exp = _unary(ops.exp)
+log = _unary(ops.log)
+sin = _unary(ops.sin)
+cos = _unary(ops.cos)
+tanh = _unary(ops.tanh)
+sigmoid = _unary(ops.sigmoid)
+relu = _unary(ops.relu)
+abs = _unary(ops.abs)
+sqrt = _unary(ops.sqrt)
+
+
+def _lift(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _axis(axis):
+    if isinstance(axis, list):
+        return tuple(axis)
+    return axis
+
+
+def sum(x, axis=None, keepdims=False):
+    return apply(ops.sum, _lift(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    return apply(ops.mean, _lift(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def max(x, axis=None, keepdims=False):
+    return apply(ops.max, _lift(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def dot(a, b):
+    a, b = _lift(a), _lift(b)
+    if a.ndim == 1 and b.ndim == 1:
+        return apply(ops.dot, a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return matmul(a, b)
+
+
+def matmul(a, b):
+    if not isinstance(a, Tensor):
+        a = type(b)(a)
+    return apply(ops.matmul, a, b)
+
+
+def norm(x):
+    return apply(ops.norm, _lift(x))
+
+
+def reshape(x, shape):
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+    return apply(ops.reshape, _lift(x), shape=shape)
+
+
+def transpose(x, axes=None):
+    return apply(ops.transpose, _lift(x), axes=None if axes is None else tuple(axes))
+
+
+def broadcast_to(x, shape):
+    return apply(ops.broadcast_to, _lift(x), shape=tuple(shape))
+
+
+# ------------------------------------------------------------------ grad mode
+
+@contextmanager
+def no_grad():
+    """Compute without recording: nothing inside can be differentiated."""
+    prev = STATE.grad_enabled
+    STATE.grad_enabled = False
+    try:
+        yield
+    finally:
+        STATE.grad_enabled = prev
+
+
+@contextmanager
+def enable_grad():
+    prev = STATE.grad_enabled
+    STATE.grad_enabled = True
+    try:
+        yield
+    finally:
+        STATE.grad_enabled = prev
+
+
+# the last root a backward pass ran from; it lets av.draw(z) find the trace
+# of z.sum().backward(), whose root the user never held
+_last_backward = [None]
+
+
+def _remember_last(root, trace):
+    _last_backward[0] = root
+
+
+def last_backward_root():
+    return _last_backward[0]
+
+
+# ------------------------------------------------------------------ F for VJPs
+
+class _TensorNamespace:
+    """``F`` for create_graph=True: the same names as ops.NUMPY, recorded."""
+
+    exp = staticmethod(exp)
+    log = staticmethod(log)
+    sin = staticmethod(sin)
+    cos = staticmethod(cos)
+    sqrt = staticmethod(sqrt)
+    sum = staticmethod(sum)
+    reshape = staticmethod(reshape)
+    broadcast_to = staticmethod(broadcast_to)
+    transpose = staticmethod(transpose)
+
+    @staticmethod
+    def shape(x):
+        return x.shape if isinstance(x, Tensor) else np.shape(x)
+
+    @staticmethod
+    def ndim(x):
+        return x.ndim if isinstance(x, Tensor) else np.ndim(x)
+
+    @staticmethod
+    def sign(x):
+        # the derivative of sign is zero, so a constant is exact
+        return Tensor._plain(np.sign(as_plain(x)))
+
+    @staticmethod
+    def where_positive(x):
+        return Tensor._plain(ops.NUMPY.where_positive(as_plain(x)))
+
+    @staticmethod
+    def equal_mask(x, y):
+        return Tensor._plain(ops.NUMPY.equal_mask(as_plain(x), as_plain(y)))
+
+    @staticmethod
+    def log_safe(x):
+        x = _lift(x)
+        safe = Tensor._plain(np.where(np.asarray(x.data) > 0, 0.0, 1.0))
+        return log(x * (1 - safe) + safe)
+
+    @staticmethod
+    def getitem(x, index):
+        return _lift(x)[index]
+
+    @staticmethod
+    def unindex(g, index, shape):
+        return apply(ops.unindex, _lift(g), index=index, shape=shape)
+
+
+TENSOR_NS = _TensorNamespace()
