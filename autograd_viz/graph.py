@@ -17,6 +17,7 @@ sent to each input.  The renderer reads only the trace (through
 from __future__ import annotations
 
 import itertools
+import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,12 +47,12 @@ def ancestors(root):
     """All nodes that lead to ``root`` and need a gradient, in run order."""
     seen = {id(root): root}
     stack = [root]
+    pop, push = stack.pop, stack.append
     while stack:
-        node = stack.pop()
-        for p in node._parents:
+        for p in pop()._parents:
             if p.requires_grad and id(p) not in seen:
                 seen[id(p)] = p
-                stack.append(p)
+                push(p)
     return sorted(seen.values(), key=_by_seq)
 
 
@@ -70,8 +71,7 @@ def whole_graph(roots):
     return sorted(seen.values(), key=_by_seq)
 
 
-def _by_seq(t):
-    return t._seq
+_by_seq = operator.attrgetter("_seq")
 
 
 # --------------------------------------------------------------- the trace
@@ -142,9 +142,10 @@ class Trace:
                 before = totals.get(id(inp))
                 after = contribution if before is None else before + contribution
                 totals[id(inp)] = after
-                sends.append(Send(position, inp, node._op.rules[position], contribution,
-                                  before, after, node._op, node))
-            out.append(BackwardStep(node, upstream, sends))
+                sends.append(Send(position, inp, node._op.rules[position],
+                                  np.asarray(contribution), before, np.asarray(after),
+                                  node._op, node))
+            out.append(BackwardStep(node, np.asarray(upstream), sends))
         return out
 
 
@@ -185,7 +186,10 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     wanted = None if targets is None else {id(t): None for t in targets}
     prev_forcing = STATE.forcing
     STATE.forcing = create_graph
+    no_params = {}
     try:
+        # the hot loop of every backward pass: locals only, no helper calls
+        # beyond the VJPs themselves (see bench/engine_bench.py)
         for node in reversed(nodes):
             g = node._gacc
             node._gacc = None
@@ -198,25 +202,31 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 if wanted is None and node.requires_grad:
                     _store_leaf_grad(node, g, write, create_graph)
                 continue
-            params = node._params or {}
+            params = node._params or no_params
+            parents = node._parents
             if create_graph:
-                inputs, ans = node._parents, node
+                inputs, ans = parents, node
             else:
-                inputs, ans = [p.data for p in node._parents], node.data
+                inputs, ans = [p.data for p in parents], node.data
+            vjps = prim.vjps
             sent = []
-            for i, p in enumerate(node._parents):
+            for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
-                c = prim.vjp(i, F, g, ans, inputs, params)
-                sent.append((i, np.asarray(as_plain(c))))
+                c = vjps[i](F, g, ans, *inputs, **params)
+                if prim.broadcasts and c.shape != inputs[i].shape:
+                    c = ops.unbroadcast(F, c, p.shape)
+                sent.append((i, c.data if create_graph else c))
                 p._gacc = c if p._gacc is None else p._gacc + c
-            raw.append((node._seq, np.asarray(as_plain(g)), tuple(sent)))
+            raw.append((node._seq, g.data if create_graph else g, tuple(sent)))
             if free:
                 node._freed = True
+    except BaseException:
+        for n in nodes:          # leave no half-summed gradients behind
+            n._gacc = None
+        raise
     finally:
         STATE.forcing = prev_forcing
-        for n in nodes:          # after an error, leave no half-summed gradients behind
-            n._gacc = None
     if wanted is None:
         return trace, None
     return trace, [wanted[id(t)] for t in targets]

@@ -133,8 +133,11 @@ class _NumpyNamespace:
 
     @staticmethod
     def where_positive(x):
-        # a float mask rather than a bool one keeps dtypes float everywhere
-        return (np.asarray(x) > 0).astype(np.result_type(x, np.float32))
+        # a float mask rather than a bool one keeps dtypes float everywhere;
+        # for a scalar a Python float is enough (it takes g's dtype)
+        if x.__class__ is not np.ndarray:
+            return 1.0 if x > 0 else 0.0
+        return (x > 0).astype(x.dtype)
 
     @staticmethod
     def equal_mask(x, y):
@@ -196,39 +199,41 @@ def _unindex_forward(g, index, shape):
 
 
 # ---------------------------------------------------------------- arithmetic
+# the forwards use operators rather than ufunc calls: on numpy scalars (the
+# data of 0-d tensors) an operator costs a tenth of np.add(a, b)
 
 add = defprim(
-    "add", np.add,
+    "add", lambda a, b: a + b,
     [lambda F, g, ans, a, b: g,
      lambda F, g, ans, a, b: g],
     "a + b", ["1", "1"], broadcasts=True, elementwise=True)
 
 sub = defprim(
-    "sub", np.subtract,
+    "sub", lambda a, b: a - b,
     [lambda F, g, ans, a, b: g,
      lambda F, g, ans, a, b: -g],
     "a − b", ["1", "−1"], broadcasts=True, elementwise=True)
 
 mul = defprim(
-    "mul", np.multiply,
+    "mul", lambda a, b: a * b,
     [lambda F, g, ans, a, b: g * b,
      lambda F, g, ans, a, b: g * a],
     "a × b", ["b", "a"], broadcasts=True, elementwise=True)
 
 div = defprim(
-    "div", np.divide,
+    "div", lambda a, b: a / b,
     [lambda F, g, ans, a, b: g / b,
      lambda F, g, ans, a, b: -g * a / (b * b)],
     "a / b", ["1/b", "−a/b²"], broadcasts=True, elementwise=True)
 
 pow = defprim(
-    "pow", np.power,
+    "pow", lambda a, b: a ** b,
     [lambda F, g, ans, a, b: g * b * a ** (b - 1),
      lambda F, g, ans, a, b: g * ans * F.log_safe(a)],
     "a ^ b", ["b·a^(b−1)", "a^b·ln(a)"], broadcasts=True, elementwise=True)
 
 neg = defprim(
-    "neg", np.negative,
+    "neg", lambda a: -a,
     [lambda F, g, ans, a: -g],
     "−a", ["−1"], elementwise=True)
 
@@ -255,7 +260,13 @@ def _sigmoid(a):
 
 sigmoid = defprim("sigmoid", _sigmoid, [lambda F, g, ans, a: g * ans * (1 - ans)],
                   "σ(a)", ["σ(a)·(1 − σ(a))"], elementwise=True)
-relu = defprim("relu", lambda a: np.maximum(a, 0),
+def _relu(a):
+    if a.__class__ is np.ndarray:
+        return np.maximum(a, 0)
+    return a if a > 0 else a * 0      # scalars: skip the ufunc call, keep nan
+
+
+relu = defprim("relu", _relu,
                [lambda F, g, ans, a: g * F.where_positive(a)],
                "relu(a)", ["1 if a > 0 else 0"], elementwise=True)
 abs = defprim("abs", np.abs, [lambda F, g, ans, a: g * F.sign(a)],

@@ -267,15 +267,15 @@ class Tensor:
         self.data[_plain_index(index)] = as_plain(value)
 
     # -- operators ---------------------------------------------------------
-    def __add__(self, other): return apply(ops.add, self, other)
+    def __add__(self, other): return _apply2(ops.add, self, other)
     def __radd__(self, other): return apply(ops.add, other, self)
-    def __sub__(self, other): return apply(ops.sub, self, other)
+    def __sub__(self, other): return _apply2(ops.sub, self, other)
     def __rsub__(self, other): return apply(ops.sub, other, self)
-    def __mul__(self, other): return apply(ops.mul, self, other)
+    def __mul__(self, other): return _apply2(ops.mul, self, other)
     def __rmul__(self, other): return apply(ops.mul, other, self)
-    def __truediv__(self, other): return apply(ops.div, self, other)
+    def __truediv__(self, other): return _apply2(ops.div, self, other)
     def __rtruediv__(self, other): return apply(ops.div, other, self)
-    def __pow__(self, other): return apply(ops.pow, self, other)
+    def __pow__(self, other): return _apply2(ops.pow, self, other)
     def __rpow__(self, other): return apply(ops.pow, other, self)
     def __matmul__(self, other): return matmul(self, other)
     def __rmatmul__(self, other): return matmul(other, self)
@@ -323,17 +323,35 @@ class Tensor:
 
 def apply(prim, *args, **params):
     """Run ``prim`` on ``args`` and, when gradients are wanted, record it."""
-    first = next(a for a in args if isinstance(a, Tensor))
-    inputs = tuple(a if isinstance(a, Tensor) else _constant(a, first) for a in args)
+    # this is the hot path of every forward pass: it avoids generators and
+    # helper calls on purpose (see bench/engine_bench.py)
+    first = args[0]
+    if not isinstance(first, Tensor):
+        first = args[1]
+    if len(args) == 2:
+        a, b = args
+        if not isinstance(a, Tensor):
+            a = _constant(a, first)
+        if not isinstance(b, Tensor):
+            b = _constant(b, first)
+        inputs = (a, b)
+    else:
+        inputs = tuple(a if isinstance(a, Tensor) else _constant(a, first) for a in args)
     try:
-        value = prim.forward(*[t.data for t in inputs], **params)
+        if len(inputs) == 2:
+            value = prim.forward(inputs[0].data, inputs[1].data, **params)
+        else:
+            value = prim.forward(*[t.data for t in inputs], **params)
     except ShapeError:
         raise
     except (ValueError, IndexError) as e:
         raise _explain(prim, inputs, e) from None
-    cls = type(first)
+    cls = first.__class__
     out = cls.__new__(cls)
-    out._init(value)
+    out.data = value
+    out.grad = out.name = out._gacc = out._note = out._trace = None
+    out._freed = False
+    out._seq = _next_seq()
     if STATE.grad_enabled and (STATE.forcing or cls._records()):
         for t in inputs:
             if t.requires_grad:
@@ -345,7 +363,41 @@ def apply(prim, *args, **params):
                     out._note = _FROM_BACKWARD
                 for recorder in STATE.recorders:
                     recorder.append(out)
-                break
+                return out
+    out.requires_grad = False
+    out._op = out._params = None
+    out._parents = ()
+    return out
+
+
+def _apply2(prim, a, b):
+    """:func:`apply` for a binary operator whose first argument is a Tensor,
+    written out flat: operators on scalars are where per-op cost shows."""
+    if b.__class__ is not a.__class__ and not isinstance(b, Tensor):
+        b = _constant(b, a)
+    try:
+        value = prim.forward(a.data, b.data)
+    except (ValueError, IndexError) as e:
+        raise _explain(prim, (a, b), e) from None
+    cls = a.__class__
+    out = cls.__new__(cls)
+    out.data = value
+    out.grad = out.name = out._gacc = out._note = out._trace = out._params = None
+    out._freed = False
+    out._seq = _next_seq()
+    if (a.requires_grad or b.requires_grad) and STATE.grad_enabled \
+            and (STATE.forcing or cls._records()):
+        out.requires_grad = True
+        out._op = prim
+        out._parents = (a, b)
+        if STATE.forcing:
+            out._note = _FROM_BACKWARD
+        for recorder in STATE.recorders:
+            recorder.append(out)
+    else:
+        out.requires_grad = False
+        out._op = None
+        out._parents = ()
     return out
 
 
@@ -354,14 +406,22 @@ _FROM_BACKWARD = ("backward", None)
 
 def _constant(value, like):
     """Wrap a Python number or array taking part in an op as a constant leaf."""
-    if isinstance(value, (bool, int, float)) and not isinstance(value, np.generic):
-        # a Python scalar keeps the tensor's dtype (2 * float32 stays float32)
-        if np.issubdtype(like.dtype, np.number) or isinstance(value, float):
-            dtype = np.result_type(like.data, value)
+    kind = value.__class__
+    if kind is float or kind is int or kind is bool:
+        ldtype = like.data.dtype
+        if ldtype is _FLOAT64:
+            data = _float64(value)
+        elif ldtype.kind in "fciu" or kind is float:
+            # a Python scalar keeps the tensor's dtype (2 * float32 stays float32)
+            data = np.asarray(value, dtype=np.result_type(like.data, value))
         else:
-            dtype = None
-        return Tensor._plain(np.asarray(value, dtype=dtype))
+            data = np.asarray(value)
+        return Tensor._plain(data)
     return Tensor._plain(_to_array(value, None, type(like)._default_float))
+
+
+_FLOAT64 = np.dtype(np.float64)
+_float64 = np.float64
 
 
 def _compare(ufunc, a, b):
