@@ -240,9 +240,13 @@ def _store_leaf_grad(leaf, g, write, create_graph):
             g = g.astype(leaf.dtype)
         leaf.grad = g if (write or leaf.grad is None) else leaf.grad + g
         return
-    # own a writable copy in the leaf's dtype: the VJPs may hand back
-    # read-only broadcast views, and zero_() must work on the result
-    g = np.array(g, dtype=leaf.data.dtype)
+    # .grad must own its memory in the leaf's dtype (VJPs may hand back
+    # broadcast views of other arrays); a fresh array the VJP made is
+    # already that, and skipping the copy saves a pass over large tensors.
+    # The trace may share it, which is why zero_() never writes in place.
+    dtype = leaf.data.dtype
+    if not (g.__class__ is np.ndarray and g.base is None and g.dtype == dtype):
+        g = np.array(g, dtype=dtype)
     if leaf.grad is None:
         leaf.grad = type(leaf)._plain(g)
     elif write:

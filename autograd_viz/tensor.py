@@ -247,10 +247,9 @@ class Tensor:
         return t
 
     def zero_(self):
-        if isinstance(self.data, np.ndarray) and self.data.flags.writeable:
-            self.data[...] = 0
-        else:
-            self.data = np.zeros_like(np.asarray(self.data))
+        # a new array rather than writing zeros in place: a backward trace may
+        # share the old one and must keep showing what was computed
+        self.data = np.zeros_like(np.asarray(self.data))
         return self
 
     def astype(self, dtype):
