@@ -176,7 +176,8 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     raw = trace._raw
     if create_graph:
         F = TENSOR_NS
-        seed = seed if isinstance(seed, Tensor) else Tensor._plain(seed)
+        # the root's class, so a dialect's recorded backward pass keeps its flavour
+        seed = seed if isinstance(seed, Tensor) else type(root)._plain(seed)
     else:
         F = ops.NUMPY
         seed = as_plain(seed)

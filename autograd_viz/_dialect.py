@@ -1,0 +1,119 @@
+"""What the three dialects (torch, tf, mxnet) share.
+
+A dialect is a Tensor subclass (its own repr, default float, recording
+rule) plus framework-named functions that lift plain numbers and arrays
+into that subclass and then call the engine.  Nothing here knows about
+derivatives: the engine does all of that.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+class DType:
+    """A dtype that prints the framework's way (``torch.float32``) and
+    works wherever numpy expects a dtype: numpy reads its ``.dtype``."""
+
+    __slots__ = ("prefix", "dtype")
+
+    def __init__(self, prefix, dtype):
+        self.prefix = prefix
+        self.dtype = np.dtype(dtype)
+
+    def __repr__(self):
+        return f"{self.prefix}.{self.dtype.name}"
+
+    __str__ = __repr__
+
+    def __getattr__(self, attr):
+        # .name, .kind, .type, .itemsize ... as on a numpy dtype (never for
+        # our own slots or dunders: copy/pickle probe those before __init__)
+        if attr.startswith("__") or attr in DType.__slots__:
+            raise AttributeError(attr)
+        return getattr(self.dtype, attr)
+
+    def __eq__(self, other):
+        try:
+            return self.dtype == np.dtype(other)
+        except TypeError:
+            return NotImplemented
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+
+class DTypes:
+    """The dtype objects of one framework, one per numpy dtype."""
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self._known = {}
+
+    def __call__(self, dtype):
+        dtype = np.dtype(dtype)
+        if dtype not in self._known:
+            self._known[dtype] = DType(self.prefix, dtype)
+        return self._known[dtype]
+
+
+def np_dtype(dtype):
+    """A numpy dtype from a framework dtype, numpy type or name (None stays None)."""
+    return None if dtype is None else np.dtype(dtype)
+
+
+def lift(cls, x):
+    """``x`` as a tensor: tensors pass through, numbers and arrays become ``cls``."""
+    return x if isinstance(x, Tensor) else cls(x)
+
+
+def lifting(cls, fn, n_tensors=1):
+    """``fn`` with its first ``n_tensors`` arguments lifted into ``cls``, so
+    ``torch.exp(2.0)`` gives a torch tensor rather than an engine one."""
+    def lifted(*args, **kwargs):
+        args = [lift(cls, a) for a in args[:n_tensors]] + list(args[n_tensors:])
+        return fn(*args, **kwargs)
+    lifted.__name__ = fn.__name__
+    lifted.__doc__ = fn.__doc__
+    return lifted
+
+
+def shape_arg(shape):
+    """The shape from f(2, 3) or f((2, 3))."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def fresh(cls, array, dtype=None, requires_grad=False, name=None, default_int=None):
+    """A new leaf of flavour ``cls`` from an array numpy just made: floats
+    (and, if ``default_int`` is given, integers) take the framework's default
+    precision unless ``dtype`` asks for another."""
+    array = np.asarray(array)
+    if dtype is not None:
+        array = array.astype(np_dtype(dtype))
+    elif array.dtype.kind == "f":
+        array = array.astype(cls._default_float)
+    elif array.dtype.kind in "iu" and default_int is not None:
+        array = array.astype(default_int)
+    return cls(array, requires_grad=requires_grad, name=name)
+
+
+def as_gradient(g, like):
+    """An engine gradient (numpy array or tensor, or None) as a tensor of
+    the flavour and dtype of ``like``, the tensor it is the gradient of."""
+    if g is None or isinstance(g, Tensor):
+        return g
+    return type(like)._plain(np.asarray(g, dtype=like.data.dtype))
+
+
+def numpy_repr(data, name, hidden_dtypes):
+    """``name([...])`` the way numpy prints it, with ``dtype=`` left out
+    for ``hidden_dtypes`` (what the framework treats as the default)."""
+    arr = np.asarray(data)
+    body = np.array2string(arr, separator=", ", prefix=name + "(")
+    if arr.dtype in hidden_dtypes:
+        return f"{name}({body})"
+    return f"{name}({body}, dtype={arr.dtype})"

@@ -1,0 +1,85 @@
+"""The chapter's code cells, per tab, ready to run on autograd_viz's dialects.
+
+The seed chapter (D2L "Automatic Differentiation") writes each example three
+times in ```{.python .input}``` blocks: no ``#@tab`` line means MXNet,
+``#@tab pytorch`` and ``#@tab tensorflow`` the other two.  :func:`cells`
+extracts them and swaps the one import line; :func:`run` executes one tab's
+cells in order in one namespace, the way a notebook kernel would, and yields
+after each cell so a test can look at the state right then.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SEED = Path("/work/shared/seed/000_575b62bad5f4a867.txt")
+TABS = ("mxnet", "pytorch", "tensorflow")
+
+# the only line of the chapter that changes
+IMPORTS = {
+    "mxnet": ("from mxnet import autograd, np, npx",
+              "from autograd_viz.mxnet import autograd, np, npx"),
+    "pytorch": ("import torch", "import autograd_viz.torch as torch"),
+    "tensorflow": ("import tensorflow as tf", "import autograd_viz.tf as tf"),
+}
+
+_BLOCK = re.compile(r"^```\{\.python \.input\}\n(.*?)^```$", re.S | re.M)
+_TAB = re.compile(r"^#@tab (\S+)[ \t]*\n")
+
+
+def cells(tab, path=SEED):
+    """The source of each code cell of ``tab``, in order, import line swapped."""
+    if tab not in TABS:
+        raise ValueError(f"tab must be one of {TABS}, got {tab!r}")
+    out = []
+    for block in _BLOCK.findall(Path(path).read_text(encoding="utf-8")):
+        found = _TAB.match(block)
+        block_tab = found.group(1) if found else "mxnet"
+        if block_tab in (tab, "all"):
+            out.append(block[found.end():] if found else block)
+    old, new = IMPORTS[tab]
+    swapped = [_swap_line(src, old, new) for src in out]
+    count = sum(src.splitlines().count(new) for src in swapped)
+    if count != 1:
+        raise AssertionError(f"{tab}: expected the import line {old!r} exactly once, "
+                             f"found it {count} times")
+    return swapped
+
+
+def _swap_line(src, old, new):
+    return "\n".join(new if line == old else line for line in src.split("\n"))
+
+
+@dataclass
+class Cell:
+    index: int
+    source: str
+    namespace: dict
+    value: object        # the value of a final expression (what Jupyter shows), else None
+    has_value: bool
+
+
+def run_cell(source, namespace):
+    """Execute ``source`` like a notebook cell; return (value, has_value)
+    where value is that of a final bare expression."""
+    tree = ast.parse(source)
+    last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    if last is not None:
+        tree.body.pop()
+    exec(compile(tree, "<chapter cell>", "exec"), namespace)
+    if last is None:
+        return None, False
+    expr = ast.Expression(last.value)
+    return eval(compile(expr, "<chapter cell>", "eval"), namespace), True
+
+
+def run(tab, namespace=None):
+    """Run ``tab``'s cells in order in one namespace, yielding a :class:`Cell`
+    after each (inspect it before asking for the next)."""
+    namespace = {"__name__": "__chapter__"} if namespace is None else namespace
+    for i, source in enumerate(cells(tab)):
+        value, has_value = run_cell(source, namespace)
+        yield Cell(i, source, namespace, value, has_value)
