@@ -256,14 +256,33 @@ class Tensor:
         """A converted copy. Like numpy, no gradient flows through a cast."""
         return type(self)._plain(np.asarray(self.data).astype(dtype))
 
-    def __setitem__(self, index, value):
-        if self.requires_grad or self._op is not None:
+    def _check_in_place(self, what):
+        # a leaf may be updated in place outside recording (an SGD step under
+        # no_grad()); anything else would change values a backward pass needs
+        if self._op is not None or (self.requires_grad and STATE.grad_enabled):
             raise BackwardError(
-                "in-place assignment into a tensor that is part of a gradient computation "
-                "would change values the backward pass needs; build a new tensor instead, "
-                "or assign into x.detach() / do it under no_grad() for a constant")
-        self.data = np.array(self.data)
-        self.data[_plain_index(index)] = as_plain(value)
+                f"{what} changes a tensor that takes part in a gradient computation, "
+                f"which would corrupt the values backward() needs. For a parameter "
+                f"update do it inside `with no_grad():`; otherwise build a new tensor "
+                f"(x = x - 1) instead of changing this one")
+
+    def __setitem__(self, index, value):
+        self._check_in_place("assignment into x[...]")
+        data = np.array(self.data)
+        data[_plain_index(index)] = as_plain(value)
+        self.data = data
+
+    def _in_place(self, prim, other, symbol):
+        self._check_in_place(f"x {symbol} ...")
+        value = prim.forward(self.data, np.asarray(as_plain(other)))
+        # the tensor keeps its identity and dtype, like x -= lr * x.grad in PyTorch
+        self.data = np.asarray(value, dtype=self.data.dtype)
+        return self
+
+    def __iadd__(self, other): return self._in_place(ops.add, other, "+=")
+    def __isub__(self, other): return self._in_place(ops.sub, other, "-=")
+    def __imul__(self, other): return self._in_place(ops.mul, other, "*=")
+    def __itruediv__(self, other): return self._in_place(ops.div, other, "/=")
 
     # -- operators ---------------------------------------------------------
     def __add__(self, other): return _apply2(ops.add, self, other)
