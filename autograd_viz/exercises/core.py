@@ -1,0 +1,475 @@
+"""State an exercise once; check a student's answer on fresh random inputs.
+
+An instructor writes::
+
+    from autograd_viz.exercises import Exercise
+
+    ex = Exercise(
+        title={"en": "Gradient of 2·xᵀx", "vi": "Gradient của 2·xᵀx"},
+        inputs=lambda rng: (rng.normal(size=4),),      # fresh every check
+        reference=lambda x: 4 * x,                     # the right answer for those inputs
+        tolerance=1e-6, time_limit=5,
+        hints={"en": "y = 2·Σ x_i², so dy/dx_i = ...", "vi": "y = 2·Σ x_i², nên dy/dx_i = ..."},
+    )
+
+and a student writes ``ex.check(my_grad)`` where ``my_grad(x)`` returns the
+gradient.  The result is truthy only on a pass, shows green or red in
+Jupyter, and on a failure names the case, its input, the expected value and
+what came back, plus the hint in the notebook's language
+(:func:`set_lang`, or ``check(..., lang="vi")``).  Under nbgrader
+(``NBGRADER_EXECUTION`` set) or with ``raise_on_fail=True`` a failure raises
+``AssertionError`` with the same text, so an autograder test cell fails.
+
+The student's function never runs in the kernel itself; see
+:mod:`autograd_viz.exercises.runner` for why and how.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import runner
+from .messages import check_lang, msg, pick
+
+
+# ------------------------------------------------------------------ plain values
+
+@dataclass
+class NonNumeric:
+    """Stands in for a returned object that is not a number, array or tensor."""
+    kind: str
+    text: str
+
+
+def plain(obj):
+    """What the student returned, as picklable numpy data.
+
+    Tensors (any dialect) and numbers become arrays, tuples stay tuples (a
+    list of numbers becomes an array), None stays None, and anything else
+    becomes :class:`NonNumeric` naming its type.
+    """
+    from ..tensor import Tensor
+    if obj is None:
+        return None
+    if isinstance(obj, Tensor):
+        return np.array(obj.data)
+    if isinstance(obj, (bool, int, float, np.number, np.bool_)):
+        return np.asarray(obj)
+    if isinstance(obj, np.ndarray):
+        return _numeric_or_marker(obj)
+    if isinstance(obj, (list, tuple)):
+        parts = tuple(plain(o) for o in obj)
+        if isinstance(obj, list) and parts and all(
+                isinstance(p, np.ndarray) and p.shape == parts[0].shape for p in parts):
+            return _numeric_or_marker(np.array(parts))
+        return parts
+    return NonNumeric(type(obj).__name__, _short(repr(obj)))
+
+
+def _numeric_or_marker(arr):
+    if arr.dtype.kind in "biuf":
+        return np.array(arr)
+    return NonNumeric(f"an array of {arr.dtype}", _short(repr(arr)))
+
+
+def _short(text, limit=60):
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def kind_of(value, lang):
+    """A few words describing a plain value, for messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, NonNumeric):
+        return value.kind
+    if isinstance(value, tuple):
+        return msg("tuple_of", lang, n=len(value))
+    if callable(value):
+        return "a function"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return type(value).__name__
+
+
+def show(value):
+    """A short printable form of a plain value (numbers to 4 digits)."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(show(v) for v in value) + ")"
+    if isinstance(value, NonNumeric):
+        return value.text
+    if isinstance(value, np.ndarray) or np.isscalar(value):
+        arr = np.asarray(value)
+        if arr.dtype.kind in "biuf":
+            return np.array2string(arr, precision=4, threshold=12, edgeitems=3,
+                                   suppress_small=True, max_line_width=100)
+    return _short(repr(value))
+
+
+# ------------------------------------------------------------------ comparing
+
+def compare(got, expected, *, rtol=1e-6, atol=1e-8, lang=None):
+    """None when ``got`` matches ``expected`` (plain values), else the message.
+
+    The order of the checks is the order a student debugs in: nothing came
+    back, something that is not a number, the wrong structure or shape, nan,
+    and only then a wrong number (with the index of the worst element).
+    """
+    lang = check_lang(lang)
+    if got is None:
+        return msg("none", lang)
+    if isinstance(got, NonNumeric):
+        return msg("non_numeric", lang, kind=got.kind, text=got.text)
+    if isinstance(expected, tuple):
+        if not isinstance(got, tuple) or len(got) != len(expected):
+            return msg("structure", lang, expected=msg("tuple_of", lang, n=len(expected)),
+                       got=kind_of(got, lang))
+        for g, e in zip(got, expected):
+            problem = compare(g, e, rtol=rtol, atol=atol, lang=lang)
+            if problem:
+                return problem
+        return None
+    if isinstance(got, tuple):
+        return msg("structure", lang, expected=msg("one_value", lang), got=kind_of(got, lang))
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape and not (got.size == expected.size == 1):
+        return msg("shape", lang, expected=expected.shape, got=got.shape)
+    got = got.reshape(expected.shape)
+    for test, key in ((np.isnan, "nan"), (np.isinf, "inf")):
+        bad = test(got) & ~test(expected)
+        if bad.any():
+            return msg(key, lang, where=_index_text(bad))
+    err = np.abs(got - expected) - (atol + rtol * np.abs(expected))
+    err = np.where(np.isnan(err), 0.0, err)
+    if err.size and err.max() > 0:
+        worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+        at = msg("at_index", lang, index=worst if len(worst) != 1 else worst[0]) \
+            if err.ndim else ""
+        return msg("wrong_value", lang, at=at, expected=f"{expected[worst]:.6g}",
+                   got=f"{got[worst]:.6g}", tol=f"{atol:g} + {rtol:g}·|expected|")
+    return None
+
+
+def _index_text(mask):
+    idx = np.argwhere(mask)
+    if mask.ndim == 0:
+        return "()"
+    first = tuple(int(i) for i in idx[0])
+    return str(first[0] if len(first) == 1 else first) + (f" (+{len(idx) - 1})"
+                                                          if len(idx) > 1 else "")
+
+
+# ------------------------------------------------------------------ results
+
+@dataclass
+class Result:
+    """The verdict of one ``check``: truthy only on a pass.
+
+    ``message`` is the one-line reason for a failure; ``case`` holds the
+    failing case's ``inputs``, ``expected`` and ``got`` as text; ``notes``
+    are remarks shown on a pass too (e.g. how big the second graph was).
+    """
+    passed: bool
+    title: str
+    lang: str
+    message: str = ""
+    case: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    hint: str | None = None
+    printed: str = ""
+
+    def __bool__(self):
+        return self.passed
+
+    def _verdict(self):
+        return msg("passed" if self.passed else "failed", self.lang)
+
+    def __str__(self):
+        mark = "✓" if self.passed else "✗"
+        lines = [f"{mark} {self.title}: {self._verdict()}"]
+        if self.message:
+            lines.append(self.message)
+        for label, key in (("case", None), ("inputs", "input"), ("expected", "expected"),
+                           ("got", "got")):
+            if label in self.case:
+                name = self.case[label] if key is None else f"  {msg(key, self.lang)}: "\
+                       f"{self.case[label]}"
+                lines.append(name)
+        lines.extend(self.notes)
+        if self.printed:
+            lines.append(f"{msg('printed', self.lang)}:\n{self.printed.rstrip()}")
+        if self.hint and not self.passed:
+            lines.append(f"{msg('hint', self.lang)}: {self.hint}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        e = html.escape
+        colour, mark = ("#1a7f37", "✓") if self.passed else ("#cf222e", "✗")
+        back = "#dafbe1" if self.passed else "#ffebe9"
+        parts = [f'<div class="av-result" style="border-left:4px solid {colour};'
+                 f'background:{back};padding:6px 10px;margin:4px 0;font-family:sans-serif">',
+                 f'<b style="color:{colour}">{mark} {e(self.title)}: {e(self._verdict())}</b>']
+        if self.message:
+            parts.append(f"<div>{e(self.message)}</div>")
+        rows = [(msg(k, self.lang), self.case[c]) for c, k in
+                (("inputs", "input"), ("expected", "expected"), ("got", "got"))
+                if c in self.case]
+        if rows:
+            parts.append(f"<div><i>{e(self.case.get('case', ''))}</i></div>"
+                         '<table style="border-collapse:collapse">' + "".join(
+                             f'<tr><td style="padding-right:8px">{e(a)}</td>'
+                             f'<td><pre style="margin:0">{e(b)}</pre></td></tr>'
+                             for a, b in rows) + "</table>")
+        for note in self.notes:
+            parts.append(f'<div style="color:#444">{e(note)}</div>')
+        if self.printed:
+            parts.append(f"<div>{e(msg('printed', self.lang))}:</div>"
+                         f'<pre style="margin:0">{e(self.printed)}</pre>')
+        if self.hint and not self.passed:
+            parts.append(f"<div><b>{e(msg('hint', self.lang))}:</b> {e(self.hint)}</div>")
+        parts.append("</div>")
+        return "".join(parts)
+
+
+def grading():
+    """True when running under nbgrader's autograder (it sets NBGRADER_EXECUTION)."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+# ------------------------------------------------------------------ the exercise
+
+class Failure(Exception):
+    """Raised inside a check to stop at the first problem (never leaves check())."""
+
+    def __init__(self, message, case=None):
+        super().__init__(message)
+        self.message = message
+        self.case = case or {}
+
+
+class Context:
+    """What a custom ``check`` function gets: the language, the tolerance, a
+    ready-made ``compare`` and ``note`` for remarks shown with the result."""
+
+    def __init__(self, exercise, lang):
+        self.exercise = exercise
+        self.lang = lang
+        self.rtol = exercise.tolerance
+        self.atol = exercise.atol
+        self.notes = []
+        self.printed = []
+        self.cases_run = 0
+
+    def msg(self, key, **fields):
+        return msg(key, self.lang, **fields)
+
+    def compare(self, got, expected, *, rtol=None, atol=None):
+        return compare(got, expected, rtol=self.rtol if rtol is None else rtol,
+                       atol=self.atol if atol is None else atol, lang=self.lang)
+
+    def note(self, text):
+        self.notes.append(text)
+
+    def run(self, task, args=()):
+        """Run ``task(*args)`` (code that calls the student's) under the time
+        limit; return its value or raise :class:`Failure` saying what went wrong."""
+        outcome = runner.run(task, args, self.exercise.time_limit,
+                             isolate=self.exercise.isolate)
+        if outcome.printed:
+            self.printed.append(outcome.printed)
+        if outcome.ok:
+            return outcome.value
+        raise Failure(outcome_message(outcome, self.exercise.time_limit, self.lang))
+
+
+def outcome_message(outcome, time_limit, lang):
+    """The student-facing sentence for a run that did not return."""
+    if outcome.status == "timeout":
+        return msg("timeout", lang, limit=time_limit)
+    if outcome.status == "raised":
+        text = msg("raised", lang, etype=outcome.etype, emsg=outcome.emessage)
+        if outcome.where:
+            text += " " + msg("where", lang, line=outcome.where[0], code=outcome.where[1])
+        return text
+    if outcome.status == "unpicklable":
+        return msg("unpicklable", lang, kind=outcome.emessage)
+    return msg("crashed", lang, how=outcome.emessage)
+
+
+def _default_call(answer, *args):
+    return plain(answer(*args))
+
+
+class Exercise:
+    """One exercise, stated once.
+
+    Parameters
+    ----------
+    title : str or {"en": ..., "vi": ...}
+        Shown on every result.
+    reference : callable or value
+        With ``inputs``: ``reference(*args)`` returns the expected value for
+        those arguments (numpy in, numpy out; a tuple for several values).
+        Without ``inputs``: the expected value itself (the answer is then a
+        value, not a function).
+    inputs : callable, or list of callables
+        ``inputs(rng)`` draws one case's arguments (a tuple) from a numpy
+        ``Generator`` seeded afresh from the OS at every check, so a
+        hard-coded answer fails.  With a list, case i uses ``inputs[i % len]``
+        (e.g. one draws vectors, one matrices).
+    cases : int
+        How many random cases each check runs (it stops at the first failure).
+    call : callable, optional
+        ``call(answer, *args)`` runs in the time-limited child process and
+        returns plain (picklable) data; default: ``plain(answer(*args))``.
+        Arguments reach it as ``av.Tensor`` (no gradient) when
+        ``as_tensors`` is true, else as numpy.  Use it to look at more than
+        the return value, e.g. the graph the student recorded.
+    check : callable, optional
+        ``check(got, expected, args, ctx)`` returns None for a pass or the
+        failure message; ``ctx`` (:class:`Context`) has ``compare``, ``msg``,
+        ``note``, ``lang`` and the tolerances.  Default: ``ctx.compare``.
+    tolerance, atol : float
+        Relative and absolute tolerance of the default comparison.
+    time_limit : float
+        Seconds each case may run before it is stopped.
+    hints : str or {"en": ..., "vi": ...}
+        Shown with a failure, and by :meth:`hint`.
+    prompt : str or {"en": ..., "vi": ...}
+        The task, shown by ``repr(exercise)``.
+    arg_names : tuple of str
+        How the inputs are labelled in a failure report.
+    isolate : bool, optional
+        Force (True) or forbid (False) the forked child; default: fork where
+        the OS has it.
+    """
+
+    def __init__(self, title, *, reference=None, inputs=None, cases=4, call=None, check=None,
+                 tolerance=1e-6, atol=1e-8, time_limit=5.0, hints=None, prompt=None,
+                 arg_names=None, as_tensors=True, isolate=None):
+        if inputs is not None and not callable(inputs):
+            inputs = list(inputs)
+            if not inputs or not all(callable(g) for g in inputs):
+                raise TypeError("inputs must be a function rng -> tuple of arguments, "
+                                "or a list of such functions")
+        self.title = title
+        self.reference = reference
+        self.inputs = [inputs] if callable(inputs) else inputs
+        self.cases = int(cases)
+        self.call = call or _default_call
+        self._check = check
+        self.tolerance = float(tolerance)
+        self.atol = float(atol)
+        self.time_limit = float(time_limit)
+        self.hints = hints
+        self.prompt = prompt
+        self.arg_names = arg_names
+        self.as_tensors = as_tensors
+        self.isolate = isolate
+
+    # -- what the student calls -------------------------------------------
+    def check(self, answer, *, lang=None, raise_on_fail=None):
+        """Check ``answer`` and return a :class:`Result` (truthy only on a pass).
+
+        ``lang`` overrides the notebook-wide :func:`set_lang` for this call.
+        A failure raises ``AssertionError`` (same text) when
+        ``raise_on_fail`` is true, or when it is None and the notebook runs
+        under nbgrader's autograder.
+        """
+        lang = check_lang(lang)
+        ctx = Context(self, lang)
+        try:
+            self._evaluate(answer, ctx)
+            if ctx.cases_run:
+                ctx.notes.insert(0, msg("cases_passed" if self.reference is not None
+                                        else "cases_passed_checks", lang, n=ctx.cases_run))
+            result = Result(True, self.title_in(lang), lang, notes=ctx.notes)
+        except Failure as f:
+            result = Result(False, self.title_in(lang), lang, message=f.message, case=f.case,
+                            notes=ctx.notes, hint=pick(self.hints, lang))
+        result.printed = "".join(ctx.printed)
+        if not result.passed and (raise_on_fail or (raise_on_fail is None and grading())):
+            raise AssertionError(str(result))
+        return result
+
+    def hint(self, lang=None):
+        """The hint, in ``lang`` or the notebook's language."""
+        lang = check_lang(lang)
+        return pick(self.hints, lang) or msg("no_hint", lang)
+
+    def title_in(self, lang):
+        return pick(self.title, lang)
+
+    def __repr__(self):
+        lang = check_lang(None)
+        text = self.title_in(lang)
+        if self.prompt:
+            text += "\n" + pick(self.prompt, lang)
+        return text
+
+    # -- the work ------------------------------------------------------------
+    def _evaluate(self, answer, ctx):
+        """Raise :class:`Failure` at the first problem; return on a pass."""
+        lang = ctx.lang
+        if answer is None:
+            raise Failure(msg("answer_none", lang))
+        if self.inputs is None:
+            if callable(answer):
+                raise Failure(msg("need_value", lang))
+            expected = self.reference() if callable(self.reference) else self.reference
+            got = plain(answer)
+            problem = self._judge(got, expected, (), ctx)
+            if problem:
+                raise Failure(problem, {"expected": show(plain(expected)), "got": show(got)})
+            return
+        if not callable(answer):
+            raise Failure(msg("need_function", lang, kind=kind_of(plain(answer), lang)))
+        rng = np.random.default_rng()
+        for i in range(self.cases):
+            args = tuple(self.inputs[i % len(self.inputs)](rng))
+            expected = None if self.reference is None else self.reference(*args)
+            case = {"case": msg("case_of", lang, i=i + 1, n=self.cases),
+                    "inputs": self._show_args(args)}
+            if expected is not None:
+                case["expected"] = show(plain(expected))
+            try:
+                got = ctx.run(_CallInChild(self, answer), args)
+                case["got"] = show(got) if not isinstance(got, dict) else case.get("got")
+                problem = self._judge(got, expected, args, ctx)
+            except Failure as f:
+                raise Failure(f.message, {**case, **f.case}) from None
+            if problem:
+                if case.get("got") is None:
+                    case.pop("got", None)
+                raise Failure(problem, case)
+        ctx.cases_run = self.cases
+
+    def _judge(self, got, expected, args, ctx):
+        if self._check is not None:
+            return self._check(got, expected, args, ctx)
+        return ctx.compare(got, expected)
+
+    def _show_args(self, args):
+        names = self.arg_names or (("x",) if len(args) == 1 else
+                                   tuple(f"x{i + 1}" for i in range(len(args))))
+        return ", ".join(f"{n} = {show(plain(a))}" for n, a in zip(names, args))
+
+
+class _CallInChild:
+    """The task the runner executes: turn the arguments into tensors, then
+    call the exercise's ``call`` with the student's answer."""
+
+    def __init__(self, exercise, answer):
+        self.exercise, self.answer = exercise, answer
+
+    def __call__(self, *args):
+        if self.exercise.as_tensors:
+            from ..tensor import tensor
+            args = tuple(tensor(np.asarray(a, dtype=np.float64)) for a in args)
+        return self.exercise.call(self.answer, *args)

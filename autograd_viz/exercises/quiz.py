@@ -1,0 +1,171 @@
+"""The "fill in the gradients" quiz: a small graph with its gradients hidden.
+
+    from autograd_viz.exercises.quiz import GradientQuiz
+    GradientQuiz(lang="vi")          # in a notebook: the diagram, one box per node, Check
+
+The widget is thin (ipywidgets only): the graph, the right answers and the
+hint for every node are computed in Python when the quiz is made.  Without a
+kernel, a test sets ``quiz.boxes[name].value`` and calls ``quiz.check()`` (or
+clicks through ``quiz.button._click_handlers``), then reads ``quiz.state()``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+
+from .messages import check_lang, msg
+
+RIGHT, WRONG, EMPTY = "right", "wrong", "unchecked"
+_GREEN, _RED = "#1a7f37", "#cf222e"
+
+
+def default_graph(rng):
+    """x, y small integers; u = x·y, v = u + x, L = v·y.  Both inputs are used
+    twice, so their gradients add two contributions."""
+    from ..tensor import tensor
+    x = tensor(float(rng.integers(1, 5)), requires_grad=True, name="x")
+    y = tensor(float(rng.integers(1, 5)), requires_grad=True, name="y")
+    u = x * y
+    v = u + x
+    L = v * y
+    u.name, v.name, L.name = "u", "v", "L"
+    return [x, y, u, v], L
+
+
+class GradientQuiz:
+    """One quiz.  ``build(rng) -> (nodes, root)`` makes the computation (scalar
+    tensors with ``.name`` set); the default is :func:`default_graph`.
+
+    Attributes: ``nodes`` (names in run order, root last), ``answers``
+    ({name: d root / d node}), ``boxes`` ({name: FloatText}), ``button``,
+    ``feedback`` ({name: HTML}), ``widget`` (the VBox shown in Jupyter).
+    """
+
+    def __init__(self, build=None, *, seed=None, lang=None, tolerance=1e-6):
+        self.lang = check_lang(lang)
+        self.tolerance = tolerance
+        rng = np.random.default_rng(seed)
+        nodes, root = (build or default_graph)(rng)
+        nodes = [n for n in nodes if n is not root] + [root]
+        for n in nodes:
+            if not n.name:
+                raise ValueError("every node of a quiz needs a name (set t.name = 'u')")
+        self.root_name = root.name
+        self.nodes = [n.name for n in nodes]
+        self.values = {n.name: float(np.asarray(n.data)) for n in nodes}
+        self.rows = {n.name: self._describe(n) for n in nodes}
+        self.svg = _diagram_svg(root, nodes, self.lang)     # before any backward: no gradients
+        self.answers = self._solve(nodes, root)
+        self.hints = {n.name: self._hint(n, nodes, root) for n in nodes}
+        self._build_widgets()
+
+    # -- the maths, done once ---------------------------------------------------
+    def _solve(self, nodes, root):
+        from ..functional import gradients
+        others = [n for n in nodes if n is not root]
+        grads = gradients(root, others, retain_graph=True)
+        answers = {n.name: float(np.asarray(getattr(g, "data", g))) if g is not None else 0.0
+                   for n, g in zip(others, grads)}
+        answers[root.name] = 1.0
+        return answers
+
+    def _describe(self, node):
+        if node.op is None:
+            return f"{node.name} ({msg('quiz_leaf', self.lang)})"
+        names = [p.name or _number(p) for p in node.inputs]
+        return f"{node.name} = {_substitute(node.op.formula, names)}"
+
+    def _hint(self, node, nodes, root):
+        """The chain rule for this node, with the names of the ops that use it."""
+        r = self.root_name
+        if node is root:
+            return msg("quiz_root_hint", self.lang, root=r)
+        terms = []
+        for user in nodes:
+            for position, parent in enumerate(user.inputs):
+                if parent is node:
+                    names = [p.name or _number(p) for p in user.inputs]
+                    rule = _substitute(user.op.rules[position], names)
+                    terms.append(f"d{r}/d{user.name} · ∂{user.name}/∂{node.name}"
+                                 f" = d{r}/d{user.name} · ({rule})")
+        if len(terms) > 1:
+            return msg("quiz_sum_hint", self.lang, node=node.name, n=len(terms),
+                       terms=" + ".join(t.split(" = ", 1)[1] for t in terms))
+        return msg("quiz_one_hint", self.lang, root=r, node=node.name,
+                   terms=terms[0] if terms else "0")
+
+    # -- the widget ------------------------------------------------------------
+    def _build_widgets(self):
+        import ipywidgets as w
+        L = self.lang
+        e = html.escape
+        header = w.HTML(f"<h4>{e(msg('quiz_title', L))}</h4>"
+                        f"<p>{e(msg('quiz_intro', L, root=self.root_name))}</p>")
+        if self.svg:
+            picture = w.HTML(f'<div style="max-width:100%;overflow:auto">{self.svg}</div>')
+        else:
+            picture = w.HTML(f"<i>{e(msg('quiz_draw_fallback', L))}</i>")
+        self.boxes, self.feedback, rows = {}, {}, []
+        for name in self.nodes:
+            label = w.HTML(f"<code>{e(self.rows[name])}</code> &nbsp; "
+                           f"{e(msg('quiz_value', L))} = {self.values[name]:g}",
+                           layout=w.Layout(width="260px"))
+            box = w.FloatText(description=f"d{self.root_name}/d{name}",
+                              layout=w.Layout(width="200px"),
+                              style={"description_width": "70px"})
+            note = w.HTML("")
+            self.boxes[name], self.feedback[name] = box, note
+            rows.append(w.HBox([label, box, note]))
+        self.button = w.Button(description=msg("quiz_check", L), button_style="primary")
+        self.button.on_click(lambda _button: self.check())
+        self.summary = w.HTML("")
+        self.widget = w.VBox([header, picture, *rows, w.HBox([self.button, self.summary])])
+        self._state = {name: EMPTY for name in self.nodes}
+
+    def check(self):
+        """Mark every box right (green) or wrong (red, with its hint)."""
+        e = html.escape
+        for name in self.nodes:
+            want, got = self.answers[name], self.boxes[name].value
+            ok = got is not None and abs(got - want) <= self.tolerance * max(1.0, abs(want))
+            self._state[name] = RIGHT if ok else WRONG
+            colour = _GREEN if ok else _RED
+            self.boxes[name].layout.border = f"2px solid {colour}"
+            text = "✓ " + msg("quiz_right", self.lang) if ok else "✗ " + self.hints[name]
+            self.feedback[name].value = f'<span style="color:{colour}">{e(text)}</span>'
+        right = sum(s == RIGHT for s in self._state.values())
+        self.summary.value = e(msg("quiz_score", self.lang, right=right, n=len(self.nodes)))
+        return self.state()
+
+    def state(self):
+        """{node name: "right" | "wrong" | "unchecked"}."""
+        return dict(self._state)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+
+def _number(t):
+    return f"{float(np.asarray(t.data)):g}"
+
+
+def _substitute(text, names):
+    """Put input names for the placeholders a, b of a primitive's formula."""
+    table = dict(zip("ab", names))
+    return re.sub(r"\b[ab]\b", lambda m: table.get(m.group(0), m.group(0)), text)
+
+
+def _diagram_svg(root, nodes, lang):
+    """The graph drawn by av.draw, or None (the table of rows then stands in)."""
+    try:
+        from ..draw import draw
+        return draw(root, lang=lang, names={n.name: n for n in nodes}).svg
+    except Exception:       # no Graphviz at all: the quiz still works as a table
+        return None
