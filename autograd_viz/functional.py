@@ -38,7 +38,8 @@ def gradients(output, inputs, gradient=None, *, retain_graph=False, create_graph
     trace, grads = graph.run_backward(output, seed, retain_graph=retain_graph,
                                       create_graph=create_graph, targets=list(inputs))
     output._trace = trace
-    return grads
+    # Tensors in both modes, like torch.autograd.grad
+    return [g if g is None or isinstance(g, Tensor) else type(output)._plain(g) for g in grads]
 
 
 def grad(f, argnums=0):
@@ -109,12 +110,15 @@ def numerical_jacobian(f, inputs, i, eps=1e-6):
     flat_x = x.reshape(-1)
     for k in range(flat_x.size):
         old = flat_x[k]
+        # np.array copies: f may return a view of x (reshape, indexing), which
+        # the next write into x would change under our feet
         flat_x[k] = old + eps
-        plus = np.asarray(as_plain(f(*[Tensor._plain(b) for b in base])), dtype=np.float64)
+        plus = np.array(as_plain(f(*[Tensor._plain(b) for b in base])), dtype=np.float64)
         flat_x[k] = old - eps
-        minus = np.asarray(as_plain(f(*[Tensor._plain(b) for b in base])), dtype=np.float64)
+        minus = np.array(as_plain(f(*[Tensor._plain(b) for b in base])), dtype=np.float64)
         flat_x[k] = old
-        jac.reshape(out0.shape + (-1,))[..., k] = (plus - minus) / (2 * eps)
+        # the size spelled out: -1 is ambiguous when the output is empty
+        jac.reshape(out0.shape + (flat_x.size,))[..., k] = (plus - minus) / (2 * eps)
     return jac
 
 

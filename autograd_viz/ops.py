@@ -303,7 +303,9 @@ max = defprim(
 
 norm = defprim(
     "norm", lambda a: np.sqrt(np.sum(np.square(a))),
-    [lambda F, g, ans, a: g * a / ans],
+    # at a = 0 every entry of a is 0: dividing by 1 there gives PyTorch's
+    # subgradient 0 instead of 0/0
+    [lambda F, g, ans, a: g * a / (ans + (ans == 0))],
     "‖a‖", ["a/‖a‖"], torch_name="LinalgVectorNormBackward0")
 
 # ---------------------------------------------------------------- linear algebra
@@ -339,6 +341,8 @@ def _matmul_vjp_a(F, g, ans, a, b):
 
 
 def _matmul_vjp_b(F, g, ans, a, b):
+    if F.ndim(a) == 1 and F.ndim(b) == 1:    # (n,) @ (n,) -> (): an inner product
+        return g * a
     if F.ndim(a) == 1:                       # (n,) @ (..., n, m) -> (..., m)
         g = F.reshape(g, F.shape(g)[:-1] + (1,) + F.shape(g)[-1:])
         a = F.reshape(a, (F.shape(a)[0], 1))
@@ -384,7 +388,9 @@ reshape = defprim(
 transpose = defprim(
     "transpose", lambda a, axes=None: np.transpose(a, axes),
     [lambda F, g, ans, a, axes=None:
-        F.transpose(g, None if axes is None else tuple(np.argsort(axes)))],
+        # argsort inverts the permutation only once negative axes are made positive
+        F.transpose(g, None if axes is None
+                    else tuple(np.argsort([ax % F.ndim(a) for ax in axes])))],
     "aᵀ", ["1 (values move, unchanged)"], torch_name="PermuteBackward0")
 
 broadcast_to = defprim(

@@ -1,0 +1,41 @@
+"""Shared test setup: hypothesis profiles and a few small fixtures.
+
+Profiles (pick with AV_HYPOTHESIS_PROFILE=...):
+  * ``default``: what CI and `pytest` run; sized so the whole suite stays fast
+    on two shared cores.
+  * ``thorough``: many more examples, for a long local run after touching
+    a derivative rule.
+No deadlines: the machine is shared, and speed is measured in bench/ only.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", max_examples=20, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("thorough", parent=settings.get_profile("default"),
+                          max_examples=400)
+settings.load_profile(os.environ.get("AV_HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def rng():
+    """A seeded numpy generator, so a failure reproduces."""
+    return np.random.default_rng(20240601)
+
+
+@pytest.fixture
+def clean_engine_state():
+    """Fail a test that leaves the engine's global mode switched (grad off,
+    a create_graph pass still 'forcing', a recorder left registered)."""
+    from autograd_viz.graph import STATE
+    yield
+    assert STATE.grad_enabled is True, "grad mode left off"
+    assert STATE.forcing is False, "create_graph mode left on"
+    assert not STATE.recorders, "a recorder was left registered"
