@@ -14,6 +14,17 @@ from .tensor import (Tensor, abs, arange, broadcast_to, cos, dot, enable_grad, e
                      reshape, seed, sigmoid, sin, sqrt, sum, tanh, tensor, transpose,
                      zeros, zeros_like)
 
+
+from .draw import Diagram, draw
+from .frames import build_frames
+
+
+def step_through(target, lang="en", **options):
+    """Play the forward and backward pass of `target` frame by frame (an ipywidgets widget)."""
+    from .widget import step_through as _step_through  # ipywidgets loads only when used
+    return _step_through(target, lang=lang, **options)
+
+
 float32 = "float32"
 float64 = "float64"
 
@@ -23,4 +34,5 @@ __all__ = [
     "sum", "mean", "max", "dot", "matmul", "norm", "reshape", "transpose", "broadcast_to",
     "no_grad", "enable_grad", "grad", "gradients", "jacobian", "gradcheck",
     "ShapeError", "BackwardError", "DtypeError", "GradcheckError",
+    "step_through", "draw", "Diagram", "build_frames",
 ]

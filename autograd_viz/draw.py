@@ -1,0 +1,85 @@
+"""``av.draw``: the recorded graph as a picture that shows itself in Jupyter.
+
+    d = av.draw(y)          # op nodes, forward values, gradients after backward
+    d                       # in a notebook: the SVG
+    d.source                # the DOT text
+    d.save("graph.png")     # .svg, .png or .dot by suffix
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import dot_source as _dot
+from . import render_backend
+from .frames import Painter, build_frames
+
+SUFFIXES = (".svg", ".png", ".dot")
+
+
+class Diagram:
+    """A drawn graph: ``.source`` (DOT), ``.svg`` (SVG text), ``.save(path)``."""
+
+    def __init__(self, model, backend="auto"):
+        self.model = model
+        self.backend = backend
+        self._svg = None
+        self._source = None
+
+    @property
+    def source(self):
+        """The DOT text; `dot -Tsvg` on it draws the same diagram."""
+        if self._source is None:
+            self._source = _dot.to_dot(self.model)
+        return self._source
+
+    @property
+    def svg(self):
+        """The diagram as standalone SVG text (values, and gradients after backward)."""
+        if self._svg is None:
+            painter = Painter(self.model, backend=self.backend)
+            self._svg = painter.svg(grads=self.model.final_grads())
+        return self._svg
+
+    @property
+    def frames(self):
+        """The step-through frames of the same graph (same layout, same labels)."""
+        return build_frames(None, model=self.model, backend=self.backend)
+
+    def save(self, path):
+        """Write ``.svg``, ``.png`` or ``.dot`` (chosen by the suffix); returns the path."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".svg":
+            path.write_text(self.svg, encoding="utf-8")
+        elif suffix == ".dot":
+            path.write_text(self.source, encoding="utf-8")
+        elif suffix == ".png":
+            path.write_bytes(render_backend.render(self.source, "png", backend=self.backend))
+        else:
+            raise ValueError(f"cannot save a diagram as {suffix or 'a file without suffix'!r}: "
+                             f"use a path ending in .svg, .png or .dot, e.g. 'graph.svg'")
+        return path
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"image/svg+xml": self.svg, "text/plain": repr(self)}
+
+    def __repr__(self):
+        ops = len(self.model.op_nodes)
+        grads = "with gradients" if self.model.root is not None else "no backward yet"
+        return f"<autograd_viz diagram: {len(self.model.nodes)} nodes, {ops} ops, {grads}>"
+
+
+def draw(target, lang="en", names=None, backend="auto", rankdir="auto"):
+    """Draw the graph recorded behind ``target``: a Tensor, a list of them, or a tape.
+
+    Leaves show their names and values, op nodes the operation and its
+    result, and after ``backward()`` every node its gradient.  Names of
+    unnamed tensors come from your variables (``x``, ``y``, ...); pass
+    ``names={"x": x}`` to choose them.  ``lang="vi"`` for Vietnamese.
+    ``backend``: "auto" (the `dot` program if installed, else in-process
+    Graphviz), "dot" or "wasm".  ``rankdir``: "auto", "LR" (left to right) or "TB" (top down).
+    """
+    model = _dot.build_model(target, lang, names=names, rankdir=rankdir)
+    render_backend.choose(backend)      # fail now, with the fix, if Graphviz is missing
+    return Diagram(model, backend=backend)

