@@ -45,15 +45,32 @@ STATE = _State()
 
 def ancestors(root):
     """All nodes that lead to ``root`` and need a gradient, in run order."""
-    seen = {id(root): root}
+    nodes = _collect(root)
+    for n in nodes:
+        n._gacc = None
+    return nodes
+
+
+# marks a node as found during _collect; it doubles as "no gradient yet"
+# in run_backward, so collecting needs no set of ids
+_SEEN = object()
+
+
+def _collect(root):
+    """ancestors() for run_backward: leaves every node found with _gacc = _SEEN."""
+    seen = _SEEN
+    root._gacc = seen
+    found = [root]
     stack = [root]
-    pop, push = stack.pop, stack.append
+    pop, push, keep = stack.pop, stack.append, found.append
     while stack:
         for p in pop()._parents:
-            if p.requires_grad and id(p) not in seen:
-                seen[id(p)] = p
+            if p.requires_grad and p._gacc is not seen:
+                p._gacc = seen
+                keep(p)
                 push(p)
-    return sorted(seen.values(), key=_by_seq)
+    found.sort(key=_by_seq)
+    return found
 
 
 def whole_graph(roots):
@@ -112,9 +129,15 @@ class BackwardStep:
 
 
 class Trace:
-    """What one backward pass did.  Holds no Tensors, so storing it on its
-    root creates no reference cycle; :meth:`steps` resolves it against the
-    root's graph when the renderer asks."""
+    """What one backward pass did: the gradient that arrived at each op node,
+    in the order the nodes were visited.
+
+    It holds no Tensors, so storing it on its root creates no reference
+    cycle, and it does not store what each node sent to its inputs: that is
+    recomputed by the same VJP when :meth:`steps` is asked, so the backward
+    pass itself pays nothing for it and the numbers shown cannot drift from
+    the rule.  :meth:`steps` resolves the trace against the root's graph.
+    """
 
     __slots__ = ("root_seq", "seed", "create_graph", "_raw")
 
@@ -122,30 +145,38 @@ class Trace:
         self.root_seq = root_seq
         self.seed = seed                  # the gradient the pass started from
         self.create_graph = create_graph
-        self._raw = []                    # (node seq, upstream, ((position, contribution), ...))
+        self._raw = []                    # (node seq, upstream) per op node visited
 
     def __len__(self):
         return len(self._raw)
 
     def steps(self, root):
-        """The steps as :class:`BackwardStep` objects, with running sums filled in."""
+        """The steps as :class:`BackwardStep` objects, with each input's
+        contribution and running sum filled in."""
         if root._seq != self.root_seq:
             raise ValueError("this trace belongs to another tensor's backward pass")
         by_seq = {n._seq: n for n in whole_graph([root])}
         totals = {}
         out = []
-        for seq, upstream, sent in self._raw:
+        for seq, upstream in self._raw:
             node = by_seq[seq]
+            prim = node._op
+            upstream = np.asarray(upstream)
+            parents = node._parents
+            inputs = [p.data for p in parents]
+            params = node._params or {}
             sends = []
-            for position, contribution in sent:
-                inp = node._parents[position]
+            for position, inp in enumerate(parents):
+                if not inp.requires_grad:
+                    continue
+                contribution = np.asarray(
+                    prim.vjp(position, ops.NUMPY, upstream, node.data, inputs, params))
                 before = totals.get(id(inp))
                 after = contribution if before is None else before + contribution
                 totals[id(inp)] = after
-                sends.append(Send(position, inp, node._op.rules[position],
-                                  np.asarray(contribution), before, np.asarray(after),
-                                  node._op, node))
-            out.append(BackwardStep(node, np.asarray(upstream), sends))
+                sends.append(Send(position, inp, prim.rules[position], contribution,
+                                  before, after, prim, node))
+            out.append(BackwardStep(node, upstream, sends))
         return out
 
 
@@ -163,9 +194,10 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     """
     from .tensor import Tensor, TENSOR_NS, as_plain
 
-    nodes = ancestors(root)
-    freed = [n for n in nodes if n._freed]
-    if freed:
+    nodes = _collect(root)
+    if any(n._freed for n in nodes):
+        for n in nodes:
+            n._gacc = None
         raise BackwardError(
             "the graph behind this value was already used by a backward pass and its "
             "intermediate results were freed. Pass retain_graph=True to the first "
@@ -187,14 +219,14 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     wanted = None if targets is None else {id(t): None for t in targets}
     prev_forcing = STATE.forcing
     STATE.forcing = create_graph
-    no_params = {}
+    ndarray = np.ndarray
     try:
         # the hot loop of every backward pass: locals only, no helper calls
         # beyond the VJPs themselves (see bench/engine_bench.py)
         for node in reversed(nodes):
             g = node._gacc
             node._gacc = None
-            if g is None:
+            if g is _SEEN:          # found, but no gradient reached it
                 continue
             if wanted is not None and id(node) in wanted:
                 wanted[id(node)] = g
@@ -203,23 +235,29 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 if wanted is None and node.requires_grad:
                     _store_leaf_grad(node, g, write, create_graph)
                 continue
-            params = node._params or no_params
+            params = node._params
             parents = node._parents
             if create_graph:
                 inputs, ans = parents, node
+            elif len(parents) == 2:
+                inputs, ans = (parents[0].data, parents[1].data), node.data
             else:
                 inputs, ans = [p.data for p in parents], node.data
             vjps = prim.vjps
-            sent = []
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
-                c = vjps[i](F, g, ans, *inputs, **params)
-                if prim.broadcasts and c.shape != inputs[i].shape:
+                if params is None:
+                    c = vjps[i](F, g, ans, *inputs)
+                else:
+                    c = vjps[i](F, g, ans, *inputs, **params)
+                # a numpy scalar (0-d output) cannot need unbroadcasting: skip the test
+                if prim.broadcasts and (create_graph or c.__class__ is ndarray) \
+                        and c.shape != inputs[i].shape:
                     c = ops.unbroadcast(F, c, p.shape)
-                sent.append((i, c.data if create_graph else c))
-                p._gacc = c if p._gacc is None else p._gacc + c
-            raw.append((node._seq, g.data if create_graph else g, tuple(sent)))
+                acc = p._gacc
+                p._gacc = c if acc is _SEEN else acc + c
+            raw.append((node._seq, g.data if create_graph else g))
             if free:
                 node._freed = True
     except BaseException:
