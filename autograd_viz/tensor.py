@@ -344,7 +344,9 @@ def apply(prim, *args, **params):
     # this is the hot path of every forward pass: it avoids generators and
     # helper calls on purpose (see bench/engine_bench.py)
     first = args[0]
-    if not isinstance(first, Tensor):
+    if len(args) == 1:
+        inputs = args
+    elif not isinstance(first, Tensor):
         first = args[1]
     if len(args) == 2:
         a, b = args
@@ -353,10 +355,12 @@ def apply(prim, *args, **params):
         if not isinstance(b, Tensor):
             b = _constant(b, first)
         inputs = (a, b)
-    else:
+    elif len(args) > 2:
         inputs = tuple(a if isinstance(a, Tensor) else _constant(a, first) for a in args)
     try:
-        if len(inputs) == 2:
+        if len(inputs) == 1:
+            value = prim.forward(first.data, **params)
+        elif len(inputs) == 2:
             value = prim.forward(inputs[0].data, inputs[1].data, **params)
         else:
             value = prim.forward(*[t.data for t in inputs], **params)
