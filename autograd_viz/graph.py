@@ -237,13 +237,31 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 continue
             params = node._params
             parents = node._parents
+            vjps = prim.vjps
+            if not create_graph and params is None and len(parents) == 2:
+                # the common case written out: a binary op on plain values
+                a, b = parents
+                ad, bd, ans = a.data, b.data, node.data
+                if a.requires_grad:
+                    c = vjps[0](F, g, ans, ad, bd)
+                    if c.__class__ is ndarray and prim.broadcasts and c.shape != ad.shape:
+                        c = ops.unbroadcast(F, c, a.shape)
+                    acc = a._gacc
+                    a._gacc = c if acc is _SEEN else acc + c
+                if b.requires_grad:
+                    c = vjps[1](F, g, ans, ad, bd)
+                    if c.__class__ is ndarray and prim.broadcasts and c.shape != bd.shape:
+                        c = ops.unbroadcast(F, c, b.shape)
+                    acc = b._gacc
+                    b._gacc = c if acc is _SEEN else acc + c
+                raw.append((node._seq, g))
+                if free:
+                    node._freed = True
+                continue
             if create_graph:
                 inputs, ans = parents, node
-            elif len(parents) == 2:
-                inputs, ans = (parents[0].data, parents[1].data), node.data
             else:
                 inputs, ans = [p.data for p in parents], node.data
-            vjps = prim.vjps
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
