@@ -484,6 +484,16 @@ def test_ex4_fails_no_control_flow_a_wrong_gradient_numpy_and_an_endless_loop(mo
     r = ch.ex4.check(lambda a: a * 2 + 1)
     assert not r and "no `if`, `while`" in r.message
 
+    # no source to read (made by exec): only the paths actually taken count
+    space = {}
+    exec("def straight(a):\n    return a * a + 1\n", space)
+    r = ch.ex4.check(space["straight"])
+    assert not r and "ran the same operations" in r.message
+    # loop counts differ over the inputs' two decades of magnitude, so paths differ
+    exec("def branchy(a):\n    b = a\n    while b.abs() < 50:\n        b = b * 2\n"
+         "    return b\n", space)
+    assert ch.ex4.check(space["branchy"])
+
     def half_detached(a):
         if a > 0:
             return a * a.detach()

@@ -190,6 +190,13 @@ MESSAGES = {
         "vi": "f(a) = k·a với cùng một số k cho cả tensor, nên gradient của sum(f(a)) bằng k "
               "ở mọi phần tử, tức là d / a"},
     # ---- exercise 4
+    "ex4_one_path": {
+        "en": "on every random input your function ran the same operations, so no control "
+              "flow that depends on the data was seen: add an `if` or `while` whose outcome "
+              "depends on a",
+        "vi": "với mọi đầu vào ngẫu nhiên, hàm của bạn đều chạy cùng các phép toán, nên không "
+              "thấy luồng điều khiển nào phụ thuộc vào dữ liệu: hãy thêm `if` hoặc `while` có "
+              "kết quả phụ thuộc vào a"},
     "ex4_no_control_flow": {
         "en": "your function has no `if`, `while` or conditional expression: the exercise asks "
               "for control flow that depends on the data",
