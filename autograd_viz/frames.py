@@ -19,7 +19,7 @@ import numpy as np
 
 from . import dot_source as _dot
 from .dot_source import (CONST_TEXT, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE, SMALL_FONT_SIZE,
-                  TEXT, esc_html, fmt_inline, node_lines, node_style, substitute)
+                  TEXT, esc_html, fmt_inline, node_style, substitute)
 from .i18n import rule_text, t
 from . import render_backend
 from .layout import layout as _layout
@@ -301,7 +301,7 @@ class Painter:
 
     def _paint_node(self, node, computed, grad, hl):
         box = self.layout.nodes[node.id]
-        lines = node_lines(node, self.model.lang, computed, grad)
+        lines = self.model.lines(node, computed, grad)
         shape, style, fill, line = node_style(node)
         classes = ["node", node.kind]
         text_colour = TEXT
@@ -367,13 +367,9 @@ class Painter:
         elif state:
             colour, width = state, 3.5
         pts = geom.points
-        d = [f"M{pts[0][0]:.1f},{pts[0][1]:.1f}"]
-        for k in range(1, len(pts) - 2, 3):
-            (ax, ay), (bx, by), (cx, cy) = pts[k], pts[k + 1], pts[k + 2]
-            d.append(f"C{ax:.1f},{ay:.1f} {bx:.1f},{by:.1f} {cx:.1f},{cy:.1f}")
         cls = "edge" + (f" {'pending' if state == 'pending' else 'active'}" if state else "")
         out = [f'<g class="{cls}" id="{edge.id}">',
-               f'<path d="{" ".join(d)}" fill="none" stroke="{colour}" '
+               f'<path d="{_path_d(pts)}" fill="none" stroke="{colour}" '
                f'stroke-width="{width}"{dash}/>']
         if geom.arrow:
             out.append(_arrowhead(pts[-1], geom.arrow, colour, 1 + (width > 2)))
@@ -442,6 +438,19 @@ class Canvas:
                       if self.nodes[nid].kind == "op")
         self.parts[-1] = self.painter._tail if pending else self.painter._tail_plain
         return "\n".join(self.parts)
+
+
+_PATH_STARTS = {}
+
+
+def _path_d(pts):
+    """SVG path data of Graphviz's cubic Bezier: M p0 C p1 p2 p3 C ... (one
+    %-format per edge: a big graph has thousands of points)."""
+    segments = (len(pts) - 1) // 3
+    fmt = _PATH_STARTS.get(segments)
+    if fmt is None:
+        fmt = _PATH_STARTS[segments] = "M%.1f,%.1f" + " C%.1f,%.1f %.1f,%.1f %.1f,%.1f" * segments
+    return fmt % tuple(v for p in pts[:1 + 3 * segments] for v in p)
 
 
 def _arrowhead(base, tip, colour, scale):

@@ -104,15 +104,24 @@ def parse_json(raw):
             out.nodes[obj["name"]] = Box(x, y, float(obj["width"]) * 72,
                                          float(obj["height"]) * 72)
     for e in data.get("edges", []):
-        points, arrow = [], None
-        for part in e.get("pos", "").split():
-            if part.startswith("e,"):
-                arrow = pt(part[2:])
-            elif part.startswith("s,"):
-                continue
-            else:
-                points.append(pt(part))
-        out.edges.append(EdgeGeom(names[e["tail"]], names[e["head"]], points, arrow,
+        out.edges.append(EdgeGeom(names[e["tail"]], names[e["head"]],
+                                  *_spline(e.get("pos", ""), llx, top),
                                   e.get("label", ""),
                                   pt(e["lp"]) if "lp" in e else None))
     return out
+
+
+def _spline(pos, llx, top):
+    """(control points, arrowhead tip or None) of an edge's ``pos`` attribute,
+    ``[s,x,y ][e,x,y ]x,y x,y ...``, in SVG coordinates.  A big graph has
+    thousands of points: read each edge's numbers in one pass."""
+    arrow = None
+    while pos[:2] in ("s,", "e,"):
+        head, _, pos = pos.partition(" ")
+        if head[0] == "e":
+            x, y = head[2:].split(",")[:2]
+            arrow = (float(x) - llx, top - float(y))
+    if not pos:
+        return [], arrow
+    nums = list(map(float, pos.replace(" ", ",").split(",")))
+    return [(x - llx, top - y) for x, y in zip(nums[0::2], nums[1::2])], arrow
