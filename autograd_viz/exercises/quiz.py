@@ -110,15 +110,18 @@ class GradientQuiz:
             picture = w.HTML(f"<i>{e(msg('quiz_draw_fallback', L))}</i>")
         self.boxes, self.feedback, rows = {}, {}, []
         for name in self.nodes:
-            label = w.HTML(f"<code>{e(self.rows[name])}</code> &nbsp; "
-                           f"{e(msg('quiz_value', L))} = {self.values[name]:g}",
-                           layout=w.Layout(width="260px"))
+            # fixed-width label and box columns, so a long hint in the last
+            # column wraps there instead of pushing the box out of line
+            label = w.HTML(f'<span style="font-size:14px"><b>{e(self.rows[name])}</b> '
+                           f"&nbsp; {e(msg('quiz_value', L))} = {self.values[name]:g}</span>",
+                           layout=w.Layout(width="260px", flex="0 0 260px"))
             box = w.FloatText(description=f"d{self.root_name}/d{name}",
-                              layout=w.Layout(width="200px"),
+                              layout=w.Layout(width="200px", flex="0 0 auto",
+                                              align_self="flex-start"),
                               style={"description_width": "70px"})
-            note = w.HTML("")
+            note = w.HTML("", layout=w.Layout(flex="1 1 auto"))
             self.boxes[name], self.feedback[name] = box, note
-            rows.append(w.HBox([label, box, note]))
+            rows.append(w.HBox([label, box, note], layout=w.Layout(align_items="flex-start")))
         self.button = w.Button(description=msg("quiz_check", L), button_style="primary")
         self.button.on_click(lambda _button: self.check())
         self.summary = w.HTML("")
