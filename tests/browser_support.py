@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-RENDERS = Path("/work/notes/renders")
+# screenshots also land in one place to look at after a run (gitignored)
+RENDERS = Path(os.environ.get("AV_SCREENSHOT_DIR",
+                              Path(__file__).resolve().parents[1] / "test-output" / "screenshots"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
