@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import autograd_viz as av
+
+import chapter
 from autograd_viz import dot_source, i18n, ops
 from autograd_viz.dot_source import build_model, fmt_number, to_dot
 
@@ -121,15 +123,8 @@ def test_detach_cut_is_visible_with_legend():
     assert "grad:" not in _label(src, yid)
 
 
-def _loop_f(a):
-    b = a * 2
-    while b.norm() < 1000:
-        b = b * 2
-    if b.sum() > 0:
-        c = b
-    else:
-        c = 100 * b
-    return c
+# the chapter's while/if function, taken from the chapter itself
+_loop_f = chapter.control_flow_f("pytorch")
 
 
 def test_control_flow_loop_is_grouped():

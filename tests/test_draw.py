@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 import autograd_viz as av
+
+import chapter
 from autograd_viz import render_backend
 from autograd_viz.dot_source import fmt_inline
 
@@ -193,16 +195,7 @@ def test_chapter_detach_example_pytorch():
 def test_chapter_control_flow_tensorflow():
     tf = importlib.import_module("autograd_viz.tf")
 
-    def f(a):
-        b = a * 2
-        while tf.norm(b) < 1000:
-            b = b * 2
-        if tf.reduce_sum(b) > 0:
-            c = b
-        else:
-            c = 100 * b
-        return c
-
+    f = chapter.control_flow_f("tensorflow")
     a = tf.Variable(tf.random.normal(shape=()))
     with tf.GradientTape() as t:
         d = f(a)
