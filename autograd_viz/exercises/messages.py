@@ -7,7 +7,8 @@ of one key must use the same placeholders (a test walks the table).
 
 from __future__ import annotations
 
-LANGS = ("en", "vi")
+from ..i18n import LANGS, check_lang as _valid_lang
+
 _lang = "en"
 
 
@@ -22,11 +23,8 @@ def get_lang():
 
 
 def check_lang(lang):
-    if lang is None:
-        return _lang
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
-    return lang
+    """``lang`` checked, or the notebook-wide setting when it is None."""
+    return _lang if lang is None else _valid_lang(lang)
 
 
 def pick(text, lang):
