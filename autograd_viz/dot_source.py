@@ -22,12 +22,12 @@ import numpy as np
 
 from . import graph as _graph
 from .i18n import check_lang, rule_text, t
+from .text_width import text_width
 
 # ---------------------------------------------------------------- look
 # Okabe-Ito colours (safe for the common colour-vision deficiencies), used as
 # borders on pale tints of themselves so dark text stays high-contrast
 FONT = "Helvetica,Arial,sans-serif"
-FONT_BOLD = "Helvetica-Bold"
 FONT_SIZE = 16
 SMALL_FONT_SIZE = 14
 TEXT = "#1a1a1a"
@@ -180,6 +180,7 @@ class Model:
         return out
 
     hidden_ops = 0              # ops of a huge graph that are not drawn
+    same_rank = ()              # (input id, op id) pairs drawn side by side (_add_ghosts)
 
     def node_of(self, tensor):
         return self.by_tensor[id(tensor)]
@@ -302,6 +303,7 @@ def build_model(target, lang="en", names=None, caller=None, rankdir="auto"):
     model.hidden_ops = hidden
     depth, longest, model.big = _layout_cost(model)
     if model.big:
+        model.same_rank = []
         _add_ghosts(model, depth)
     if rankdir == "auto":
         # short graphs read left to right on a wide screen; long chains would
@@ -538,13 +540,36 @@ def _add_ghosts(model, depth):
     An input used by ops many ranks later (a weight reused along a long
     chain) would drag an edge across the whole picture; in a big graph a
     small dashed copy with its name sits next to each such use instead.
+
+    An input first used deep in the graph (a later layer's weight) is kept
+    beside that first use, on the rank of the op result it meets there:
+    the cheap layout settings leave unconnected inputs on the first rank,
+    one long row of them across the picture.
     """
+    first_use = {}
+    for e in model.edges:
+        tail = model.by_id[e.tail]
+        if e.kind == "data" and tail.kind in ("leaf", "const") and e.tail not in first_use:
+            first_use[e.tail] = e.head
+    anchor_depth = {}
+    for leaf_id, head_id in first_use.items():
+        head = model.by_id[head_id]
+        if depth[head_id] - depth[leaf_id] <= 3 or model.by_id[leaf_id].group is not None \
+                or head.group is not None:
+            continue
+        # the head's deepest input that is an op result sits one rank above it
+        partner = max((model.node_of(p) for p in head.tensor.inputs),
+                      key=lambda n: depth[n.id])
+        if partner.kind == "op" and partner.group is None:
+            model.same_rank.append((leaf_id, partner.id))
+            anchor_depth[leaf_id] = depth[partner.id]
     count = 0
     for e in model.edges:
         if e.kind != "data":
             continue
         tail = model.by_id[e.tail]
-        if tail.kind in ("leaf", "const") and depth[e.head] - depth[e.tail] > 3:
+        if tail.kind in ("leaf", "const") and \
+                depth[e.head] - anchor_depth.get(e.tail, depth[e.tail]) > 3:
             ghost = Node(f"g{count}", tail.tensor, "ghost", tail.name,
                          detached=tail.detached, from_backward=tail.from_backward)
             ghost.copy_of = tail
@@ -577,16 +602,35 @@ def node_lines(node, lang, computed=True, grad=None):
     return lines
 
 
-def widest_lines(candidates):
-    """Per line slot, the longest text among several states: boxes that fit them all."""
-    out = []
-    for lines in candidates:
-        for i, line in enumerate(lines):
-            if i == len(out):
-                out.append(line)
-            elif len(line.text) > len(out[i].text):
-                out[i] = line
-    return out
+# a box's padding around its text and smallest size, in points: Graphviz's
+# margin="0.16,0.09" and default 0.75 x 0.5 inch box (0.04 and 0.2 inch for
+# the plain text of constants)
+PAD_X, PAD_Y, MIN_W, MIN_H = 11.52, 6.48, 54.0, 36.0
+CONST_PAD, CONST_MIN = 2.88, 14.4
+LINE_GAP = 1.2                  # line height as a multiple of the font size
+
+
+def line_font(line):
+    """(font size, bold) a line is painted with."""
+    if line.role == "const":
+        return SMALL_FONT_SIZE, False
+    return FONT_SIZE, line.role in ("title", "grad")
+
+
+def box_size(node, states):
+    """(width, height) in points of a box that fits every state's lines
+    (``states``: a list of line lists) with the usual padding."""
+    width = height = 0.0
+    for lines in states:
+        h = 0.0
+        for line in lines:
+            size, bold = line_font(line)
+            width = max(width, text_width(line.text, size, bold))
+            h += size * LINE_GAP
+        height = max(height, h)
+    if node.kind == "const":
+        return (max(width + 2 * CONST_PAD, CONST_MIN), max(height + 2 * CONST_PAD, CONST_MIN))
+    return max(width + 2 * PAD_X, MIN_W), max(height + 2 * PAD_Y, MIN_H)
 
 
 def node_style(node):
@@ -643,25 +687,26 @@ def graph_attrs(model):
     return attrs
 
 
-def to_dot(model, grads=None, widest=False, legend=True, measure_scale=1.0):
+def to_dot(model, grads=None, widest=False, legend=True):
     """DOT text of the diagram.
 
     ``grads``: {node id: gradient array} to show (default: the final ones of
     the recorded backward pass).  ``widest``: label every node with the
     longest text any frame will show there (used for the one layout the
-    frames share).  ``legend``: add a legend for unusual node styles.
-    ``measure_scale``: with ``widest``, measure text this much larger than it
-    is drawn, so boxes fit whatever font the viewer substitutes.
+    frames share: fixed box sizes, no text).  ``legend``: add a legend for
+    unusual node styles.
     """
     if grads is None and not widest:
         grads = model.final_grads()
     if widest:
-        # only sizes matter to a layout: colours and line styles are left out
-        # (the frames paint them), which makes the text Graphviz reads and
-        # writes back a third smaller
+        # only sizes matter to a layout: the boxes are sized here to fit the
+        # longest text any frame paints in them, and Graphviz gets them with
+        # no text at all (it skips loading fonts and measuring text, a third
+        # of its time on big graphs, and both Graphviz builds agree); colours
+        # and line styles are left out too, the frames paint them
         lines = ["digraph autograd {",
                  "  graph [" + ", ".join(graph_attrs(model)) + "];",
-                 f'  node [fontsize={FONT_SIZE}, margin="0.16,0.09"];',
+                 '  node [shape=box, label="", fixedsize=true];',
                  "  edge [arrowsize=0.8];"]
         states = all_grad_versions(model)
     else:
@@ -678,22 +723,21 @@ def to_dot(model, grads=None, widest=False, legend=True, measure_scale=1.0):
     for node in model.nodes:
         shape, style, fill, line = node_style(node)
         if widest:
-            # for the shared layout: plain text (the WebAssembly Graphviz does not
-            # measure HTML-like labels), all of it bold so that any line fits
-            label_lines = widest_lines(
-                [model.lines(node, True, g) for g in states.get(node.id, [None])])
-            text = "\\n".join(esc_dot_string(x.text) for x in label_lines)
-            # measured a size up: the WebAssembly Graphviz only knows Helvetica's
-            # widths, and browsers without Helvetica draw wider (DejaVu Sans)
-            size = (SMALL_FONT_SIZE if node.kind == "const" else FONT_SIZE) * measure_scale
-            attrs = [f'label="{text}"', f"shape={shape}", f'fontname="{FONT_BOLD}"',
-                     f"fontsize={size:.1f}"]
+            w, h = box_size(node, [model.lines(node, True, g)
+                                   for g in states.get(node.id, [None])])
+            # inches, rounded up: a box never ends up smaller than its text
+            attrs = [f"width={math.ceil(w / 72 * 1000) / 1000}",
+                     f"height={math.ceil(h / 72 * 1000) / 1000}"]
+            if node.kind == "const":
+                attrs.append("shape=plaintext")
+            body.append((node, f"  {node.id} [" + ", ".join(attrs) + "];"))
+            continue
         else:
             label_lines = model.lines(node, True, grads.get(node.id))
             attrs = [f"label={_html_label(label_lines)}", f"shape={shape}"]
         if node.kind == "const":
             attrs += ["margin=0.04", "width=0.2", "height=0.2"]
-        elif not widest:
+        else:
             attrs += [f'style="{style}"', f'fillcolor="{fill}"', f'color="{line}"']
         body.append((node, f"  {node.id} [" + ", ".join(attrs) + "];"))
     for node, text in body:
@@ -710,6 +754,8 @@ def to_dot(model, grads=None, widest=False, legend=True, measure_scale=1.0):
             if node.group == index:
                 lines.append("  " + text)
         lines.append("  }")
+    for a, b in model.same_rank:
+        lines.append(f"  {{rank=same; {a}; {b}}}")
     for e in model.edges:
         if e.kind == "detach" and widest:
             lines.append(f'  {e.tail} -> {e.head} [label='

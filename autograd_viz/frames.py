@@ -18,23 +18,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import dot_source as _dot
-from .dot_source import (CONST_TEXT, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE, SMALL_FONT_SIZE,
-                  TEXT, esc_html, fmt_inline, node_style, substitute)
+from .dot_source import (CONST_TEXT, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE, LINE_GAP,
+                         SMALL_FONT_SIZE, TEXT, esc_html, fmt_inline, node_style, substitute)
 from .i18n import rule_text, t
 from . import render_backend
 from .layout import layout as _layout
 
 MARGIN = 14
-LINE_GAP = 1.2                  # line height as a multiple of the font size
 PENDING_FILL, PENDING_LINE, PENDING_TEXT = "#f3f3f3", "#a6a6a6", "#8c8c8c"
 HIGHLIGHT = "#d55e00"           # Okabe-Ito vermillion: the node this frame is about
 FORWARD_EDGE = "#0072b2"        # Okabe-Ito blue: values flowing forward
 BACKWARD_EDGE = "#d55e00"       # gradients flowing back
 LEGEND_SIZE = 13
-# text is measured this much larger than drawn: `dot` measures real fonts
-# (DejaVu Sans here), the WebAssembly build only Helvetica's narrower widths,
-# and a browser may draw with either
-MEASURE_SCALE = {"dot": 1.05, "wasm": 1.2}
 
 
 @dataclass
@@ -202,8 +197,7 @@ class Painter:
         self.model = model
         if layout is None:
             which = render_backend.choose(backend)
-            source = _dot.to_dot(model, widest=True, legend=False,
-                                 measure_scale=MEASURE_SCALE[which])
+            source = _dot.to_dot(model, widest=True, legend=False)
             layout = _layout(source, backend=which)
         self.layout = layout
         self._nodes = {}
