@@ -17,9 +17,10 @@ from .tensor import (Tensor, abs, arange, broadcast_to, cos, dot, enable_grad, e
 
 from .draw import Diagram, draw
 from .frames import build_frames
+from .i18n import get_lang, set_lang
 
 
-def step_through(target, lang="en", **options):
+def step_through(target, lang=None, **options):
     """Play the forward and backward pass of `target` frame by frame (an ipywidgets widget)."""
     from .widget import step_through as _step_through  # ipywidgets loads only when used
     return _step_through(target, lang=lang, **options)
@@ -34,5 +35,5 @@ __all__ = [
     "sum", "mean", "max", "dot", "matmul", "norm", "reshape", "transpose", "broadcast_to",
     "no_grad", "enable_grad", "grad", "gradients", "jacobian", "gradcheck",
     "ShapeError", "BackwardError", "DtypeError", "GradcheckError",
-    "step_through", "draw", "Diagram", "build_frames",
+    "step_through", "draw", "Diagram", "build_frames", "set_lang", "get_lang",
 ]

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import graph as _graph
-from .i18n import check_lang, rule_text, t
+from .i18n import resolve as resolve_lang
+from .i18n import rule_text, t
 from .text_width import text_width
 
 # ---------------------------------------------------------------- look
@@ -214,7 +215,7 @@ class Model:
         return keys
 
 
-def build_model(target, lang="en", names=None, caller=None, rankdir="auto"):
+def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
     """The diagram model of ``target`` (Tensor, list/tuple of Tensors, or a tape).
 
     ``names`` ({"x": tensor} or {tensor: "x"}) wins over ``tensor.name``, which
@@ -223,7 +224,7 @@ def build_model(target, lang="en", names=None, caller=None, rankdir="auto"):
     """
     from .tensor import Tensor, last_backward_root
 
-    check_lang(lang)
+    lang = resolve_lang(lang)
     if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     roots, trace_root, trace = _roots_of(target, Tensor)

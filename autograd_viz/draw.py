@@ -70,7 +70,7 @@ class Diagram:
         return f"<autograd_viz diagram: {len(self.model.nodes)} nodes, {ops} ops, {grads}>"
 
 
-def draw(target, lang="en", names=None, backend="auto", rankdir="auto"):
+def draw(target, lang=None, names=None, backend="auto", rankdir="auto"):
     """Draw the graph recorded behind ``target``: a Tensor, a list of them, or a tape.
 
     Leaves show their names and values, op nodes the operation and its

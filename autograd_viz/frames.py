@@ -20,6 +20,7 @@ import numpy as np
 from . import dot_source as _dot
 from .dot_source import (CONST_TEXT, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE, LINE_GAP,
                          SMALL_FONT_SIZE, TEXT, esc_html, fmt_inline, node_style, substitute)
+from .i18n import resolve as resolve_lang
 from .i18n import rule_text, t
 from . import render_backend
 from .layout import layout as _layout
@@ -47,7 +48,7 @@ class Frame:
         return self.svg[start:] + self.html
 
 
-def build_frames(target, lang="en", names=None, backend="auto", rankdir="auto", caller=None,
+def build_frames(target, lang=None, names=None, backend="auto", rankdir="auto", caller=None,
                  model=None):
     """The frames of ``target`` (a Tensor, list of Tensors, or a tape).
 
@@ -55,6 +56,7 @@ def build_frames(target, lang="en", names=None, backend="auto", rankdir="auto", 
     backward pass has run, one backward frame per op node it visited.  A value
     with no history gives a single frame showing it.
     """
+    lang = resolve_lang(lang)
     if model is None:
         model = _dot.build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
     painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))

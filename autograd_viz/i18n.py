@@ -91,6 +91,26 @@ def check_lang(lang):
     return lang
 
 
+# the notebook-wide language: av.set_lang("vi") once at the top of a notebook
+# switches diagrams, step-throughs, exercise messages and the quiz together
+_current = "en"
+
+
+def set_lang(lang):
+    """Use ``lang`` ("en" or "vi") wherever no ``lang=`` is passed."""
+    global _current
+    _current = check_lang(lang)
+
+
+def get_lang():
+    return _current
+
+
+def resolve(lang):
+    """``lang`` checked, or the notebook-wide language when it is None."""
+    return _current if lang is None else check_lang(lang)
+
+
 def t(key, lang="en", **fields):
     """The text for ``key`` in ``lang`` with ``fields`` filled in."""
     text = TEXT[key][lang]

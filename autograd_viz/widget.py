@@ -13,6 +13,7 @@ import html
 import ipywidgets as widgets
 import traitlets
 
+from .i18n import resolve as resolve_lang
 from .html import (DEFAULT_SPEED_MS, diagram_html, explanation_html, inline_svg, labels_for,
                    write_player)
 
@@ -170,13 +171,14 @@ class StepThrough(widgets.VBox):
         return bundle
 
 
-def step_through(target, lang="en", **options):
+def step_through(target, lang=None, **options):
     """Play how `target` (a tensor after backward, or a tape) was computed, step by step.
 
     Returns a StepThrough widget: in JupyterLab it shows the diagram, a play/pause
     button, previous/next buttons, a slider and the chain rule for each step.
     `options` are passed on to the frame builder.
     """
+    lang = resolve_lang(lang)
     labels_for(lang)  # fail on an unknown language before any heavy work
     from .frames import build_frames  # imported here so the widget works with any frame list
     return StepThrough(build_frames(target, lang=lang, **options), lang=lang)

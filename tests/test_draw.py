@@ -204,3 +204,22 @@ def test_chapter_control_flow_tensorflow():
     assert len(dg.model.groups) == 1
     assert node_text(dg.svg, dg.model.node_of(a).id, "grad") == \
         [f"grad: {fmt_inline(np.asarray(d_grad))}"]
+
+
+def test_set_lang_switches_diagrams_frames_and_exercise_messages_together():
+    from autograd_viz.exercises import autograd_chapter as ch
+    x = av.tensor(2.0, requires_grad=True, name="x")
+    y = x * x
+    y.backward()
+    try:
+        av.set_lang("vi")
+        assert "gradient: 4" in av.draw(y).svg                 # vi word for grad on nodes
+        assert av.build_frames(y)[-1].text.startswith("Lan truyền ngược")
+        assert ch.ex3.hint() == ch.ex3.hint(lang="vi") != ch.ex3.hint(lang="en")
+        assert "grad: 4" in av.draw(y, lang="en").svg         # an explicit lang still wins
+        with pytest.raises(ValueError, match="one of 'en', 'vi'"):
+            av.set_lang("fr")
+        assert av.get_lang() == "vi"                           # a refused value changes nothing
+    finally:
+        av.set_lang("en")
+    assert av.build_frames(y)[-1].text.startswith("The backward pass")

@@ -9,6 +9,7 @@ AssertionError, and the kernel goes on to grade exercise 5.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -56,7 +57,7 @@ def nbgrader(course, *args):
 
 
 def test_autograde_gives_full_marks_to_a_right_submission_and_less_to_a_wrong_one(tmp_path):
-    import nbgrader  # noqa: F401  (a test dependency: missing means a broken install)
+    assert importlib.util.find_spec("nbgrader"), "nbgrader is a test dependency: run make install"
     course = tmp_path / "course"
     shutil.copytree(COURSE, course)
     nbgrader(course, "generate_assignment", "ps1", "--force")

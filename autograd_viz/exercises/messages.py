@@ -7,24 +7,8 @@ of one key must use the same placeholders (a test walks the table).
 
 from __future__ import annotations
 
-from ..i18n import LANGS, check_lang as _valid_lang
-
-_lang = "en"
-
-
-def set_lang(lang):
-    """Pick the language of every message and hint from now on ("en" or "vi")."""
-    global _lang
-    _lang = check_lang(lang)
-
-
-def get_lang():
-    return _lang
-
-
-def check_lang(lang):
-    """``lang`` checked, or the notebook-wide setting when it is None."""
-    return _lang if lang is None else _valid_lang(lang)
+from ..i18n import LANGS, get_lang, set_lang  # noqa: F401  (re-exported)
+from ..i18n import resolve as check_lang
 
 
 def pick(text, lang):
