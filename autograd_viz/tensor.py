@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import numbers
+import weakref
 from contextlib import contextmanager
 
 import numpy as np
@@ -664,17 +665,56 @@ def enable_grad():
         STATE.grad_enabled = prev
 
 
-# the last root a backward pass ran from; it lets av.draw(z) find the trace
-# of z.sum().backward(), whose root the user never held
-_last_backward = [None]
+class _LastBackward:
+    """Enough of the last backward pass's root to draw it later.
+
+    av.draw(z) after z.sum().backward() must find the trace, but the sum was
+    a temporary the user never held.  Holding it would keep its whole graph
+    (every intermediate array) alive until the next backward, so a training
+    loop would carry two graphs at a time.  Instead this keeps the root
+    weakly plus what its node needs (op, params, a small value) and its
+    inputs weakly: while the user still holds z, the root can be rebuilt.
+    """
+
+    __slots__ = ("root", "cls", "op", "params", "value", "inputs", "seq", "trace")
+
+    # a root bigger than this (a non-scalar backward with gradient=) is
+    # only remembered while the user holds it
+    KEEP_VALUE_UP_TO = 10_000
+
+    def __init__(self, root, trace):
+        self.root = weakref.ref(root)
+        self.cls, self.op, self.params = type(root), root._op, root._params
+        self.value = root.data if np.size(root.data) <= self.KEEP_VALUE_UP_TO else None
+        self.inputs = tuple(weakref.ref(p) for p in root._parents)
+        self.seq, self.trace = root._seq, trace
+
+    def resolve(self):
+        root = self.root()
+        if root is not None:
+            return root
+        inputs = tuple(ref() for ref in self.inputs)
+        if self.value is None or self.op is None or any(p is None for p in inputs):
+            return None
+        shell = self.cls._plain(self.value)
+        shell._op, shell._params, shell._parents = self.op, self.params, inputs
+        shell.requires_grad, shell._freed = True, True
+        shell._seq, shell._trace = self.seq, self.trace
+        return shell
+
+
+_last_backward = None
 
 
 def _remember_last(root, trace):
-    _last_backward[0] = root
+    global _last_backward
+    _last_backward = _LastBackward(root, trace)
 
 
 def last_backward_root():
-    return _last_backward[0]
+    """The root of the most recent backward pass (rebuilt if it was a
+    temporary whose inputs are still alive), or None."""
+    return None if _last_backward is None else _last_backward.resolve()
 
 
 # ------------------------------------------------------------------ F for VJPs
