@@ -229,17 +229,17 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
         raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     roots, trace_root, trace = _roots_of(target, Tensor)
     if trace_root is None:
+        # show the most recent backward pass that reached what is drawn: one
+        # started at a drawn root, or the last one if it ran through them
         trace = None
-        for r in roots:
-            if r.trace is not None:
-                trace_root = r
-                break
-    if trace_root is None:
+        candidates = [r for r in roots if r.trace is not None]
         last = last_backward_root()
-        if last is not None and last.trace is not None:
+        if last is not None and last.trace is not None and all(last is not r for r in roots):
             below = {id(n) for n in _graph.whole_graph([last])}
             if any(id(r) in below for r in roots):
-                trace_root = last
+                candidates.append(last)
+        if candidates:
+            trace_root = max(candidates, key=lambda r: r.trace.ran)
     all_roots = list(roots)
     if trace_root is not None and not any(r is trace_root for r in all_roots):
         all_roots.append(trace_root)

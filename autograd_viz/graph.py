@@ -139,10 +139,13 @@ class Trace:
     the rule.  :meth:`steps` resolves the trace against the root's graph.
     """
 
-    __slots__ = ("root_seq", "seed", "create_graph", "_raw")
+    __slots__ = ("root_seq", "ran", "seed", "create_graph", "_raw")
 
     def __init__(self, root_seq, seed, create_graph):
         self.root_seq = root_seq
+        # from the same counter as Tensor.seq: a later backward has a larger
+        # number, so a drawing can pick the most recent pass
+        self.ran = next(_seq)
         self.seed = seed                  # the gradient the pass started from
         self.create_graph = create_graph
         self._raw = []                    # (node seq, upstream) per op node visited

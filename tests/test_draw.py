@@ -223,3 +223,14 @@ def test_set_lang_switches_diagrams_frames_and_exercise_messages_together():
     finally:
         av.set_lang("en")
     assert av.build_frames(y)[-1].text.startswith("The backward pass")
+
+
+def test_a_drawing_shows_the_most_recent_backward_pass():
+    # y's own trace (dy/dx = 3x² = 6.75) is older than dy.backward() (d²y/dx² = 6x = 9)
+    x = av.tensor(1.5, requires_grad=True, name="x")
+    y = x * x * x
+    (dy,) = av.gradients(y, [x], create_graph=True)
+    dy.backward()
+    for target in ([y, dy], [dy, y], dy):
+        d = av.draw(target)
+        assert node_text(d.svg, d.model.node_of(x).id, "grad") == ["grad: 9"], target
