@@ -27,6 +27,7 @@ class ndarray(av.Tensor):
 
     _default_float = onp.float32
     _grad_write = True          # backward overwrites .grad
+    _in_place_advice = "do it outside `autograd.record()`"
 
     @classmethod
     def _records(cls):

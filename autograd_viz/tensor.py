@@ -75,6 +75,8 @@ class Tensor:
         return True
 
     _grad_write = False      # MXNet overwrites .grad instead of adding to it
+    # where a parameter update belongs, in this flavour's words
+    _in_place_advice = "do it inside `with no_grad():`"
 
     # -- inspection --------------------------------------------------------
     @property
@@ -260,11 +262,12 @@ class Tensor:
     def _check_in_place(self, what):
         # a leaf may be updated in place outside recording (an SGD step under
         # no_grad()); anything else would change values a backward pass needs
-        if self._op is not None or (self.requires_grad and STATE.grad_enabled):
+        recording = STATE.grad_enabled and type(self)._records()
+        if self._op is not None or (self.requires_grad and recording):
             raise BackwardError(
                 f"{what} changes a tensor that takes part in a gradient computation, "
                 f"which would corrupt the values backward() needs. For a parameter "
-                f"update do it inside `with no_grad():`; otherwise build a new tensor "
+                f"update {self._in_place_advice}; otherwise build a new tensor "
                 f"(x = x - 1) instead of changing this one")
 
     def __setitem__(self, index, value):
@@ -475,6 +478,8 @@ def _explain(prim, inputs, err):
             f"(e.g. x.reshape(-1, 1)) or check which tensor you meant")
     if prim.name == "getitem":
         return IndexError(f"bad index for a tensor of shape {inputs[0].shape}: {text}")
+    if "shape" in text:          # our own forward already named the shapes
+        return ShapeError(text)
     return ShapeError(f"{prim.name} on shapes {shapes}: {text}")
 
 
