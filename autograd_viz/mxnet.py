@@ -28,6 +28,8 @@ class ndarray(av.Tensor):
     _default_float = onp.float32
     _grad_write = True          # backward overwrites .grad
     _in_place_advice = "do it outside `autograd.record()`"
+    _dtype_advice = ("Create it as floats, e.g. np.arange(4.0) or "
+                     "np.array(..., dtype=np.float32), or convert with x.astype('float32')")
 
     @classmethod
     def _records(cls):

@@ -77,6 +77,8 @@ class Tensor:
     _grad_write = False      # MXNet overwrites .grad instead of adding to it
     # where a parameter update belongs, in this flavour's words
     _in_place_advice = "do it inside `with no_grad():`"
+    _dtype_advice = ("Create it as floats, e.g. arange(4.0) or tensor(..., dtype=float64), "
+                     "or convert with x.astype('float64')")
 
     # -- inspection --------------------------------------------------------
     @property
@@ -204,8 +206,7 @@ class Tensor:
         if requires_grad and not np.issubdtype(self.dtype, np.floating):
             raise DtypeError(
                 f"only floating-point tensors can require gradients, this one is "
-                f"{self.dtype}. Create it as floats, e.g. arange(4.0) or "
-                f"tensor(..., dtype=float64), or convert with x.astype('float64')")
+                f"{self.dtype}. {self._dtype_advice}")
         if not self.is_leaf and not requires_grad:
             raise BackwardError("requires_grad can only be switched off on a leaf; "
                                 "use y.detach() to get a copy without history")

@@ -16,7 +16,8 @@ from types import SimpleNamespace
 import numpy as np
 
 import autograd_viz as av
-from ._dialect import DTypes, as_gradient, fresh, lift, lifting, np_dtype, shape_arg
+from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
+                       shape_arg)
 from .graph import STATE
 
 _dtype_of = DTypes("tf")
@@ -28,6 +29,9 @@ class Tensor(av.Tensor):
 
     _default_float = np.float32
     _variable = None     # the name, on tensors made by tf.Variable
+    _dtype_advice = ("Create it as floats, e.g. tf.range(4.0) or "
+                     "tf.constant(..., dtype=tf.float32), or convert with "
+                     "tf.cast(x, tf.float32)")
 
     @classmethod
     def _records(cls):
@@ -63,6 +67,29 @@ class Tensor(av.Tensor):
 
     def assign_sub(self, delta):
         return self.assign(self.data - np.asarray(delta))
+
+    # TensorFlow tensors never change in place: `t -= 1` on a tensor makes a
+    # new one (Python falls back to t = t - 1), and on a Variable it is an
+    # error that points to the assign methods
+    def _augmented(self, symbol, result, update):
+        if self._variable is not None:
+            raise RuntimeError(
+                f"`v {symbol} value` does not work on a tf.Variable: it cannot be changed "
+                f"by an operator. To update the variable use {update}; to get a new "
+                f"tensor instead, write v = v {symbol[0]} value")
+        return result(self)
+
+    def __iadd__(self, other):
+        return self._augmented("+=", lambda t: t + other, "v.assign_add(value)")
+
+    def __isub__(self, other):
+        return self._augmented("-=", lambda t: t - other, "v.assign_sub(value)")
+
+    def __imul__(self, other):
+        return self._augmented("*=", lambda t: t * other, "v.assign(v * value)")
+
+    def __itruediv__(self, other):
+        return self._augmented("/=", lambda t: t / other, "v.assign(v / value)")
 
 
 def _tf_array_tensor(value, dtype=None):
@@ -242,6 +269,17 @@ def reduce_mean(input_tensor, axis=None, keepdims=False):
 
 def reduce_max(input_tensor, axis=None, keepdims=False):
     return av.max(lift(Tensor, input_tensor), axis, keepdims)
+
+
+def cast(x, dtype):
+    """``x`` converted to ``dtype``.  Integer results carry no gradient, as
+    in TensorFlow; ``x`` comes back as it is when it already has ``dtype``;
+    a change of float precision on a recorded tensor is refused (the
+    engine cannot pass a gradient through it)."""
+    x, dtype = lift(Tensor, x), np_dtype(dtype)
+    if dtype.kind != "f" or x.data.dtype.kind != "f":
+        return Tensor._plain(np.asarray(np.asarray(x.data).astype(dtype)))
+    return convert_float(x, dtype, f"tf.cast(x, tf.{dtype.name})")
 
 
 def stop_gradient(input):
