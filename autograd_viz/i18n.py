@@ -19,9 +19,6 @@ TEXT: dict[str, dict[str, str]] = {
     "repeated": {"en": "repeated {n}×", "vi": "lặp lại {n} lần"},
     "detach_edge": {"en": "detach", "vi": "tách"},
     # legend
-    "legend_leaf": {"en": "box: input (leaf)", "vi": "hộp vuông: đầu vào (lá)"},
-    "legend_op": {"en": "rounded: operation, its result below",
-                  "vi": "hộp bo góc: phép toán, kết quả ở dưới"},
     "legend_detached": {"en": "dashed purple: cut off by detach(), no gradient flows back",
                         "vi": "viền tím nét đứt: đã tách bằng detach(), gradient không đi ngược qua"},
     "legend_backward": {"en": "green: recorded while computing a gradient (create_graph=True)",

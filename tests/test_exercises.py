@@ -169,13 +169,56 @@ def test_what_the_student_printed_is_shown():
     assert result and "your code printed:\nshape is (" in str(result)
 
 
+@pytest.mark.parametrize("isolate", [True, False])
+def test_a_flood_of_printing_is_cut_to_a_few_kilobytes(isolate):
+    flood = 10_000_000
+    ex = Exercise(title="t", inputs=lambda rng: (rng.normal(size=2),),
+                  reference=lambda x: x, cases=1, isolate=isolate)
+    result = ex.check(lambda x: print("x" * flood))
+    assert not result and "got None" in result.message
+    kept = runner.PRINT_LIMIT
+    assert result.printed.startswith("x" * kept)
+    # what was cut is counted (the newline print adds counts too)
+    assert result.printed.endswith(f"(… {flood + 1 - kept} more characters)")
+    assert len(str(result)) < kept + 2000
+    assert len(result._repr_html_()) < kept + 4000
+    vi = ex.check(lambda x: print("x" * flood), lang="vi")
+    assert vi.printed.endswith(f"(… còn {flood + 1 - kept} ký tự nữa)")
+
+
+def test_the_chapter_exercise_of_the_review_prints_little():
+    result = ch.ex1.check(lambda x: print("x" * 10_000_000))
+    assert not result
+    assert len(str(result)) < 10_000 and len(result._repr_html_()) < 20_000
+    assert re.search(r"\(… \d+ more characters\)", str(result))
+
+
+def test_printing_over_many_cases_is_capped_in_total():
+    def chatty(x):
+        print("y" * (runner.PRINT_LIMIT - 10))
+        return good_grad(x)
+    result = grad_exercise(cases=4).check(chatty)
+    assert result, str(result)
+    kept, note = result.printed.rsplit("\n", 1)
+    assert len(kept) == runner.PRINT_LIMIT and set(kept) == {"y", "\n"}
+    # four cases printed PRINT_LIMIT - 9 characters each (with the newline)
+    dropped = 4 * (runner.PRINT_LIMIT - 9) - runner.PRINT_LIMIT
+    assert note == f"(… {dropped} more characters)"
+
+
 def test_the_student_code_cannot_change_the_kernel_state():
     def vandal(x):
         av.graph.STATE.grad_enabled = False
         ch.ex1.f = None
         return good_grad(x)
-    grad_exercise(cases=1).check(vandal)
+    result = grad_exercise(cases=1).check(vandal)
+    # the vandal ran, and switching gradients off broke its own backward pass ...
+    assert not result
+    assert result.message.startswith("your code raised BackwardError: this value does not "
+                                     "require a gradient"), result.message
+    # ... in the child only: the kernel's state is untouched and the next check passes
     assert av.graph.STATE.grad_enabled is True and ch.ex1.f is ch.f1
+    assert grad_exercise(cases=1).check(good_grad)
 
 
 def test_value_exercises_take_values():
@@ -218,6 +261,35 @@ def test_messages_exist_in_both_languages_with_the_same_fields():
         assert set(texts) == set(LANGS), key
         assert set(field.findall(texts["en"])) == set(field.findall(texts["vi"])), key
         assert texts["en"] != texts["vi"] or key in {"quiz_one_hint"}, key
+
+
+def _source_without(path, table):
+    """A module's text without the assignment of ``table`` (the table's own keys)."""
+    import ast
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    for node in ast.parse(text).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        if isinstance(target, ast.Name) and target.id == table:
+            lines[node.lineno - 1:node.end_lineno] = []
+    return "\n".join(lines)
+
+
+def test_every_message_key_is_used_somewhere_in_the_package():
+    from pathlib import Path
+    from autograd_viz.i18n import TEXT
+    package = Path(av.__file__).parent
+    tables = {package / "i18n.py": ("TEXT", TEXT),
+              package / "exercises" / "messages.py": ("MESSAGES", MESSAGES)}
+    source = "\n".join(_source_without(p, tables[p][0]) if p in tables
+                       else p.read_text(encoding="utf-8")
+                       for p in sorted(package.rglob("*.py")))
+    # keys built at run time, like f"ex2_right_{which}"
+    prefixes = re.findall(r"""f["']([a-z][a-z0-9_]*_)\{""", source)
+    unused = [key for _, table in tables.values() for key in table
+              if f'"{key}"' not in source and f"'{key}'" not in source
+              and not any(key.startswith(p) for p in prefixes)]
+    assert not unused, f"keys no code looks up (delete them): {unused}"
 
 
 def test_set_lang_and_the_per_check_override():
@@ -298,6 +370,22 @@ def test_ex1_fails_a_hand_written_formula_a_first_derivative_and_a_number():
     first = ch.ex1.check(first_only)
     assert not first and first.message.startswith("wrong value")
     assert "needs a function" in ch.ex1.check(2.5).message
+
+
+@pytest.mark.parametrize("answer, kind, kind_vi", [
+    (3.0, "a float", "một giá trị kiểu float"),
+    (3, "an int", "một giá trị kiểu int"),
+    (np.float64(2.0), "a float64", "một giá trị kiểu float64"),
+    (np.ones(3), "a numpy array of shape (3,)", "một numpy array có kích thước (3,)"),
+    ("d2", "a str", "một giá trị kiểu str"),
+    ((1.0, 2.0), "a tuple of 2 values", "một bộ (tuple) gồm 2 giá trị"),
+])
+def test_a_value_instead_of_a_function_is_named_by_its_own_type(answer, kind, kind_vi):
+    result = ch.ex1.check(answer)
+    assert not result and result.message.endswith(f"got {kind}"), result.message
+    assert "array of shape ()" not in result.message
+    assert ch.ex1.check(answer, lang="vi").message.endswith(f"bạn đưa vào {kind_vi}")
+    assert ch.ex2.check(answer).message.endswith(f"got {kind}")
     assert "create_graph=True" in ch.ex1.hint()
 
 
@@ -569,6 +657,30 @@ def test_ex5_catches_cos_in_the_graph_numpy_cos_and_math_cos():
     assert "bạn đã dùng cos" in r.message
 
 
+def test_ex5_fails_a_derivative_written_by_hand_without_backward():
+    r = ch.ex5.check(lambda x: (av.sin(x), av.sin(x + np.pi / 2)))
+    assert not r and "not a gradient that a backward pass" in r.message
+
+    def backward_of_something_else(x):
+        # a backward pass ran, but the slope returned is not what it computed
+        x.requires_grad_()
+        (x * 3).sum().backward()
+        return av.sin(x).detach(), av.sin(x + np.pi / 2).detach()
+    r = ch.ex5.check(backward_of_something_else)
+    assert not r and "wrote the derivative by hand" in r.message
+    vi = ch.ex5.check(lambda x: (av.sin(x), av.sin(x + np.pi / 2)), lang="vi")
+    assert "bạn đã tự viết đạo hàm bằng tay" in vi.message
+
+    import autograd_viz.torch as torch
+
+    def in_torch(x):
+        x = torch.tensor(x.numpy(), requires_grad=True)
+        y = torch.sin(x)
+        y.sum().backward()
+        return y.detach(), x.grad
+    assert ch.ex5.check(in_torch)
+
+
 def test_ex5_fails_a_single_value_and_a_wrong_derivative():
     r = ch.ex5.check(lambda x: av.sin(x))
     assert not r and "return a pair (f(x), df/dx)" in r.message
@@ -651,6 +763,65 @@ def test_quiz_in_vietnamese_and_with_a_custom_graph():
     assert q.summary.value == "đúng 0/2"
     with pytest.raises(ValueError, match="needs a name"):
         GradientQuiz(lambda rng: ([], av.tensor(1.0, requires_grad=True) * 2))
+
+
+def test_quiz_hints_of_a_division_name_the_inputs():
+    from autograd_viz.exercises.quiz import GradientQuiz
+
+    def build(rng):
+        x = av.tensor(3.0, requires_grad=True, name="x")
+        y = av.tensor(2.0, requires_grad=True, name="y")
+        t = y.T
+        L = x / t
+        t.name, L.name = "t", "L"
+        return [x, y, t], L
+    q = GradientQuiz(build)
+    assert q.answers == pytest.approx({"x": 0.5, "y": -0.75, "t": -0.75, "L": 1.0})
+    assert q.rows["L"] == "L = x / t" and q.rows["t"] == "t = yᵀ"
+    assert q.hints["t"] == "dL/dt = dL/dL · ∂L/∂t = dL/dL · (−x/t²)"
+    assert q.hints["x"].endswith("(1/t)")
+    for text in list(q.hints.values()) + list(q.rows.values()):
+        assert not re.search(r"(?<!\w)[ab](?![^\Wᵀ²³])", text), text
+
+
+def test_quiz_refuses_two_nodes_of_one_name_and_non_scalar_nodes():
+    from autograd_viz.exercises.quiz import GradientQuiz
+
+    def twins(rng):
+        x = av.tensor(1.0, requires_grad=True, name="x")
+        u = x * 2
+        u.name = "x"
+        return [x], u
+    with pytest.raises(ValueError, match="two quiz nodes are named 'x'"):
+        GradientQuiz(twins)
+
+    def vector(rng):
+        x = av.tensor([1.0, 2.0], requires_grad=True, name="x")
+        s = (x * x).sum()
+        s.name = "s"
+        return [x], s
+    with pytest.raises(ValueError, match=r"quiz nodes must be scalars: 'x' has shape \(2,\)"):
+        GradientQuiz(vector)
+
+
+def test_quiz_lets_a_real_drawing_bug_through(monkeypatch):
+    # only a missing Graphviz is answered with the table; any other error is a bug to see
+    import importlib
+    draw_module = importlib.import_module("autograd_viz.draw")
+    from autograd_viz.exercises.quiz import GradientQuiz
+    from autograd_viz.render_backend import GraphvizNotFound
+
+    def missing(*args, **kwargs):
+        raise GraphvizNotFound("no dot")
+    monkeypatch.setattr(draw_module, "draw", missing)
+    q = GradientQuiz(seed=1)
+    assert q.svg is None and "diagram not available" in q.widget.children[1].value
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in the renderer")
+    monkeypatch.setattr(draw_module, "draw", broken)
+    with pytest.raises(KeyError, match="a bug in the renderer"):
+        GradientQuiz(seed=1)
 
 
 def test_quiz_shows_the_graph_without_gradients():

@@ -5,6 +5,9 @@ English and Vietnamese versions are the same notebook.
   working directory; notebook 01 once per framework, by rewriting its
   ``FRAMEWORK = ...`` parameter cell.  A failure shows the failing cell's
   source and its error.
+* In 03_exercises every ``ch.exN.check`` cell shows a pass, except the one
+  tagged ``expected-fail`` (a deliberately wrong try), which shows a failure:
+  after a fresh run and in the saved files.
 * en/ and vi/ hold the same files with the same cells: same kinds, same tags,
   same code once comments are removed (the ``LANG = "en"`` line may differ).
 * The committed files are what tools/build_notebooks.py generates, carry a
@@ -108,11 +111,45 @@ def test_notebook_runs_top_to_bottom(path, framework, tmp_path, kernel_env):
     except Exception as error:     # CellExecutionError, CellTimeoutError, DeadKernelError
         pytest.fail(f"{_rel(path)}" + (f" with FRAMEWORK={framework!r}" if framework else "")
                     + "\n" + _failure_report(nb, error), pytrace=False)
+    if path.name == EXERCISES:
+        _assert_exercise_verdicts(nb, _rel(path))
     if framework is not None:
         printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                           for o in c.outputs if o.get("output_type") == "stream")
         assert f"framework: {framework}" in printed, \
             "the FRAMEWORK parameter did not reach the notebook's set-up cell"
+
+
+# ------------------------------------------------------------ the sample answers pass
+
+EXERCISES = "03_exercises.ipynb"
+CHECK_CELL = re.compile(r"^ch\.ex\d\.check\(", re.M)
+EXPECTED_FAIL = "expected-fail"
+
+
+def _assert_exercise_verdicts(nb, label):
+    """Every ``ch.exN.check(...)`` cell shows a pass (✓), except the cells
+    tagged expected-fail (a deliberately wrong first try), which show ✗."""
+    seen = {"pass": 0, "fail": 0}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not CHECK_CELL.search(cell.source):
+            continue
+        shown = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs
+                        if o.get("output_type") == "execute_result")
+        html = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs
+                       if o.get("output_type") == "execute_result")
+        failing = EXPECTED_FAIL in cell.metadata.get("tags", [])
+        mark, colour = ("✗", "#cf222e") if failing else ("✓", "#1a7f37")
+        assert shown.startswith(mark) and colour in html, \
+            f"{label} cell {i} should show {mark}:\n{cell.source}\n----- output -----\n{shown}"
+        seen["fail" if failing else "pass"] += 1
+    assert seen == {"pass": 5, "fail": 1}, f"{label}: check cells found: {seen}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_saved_exercise_notebook_shows_every_sample_answer_passing(lang):
+    path = NOTEBOOKS / lang / EXERCISES
+    _assert_exercise_verdicts(nbformat.read(path, as_version=4), _rel(path))
 
 
 # ------------------------------------------------------------ en and vi in step

@@ -49,6 +49,17 @@ class Code:
         return text.replace(LANG_LINE, f'LANG = "{lang}"').strip("\n")
 
 
+def translated(en, comments, tags=()):
+    """A code cell whose Vietnamese version differs only in its comments:
+    ``comments`` maps each English comment (after ``# ``) to its translation."""
+    vi = en
+    for english, vietnamese in comments.items():
+        if f"# {english}" not in en:
+            raise ValueError(f"no comment {english!r} in the cell:\n{en}")
+        vi = vi.replace(f"# {english}", f"# {vietnamese}")
+    return code(en, vi, tags)
+
+
 def md(en, vi):
     return Md(en.strip("\n"), vi.strip("\n"))
 
@@ -106,7 +117,7 @@ bạn chọn framework nào. **Hãy chọn framework ở ô tiếp theo** rồi 
     code("""
 FRAMEWORK = "pytorch"   # "pytorch" | "tensorflow" | "mxnet"
 """, tags=("parameters",)),
-    code("""
+    translated("""
 LANG = "en"   # the language of the diagrams and explanations
 import autograd_viz as av
 
@@ -123,24 +134,9 @@ elif FRAMEWORK == "mxnet":
 else:
     raise ValueError(f"FRAMEWORK must be 'pytorch', 'tensorflow' or 'mxnet', not {FRAMEWORK!r}")
 print("framework:", FRAMEWORK)
-""", """
-LANG = "en"   # ngôn ngữ của hình vẽ và lời giải thích
-import autograd_viz as av
-
-if FRAMEWORK == "pytorch":
-    import autograd_viz.torch as torch
-    torch.manual_seed(0)
-elif FRAMEWORK == "tensorflow":
-    import autograd_viz.tf as tf
-    tf.random.set_seed(0)
-elif FRAMEWORK == "mxnet":
-    from autograd_viz.mxnet import autograd, np, npx
-    npx.set_np()
-    np.random.seed(0)
-else:
-    raise ValueError(f"FRAMEWORK must be 'pytorch', 'tensorflow' or 'mxnet', not {FRAMEWORK!r}")
-print("framework:", FRAMEWORK)
-"""),
+""", comments={
+        "the language of the diagrams and explanations":
+            "ngôn ngữ của hình vẽ và lời giải thích"}),
     md("""
 ## 1. A simple example
 
@@ -388,7 +384,7 @@ cùng giá trị với `y` nhưng không mang theo lịch sử tính toán (`det
 `tf.stop_gradient`). Khi đó `z = u * x` được lấy đạo hàm như thể `u` là hằng số:
 gradient của `z` theo `x` là `u`, chứ không phải $3x^2$ như khi $z = x \\cdot x \\cdot x$.
 """),
-    code("""
+    translated("""
 if FRAMEWORK == "pytorch":
     x.grad.zero_()
     y = x * x
@@ -410,29 +406,9 @@ else:
     z.backward()
     x_grad = x.grad
 x_grad == u
-""", """
-if FRAMEWORK == "pytorch":
-    x.grad.zero_()
-    y = x * x
-    u = y.detach()
-    z = u * x
-    z.sum().backward()
-    x_grad = x.grad
-elif FRAMEWORK == "tensorflow":
-    with tf.GradientTape(persistent=True) as t:   # persistent: ta sẽ hỏi cuộn băng hai lần
-        y = x * x
-        u = tf.stop_gradient(y)
-        z = u * x
-    x_grad = t.gradient(z, x)
-else:
-    with autograd.record():
-        y = x * x
-        u = y.detach()
-        z = u * x
-    z.backward()
-    x_grad = x.grad
-x_grad == u
-"""),
+""", comments={
+        "persistent: we ask it twice": "persistent: ta sẽ hỏi cuộn băng hai lần",
+    }),
     md("""
 In the picture `u` is a leaf: nothing connects it back to `y`, so no gradient
 flows from `z` into `y`.  The backward pass has a single step.
@@ -536,13 +512,17 @@ print("d =", d)
 a_grad
 """),
     md("""
-`f` is piecewise linear: for each `a` there is a constant `k` with `f(a) = k * a`,
-where `k` depends on how often the loop ran and which branch was taken.  So the
-gradient must be `d / a`:
+Look at what `f` does to `a`: it doubles it some number of times and perhaps
+multiplies it by 100 at the end, nothing else.  So `d` is `a` times a factor made
+of 2s and maybe a 100; call it `k`, so `d = k·a`.  Nudge `a` a little and the loop
+runs just as often and takes the same branch, so `k` does not move: the slope of
+`d` at this `a` is `k` itself, which we can read off as `d / a`:
 """, """
-`f` là hàm tuyến tính từng khúc: với mỗi `a` có một hằng số `k` sao cho `f(a) = k * a`,
-trong đó `k` phụ thuộc vào số lần vòng lặp chạy và nhánh nào được chọn. Vậy gradient
-phải bằng `d / a`:
+Hãy xem `f` làm gì với `a`: nó nhân đôi `a` một số lần, có thể nhân thêm 100 ở cuối,
+và không làm gì khác. Vậy `d` bằng `a` nhân với một thừa số gồm các số 2 và có thể
+thêm số 100; gọi thừa số đó là `k`, ta có `d = k·a`. Khi `a` xê dịch một chút, vòng
+lặp vẫn chạy bấy nhiêu lần và vẫn đi cùng nhánh, nên `k` giữ nguyên: độ dốc của `d`
+tại giá trị `a` này chính là `k`, và ta đọc được nó bằng `d / a`:
 """),
     code("""
 a_grad == d / a
@@ -929,7 +909,7 @@ def d2_first_try(x):
     return x.grad
 
 ch.ex1.check(d2_first_try)
-"""),
+""", tags=("expected-fail",)),
     sample("""
 def d2(x):
     x.requires_grad_()

@@ -21,7 +21,8 @@ from .. import ops
 from ..graph import STATE, whole_graph
 from ..tensor import Tensor
 from . import runner
-from .core import Exercise, Failure, kind_of, outcome_message, plain, show
+from .core import (Exercise, Failure, kind_of, kind_of_answer, outcome_message,
+                   plain, show)
 from .messages import msg
 
 __all__ = ["ex1", "ex2", "ex3", "ex4", "ex5", "chapter_f"]
@@ -116,8 +117,7 @@ class _BackwardTwice(Exercise):
         elif callable(answer):
             outcome = runner.run(_run_no_args, (answer,), self.time_limit,
                                  isolate=self.isolate)
-            if outcome.printed:
-                ctx.printed.append(outcome.printed)
+            ctx.add_printed(outcome)
             if outcome.ok:
                 raise Failure(msg("ex2_no_error", lang), {"got": show(outcome.value)})
             if outcome.status != "raised":
@@ -125,7 +125,7 @@ class _BackwardTwice(Exercise):
             etype, emessage, from_engine, mro = (outcome.etype, outcome.emessage,
                                                  outcome.from_engine, outcome.exc_mro)
         else:
-            raise Failure(msg("ex2_how", lang, kind=kind_of(plain(answer), lang)))
+            raise Failure(msg("ex2_how", lang, kind=kind_of_answer(answer, lang)))
         case = {"got": f"{etype}: {emessage}"}
         text = emessage.lower()
         which = None
@@ -326,7 +326,8 @@ def _ex5_call(answer, x):
     np.cos = counting("numpy.cos", np.cos)
     math.cos = counting("math.cos", math.cos)
     try:
-        out = answer(x)
+        with _Recording() as nodes:
+            out = answer(x)
     finally:
         for owner, attr, value in saved:
             setattr(owner, attr, value)
@@ -339,7 +340,26 @@ def _ex5_call(answer, x):
     if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == 2 \
             and not isinstance(out, Tensor):
         value = (value[0], value[1])        # a list [f, df] of equal-length arrays
-    return {"value": value, "cos_in_graph": in_graph, "cos_calls": counts}
+    return {"value": value, "cos_in_graph": in_graph, "cos_calls": counts,
+            "backward_grads": _leaf_gradients(nodes)}
+
+
+def _leaf_gradients(nodes):
+    """The gradients that backward passes started at ``nodes`` (recorded while
+    the student's code ran) delivered to leaves: what a derivative computed by
+    autograd must equal.  backward(), av.gradients and a tape's gradient() all
+    leave their trace on the node they started from."""
+    found = []
+    for root in nodes:
+        if root.trace is None or root.trace.root_seq != root.seq:
+            continue
+        final = {}
+        for step in root.trace.steps(root):
+            for send in step.sends:
+                if send.input.is_leaf:
+                    final[id(send.input)] = send.total_after
+        found += [plain(g) for g in final.values()]
+    return found
 
 
 def _ex5_check(got, expected, args, ctx):
@@ -358,6 +378,8 @@ def _ex5_check(got, expected, args, ctx):
     used += [ctx.msg("ex5_cos_calls", name=name, n=n) for name, n in got["cos_calls"].items()]
     if used:
         return ctx.msg("ex5_cos", where="; ".join(used))
+    if not any(ctx.compare(value[1], g) is None for g in got["backward_grads"]):
+        raise Failure(ctx.msg("ex5_no_backward"), {"got": show(value[1])})
     return None
 
 

@@ -95,6 +95,20 @@ def kind_of(value, lang):
     return type(value).__name__
 
 
+def kind_of_answer(obj, lang):
+    """What the student passed, by its own type ("a float", "a Tensor of shape
+    (3,)"), before :func:`plain` turns numbers into arrays."""
+    from ..tensor import Tensor
+    if obj is None:
+        return "None"
+    if isinstance(obj, tuple):
+        return msg("tuple_of", lang, n=len(obj))
+    name = {"ndarray": "numpy array"}.get(type(obj).__name__, type(obj).__name__)
+    if isinstance(obj, (Tensor, np.ndarray)):
+        return msg("kind_shaped", lang, type=name, shape=tuple(obj.shape))
+    return msg("kind_an" if name[:1].lower() in "aeiou" else "kind_a", lang, type=name)
+
+
 def show(value):
     """A short printable form of a plain value (numbers to 4 digits)."""
     if isinstance(value, tuple):
@@ -264,6 +278,8 @@ class Context:
         self.atol = exercise.atol
         self.notes = []
         self.printed = []
+        self.printed_chars = 0
+        self.printed_dropped = 0
         self.cases_run = 0
 
     def msg(self, key, **fields):
@@ -281,11 +297,27 @@ class Context:
         limit; return its value or raise :class:`Failure` saying what went wrong."""
         outcome = runner.run(task, args, self.exercise.time_limit,
                              isolate=self.exercise.isolate)
-        if outcome.printed:
-            self.printed.append(outcome.printed)
+        self.add_printed(outcome)
         if outcome.ok:
             return outcome.value
         raise Failure(outcome_message(outcome, self.exercise.time_limit, self.lang))
+
+    def add_printed(self, outcome):
+        """Keep what one run printed, up to runner.PRINT_LIMIT characters over
+        the whole check (each case prints again); count the rest."""
+        text = outcome.printed or ""
+        kept = text[:max(runner.PRINT_LIMIT - self.printed_chars, 0)]
+        if kept:
+            self.printed.append(kept)
+            self.printed_chars += len(kept)
+        self.printed_dropped += outcome.printed_dropped + len(text) - len(kept)
+
+    def printed_text(self):
+        """What the student's code printed, with a note on what was cut."""
+        text = "".join(self.printed)
+        if self.printed_dropped:
+            text = text.rstrip("\n") + "\n" + self.msg("printed_more", n=self.printed_dropped)
+        return text
 
 
 def outcome_message(outcome, time_limit, lang):
@@ -393,7 +425,7 @@ class Exercise:
         except Failure as f:
             result = Result(False, self.title_in(lang), lang, message=f.message, case=f.case,
                             notes=ctx.notes, hint=pick(self.hints, lang))
-        result.printed = "".join(ctx.printed)
+        result.printed = ctx.printed_text()
         if not result.passed and (raise_on_fail or (raise_on_fail is None and grading())):
             raise AssertionError(str(result))
         return result
@@ -429,7 +461,7 @@ class Exercise:
                 raise Failure(problem, {"expected": show(plain(expected)), "got": show(got)})
             return
         if not callable(answer):
-            raise Failure(msg("need_function", lang, kind=kind_of(plain(answer), lang)))
+            raise Failure(msg("need_function", lang, kind=kind_of_answer(answer, lang)))
         rng = np.random.default_rng()
         for i in range(self.cases):
             args = tuple(self.inputs[i % len(self.inputs)](rng))

@@ -38,6 +38,7 @@ MESSAGES = {
     "got": {"en": "got", "vi": "bạn trả về"},
     "hint": {"en": "Hint", "vi": "Gợi ý"},
     "printed": {"en": "your code printed", "vi": "mã của bạn đã in ra"},
+    "printed_more": {"en": "(… {n} more characters)", "vi": "(… còn {n} ký tự nữa)"},
     "no_hint": {"en": "No hint for this exercise.", "vi": "Bài này không có gợi ý."},
     # ---- what kind of answer
     "need_function": {
@@ -76,6 +77,10 @@ MESSAGES = {
         "en": "wrong value{at}: expected {expected}, got {got} (tolerance {tol})",
         "vi": "sai giá trị{at}: cần {expected}, nhận được {got} (sai số cho phép {tol})"},
     "at_index": {"en": " at index {index}", "vi": " tại chỉ số {index}"},
+    "kind_a": {"en": "a {type}", "vi": "một giá trị kiểu {type}"},
+    "kind_an": {"en": "an {type}", "vi": "một giá trị kiểu {type}"},
+    "kind_shaped": {"en": "a {type} of shape {shape}",
+                    "vi": "một {type} có kích thước {shape}"},
     "tuple_of": {"en": "a tuple of {n} values", "vi": "một bộ (tuple) gồm {n} giá trị"},
     "one_value": {"en": "one value", "vi": "một giá trị"},
     # ---- how the run went
@@ -214,6 +219,13 @@ MESSAGES = {
               "derivative without using f'(x) = cos(x): let backward compute it",
         "vi": "giá trị đúng, nhưng bạn đã dùng cos ({where}); bài tập yêu cầu tính đạo hàm mà "
               "không dùng f'(x) = cos(x): hãy để backward tính"},
+    "ex5_no_backward": {
+        "en": "the values are right, but df/dx is not a gradient that a backward pass in your "
+              "code delivered to x: you wrote the derivative by hand. Call backward on sin(x) "
+              "(or its sum) and return x.grad",
+        "vi": "giá trị đúng, nhưng df/dx không phải gradient mà một lượt lan truyền ngược trong "
+              "mã của bạn đưa về x: bạn đã tự viết đạo hàm bằng tay. Hãy gọi backward trên "
+              "sin(x) (hoặc tổng của nó) rồi trả về x.grad"},
     "ex5_cos_graph": {"en": "a cos op in the graph of what you returned",
                       "vi": "một phép cos trong đồ thị của kết quả bạn trả về"},
     "ex5_cos_calls": {"en": "{name} called {n}×", "vi": "{name} được gọi {n} lần"},
@@ -225,8 +237,6 @@ MESSAGES = {
         "vi": "Mỗi ô hỏi d{root}/d(nút): {root} thay đổi bao nhiêu khi nút đó tăng một đơn vị. "
               "Hãy đi ngược từ {root}, rồi bấm Kiểm tra."},
     "quiz_check": {"en": "Check", "vi": "Kiểm tra"},
-    "quiz_node": {"en": "node", "vi": "nút"},
-    "quiz_computes": {"en": "computes", "vi": "phép tính"},
     "quiz_value": {"en": "value", "vi": "giá trị"},
     "quiz_leaf": {"en": "input", "vi": "đầu vào"},
     "quiz_right": {"en": "right", "vi": "đúng"},

@@ -12,10 +12,11 @@ clicks through ``quiz.button._click_handlers``), then reads ``quiz.state()``.
 from __future__ import annotations
 
 import html
-import re
 
 import numpy as np
 
+from ..dot_source import substitute
+from ..render_backend import GraphvizNotFound
 from .messages import check_lang, msg
 
 RIGHT, WRONG, EMPTY = "right", "wrong", "unchecked"
@@ -50,9 +51,17 @@ class GradientQuiz:
         rng = np.random.default_rng(seed)
         nodes, root = (build or default_graph)(rng)
         nodes = [n for n in nodes if n is not root] + [root]
+        seen = set()
         for n in nodes:
             if not n.name:
                 raise ValueError("every node of a quiz needs a name (set t.name = 'u')")
+            if n.name in seen:
+                raise ValueError(f"two quiz nodes are named {n.name!r}: give every node its "
+                                 f"own name (each name labels one answer box)")
+            seen.add(n.name)
+            if np.ndim(n.data) != 0:
+                raise ValueError(f"quiz nodes must be scalars: {n.name!r} has shape "
+                                 f"{tuple(np.shape(n.data))} (sum or index it to one number)")
         self.root_name = root.name
         self.nodes = [n.name for n in nodes]
         self.values = {n.name: float(np.asarray(n.data)) for n in nodes}
@@ -76,7 +85,7 @@ class GradientQuiz:
         if node.op is None:
             return f"{node.name} ({msg('quiz_leaf', self.lang)})"
         names = [p.name or _number(p) for p in node.inputs]
-        return f"{node.name} = {_substitute(node.op.formula, names)}"
+        return f"{node.name} = {substitute(node.op.formula, dict(zip('ab', names)))}"
 
     def _hint(self, node, nodes, root):
         """The chain rule for this node, with the names of the ops that use it."""
@@ -88,7 +97,7 @@ class GradientQuiz:
             for position, parent in enumerate(user.inputs):
                 if parent is node:
                     names = [p.name or _number(p) for p in user.inputs]
-                    rule = _substitute(user.op.rules[position], names)
+                    rule = substitute(user.op.rules[position], dict(zip("ab", names)))
                     terms.append(f"d{r}/d{user.name} · ∂{user.name}/∂{node.name}"
                                  f" = d{r}/d{user.name} · ({rule})")
         if len(terms) > 1:
@@ -159,16 +168,10 @@ def _number(t):
     return f"{float(np.asarray(t.data)):g}"
 
 
-def _substitute(text, names):
-    """Put input names for the placeholders a, b of a primitive's formula."""
-    table = dict(zip("ab", names))
-    return re.sub(r"\b[ab]\b", lambda m: table.get(m.group(0), m.group(0)), text)
-
-
 def _diagram_svg(root, nodes, lang):
     """The graph drawn by av.draw, or None (the table of rows then stands in)."""
     try:
         from ..draw import draw
         return draw(root, lang=lang, names={n.name: n for n in nodes}).svg
-    except Exception:       # no Graphviz at all: the quiz still works as a table
+    except GraphvizNotFound:    # no Graphviz at all: the quiz still works as a table
         return None

@@ -38,8 +38,30 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
+# how much of what the student's code prints is kept: a loop that prints
+# megabytes must not travel through the pipe into the notebook's output
+PRINT_LIMIT = 4000
+
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _OWN_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class CappedText(io.StringIO):
+    """A stdout/stderr stand-in that keeps the first ``limit`` characters
+    written and only counts the rest (``dropped``)."""
+
+    def __init__(self, limit=PRINT_LIMIT):
+        super().__init__()
+        self.room = limit
+        self.dropped = 0
+
+    def write(self, text):
+        kept = text[:max(self.room, 0)]
+        if kept:
+            super().write(kept)
+            self.room -= len(kept)
+        self.dropped += len(text) - len(kept)
+        return len(text)
 
 
 class TimeLimitExceeded(BaseException):
@@ -63,6 +85,7 @@ class Outcome:
     from_engine: bool = False               # the exception passed through autograd_viz
     exc_mro: tuple = ()                     # names of the exception's classes
     printed: str = ""
+    printed_dropped: int = 0                # characters printed beyond PRINT_LIMIT
     elapsed: float = 0.0
     extra: dict = field(default_factory=dict)
 
@@ -170,18 +193,19 @@ def _kill(pid):
 
 
 def _child(task, args, write_fd):
-    buffer = io.StringIO()
+    buffer = CappedText()
     sys.stdout = sys.stderr = buffer
     try:
         outcome = _call(task, args)
     except BaseException as e:                          # a SystemExit from the task
         outcome = Outcome("raised", etype=type(e).__name__, emessage=str(e))
-    outcome.printed = buffer.getvalue()
+    outcome.printed, outcome.printed_dropped = buffer.getvalue(), buffer.dropped
     try:
         data = pickle.dumps(outcome)
     except Exception:
         data = pickle.dumps(Outcome("unpicklable", emessage=type(outcome.value).__name__,
-                                    printed=outcome.printed))
+                                    printed=outcome.printed,
+                                    printed_dropped=outcome.printed_dropped))
     view = memoryview(data)
     while view:
         view = view[os.write(write_fd, view):]
@@ -209,7 +233,7 @@ def _run_inline(task, args, time_limit):
         return tracer
 
     old = sys.gettrace()
-    buffer = io.StringIO()
+    buffer = CappedText()
     old_out, old_err = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = buffer
     sys.settrace(tracer)
@@ -220,6 +244,6 @@ def _run_inline(task, args, time_limit):
     finally:
         sys.settrace(old)
         sys.stdout, sys.stderr = old_out, old_err
-    outcome.printed = buffer.getvalue()
+    outcome.printed, outcome.printed_dropped = buffer.getvalue(), buffer.dropped
     outcome.elapsed = time.monotonic() - start
     return outcome
