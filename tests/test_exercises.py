@@ -836,3 +836,13 @@ def test_quiz_shows_the_graph_without_gradients():
             assert f">{name}" in q.svg
         for value in set(q.answers.values()) - set(q.values.values()) - {1.0}:
             assert f"grad {value:g}" not in q.svg
+
+
+def test_ex3_and_ex4_describe_a_wrong_return_type_in_the_notebooks_language():
+    # the description is made in the child process, which does not know the language
+    vi3 = ch.ex3.check(lambda a: 3.0, lang="vi")
+    assert not vi3 and "một giá trị kiểu float" in vi3.message and "a float" not in vi3.message
+    vi4 = ch.ex4.check(lambda a: "x", lang="vi")
+    assert not vi4 and "một giá trị kiểu str" in vi4.message
+    en4 = ch.ex4.check(lambda a: "x", lang="en")
+    assert not en4 and "returned a str" in en4.message

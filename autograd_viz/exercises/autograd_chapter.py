@@ -165,6 +165,12 @@ def chapter_f(a):
     return b if b.sum() > 0 else 100 * b
 
 
+def _kinds(value):
+    """What the student returned, described in every language: the check
+    runs in a child process that does not know the notebook's language."""
+    return {lang: kind_of_answer(value, lang) for lang in ("en", "vi")}
+
+
 def _ex3_call(answer, a):
     from ..functional import gradients
     a.requires_grad_()
@@ -173,7 +179,8 @@ def _ex3_call(answer, a):
     if isinstance(out, tuple) and len(out) == 2:
         d, g, own = out[0], out[1], True
     if not isinstance(d, Tensor):
-        return {"error": "ex3_not_tensor", "kind": kind_of(plain(d), "en"), "d": plain(d)}
+        # the child does not know the notebook's language: describe it in both
+        return {"error": "ex3_not_tensor", "kind": _kinds(d), "d": plain(d)}
     if not own and d.requires_grad:
         (g,) = gradients(d.sum(), [a])
     return {"d": plain(d), "grad": None if g is None else plain(g), "a": plain(a)}
@@ -181,7 +188,8 @@ def _ex3_call(answer, a):
 
 def _ex3_check(got, expected, args, ctx):
     if "error" in got:
-        raise Failure(ctx.msg("ex3_not_tensor", kind=got["kind"]), {"got": show(got["d"])})
+        raise Failure(ctx.msg("ex3_not_tensor", kind=got["kind"][ctx.lang]),
+                      {"got": show(got["d"])})
     d, a = got["d"], got["a"]
     if not isinstance(d, np.ndarray) or d.shape != a.shape:
         raise Failure(ctx.msg("ex3_shape", ashape=a.shape, dshape=np.shape(d)),
@@ -232,7 +240,7 @@ def _ex4_call(answer, a):
     with _Recording() as nodes:
         out = answer(x)
     if not isinstance(out, Tensor):
-        return {"error": "ex4_not_tensor", "kind": kind_of(plain(out), "en"),
+        return {"error": "ex4_not_tensor", "kind": _kinds(out),
                 "value": plain(out)}
     if not out.requires_grad:
         return {"error": "ex4_detached", "value": plain(out)}
@@ -247,7 +255,8 @@ def _ex4_call(answer, a):
 def _ex4_check(got, expected, args, ctx):
     if "error" in got:
         key = got["error"]
-        raise Failure(ctx.msg(key, kind=got.get("kind", "")), {"got": show(got["value"])})
+        kind = got.get("kind", {}).get(ctx.lang, "")
+        raise Failure(ctx.msg(key, kind=kind), {"got": show(got["value"])})
     ctx.paths.add(got["path"])
     if "gradcheck" in got:
         raise Failure(ctx.msg("ex4_gradcheck", detail=got["gradcheck"]))

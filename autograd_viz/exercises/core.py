@@ -89,9 +89,9 @@ def kind_of(value, lang):
     if isinstance(value, tuple):
         return msg("tuple_of", lang, n=len(value))
     if callable(value):
-        return "a function"
+        return msg("kind_a", lang, type="function")
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        return msg("kind_shaped", lang, type="numpy array", shape=value.shape)
     return type(value).__name__
 
 
