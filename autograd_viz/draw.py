@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import dot_source as _dot
+from .model import build_model
 from . import render_backend
 from .frames import Painter, build_frames
 
@@ -80,6 +81,6 @@ def draw(target, lang=None, names=None, backend="auto", rankdir="auto"):
     ``backend``: "auto" (the `dot` program if installed, else in-process
     Graphviz), "dot" or "wasm".  ``rankdir``: "auto", "LR" (left to right) or "TB" (top down).
     """
-    model = _dot.build_model(target, lang, names=names, rankdir=rankdir)
+    model = build_model(target, lang, names=names, rankdir=rankdir)
     render_backend.choose(backend)      # fail now, with the fix, if Graphviz is missing
     return Diagram(model, backend=backend)

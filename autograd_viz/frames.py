@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import dot_source as _dot
-from .dot_source import (CONST_TEXT, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE, LINE_GAP,
-                         SMALL_FONT_SIZE, TEXT, esc_html, fmt_inline, node_style, substitute)
+from .model import build_model, substitute
+from .style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
+                    LINE_GAP, SMALL_FONT_SIZE, TEXT, node_style)
+from .values import esc_html, fmt_inline
 from .i18n import resolve as resolve_lang
 from .i18n import rule_text, t
 from . import render_backend
@@ -58,7 +60,7 @@ def build_frames(target, lang=None, names=None, backend="auto", rankdir="auto", 
     """
     lang = resolve_lang(lang)
     if model is None:
-        model = _dot.build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
+        model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
     painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
     frames = forward_frames(model, painter)
     frames += backward_frames(model, painter)
@@ -357,7 +359,7 @@ class Painter:
             return ""
         colour, width, dash = EDGE, 1.5, ""
         if edge.kind == "detach":
-            colour, width, dash = _dot.DETACHED_LINE, 2, ' stroke-dasharray="7,4"'
+            colour, width, dash = DETACHED_LINE, 2, ' stroke-dasharray="7,4"'
         if state == "pending":
             colour = PENDING_LINE
         elif state:

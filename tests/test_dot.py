@@ -10,8 +10,10 @@ import pytest
 import autograd_viz as av
 
 import chapter
-from autograd_viz import dot_source, i18n, ops
-from autograd_viz.dot_source import build_model, fmt_number, to_dot
+from autograd_viz import i18n, ops, values
+from autograd_viz.dot_source import to_dot
+from autograd_viz.model import build_model
+from autograd_viz.values import fmt_number
 
 EVIL = '<script>alert("x")</script> & "q"'
 
@@ -66,7 +68,7 @@ def test_user_names_escaped_in_dot():
     assert "<script>" not in src
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;q&quot;" in src
     # and a quoted DOT string (cluster label / legend) escapes quotes and backslashes
-    assert dot_source.esc_dot_string('a"b\\c') == 'a\\"b\\\\c'
+    assert values.esc_dot_string('a"b\\c') == 'a\\"b\\\\c'
 
 
 def test_names_option_beats_tensor_name_beats_variables():

@@ -14,7 +14,7 @@ import autograd_viz as av
 
 import chapter
 from autograd_viz import render_backend
-from autograd_viz.dot_source import fmt_inline
+from autograd_viz.values import fmt_inline
 
 from test_frames import SVG, node_boxes, node_text
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import autograd_viz as av
-from autograd_viz.dot_source import fmt_inline
+from autograd_viz.values import fmt_inline
 from autograd_viz.frames import build_frames
 
 from test_dot import FORMULA_WORDS, _loop_f, english_only_words
@@ -65,7 +65,7 @@ def _neuron():
 
 def _frames_and_model(target, **kw):
     """Frames plus the model they came from; names come from the calling test's variables."""
-    from autograd_viz.dot_source import build_model
+    from autograd_viz.model import build_model
     model = build_model(target, caller=sys._getframe(1), **kw)
     return build_frames(None, model=model), model
 

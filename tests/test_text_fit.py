@@ -18,7 +18,7 @@ import pytest
 import autograd_viz as av
 from autograd_viz import render_backend
 from autograd_viz import text_width as tw
-from autograd_viz.dot_source import build_model
+from autograd_viz.model import build_model
 from autograd_viz.frames import Painter, build_frames
 
 import chapter

@@ -15,7 +15,7 @@ import html
 
 import numpy as np
 
-from ..dot_source import substitute
+from ..model import substitute
 from ..render_backend import GraphvizNotFound
 from .messages import check_lang, msg
 

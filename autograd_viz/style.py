@@ -1,0 +1,102 @@
+"""How a node looks: the colours, fonts and box sizes shared by the DOT text
+and the painted frames, and the lines of text each node shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .i18n import t
+from .text_width import text_width
+from .values import value_lines
+
+# ---------------------------------------------------------------- look
+# Okabe-Ito colours (safe for the common colour-vision deficiencies), used as
+# borders on pale tints of themselves so dark text stays high-contrast
+FONT = "Helvetica,Arial,sans-serif"
+FONT_SIZE = 16
+SMALL_FONT_SIZE = 14
+TEXT = "#1a1a1a"
+LEAF_FILL, LEAF_LINE = "#dcedf8", "#0072b2"
+OP_FILL, OP_LINE = "#fdf0d5", "#c98a00"
+DETACHED_FILL, DETACHED_LINE = "#f7e3ee", "#cc79a7"
+BACKWARD_FILL, BACKWARD_LINE = "#d8f1e8", "#009e73"
+CONST_TEXT = "#444444"
+GRAD_TEXT = "#a33f00"
+EDGE = "#555555"
+GROUP_LINE = "#8a8a8a"
+
+
+# ---------------------------------------------------------------- labels
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    role: str                   # "title", "value", "grad", "const"
+
+
+def node_lines(node, lang, computed=True, grad=None):
+    """The label of ``node`` as lines, in one of its states."""
+    tensor = node.tensor
+    if node.kind == "const" or (node.kind == "ghost" and node.copy_of.kind == "const"):
+        return [Line(x, "const") for x in value_lines(tensor.data, lang, "", max_entries=4)]
+    if node.kind == "ghost":
+        return [Line(node.name, "title")]
+    lines = [Line(node.title, "title")]
+    if computed:
+        lines += [Line(x, "value") for x in value_lines(tensor.data, lang, "")]
+    if grad is not None:
+        lines += [Line(x, "grad") for x in value_lines(grad, lang, t("grad", lang) + ": ")]
+    return lines
+
+
+# a box's padding around its text and smallest size, in points: Graphviz's
+# margin="0.16,0.09" and default 0.75 x 0.5 inch box (0.04 and 0.2 inch for
+# the plain text of constants)
+PAD_X, PAD_Y, MIN_W, MIN_H = 11.52, 6.48, 54.0, 36.0
+CONST_PAD, CONST_MIN = 2.88, 14.4
+LINE_GAP = 1.2                  # line height as a multiple of the font size
+
+
+def line_font(line):
+    """(font size, bold) a line is painted with."""
+    if line.role == "const":
+        return SMALL_FONT_SIZE, False
+    return FONT_SIZE, line.role in ("title", "grad")
+
+
+def box_size(node, states):
+    """(width, height) in points of a box that fits every state's lines
+    (``states``: a list of line lists) with the usual padding."""
+    width = height = 0.0
+    for lines in states:
+        h = 0.0
+        for line in lines:
+            size, bold = line_font(line)
+            width = max(width, text_width(line.text, size, bold))
+            h += size * LINE_GAP
+        height = max(height, h)
+    if node.kind == "const":
+        return (max(width + 2 * CONST_PAD, CONST_MIN), max(height + 2 * CONST_PAD, CONST_MIN))
+    return max(width + 2 * PAD_X, MIN_W), max(height + 2 * PAD_Y, MIN_H)
+
+
+def node_style(node):
+    """(shape, style, fill, line colour) for a node's normal state."""
+    if node.kind == "const":
+        return "plaintext", "", "none", "none"
+    if node.kind == "ghost" or node.cut:
+        return "box", "filled,dashed", "white", GROUP_LINE
+    if node.from_backward:
+        fill, line = BACKWARD_FILL, BACKWARD_LINE
+    elif node.detached:
+        fill, line = DETACHED_FILL, DETACHED_LINE
+    elif node.kind == "op":
+        fill, line = OP_FILL, OP_LINE
+    else:
+        fill, line = LEAF_FILL, LEAF_LINE
+    style = ["filled"]
+    if node.kind == "op":
+        style.append("rounded")
+    if node.detached:
+        style.append("dashed")
+    return "box", ",".join(style), fill, line
