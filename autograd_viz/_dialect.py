@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import DtypeError
-from .graph import STATE
 from .tensor import Tensor
 
 
@@ -104,20 +102,13 @@ def fresh(cls, array, dtype=None, requires_grad=False, name=None, default_int=No
 
 
 def convert_float(x, dtype, spelled):
-    """``x`` as ``dtype``: ``x`` itself if it already is; otherwise a copy
-    with no history.  The engine has no op for a change of precision, so
-    a conversion that a gradient would have to flow back through is refused
-    rather than silently cutting the graph."""
+    """``x`` as ``dtype`` (x.float(), x.double(), tf.cast): recorded between
+    float precisions, so gradients flow back through it; ``spelled`` is kept
+    for the callers' messages."""
     dtype = np.dtype(dtype)
     if x.data.dtype == dtype:
         return x
-    if x.requires_grad and STATE.grad_enabled and type(x)._records():
-        raise DtypeError(
-            f"{spelled} would turn this {x.data.dtype} tensor, which takes part in a "
-            f"gradient computation, into {dtype}, and autograd_viz cannot pass gradients "
-            f"through a change of precision. Create the tensor as {dtype} from the start "
-            f"(pass dtype=...)")
-    return type(x)._plain(np.asarray(np.asarray(x.data).astype(dtype)))
+    return x.astype(dtype)
 
 
 def as_gradient(g, like):

@@ -79,6 +79,8 @@ RULE_TEXT: dict[str, dict[str, str]] = {
                                         "vi": "1 tại các phần tử được chọn, còn lại 0"},
     "1 at the picked entries": {"en": "1 at the picked entries",
                                 "vi": "1 tại các phần tử được chọn"},
+    "1 (only the precision changes)": {"en": "1 (only the precision changes)",
+                                       "vi": "1 (chỉ độ chính xác thay đổi)"},
 }
 
 

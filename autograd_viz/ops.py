@@ -128,6 +128,14 @@ class _NumpyNamespace:
         return np.asarray(x)[index]
 
     @staticmethod
+    def cast(x, dtype):
+        return np.asarray(x).astype(dtype)[()]
+
+    @staticmethod
+    def dtype(x):
+        return np.asarray(x).dtype
+
+    @staticmethod
     def unindex(g, index, shape):
         return _unindex_forward(g, index, shape)
 
@@ -409,3 +417,11 @@ unindex = defprim(
     "unindex", _unindex_forward,
     [lambda F, g, ans, a, index, shape: F.getitem(g, index)],
     "scatter(a)", ["1 at the picked entries"], torch_name="IndexPutBackward0")
+
+# a change of floating-point precision (torch's .float()/.double(), tf.cast):
+# the gradient is the upstream gradient, brought back to the input's precision
+cast = defprim(
+    "cast", lambda a, dtype: np.asarray(a).astype(dtype)[()],
+    [lambda F, g, ans, a, dtype: F.cast(g, F.dtype(a))],
+    "cast(a)", ["1 (only the precision changes)"], elementwise=True,
+    torch_name="ToCopyBackward0")

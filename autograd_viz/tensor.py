@@ -257,7 +257,14 @@ class Tensor:
         return self
 
     def astype(self, dtype):
-        """A converted copy. Like numpy, no gradient flows through a cast."""
+        """A converted copy.  Between floating-point dtypes it is recorded (the
+        gradient flows back at the input's precision); to or from integers or
+        booleans nothing can flow, so the copy has no history."""
+        dtype = np.dtype(dtype)
+        if dtype == self.dtype:
+            return apply(ops.cast, self, dtype=dtype) if self.requires_grad else self
+        if dtype.kind == "f" and np.issubdtype(self.dtype, np.floating):
+            return apply(ops.cast, self, dtype=dtype)
         return type(self)._plain(np.asarray(self.data).astype(dtype))
 
     def _check_in_place(self, what):
@@ -768,6 +775,14 @@ class _TensorNamespace:
     @staticmethod
     def getitem(x, index):
         return _lift(x)[index]
+
+    @staticmethod
+    def cast(x, dtype):
+        return apply(ops.cast, _lift(x), dtype=np.dtype(dtype))
+
+    @staticmethod
+    def dtype(x):
+        return np.asarray(as_plain(x)).dtype
 
     @staticmethod
     def unindex(g, index, shape):

@@ -606,11 +606,15 @@ def test_tf_cast_converts_and_passes_gradients_where_it_can():
         counted = tf.cast(x, tf.int32)
     assert not counted.requires_grad
     assert onp.array_equal(onp.asarray(tape.gradient(y, x)), [2.0, 4.0])
-    wide = tf.Variable([1.0], dtype=tf.float64)
-    with tf.GradientTape():
-        with pytest.raises(av.DtypeError, match="float64.*float32"):
-            tf.cast(wide, tf.float32)
-    assert tf.cast(wide, tf.float32).dtype == tf.float32       # outside a tape: a copy
+    # between float precisions the cast is recorded: the gradient comes back
+    # at the variable's own precision
+    wide = tf.Variable([1.0, 3.0], dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        narrow = tf.cast(wide, tf.float32)
+        z = tf.reduce_sum(narrow * narrow)
+    assert narrow.dtype == tf.float32
+    g = tape.gradient(z, wide)
+    assert g.dtype == tf.float64 and onp.array_equal(onp.asarray(g), [2.0, 6.0])
 
 
 # ------------------------------------------------------------------ dtype advice
@@ -706,8 +710,10 @@ def test_torch_float_and_double_convert():
     assert (torch.arange(4) > 1).float().tolist() == [0.0, 0.0, 1.0, 1.0]
     x = torch.arange(3.0, requires_grad=True)
     assert x.float() is x                                   # already float32
-    with pytest.raises(av.DtypeError, match="x.double"):
-        x.double()
+    wide = x.double()                                       # recorded, like torch's
+    assert wide.dtype == torch.float64 and "ToCopyBackward0" in repr(wide)
+    (wide * wide).sum().backward()
+    assert x.grad.dtype == torch.float32 and x.grad.tolist() == [0.0, 2.0, 4.0]
     with torch.no_grad():
         assert x.double().dtype == torch.float64
 

@@ -711,3 +711,19 @@ def test_empty_tensors_compute_and_differentiate_like_numpy(shape):
     y.backward()
     assert x.grad.shape == shape and x.grad.data.size == 0
     assert np.isnan(x.mean().item())                 # numpy's mean of nothing
+
+
+def test_a_cast_between_float_precisions_passes_gradients_back_at_the_inputs_precision():
+    x = av.tensor([0.5, -1.25, 3.0], requires_grad=True)           # float64
+    narrow = x.astype("float32")
+    assert narrow.dtype == np.float32 and narrow.op.name == "cast"
+    y = (narrow * narrow * narrow).sum()
+    y.backward()
+    assert x.grad.dtype == np.float64
+    np.testing.assert_allclose(x.grad.numpy(), 3 * x.numpy() ** 2, rtol=1e-6)
+    # second order through the cast, and the recorded backward's casts
+    g2 = av.grad(av.grad(lambda t: (t.astype("float32") ** 3).sum()))(av.tensor(2.0))
+    np.testing.assert_allclose(float(g2), 12.0, rtol=1e-6)
+    # to integers nothing can flow: a plain copy with no history
+    counted = x.astype("int64")
+    assert counted.op is None and not counted.requires_grad

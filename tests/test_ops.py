@@ -244,6 +244,11 @@ SPECS: dict[str, Spec] = {
                          lambda a, shape: a + anp.zeros(shape)),
     "getitem": Spec(_draw_getitem, lambda a, index: a[index],
                     lambda a, index: a[index], lambda a, index: a[index]),
+    # the harness works in float64, where a cast to float64 is exact; float32
+    # round trips are checked in test_engine.py
+    "cast": Spec(_unary(-2, 2), lambda a: apply(ops.cast, a, dtype=np.dtype("float64")),
+                 lambda a: np.asarray(a, dtype=np.float64), lambda a: a * 1.0,
+                 lambda a: (np.ones_like(a),)),
     "unindex": Spec(_draw_unindex,
                     lambda g, index, shape: apply(ops.unindex, g, index=index, shape=shape),
                     _np_unindex, _anp_unindex),
