@@ -160,6 +160,22 @@ def jupyterlab_server(tmp_path, root):
 
 # -- driving a notebook --------------------------------------------------------------------
 
+@contextlib.contextmanager
+def notebook_page(base, token, path, tmp_path):
+    """A headless Chromium page with notebook ``path`` open in the JupyterLab
+    at ``base``; yields (page, console) and always closes the browser."""
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(60_000)
+            console = ConsoleLog(page)
+            open_notebook(page, base, token, path, tmp_path, console)
+            yield page, console
+        finally:
+            browser.close()
+
+
 def open_notebook(page, base, token, path, tmp_path, console):
     """Open `path` (relative to the server root) and wait for its kernel to be idle."""
     page.goto(f"{base}/lab/tree/{path}?reset&token={token}", wait_until="domcontentloaded")

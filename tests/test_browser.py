@@ -15,10 +15,8 @@ from pathlib import Path
 
 import pytest
 
-# shared with test_browser_classroom.py and test_html.py (which imports them from here)
-from browser_support import (ConsoleLog, chromium_path, jupyterlab_server,  # noqa: F401
-                             keep_screenshot, launch_chromium, open_notebook, run_all_cells,
-                             sync_playwright)
+from browser_support import (chromium_path, jupyterlab_server, keep_screenshot,
+                             notebook_page, run_all_cells)
 
 NOTEBOOKS = Path(__file__).resolve().parent / "browser_nb"
 
@@ -73,79 +71,70 @@ def _widget_state(page):
 
 def test_step_through_widget_in_jupyterlab(jupyterlab, tmp_path):
     base, token = jupyterlab
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+    with notebook_page(base, token, "step_through.ipynb", tmp_path) as (page, console):
+        run_all_cells(page, console, tmp_path)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(60_000)
-            console = ConsoleLog(page)
-            open_notebook(page, base, token, "step_through.ipynb", tmp_path, console)
+            page.wait_for_selector(f"{DIAGRAM} svg", timeout=90_000)
+            page.wait_for_function(
+                "s => document.querySelector(s) && "
+                "document.querySelector(s).innerText.trim().length > 0",
+                arg=COUNTER, timeout=30_000)
+        except Exception as exc:
+            page.screenshot(path=str(tmp_path / "no_widget.png"), full_page=True)
+            outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+            pytest.fail(f"the step-through widget did not appear: {exc}\n"
+                        f"cell outputs: {outputs}\n{console}")
 
-            run_all_cells(page, console, tmp_path)
-            try:
-                page.wait_for_selector(f"{DIAGRAM} svg", timeout=90_000)
-                page.wait_for_function(
-                    "s => document.querySelector(s) && "
-                    "document.querySelector(s).innerText.trim().length > 0",
-                    arg=COUNTER, timeout=30_000)
-            except Exception as exc:
-                page.screenshot(path=str(tmp_path / "no_widget.png"), full_page=True)
-                outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
-                pytest.fail(f"the step-through widget did not appear: {exc}\n"
-                            f"cell outputs: {outputs}\n{console}")
+        page.locator(WIDGET).scroll_into_view_if_needed()
+        before = _widget_state(page)
+        expected = expected_frames()
+        total = len(expected)
+        assert before["counter"] == f"1 / {total}", before["counter"]
+        assert same_text(expected[0], before["panel"]), (before["panel"], expected[0].text)
 
-            page.locator(WIDGET).scroll_into_view_if_needed()
-            before = _widget_state(page)
-            expected = expected_frames()
-            total = len(expected)
-            assert before["counter"] == f"1 / {total}", before["counter"]
-            assert same_text(expected[0], before["panel"]), (before["panel"], expected[0].text)
+        page.locator(f"{WIDGET} button", has_text=NEXT).click()
+        try:
+            page.wait_for_function(
+                "s => document.querySelector(s).innerText.trim().startsWith('2 /')",
+                arg=COUNTER, timeout=30_000)
+        except Exception as exc:
+            pytest.fail(f"clicking Next did not move to frame 2: {exc}\n"
+                        f"state: {_widget_state(page)}\n{console}")
+        after = _widget_state(page)
+        assert after["svg"] and after["svg"] != before["svg"], \
+            "the diagram SVG did not change after Next"
+        assert after["panel"].strip() and after["panel"] != before["panel"], \
+            "the explanation panel did not change after Next"
+        assert same_text(expected[1], after["panel"]), (after["panel"], expected[1].text)
 
-            page.locator(f"{WIDGET} button", has_text=NEXT).click()
-            try:
-                page.wait_for_function(
-                    "s => document.querySelector(s).innerText.trim().startsWith('2 /')",
-                    arg=COUNTER, timeout=30_000)
-            except Exception as exc:
-                pytest.fail(f"clicking Next did not move to frame 2: {exc}\n"
-                            f"state: {_widget_state(page)}\n{console}")
-            after = _widget_state(page)
-            assert after["svg"] and after["svg"] != before["svg"], \
-                "the diagram SVG did not change after Next"
-            assert after["panel"].strip() and after["panel"] != before["panel"], \
-                "the explanation panel did not change after Next"
-            assert same_text(expected[1], after["panel"]), (after["panel"], expected[1].text)
+        # jump to the last frame with the slider's keyboard (End) and read the chain rule
+        page.locator(f"{WIDGET} .widget-slider .ui-slider-handle, "
+                     f"{WIDGET} .widget-slider [role='slider']").first.focus()
+        page.keyboard.press("End")
+        page.wait_for_function(
+            "([s, n]) => document.querySelector(s).innerText.trim() === n + ' / ' + n",
+            arg=[COUNTER, total], timeout=30_000)
+        last = _widget_state(page)
+        assert last["svg"] != after["svg"]
+        # the last frame is the chain rule into x, with x used twice
+        assert same_text(expected[-1], last["panel"]), (last["panel"], expected[-1].text)
+        page.locator(WIDGET).scroll_into_view_if_needed()
+        shot = tmp_path / "jupyterlab_widget.png"
+        page.screenshot(path=str(shot))
+        page.locator(WIDGET).screenshot(path=str(tmp_path / "widget_only.png"))
+        keep_screenshot(shot, "jupyterlab_widget.png")
+        keep_screenshot(tmp_path / "widget_only.png", "jupyterlab_widget_only.png")
 
-            # jump to the last frame with the slider's keyboard (End) and read the chain rule
-            page.locator(f"{WIDGET} .widget-slider .ui-slider-handle, "
-                         f"{WIDGET} .widget-slider [role='slider']").first.focus()
-            page.keyboard.press("End")
+        # the Play button runs frames on its own (browser-side link play -> slider)
+        page.locator(f"{WIDGET} button", has_text=PREV).click()
+        page.wait_for_function(
+            "([s, n]) => document.querySelector(s).innerText.trim() === (n - 1) + ' / ' + n",
+            arg=[COUNTER, total], timeout=30_000)
+        page.locator(f"{WIDGET} .widget-play button").first.click()
+        try:
             page.wait_for_function(
                 "([s, n]) => document.querySelector(s).innerText.trim() === n + ' / ' + n",
                 arg=[COUNTER, total], timeout=30_000)
-            last = _widget_state(page)
-            assert last["svg"] != after["svg"]
-            # the last frame is the chain rule into x, with x used twice
-            assert same_text(expected[-1], last["panel"]), (last["panel"], expected[-1].text)
-            page.locator(WIDGET).scroll_into_view_if_needed()
-            shot = tmp_path / "jupyterlab_widget.png"
-            page.screenshot(path=str(shot))
-            page.locator(WIDGET).screenshot(path=str(tmp_path / "widget_only.png"))
-            keep_screenshot(shot, "jupyterlab_widget.png")
-            keep_screenshot(tmp_path / "widget_only.png", "jupyterlab_widget_only.png")
-
-            # the Play button runs frames on its own (browser-side link play -> slider)
-            page.locator(f"{WIDGET} button", has_text=PREV).click()
-            page.wait_for_function(
-                "([s, n]) => document.querySelector(s).innerText.trim() === (n - 1) + ' / ' + n",
-                arg=[COUNTER, total], timeout=30_000)
-            page.locator(f"{WIDGET} .widget-play button").first.click()
-            try:
-                page.wait_for_function(
-                    "([s, n]) => document.querySelector(s).innerText.trim() === n + ' / ' + n",
-                    arg=[COUNTER, total], timeout=30_000)
-            except Exception as exc:
-                pytest.fail(f"Play did not advance to the last frame: {exc}\n"
-                            f"state: {_widget_state(page)}\n{console}")
-        finally:
-            browser.close()
+        except Exception as exc:
+            pytest.fail(f"Play did not advance to the last frame: {exc}\n"
+                        f"state: {_widget_state(page)}\n{console}")

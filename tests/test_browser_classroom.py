@@ -21,9 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from browser_support import (REPO, ConsoleLog, chromium_path, jupyterlab_server,
-                             keep_screenshot, launch_chromium, open_notebook, run_all_cells,
-                             sync_playwright)
+from browser_support import (REPO, chromium_path, jupyterlab_server, keep_screenshot,
+                             notebook_page, run_all_cells)
 
 QUIZ_NB = Path(__file__).resolve().parent / "browser_nb" / "quiz.ipynb"
 CHAPTER_NB = "en/01_autograd_chapter.ipynb"
@@ -87,67 +86,59 @@ def test_quiz_marks_wrong_and_right_boxes(quiz_lab, tmp_path):
     typed[wrong] = answers[wrong] + 3
 
     base, token = quiz_lab
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+    with notebook_page(base, token, QUIZ_NB.name, tmp_path) as (page, console):
+        run_all_cells(page, console, tmp_path)
+        check = page.locator(".jp-OutputArea button.jupyter-button",
+                             has_text=msg("quiz_check", quiz.lang))
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(60_000)
-            console = ConsoleLog(page)
-            open_notebook(page, base, token, QUIZ_NB.name, tmp_path, console)
-            run_all_cells(page, console, tmp_path)
-            check = page.locator(".jp-OutputArea button.jupyter-button",
-                                 has_text=msg("quiz_check", quiz.lang))
-            try:
-                check.wait_for(timeout=90_000)
-                page.wait_for_function(
-                    "n => document.querySelectorAll('.jp-OutputArea .widget-text input')"
-                    ".length === n", arg=len(nodes), timeout=30_000)
-            except Exception as exc:
-                _fail_with_page(page, tmp_path, "the quiz widget did not appear", exc, console)
-            before = _quiz_rows(page)
-            assert sorted(before) == sorted(label.values()), before
+            check.wait_for(timeout=90_000)
+            page.wait_for_function(
+                "n => document.querySelectorAll('.jp-OutputArea .widget-text input')"
+                ".length === n", arg=len(nodes), timeout=30_000)
+        except Exception as exc:
+            _fail_with_page(page, tmp_path, "the quiz widget did not appear", exc, console)
+        before = _quiz_rows(page)
+        assert sorted(before) == sorted(label.values()), before
 
-            for n in nodes:
-                box = page.locator(".jp-OutputArea .widget-text").filter(
-                    has=page.get_by_text(label[n], exact=True)).locator("input")
-                box.fill(f"{typed[n]:g}")
-                box.press("Tab")        # FloatText sends its value on change (blur)
-            check.click()
-            score = msg("quiz_score", quiz.lang, right=len(right), n=len(nodes))
-            try:
-                page.locator(".jp-OutputArea", has_text=score).first.wait_for(timeout=30_000)
-            except Exception as exc:
-                _fail_with_page(page, tmp_path, f"Check did not report {score!r}", exc,
-                                console)
-
-            rows = _quiz_rows(page)
-            bad = rows[label[wrong]]
-            assert bad["border"] == RED, (wrong, bad, before[label[wrong]])
-            assert "✗" in bad["row"] and _squash(quiz.hints[wrong]) in _squash(bad["row"]), bad
-            for n in right:
-                good = rows[label[n]]
-                assert good["border"] == GREEN, (n, good)
-                assert "✓ " + msg("quiz_right", quiz.lang) in good["row"], (n, good)
-                assert "✗" not in good["row"], (n, good)
-
-            page.evaluate("document.activeElement && document.activeElement.blur()")
-            output = page.locator(".jp-OutputArea-output:has(button.jupyter-button)").first
-            output.scroll_into_view_if_needed()
-            shot = tmp_path / "quiz_browser.png"
-            output.screenshot(path=str(shot))
-            keep_screenshot(shot, "quiz_browser.png")
-
-            # fixing the wrong box and checking again turns it green: the kernel re-reads it
+        for n in nodes:
             box = page.locator(".jp-OutputArea .widget-text").filter(
-                has=page.get_by_text(label[wrong], exact=True)).locator("input")
-            box.fill(f"{answers[wrong]:g}")
-            box.press("Tab")
-            check.click()
-            all_right = msg("quiz_score", quiz.lang, right=len(nodes), n=len(nodes))
-            page.locator(".jp-OutputArea", has_text=all_right).first.wait_for(timeout=30_000)
-            assert _quiz_rows(page)[label[wrong]]["border"] == GREEN
-        finally:
-            browser.close()
+                has=page.get_by_text(label[n], exact=True)).locator("input")
+            box.fill(f"{typed[n]:g}")
+            box.press("Tab")        # FloatText sends its value on change (blur)
+        check.click()
+        score = msg("quiz_score", quiz.lang, right=len(right), n=len(nodes))
+        try:
+            page.locator(".jp-OutputArea", has_text=score).first.wait_for(timeout=30_000)
+        except Exception as exc:
+            _fail_with_page(page, tmp_path, f"Check did not report {score!r}", exc,
+                            console)
+
+        rows = _quiz_rows(page)
+        bad = rows[label[wrong]]
+        assert bad["border"] == RED, (wrong, bad, before[label[wrong]])
+        assert "✗" in bad["row"] and _squash(quiz.hints[wrong]) in _squash(bad["row"]), bad
+        for n in right:
+            good = rows[label[n]]
+            assert good["border"] == GREEN, (n, good)
+            assert "✓ " + msg("quiz_right", quiz.lang) in good["row"], (n, good)
+            assert "✗" not in good["row"], (n, good)
+
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        output = page.locator(".jp-OutputArea-output:has(button.jupyter-button)").first
+        output.scroll_into_view_if_needed()
+        shot = tmp_path / "quiz_browser.png"
+        output.screenshot(path=str(shot))
+        keep_screenshot(shot, "quiz_browser.png")
+
+        # fixing the wrong box and checking again turns it green: the kernel re-reads it
+        box = page.locator(".jp-OutputArea .widget-text").filter(
+            has=page.get_by_text(label[wrong], exact=True)).locator("input")
+        box.fill(f"{answers[wrong]:g}")
+        box.press("Tab")
+        check.click()
+        all_right = msg("quiz_score", quiz.lang, right=len(nodes), n=len(nodes))
+        page.locator(".jp-OutputArea", has_text=all_right).first.wait_for(timeout=30_000)
+        assert _quiz_rows(page)[label[wrong]]["border"] == GREEN
 
 
 # -- 2. the first notebook, as a newcomer opens it ----------------------------------------------
@@ -195,63 +186,55 @@ def test_newcomer_steps_through_the_first_example(notebooks_lab, tmp_path):
     frames, x_grad = chapter_first_frames()
     n = len(frames)
     base, token = notebooks_lab
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+    with notebook_page(base, token, CHAPTER_NB, tmp_path) as (page, console):
+        # the notebook ships with its outputs: clear them so "every cell has a
+        # number" really means this kernel ran it, and no saved widget is found
+        run_all_cells(page, console, tmp_path, clear_first=True, timeout_ms=90_000)
+        widget = page.locator(".jp-OutputArea .avz-step").first
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(60_000)
-            console = ConsoleLog(page)
-            open_notebook(page, base, token, CHAPTER_NB, tmp_path, console)
-            # the notebook ships with its outputs: clear them so "every cell has a
-            # number" really means this kernel ran it, and no saved widget is found
-            run_all_cells(page, console, tmp_path, clear_first=True, timeout_ms=90_000)
-            widget = page.locator(".jp-OutputArea .avz-step").first
+            # "attached": a cell far down the page is not painted until scrolled to
+            widget.locator(".avz-diagram svg").wait_for(state="attached", timeout=90_000)
+            page.wait_for_function(
+                "() => { const c = document.querySelector('.avz-step .avz-counter');"
+                " return c && c.textContent.trim().length > 0; }", timeout=30_000)
+        except Exception as exc:
+            _fail_with_page(page, tmp_path, "no step-through widget appeared", exc,
+                            console)
+        widget.scroll_into_view_if_needed()
+
+        seen = [_step_state(widget)]
+        assert seen[0]["counter"] == f"1 / {n}", seen[0]
+        assert _squash(frames[0].title) in _squash(seen[0]["panel"]), seen[0]
+        next_button = widget.locator("button", has_text="Next")
+        for i in range(1, n):
+            next_button.click()
             try:
-                # "attached": a cell far down the page is not painted until scrolled to
-                widget.locator(".avz-diagram svg").wait_for(state="attached", timeout=90_000)
                 page.wait_for_function(
-                    "() => { const c = document.querySelector('.avz-step .avz-counter');"
-                    " return c && c.textContent.trim().length > 0; }", timeout=30_000)
+                    "([w, want]) => w.querySelector('.avz-counter').textContent.trim()"
+                    " === want", arg=[widget.element_handle(), f"{i + 1} / {n}"],
+                    timeout=30_000)
             except Exception as exc:
-                _fail_with_page(page, tmp_path, "no step-through widget appeared", exc,
-                                console)
-            widget.scroll_into_view_if_needed()
+                pytest.fail(f"Next did not move to frame {i + 1}: {exc}\n"
+                            f"state: {_step_state(widget)}\n{console}")
+            now = _step_state(widget)
+            assert now["svg"] and now["svg"] != seen[-1]["svg"], \
+                f"the diagram did not change on Next to frame {i + 1}"
+            assert now["panel"].strip() and now["panel"] != seen[-1]["panel"], \
+                f"the chain-rule panel did not change on Next to frame {i + 1}"
+            assert _squash(frames[i].title) in _squash(now["panel"]), (now, frames[i].title)
+            assert _squash(frames[i].text) in _squash(now["panel"]), (now, frames[i].text)
+            seen.append(now)
 
-            seen = [_step_state(widget)]
-            assert seen[0]["counter"] == f"1 / {n}", seen[0]
-            assert _squash(frames[0].title) in _squash(seen[0]["panel"]), seen[0]
-            next_button = widget.locator("button", has_text="Next")
-            for i in range(1, n):
-                next_button.click()
-                try:
-                    page.wait_for_function(
-                        "([w, want]) => w.querySelector('.avz-counter').textContent.trim()"
-                        " === want", arg=[widget.element_handle(), f"{i + 1} / {n}"],
-                        timeout=30_000)
-                except Exception as exc:
-                    pytest.fail(f"Next did not move to frame {i + 1}: {exc}\n"
-                                f"state: {_step_state(widget)}\n{console}")
-                now = _step_state(widget)
-                assert now["svg"] and now["svg"] != seen[-1]["svg"], \
-                    f"the diagram did not change on Next to frame {i + 1}"
-                assert now["panel"].strip() and now["panel"] != seen[-1]["panel"], \
-                    f"the chain-rule panel did not change on Next to frame {i + 1}"
-                assert _squash(frames[i].title) in _squash(now["panel"]), (now, frames[i].title)
-                assert _squash(frames[i].text) in _squash(now["panel"]), (now, frames[i].text)
-                seen.append(now)
+        last = _squash(seen[-1]["panel"])
+        assert frames[-1].kind == "backward" and "Backward" in last, last
+        assert "Chain rule" in last, last
+        # the gradient 4x of y = 2 xᵀx, as the engine computed it: [0, 4, 8, 12]
+        gradient = "[" + ", ".join(f"{v:g}" for v in x_grad) + "]"
+        assert gradient in last, (gradient, last)
+        assert widget.locator("button", has_text="Next").is_disabled()
 
-            last = _squash(seen[-1]["panel"])
-            assert frames[-1].kind == "backward" and "Backward" in last, last
-            assert "Chain rule" in last, last
-            # the gradient 4x of y = 2 xᵀx, as the engine computed it: [0, 4, 8, 12]
-            gradient = "[" + ", ".join(f"{v:g}" for v in x_grad) + "]"
-            assert gradient in last, (gradient, last)
-            assert widget.locator("button", has_text="Next").is_disabled()
-
-            page.evaluate("document.activeElement && document.activeElement.blur()")
-            widget.scroll_into_view_if_needed()
-            shot = tmp_path / "notebook01_browser.png"
-            page.screenshot(path=str(shot))
-            keep_screenshot(shot, "notebook01_browser.png")
-        finally:
-            browser.close()
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        widget.scroll_into_view_if_needed()
+        shot = tmp_path / "notebook01_browser.png"
+        page.screenshot(path=str(shot))
+        keep_screenshot(shot, "notebook01_browser.png")

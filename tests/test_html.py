@@ -154,7 +154,7 @@ def test_bad_path_is_explained(tmp_path):
 
 @pytest.mark.browser
 def test_player_steps_in_chromium(written, tmp_path):
-    from test_browser import ConsoleLog, keep_screenshot, launch_chromium, sync_playwright
+    from browser_support import ConsoleLog, keep_screenshot, launch_chromium, sync_playwright
 
     steps, path, _text = written
     n = len(steps.frames)
@@ -214,7 +214,7 @@ def test_player_steps_in_chromium(written, tmp_path):
 
 @pytest.mark.browser
 def test_hostile_name_runs_no_script_in_chromium(tmp_path):
-    from test_browser import ConsoleLog, launch_chromium, sync_playwright
+    from browser_support import ConsoleLog, launch_chromium, sync_playwright
 
     steps = chapter_steps(name=HOSTILE)
     path = steps.to_html(tmp_path / "hostile.html", title=HOSTILE)
@@ -238,7 +238,7 @@ def test_wide_graph_stays_readable_and_follows_the_current_node(tmp_path):
     """A graph wider than the page is not shrunk past MIN_SCALE; the box scrolls instead,
     and every frame scrolls its highlighted node into view."""
     from autograd_viz.html import MIN_SCALE, natural_width_px
-    from test_browser import ConsoleLog, launch_chromium, sync_playwright
+    from browser_support import ConsoleLog, launch_chromium, sync_playwright
 
     x = av.arange(4.0, requires_grad=True, name="x")
     w = av.tensor([0.5, -1.0, 2.0, 0.1], requires_grad=True, name="w")
