@@ -139,7 +139,7 @@ class Trace:
     the rule.  :meth:`steps` resolves the trace against the root's graph.
     """
 
-    __slots__ = ("root_seq", "ran", "seed", "create_graph", "_raw")
+    __slots__ = ("root_seq", "ran", "seed", "create_graph", "_seqs", "_upstreams")
 
     def __init__(self, root_seq, seed, create_graph):
         self.root_seq = root_seq
@@ -148,10 +148,13 @@ class Trace:
         self.ran = next(_seq)
         self.seed = seed                  # the gradient the pass started from
         self.create_graph = create_graph
-        self._raw = []                    # (node seq, upstream) per op node visited
+        # per op node visited, in order: its seq and the gradient that arrived
+        # (two lists rather than a tuple per node: no allocation per node)
+        self._seqs = []
+        self._upstreams = []
 
     def __len__(self):
-        return len(self._raw)
+        return len(self._seqs)
 
     def steps(self, root):
         """The steps as :class:`BackwardStep` objects, with each input's
@@ -161,7 +164,7 @@ class Trace:
         by_seq = {n._seq: n for n in whole_graph([root])}
         totals = {}
         out = []
-        for seq, upstream in self._raw:
+        for seq, upstream in zip(self._seqs, self._upstreams):
             node = by_seq[seq]
             prim = node._op
             upstream = np.asarray(upstream)
@@ -208,7 +211,7 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
             "or recompute the value.")
 
     trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph)
-    raw = trace._raw
+    seqs, upstreams = trace._seqs.append, trace._upstreams.append
     if create_graph:
         F = TENSOR_NS
         # the root's class, so a dialect's recorded backward pass keeps its flavour
@@ -257,7 +260,8 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                         c = ops.unbroadcast(F, c, b.shape)
                     acc = b._gacc
                     b._gacc = c if acc is _SEEN else acc + c
-                raw.append((node._seq, g))
+                seqs(node._seq)
+                upstreams(g)
                 if free:
                     node._freed = True
                 continue
@@ -278,7 +282,8 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                     c = ops.unbroadcast(F, c, p.shape)
                 acc = p._gacc
                 p._gacc = c if acc is _SEEN else acc + c
-            raw.append((node._seq, g.data if create_graph else g))
+            seqs(node._seq)
+            upstreams(g.data if create_graph else g)
             if free:
                 node._freed = True
     except BaseException:
