@@ -309,9 +309,9 @@ class Tensor:
     def __rpow__(self, other): return apply(ops.pow, other, self)
     def __matmul__(self, other): return matmul(self, other)
     def __rmatmul__(self, other): return matmul(other, self)
-    def __neg__(self): return apply(ops.neg, self)
+    def __neg__(self): return _apply1(ops.neg, self)
     def __pos__(self): return self
-    def __abs__(self): return apply(ops.abs, self)
+    def __abs__(self): return _apply1(ops.abs, self)
 
     def __eq__(self, other): return _compare(np.equal, self, other)
     def __ne__(self, other): return _compare(np.not_equal, self, other)
@@ -324,15 +324,15 @@ class Tensor:
         return apply(ops.getitem, self, index=_plain_index(index))
 
     # -- methods mirroring the functions ------------------------------------
-    def exp(self): return apply(ops.exp, self)
-    def log(self): return apply(ops.log, self)
-    def sin(self): return apply(ops.sin, self)
-    def cos(self): return apply(ops.cos, self)
-    def tanh(self): return apply(ops.tanh, self)
-    def sigmoid(self): return apply(ops.sigmoid, self)
-    def relu(self): return apply(ops.relu, self)
-    def abs(self): return apply(ops.abs, self)
-    def sqrt(self): return apply(ops.sqrt, self)
+    def exp(self): return _apply1(ops.exp, self)
+    def log(self): return _apply1(ops.log, self)
+    def sin(self): return _apply1(ops.sin, self)
+    def cos(self): return _apply1(ops.cos, self)
+    def tanh(self): return _apply1(ops.tanh, self)
+    def sigmoid(self): return _apply1(ops.sigmoid, self)
+    def relu(self): return _apply1(ops.relu, self)
+    def abs(self): return _apply1(ops.abs, self)
+    def sqrt(self): return _apply1(ops.sqrt, self)
     def sum(self, axis=None, keepdims=False): return sum(self, axis, keepdims)
     def mean(self, axis=None, keepdims=False): return mean(self, axis, keepdims)
     def max(self, axis=None, keepdims=False): return max(self, axis, keepdims)
@@ -424,6 +424,31 @@ def _apply2(prim, a, b):
         out.requires_grad = True
         out._op = prim
         out._parents = (a, b)
+        if STATE.forcing:
+            out._note = _FROM_BACKWARD
+        for recorder in STATE.recorders:
+            recorder.append(out)
+    else:
+        out.requires_grad = False
+        out._op = None
+        out._parents = ()
+    return out
+
+
+def _apply1(prim, a):
+    """:func:`apply` for an elementwise function of one Tensor, written out
+    flat like :func:`_apply2`."""
+    value = prim.forward(a.data)
+    cls = a.__class__
+    out = cls.__new__(cls)
+    out.data = value
+    out.grad = out.name = out._gacc = out._note = out._trace = out._params = None
+    out._freed = False
+    out._seq = _next_seq()
+    if a.requires_grad and STATE.grad_enabled and (STATE.forcing or cls._records()):
+        out.requires_grad = True
+        out._op = prim
+        out._parents = (a,)
         if STATE.forcing:
             out._note = _FROM_BACKWARD
         for recorder in STATE.recorders:
@@ -584,7 +609,7 @@ def _shape_arg(shape):
 
 def _unary(prim):
     def f(x):
-        return apply(prim, x if isinstance(x, Tensor) else Tensor(x))
+        return _apply1(prim, x if isinstance(x, Tensor) else Tensor(x))
     f.__name__ = prim.name
     f.__doc__ = f"{prim.formula} elementwise; local derivative {prim.rules[0]}."
     return f
