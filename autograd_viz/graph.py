@@ -267,6 +267,8 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 continue
             if create_graph:
                 inputs, ans = parents, node
+            elif len(parents) == 1:
+                inputs, ans = (parents[0].data,), node.data
             else:
                 inputs, ans = [p.data for p in parents], node.data
             for i, p in enumerate(parents):
