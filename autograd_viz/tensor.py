@@ -353,109 +353,67 @@ class Tensor:
 
 def apply(prim, *args, **params):
     """Run ``prim`` on ``args`` and, when gradients are wanted, record it."""
-    # this is the hot path of every forward pass: it avoids generators and
-    # helper calls on purpose (see bench/engine_bench.py)
     first = args[0]
     if len(args) == 1:
         inputs = args
-    elif not isinstance(first, Tensor):
-        first = args[1]
-    if len(args) == 2:
-        a, b = args
-        if not isinstance(a, Tensor):
-            a = _constant(a, first)
-        if not isinstance(b, Tensor):
-            b = _constant(b, first)
-        inputs = (a, b)
-    elif len(args) > 2:
+    else:
+        if not isinstance(first, Tensor):
+            first = args[1]
         inputs = tuple(a if isinstance(a, Tensor) else _constant(a, first) for a in args)
     try:
-        if len(inputs) == 1:
-            value = prim.forward(first.data, **params)
-        elif len(inputs) == 2:
-            value = prim.forward(inputs[0].data, inputs[1].data, **params)
-        else:
-            value = prim.forward(*[t.data for t in inputs], **params)
+        value = prim.forward(*[t.data for t in inputs], **params)
     except ShapeError:
         raise
     except (ValueError, IndexError) as e:
         raise _explain(prim, inputs, e) from None
-    cls = first.__class__
-    out = cls.__new__(cls)
-    out.data = value
-    out.grad = out.name = out._gacc = out._note = out._trace = None
-    out._freed = False
-    out._seq = _next_seq()
-    if STATE.grad_enabled and (STATE.forcing or cls._records()):
-        for t in inputs:
-            if t.requires_grad:
-                out.requires_grad = True
-                out._op = prim
-                out._parents = inputs
-                out._params = params or None
-                if STATE.forcing:
-                    out._note = _FROM_BACKWARD
-                for recorder in STATE.recorders:
-                    recorder.append(out)
-                return out
-    out.requires_grad = False
-    out._op = out._params = None
-    out._parents = ()
-    return out
+    wanted = False
+    for t in inputs:
+        if t.requires_grad:
+            wanted = True
+            break
+    return _output(first.__class__, value, prim, inputs, params or None, wanted)
 
+
+# Operators and elementwise functions (most nodes of a scalar network) take
+# these two shortcuts past apply()'s argument handling; every path ends in
+# _output, the one place that builds a node and decides whether to record it.
 
 def _apply2(prim, a, b):
-    """:func:`apply` for a binary operator whose first argument is a Tensor,
-    written out flat: operators on scalars are where per-op cost shows."""
+    """:func:`apply` for a binary operator whose first argument is a Tensor."""
     if b.__class__ is not a.__class__ and not isinstance(b, Tensor):
         b = _constant(b, a)
     try:
         value = prim.forward(a.data, b.data)
     except (ValueError, IndexError) as e:
         raise _explain(prim, (a, b), e) from None
-    cls = a.__class__
-    out = cls.__new__(cls)
-    out.data = value
-    out.grad = out.name = out._gacc = out._note = out._trace = out._params = None
-    out._freed = False
-    out._seq = _next_seq()
-    if (a.requires_grad or b.requires_grad) and STATE.grad_enabled \
-            and (STATE.forcing or cls._records()):
-        out.requires_grad = True
-        out._op = prim
-        out._parents = (a, b)
-        if STATE.forcing:
-            out._note = _FROM_BACKWARD
-        for recorder in STATE.recorders:
-            recorder.append(out)
-    else:
-        out.requires_grad = False
-        out._op = None
-        out._parents = ()
-    return out
+    return _output(a.__class__, value, prim, (a, b), None, a.requires_grad or b.requires_grad)
 
 
 def _apply1(prim, a):
-    """:func:`apply` for an elementwise function of one Tensor, written out
-    flat like :func:`_apply2`."""
-    value = prim.forward(a.data)
-    cls = a.__class__
+    """:func:`apply` for an elementwise function of one Tensor."""
+    return _output(a.__class__, prim.forward(a.data), prim, (a,), None, a.requires_grad)
+
+
+def _output(cls, value, prim, inputs, params, wanted):
+    """The op's output node; recorded when an input needs a gradient
+    (``wanted``) and this flavour of tensor is recording now."""
     out = cls.__new__(cls)
     out.data = value
-    out.grad = out.name = out._gacc = out._note = out._trace = out._params = None
+    out.grad = out.name = out._gacc = out._note = out._trace = None
     out._freed = False
     out._seq = _next_seq()
-    if a.requires_grad and STATE.grad_enabled and (STATE.forcing or cls._records()):
+    if wanted and STATE.grad_enabled and (STATE.forcing or cls._records()):
         out.requires_grad = True
         out._op = prim
-        out._parents = (a,)
+        out._parents = inputs
+        out._params = params
         if STATE.forcing:
             out._note = _FROM_BACKWARD
         for recorder in STATE.recorders:
             recorder.append(out)
     else:
         out.requires_grad = False
-        out._op = None
+        out._op = out._params = None
         out._parents = ()
     return out
 
