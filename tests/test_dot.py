@@ -10,6 +10,7 @@ import pytest
 import autograd_viz as av
 
 import chapter
+import graphs
 from autograd_viz import i18n, ops, values
 from autograd_viz.dot_source import to_dot
 from autograd_viz.model import build_model
@@ -25,15 +26,8 @@ def _label(source, node_id):
     return m.group(1)
 
 
-def _first_example():
-    x = av.arange(4.0, requires_grad=True)
-    y = 2 * av.dot(x, x)
-    y.backward()
-    return x, y
-
-
 def test_first_example_exact_nodes_and_edges():
-    x, y = _first_example()
+    x, y = graphs.first_example()
     src = to_dot(build_model(y))
     # leaf: name, value, gradient; op nodes: formula with the caller's names, value, grad
     assert _label(src, "n0") == ('<B>x</B><BR/>[0, 1, 2, 3]<BR/><FONT COLOR="#a33f00">'
@@ -107,11 +101,7 @@ def test_large_tensor_summary():
 
 
 def test_detach_cut_is_visible_with_legend():
-    x = av.arange(4.0, requires_grad=True)
-    y = x * x
-    u = y.detach()
-    z = u * x
-    z.sum().backward()
+    x, y, u, z = graphs.detach_example()
     m = build_model(z)
     by = {n.name: n for n in m.nodes}
     assert by["u"].detached and by["u"].kind == "leaf"

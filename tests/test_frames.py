@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 import autograd_viz as av
+
+import graphs
 from autograd_viz.values import fmt_inline
 from autograd_viz.frames import build_frames
 
@@ -52,17 +54,6 @@ def node_classes(svg):
             if "node" in (g.get("class") or "").split()}
 
 
-def _neuron():
-    x1, x2 = av.tensor(2.0, name="x1"), av.tensor(0.0, name="x2")
-    w1 = av.tensor(-3.0, requires_grad=True, name="w1")
-    w2 = av.tensor(1.0, requires_grad=True, name="w2")
-    b = av.tensor(6.88, requires_grad=True, name="b")
-    o = av.tanh(x1 * w1 + x2 * w2 + b)
-    loss = (o - 1) ** 2 + o * w1          # w1 and o are used twice: accumulation
-    loss.backward()
-    return loss, {"w1": w1, "w2": w2, "b": b}
-
-
 def _frames_and_model(target, **kw):
     """Frames plus the model they came from; names come from the calling test's variables."""
     from autograd_viz.model import build_model
@@ -71,7 +62,7 @@ def _frames_and_model(target, **kw):
 
 
 def test_counts_kinds_and_order():
-    loss, _ = _neuron()
+    loss, _, _ = graphs.neuron()
     frames, model = _frames_and_model(loss)
     ops = model.op_nodes
     assert len(frames) == len(ops) + len(model.steps)
@@ -88,7 +79,7 @@ def test_counts_kinds_and_order():
 
 
 def test_every_frame_is_wellformed_svg_with_fixed_positions():
-    loss, _ = _neuron()
+    loss, _, _ = graphs.neuron()
     frames = build_frames(loss)
     boxes = [node_boxes(f.svg) for f in frames]
     assert boxes[0] and all(b == boxes[0] for b in boxes)
@@ -117,7 +108,7 @@ def test_forward_reveals_values_one_op_at_a_time():
 
 
 def test_last_frame_gradients_equal_the_engine():
-    loss, params = _neuron()
+    loss, params, _ = graphs.neuron()
     frames, model = _frames_and_model(loss)
     last = frames[-1].svg
     for name, leaf in params.items():
@@ -126,7 +117,7 @@ def test_last_frame_gradients_equal_the_engine():
 
 
 def test_panel_chain_rule_numbers_match_the_trace():
-    loss, params = _neuron()
+    loss, params, _ = graphs.neuron()
     frames, model = _frames_and_model(loss)
     backward = [f for f in frames if f.kind == "backward"]
     assert len(backward) == len(model.steps)
@@ -175,11 +166,7 @@ def test_matmul_shows_rule_instead_of_jacobian():
 
 
 def test_detach_frames_and_gradient_stop():
-    x = av.arange(4.0, requires_grad=True)
-    y = x * x
-    u = y.detach()
-    z = u * x
-    z.sum().backward()
+    x, y, u, z = graphs.detach_example()
     frames, model = _frames_and_model(z)
     ynode = next(n for n in model.nodes if n.name == "y")
     # y = x*x ran (a forward frame) but no gradient ever reaches it
@@ -202,7 +189,7 @@ def test_control_flow_frames():
 
 
 def test_vietnamese_frames_have_no_english_words():
-    loss, _ = _neuron()
+    loss, _, _ = graphs.neuron()
     frames = build_frames(loss, lang="vi")
     assert frames[0].title.startswith("Lan truyền xuôi")
     english = english_only_words()

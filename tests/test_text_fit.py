@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 import autograd_viz as av
+
+import graphs
 from autograd_viz import render_backend
 from autograd_viz import text_width as tw
 from autograd_viz.model import build_model
@@ -67,14 +69,8 @@ def test_characters_outside_the_table_get_room():
 # ---------------------------------------------------------------- graphs
 
 def _neuron():
-    x1, x2 = av.tensor(2.0, name="x1"), av.tensor(0.0, name="x2")
-    w1 = av.tensor(-3.0, requires_grad=True, name="w1")
-    w2 = av.tensor(1.0, requires_grad=True, name="w2")
-    b = av.tensor(6.88, requires_grad=True, name="b")
-    o = av.tanh(x1 * w1 + x2 * w2 + b)
-    loss = (o - 1) ** 2 + o * w1
-    loss.backward()
-    return loss, {"w1": w1, "w2": w2, "b": b, "o": o, "loss": loss}
+    loss, params, o = graphs.neuron()
+    return loss, {**params, "o": o, "loss": loss}
 
 
 def _long_values():
