@@ -212,10 +212,11 @@ class Painter:
             queue = by_pair.get((e.tail, e.head))
             if queue:
                 self._edge_geom[e.id] = queue.pop(0)
-        keys = []
+        # "grey: not computed yet" goes last: frames without grey nodes leave
+        # its line out, and a gap at the bottom reads better than one between lines
+        keys = model.legend_keys()
         if pending_legend:
             keys.append("legend_pending")
-        keys += model.legend_keys()
         self.legend = [_dot.legend_text(model, k) for k in keys]
         self._pending_text = _dot.legend_text(model, "legend_pending") if pending_legend else None
         self._head, self._tail = self._frame_parts()
