@@ -7,22 +7,22 @@
     x.grad            # tensor([ 0.,  4.,  8., 12.])
 """
 
-from .errors import BackwardError, DtypeError, GradcheckError, ShapeError
-from .functional import gradcheck, gradients, grad, jacobian
-from .tensor import (Tensor, abs, arange, broadcast_to, cos, dot, enable_grad, exp, log,
+from .engine.errors import BackwardError, DtypeError, GradcheckError, ShapeError
+from .engine.functional import gradcheck, gradients, grad, jacobian
+from .engine.tensor import (Tensor, abs, arange, broadcast_to, cos, dot, enable_grad, exp, log,
                      matmul, max, mean, no_grad, norm, ones, ones_like, randn, relu,
                      reshape, seed, sigmoid, sin, sqrt, sum, tanh, tensor, transpose,
                      zeros, zeros_like)
 
 
-from .draw import Diagram, draw
-from .frames import build_frames
+from .render.draw import Diagram, draw
+from .render.frames import build_frames
 from .i18n import get_lang, set_lang
 
 
 def step_through(target, lang=None, **options):
     """Play the forward and backward pass of `target` frame by frame (an ipywidgets widget)."""
-    from .widget import step_through as _step_through  # ipywidgets loads only when used
+    from .render.widget import step_through as _step_through  # ipywidgets loads only when used
     return _step_through(target, lang=lang, **options)
 
 

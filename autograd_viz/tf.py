@@ -18,7 +18,7 @@ import numpy as np
 import autograd_viz as av
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
                        shape_arg)
-from .graph import STATE
+from .engine.graph import STATE
 
 _dtype_of = DTypes("tf")
 _open_tapes = 0        # while above zero, ops on tf tensors are recorded

@@ -16,10 +16,10 @@ from types import SimpleNamespace
 import numpy as np
 
 import autograd_viz as av
-from . import ops
+from .engine import ops
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
                        shape_arg)
-from .tensor import apply
+from .engine.tensor import apply
 
 _IMPORTED = set(globals())     # what the message for a missing name leaves out
 

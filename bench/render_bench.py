@@ -86,7 +86,7 @@ def av_mlp(nin, nouts, point):
     model = ScalarMLP(nin, nouts, lambda v: av.tensor(v, requires_grad=True))
     out = model([av.tensor(float(v)) for v in point])
     out.backward()
-    from autograd_viz.graph import whole_graph
+    from autograd_viz.engine.graph import whole_graph
     return out, len(whole_graph([out]))
 
 
@@ -161,7 +161,7 @@ def renderer_missing(kind):
 def forget_layouts():
     """Empty autograd_viz's layout cache, so a timed call pays for laying the
     graph out, as drawing a graph for the first time does."""
-    mod = sys.modules.get("autograd_viz.layout")
+    mod = sys.modules.get("autograd_viz.render.layout")
     cache = getattr(mod, "_CACHE", None)
     if cache is not None:
         cache.clear()

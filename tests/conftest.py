@@ -11,10 +11,16 @@ No deadlines: the machine is shared, and speed is measured in bench/ only.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+
+# the helpers shared by the test folders (chapter, graphs, strategies,
+# browser_support) live here, beside this file
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 settings.register_profile(
     "default", max_examples=20, deadline=None,
@@ -34,7 +40,7 @@ def rng():
 def clean_engine_state():
     """Fail a test that leaves the engine's global mode switched (grad off,
     a create_graph pass still 'forcing', a recorder left registered)."""
-    from autograd_viz.graph import STATE
+    from autograd_viz.engine.graph import STATE
     yield
     assert STATE.grad_enabled is True, "grad mode left off"
     assert STATE.forcing is False, "create_graph mode left on"

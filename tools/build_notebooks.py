@@ -4,7 +4,7 @@ Every notebook is written here once, as a list of cells: a markdown cell holds
 its English and its Vietnamese text side by side, a code cell holds code that
 is the same in both languages (only its comments may be translated, and the
 line ``LANG = "en"`` becomes ``LANG = "vi"``).  So the two languages cannot
-drift apart: tests/test_notebooks.py checks the same thing on the files.
+drift apart: tests/notebooks/test_notebooks.py checks the same thing on the files.
 
     python tools/build_notebooks.py             # write and execute all notebooks (saved with outputs)
     python tools/build_notebooks.py --no-execute

@@ -17,9 +17,9 @@ import textwrap
 
 import numpy as np
 
-from .. import ops
-from ..graph import STATE, whole_graph
-from ..tensor import Tensor
+from ..engine import ops
+from ..engine.graph import STATE, whole_graph
+from ..engine.tensor import Tensor
 from . import runner
 from .core import (Exercise, Failure, kind_of, kind_of_answer, outcome_message,
                    plain, show)
@@ -172,7 +172,7 @@ def _kinds(value):
 
 
 def _ex3_call(answer, a):
-    from ..functional import gradients
+    from ..engine.functional import gradients
     a.requires_grad_()
     out = answer(a)
     d, g, own = out, None, False
@@ -234,8 +234,8 @@ ex3 = Exercise(
 # ============================================================ 4. your own control flow
 
 def _ex4_call(answer, a):
-    from ..errors import GradcheckError
-    from ..functional import gradcheck
+    from ..engine.errors import GradcheckError
+    from ..engine.functional import gradcheck
     x = a.detach().requires_grad_()
     with _Recording() as nodes:
         out = answer(x)
@@ -415,7 +415,7 @@ ex5 = Exercise(
 def plot(answer, lang=None, ax=None):
     """Plot f(x) = sin(x) and the student's df/dx on [-2π, 2π] (matplotlib)."""
     import matplotlib.pyplot as plt
-    from ..tensor import tensor
+    from ..engine.tensor import tensor
     x = np.linspace(-2 * np.pi, 2 * np.pi, 200)
     f, df = (np.asarray(plain(v), dtype=float) for v in answer(tensor(x)))
     ax = ax or plt.figure(figsize=(6, 3)).gca()

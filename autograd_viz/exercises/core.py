@@ -52,7 +52,7 @@ def plain(obj):
     list of numbers becomes an array), None stays None, and anything else
     becomes :class:`NonNumeric` naming its type.
     """
-    from ..tensor import Tensor
+    from ..engine.tensor import Tensor
     if obj is None:
         return None
     if isinstance(obj, Tensor):
@@ -98,7 +98,7 @@ def kind_of(value, lang):
 def kind_of_answer(obj, lang):
     """What the student passed, by its own type ("a float", "a Tensor of shape
     (3,)"), before :func:`plain` turns numbers into arrays."""
-    from ..tensor import Tensor
+    from ..engine.tensor import Tensor
     if obj is None:
         return "None"
     if isinstance(obj, tuple):
@@ -502,6 +502,6 @@ class _CallInChild:
 
     def __call__(self, *args):
         if self.exercise.as_tensors:
-            from ..tensor import tensor
+            from ..engine.tensor import tensor
             args = tuple(tensor(np.asarray(a, dtype=np.float64)) for a in args)
         return self.exercise.call(self.answer, *args)

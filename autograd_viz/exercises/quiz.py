@@ -15,8 +15,8 @@ import html
 
 import numpy as np
 
-from ..model import substitute
-from ..render_backend import GraphvizNotFound
+from ..render.model import substitute
+from ..render.backend import GraphvizNotFound
 from .messages import check_lang, msg
 
 RIGHT, WRONG, EMPTY = "right", "wrong", "unchecked"
@@ -26,7 +26,7 @@ _GREEN, _RED = "#1a7f37", "#cf222e"
 def default_graph(rng):
     """x, y small integers; u = x·y, v = u + x, L = v·y.  Both inputs are used
     twice, so their gradients add two contributions."""
-    from ..tensor import tensor
+    from ..engine.tensor import tensor
     x = tensor(float(rng.integers(1, 5)), requires_grad=True, name="x")
     y = tensor(float(rng.integers(1, 5)), requires_grad=True, name="y")
     u = x * y
@@ -73,7 +73,7 @@ class GradientQuiz:
 
     # -- the maths, done once ---------------------------------------------------
     def _solve(self, nodes, root):
-        from ..functional import gradients
+        from ..engine.functional import gradients
         others = [n for n in nodes if n is not root]
         grads = gradients(root, others, retain_graph=True)
         answers = {n.name: float(np.asarray(getattr(g, "data", g))) if g is not None else 0.0
@@ -171,7 +171,7 @@ def _number(t):
 def _diagram_svg(root, nodes, lang):
     """The graph drawn by av.draw, or None (the table of rows then stands in)."""
     try:
-        from ..draw import draw
+        from ..render.draw import draw
         return draw(root, lang=lang, names={n.name: n for n in nodes}).svg
     except GraphvizNotFound:    # no Graphviz at all: the quiz still works as a table
         return None

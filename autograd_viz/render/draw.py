@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import dot_source as _dot
 from .model import build_model
-from . import render_backend
+from . import backend as render_backend
 from .frames import Painter, build_frames
 
 SUFFIXES = (".svg", ".png", ".dot")

@@ -11,10 +11,12 @@ import autograd_viz as av
 
 import chapter
 import graphs
-from autograd_viz import i18n, ops, values
-from autograd_viz.dot_source import to_dot
-from autograd_viz.model import build_model
-from autograd_viz.values import fmt_number
+from autograd_viz import i18n
+from autograd_viz.engine import ops
+from autograd_viz.render import values
+from autograd_viz.render.dot_source import to_dot
+from autograd_viz.render.model import build_model
+from autograd_viz.render.values import fmt_number
 
 EVIL = '<script>alert("x")</script> & "q"'
 

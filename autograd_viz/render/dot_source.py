@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .i18n import t
+from ..i18n import t
 from .model import MAX_OPS
 from .style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
                     SMALL_FONT_SIZE, TEXT, box_size, node_style)

@@ -1,6 +1,6 @@
 """Boxes are sized by autograd_viz, not by Graphviz: every painted line must fit.
 
-The layout gets fixed box sizes and no text (autograd_viz.text_width measures
+The layout gets fixed box sizes and no text (autograd_viz.render.text_width measures
 the text with DejaVu Sans widths), so a box too small for a line it shows in
 some frame would clip or crowd that line.  These tests paint every frame of
 several graphs and check each text line against its box, and check the width
@@ -18,10 +18,10 @@ import pytest
 import autograd_viz as av
 
 import graphs
-from autograd_viz import render_backend
-from autograd_viz import text_width as tw
-from autograd_viz.model import build_model
-from autograd_viz.frames import Painter, build_frames
+from autograd_viz.render import backend as render_backend
+from autograd_viz.render import text_width as tw
+from autograd_viz.render.model import build_model
+from autograd_viz.render.frames import Painter, build_frames
 
 import chapter
 

@@ -13,7 +13,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from . import render_backend
+from . import backend as render_backend
 
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 16

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .i18n import t
+from ..i18n import t
 
 SMALL_ENTRIES = 6      # vectors up to this many entries show every value
 

@@ -41,6 +41,25 @@ class _State:
 STATE = _State()
 
 
+class Node:
+    """What the recorder needs of a value; :class:`~.tensor.Tensor` is the only
+    subclass.  Declared here so this module knows recorded values without
+    importing the Tensor module (which imports this one)."""
+
+    __slots__ = ("data", "requires_grad", "grad", "_op", "_parents", "_params", "_seq",
+                 "_freed", "_gacc", "_note", "_trace")
+
+
+def as_plain(x):
+    """The numpy value behind a Tensor (or ``x`` itself)."""
+    return x.data if isinstance(x, Node) else x
+
+
+# the namespace whose functions record (tensor.TENSOR_NS): a create_graph=True
+# backward hands it to the VJPs.  tensor.py fills it in when it is imported.
+RECORDING_NS = None
+
+
 # --------------------------------------------------------------- traversal
 
 def ancestors(root):
@@ -198,8 +217,6 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     targets are returned in order, None for a target ``root`` does not
     depend on.  Returns ``(trace, target_grads)``.
     """
-    from .tensor import Tensor, TENSOR_NS, as_plain
-
     nodes = _collect(root)
     if any(n._freed for n in nodes):
         for n in nodes:
@@ -213,9 +230,9 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph)
     seqs, upstreams = trace._seqs.append, trace._upstreams.append
     if create_graph:
-        F = TENSOR_NS
+        F = RECORDING_NS
         # the root's class, so a dialect's recorded backward pass keeps its flavour
-        seed = seed if isinstance(seed, Tensor) else type(root)._plain(seed)
+        seed = seed if isinstance(seed, Node) else type(root)._plain(seed)
     else:
         F = ops.NUMPY
         seed = as_plain(seed)
@@ -300,9 +317,8 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
 
 
 def _store_leaf_grad(leaf, g, write, create_graph):
-    from .tensor import Tensor
     if create_graph:
-        g = g if isinstance(g, Tensor) else Tensor._plain(g)
+        g = g if isinstance(g, Node) else type(leaf)._plain(g)
         if g.dtype != leaf.dtype:
             g = g.astype(leaf.dtype)
         leaf.grad = g if (write or leaf.grad is None) else leaf.grad + g

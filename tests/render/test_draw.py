@@ -14,8 +14,8 @@ import autograd_viz as av
 
 import chapter
 import graphs
-from autograd_viz import render_backend
-from autograd_viz.values import fmt_inline
+from autograd_viz.render import backend as render_backend
+from autograd_viz.render.values import fmt_inline
 
 from test_frames import SVG, node_boxes, node_text
 

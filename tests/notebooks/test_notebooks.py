@@ -29,7 +29,7 @@ import pytest
 import nbformat
 import nbclient
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 LANGS = ("en", "vi")
 FRAMEWORKS = ("pytorch", "tensorflow", "mxnet")

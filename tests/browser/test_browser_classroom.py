@@ -1,6 +1,6 @@
 """What a student does in a real JupyterLab, driven by headless Chromium.
 
-* The gradient quiz (tests/browser_nb/quiz.ipynb): type one wrong and four right
+* The gradient quiz (tests/browser/browser_nb/quiz.ipynb): type one wrong and four right
   gradients, press Check, and the page marks the wrong box red with its chain-rule
   hint and the right ones green.
 * The shipped first notebook (notebooks/en/01_autograd_chapter.ipynb, served from a

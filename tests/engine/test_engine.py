@@ -23,8 +23,8 @@ from hypothesis import given, strategies as st
 
 import autograd_viz as av
 import strategies as S
-from autograd_viz import ops
-from autograd_viz.tensor import apply
+from autograd_viz.engine import ops
+from autograd_viz.engine.tensor import apply
 
 pytestmark = pytest.mark.usefixtures("clean_engine_state")
 

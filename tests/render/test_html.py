@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 
 import autograd_viz as av
-from autograd_viz.html import PLAYER_LABELS, inline_svg, json_for_script
+from autograd_viz.render.html import PLAYER_LABELS, inline_svg, json_for_script
 
 HOSTILE = '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
 
@@ -237,7 +237,7 @@ def test_hostile_name_runs_no_script_in_chromium(tmp_path):
 def test_wide_graph_stays_readable_and_follows_the_current_node(tmp_path):
     """A graph wider than the page is not shrunk past MIN_SCALE; the box scrolls instead,
     and every frame scrolls its highlighted node into view."""
-    from autograd_viz.html import MIN_SCALE, natural_width_px
+    from autograd_viz.render.html import MIN_SCALE, natural_width_px
     from browser_support import ConsoleLog, launch_chromium, sync_playwright
 
     x = av.arange(4.0, requires_grad=True, name="x")

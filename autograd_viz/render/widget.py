@@ -13,7 +13,7 @@ import html
 import ipywidgets as widgets
 import traitlets
 
-from .i18n import resolve as resolve_lang
+from ..i18n import resolve as resolve_lang
 from .html import (DEFAULT_SPEED_MS, diagram_html, explanation_html, inline_svg, labels_for,
                    write_player)
 

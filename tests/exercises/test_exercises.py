@@ -208,7 +208,7 @@ def test_printing_over_many_cases_is_capped_in_total():
 
 def test_the_student_code_cannot_change_the_kernel_state():
     def vandal(x):
-        av.graph.STATE.grad_enabled = False
+        av.engine.graph.STATE.grad_enabled = False
         ch.ex1.f = None
         return good_grad(x)
     result = grad_exercise(cases=1).check(vandal)
@@ -217,7 +217,7 @@ def test_the_student_code_cannot_change_the_kernel_state():
     assert result.message.startswith("your code raised BackwardError: this value does not "
                                      "require a gradient"), result.message
     # ... in the child only: the kernel's state is untouched and the next check passes
-    assert av.graph.STATE.grad_enabled is True and ch.ex1.f is ch.f1
+    assert av.engine.graph.STATE.grad_enabled is True and ch.ex1.f is ch.f1
     assert grad_exercise(cases=1).check(good_grad)
 
 
@@ -807,9 +807,9 @@ def test_quiz_refuses_two_nodes_of_one_name_and_non_scalar_nodes():
 def test_quiz_lets_a_real_drawing_bug_through(monkeypatch):
     # only a missing Graphviz is answered with the table; any other error is a bug to see
     import importlib
-    draw_module = importlib.import_module("autograd_viz.draw")
+    draw_module = importlib.import_module("autograd_viz.render.draw")
     from autograd_viz.exercises.quiz import GradientQuiz
-    from autograd_viz.render_backend import GraphvizNotFound
+    from autograd_viz.render.backend import GraphvizNotFound
 
     def missing(*args, **kwargs):
         raise GraphvizNotFound("no dot")

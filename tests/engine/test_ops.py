@@ -33,9 +33,9 @@ from hypothesis import assume, given, settings, strategies as st
 
 import autograd_viz as av
 import strategies as S
-from autograd_viz import ops
-from autograd_viz.graph import STATE
-from autograd_viz.tensor import apply
+from autograd_viz.engine import ops
+from autograd_viz.engine.graph import STATE
+from autograd_viz.engine.tensor import apply
 
 # central differences in float64: eps^2 truncation and eps^-1 * 1e-16
 # rounding both stay near 1e-10 for the values drawn here
@@ -259,7 +259,7 @@ NAMES = sorted(SPECS)
 
 def test_every_primitive_has_a_spec():
     missing = sorted(set(ops.REGISTRY) - set(SPECS))
-    assert not missing, (f"primitives without a test spec in tests/test_ops.py: {missing}; "
+    assert not missing, (f"primitives without a test spec in tests/engine/test_ops.py: {missing}; "
                          f"add a Spec with its domain, numpy and HIPS autograd references")
     stale = sorted(set(SPECS) - set(ops.REGISTRY))
     assert not stale, f"specs for primitives that no longer exist: {stale}"

@@ -13,9 +13,9 @@ import ipywidgets as widgets
 import pytest
 
 import autograd_viz as av
-from autograd_viz.graph import whole_graph
-from autograd_viz.html import PLAYER_LABELS, inline_svg
-from autograd_viz.widget import StepThrough
+from autograd_viz.engine.graph import whole_graph
+from autograd_viz.render.html import PLAYER_LABELS, inline_svg
+from autograd_viz.render.widget import StepThrough
 
 
 class _Text(HTMLParser):
@@ -248,7 +248,7 @@ def test_empty_frame_list_is_refused():
 
 def test_frames_are_computed_once(monkeypatch):
     """Stepping only swaps precomputed strings: the builder is not called again."""
-    import autograd_viz.frames as frames_module
+    import autograd_viz.render.frames as frames_module
 
     _, y = chapter_example()
     calls = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import t
+from ..i18n import t
 from .text_width import text_width
 from .values import value_lines
 

@@ -22,9 +22,9 @@ from .model import build_model, substitute
 from .style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
                     LINE_GAP, SMALL_FONT_SIZE, TEXT, node_style)
 from .values import esc_html, fmt_inline
-from .i18n import resolve as resolve_lang
-from .i18n import rule_text, t
-from . import render_backend
+from ..i18n import resolve as resolve_lang
+from ..i18n import rule_text, t
+from . import backend as render_backend
 from .layout import layout as _layout
 
 MARGIN = 14

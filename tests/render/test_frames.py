@@ -16,8 +16,8 @@ import pytest
 import autograd_viz as av
 
 import graphs
-from autograd_viz.values import fmt_inline
-from autograd_viz.frames import build_frames
+from autograd_viz.render.values import fmt_inline
+from autograd_viz.render.frames import build_frames
 
 from test_dot import FORMULA_WORDS, _loop_f, english_only_words
 
@@ -56,7 +56,7 @@ def node_classes(svg):
 
 def _frames_and_model(target, **kw):
     """Frames plus the model they came from; names come from the calling test's variables."""
-    from autograd_viz.model import build_model
+    from autograd_viz.render.model import build_model
     model = build_model(target, caller=sys._getframe(1), **kw)
     return build_frames(None, model=model), model
 

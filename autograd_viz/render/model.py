@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import graph as _graph
-from .i18n import resolve as resolve_lang
-from .i18n import t
+from ..engine import graph as _graph
+from ..i18n import resolve as resolve_lang
+from ..i18n import t
 from .style import node_lines
 from .values import fmt_inline, fmt_shape
 
@@ -130,7 +130,7 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
     wins over the variable names found in ``caller`` (a Python frame; by
     default the first frame outside this package).
     """
-    from .tensor import Tensor, last_backward_root
+    from ..engine.tensor import Tensor, last_backward_root
 
     lang = resolve_lang(lang)
     if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
@@ -287,7 +287,7 @@ def _with_detach_sources(tensors):
 
 def _display_names(tensors, names, caller):
     """{id(tensor): name} from ``names``, then ``.name``, then the caller's variables."""
-    from .tensor import Tensor
+    from ..engine.tensor import Tensor
 
     wanted = {id(x) for x in tensors}
     found = {}

@@ -1,7 +1,7 @@
 """The Tensor: a numpy value that can remember how it was computed.
 
 Operators and methods only call :func:`apply` with a primitive from
-:mod:`autograd_viz.ops`; the derivative rules live there and nowhere else.
+:mod:`autograd_viz.engine.ops`; the derivative rules live there and nowhere else.
 """
 
 from __future__ import annotations
@@ -13,19 +13,16 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from . import graph, ops
+from . import graph
+
+from . import ops
 from .errors import BackwardError, DtypeError, ShapeError
-from .graph import STATE
+from .graph import STATE, as_plain
 
 _next_seq = graph._seq.__next__
 
 
-def as_plain(x):
-    """The numpy value behind a Tensor (or ``x`` itself)."""
-    return x.data if isinstance(x, Tensor) else x
-
-
-class Tensor:
+class Tensor(graph.Node):
     """A numpy array (0-d for scalars) plus what autograd needs.
 
     ``requires_grad`` is set on leaves by the user and on op outputs by the
@@ -33,8 +30,7 @@ class Tensor:
     is what diagrams print for a leaf.
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "name", "_op", "_parents", "_params",
-                 "_seq", "_freed", "_gacc", "_note", "_trace", "__weakref__")
+    __slots__ = ("name", "__weakref__")      # the recorder's own slots are on graph.Node
 
     # numpy must hand `ndarray * tensor` to Tensor.__rmul__ instead of
     # turning the tensor into an array and dropping its history
@@ -772,4 +768,4 @@ class _TensorNamespace:
         return apply(ops.unindex, _lift(g), index=index, shape=shape)
 
 
-TENSOR_NS = _TensorNamespace()
+TENSOR_NS = graph.RECORDING_NS = _TensorNamespace()

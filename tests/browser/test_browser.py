@@ -1,6 +1,6 @@
 """The step-through widget in a real JupyterLab, driven by headless Chromium.
 
-Starts JupyterLab on 127.0.0.1 over a temp copy of tests/browser_nb/, opens the
+Starts JupyterLab on 127.0.0.1 over a temp copy of tests/browser/browser_nb/, opens the
 notebook, runs every cell, then clicks the widget's Next button and checks that
 the diagram and the chain-rule panel really changed in the page.
 
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """A private JupyterLab serving a copy of tests/browser_nb; yields (base_url, token)."""
+    """A private JupyterLab serving a copy of tests/browser/browser_nb; yields (base_url, token)."""
     chromium_path()  # no browser: fail/skip now, before copying anything
     root = tmp_path / "nb"
     root.mkdir()

@@ -23,7 +23,7 @@ import nbformat
 pytestmark = pytest.mark.slow
 
 COURSE = Path(__file__).parent / "nbgrader_course"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PLACEHOLDER = "    # YOUR CODE HERE\n    raise NotImplementedError()"
 
 SUBMISSIONS = {
