@@ -476,40 +476,51 @@ class _IndexUpdateRef:
             spread = spread + constant(fill * (1 - mask))
         return spread, mask
 
-    def _combine(self, how, values):
+    def _update(self, how, values):
+        """The update as engine ops (for gradients), its output holding the exact
+        values numpy gives (x + 0 would turn a −0 that is not updated into +0)."""
         x = self.array
-        spread, mask = self._scatter(values, fill=0)
+        values = lift(values)
+        spread, mask = self._scatter(values, fill=0 if how in ("set", "add") else 1)
         if how == "set":
             out = x * constant(1 - mask) + spread
-            data = np.array(np.asarray(x.data))
-            data[_plain_index(self.index)] = np.asarray(as_numpy(values), dtype=data.dtype)
-            out.data = data          # exact values (also where x held inf or nan)
         elif how == "add":
             out = x + spread
+        elif how == "multiply":
+            out = x * spread
+        elif how == "divide":
+            out = x / spread
         else:
-            raise AssertionError(how)
+            out = x ** spread
+        exact = np.array(np.asarray(x.data))
+        index = _plain_index(self.index)
+        new = np.asarray(values.data).astype(exact.dtype)
+        if how == "set":
+            exact[index] = new
+        else:
+            ufunc = {"add": np.add, "multiply": np.multiply, "divide": np.divide,
+                     "power": np.power}[how]
+            ufunc.at(exact, index, np.broadcast_to(new, np.shape(exact[index])))
+        out.data = exact if exact.ndim else exact[()]
         return _finish(out, x._weak)
 
     def set(self, values, **_):
-        return self._combine("set", values)
+        return self._update("set", values)
 
     def add(self, values, **_):
-        return self._combine("add", values)
+        return self._update("add", values)
 
     def subtract(self, values, **_):
-        return self._combine("add", -lift(values))
+        return self._update("add", -lift(values))
 
     def multiply(self, values, **_):
-        spread, _ = self._scatter(values, fill=1)
-        return _finish(self.array * spread, self.array._weak)
+        return self._update("multiply", values)
 
     def divide(self, values, **_):
-        spread, _ = self._scatter(values, fill=1)
-        return _finish(self.array / spread, self.array._weak)
+        return self._update("divide", values)
 
     def power(self, values, **_):
-        spread, _ = self._scatter(values, fill=1)
-        return _finish(self.array ** spread, self.array._weak)
+        return self._update("power", values)
 
     def min(self, values, **_):
         from .numpy import minimum

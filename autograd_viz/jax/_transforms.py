@@ -93,8 +93,16 @@ def _as_output(value, who):
         return lift(value)
     raise TypeError(
         f"{who}: the function must return JAX arrays (or a tuple, list or dict of them), "
-        f"but it returned a {type(value).__name__}: {_short(value)}. Compute the result "
-        f"with jnp functions, or wrap it in jnp.asarray(...)")
+        f"but it returned {_short(value)} (of type {type(value).__name__}). Compute the "
+        f"result with jnp functions, or wrap it in jnp.asarray(...)")
+
+
+def _output_leaves(out, who):
+    """The leaves of a function's result; None (a forgotten return?) is refused."""
+    if out is None:
+        _as_output(None, who)
+    leaves, rebuild = flatten(out)
+    return [_as_output(o, who) for o in leaves], rebuild
 
 
 def _short(value):
@@ -225,8 +233,7 @@ def vjp(fun, *primals, has_aux=False):
         leaves, rebuild = flatten(list(primals))
         nodes = [_input_node(x, nested, "vjp", f"primal {i}") for i, x in enumerate(leaves)]
         out, aux = _split_aux(fun(*rebuild(nodes)), has_aux, "vjp")
-        out_leaves, rebuild_out = flatten(out)
-        out_leaves = [_as_output(o, "vjp") for o in out_leaves]
+        out_leaves, rebuild_out = _output_leaves(out, "vjp")
         out_tree = structure(out)
         value = rebuild_out([_result(o, nested) for o in out_leaves])
         if aux is not None:
@@ -302,9 +309,9 @@ def jvp(fun, primals, tangents, has_aux=False):
 
         def flat_fun(*xs):
             out, aux = _split_aux(fun(*rebuild(list(xs))), has_aux, "jvp")
-            out_leaves, rebuild_out = flatten(out)
+            out_leaves, rebuild_out = _output_leaves(out, "jvp")
             aux_box.append((aux, rebuild_out, len(out_leaves)))
-            return tuple(_as_output(o, "jvp") for o in out_leaves)
+            return tuple(out_leaves)
 
         outs, t_outs = _push_forward(flat_fun, ps, ts, nested)
         aux, rebuild_out, _ = aux_box[0]

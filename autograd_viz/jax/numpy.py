@@ -78,6 +78,9 @@ newaxis = None
 def _dtype(dtype):
     if dtype is None:
         return None
+    if isinstance(dtype, _ScalarType) and dtype._asked is not None:
+        _warn_if_narrowed(dtype._asked, dtype.dtype)
+        return dtype.dtype
     asked = _array._dtype(dtype)
     got = canonical(asked)
     if got != asked:
@@ -143,7 +146,7 @@ def ones(shape, dtype=None):
 def full(shape, fill_value, dtype=None):
     fill = lift(fill_value)
     return constant(_np.full(_shape(shape), _np.asarray(fill.data),
-                             dtype=_dtype(dtype) or fill.dtype))
+                             dtype=_dtype(dtype) or fill.dtype), fill._weak and dtype is None)
 
 
 def eye(N, M=None, k=0, dtype=None):
