@@ -25,6 +25,7 @@ import numpy as np
 
 import autograd_viz as av
 from ..engine import ops
+from ..engine.graph import STATE
 from ..engine.tensor import apply
 
 # ------------------------------------------------------------------ dtypes
@@ -259,6 +260,18 @@ def _keep_weak(out, like):
     return _mark(out, like._weak) if like._weak else out
 
 
+def tracked(x):
+    """Whether a transform is following ``x``: it needs a gradient (reverse
+    mode) or carries a tangent at an open forward-mode level.  Shortcuts that
+    compute a result straight with numpy are only taken for untracked values."""
+    if not isinstance(x, av.Tensor):
+        return False
+    if x.requires_grad:
+        return True
+    tans = x._tan
+    return bool(tans) and any(level in tans for level in STATE.dual_levels)
+
+
 def is_python_scalar(x):
     return isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic)
 
@@ -269,7 +282,7 @@ def lift(x, dtype=None):
     if isinstance(x, Array) and dtype is None:
         return x
     if isinstance(x, av.Tensor) and dtype is None:
-        if x.requires_grad:
+        if tracked(x):
             return x                       # another flavour's history: leave it be
         return Array._plain(_canonical_data(np.asarray(x.data)))
     if dtype is not None:
@@ -329,7 +342,8 @@ def _finish(out, weak):
         data = np.asarray(out.data)
         target = canonical(data.dtype)
         if target != data.dtype:
-            out.data = data.astype(target)[()] if out.requires_grad else data.astype(target)
+            converted = data.astype(target)
+            out.data = converted if converted.ndim else converted[()]
         _mark(out, weak)
     return out
 

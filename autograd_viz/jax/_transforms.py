@@ -70,7 +70,7 @@ def _input_node(x, nested, who, what):
     mode) still sees how everything depends on x."""
     x = lift(x)
     _check_float(x, who, what)
-    if not nested and not x.requires_grad:
+    if not nested and not _array.tracked(x):
         node = av.Tensor.requires_grad_(Array._plain(np.array(x.data)))
     else:
         zero = av.Tensor.requires_grad_(Array._plain(np.zeros_like(np.asarray(x.data))))
@@ -130,7 +130,7 @@ def _like(g, x, nested):
     if g.dtype != x.dtype:
         g = av.Tensor.astype(g, x.dtype)
     if not isinstance(g, Array):
-        g = Array._plain(g.data) if not g.requires_grad else g
+        g = g if _array.tracked(g) else Array._plain(g.data)
     return _array._mark(g, x._weak)
 
 
@@ -257,7 +257,7 @@ def vjp(fun, *primals, has_aux=False):
                     f"{_jax_type(o)}; pass a cotangent like jnp.ones_like(out)")
             cts.append(c)
         with _transform() as inner_nested:
-            create = inner_nested or nested or any(c.requires_grad for c in cts)
+            create = inner_nested or nested or any(_array.tracked(c) for c in cts)
             grads = _pullback(out_leaves, cts, nodes, create_graph=create, retain_graph=True)
             grads = [_like(g, x, create) for g, x in zip(grads, nodes)]
         return tuple(rebuild(grads))
@@ -313,7 +313,7 @@ def jvp(fun, primals, tangents, has_aux=False):
             aux_box.append((aux, rebuild_out, len(out_leaves)))
             return tuple(out_leaves)
 
-        outs, t_outs = _push_forward(flat_fun, ps, ts, nested)
+        outs, t_outs = _push_forward(flat_fun, ps, ts)
         aux, rebuild_out, _ = aux_box[0]
         value = rebuild_out([_result(o, nested) for o in outs])
         tangent = rebuild_out([_like(t, o, nested) for t, o in zip(t_outs, outs)])
@@ -323,34 +323,19 @@ def jvp(fun, primals, tangents, has_aux=False):
     return (value, tangent, aux) if has_aux else (value, tangent)
 
 
-def _push_forward(flat_fun, primals, tangents, nested):
-    """(outputs, their tangents) of ``flat_fun`` at ``primals`` along ``tangents``."""
-    engine_jvp = getattr(av, "jvp", None)
-    if engine_jvp is not None:
-        outs, t_outs = engine_jvp(flat_fun, tuple(primals), tuple(tangents))
-        if isinstance(outs, av.Tensor):
-            outs, t_outs = (outs,), (t_outs,)
-        return list(outs), list(t_outs)
-    # until the engine's forward mode lands: J·t as the gradient, with respect to
-    # the cotangent u, of uᵀJ·t (two reverse passes; the first one recorded)
-    nodes = [_input_node(p, nested, "jvp", f"primal {i}") for i, p in enumerate(primals)]
-    outs = list(flat_fun(*nodes))
-    live = [o for o in outs if o.requires_grad]
-    if not live:
-        return outs, [None] * len(outs)
-    us = [av.Tensor.requires_grad_(Array._plain(np.zeros_like(np.asarray(o.data))))
-          for o in live]
-    pulled = _pullback(live, us, nodes, create_graph=True, retain_graph=True)
-    s = None
-    for g, t in zip(pulled, tangents):
-        if g is not None and g.requires_grad:
-            term = av.sum(g * t)
-            s = term if s is None else s + term
-    if s is None:
-        return outs, [None] * len(outs)
-    t_live = gradients(s, us, retain_graph=nested, create_graph=nested)
-    t_of = {id(o): t for o, t in zip(live, t_live)}
-    return outs, [t_of.get(id(o)) for o in outs]
+def _push_forward(flat_fun, primals, tangents):
+    """(outputs, their tangents) of ``flat_fun`` at ``primals`` along ``tangents``:
+    the engine's forward mode, one sweep."""
+    weak = [p._weak for p in primals]
+
+    def on_duals(*duals):
+        # the engine's dual numbers keep the value and class, not the weak type
+        return flat_fun(*[_array._mark(d, w) for d, w in zip(duals, weak)])
+
+    outs, t_outs = av.jvp(on_duals, tuple(primals), tuple(tangents))
+    if isinstance(outs, av.Tensor):
+        outs, t_outs = (outs,), (t_outs,)
+    return list(outs), list(t_outs)
 
 
 # ------------------------------------------------------------------ Jacobians

@@ -19,7 +19,7 @@ import autograd_viz as _av
 from ..engine import ops as _ops
 from ..engine.tensor import apply as _apply
 from . import _array
-from ._array import Array, canonical, constant, lift, reduction, unary
+from ._array import Array, canonical, constant, lift, reduction, tracked, unary
 
 _IMPORTED = set(globals())     # what the message for a missing name leaves out
 
@@ -95,11 +95,11 @@ def array(object, dtype=None, copy=True):
     number gives a weakly typed array (it prints ``weak_type=True``)."""
     dtype = _dtype(dtype)
     if isinstance(object, Array) and dtype is None:
-        if object.requires_grad:          # a copy that gradients pass through
+        if tracked(object):               # a copy that derivatives pass through
             return object.reshape(object.shape)
         return constant(_np.array(object.data), object._weak)
     if isinstance(object, (list, tuple)) and builtins.any(
-            isinstance(v, _av.Tensor) and v.requires_grad for v in _leaves(object)):
+            tracked(v) for v in _leaves(object)):
         return stack([array(v) for v in object]) if dtype is None else \
             stack([array(v) for v in object]).astype(dtype)
     return lift(_array.as_numpy(object) if dtype is not None else object, dtype)
@@ -242,7 +242,7 @@ def where(condition, x=None, y=None):
     cond = _np.asarray(_array.as_numpy(condition), dtype=bool)
     x, y, weak = _pair(x, y)
     exact = _np.where(cond, _np.asarray(x.data), _np.asarray(y.data))
-    if not (x.requires_grad or y.requires_grad):
+    if not (tracked(x) or tracked(y)):
         return constant(exact, weak)
     shape = exact.shape
     mask = _np.broadcast_to(cond, shape).astype(x.dtype)
@@ -262,7 +262,7 @@ def _extremum(x, y, pick, wins):
     x, y, weak = _pair(x, y)
     xd, yd = _np.asarray(x.data), _np.asarray(y.data)
     exact = pick(xd, yd)
-    if not (x.requires_grad or y.requires_grad):
+    if not (tracked(x) or tracked(y)):
         return constant(exact, weak)
     mask = (wins(xd, yd) + 0.5 * (xd == yd)).astype(x.dtype)
     mask = _np.broadcast_to(mask, exact.shape)
@@ -421,7 +421,7 @@ def stack(arrays, axis=0):
         raise _av.ShapeError(f"jnp.stack: axis={axis} is out of range for arrays of shape "
                              f"{first.shape}")
     axis %= ndim_out
-    if not builtins.any(a.requires_grad for a in arrays):
+    if not builtins.any(tracked(a) for a in arrays):
         return constant(_np.stack([_np.asarray(a.data) for a in arrays], axis=axis), weak)
     shape = (len(arrays),) + first.shape
     out = None
@@ -443,7 +443,7 @@ def concatenate(arrays, axis=0):
     if first.ndim == 0:
         raise ValueError("jnp.concatenate cannot join 0-d arrays; use jnp.stack")
     axis %= first.ndim
-    if not builtins.any(a.requires_grad for a in arrays):
+    if not builtins.any(tracked(a) for a in arrays):
         return constant(_np.concatenate([_np.asarray(a.data) for a in arrays], axis=axis))
     shape = list(first.shape)
     shape[axis] = builtins.sum(a.shape[axis] for a in arrays)
