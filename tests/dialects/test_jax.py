@@ -394,6 +394,35 @@ def test_forward_reverse_and_second_order_agree_with_real_jax(real, name, x, t):
            rtol=2e-3, atol=2e-3)
 
 
+def test_jvp_is_one_forward_sweep_and_grad_one_reverse_sweep():
+    from autograd_viz.engine.graph import STATE
+    x = jnp.arange(4.0)
+    f = lambda t: jnp.tanh(t) * jnp.sin(t)
+    before = dict(STATE.sweeps)
+    jax.jvp(f, (x,), (jnp.ones(4),))
+    after_jvp = dict(STATE.sweeps)
+    grad(lambda t: f(t).sum())(x)
+    after_grad = dict(STATE.sweeps)
+    assert (after_jvp["forward"] - before["forward"], after_jvp["reverse"] - before["reverse"]) \
+        == (1, 0)
+    assert (after_grad["forward"] - after_jvp["forward"],
+            after_grad["reverse"] - after_jvp["reverse"]) == (0, 1)
+
+
+@given(x=vectors, t=hnp.arrays(onp.float32, 4, elements=st.floats(-1, 1, width=32)))
+def test_tangents_pass_through_where_maximum_stack_and_at(real, x, t):
+    t = t[:len(x)]
+
+    def f(np_):
+        return lambda v: np_.concatenate([
+            np_.stack([np_.where(v > 0, v * v, -v), np_.maximum(v, 0.05 * v)]).reshape(-1),
+            np_.array([v[0], v[-1]]) * 2, v.at[0].set(v[-1] ** 2)])
+    ours = jax.jvp(f(jnp), (jnp.array(x),), (jnp.array(t),))
+    theirs = real.jvp(f(real.numpy), (real.numpy.array(x),), (real.numpy.array(t),))
+    _close(ours[0], theirs[0])
+    _close(ours[1], theirs[1])
+
+
 def test_nested_grad_keeps_the_two_variables_apart(real):
     """d/dx [d/dy (x·y) at y = x] is 1, not 2: the inner grad differentiates
     its own argument only, even when it is given the outer one."""
@@ -658,6 +687,14 @@ def test_av_draw_of_a_jnp_expression_whose_input_was_recorded():
     assert isinstance(y, jax.Array) and y.requires_grad
     d = av.draw(y, names={"x": x, "y": y})
     assert "x · x" in d.source and "y = 2 × v1" in d.source and "<BR/>28>" in d.source
+    assert "grad:" not in d.source
+    # the engine's reverse pass with targets stores nothing on the arrays (they
+    # have no .grad) and leaves the trace the diagram shows
+    (g,) = av.gradients(y, [x])
+    assert onp.array_equal(onp.asarray(g), 4 * onp.arange(4))
+    d = av.draw(y, names={"x": x, "y": y})
+    assert "grad: [0, 4, 8, 12]" in d.source
+    assert len(av.build_frames(y)) >= 4
 
 
 # ------------------------------------------------------------------ namespace
