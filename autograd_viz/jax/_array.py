@@ -182,6 +182,9 @@ class Array(av.Tensor):
         return reduction(av.max, self, axis, keepdims)
 
     def min(self, axis=None, keepdims=False):
+        if self.dtype.kind in "biu":          # -x would wrap around for unsigned ints
+            axis = tuple(axis) if isinstance(axis, list) else axis
+            return constant(np.min(np.asarray(self.data), axis=axis, keepdims=keepdims))
         return -reduction(av.max, -self, axis, keepdims)
 
     def dot(self, other):

@@ -292,7 +292,7 @@ def max(a, axis=None, keepdims=False):
 
 
 def min(a, axis=None, keepdims=False):
-    return -reduction(_av.max, -lift(a), axis, keepdims)
+    return lift(a).min(axis=axis, keepdims=keepdims)
 
 
 amax, amin = max, min

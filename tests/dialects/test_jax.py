@@ -702,7 +702,9 @@ def test_av_draw_of_a_jnp_expression_whose_input_was_recorded():
 def test_namespaces_and_missing_names_say_what_exists():
     import autograd_viz.jax.numpy as jnp2
     assert jnp2 is jnp and jax.numpy is jnp
-    assert jax.lax.stop_gradient is jax.stop_gradient if hasattr(jax, "stop_gradient") else True
+    assert repr(jax.lax.stop_gradient(jnp.ones(2))) == "Array([1., 1.], dtype=float32)"
+    assert jax.lax.cond(True, jnp.sin, jnp.cos, 0.0) == 0.0
+    assert float(jax.lax.fori_loop(0, 3, lambda i, v: v * 2, 1.0)) == 8.0
     for f in (jax.nn.relu, jax.nn.sigmoid, jax.nn.tanh, jax.nn.softplus, jnp.linalg.norm):
         assert callable(f)
     with pytest.raises(AttributeError, match="provides"):
