@@ -509,10 +509,13 @@ def test_item_assignment_names_the_at_set_and_the_session_goes_on():
     assert repr(x) == "Array([1., 2., 3., 4.], dtype=float32)"
 
 
-# no subnormals (XLA on CPU flushes them to zero) and no min(−0, 0) (XLA's own tie rule)
-@given(x=hnp.arrays(onp.float32, st.integers(3, 5),
-                    elements=st.floats(-3, 3, width=32, allow_subnormal=False)),
-       v=st.floats(-3, 3, width=32, allow_subnormal=False).map(lambda v: v + 0.0))
+# nothing near subnormal (XLA on CPU flushes those to zero, also in products)
+# and no min(−0, 0) (XLA's own tie rule)
+far_from_subnormal = st.floats(-3, 3, width=32).map(lambda v: 0.0 if abs(v) < 1e-3 else v)
+
+
+@given(x=hnp.arrays(onp.float32, st.integers(3, 5), elements=far_from_subnormal),
+       v=far_from_subnormal)
 def test_at_updates_match_real_jax_and_differentiate(real, x, v):
     for method in ("set", "add", "multiply", "get", "min", "max"):
         args = () if method == "get" else (v,)
