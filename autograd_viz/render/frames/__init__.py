@@ -20,24 +20,52 @@ from .forward import forward_frames
 from .frame import Frame
 from .painter import Canvas, Painter
 from .panel import panel_html
+from .tangent import legend_line, root_of, run_tangents, tangent_frames
 
-__all__ = ["Frame", "Painter", "Canvas", "build_frames", "forward_frames", "backward_frames"]
+__all__ = ["Frame", "Painter", "Canvas", "build_frames", "build_tangent_frames",
+           "forward_frames", "backward_frames", "tangent_frames"]
 
 
 def build_frames(target, lang=None, names=None, backend="auto", rankdir="auto", caller=None,
-                 model=None):
+                 model=None, mode="reverse", wrt=None, tangent=None):
     """The frames of ``target`` (a Tensor, list of Tensors, or a tape).
 
-    One forward frame per recorded op, in the order the ops ran; then, if a
-    backward pass has run, one backward frame per op node it visited.  A value
-    with no history gives a single frame showing it.
+    ``mode="reverse"`` (the default): one forward frame per recorded op, in the
+    order the ops ran; then, if a backward pass has run, one backward frame per
+    op node it visited.  ``mode="forward"``: one frame per op in run order with
+    its value and its tangent, seeded at ``wrt`` (ones like it, or
+    ``tangent``).  A value with no history gives a single frame showing it.
     """
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"mode must be 'reverse' or 'forward', got {mode!r}")
     lang = resolve_lang(lang)
+    if mode == "forward":
+        return build_tangent_frames(target, wrt=wrt, tangent=tangent, lang=lang, names=names,
+                                    backend=backend, rankdir=rankdir, caller=caller,
+                                    model=model)
+    if wrt is not None or tangent is not None:
+        raise ValueError("wrt= and tangent= belong to forward mode: add mode=\"forward\"")
     if model is None:
         model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
     painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
     frames = forward_frames(model, painter)
     frames += backward_frames(model, painter)
+    if not frames:
+        frames.append(leaf_frame(model, painter))
+    return frames
+
+
+def build_tangent_frames(target, wrt=None, tangent=None, lang=None, names=None, backend="auto",
+                         rankdir="auto", caller=None, model=None):
+    """The forward-mode frames of ``target`` (see :mod:`.tangent`)."""
+    lang = resolve_lang(lang)
+    if model is None:
+        model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
+    root = root_of(target) if target is not None else model.root or model.nodes[-1].tensor
+    run = run_tangents(model, root, wrt, tangent)
+    painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes),
+                      legend=[legend_line(model, run)])
+    frames = tangent_frames(model, painter, run)
     if not frames:
         frames.append(leaf_frame(model, painter))
     return frames

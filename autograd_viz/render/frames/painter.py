@@ -15,7 +15,7 @@ from .. import backend as render_backend
 from .. import dot_source as _dot
 from ..layout import layout as _layout
 from ..style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
-                     LINE_GAP, SMALL_FONT_SIZE, TEXT, node_style)
+                     LINE_GAP, SMALL_FONT_SIZE, TANGENT_TEXT, TEXT, node_style)
 from ..values import esc_html
 
 MARGIN = 14
@@ -29,7 +29,9 @@ LEGEND_SIZE = 13
 class Painter:
     """Writes SVGs of one model from one layout; caches every snippet."""
 
-    def __init__(self, model, backend="auto", pending_legend=False, layout=None):
+    def __init__(self, model, backend="auto", pending_legend=False, layout=None, legend=()):
+        """``legend``: more legend lines (already in the model's language), e.g.
+        what the forward-mode tangents are."""
         self.model = model
         if layout is None:
             which = render_backend.choose(backend)
@@ -46,10 +48,10 @@ class Painter:
                 self._edge_geom[e.id] = queue.pop(0)
         # "grey: not computed yet" goes last: frames without grey nodes leave
         # its line out, and a gap at the bottom reads better than one between lines
-        keys = model.legend_keys()
+        self.legend = [_dot.legend_text(model, k) for k in model.legend_keys()]
+        self.legend += list(legend)
         if pending_legend:
-            keys.append("legend_pending")
-        self.legend = [_dot.legend_text(model, k) for k in keys]
+            self.legend.append(_dot.legend_text(model, "legend_pending"))
         self._pending_text = _dot.legend_text(model, "legend_pending") if pending_legend else None
         self._head, self._tail = self._frame_parts()
 
@@ -123,16 +125,17 @@ class Painter:
         return Canvas(self, computed)
 
     # -- nodes ---------------------------------------------------------------
-    def _node(self, node, computed, grad, hl):
-        key = (node.id, computed, None if grad is None else id(grad), hl)
+    def _node(self, node, computed, grad, hl, tangent=None):
+        key = (node.id, computed, None if grad is None else id(grad), hl,
+               None if tangent is None else id(tangent))
         hit = self._nodes.get(key)
         if hit is None:
-            hit = self._nodes[key] = self._paint_node(node, computed, grad, hl)
+            hit = self._nodes[key] = self._paint_node(node, computed, grad, hl, tangent)
         return hit
 
-    def _paint_node(self, node, computed, grad, hl):
+    def _paint_node(self, node, computed, grad, hl, tangent=None):
         box = self.layout.nodes[node.id]
-        lines = self.model.lines(node, computed, grad)
+        lines = self.model.lines(node, computed, grad, tangent)
         shape, style, fill, line = node_style(node)
         classes = ["node", node.kind]
         text_colour = TEXT
@@ -171,6 +174,8 @@ class Painter:
                 weight = "bold"
             elif ln.role == "grad":
                 colour, weight = GRAD_TEXT, "bold"
+            elif ln.role == "tangent":
+                colour, weight = TANGENT_TEXT, "bold"
             elif ln.role == "const":
                 colour = CONST_TEXT if computed else PENDING_TEXT
             out.append(_text_el(box.x, baseline, ln.text, size, colour, weight=weight,
@@ -221,7 +226,7 @@ class Canvas:
     def __init__(self, painter, computed=None):
         self.painter = painter
         model = painter.model
-        self.state = {}          # node id -> (computed, grad, highlight)
+        self.state = {}          # node id -> (computed, grad, highlight, tangent)
         self.estate = {}         # edge id -> state
         self.slot = {}
         self.parts = [painter._head]
@@ -232,7 +237,7 @@ class Canvas:
             self.parts.append(painter._edge(e, self.estate[e.id]))
         self.nodes = {}
         for n in model.nodes:
-            st = (computed is None or n.id in computed, None, "")
+            st = (computed is None or n.id in computed, None, "", None)
             self.state[n.id] = st
             self.nodes[n.id] = n
             self.slot[n.id] = len(self.parts)
@@ -244,9 +249,12 @@ class Canvas:
     def grad_of(self, node_id):
         return self.state[node_id][1]
 
-    def node(self, node, computed, grad, hl):
-        self.state[node.id] = (computed, grad, hl)
-        self.parts[self.slot[node.id]] = self.painter._node(node, computed, grad, hl)
+    def tangent_of(self, node_id):
+        return self.state[node_id][3]
+
+    def node(self, node, computed, grad, hl, tangent=None):
+        self.state[node.id] = (computed, grad, hl, tangent)
+        self.parts[self.slot[node.id]] = self.painter._node(node, computed, grad, hl, tangent)
         if hl:
             self._lit_nodes.add(node.id)
 
@@ -258,8 +266,8 @@ class Canvas:
 
     def reset_highlights(self):
         for nid in self._lit_nodes:
-            computed, grad, _ = self.state[nid]
-            self.node(self.nodes[nid], computed, grad, "")
+            computed, grad, _, tangent = self.state[nid]
+            self.node(self.nodes[nid], computed, grad, "", tangent)
         for eid in self._lit_edges:
             self.edge(self.edges[eid], "")
         self._lit_nodes, self._lit_edges = set(), set()
