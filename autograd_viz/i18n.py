@@ -123,12 +123,12 @@ TEXT: dict[str, dict[str, str]] = {
                          "vi": "Chế độ ngược đã lưu mọi giá trị; tiếp theo là lan truyền ngược."},
     "cmp_reverse_done": {"en": "Reverse mode is done with this sweep after {n} steps.",
                          "vi": "Chế độ ngược đã xong lượt này sau {n} bước."},
-    "cmp_counts": {"en": "Whole Jacobian ({outputs} × {inputs}): forward mode needs "
-                         "{forward_sweeps} sweep(s) (one per input entry), reverse mode "
-                         "{reverse_sweeps} (one per output entry).",
-                   "vi": "Toàn bộ ma trận Jacobi ({outputs} × {inputs}): chế độ xuôi cần "
-                         "{forward_sweeps} lượt (mỗi phần tử đầu vào một lượt), chế độ ngược "
-                         "{reverse_sweeps} lượt (mỗi phần tử đầu ra một lượt)."},
+    "cmp_counts": {"en": "Whole Jacobian ({outputs} × {inputs}): forward mode needs one sweep "
+                         "per input entry: {forward_sweeps}; reverse mode one per output "
+                         "entry: {reverse_sweeps}.",
+                   "vi": "Toàn bộ ma trận Jacobi ({outputs} × {inputs}): chế độ xuôi cần mỗi "
+                         "phần tử đầu vào một lượt: {forward_sweeps}; chế độ ngược mỗi phần tử "
+                         "đầu ra một lượt: {reverse_sweeps}."},
     "cmp_ops": {"en": "Each forward sweep runs {forward_ops} ops (value and tangent); each "
                       "reverse sweep runs {reverse_ops} backward steps after one forward pass.",
                 "vi": "Mỗi lượt xuôi chạy {forward_ops} phép toán (giá trị và tiếp tuyến); mỗi "

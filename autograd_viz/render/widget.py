@@ -171,14 +171,28 @@ class StepThrough(widgets.VBox):
         return bundle
 
 
-def step_through(target, lang=None, **options):
+def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=None, **options):
     """Play how `target` (a tensor after backward, or a tape) was computed, step by step.
 
     Returns a StepThrough widget: in JupyterLab it shows the diagram, a play/pause
     button, previous/next buttons, a slider and the chain rule for each step.
-    `options` are passed on to the frame builder.
+    `target` may also be a function followed by its arguments (``step_through(f, x)``):
+    it is run once, recording, and for a scalar output the reverse pass too.
+    ``mode="forward"`` steps forward mode instead: the tangents seeded at `wrt`
+    (ones, or `tangent`) pushed op by op.  `options` are passed on to the frame builder.
     """
     lang = resolve_lang(lang)
     labels_for(lang)  # fail on an unknown language before any heavy work
     from .frames import build_frames  # imported here so the widget works with any frame list
-    return StepThrough(build_frames(target, lang=lang, **options), lang=lang)
+    from .function import names_for, pick_wrt, record, is_function
+    if is_function(target):
+        run = record(target, args, backward=(mode == "reverse"))
+        options["names"] = names_for(run, options.get("names"))
+        if mode == "forward":
+            wrt = pick_wrt(run, wrt)
+        target = run.target
+    elif args:
+        raise TypeError("step_through(y) takes the output alone; to pass arguments, "
+                        "give the function first: step_through(f, x)")
+    frames = build_frames(target, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
+    return StepThrough(frames, lang=lang)

@@ -94,11 +94,11 @@ def resolve_wrt(model, wrt):
     return leaves
 
 
-def _seeds(leaves, tangent):
+def _seeds(leaves, tangent, many):
+    """One seed per leaf: ones, or ``tangent`` (a list of them when wrt was a list)."""
     if tangent is None:
         return [np.ones(np.shape(x.data)) for x in leaves]
-    given = list(tangent) if isinstance(tangent, (list, tuple)) and len(leaves) > 1 \
-        else [tangent]
+    given = list(tangent) if many and isinstance(tangent, (list, tuple)) else [tangent]
     if len(given) != len(leaves):
         raise ValueError(f"tangent= needs one seed per wrt tensor: {len(leaves)} wrt, "
                          f"{len(given)} tangents")
@@ -119,7 +119,7 @@ def run_tangents(model, root, wrt=None, tangent=None):
     """Push the seed through ``root``'s graph; record every tangent in ``model``
     so the one layout sizes its boxes for them."""
     leaves = resolve_wrt(model, wrt)
-    seeds = _seeds(leaves, tangent)
+    seeds = _seeds(leaves, tangent, isinstance(wrt, (list, tuple)))
     engine_tangent = seeds if len(leaves) > 1 else seeds[0]
     steps = _tangent_steps(root, leaves if len(leaves) > 1 else leaves[0], engine_tangent)
     by_leaf = {id(x): s for x, s in zip(leaves, seeds)}
@@ -180,7 +180,8 @@ def tangent_frames(model, painter, run, check=None):
         canvas.reset_highlights()
         canvas.node(node, True, None, "current", np.asarray(step.tangent))
         for e in into.get(node.id, ()):
-            canvas.edge(e, TANGENT_EDGE)
+            if model.by_id[e.tail].kind != "const":     # a constant sends no tangent
+                canvas.edge(e, TANGENT_EDGE)
         for e in model.edges:
             if e.kind == "detach" and e.head == node.id:
                 canvas.edge(e, "")

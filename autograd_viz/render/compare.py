@@ -1,0 +1,322 @@
+"""``av.compare_modes``: forward and reverse mode on one layout, stepped side
+by side, with what each costs on this graph.
+
+The whole Jacobian of an output with m entries by inputs with n entries
+takes n forward sweeps (one per input entry, each pushing a basis tangent
+through every op) or m reverse sweeps (one per output entry, each a
+backward pass over the recorded graph).  Both are run here, by the engine,
+and counted; the picture steps through the first sweep of each.
+"""
+
+from __future__ import annotations
+
+import dis
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine import graph as _graph
+from ..engine.tensor import Tensor
+from ..i18n import resolve as resolve_lang
+from ..i18n import t
+from .frames.backward import backward_frames
+from .frames.forward import forward_frames
+from .frames.frame import Frame
+from .frames.painter import Painter
+from .frames.panel import panel_html
+from .frames.tangent import (_tangent_steps, legend_line, resolve_wrt, root_of,
+                             run_tangents, tangent_frames)
+from .function import names_for, pick_wrt, record
+from .model import build_model
+from .style import FONT, GRAD_TEXT, TANGENT_TEXT, dot_name
+from .values import esc_html, fmt_inline
+
+
+@dataclass
+class Comparison:
+    """Both modes run on one graph: the frames and what each mode cost."""
+    frames: list                 # the side-by-side frames
+    counts: dict                 # see :func:`count_costs`
+    jacobians: dict              # {"forward": (m, n) array, "reverse": (m, n) array}
+    forward_frames: list = field(default_factory=list)
+    reverse_frames: list = field(default_factory=list)
+    engine_sweeps: dict = field(default_factory=dict)   # STATE.sweeps deltas, if counted
+
+
+def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rankdir="auto",
+            caller=None):
+    """Run both modes on ``target`` (an output Tensor, or a function and its
+    arguments) and build the side-by-side frames; see :class:`Comparison`."""
+    lang = resolve_lang(lang)
+    fn = None
+    if callable(target) and not isinstance(target, Tensor):
+        fn = target
+        run = record(fn, args, backward=False)
+        if len(run.outputs) != 1:
+            raise ValueError("compare_modes needs a function with one output tensor; "
+                             "return a tuple's parts one at a time")
+        root = run.outputs[0]
+        names = names_for(run, names)
+        wrt = run.leaves if wrt is None else pick_wrt(run, wrt)
+    else:
+        if args:
+            raise TypeError("compare_modes(y) takes the output alone; to pass arguments "
+                            "give the function first: compare_modes(f, x)")
+        root = root_of(target)
+    model = build_model(root, lang, names=names, caller=caller, rankdir=rankdir)
+    if wrt is None:
+        wrt = [n.tensor for n in model.nodes if n.kind == "leaf" and n.tensor.requires_grad]
+        if not wrt:
+            raise ValueError("nothing to differentiate by: no input of this graph requires "
+                             "grad (make one with requires_grad=True)")
+    leaves = resolve_wrt(model, wrt)
+    n_in = sum(int(np.size(x.data)) for x in leaves)
+    n_out = int(np.size(root.data))
+    before = dict(getattr(_graph.STATE, "sweeps", {}) or {})
+
+    # reverse mode: one backward pass per output entry (the Jacobian's rows)
+    rows, first = [], None
+    for k in range(n_out):
+        seed = np.zeros(np.shape(root.data))
+        seed.flat[k] = 1.0
+        trace, grads = _graph.run_backward(root, seed, retain_graph=True, targets=leaves)
+        rows.append(np.concatenate([_flat(g, x) for g, x in zip(grads, leaves)]))
+        if first is None:
+            first = (trace, seed, grads)
+    # forward mode: one sweep per input entry (the Jacobian's columns)
+    cols, forward_ops = [], 0
+    jvp = _engine_jvp() if fn is not None else None
+    for k in range(n_in):
+        basis = _basis(leaves, k)
+        if jvp is not None:
+            # the user's own arguments, and tangents of the same flavour
+            by_leaf = {id(x): b for x, b in zip(leaves, basis)}
+            primals = tuple(args)
+            tangents = tuple(_like(a, by_leaf.get(id(x), np.zeros(np.shape(x.data))))
+                             for a, x in zip(args, run.leaves))
+            _, tan = jvp(fn, primals, tangents)
+            cols.append(np.ravel(np.asarray(_graph.as_plain(tan), dtype=float)))
+        else:
+            steps = _tangent_steps(root, leaves if len(leaves) > 1 else leaves[0],
+                                   basis if len(leaves) > 1 else basis[0])
+            cols.append(np.ravel(np.asarray(steps[-1].tangent, dtype=float)) if steps
+                        else np.zeros(n_out))
+    after = dict(getattr(_graph.STATE, "sweeps", {}) or {})
+    engine = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+
+    # the pictures: the first sweep of each mode, on one layout
+    trace, seed, grads = first
+    model.root, model.steps, model.seed = root, trace.steps(root), seed
+    trun = run_tangents(model, root, leaves, _basis(leaves, 0))
+    forward_ops = len(trun.steps)
+    reverse_ops = len(trace)
+    counts = {
+        "inputs": n_in, "outputs": n_out,
+        "forward_sweeps": n_in, "reverse_sweeps": n_out,
+        "forward_ops": forward_ops, "reverse_ops": reverse_ops,
+        "stored_values": stored_values(model, root),
+    }
+    jac_f = np.stack(cols, axis=1) if cols else np.zeros((n_out, 0))
+    jac_r = np.stack(rows, axis=0) if rows else np.zeros((0, n_in))
+    reverse_painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
+    forward_painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes),
+                              layout=reverse_painter.layout, legend=[legend_line(model, trun)])
+    check = (jac_r[:, 0].reshape(np.shape(root.data)) if n_in else np.zeros(np.shape(root.data)),
+             grads)
+    fwd = tangent_frames(model, forward_painter, trun, check=check)
+    rev_forward = forward_frames(model, reverse_painter)
+    rev = rev_forward + backward_frames(model, reverse_painter)
+    frames = side_by_side(model, fwd, rev, len(rev_forward), counts, trun, seed)
+    return Comparison(frames, counts, {"forward": jac_f, "reverse": jac_r}, fwd, rev, engine)
+
+
+# ---------------------------------------------------------------- costs
+
+def stored_values(model, root):
+    """{"forward": most values alive at once in a forward sweep,
+    "reverse": values the backward rules read, kept from the forward pass}
+    (constants left out: they are part of the program, not of the data)."""
+    consts = {id(n.tensor) for n in model.nodes if n.kind == "const"}
+    order = _graph.whole_graph([root])
+    position = {id(x): i for i, x in enumerate(order)}
+    last_use = {}
+    kept = set()
+    for x in order:
+        if x.op is None:
+            continue
+        for j, p in enumerate(x.inputs):
+            last_use[id(p)] = max(last_use.get(id(p), -1), position[id(x)])
+        for i, p in enumerate(x.inputs):
+            if not p.requires_grad:
+                continue
+            reads = _vjp_reads(x.op, i)
+            if reads is None or "ans" in reads:
+                kept.add(id(x))
+            for j, q in enumerate(x.inputs):
+                if reads is None or j in reads:
+                    kept.add(id(q))
+    last_use[id(root)] = len(order)
+    live, peak = set(), 0
+    for i, x in enumerate(order):
+        if id(x) not in consts:
+            live.add(id(x))
+        peak = max(peak, len(live))
+        live = {v for v in live if last_use.get(v, -1) > i}
+    return {"forward": peak, "reverse": len(kept - consts)}
+
+
+_READS = {}
+
+
+def _vjp_reads(prim, i):
+    """Which of the op's values VJP ``i`` reads: "ans" and input positions
+    (None: cannot tell, assume all).  Read off the rule's own code, so the
+    count follows the primitive table."""
+    key = (prim.name, i)
+    if key in _READS:
+        return _READS[key]
+    fn = prim.vjps[i]
+    code = getattr(fn, "__code__", None)
+    out = None
+    if code is not None:
+        params = code.co_varnames[:code.co_argcount]
+        used = set()
+        code_ops = list(dis.get_instructions(fn))
+        for k, ins in enumerate(code_ops):
+            if ins.opname.startswith("LOAD_FAST") or ins.opname == "LOAD_DEREF":
+                if _shape_only(code_ops, k):
+                    continue        # F.shape(a), F.ndim(a): only the shape is kept
+                val = ins.argval
+                used.update(val if isinstance(val, tuple) else (val,))
+        out = set()
+        if len(params) > 2 and params[2] in used:
+            out.add("ans")
+        for j, name in enumerate(params[3:3 + prim.arity]):
+            if name in used:
+                out.add(j)
+    _READS[key] = out
+    return out
+
+
+def _shape_only(code_ops, k):
+    """Whether the load at ``k`` only feeds ``F.shape(...)`` / ``F.ndim(...)``."""
+    prev = code_ops[k - 1] if k else None
+    return (prev is not None and prev.opname in ("LOAD_METHOD", "LOAD_ATTR")
+            and prev.argval in ("shape", "ndim") and k + 1 < len(code_ops)
+            and not code_ops[k + 1].opname.startswith("LOAD"))
+
+
+def _flat(g, x):
+    if g is None:
+        return np.zeros(int(np.size(x.data)))
+    return np.ravel(np.asarray(_graph.as_plain(g), dtype=float))
+
+
+def _basis(leaves, k):
+    """Seed tangents for sweep k: 1 at the k-th input entry, 0 elsewhere."""
+    out = []
+    for x in leaves:
+        b = np.zeros(np.shape(x.data))
+        if 0 <= k < b.size:
+            b.flat[k] = 1.0
+        k -= b.size
+        out.append(b)
+    return out
+
+
+def _like(arg, data):
+    """``data`` as a tangent for ``arg``: a tensor of its flavour and dtype, or an array."""
+    if isinstance(arg, Tensor):
+        return type(arg)._plain(np.asarray(data, dtype=np.asarray(arg.data).dtype))
+    return np.asarray(data, dtype=np.result_type(np.asarray(arg), np.float32))
+
+
+def _engine_jvp():
+    import autograd_viz
+    return getattr(autograd_viz, "jvp", None)
+
+
+# ---------------------------------------------------------------- frames
+
+HEAD = 26           # room for each half's heading, in points
+
+
+def side_by_side(model, fwd, rev, rev_forward_count, counts, trun, seed):
+    """One frame per step: forward mode's frame beside reverse mode's (each
+    stays on its last frame once it is done)."""
+    lang = model.lang
+    seed_text = ", ".join(f"{dot_name(model.node_of(x).name)} = {fmt_inline(s)}"
+                          for x, s in zip(trun.wrt, trun.seeds))
+    root = model.node_of(model.root).name
+    head_f = t("cmp_forward_head", lang, k=counts["forward_sweeps"], seed=seed_text)
+    head_r = t("cmp_reverse_head", lang, k=counts["reverse_sweeps"]) + \
+        f" (∂{root}/∂{root} = {fmt_inline(seed)})"
+    box = _viewbox(rev[0].svg)
+    stacked = box[0] > 1.3 * box[1]
+    n = max(len(fwd), len(rev))
+    summary = [t("cmp_counts", lang, **counts), t("cmp_ops", lang, **counts),
+               t("cmp_stored", lang, **counts["stored_values"])]
+    frames = []
+    for i in range(n):
+        f, r = fwd[min(i, len(fwd) - 1)], rev[min(i, len(rev) - 1)]
+        lines = [f.title]
+        lines += (["  " + x for x in f.text.splitlines()] if i < len(fwd)
+                  else ["  " + t("cmp_forward_done", lang, n=len(fwd))])
+        lines.append("")
+        lines.append(f"{t('cmp_reverse_side', lang)} · {r.title}")
+        lines += (["  " + x for x in r.text.splitlines()] if i < len(rev)
+                  else ["  " + t("cmp_reverse_done", lang, n=len(rev))])
+        if i == rev_forward_count - 1:
+            lines.append("  " + t("cmp_reverse_wait", lang))
+        if i == 0 or i == n - 1:
+            lines += [""] + summary
+        svg = combine(f.svg, r.svg, head_f, head_r, stacked)
+        frames.append(Frame("compare", t("cmp_title", lang, i=i + 1, n=n), "\n".join(lines),
+                            panel_html(lines), svg, r.node))
+    return frames
+
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def _viewbox(svg):
+    m = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    return float(m.group(1)), float(m.group(2))
+
+
+def _inner(svg, x, y, prefix=""):
+    """``svg`` as a nested <svg> placed at (x, y) in the combined picture;
+    ``prefix`` keeps its element ids apart from the other half's."""
+    w, h = _viewbox(svg)
+    m = _SVG_OPEN.search(svg)
+    body = svg[m.end():svg.rindex("</svg>")]
+    if prefix:
+        body = body.replace(' id="', f' id="{prefix}')
+    return (f'<svg x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
+            f'viewBox="0 0 {w:.1f} {h:.1f}">{body}</svg>'), w, h
+
+
+def combine(forward_svg, reverse_svg, head_f, head_r, stacked):
+    """The two halves in one SVG, each under its heading."""
+    fw, fh = _viewbox(forward_svg)
+    rw, rh = _viewbox(reverse_svg)
+    if stacked:
+        width, height = max(fw, rw), fh + rh + 2 * HEAD
+        places = ((0, HEAD), (0, fh + 2 * HEAD))
+    else:
+        width, height = fw + rw + 12, max(fh, rh) + HEAD
+        places = ((0, HEAD), (fw + 12, HEAD))
+    f_el, _, _ = _inner(forward_svg, places[0][0], places[0][1], prefix="fwd-")
+    r_el, _, _ = _inner(reverse_svg, places[1][0], places[1][1])
+    heads = [(places[0], head_f, TANGENT_TEXT), (places[1], head_r, GRAD_TEXT)]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
+             f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
+             f'font-family="{FONT}" class="autograd-viz avz-compare">',
+             f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="white"/>']
+    for (x, y), text, colour in heads:
+        parts.append(f'<text x="{x + 14:.1f}" y="{y - 7:.1f}" font-size="15" '
+                     f'font-weight="bold" fill="{colour}" class="avz-mode-head">'
+                     f'{esc_html(text)}</text>')
+    parts += [f_el, r_el, "</svg>"]
+    return "\n".join(parts)
