@@ -29,10 +29,7 @@ from .frame import Frame
 from .painter import FORWARD_EDGE
 from .panel import panel_html, paren
 
-try:                                    # the engine's forward mode
-    from ...engine.forward import tangent_steps as _tangent_steps
-except ImportError:                     # not landed yet: the stand-in (same contract)
-    from ._forward_standin import tangent_steps as _tangent_steps
+from ...engine.forward import tangent_steps as _tangent_steps
 
 TANGENT_EDGE = FORWARD_EDGE             # tangents travel with the values, forward
 
