@@ -217,7 +217,7 @@ def _basis(leaves, k):
     """Seed tangents for sweep k: 1 at the k-th input entry, 0 elsewhere."""
     out = []
     for x in leaves:
-        b = np.zeros(np.shape(x.data))
+        b = np.zeros(np.shape(x.data), dtype=np.asarray(x.data).dtype)
         if 0 <= k < b.size:
             b.flat[k] = 1.0
         k -= b.size

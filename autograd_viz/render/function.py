@@ -24,10 +24,14 @@ class Recorded:
     names: dict                  # {name: tensor}, parameters and the function's locals
     out: object                  # what it returned (a Tensor or a tuple of them)
     outputs: list = field(default_factory=list)     # the Tensors among ``out``
+    first_order: list = field(default_factory=list)  # see record()
 
     @property
     def target(self):
-        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+        """What to draw: the outputs, and the first-order values a gradient of
+        them was computed from (higher order: ``grad(f)``)."""
+        shown = list(self.outputs) + list(self.first_order)
+        return shown[0] if len(shown) == 1 else shown
 
 
 _RECORDING = {}
@@ -66,7 +70,10 @@ def _param_names(fn, count):
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
             names.append(p.name)
         elif p.kind == p.VAR_POSITIONAL:
-            names += [f"{p.name}{i}" for i in range(count - len(names))]
+            # f(*args) (a wrapper such as grad(f)): x, or x1, x2, ... like a textbook
+            rest = count - len(names)
+            names += ["x"] if rest == 1 and "x" not in names else \
+                [f"x{i + 1}" for i in range(len(names), count)]
             break
     names += [f"x{i + 1}" for i in range(len(names), count)]
     return names[:count]
@@ -115,14 +122,18 @@ def record(fn, args, kwargs=None, backward=True):
         if event == "return" and frame.f_code is code:
             local_vars.update(frame.f_locals)
 
+    from ..engine.graph import STATE
     from ..engine.tensor import enable_grad
     previous = sys.getprofile()
     if code is not None:
         sys.setprofile(watch)
+    recorded = []               # every node recorded during the call
+    STATE.recorders.append(recorded)
     try:
         with enable_grad():
             out = fn(*leaves, **(kwargs or {}))
     finally:
+        STATE.recorders[:] = [r for r in STATE.recorders if r is not recorded]
         if code is not None:
             sys.setprofile(previous)
     outputs = [out] if isinstance(out, Tensor) else \
@@ -142,11 +153,26 @@ def record(fn, args, kwargs=None, backward=True):
     if len(outputs) == 1 and not outputs[0].name and fname.isidentifier() \
             and all(v is not outputs[0] for v in named.values()) and fname not in named:
         named[fname] = outputs[0]
-    run = Recorded(fn, leaves, named, out, outputs)
+    run = Recorded(fn, leaves, named, out, outputs, _first_order(recorded, outputs))
     only = outputs[0]
     if backward and len(outputs) == 1 and only.size == 1 and only.requires_grad:
         only.backward(retain_graph=True)
     return run
+
+
+def _first_order(recorded, outputs):
+    """For a function that returns a gradient (``grad(f)``): the values of the
+    first-order computation it differentiated, which its output does not
+    reach, so the drawing shows both parts.  Nothing for ordinary functions."""
+    from ..engine.graph import whole_graph
+
+    below = whole_graph(outputs)
+    if not any(x.from_backward for x in below):
+        return []
+    seen = {id(x) for x in below}
+    used = {id(p) for x in recorded for p in x.inputs}
+    return [x for x in recorded if id(x) not in seen and id(x) not in used
+            and not x.from_backward]
 
 
 def names_for(run, names=None):

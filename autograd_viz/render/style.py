@@ -3,6 +3,7 @@ and the painted frames, and the lines of text each node shows."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from ..i18n import t
@@ -40,8 +41,11 @@ def dot_name(name):
     on the letter, not the index); longer names take the dot on their last letter."""
     name = str(name)
     if len(name) > 1 and name[0].isalpha() and name[1:].isdigit():
-        return name[0] + "\u0307" + name[1:]
-    return name + "\u0307"
+        dotted = name[0] + "\u0307" + name[1:]
+    else:
+        dotted = name + "\u0307"
+    # precomposed where Unicode has the letter (ẋ, ẏ, ż): fonts draw those best
+    return unicodedata.normalize("NFC", dotted)
 
 
 def node_lines(node, lang, computed=True, grad=None, tangent=None):

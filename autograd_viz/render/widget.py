@@ -190,7 +190,9 @@ def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=Non
         options["names"] = names_for(run, options.get("names"))
         if mode == "forward":
             wrt = pick_wrt(run, wrt)
-        target = run.target
+            target = run.outputs[0] if len(run.outputs) == 1 else run.target
+        else:
+            target = run.target
     elif args:
         raise TypeError("step_through(y) takes the output alone; to pass arguments, "
                         "give the function first: step_through(f, x)")

@@ -91,17 +91,23 @@ def resolve_wrt(model, wrt):
     return leaves
 
 
+def _dtype(x):
+    """Tangents take their primal's float dtype (the engine insists)."""
+    dtype = np.asarray(x.data).dtype
+    return dtype if dtype.kind == "f" else np.float64
+
+
 def _seeds(leaves, tangent, many):
     """One seed per leaf: ones, or ``tangent`` (a list of them when wrt was a list)."""
     if tangent is None:
-        return [np.ones(np.shape(x.data)) for x in leaves]
+        return [np.ones(np.shape(x.data), dtype=_dtype(x)) for x in leaves]
     given = list(tangent) if many and isinstance(tangent, (list, tuple)) else [tangent]
     if len(given) != len(leaves):
         raise ValueError(f"tangent= needs one seed per wrt tensor: {len(leaves)} wrt, "
                          f"{len(given)} tangents")
     out = []
     for x, s in zip(leaves, given):
-        arr = np.asarray(getattr(s, "data", s), dtype=float)
+        arr = np.asarray(getattr(s, "data", s), dtype=_dtype(x))
         if arr.shape != np.shape(x.data):
             if arr.size == 1 or np.broadcast_shapes(arr.shape, np.shape(x.data)) == np.shape(x.data):
                 arr = np.broadcast_to(arr, np.shape(x.data)).copy()
