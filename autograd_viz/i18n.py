@@ -112,17 +112,25 @@ TEXT: dict[str, dict[str, str]] = {
     # the two modes compared
     "cmp_title": {"en": "Step {i}/{n}: forward mode | reverse mode",
                   "vi": "Bước {i}/{n}: chế độ xuôi | chế độ ngược"},
-    "cmp_forward_head": {"en": "Forward mode: sweep 1 of {k} (seed {seed})",
-                         "vi": "Chế độ xuôi: lượt 1 trên {k} (khởi đầu {seed})"},
-    "cmp_reverse_head": {"en": "Reverse mode: sweep 1 of {k}",
-                         "vi": "Chế độ ngược: lượt 1 trên {k}"},
-    "cmp_forward_done": {"en": "Forward mode is done with this sweep after {n} steps.",
-                         "vi": "Chế độ xuôi đã xong lượt này sau {n} bước."},
+    "cmp_forward_head": {"en": "Forward mode: sweep {i} of {k} (seed {seed})",
+                         "vi": "Chế độ xuôi: lượt {i} trên {k} (khởi đầu {seed})"},
+    "cmp_reverse_head": {"en": "Reverse mode: backward sweep {i} of {k}",
+                         "vi": "Chế độ ngược: lượt ngược {i} trên {k}"},
+    "cmp_reverse_pass": {"en": "Reverse mode: one forward pass stores the values "
+                               "(backward sweeps to follow: {k})",
+                         "vi": "Chế độ ngược: một lượt xuôi lưu các giá trị "
+                               "(số lượt ngược tiếp theo: {k})"},
+    "cmp_more_sweeps": {"en": "{mode}: the first {shown} of {k} sweeps are drawn; the others "
+                              "run the same way (all of them are in .jacobians).",
+                        "vi": "{mode}: vẽ {shown} trên {k} lượt đầu tiên; các lượt còn lại chạy "
+                              "giống vậy (tất cả đều có trong .jacobians)."},
+    "cmp_forward_done": {"en": "Forward mode is done: its sweeps took {n} steps.",
+                         "vi": "Chế độ xuôi đã xong: các lượt của nó mất {n} bước."},
     "cmp_reverse_wait": {"en": "Reverse mode has stored every value; its backward pass "
                                "comes next.",
                          "vi": "Chế độ ngược đã lưu mọi giá trị; tiếp theo là lan truyền ngược."},
-    "cmp_reverse_done": {"en": "Reverse mode is done with this sweep after {n} steps.",
-                         "vi": "Chế độ ngược đã xong lượt này sau {n} bước."},
+    "cmp_reverse_done": {"en": "Reverse mode is done: it took {n} steps.",
+                         "vi": "Chế độ ngược đã xong: nó mất {n} bước."},
     "cmp_counts": {"en": "Whole Jacobian ({outputs} × {inputs}): forward mode needs one sweep "
                          "per input entry: {forward_sweeps}; reverse mode one per output "
                          "entry: {reverse_sweeps}.",

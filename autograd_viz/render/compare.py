@@ -76,14 +76,14 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
     before = dict(getattr(_graph.STATE, "sweeps", {}) or {})
 
     # reverse mode: one backward pass per output entry (the Jacobian's rows)
-    rows, first = [], None
+    rows, reverse_runs = [], []
     for k in range(n_out):
-        seed = np.zeros(np.shape(root.data))
+        seed = np.zeros(np.shape(root.data), dtype=np.asarray(root.data).dtype)
         seed.flat[k] = 1.0
         trace, grads = _graph.run_backward(root, seed, retain_graph=True, targets=leaves)
         rows.append(np.concatenate([_flat(g, x) for g, x in zip(grads, leaves)]))
-        if first is None:
-            first = (trace, seed, grads)
+        if k < SHOW_SWEEPS:
+            reverse_runs.append((trace, seed, grads))
     # forward mode: one sweep per input entry (the Jacobian's columns)
     cols, forward_ops = [], 0
     jvp = _engine_jvp() if fn is not None else None
@@ -105,30 +105,41 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
     after = dict(getattr(_graph.STATE, "sweeps", {}) or {})
     engine = {k: after.get(k, 0) - before.get(k, 0) for k in after}
 
-    # the pictures: the first sweep of each mode, on one layout
-    trace, seed, grads = first
-    model.root, model.steps, model.seed = root, trace.steps(root), seed
-    trun = run_tangents(model, root, leaves, _basis(leaves, 0))
-    forward_ops = len(trun.steps)
-    reverse_ops = len(trace)
+    # the pictures: the first sweeps of each mode, on one layout sized for all of them
+    model.root = root
+    reverse_steps = [trace.steps(root) for trace, _, _ in reverse_runs]
+    model.steps = [step for steps in reverse_steps for step in steps]
+    model.seed = reverse_runs[0][1]
+    forward_runs = [run_tangents(model, root, leaves, _basis(leaves, k))
+                    for k in range(min(n_in, SHOW_SWEEPS))]
     counts = {
         "inputs": n_in, "outputs": n_out,
         "forward_sweeps": n_in, "reverse_sweeps": n_out,
-        "forward_ops": forward_ops, "reverse_ops": reverse_ops,
+        "forward_ops": len(forward_runs[0].steps) if forward_runs else 0,
+        "reverse_ops": len(reverse_runs[0][0]),
         "stored_values": stored_values(model, root),
     }
     jac_f = np.stack(cols, axis=1) if cols else np.zeros((n_out, 0))
     jac_r = np.stack(rows, axis=0) if rows else np.zeros((0, n_in))
     reverse_painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
     forward_painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes),
-                              layout=reverse_painter.layout, legend=[legend_line(model, trun)])
-    check = (jac_r[:, 0].reshape(np.shape(root.data)) if n_in else np.zeros(np.shape(root.data)),
-             grads)
-    fwd = tangent_frames(model, forward_painter, trun, check=check)
+                              layout=reverse_painter.layout,
+                              legend=[legend_line(model, forward_runs[0])])
+    grads0 = reverse_runs[0][2]
+    fwd = []                    # (frame, sweep number)
+    for k, trun in enumerate(forward_runs):
+        check = (jac_r[:, k].reshape(np.shape(root.data)), grads0)
+        fwd += [(f, k) for f in tangent_frames(model, forward_painter, trun, check=check)]
+    model.steps, model.seed = reverse_steps[0], reverse_runs[0][1]
     rev_forward = forward_frames(model, reverse_painter)
-    rev = rev_forward + backward_frames(model, reverse_painter)
-    frames = side_by_side(model, fwd, rev, len(rev_forward), counts, trun, seed)
-    return Comparison(frames, counts, {"forward": jac_f, "reverse": jac_r}, fwd, rev, engine)
+    rev = [(f, None) for f in rev_forward]
+    for k, (steps, (_, seed, _)) in enumerate(zip(reverse_steps, reverse_runs)):
+        model.steps, model.seed = steps, seed
+        rev += [(f, k) for f in backward_frames(model, reverse_painter)]
+    model.steps, model.seed = reverse_steps[0], reverse_runs[0][1]
+    frames = side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs)
+    return Comparison(frames, counts, {"forward": jac_f, "reverse": jac_r},
+                      [f for f, _ in fwd], [f for f, _ in rev], engine)
 
 
 # ---------------------------------------------------------------- costs
@@ -240,38 +251,48 @@ def _engine_jvp():
 # ---------------------------------------------------------------- frames
 
 HEAD = 26           # room for each half's heading, in points
+SHOW_SWEEPS = 4     # sweeps of each mode drawn; the rest only counted
 
 
-def side_by_side(model, fwd, rev, rev_forward_count, counts, trun, seed):
-    """One frame per step: forward mode's frame beside reverse mode's (each
-    stays on its last frame once it is done)."""
+def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
+    """One frame per step: forward mode's frame beside reverse mode's; each
+    mode steps through its sweeps, then stays on its last frame."""
     lang = model.lang
-    seed_text = ", ".join(f"{dot_name(model.node_of(x).name)} = {fmt_inline(s)}"
-                          for x, s in zip(trun.wrt, trun.seeds))
     root = model.node_of(model.root).name
-    head_f = t("cmp_forward_head", lang, k=counts["forward_sweeps"], seed=seed_text)
-    head_r = t("cmp_reverse_head", lang, k=counts["reverse_sweeps"]) + \
-        f" (∂{root}/∂{root} = {fmt_inline(seed)})"
-    box = _viewbox(rev[0].svg)
+    heads_f = [t("cmp_forward_head", lang, i=k + 1, k=counts["forward_sweeps"],
+                 seed=", ".join(f"{dot_name(model.node_of(x).name)} = {fmt_inline(s)}"
+                                for x, s in zip(run.wrt, run.seeds)))
+               for k, run in enumerate(forward_runs)]
+    heads_r = [t("cmp_reverse_head", lang, i=k + 1, k=counts["reverse_sweeps"])
+               + f" (∂{root}/∂{root} = {fmt_inline(seed)})"
+               for k, (_, seed, _) in enumerate(reverse_runs)]
+    head_pass = t("cmp_reverse_pass", lang, k=counts["reverse_sweeps"])
+    box = _viewbox(rev[0][0].svg)
     stacked = box[0] > 1.3 * box[1]
     n = max(len(fwd), len(rev))
     summary = [t("cmp_counts", lang, **counts), t("cmp_ops", lang, **counts),
                t("cmp_stored", lang, **counts["stored_values"])]
+    for mode, shown in (("forward", len(forward_runs)), ("reverse", len(reverse_runs))):
+        if counts[f"{mode}_sweeps"] > shown:
+            summary.append(t("cmp_more_sweeps", lang, mode=t(f"cmp_{mode}_side", lang),
+                             shown=shown, k=counts[f"{mode}_sweeps"]))
+    rev_forward = sum(1 for _, k in rev if k is None)
     frames = []
     for i in range(n):
-        f, r = fwd[min(i, len(fwd) - 1)], rev[min(i, len(rev) - 1)]
-        lines = [f.title]
+        (f, fk), (r, rk) = fwd[min(i, len(fwd) - 1)], rev[min(i, len(rev) - 1)]
+        lines = [f"{heads_f[fk]} · {f.title}"]
         lines += (["  " + x for x in f.text.splitlines()] if i < len(fwd)
                   else ["  " + t("cmp_forward_done", lang, n=len(fwd))])
         lines.append("")
-        lines.append(f"{t('cmp_reverse_side', lang)} · {r.title}")
+        lines.append(f"{head_pass if rk is None else heads_r[rk]} · {r.title}")
         lines += (["  " + x for x in r.text.splitlines()] if i < len(rev)
                   else ["  " + t("cmp_reverse_done", lang, n=len(rev))])
-        if i == rev_forward_count - 1:
+        if i == rev_forward - 1:
             lines.append("  " + t("cmp_reverse_wait", lang))
         if i == 0 or i == n - 1:
             lines += [""] + summary
-        svg = combine(f.svg, r.svg, head_f, head_r, stacked)
+        svg = combine(f.svg, r.svg, heads_f[fk], head_pass if rk is None else heads_r[rk],
+                      stacked)
         frames.append(Frame("compare", t("cmp_title", lang, i=i + 1, n=n), "\n".join(lines),
                             panel_html(lines), svg, r.node))
     return frames

@@ -22,6 +22,7 @@ from hypothesis import given, strategies as st
 import autograd_viz as av
 import strategies as S
 from autograd_viz.engine.graph import STATE
+from autograd_viz.render.compare import SHOW_SWEEPS
 from autograd_viz.render.frames import build_frames
 from autograd_viz.render.model import build_model
 from autograd_viz.render.style import dot_name
@@ -217,10 +218,15 @@ def test_comparison_has_one_layout_for_both_modes_in_every_frame():
     # each mode's own frames share that layout too
     for frame in cmp.forward_frames + cmp.reverse_frames:
         assert node_boxes(frame.svg) == first_r
-    n_ops = cmp.counts["forward_ops"]
-    assert len(cmp.forward_frames) == n_ops
-    assert len(cmp.reverse_frames) == n_ops + cmp.counts["reverse_ops"]
+    # forward mode steps through its 3 sweeps (one per input entry), reverse mode
+    # through one forward pass and its 1 backward sweep
+    c = cmp.counts
+    assert (c["forward_sweeps"], c["reverse_sweeps"]) == (6, 1)
+    shown = min(6, SHOW_SWEEPS)
+    assert len(cmp.forward_frames) == shown * c["forward_ops"]
+    assert len(cmp.reverse_frames) == c["forward_ops"] + c["reverse_ops"]
     assert len(cmp.frames) == max(len(cmp.forward_frames), len(cmp.reverse_frames))
+    assert f"the first {shown} of 6 sweeps are drawn" in cmp.frames[-1].text
 
 
 def _engine_counts(call):
@@ -243,8 +249,17 @@ def test_wide_function_needs_three_forward_sweeps_and_one_reverse(x0):
                                np.asarray(av.jacfwd(f)(av.tensor(x0)).data).ravel(), rtol=1e-10)
     np.testing.assert_allclose(cmp.jacobians["reverse"].ravel(),
                                np.asarray(av.jacrev(f)(av.tensor(x0)).data).ravel(), rtol=1e-10)
-    assert "3 × 1" not in cmp.frames[0].text and "(1 × 3)" in cmp.frames[0].text
-    assert "sweep 1 of 3" in cmp.frames[0].svg and "sweep 1 of 1" in cmp.frames[0].svg
+    assert "(1 × 3)" in cmp.frames[0].text
+    heads = [re.findall(r'class="avz-mode-head">([^<]*)<', f.svg) for f in cmp.frames]
+    forward_heads = [h[0] for h in heads]
+    for k in (1, 2, 3):          # every forward sweep is stepped, each with its seed
+        basis = fmt_inline(np.eye(3)[k - 1])
+        assert any(h.startswith(f"Forward mode: sweep {k} of 3 (seed") and basis in h
+                   for h in forward_heads), forward_heads
+    assert any(h[1].startswith("Reverse mode: backward sweep 1 of 1") for h in heads)
+    assert not any("sweep 2 of 1" in h[1] for h in heads)
+    # forward mode takes more steps than reverse mode on a wide function
+    assert len(cmp.forward_frames) == 3 * c["forward_ops"] > len(cmp.reverse_frames)
 
 
 @given(t0=S.floats(-1.5, 1.5))
@@ -255,6 +270,8 @@ def test_tall_function_needs_one_forward_sweep_and_three_reverse(t0):
     c = cmp.counts
     assert (c["inputs"], c["outputs"], c["forward_sweeps"], c["reverse_sweeps"]) == (1, 3, 1, 3)
     assert ran == {"forward": 1, "reverse": 3}
+    assert len(cmp.reverse_frames) == c["forward_ops"] + 3 * c["reverse_ops"]
+    assert len(cmp.forward_frames) == c["forward_ops"]
     expected = np.cos(t0 * np.array([1.0, 2.0, 3.0])) * np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(cmp.jacobians["forward"].ravel(), expected, rtol=1e-10)
     np.testing.assert_allclose(cmp.jacobians["reverse"].ravel(), expected, rtol=1e-10)
