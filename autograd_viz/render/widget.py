@@ -30,6 +30,7 @@ _CSS = """<style>
   padding: 6px 12px; border-radius: 0 6px 6px 0; color: #1f2328; line-height: 1.45;
   min-height: 4.5em; }
 .avz-step .avz-panel-box.avz-backward { border-left-color: #cf222e; }
+.avz-step .avz-panel-box.avz-compare { border-left-color: #8250df; }
 .avz-step .avz-title { font-weight: 600; font-size: 14px; margin: 2px 0 4px; }
 .avz-step .avz-text { white-space: pre-wrap; font-size: 13.5px;
   font-family: var(--jp-code-font-family, ui-monospace, "DejaVu Sans Mono", monospace); }
@@ -136,7 +137,7 @@ class StepThrough(widgets.VBox):
 
     def _show(self, i):
         frame = self.frames[i]
-        kind = "backward" if frame.kind == "backward" else "forward"
+        kind = frame.kind if frame.kind in ("backward", "compare") else "forward"
         self.diagram.value = diagram_html(frame.svg)
         self.panel.value = (
             f'<div class="avz-panel-box avz-{kind}">'

@@ -103,7 +103,9 @@ def test_forward_mode_and_comparison_widgets_step_in_jupyterlab(jupyterlab, tmp_
         widgets.nth(0).screenshot(path=str(shot))
         keep_screenshot(shot, "jupyterlab_forward_mode.png")
 
-        # the comparison: both halves on screen, stepped together
+        # the comparison: both halves on screen, stepped together (a tall page, so
+        # the widget fits below JupyterLab's toolbar in one screenshot)
+        page.set_viewport_size({"width": 1280, "height": 1900})
         m = len(comparison.frames)
         _wait_counter(page, 1, f"1 / {m}")
         start = _state(page, 1)
@@ -128,3 +130,35 @@ def test_forward_mode_and_comparison_widgets_step_in_jupyterlab(jupyterlab, tmp_
         widgets.nth(1).screenshot(path=str(shot))
         keep_screenshot(shot, "jupyterlab_compare_last.png")
         assert not [ln for ln in console.lines if "pageerror" in ln], str(console)
+
+
+def test_offline_players_of_forward_mode_and_comparison_step_in_chromium(tmp_path):
+    """.to_html(path) of both widgets: the kernel-free player steps their frames."""
+    from browser_support import launch_chromium, sync_playwright
+
+    chromium_path()
+    import autograd_viz as av
+    forward, comparison = expected()
+    x = av.tensor(2.0, requires_grad=True, name="x")
+    z = av.sin(x * 3.0) + x
+    players = {"forward.html": av.step_through(z, mode="forward", wrt=x),
+               "compare.html": comparison}
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            for name, widget in players.items():
+                path = widget.to_html(tmp_path / name)
+                page.goto(path.as_uri())
+                n = len(widget.frames)
+                assert page.inner_text("#avz-counter").strip() == f"1 / {n}"
+                for i in range(2, n + 1):
+                    page.click("#avz-next")
+                    assert page.inner_text("#avz-counter").strip() == f"{i} / {n}"
+                shown = squash(page.inner_text("#avz-explanation"))
+                assert squash(widget.frames[-1].text) in shown
+                shot = tmp_path / name.replace(".html", ".png")
+                page.locator("main").screenshot(path=str(shot))
+                keep_screenshot(shot, f"html_player_{name.replace('.html', '.png')}")
+        finally:
+            browser.close()
