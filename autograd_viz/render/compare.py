@@ -25,7 +25,7 @@ from .frames.forward import forward_frames
 from .frames.frame import Frame
 from .frames.painter import Painter
 from .frames.panel import panel_html
-from .frames.tangent import (_tangent_steps, legend_line, resolve_wrt, root_of,
+from .frames.tangent import (_tangent_steps, legend_line, name_of, resolve_wrt, root_of,
                              run_tangents, tangent_frames)
 from .function import names_for, pick_wrt, record
 from .model import build_model
@@ -70,7 +70,7 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
         if not wrt:
             raise ValueError("nothing to differentiate by: no input of this graph requires "
                              "grad (make one with requires_grad=True)")
-    leaves = resolve_wrt(model, wrt)
+    leaves = resolve_wrt(model, wrt, root)
     n_in = sum(int(np.size(x.data)) for x in leaves)
     n_out = int(np.size(root.data))
     before = dict(getattr(_graph.STATE, "sweeps", {}) or {})
@@ -260,7 +260,7 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
     lang = model.lang
     root = model.node_of(model.root).name
     heads_f = [t("cmp_forward_head", lang, i=k + 1, k=counts["forward_sweeps"],
-                 seed=", ".join(f"{dot_name(model.node_of(x).name)} = {fmt_inline(s)}"
+                 seed=", ".join(f"{dot_name(name_of(model, x))} = {fmt_inline(s)}"
                                 for x, s in zip(run.wrt, run.seeds)))
                for k, run in enumerate(forward_runs)]
     heads_r = [t("cmp_reverse_head", lang, i=k + 1, k=counts["reverse_sweeps"])

@@ -65,8 +65,8 @@ def root_of(target):
                     f"not a {type(target).__name__}")
 
 
-def resolve_wrt(model, wrt):
-    """The leaves to seed, checked against the drawn graph (a clear error otherwise)."""
+def resolve_wrt(model, wrt, root=None):
+    """The leaves to seed, checked against the graph (a clear error otherwise)."""
     from ...engine.tensor import Tensor
 
     candidates = [n for n in model.nodes if n.kind == "leaf" and n.tensor.requires_grad]
@@ -83,8 +83,14 @@ def resolve_wrt(model, wrt):
             raise TypeError(f"wrt must be a Tensor (or a list of them), got {type(x).__name__}")
         node = model.by_tensor.get(id(x))
         if node is None:
-            raise ValueError("wrt is not an input of this graph: pass a tensor the output "
-                             "was computed from")
+            # a huge graph draws only its last ops: the seed may sit before them
+            below = _graph.whole_graph([root]) if root is not None else ()
+            if not any(y is x for y in below):
+                raise ValueError("wrt is not an input of this graph: pass a tensor the "
+                                 "output was computed from")
+            if x.op is not None:
+                raise ValueError("wrt is computed by an op; seed an input (a leaf)")
+            continue
         if node.kind == "op":
             raise ValueError(f"wrt={node.name} is computed by an op; seed an input (a leaf) "
                              f"such as {', '.join(n.name for n in candidates) or 'x'}")
@@ -121,15 +127,19 @@ def _seeds(leaves, tangent, many):
 def run_tangents(model, root, wrt=None, tangent=None):
     """Push the seed through ``root``'s graph; record every tangent in ``model``
     so the one layout sizes its boxes for them."""
-    leaves = resolve_wrt(model, wrt)
+    leaves = resolve_wrt(model, wrt, root)
     seeds = _seeds(leaves, tangent, isinstance(wrt, (list, tuple)))
     engine_tangent = seeds if len(leaves) > 1 else seeds[0]
     steps = _tangent_steps(root, leaves if len(leaves) > 1 else leaves[0], engine_tangent)
     by_leaf = {id(x): s for x, s in zip(leaves, seeds)}
+    computed = {id(step.node): np.asarray(step.tangent) for step in steps}
     leaf_tangents = {}
     for n in model.nodes:
         if n.kind == "leaf":
-            leaf_tangents[n.id] = by_leaf.get(id(n.tensor), np.zeros(np.shape(n.tensor.data)))
+            # a huge graph's cut results are drawn as inputs: they carry their tangent
+            tangent = computed.get(id(n.tensor)) if n.cut else by_leaf.get(id(n.tensor))
+            leaf_tangents[n.id] = tangent if tangent is not None else \
+                np.zeros(np.shape(n.tensor.data))
     versions = dict(model.tangent_versions or {})
     for nid, tan in leaf_tangents.items():
         versions.setdefault(nid, []).append(tan)
@@ -160,8 +170,28 @@ def reverse_check(run):
     return out, grads
 
 
+def recorded_check(model, run):
+    """The same check from the backward pass already recorded on this graph
+    (its graph freed, so it cannot run again), when that pass started from
+    this scalar output with seed 1.  None otherwise."""
+    if model.root is not run.root or np.size(run.root.data) != 1 \
+            or not np.all(np.asarray(model.seed) == 1):
+        return None
+    final = model.final_grads()
+    grads = [final.get(model.by_tensor[id(x)].id) if id(x) in model.by_tensor else None
+             for x in run.wrt]
+    number = sum(np.sum(np.asarray(g) * s) for g, s in zip(grads, run.seeds) if g is not None)
+    return np.asarray(number), grads
+
+
+def name_of(model, x):
+    """What the text calls ``x``, drawn or not (huge graphs leave early inputs out)."""
+    node = model.by_tensor.get(id(x))
+    return node.name if node is not None else (x.name or "x")
+
+
 def legend_line(model, run):
-    name = model.node_of(run.wrt[0]).name if run.wrt else "x"
+    name = name_of(model, run.wrt[0]) if run.wrt else "x"
     return t("legend_tangent", model.lang, dot=dot_name(name))
 
 
@@ -175,7 +205,8 @@ def tangent_frames(model, painter, run, check=None):
     for e in model.edges:
         if e.kind == "data":
             into.setdefault(e.head, []).append(e)
-    drawn = [s for s in run.steps if id(s.node) in model.by_tensor]
+    drawn = [s for s in run.steps if id(s.node) in model.by_tensor
+             and model.by_tensor[id(s.node)].kind == "op"]    # not a huge graph's cut results
     seeds = _seed_text(model, run)
     frames = []
     for i, step in enumerate(drawn, 1):
@@ -191,7 +222,7 @@ def tangent_frames(model, painter, run, check=None):
         lines = []
         if i == 1:
             every = all(id(model.by_id[nid].tensor) in {id(x) for x in run.wrt}
-                        for nid in run.leaf_tangents)
+                        for nid in run.leaf_tangents if not model.by_id[nid].cut)
             lines.append(t("tan_seed_all" if every else "tan_seed", lang, seeds=seeds))
         lines.append(t("tan_value", lang, name=node.name, formula=node.formula,
                        value=fmt_inline(step.node.data)))
@@ -243,7 +274,7 @@ def push_lines(model, node, step):
 
 
 def _seed_text(model, run):
-    return ", ".join(f"{dot_name(model.node_of(x).name)} = {fmt_inline(s)}"
+    return ", ".join(f"{dot_name(name_of(model, x))} = {fmt_inline(s)}"
                      for x, s in zip(run.wrt, run.seeds))
 
 
@@ -255,7 +286,7 @@ def final_lines(model, run, seeds, check):
     lines = [t("tan_done", lang, dot=dot_name(root.name), value=value, root=root.name,
                seeds=seeds)]
     if check is None:
-        check = reverse_check(run)
+        check = reverse_check(run) or recorded_check(model, run)
     if check is None:
         lines.append(t("tan_same_unknown", lang))
         return lines
@@ -265,7 +296,7 @@ def final_lines(model, run, seeds, check):
         for x, g, s in zip(run.wrt, grads, run.seeds):
             g = np.zeros(np.shape(s)) if g is None else np.asarray(_graph.as_plain(g))
             sign = "×" if np.ndim(s) == 0 else "·"
-            name = model.node_of(x).name
+            name = name_of(model, x)
             symbols.append(f"∂{root.name}/∂{name} {sign} {dot_name(name)}")
             products.append(f"{paren(fmt_inline(g))} {sign} {paren(fmt_inline(s))}")
         check_text = " + ".join(symbols) + " = " + " + ".join(products)
