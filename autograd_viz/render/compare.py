@@ -25,8 +25,8 @@ from .frames.forward import forward_frames
 from .frames.frame import Frame
 from .frames.painter import Painter
 from .frames.panel import panel_html
-from .frames.tangent import (_tangent_steps, legend_line, name_of, resolve_wrt, root_of,
-                             run_tangents, tangent_frames)
+from .frames.tangent import (legend_line, name_of, resolve_wrt, root_of, run_tangents,
+                             tangent_frames)
 from .function import names_for, pick_wrt, record
 from .model import build_model
 from .style import FONT, GRAD_TEXT, TANGENT_TEXT, dot_name
@@ -98,10 +98,7 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
             _, tan = jvp(fn, primals, tangents)
             cols.append(np.ravel(np.asarray(_graph.as_plain(tan), dtype=float)))
         else:
-            steps = _tangent_steps(root, leaves if len(leaves) > 1 else leaves[0],
-                                   basis if len(leaves) > 1 else basis[0])
-            cols.append(np.ravel(np.asarray(steps[-1].tangent, dtype=float)) if steps
-                        else np.zeros(n_out))
+            cols.append(np.ravel(np.asarray(replay_sweep(root, leaves, basis), dtype=float)))
     after = dict(getattr(_graph.STATE, "sweeps", {}) or {})
     engine = {k: after.get(k, 0) - before.get(k, 0) for k in after}
 
@@ -208,6 +205,31 @@ def _vjp_reads(prim, i):
                 out.add(j)
     _READS[key] = out
     return out
+
+
+def replay_sweep(root, leaves, seeds):
+    """One forward-mode sweep of ``root``'s recorded graph, run by the engine:
+    every op again, on plain copies of the inputs that carry the seeds as
+    tangents (nothing is recorded; the user's tensors are not touched).
+    Returns the output's tangent."""
+    from ..engine import forward
+    from ..engine.tensor import apply
+
+    by_leaf = {id(x): s for x, s in zip(leaves, seeds)}
+    with forward.dual_level():
+        env = {}
+        for node in _graph.whole_graph([root]):
+            if node.op is None:
+                plain = type(node)._plain(node.data)
+                seed = by_leaf.get(id(node))
+                env[id(node)] = plain if seed is None else forward.make_dual(plain, seed)
+            else:
+                env[id(node)] = apply(node.op, *[env[id(p)] for p in node.inputs],
+                                      **node.params)
+        tangent = forward.tangent_of(env[id(root)])
+    if tangent is None:
+        return np.zeros(np.shape(root.data))
+    return np.asarray(_graph.as_plain(tangent))
 
 
 def _shape_only(code_ops, k):

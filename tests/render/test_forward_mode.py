@@ -281,7 +281,10 @@ def test_ops_per_sweep_are_what_the_engine_runs():
     x = av.tensor([0.3, -0.2, 0.9], requires_grad=True)
     y = av.exp(av.sin(x) * x).sum()
     cmp, ran = _engine_counts(lambda: av.compare_modes(y))
-    assert ran["reverse"] == cmp.counts["reverse_sweeps"] == 1
+    assert ran == {"forward": cmp.counts["forward_sweeps"], "reverse": cmp.counts["reverse_sweeps"]}
+    assert (cmp.counts["forward_sweeps"], cmp.counts["reverse_sweeps"]) == (3, 1)
+    np.testing.assert_allclose(cmp.jacobians["forward"], cmp.jacobians["reverse"], rtol=1e-12)
+    assert x.grad is None                   # the comparison stores no gradient anywhere
     from autograd_viz.engine import forward
     assert cmp.counts["forward_ops"] == len(forward.tangent_steps(y, x))
     trace, _ = av.engine.graph.run_backward(y, np.ones(()), retain_graph=True, targets=[x])
