@@ -5,7 +5,8 @@ The whole Jacobian of an output with m entries by inputs with n entries
 takes n forward sweeps (one per input entry, each pushing a basis tangent
 through every op) or m reverse sweeps (one per output entry, each a
 backward pass over the recorded graph).  Both are run here, by the engine,
-and counted; the picture steps through the first sweep of each.
+and counted; the picture steps through the sweeps of each (the first
+:data:`SHOW_SWEEPS` of them), so the difference shows in the stepping too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .frames.painter import Painter
 from .frames.panel import panel_html
 from .frames.tangent import (legend_line, name_of, resolve_wrt, root_of, run_tangents,
                              tangent_frames)
-from .function import names_for, pick_wrt, record
+from .function import is_function, names_for, pick_wrt, record
 from .model import build_model
 from .style import FONT, GRAD_TEXT, TANGENT_TEXT, dot_name
 from .values import esc_html, fmt_inline
@@ -37,11 +38,11 @@ from .values import esc_html, fmt_inline
 class Comparison:
     """Both modes run on one graph: the frames and what each mode cost."""
     frames: list                 # the side-by-side frames
-    counts: dict                 # see :func:`count_costs`
+    counts: dict                 # inputs, outputs, *_sweeps, *_ops, stored_values
     jacobians: dict              # {"forward": (m, n) array, "reverse": (m, n) array}
     forward_frames: list = field(default_factory=list)
     reverse_frames: list = field(default_factory=list)
-    engine_sweeps: dict = field(default_factory=dict)   # STATE.sweeps deltas, if counted
+    engine_sweeps: dict = field(default_factory=dict)   # STATE.sweeps deltas while it ran
 
 
 def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rankdir="auto",
@@ -50,7 +51,7 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
     arguments) and build the side-by-side frames; see :class:`Comparison`."""
     lang = resolve_lang(lang)
     fn = None
-    if callable(target) and not isinstance(target, Tensor):
+    if is_function(target):
         fn = target
         run = record(fn, args, backward=False)
         if len(run.outputs) != 1:
@@ -64,16 +65,21 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
             raise TypeError("compare_modes(y) takes the output alone; to pass arguments "
                             "give the function first: compare_modes(f, x)")
         root = root_of(target)
+    if not root.requires_grad:
+        raise ValueError("this value has no recorded history to differentiate: compute it "
+                         "from a tensor with requires_grad=True (or pass a function and "
+                         "its arguments)")
     model = build_model(root, lang, names=names, caller=caller, rankdir=rankdir)
     if wrt is None:
-        wrt = [n.tensor for n in model.nodes if n.kind == "leaf" and n.tensor.requires_grad]
+        wrt = [n.tensor for n in model.nodes
+               if n.kind == "leaf" and n.tensor.requires_grad and not n.cut]
         if not wrt:
             raise ValueError("nothing to differentiate by: no input of this graph requires "
                              "grad (make one with requires_grad=True)")
     leaves = resolve_wrt(model, wrt, root)
     n_in = sum(int(np.size(x.data)) for x in leaves)
     n_out = int(np.size(root.data))
-    before = dict(getattr(_graph.STATE, "sweeps", {}) or {})
+    before = dict(_graph.STATE.sweeps)
 
     # reverse mode: one backward pass per output entry (the Jacobian's rows)
     rows, reverse_runs = [], []
@@ -85,7 +91,7 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
         if k < SHOW_SWEEPS:
             reverse_runs.append((trace, seed, grads))
     # forward mode: one sweep per input entry (the Jacobian's columns)
-    cols, forward_ops = [], 0
+    cols = []
     jvp = _engine_jvp() if fn is not None else None
     for k in range(n_in):
         basis = _basis(leaves, k)
@@ -99,8 +105,7 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
             cols.append(np.ravel(np.asarray(_graph.as_plain(tan), dtype=float)))
         else:
             cols.append(np.ravel(np.asarray(replay_sweep(root, leaves, basis), dtype=float)))
-    after = dict(getattr(_graph.STATE, "sweeps", {}) or {})
-    engine = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    engine = {k: _graph.STATE.sweeps[k] - before.get(k, 0) for k in _graph.STATE.sweeps}
 
     # the pictures: the first sweeps of each mode, on one layout sized for all of them
     model.root = root

@@ -407,6 +407,13 @@ def test_function_errors_say_what_to_do():
         av.draw(lambda x: 3, 1.0)
     with pytest.raises(ValueError, match="not a parameter"):
         av.step_through(lambda x: x * 2, 1.0, mode="forward", wrt="z")
+    with pytest.raises(ValueError, match="no recorded history"):
+        av.compare_modes(av.tensor([1.0, 2.0]) * 2)
+    with pytest.raises(TypeError, match="function first"):
+        av.compare_modes(av.tensor(1.0, requires_grad=True) * 2, 3.0)
+    # drawing keeps its old positional language argument
+    x = av.tensor(2.0, requires_grad=True)
+    assert "gradient" not in av.draw(x * x, "vi").svg and av.draw(x * x, "vi").model.lang == "vi"
 
 
 def test_forward_mode_errors_say_what_to_do():

@@ -21,6 +21,8 @@ import numpy as np
 
 from ...engine import graph as _graph
 from ...engine.errors import BackwardError
+from ...engine.forward import tangent_steps as _tangent_steps
+from ...engine.tensor import Tensor
 from ...i18n import rule_text, t
 from ..model import substitute
 from ..style import dot_name
@@ -28,8 +30,6 @@ from ..values import fmt_inline
 from .frame import Frame
 from .painter import FORWARD_EDGE
 from .panel import panel_html, paren
-
-from ...engine.forward import tangent_steps as _tangent_steps
 
 TANGENT_EDGE = FORWARD_EDGE             # tangents travel with the values, forward
 
@@ -51,8 +51,6 @@ class TangentRun:
 
 def root_of(target):
     """The one output a forward sweep starts from: a Tensor, or a tape's last target."""
-    from ...engine.tensor import Tensor
-
     if isinstance(target, Tensor):
         return target
     last = getattr(target, "last_target", None)
@@ -67,9 +65,8 @@ def root_of(target):
 
 def resolve_wrt(model, wrt, root=None):
     """The leaves to seed, checked against the graph (a clear error otherwise)."""
-    from ...engine.tensor import Tensor
-
-    candidates = [n for n in model.nodes if n.kind == "leaf" and n.tensor.requires_grad]
+    candidates = [n for n in model.nodes
+                  if n.kind == "leaf" and n.tensor.requires_grad and not n.cut]
     if wrt is None:
         if len(candidates) == 1:
             return [candidates[0].tensor]
