@@ -91,6 +91,11 @@ TEXT: dict[str, dict[str, str]] = {
                            "{dot} = {tin} it gives {contrib}.",
                      "vi": "Từ {inp}: quy tắc cục bộ ∂{node}/∂{inp}: {rule}; áp dụng cho "
                            "{dot} = {tin} được {contrib}."},
+    "tan_from_linear": {"en": "From {inp}: {node} is linear in {inp}, so its tangent goes "
+                              "through the same op: {expr} = {contrib}.",
+                        "vi": "Từ {inp}: {node} tuyến tính theo {inp}, nên tiếp tuyến đi qua "
+                              "chính phép toán đó: {expr} = {contrib}."},
+    "tan_is": {"en": "{dot} = {result}.", "vi": "{dot} = {result}."},
     "tan_sum": {"en": "{dot} = {terms} = {result}.", "vi": "{dot} = {terms} = {result}."},
     "tan_none": {"en": "No input of {node} moves with the seed: {dot} = {result}.",
                  "vi": "Không đầu vào nào của {node} thay đổi theo hướng khởi đầu: "

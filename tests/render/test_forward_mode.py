@@ -168,6 +168,24 @@ def test_the_brief_example_reads_as_the_rule_with_numbers():
     assert lines[0] == nfc("Seed: x\u0307 = 1. Every other input has tangent 0.")
 
 
+def test_linear_ops_push_the_tangent_through_the_op_itself():
+    W = av.tensor([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]], requires_grad=True)
+    x = av.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    z = W @ x
+    r = z.reshape(2, 1)
+    frames = build_frames(r, mode="forward", wrt=x)
+    first = frames[0].text.splitlines()
+    expected = fmt_inline(W.data @ np.ones(3))
+    assert f"  From x: z is linear in x, so its tangent goes through the same op: " \
+           f"W @ {dot_name('x')} = {expected}." in first
+    assert f"  From W: z is linear in W, so its tangent goes through the same op: " \
+           f"{dot_name('W')} @ x = [0, 0]." in first
+    assert "g @" not in frames[0].text          # the backward rule's g has no place here
+    # one term: no sum to write out
+    assert frames[1].text.splitlines()[-3] == \
+        f"{dot_name('r')} = {fmt_inline((W.data @ np.ones(3)).reshape(2, 1))}."
+
+
 def test_the_seed_and_zero_tangents_are_on_the_leaves_from_the_first_frame():
     x = av.tensor([1.0, 2.0], requires_grad=True)
     w = av.tensor([0.5, -1.0], requires_grad=True)

@@ -24,7 +24,7 @@ from ...engine.errors import BackwardError
 from ...engine.forward import tangent_steps as _tangent_steps
 from ...engine.tensor import Tensor
 from ...i18n import rule_text, t
-from ..model import substitute
+from ..model import _formula, substitute
 from ..style import dot_name
 from ..values import fmt_inline
 from .frame import Frame
@@ -257,6 +257,16 @@ def push_lines(model, node, step):
             elementwise = np.shape(local * tin) == contrib.shape
             sign = "×" if elementwise else "·"
             terms.append(f"{paren(local_text)} {sign} {paren(fmt_inline(tin))}")
+        elif push.position in getattr(step.node.op, "linear_in", ()):
+            # matmul, reshape, indexing: no single local-derivative array, but the op
+            # is linear in this input, so the tangent goes through the op itself
+            # (the backward rule, written with g, is the transpose of this)
+            inputs = [model.node_of(p).name for p in step.node.inputs]
+            inputs[push.position] = dot_name(inp)
+            expr = _formula(step.node, inputs, lang)
+            lines.append("  " + t("tan_from_linear", lang, inp=inp, node=node.name, expr=expr,
+                                  contrib=fmt_inline(contrib)))
+            terms.append(paren(fmt_inline(contrib)))
         else:
             lines.append("  " + t("tan_from_jac", lang, inp=inp, node=node.name, rule=rule,
                                   dot=dot_name(inp), tin=fmt_inline(tin),
@@ -266,7 +276,10 @@ def push_lines(model, node, step):
     if not symbols:
         return [t("tan_none", lang, node=node.name, dot=me, result=result)]
     out = [t("tan_rule", lang, rule=f"{me} = " + " + ".join(symbols))] + lines
-    out.append(t("tan_sum", lang, dot=me, terms=" + ".join(terms), result=result))
+    if terms == [result] or terms == [paren(result)]:
+        out.append(t("tan_is", lang, dot=me, result=result))     # nothing to add up
+    else:
+        out.append(t("tan_sum", lang, dot=me, terms=" + ".join(terms), result=result))
     return out
 
 
