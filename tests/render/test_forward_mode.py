@@ -482,6 +482,20 @@ def test_higher_order_torch_create_graph_is_told_apart():
     assert any("create_graph=True" in line for line in _legend(d.svg))
 
 
+def test_higher_order_mxnet_create_graph_is_told_apart():
+    from autograd_viz.mxnet import autograd, np as mnp
+    x = mnp.array(1.5)
+    x.attach_grad()
+    with autograd.record():
+        y = mnp.sin(x) * x
+        g = autograd.grad(y, [x], create_graph=True)[0]
+    np.testing.assert_allclose(float(g), np.cos(1.5) * 1.5 + np.sin(1.5), rtol=1e-6)
+    d = av.draw([y, g])
+    green = _backward_nodes(d.svg)
+    assert d.model.node_of(g).id in green
+    assert not green & {d.model.node_of(y).id, d.model.node_of(x).id}
+
+
 def test_higher_order_nested_tf_tapes_are_told_apart():
     import autograd_viz.tf as tf
     x = tf.Variable(1.5)
