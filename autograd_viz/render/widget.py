@@ -182,10 +182,13 @@ def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=Non
     ``mode="forward"`` steps forward mode instead: the tangents seeded at `wrt`
     (ones, or `tangent`) pushed op by op.  `options` are passed on to the frame builder.
     """
-    lang = resolve_lang(lang)
-    labels_for(lang)  # fail on an unknown language before any heavy work
     from .frames import build_frames  # imported here so the widget works with any frame list
     from .function import names_for, pick_wrt, record, is_function
+    if args and not is_function(target) and len(args) == 1 and isinstance(args[0], str) \
+            and lang is None:
+        lang, args = args[0], ()        # step_through(y, "vi"), as before functions
+    lang = resolve_lang(lang)
+    labels_for(lang)  # fail on an unknown language before any heavy work
     if is_function(target):
         run = record(target, args, backward=(mode == "reverse"))
         options["names"] = names_for(run, options.get("names"))
