@@ -160,6 +160,11 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
     if trace_root is not None and not any(r is trace_root for r in all_roots):
         all_roots.append(trace_root)
     tensors = _with_detach_sources(_graph.whole_graph(all_roots))
+    if any(x.from_backward for x in tensors):
+        first = _first_order_roots(tensors, all_roots, caller)
+        if first:
+            all_roots += first
+            tensors = _with_detach_sources(_graph.whole_graph(all_roots))
     tensors, cut, hidden = _last_ops(tensors, all_roots)
 
     labels = _display_names(tensors, names, caller)
@@ -280,6 +285,32 @@ def _roots_of(target, Tensor):
         return roots, trace_root, trace
     raise TypeError(f"cannot draw a {type(target).__name__}: pass a Tensor (e.g. the "
                     f"output y), a list of Tensors, or a GradientTape")
+
+
+def _first_order_roots(tensors, roots, caller):
+    """Higher order: a gradient recorded by a ``create_graph=True`` backward pass
+    (``torch.autograd.grad(y, x, create_graph=True)``) does not lead back to
+    the ``y`` it came from.  The user's variables that ran such a pass through
+    the drawn inputs are drawn too, so the first-order part and the
+    gradient's own graph appear side by side, told apart by colour."""
+    from ..engine.tensor import Tensor
+
+    if caller is None:
+        caller = _user_frame()
+    if caller is None:
+        return []
+    drawn = {id(x) for x in tensors}
+    leaves = {id(x) for x in tensors if x.op is None}
+    found = []
+    for scope in (caller.f_locals, caller.f_globals):
+        for value in list(scope.values()):
+            trace = getattr(value, "trace", None) if isinstance(value, Tensor) else None
+            if (trace is None or not trace.create_graph or id(value) in drawn
+                    or any(value is r for r in roots + found)):
+                continue
+            if any(id(x) in leaves for x in _graph.whole_graph([value]) if x.op is None):
+                found.append(value)
+    return found
 
 
 def _asked_for(target, Tensor):

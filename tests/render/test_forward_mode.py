@@ -483,6 +483,23 @@ def test_higher_order_torch_create_graph_is_told_apart():
     assert any("create_graph=True" in line for line in _legend(d.svg))
 
 
+def test_a_gradient_drawn_alone_brings_its_first_order_part():
+    import autograd_viz.torch as torch
+    x = torch.tensor(1.5, requires_grad=True)
+    y = torch.sin(x) * x
+    g, = torch.autograd.grad(y, x, create_graph=True)
+    g.backward()
+    d = av.draw(g)           # g's graph does not lead back to y: y comes from the variables
+    assert d.model.node_of(y).kind == "op"
+    green = _backward_nodes(d.svg)
+    assert d.model.node_of(g).id in green and d.model.node_of(y).id not in green
+    np.testing.assert_allclose(float(x.grad), 2 * np.cos(1.5) - 1.5 * np.sin(1.5))
+    # a plain graph draws only itself
+    w = torch.tensor(2.0, requires_grad=True)
+    v = w * w
+    assert {n.name for n in av.draw(v).model.nodes} == {"w", "v"}
+
+
 def test_higher_order_mxnet_create_graph_is_told_apart():
     from autograd_viz.mxnet import autograd, np as mnp
     x = mnp.array(1.5)
