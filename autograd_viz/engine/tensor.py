@@ -750,8 +750,10 @@ class _TensorNamespace:
         return Tensor._plain(np.sign(as_plain(x)))
 
     @staticmethod
-    def where_positive(x):
-        return Tensor._plain(ops.NUMPY.where_positive(as_plain(x)))
+    def where_positive(x, g):
+        # recorded as g times a constant mask, so it is differentiable in g
+        mask = (np.asarray(as_plain(x)) > 0).astype(np.asarray(as_plain(g)).dtype)
+        return _lift(g) * Tensor._plain(mask)
 
     @staticmethod
     def equal_mask(x, y):
