@@ -1,19 +1,21 @@
 """``av.draw``: the recorded graph as a picture that shows itself in Jupyter.
 
     d = av.draw(y)          # op nodes, forward values, gradients after backward
-    d                       # in a notebook: the SVG
+    d                       # in a notebook: the SVG (and a PNG copy for untrusted viewers)
     d.source                # the DOT text
     d.save("graph.png")     # .svg, .png or .dot by suffix
 """
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from . import dot_source as _dot
 from .model import build_model
 from . import backend as render_backend
 from .frames import Painter, build_frames
+from . import raster
 
 SUFFIXES = (".svg", ".png", ".dot")
 
@@ -47,8 +49,11 @@ class Diagram:
         """The step-through frames of the same graph (same layout, same labels)."""
         return build_frames(None, model=self.model, backend=self.backend)
 
-    def save(self, path):
-        """Write ``.svg``, ``.png`` or ``.dot`` (chosen by the suffix); returns the path."""
+    def save(self, path, scale=2):
+        """Write ``.svg``, ``.png`` or ``.dot`` (chosen by the suffix); returns the path.
+
+        A PNG is this diagram's SVG rasterised in-process (no `dot` needed), at
+        ``scale`` pixels per CSS pixel: 2, the default, stays sharp on slides."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".svg":
@@ -56,14 +61,27 @@ class Diagram:
         elif suffix == ".dot":
             path.write_text(self.source, encoding="utf-8")
         elif suffix == ".png":
-            path.write_bytes(render_backend.render(self.source, "png", backend=self.backend))
+            path.write_bytes(self.png(scale))
         else:
             raise ValueError(f"cannot save a diagram as {suffix or 'a file without suffix'!r}: "
                              f"use a path ending in .svg, .png or .dot, e.g. 'graph.svg'")
         return path
 
+    def png(self, scale=1):
+        """The diagram as PNG bytes (the SVG rasterised), ``scale`` pixels per CSS pixel."""
+        return raster.svg_to_png(self.svg, scale)
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"image/svg+xml": self.svg, "text/plain": repr(self)}
+        bundle = {"image/svg+xml": self.svg, "text/plain": repr(self)}
+        # A saved notebook is untrusted until its user runs or trusts it, and then
+        # JupyterLab will not show SVG; a PNG it (and GitHub) shows.  One pixel per
+        # CSS pixel keeps the notebook small: trusted viewers draw the SVG anyway.
+        if not exclude or "image/png" not in exclude:
+            try:
+                bundle["image/png"] = base64.b64encode(self.png(1)).decode("ascii")
+            except (raster.RasterError, ValueError):
+                pass        # no rasteriser here: the SVG and the text still show
+        return bundle
 
     def __repr__(self):
         ops = len(self.model.op_nodes)
