@@ -18,6 +18,8 @@ from .frames import Painter, build_frames
 from . import raster
 
 SUFFIXES = (".svg", ".png", ".dot")
+# the picture saved in notebooks for untrusted viewers: at most this many pixels
+BUNDLE_PNG_PIXELS = 2_000_000
 
 
 class Diagram:
@@ -74,11 +76,14 @@ class Diagram:
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"image/svg+xml": self.svg, "text/plain": repr(self)}
         # A saved notebook is untrusted until its user runs or trusts it, and then
-        # JupyterLab will not show SVG; a PNG it (and GitHub) shows.  One pixel per
-        # CSS pixel keeps the notebook small: trusted viewers draw the SVG anyway.
+        # JupyterLab will not show SVG; a PNG it (and GitHub) shows.  Trusted
+        # viewers draw the SVG, so the PNG is kept small: one pixel per CSS pixel
+        # (fewer for a huge graph), 64 colours.
         if not exclude or "image/png" not in exclude:
             try:
-                bundle["image/png"] = base64.b64encode(self.png(1)).decode("ascii")
+                scale = raster.fit_scale(self.svg, BUNDLE_PNG_PIXELS)
+                png = raster.svg_to_png(self.svg, scale, palette=True)
+                bundle["image/png"] = base64.b64encode(png).decode("ascii")
             except (raster.RasterError, ValueError):
                 pass        # no rasteriser here: the SVG and the text still show
         return bundle

@@ -54,17 +54,35 @@ def png_pixel_size(svg, scale=1.0):
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
-def svg_to_png(svg, scale=1.0):
+# a PNG bigger than this (about 160 MB of pixels while it is made) is refused:
+# a big graph at scale 2 would otherwise take minutes and gigabytes
+MAX_PIXELS = 40_000_000
+
+
+def fit_scale(svg, max_pixels, max_scale=1.0):
+    """The largest scale <= ``max_scale`` whose PNG has at most ``max_pixels`` pixels."""
+    w, h = svg_size_px(svg)
+    return min(max_scale, (max_pixels / max(w * h, 1.0)) ** 0.5)
+
+
+def svg_to_png(svg, scale=1.0, *, palette=False, max_pixels=MAX_PIXELS):
     """PNG bytes of ``svg`` at ``scale`` pixels per CSS pixel (2 for slides and
-    high-density screens)."""
-    if not isinstance(scale, (int, float)) or not 0 < scale <= 16:
+    high-density screens).  ``palette=True`` stores it with a 64-colour palette
+    (a third of the bytes, no visible change on our flat colours; needs Pillow,
+    which matplotlib brings): for the copy saved inside notebooks."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale <= 16:
         raise ValueError(f"scale must be a number in (0, 16], got {scale!r}")
+    width, height = png_pixel_size(svg, scale)
+    if width * height > max_pixels:
+        fit = fit_scale(svg, max_pixels, scale)
+        raise ValueError(f"scale must be smaller for this diagram: at scale={scale:g} its PNG "
+                         f"would be {width}×{height} pixels (more than {max_pixels:,}); use "
+                         f"scale={fit:.2g} or less, or save it as .svg (any size, sharp)")
     try:
         import resvg_py
     except ImportError as e:
         raise RasterError("PNG needs the resvg-py package (installed with autograd_viz): "
                           "pip install resvg-py; or save as .svg") from e
-    width, height = png_pixel_size(svg, scale)
     root = _ROOT.search(svg)
     # resvg-py refuses point units on the root, so give it the size in pixels;
     # the viewBox keeps the drawing's own coordinates.  The font is named
@@ -80,7 +98,22 @@ def svg_to_png(svg, scale=1.0):
                                     sans_serif_family=FONT)
     except ValueError as e:
         raise RasterError(f"resvg could not rasterise the diagram: {e}") from None
-    return bytes(png)
+    return _to_palette(bytes(png)) if palette else bytes(png)
+
+
+def _to_palette(png):
+    """The same picture with at most 64 colours (smaller file); unchanged without Pillow."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return png
+    import io
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(png) else png
 
 
 _FONTS = None

@@ -151,3 +151,37 @@ def test_svg_without_a_size_is_refused():
         raster.svg_to_png('<svg xmlns="http://www.w3.org/2000/svg"></svg>')
     with pytest.raises(raster.RasterError, match="no <svg>"):
         raster.svg_to_png("hello")
+
+
+def test_palette_copy_is_smaller_and_looks_the_same():
+    loss, _, _ = graphs.neuron()
+    d = av.draw(loss)
+    full, small = raster.svg_to_png(d.svg, 1), raster.svg_to_png(d.svg, 1, palette=True)
+    assert ihdr_size(full) == ihdr_size(small)
+    assert len(small) < 0.6 * len(full)
+    assert np.abs(pixels(full) - pixels(small)).mean() < 1.5
+
+
+def _long_chain(n=60):
+    x = av.tensor([0.5, -0.25, 1.0, 2.0], requires_grad=True)
+    h = x
+    for _ in range(n):
+        h = av.tanh(h * 1.01 + 0.1)
+    loss = h.sum()
+    loss.backward()
+    return loss
+
+
+def test_a_huge_diagram_is_bounded_in_the_notebook_and_refused_at_a_silly_scale(tmp_path):
+    from autograd_viz.render.draw import BUNDLE_PNG_PIXELS
+
+    d = av.draw(_long_chain())
+    w, h = raster.svg_size_px(d.svg)
+    assert w * h > 4 * BUNDLE_PNG_PIXELS            # big enough to need shrinking
+    png = base64.b64decode(d._repr_mimebundle_()["image/png"])
+    pw, ph = ihdr_size(png)
+    assert pw * ph <= BUNDLE_PNG_PIXELS * 1.01
+    assert abs(pw / ph - w / h) < 0.02 * (w / h)      # shrunk, not cropped
+    with pytest.raises(ValueError, match=r"scale=\S+ or less, or save it as \.svg"):
+        d.save(tmp_path / "huge.png", scale=2)
+    assert not (tmp_path / "huge.png").exists()
