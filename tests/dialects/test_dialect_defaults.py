@@ -39,13 +39,6 @@ def test_tf_and_mxnet_keep_their_conventions():
     assert mx.np.array([1, 2]).dtype == np.float32
 
 
-def test_jax_dialect_keeps_jaxs_dtypes():
-    ours = pytest.importorskip("autograd_viz.jax", reason="the jax dialect has not landed yet")
-    jnp_real = _oracle("jax.numpy")
-    for data in ([1, 2], [1.0, 2.0]):
-        assert str(ours.numpy.array(data).dtype) == str(jnp_real.array(data).dtype)
-
-
 def test_torch_vector_backward_starts_with_pytorchs_words_then_our_hint():
     real = _oracle("torch")
     rx = real.arange(4.0, requires_grad=True)
