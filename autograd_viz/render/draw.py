@@ -30,6 +30,7 @@ class Diagram:
         self.backend = backend
         self._svg = None
         self._source = None
+        self._bundle_png = None     # the notebook's PNG copy, made on first display
 
     @property
     def source(self):
@@ -79,13 +80,17 @@ class Diagram:
         # JupyterLab will not show SVG; a PNG it (and GitHub) shows.  Trusted
         # viewers draw the SVG, so the PNG is kept small: one pixel per CSS pixel
         # (fewer for a huge graph), 64 colours.
-        if not exclude or "image/png" not in exclude:
+        wanted = (include is None or "image/png" in include) and \
+            (not exclude or "image/png" not in exclude)
+        if wanted and self._bundle_png is None:
             try:
                 scale = raster.fit_scale(self.svg, BUNDLE_PNG_PIXELS)
                 png = raster.svg_to_png(self.svg, scale, palette=True)
-                bundle["image/png"] = base64.b64encode(png).decode("ascii")
+                self._bundle_png = base64.b64encode(png).decode("ascii")
             except (raster.RasterError, ValueError):
-                pass        # no rasteriser here: the SVG and the text still show
+                self._bundle_png = ""   # no rasteriser here: the SVG and the text still show
+        if wanted and self._bundle_png:
+            bundle["image/png"] = self._bundle_png
         return bundle
 
     def __repr__(self):

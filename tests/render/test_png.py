@@ -127,6 +127,8 @@ def test_mimebundle_carries_a_png_of_the_svg():
     check_picture(png, d.svg, scale=1)
     assert len(png) < 40_000, "the saved picture should stay small"
     assert "image/png" not in d._repr_mimebundle_(exclude={"image/png"})
+    assert "image/png" not in d._repr_mimebundle_(include={"image/svg+xml"})
+    assert d._repr_mimebundle_()["image/png"] == bundle["image/png"]     # made once, kept
 
 
 def test_without_resvg_png_says_how_to_fix_and_display_still_works(tmp_path, monkeypatch):
