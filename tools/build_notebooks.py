@@ -11,6 +11,12 @@ frameworks only, as in the book's own sources.  A source with such cells becomes
 one notebook per framework it names, ``NAME_<framework>.ipynb``, each holding
 the untabbed cells and its own tabs' cells with the ``%%tab`` line removed.
 
+Translations: each Vietnamese markdown cell records, as ``translation_of`` in
+its metadata (a ``+++ {"translation_of": ...}`` line in the source), a short
+hash of the English text it translates.  When the English text changes the
+parity test (tests/notebooks/test_sources.py) names the Vietnamese cell to
+update; after translating it, ``--translated NAME`` records the new hash.
+
 A framework's notebook is built only while its dialect imports (the JAX one
 arrives with ``autograd_viz.jax``); until then it is reported as not built.  A
 cell may also name what it needs, ``:needs: [autograd_viz.tf.GradientTape.stop_recording]``
@@ -22,11 +28,13 @@ the saved notebooks are checked against exactly what this script would write.
     python tools/build_notebooks.py 01 02         # only sources whose name starts so
     python tools/build_notebooks.py --no-execute  # write without running (no outputs)
     python tools/build_notebooks.py --check       # exit 1 if a saved notebook is stale
+    python tools/build_notebooks.py --translated 01   # the vi cells of 01 now translate en's
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import os
 import re
@@ -53,6 +61,7 @@ FRAMEWORKS = {
     "mxnet": "autograd_viz.mxnet",
     "jax": "autograd_viz.jax",
 }
+TRANSLATION_KEY = "translation_of"
 TAB_LINE = re.compile(r"\A%%tab[ \t]+([^\n]*?)[ \t]*(?:\n|\Z)")
 
 
@@ -169,6 +178,33 @@ def generate(nb, lang, framework, where=""):
     return out, left_out
 
 
+def fingerprint(text):
+    """A short hash of an English cell's text, whitespace aside (re-wrapping a
+    paragraph is not a change a translator must see)."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
+
+
+def record_translations(only=()):
+    """Mark every Vietnamese markdown cell of the chosen sources as translating
+    the current English text; the two sources must already have the same cells."""
+    for en_path in sources(only)["en"]:
+        vi_path = SOURCES / "vi" / en_path.name
+        en, vi = read_source(en_path), read_source(vi_path)
+        shape = [[(c.cell_type, tab_of(c)[0]) for c in nb.cells] for nb in (en, vi)]
+        if shape[0] != shape[1]:
+            raise SourceError(f"{vi_path.relative_to(ROOT)} does not have the cells of "
+                              f"{en_path.relative_to(ROOT)}; run the parity test "
+                              f"(pytest tests/notebooks/test_sources.py) to see where")
+        marked = 0
+        for a, b in zip(en.cells, vi.cells):
+            if a.cell_type == "markdown" and b.metadata.get(TRANSLATION_KEY) != fingerprint(a.source):
+                b.metadata[TRANSLATION_KEY] = fingerprint(a.source)
+                marked += 1
+        if marked:
+            jupytext.write(vi, vi_path, fmt="md:myst")
+        print(f"{vi_path.relative_to(ROOT)}: {marked} cell(s) marked as translated")
+
+
 def sources(only=()):
     """{lang: [source paths]}, filtered by name prefixes."""
     found = {}
@@ -244,7 +280,13 @@ def main(argv=None):
     parser.add_argument("--no-execute", action="store_true", help="write without outputs")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a saved notebook differs from its source")
+    parser.add_argument("--translated", action="store_true",
+                        help="after translating: record that the Vietnamese markdown "
+                             "cells of these sources translate the current English text")
     args = parser.parse_args(argv)
+    if args.translated:
+        record_translations(args.only)
+        return 0
     sys.path.insert(0, str(ROOT))          # `needs` and dialects resolve against this checkout
     targets = plan(args.only)
     if not targets:

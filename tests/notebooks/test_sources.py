@@ -2,7 +2,9 @@
 
 * Each Vietnamese source has the same cells as its English twin: same count,
   kinds, framework tabs, tags and `needs`, and the same code once comments and
-  the ``LANG = ...`` line are set aside; its markdown is translated.  A failure
+  the ``LANG = ...`` line are set aside; its markdown is translated, and
+  translates the English text as it is now (each Vietnamese markdown cell keeps
+  a hash of the English text it was translated from).  A failure
   names the first cell that differs, so a teacher who edited the English source
   knows which Vietnamese cell to update.
 * Framework tabs: every per-framework notebook holds only its own framework's
@@ -71,8 +73,10 @@ def cell_lines(path, nb):
 def _describe(nb, i, path, lines):
     cell = nb.cells[i]
     line = f"line {lines[i]}" if lines[i] else "line ?"
-    first = cell.source.strip().splitlines()[0][:70] if cell.source.strip() else ""
-    return f"{_rel(path)} cell {i} ({cell.cell_type}, {line}: {first!r})"
+    tabs, body = build.tab_of(cell)
+    first = next((ln for ln in body.splitlines() if ln.strip()), "")[:70]
+    tab = "" if tabs is None else f"%%tab {', '.join(tabs)}, "
+    return f"{_rel(path)} cell {i} ({cell.cell_type}, {tab}{line}: {first!r})"
 
 
 def first_difference(en_path, en, vi_path, vi):
@@ -104,6 +108,11 @@ def first_difference(en_path, en, vi_path, vi):
             problem = "the Vietnamese text is the English text: translate it"
         elif not VIETNAMESE.search(b.source.lower()):
             problem = "the Vietnamese text has no Vietnamese letters"
+        elif b.metadata.get(build.TRANSLATION_KEY) != build.fingerprint(a.source):
+            name = Path(en_path).stem
+            problem = ("the English text changed since this cell was translated: translate "
+                       f"the change, then run `python tools/build_notebooks.py --translated "
+                       f"{name}` to record it")
         if problem:
             return (f"{where}\n{problem}; update the Vietnamese cell.\n"
                     f"--- en ---\n{a.source}\n--- vi ---\n{b.source}")
@@ -148,7 +157,7 @@ def test_parity_check_names_the_english_cell_a_teacher_edited():
     en.cells[i].source = en.cells[i].source.replace("y.sum().backward()", "y.mean().backward()")
     problem = first_difference(en_path, en, vi_path, vi)
     assert problem and f"cell {i} " in problem and "the code differs" in problem, problem
-    assert re.search(rf"cell {i} \(code, line \d+:", problem), problem
+    assert re.search(rf"cell {i} \(code, %%tab pytorch, line \d+: 'x.grad.zero_\(\)'", problem), problem
 
 
 def test_parity_check_ignores_comments_and_the_lang_line_only():
@@ -171,6 +180,19 @@ def test_parity_check_names_an_added_cell_and_an_untranslated_one():
     j = next(i for i, c in enumerate(vi.cells) if c.cell_type == "markdown" and i > 5)
     vi.cells[j].source = en.cells[j].source
     assert f"cell {j} " in first_difference(en_path, en, vi_path, vi)
+
+
+def test_parity_check_names_a_translation_the_english_text_has_left_behind():
+    en_path, en, vi_path, vi = _chapter_pair()
+    j = next(i for i, c in enumerate(en.cells)
+             if c.cell_type == "markdown" and c.source.startswith("## 5."))
+    en.cells[j].source += "\n\nA sentence a teacher just added."
+    problem = first_difference(en_path, en, vi_path, vi)
+    assert problem and f"cell {j} " in problem and "--translated 01_autograd_chapter" in problem
+    vi.cells[j].metadata[build.TRANSLATION_KEY] = build.fingerprint(en.cells[j].source)
+    assert first_difference(en_path, en, vi_path, vi) is None
+    en.cells[j].source = en.cells[j].source.replace("\n\n", "\n")   # re-wrapped only
+    assert first_difference(en_path, en, vi_path, vi) is None
 
 
 def test_parity_check_compares_tabs():
