@@ -160,7 +160,8 @@ def generate(nb, lang, framework, where=""):
             continue
         absent = [why for why in map(missing, needs_of(cell, f"{where} cell {i}")) if why]
         if absent:
-            left_out.append((i, "; ".join(absent)))
+            first = next((ln for ln in body.splitlines() if ln.strip()), "")
+            left_out.append((i, f"{first.strip()[:50]!r}: " + "; ".join(absent)))
             continue
         if cell.cell_type == "code":
             new = nbformat.v4.new_code_cell(body.strip("\n"))
@@ -271,7 +272,7 @@ def stale(target):
 
 def _report_left_out(target):
     for index, why in target.left_out:
-        print(f"  left out: source cell {index} ({why})")
+        print(f"  left out: source cell {index}, {why}")
 
 
 def main(argv=None):
