@@ -10,6 +10,8 @@ PyTorch's way of printing: ``tensor(28., grad_fn=<MulBackward0>)``.
 from __future__ import annotations
 
 import builtins
+import functools
+import weakref
 from collections import namedtuple
 from types import SimpleNamespace
 
@@ -18,7 +20,8 @@ import numpy as np
 import autograd_viz as av
 from .engine import ops
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
-                       shape_arg)
+                       recorded_copy, shape_arg)
+from .engine.graph import STATE
 from .engine.tensor import apply
 
 _IMPORTED = set(globals())     # what the message for a missing name leaves out
@@ -83,12 +86,39 @@ class Tensor(av.Tensor):
         return convert_float(self, np.float64, "x.double()")
 
     def clone(self):
-        """A differentiable copy.  It is recorded as a reshape to the same
-        shape: on a diagram that reads "values move, unchanged", which is
-        what a copy is, and the gradient passes through as it is."""
-        out = self.reshape(self.shape)
-        out.data = np.array(out.data)        # its own memory, as a copy should have
-        return out
+        """A differentiable copy (see _dialect.recorded_copy)."""
+        return recorded_copy(self)
+
+    # -- interior gradients ------------------------------------------------
+    def retain_grad(self):
+        """Keep this interior value's gradient in ``.grad`` after backward
+        (a leaf keeps its gradient anyway, so there it changes nothing)."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False: "
+                               "it takes part in no gradient computation. Compute it from a "
+                               "tensor created with requires_grad=True first")
+        if not self.is_leaf:
+            _RETAINING.add(self)
+
+    @property
+    def retains_grad(self):
+        return not self.is_leaf and self in _RETAINING
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """As in PyTorch: ``retain_graph`` defaults to ``create_graph``;
+        with ``inputs`` only those tensors' ``.grad`` is filled."""
+        retain = create_graph if retain_graph is None else retain_graph
+        if inputs is not None:
+            inputs = [inputs] if isinstance(inputs, av.Tensor) else list(inputs)
+            grads = _gradients_of([self], inputs, [gradient], retain, create_graph,
+                                  allow_unused=True)
+            for x, g in zip(inputs, grads):
+                if g is not None:
+                    x.grad = g if x.grad is None else x.grad + g
+            return
+        super().backward(gradient, retain_graph=builtins.bool(retain),
+                         create_graph=create_graph)
+        _fill_retained(self._trace)
 
     def __getattr__(self, attr):
         # only reached for names the class does not have
@@ -110,7 +140,27 @@ class Tensor(av.Tensor):
         return f"tensor({', '.join(parts)})"
 
 
-_METHODS = ("size", "numel", "view", "t", "float", "double", "pow", "clone", "grad_fn")
+_METHODS = ("size", "numel", "view", "t", "float", "double", "pow", "clone", "grad_fn",
+            "retain_grad", "retains_grad")
+
+# interior tensors asked to keep their gradient (weakly: dropping the tensor
+# drops the request, and the set never keeps a graph alive)
+_RETAINING = weakref.WeakSet()
+
+
+def _fill_retained(trace):
+    """After a backward pass, give each retaining interior tensor it reached
+    the gradient that arrived there (added to what it had, as PyTorch does).
+    The trace already holds that gradient for every op node it visited."""
+    if trace is None or not _RETAINING:
+        return
+    waiting = {t._seq: t for t in list(_RETAINING)}
+    for seq, g in zip(trace._seqs, trace._upstreams):
+        t = waiting.get(seq)
+        if t is None:
+            continue
+        g = Tensor._plain(np.array(g, dtype=t.data.dtype))
+        t.grad = g if t.grad is None else Tensor._plain(t.grad.data + g.data)
 
 
 class Size(tuple):
@@ -364,30 +414,186 @@ def normal(mean, std, size=None, *, dtype=None, requires_grad=False):
     return fresh(Tensor, data, dtype, requires_grad)
 
 
-no_grad = av.no_grad
-enable_grad = av.enable_grad
+# ------------------------------------------------------------------ grad mode
+
+class _GradMode:
+    """A with-block that sets gradient recording on or off, and restores what
+    was there before on the way out; also a decorator, as in PyTorch:
+    ``@torch.no_grad()`` (and ``@torch.no_grad``) run the whole function so."""
+
+    enabled = True
+
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        self._before = []
+        return self if func is None else self(func)
+
+    def __init__(self, func=None):
+        pass
+
+    def __enter__(self):
+        self._before.append(STATE.grad_enabled)
+        STATE.grad_enabled = self.enabled
+        return None
+
+    def __exit__(self, *exc):
+        STATE.grad_enabled = self._before.pop()
+        return False
+
+    def __call__(self, func):
+        if not callable(func):
+            raise TypeError(f"{type(self).__name__}() decorates a function; got "
+                            f"{type(func).__name__}")
+        mode = type(self)
+
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            with mode():
+                return func(*args, **kwargs)
+        return run
+
+    def __repr__(self):
+        return f"torch.autograd.grad_mode.{type(self).__name__}()"
 
 
-def _autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None,
-                   create_graph=False, allow_unused=False):
-    """torch.autograd.grad: the gradients, as a tuple, without touching .grad."""
-    if isinstance(outputs, (list, tuple)):
-        if len(outputs) != 1:
-            raise NotImplementedError("autograd_viz: pass one output to torch.autograd.grad")
-        outputs = outputs[0]
-    if isinstance(grad_outputs, (list, tuple)):
-        grad_outputs = grad_outputs[0]
-    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+class no_grad(_GradMode):
+    """Compute without recording: nothing inside can be differentiated."""
+    enabled = False
+
+
+class enable_grad(_GradMode):
+    """Record again (inside a no_grad block, for instance)."""
+    enabled = True
+
+
+class set_grad_enabled:
+    """``torch.set_grad_enabled(False)`` switches recording off at once (as a
+    plain call); used in ``with`` it switches back at the end."""
+
+    def __init__(self, mode):
+        self.mode = builtins.bool(mode)
+        self._before = STATE.grad_enabled
+        STATE.grad_enabled = self.mode
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        STATE.grad_enabled = self._before
+        return False
+
+    def __call__(self, func):
+        mode = self.mode
+        STATE.grad_enabled = self._before     # as a decorator it changes nothing now
+
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+        return run
+
+    def __repr__(self):
+        return f"torch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
+
+def is_grad_enabled():
+    return STATE.grad_enabled
+
+
+# ------------------------------------------------------------------ torch.autograd
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _gradients_of(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                  allow_unused=False, materialize_grads=False):
+    """The gradients of sum_i <grad_outputs[i], outputs[i]> with respect to
+    each input, checked and worded as PyTorch checks and words them."""
+    for i, out in enumerate(outputs):
+        if not isinstance(out, av.Tensor):
+            raise TypeError(f"outputs must be tensors, got {type(out).__name__} at index {i}")
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn "
+                f"(it was not computed from a tensor with requires_grad=True, or it was "
+                f"computed under torch.no_grad())")
+    for x in inputs:
+        if not isinstance(x, av.Tensor):
+            raise TypeError(f"inputs must be tensors, got {type(x).__name__}")
+        if not x.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad "
+                               "(create it with requires_grad=True, or call "
+                               "x.requires_grad_() before computing with it)")
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad requires one grad_output per output: got "
+                           f"{len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs: output {i} "
+                    f"has shape {Size(out.shape)}; pass grad_outputs= of that shape (e.g. "
+                    f"torch.ones_like(y)) or reduce it first with .sum()")
+            g = np.ones(out.shape, out.data.dtype)
+        elif tuple(np.shape(g)) != out.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                               f"{Size(np.shape(g))} and output[{i}] has a shape of "
+                               f"{Size(out.shape)}.")
+        seeds.append(g)
+    total = [None] * len(inputs)
+    for k, (out, seed) in enumerate(zip(outputs, seeds)):
+        # outputs may share a graph: only the last pass may free it
+        last = k == len(outputs) - 1
+        grads = av.gradients(out, inputs, seed, retain_graph=retain_graph or not last,
+                             create_graph=create_graph)
+        _fill_retained(out._trace)
+        total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
+    for i, (g, x) in enumerate(zip(total, inputs)):
+        if g is None and materialize_grads:
+            total[i] = zeros_like(x)
+        elif g is None and not allow_unused:
+            raise RuntimeError(
+                f"The differentiated Tensor at index {i} appears to not have been used in "
+                f"the graph. Set allow_unused=True if this is the desired behavior.")
+    return [None if g is None else as_gradient(g, x) for g, x in zip(total, inputs)]
+
+
+def _autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+                   only_inputs=True, allow_unused=None, is_grads_batched=False,
+                   materialize_grads=False):
+    """torch.autograd.grad: the gradients of ``outputs`` with respect to
+    ``inputs``, as a tuple, without touching any leaf's ``.grad``."""
+    if is_grads_batched:
+        raise NotImplementedError("autograd_viz.torch: is_grads_batched=True is not "
+                                  "supported; call torch.autograd.grad once per row")
+    outputs, inputs = _as_list(outputs), _as_list(inputs)
+    if grad_outputs is not None:
+        grad_outputs = _as_list(grad_outputs)
     retain = create_graph if retain_graph is None else retain_graph
-    grads = av.gradients(outputs, inputs, grad_outputs, retain_graph=retain,
-                       create_graph=create_graph)
-    if not allow_unused and any(g is None for g in grads):
-        raise av.BackwardError("one of the inputs was not used to compute the output, so it "
-                            "has no gradient; pass allow_unused=True to get None for it")
-    return tuple(as_gradient(g, x) for g, x in zip(grads, inputs))
+    grads = _gradients_of(outputs, inputs, grad_outputs, retain, create_graph,
+                          allow_unused=builtins.bool(allow_unused),
+                          materialize_grads=materialize_grads)
+    return tuple(grads)
 
 
-autograd = SimpleNamespace(grad=_autograd_grad)
+def _autograd_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+                       inputs=None):
+    """torch.autograd.backward: ``t.backward(g)`` for each pair, summed into ``.grad``."""
+    tensors = _as_list(tensors)
+    grad_tensors = [None] * len(tensors) if grad_tensors is None else _as_list(grad_tensors)
+    for k, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        last = k == len(tensors) - 1
+        keep = (create_graph if retain_graph is None else retain_graph) or not last
+        t.backward(g, retain_graph=keep, create_graph=create_graph, inputs=inputs)
+
+
+autograd = SimpleNamespace(grad=_autograd_grad, backward=_autograd_backward,
+                           no_grad=no_grad, enable_grad=enable_grad,
+                           set_grad_enabled=set_grad_enabled)
 
 # dtype names last: from here on `float`, `bool` ... in this module are dtypes
 float32 = float = _dtype_of(np.float32)
