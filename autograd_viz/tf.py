@@ -11,6 +11,8 @@ recording on and off (``Tensor._records``) and collects what is recorded
 from __future__ import annotations
 
 import builtins
+import enum
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import numpy as np
@@ -18,6 +20,7 @@ import numpy as np
 import autograd_viz as av
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
                        shape_arg)
+from .engine import graph
 from .engine.graph import STATE
 
 _dtype_of = DTypes("tf")
@@ -134,84 +137,235 @@ class Variable(metaclass=_VariableKind):
 
 # ------------------------------------------------------------------ the tape
 
+class UnconnectedGradients(enum.Enum):
+    """What tape.gradient gives for a source the target does not depend on."""
+    NONE = "none"
+    ZERO = "zero"
+
+
 class GradientTape:
     """Records ops on Variables and watched tensors while open.
+
+    A tape sees an op if the op ran while the tape was recording (and not
+    inside its ``stop_recording()``) and one of the op's inputs is a
+    trainable Variable, a tensor passed to its ``watch``, or the result of an
+    op it saw.  ``gradient`` follows only what this tape saw, so nested
+    tapes answer each for itself; an open tape also records the gradient
+    computation of an inner one, which is how second derivatives are taken.
 
     For the renderer: ``recorded`` (every node recorded while open, in run
     order), ``watched`` (tensors passed to ``watch``), and after a
     ``gradient`` call ``last_target``, ``last_sources`` and ``last_trace``.
     """
 
-    def __init__(self, persistent=False):
+    def __init__(self, persistent=False, watch_accessed_variables=True):
         self.persistent = persistent
+        self.watch_accessed_variables = watch_accessed_variables
         self.recorded = []
         self.watched = []
         self.last_target = self.last_sources = self.last_trace = None
         self._open = False
+        self._recording = False
         self._answered = False
 
     def __enter__(self):
-        global _open_tapes
         if self._open:
             raise RuntimeError("this GradientTape is already recording")
         self._open = True
-        _open_tapes += 1
-        STATE.recorders.append(self.recorded)
+        self._start()
         return self
 
     def __exit__(self, *exc):
-        global _open_tapes
         self._open = False
-        _open_tapes -= 1
-        STATE.recorders[:] = [r for r in STATE.recorders if r is not self.recorded]
+        if self._recording:
+            self._stop()
         return False
 
+    def _start(self):
+        global _open_tapes
+        self._recording = True
+        _open_tapes += 1
+        STATE.recorders.append(self.recorded)
+
+    def _stop(self):
+        global _open_tapes
+        self._recording = False
+        _open_tapes -= 1
+        STATE.recorders[:] = [r for r in STATE.recorders if r is not self.recorded]
+
+    @contextmanager
+    def stop_recording(self):
+        """Inside this block the tape records nothing (other open tapes still do)."""
+        if not self._recording:
+            raise RuntimeError("tape.stop_recording() needs a tape that is recording: use it "
+                               "inside `with tf.GradientTape() as tape:`")
+        self._stop()
+        try:
+            yield
+        finally:
+            if self._open:
+                self._start()
+
+    def reset(self):
+        """Forget everything recorded so far (and keep recording if open)."""
+        self.recorded.clear()
+        self.watched.clear()
+        self._answered = False
+
     def watch(self, tensor):
-        for t in (tensor if isinstance(tensor, (list, tuple)) else [tensor]):
+        for t in _flatten(tensor):
             if not isinstance(t, av.Tensor):
                 raise TypeError(f"tape.watch takes tensors, got {type(t).__name__}; "
                                 f"wrap the value with tf.constant(...) first")
+            if t.data.dtype.kind != "f":
+                raise av.DtypeError(f"tape.watch: only floating-point tensors have gradients, "
+                                    f"this one is {t.data.dtype}. {Tensor._dtype_advice}")
             # stays on after the tape closes: gradient() is usually called then
-            t.requires_grad_(True)
+            if t.is_leaf:
+                t.requires_grad_(True)
             self.watched.append(t)
 
-    def gradient(self, target, sources, output_gradients=None):
-        """d target / d source for each source, None where the tape saw no
-        path; for a non-scalar target, the gradient of its sum."""
+    def watched_variables(self):
+        seen = {}
+        for n in self.recorded:
+            for p in n._parents:
+                if isinstance(p, Variable):
+                    seen[id(p)] = p
+        return tuple(seen.values())
+
+    def _consume(self, what):
         if self._answered and not self.persistent:
             raise RuntimeError(
-                "this GradientTape has already answered a gradient() call: a tape made "
-                "with persistent=False answers once. Create it with "
-                "tf.GradientTape(persistent=True) to call gradient() several times "
-                "(or record again under a new tape)")
-        many = isinstance(sources, (list, tuple))
-        targets = list(sources) if many else [sources]
-        for s in targets:
+                f"this GradientTape has already answered a gradient() or jacobian() call: a "
+                f"tape made with persistent=False answers once. Create it with "
+                f"tf.GradientTape(persistent=True) to call {what}() several times "
+                f"(or record again under a new tape)")
+        self._answered = True
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """d target / d source for each source (sources may be a tensor, or a
+        list, tuple or dict of them, also interior tensors the tape
+        recorded); None where the tape saw no path (zeros with
+        ``unconnected_gradients=tf.UnconnectedGradients.ZERO``).  For a
+        non-scalar target, or a list of targets, the gradient of the sum."""
+        unconnected = UnconnectedGradients(unconnected_gradients)
+        flat = _flatten(sources)
+        for s in flat:
             if not isinstance(s, av.Tensor):
                 raise TypeError(f"gradient sources must be tensors or Variables, got "
                                 f"{type(s).__name__}")
-        self._answered = True
-        if self._saw(target):
-            seed = np.ones(target.shape, target.data.dtype) if output_gradients is None \
-                else np.asarray(output_gradients, target.data.dtype)
+        targets = _flatten(target)
+        if output_gradients is not None:
+            output_gradients = _flatten(output_gradients)
+            if len(output_gradients) != len(targets):
+                raise ValueError(f"output_gradients: one per target, got "
+                                 f"{len(output_gradients)} for {len(targets)} targets")
+        self._consume("gradient")
+        total = [None] * len(flat)
+        self.last_trace = None
+        for k, t in enumerate(targets):
+            seed = None if output_gradients is None else output_gradients[k]
+            grads = self._gradients(t, flat, seed)
+            total = [g if a is None else (a if g is None else a + g)
+                     for a, g in zip(total, grads)]
+        self.last_target = target if isinstance(target, av.Tensor) else None
+        self.last_sources = flat
+        grads = [as_gradient(g, s) for g, s in zip(total, flat)]
+        if unconnected is UnconnectedGradients.ZERO:
+            grads = [zeros_like(s) if g is None else g for g, s in zip(grads, flat)]
+        return _unflatten(sources, grads)
+
+    def _gradients(self, target, sources, seed=None):
+        """The gradients of one target, through the ops this tape saw only."""
+        if not isinstance(target, av.Tensor) or not target.requires_grad:
+            return [None] * len(sources)
+        nodes = graph.ancestors(target)
+        seen = self._seen(nodes)
+        if id(target) not in seen:
+            return [None] * len(sources)
+        if seed is None:
+            seed = np.ones(target.shape, target.data.dtype)
+        elif not (isinstance(seed, av.Tensor) and seed.requires_grad):
+            seed = np.asarray(seed, target.data.dtype)
+        # ops this tape did not see are constants to it: switched off for the
+        # length of this pass, so the gradient does not flow through them
+        unseen = [n for n in nodes if n._op is not None and id(n) not in seen]
+        for n in unseen:
+            n.requires_grad = False
+        try:
             # an open (outer) tape records this computation too, as in
             # TensorFlow, so the gradient can be differentiated again
-            grads = av.gradients(target, targets, seed, retain_graph=True,
+            grads = av.gradients(target, sources, seed, retain_graph=True,
                                  create_graph=_open_tapes > 0)
-            self.last_trace = target.trace
-        else:
-            grads = [None] * len(targets)
-            self.last_trace = None
-        self.last_target, self.last_sources = target, targets
-        grads = [as_gradient(g, s) for g, s in zip(grads, targets)]
-        return type(sources)(grads) if many else grads[0]
+        finally:
+            for n in unseen:
+                n.requires_grad = True
+        self.last_trace = target.trace
+        return [g if id(s) in seen else None for g, s in zip(grads, sources)]
 
-    def _saw(self, target):
-        """Whether ``target`` was recorded by this tape (or is itself a
-        variable or watched tensor)."""
-        if not isinstance(target, av.Tensor) or not target.requires_grad:
-            return False
-        return target.is_leaf or builtins.any(n is target for n in self.recorded)
+    def _seen(self, nodes):
+        """ids of the nodes (in run order) this tape saw."""
+        recorded = {id(n) for n in self.recorded}
+        watched = {id(t) for t in self.watched}
+        seen = set()
+        for n in nodes:
+            if n._op is None or id(n) in watched:
+                if id(n) in watched or (self.watch_accessed_variables
+                                        and isinstance(n, Variable)):
+                    seen.add(id(n))
+            elif id(n) in recorded and builtins.any(id(p) in seen for p in n._parents):
+                seen.add(id(n))
+        return seen
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """d target[i...] / d source[j...], of shape target.shape + source.shape,
+        one gradient pass per entry of the target."""
+        unconnected = UnconnectedGradients(unconnected_gradients)
+        flat = _flatten(sources)
+        self._consume("jacobian")
+        if not isinstance(target, av.Tensor):
+            raise TypeError(f"jacobian: the target must be a tensor, got "
+                            f"{type(target).__name__}")
+        rows = [[] for _ in flat]
+        size = int(np.prod(target.shape, dtype=np.int64))
+        for i in builtins.range(size):
+            seed = np.zeros(size, target.data.dtype)
+            seed[i] = 1
+            grads = self._gradients(target, flat, seed.reshape(target.shape))
+            for row, g in zip(rows, grads):
+                row.append(g)
+        out = []
+        for s, row in zip(flat, rows):
+            if builtins.all(g is None for g in row):
+                out.append(zeros(target.shape + s.shape, s.data.dtype)
+                           if unconnected is UnconnectedGradients.ZERO else None)
+                continue
+            parts = [np.zeros(s.shape, s.data.dtype) if g is None else np.asarray(g.data)
+                     for g in row]
+            jac = np.stack(parts).reshape(target.shape + s.shape) if parts \
+                else np.zeros(target.shape + s.shape, s.data.dtype)
+            out.append(Tensor._plain(jac.astype(s.data.dtype)))
+        self.last_target, self.last_sources = target, flat
+        return _unflatten(sources, out)
+
+
+def _flatten(x):
+    """The tensors of a tensor, list, tuple or dict (values in key order)."""
+    if isinstance(x, dict):
+        return list(x.values())
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]
+
+
+def _unflatten(like, values):
+    if isinstance(like, dict):
+        return dict(zip(like.keys(), values))
+    if isinstance(like, (list, tuple)):
+        return type(like)(values)
+    return values[0]
 
 
 # ------------------------------------------------------------------ functions
@@ -305,8 +459,24 @@ random = SimpleNamespace(normal=_normal, set_seed=av.seed)
 math = SimpleNamespace(exp=exp, log=log, sin=sin, cos=cos, tanh=tanh, sigmoid=sigmoid,
                        sqrt=sqrt, abs=abs, reduce_sum=reduce_sum, reduce_mean=reduce_mean,
                        reduce_max=reduce_max)
-linalg = SimpleNamespace(norm=norm, matmul=matmul)
-nn = SimpleNamespace(relu=lifting(Tensor, av.relu), sigmoid=sigmoid)
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False):
+    """The matrix (or stack of matrices) ``a`` times the vector(s) ``b``."""
+    a, b = lift(Tensor, a), lift(Tensor, b)
+    if transpose_a or adjoint_a:
+        axes = list(builtins.range(a.ndim))
+        a = a.transpose(axes[:-2] + [axes[-1], axes[-2]])
+    if b.ndim == 1:
+        return av.matmul(a, b)               # one matmul node on the diagram
+    column = b.reshape(b.shape + (1,))
+    out = av.matmul(a, column)
+    return out.reshape(out.shape[:-1])
+
+
+relu = lifting(Tensor, av.relu)
+linalg = SimpleNamespace(norm=norm, matmul=matmul, matvec=matvec)
+nn = SimpleNamespace(relu=relu, sigmoid=sigmoid, tanh=tanh)
 
 # dtype names last: from here on `bool` in this module is a dtype
 float32 = _dtype_of(np.float32)
