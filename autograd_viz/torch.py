@@ -44,7 +44,7 @@ class Tensor(av.Tensor):
     @property
     def grad_fn(self):
         """The op that made this value, named as PyTorch names its backward."""
-        return None if self._op is None else _GradFn(self._op)
+        return None if self._op is None else _GradFn(_torch_name(self))
 
     @property
     def size(self):
@@ -134,7 +134,7 @@ class Tensor(av.Tensor):
         if self.data.dtype not in _PLAIN_DTYPES:
             parts.append(f"dtype={self.dtype}")
         if self._op is not None:
-            parts.append(f"grad_fn=<{self._op.torch_name}>")
+            parts.append(f"grad_fn=<{_torch_name(self)}>")
         elif self.requires_grad:
             parts.append("requires_grad=True")
         return f"tensor({', '.join(parts)})"
@@ -206,15 +206,38 @@ def _reduction(dim, keepdim, axis, keepdims):
     return (tuple(dim) if isinstance(dim, list) else dim), builtins.bool(keepdim)
 
 
+def _torch_name(node):
+    """The name PyTorch gives the backward of the op that made ``node``.
+    One engine primitive can be several PyTorch kernels (matmul is dot, mv,
+    mm or a batched product by the inputs' dimensions; indexing is select
+    or slice), so the name is read off the node, not only its primitive."""
+    op = node._op
+    if op.name == "matmul":
+        dims = tuple(p.ndim for p in node._parents)
+        return _MATMUL_NAMES.get(dims, "UnsafeViewBackward0")
+    if op.name == "getitem":
+        index = (node._params or {}).get("index")
+        parts = index if isinstance(index, tuple) else (index,)
+        if builtins.all(isinstance(i, int) for i in parts):
+            return "SelectBackward0"
+        if builtins.all(isinstance(i, (int, slice)) for i in parts):
+            return "SliceBackward0"
+    return op.torch_name
+
+
+_MATMUL_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4",
+                 (2, 2): "MmBackward0"}
+
+
 class _GradFn:
-    def __init__(self, op):
-        self.op = op
+    def __init__(self, name):
+        self._name = name
 
     def name(self):
-        return self.op.torch_name
+        return self._name
 
     def __repr__(self):
-        return f"<{self.op.torch_name} object>"
+        return f"<{self._name} object>"
 
 
 # ------------------------------------------------------------------ printing
