@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import builtins
 import functools
+import sys
+import types
 import weakref
 from collections import namedtuple
 from types import SimpleNamespace
@@ -18,6 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 
 import autograd_viz as av
+from .engine import forward as _forward
 from .engine import ops
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
                        recorded_copy, shape_arg)
@@ -137,7 +140,11 @@ class Tensor(av.Tensor):
             parts.append(f"grad_fn=<{_torch_name(self)}>")
         elif self.requires_grad:
             parts.append("requires_grad=True")
-        return f"tensor({', '.join(parts)})"
+        tangent = _open_tangent(self)
+        if tangent is not None:
+            shown = repr(tangent.item()) if tangent.ndim == 0 else repr(tangent)
+            parts.append(f"tangent={shown}")
+        return _with_suffixes("tensor(" + parts[0], parts[1:])
 
 
 _METHODS = ("size", "numel", "view", "t", "float", "double", "pow", "clone", "grad_fn",
@@ -206,12 +213,37 @@ def _reduction(dim, keepdim, axis, keepdims):
     return (tuple(dim) if isinstance(dim, list) else dim), builtins.bool(keepdim)
 
 
+def _with_suffixes(head, suffixes):
+    """``head`` plus ", suffix" for each, as PyTorch lays them out: a suffix
+    that would pass the 80th column starts a new line under the values."""
+    out = [head]
+    line = len(head) - head.rfind("\n") + 1
+    for suffix in suffixes:
+        if line + len(suffix) + 2 > _LINE_WIDTH:
+            out.append(",\n" + " " * len("tensor(") + suffix)
+            line = len("tensor(") + len(suffix)
+        else:
+            out.append(", " + suffix)
+            line += len(suffix) + 2
+    return "".join(out) + ")"
+
+
+def _open_tangent(t):
+    """t's tangent at the innermost open forward level (PyTorch has one), or None."""
+    if not t._tan or not STATE.dual_levels:
+        return None
+    return t._tan.get(STATE.dual_levels[-1])
+
+
 def _torch_name(node):
     """The name PyTorch gives the backward of the op that made ``node``.
     One engine primitive can be several PyTorch kernels (matmul is dot, mv,
     mm or a batched product by the inputs' dimensions; indexing is select
     or slice), so the name is read off the node, not only its primitive."""
     op = node._op
+    named = node.__dict__.get("_torch_fn")
+    if named is not None:
+        return named
     if op.name == "matmul":
         dims = tuple(p.ndim for p in node._parents)
         return _MATMUL_NAMES.get(dims, "UnsafeViewBackward0")
@@ -614,9 +646,253 @@ def _autograd_backward(tensors, grad_tensors=None, retain_graph=None, create_gra
         t.backward(g, retain_graph=keep, create_graph=create_graph, inputs=inputs)
 
 
-autograd = SimpleNamespace(grad=_autograd_grad, backward=_autograd_backward,
-                           no_grad=no_grad, enable_grad=enable_grad,
-                           set_grad_enabled=set_grad_enabled)
+# ------------------------------------------------------------------ forward_ad
+
+class dual_level:
+    """``with torch.autograd.forward_ad.dual_level():`` opens the level in
+    which make_dual's tangents flow through every op; it gives the level."""
+
+    def __enter__(self):
+        if STATE.dual_levels:
+            raise RuntimeError("Nested forward mode AD is not supported at the moment "
+                               "(PyTorch allows one dual_level at a time): close the open "
+                               "one first, or use torch.func.jvp, which nests")
+        self._block = _forward.dual_level()
+        return self._block.__enter__()
+
+    def __exit__(self, *exc):
+        return self._block.__exit__(*exc)
+
+
+def _make_dual(tensor, tangent, *, level=None):
+    if not STATE.dual_levels:
+        raise RuntimeError("Trying to create a dual Tensor for forward AD but no level "
+                           "exists, make sure to enter_dual_level() first (write the "
+                           "computation inside `with fwAD.dual_level():`)")
+    tensor, tangent = lift(Tensor, tensor), lift(Tensor, tangent)
+    if tensor.data.dtype.kind != "f":
+        raise ValueError(f"Expected primal to be floating point or complex, but got: "
+                         f"{tensor.dtype} (convert it with x.float())")
+    _check_tangent(tensor, tangent)
+    dual = _forward.make_dual(tensor, _tangent_like(tensor, tangent), level=level)
+    if dual._op is not None:
+        dual._torch_fn = "ViewBackward0"       # PyTorch makes the dual a view of tensor
+    return dual
+
+
+def _check_tangent(primal, tangent):
+    if tangent.shape != primal.shape:
+        raise RuntimeError(
+            f"Trying to set a forward gradient that has a different size than that of the "
+            f"original Tensor, this is not supported. Tensor is of size "
+            f"{list(primal.shape)} while the given forward gradient is of size "
+            f"{list(tangent.shape)}.")
+
+
+def _tangent_like(primal, tangent):
+    """PyTorch accepts a tangent of another float precision; the engine
+    keeps one dtype per value and its tangent, so it is converted."""
+    if tangent.data.dtype != primal.data.dtype:
+        return Tensor._plain(np.asarray(tangent.data, dtype=primal.data.dtype)) \
+            if not tangent.requires_grad else tangent.astype(primal.data.dtype)
+    return tangent
+
+
+class UnpackedDualTensor(namedtuple("UnpackedDualTensor", ["primal", "tangent"])):
+    """What unpack_dual gives: the value without its tangent, and the tangent."""
+
+    __slots__ = ()
+
+
+def _unpack_dual(tensor, *, level=None):
+    tensor = lift(Tensor, tensor)
+    tangent = None
+    if STATE.dual_levels:
+        tangent = _forward.tangent_of(tensor, level)
+    if tangent is None:
+        return UnpackedDualTensor(tensor, None)
+    if tensor.requires_grad:
+        # a view of the same value in the same graph, carrying no tangent
+        primal = apply(ops.cast, tensor, dtype=tensor.data.dtype)
+        primal._tan = None
+        primal._torch_fn = "Identity"
+    else:
+        primal = Tensor._plain(tensor.data)
+    return UnpackedDualTensor(primal, as_gradient(tangent, tensor))
+
+
+def _submodule(name, doc, **names):
+    """A real module object (registered in sys.modules), so that
+    ``import autograd_viz.torch.autograd.forward_ad as fwAD`` and
+    ``from autograd_viz.torch.func import jvp`` work as with PyTorch."""
+    module = types.ModuleType(f"{__name__}.{name}", doc)
+    module.__dict__.update(names)
+    sys.modules[module.__name__] = module
+    return module
+
+
+forward_ad = _submodule(
+    "autograd.forward_ad", "Forward-mode AD with dual tensors, as torch.autograd.forward_ad.",
+    dual_level=dual_level, make_dual=_make_dual, unpack_dual=_unpack_dual,
+    UnpackedDualTensor=UnpackedDualTensor)
+autograd = _submodule(
+    "autograd", "torch.autograd: grad, backward, grad modes, forward_ad.",
+    grad=_autograd_grad, backward=_autograd_backward, no_grad=no_grad,
+    enable_grad=enable_grad, set_grad_enabled=set_grad_enabled, forward_ad=forward_ad)
+
+
+# ------------------------------------------------------------------ torch.func
+
+def _func_outputs(out, who):
+    """f's result as a list of tensors; anything else is refused in PyTorch's words."""
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+    for o in outs:
+        if not isinstance(o, av.Tensor):
+            raise RuntimeError(f"{who}: expected f(*primals) to return only tensors, got "
+                               f"unsupported type {type(o)}")
+    return outs
+
+
+def _torchy(t):
+    """An engine result as a torch tensor (the engine's transforms build
+    some results as plain engine tensors)."""
+    if isinstance(t, tuple):
+        return tuple(_torchy(x) for x in t)
+    if isinstance(t, av.Tensor) and not isinstance(t, Tensor) and not t.requires_grad:
+        return Tensor._plain(t.data)
+    return t
+
+
+def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """torch.func.jvp: (func(*primals), the derivative along tangents), one forward sweep."""
+    who = "jvp(f, primals, tangents)"
+    if not isinstance(primals, tuple):
+        raise RuntimeError(f"{who}: Expected primals to be a tuple. E.g. it should be valid "
+                           f"to call f(*primals).")
+    if not isinstance(tangents, tuple) or len(tangents) != len(primals):
+        got = len(tangents) if isinstance(tangents, tuple) else type(tangents).__name__
+        raise RuntimeError(f"{who}: Expected primals and tangents to have the same python "
+                           f"structure. For example, if primals is a tuple of 3 tensors, "
+                           f"tangents also must be. Got {len(primals)} primals and {got} "
+                           f"tangents.")
+    primals = tuple(lift(Tensor, p) for p in primals)
+    tangents = tuple(lift(Tensor, t) for t in tangents)
+    for p, t in zip(primals, tangents):
+        _check_tangent(p, t)
+    tangents = tuple(_tangent_like(p, t) for p, t in zip(primals, tangents))
+    aux = []
+
+    def checked(*args):
+        out = func(*args)
+        if has_aux:
+            out, extra = out
+            aux.append(extra)
+        _func_outputs(out, who)
+        return tuple(out) if isinstance(out, list) else out
+
+    out, tangent_out = av.jvp(checked, primals, tangents)
+    result = (_torchy(out), _torchy(tangent_out))
+    return result + (aux[0],) if has_aux else result
+
+
+def _func_vjp(func, *primals, has_aux=False):
+    """torch.func.vjp: (func(*primals), vjp_fn); vjp_fn(cotangents) gives a tuple."""
+    who = "vjp(f, *primals)"
+    aux = []
+
+    def checked(*args):
+        out = func(*args)
+        if has_aux:
+            out, extra = out
+            aux.append(extra)
+        _func_outputs(out, who)
+        return tuple(out) if isinstance(out, list) else out
+
+    out, pull = av.vjp(checked, *[lift(Tensor, p) for p in primals])
+    outs = list(out) if isinstance(out, tuple) else [out]
+
+    def vjp_fn(cotangents):
+        cots = list(cotangents) if isinstance(out, tuple) else [cotangents]
+        for i, (o, c) in enumerate(zip(outs, cots)):
+            if tuple(np.shape(c)) != o.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                                   f"{Size(np.shape(c))} and output[{i}] has a shape of "
+                                   f"{Size(o.shape)}.")
+        return _torchy(tuple(pull(cotangents)))
+
+    result = (_torchy(out), vjp_fn)
+    return result + (aux[0],) if has_aux else result
+
+
+def _func_grad_and_value(func, argnums=0, has_aux=False):
+    """torch.func.grad_and_value: a function giving (gradient, value)."""
+    who = "grad_and_value(f)(*args)"
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        aux = []
+
+        def checked(*a, **k):
+            out = func(*a, **k)
+            if has_aux:
+                out, extra = out
+                aux.append(extra)
+            if not isinstance(out, av.Tensor):
+                raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got "
+                                   f"{type(out)}")
+            if out.ndim != 0:
+                raise RuntimeError(
+                    f"{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
+                    f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs "
+                    f"instead?")
+            return out
+
+        value, g = av.value_and_grad(checked, argnums)(*[lift(Tensor, a) for a in args],
+                                                      **kwargs)
+        if has_aux:
+            return _torchy(g), (_torchy(value), aux[0])
+        return _torchy(g), _torchy(value)
+    return run
+
+
+def _func_grad(func, argnums=0, has_aux=False):
+    """torch.func.grad: a function giving the gradient of a scalar ``func``."""
+    both = _func_grad_and_value(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        g, value = both(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+    return run
+
+
+def _jacobian_transform(engine_transform, who):
+    def transform(func, argnums=0, *, has_aux=False, **unused):
+        if has_aux:
+            raise NotImplementedError(f"autograd_viz.torch: {who}(has_aux=True) is not "
+                                      f"supported")
+
+        def checked(*a):
+            out = func(*a)
+            _func_outputs(out, f"{who}(f)(*args)")
+            return out
+
+        jac = engine_transform(checked, argnums)
+
+        @functools.wraps(func)
+        def run(*args):
+            return _torchy(jac(*[lift(Tensor, a) for a in args]))
+        return run
+    transform.__name__ = who
+    return transform
+
+
+func = _submodule(
+    "func", "torch.func: function transforms, on the engine's forward and reverse modes.",
+    jvp=_func_jvp, vjp=_func_vjp, grad=_func_grad, grad_and_value=_func_grad_and_value,
+    jacfwd=_jacobian_transform(av.jacfwd, "jacfwd"),
+    jacrev=_jacobian_transform(av.jacrev, "jacrev"),
+    hessian=_jacobian_transform(av.hessian, "hessian"))
 
 # dtype names last: from here on `float`, `bool` ... in this module are dtypes
 float32 = float = _dtype_of(np.float32)
