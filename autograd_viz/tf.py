@@ -20,6 +20,7 @@ import numpy as np
 import autograd_viz as av
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
                        shape_arg)
+from .engine import forward as _forward
 from .engine import graph
 from .engine.graph import STATE
 
@@ -295,9 +296,10 @@ class GradientTape:
             n.requires_grad = False
         try:
             # an open (outer) tape records this computation too, as in
-            # TensorFlow, so the gradient can be differentiated again
+            # TensorFlow, so the gradient can be differentiated again; so
+            # does an open ForwardAccumulator (forward over backward)
             grads = av.gradients(target, sources, seed, retain_graph=True,
-                                 create_graph=_open_tapes > 0)
+                                 create_graph=_open_tapes > 0 or builtins.bool(STATE.dual_levels))
         finally:
             for n in unseen:
                 n.requires_grad = True
@@ -349,6 +351,91 @@ class GradientTape:
             out.append(Tensor._plain(jac.astype(s.data.dtype)))
         self.last_target, self.last_sources = target, flat
         return _unflatten(sources, out)
+
+
+# ------------------------------------------------------------------ forward mode
+
+class ForwardAccumulator:
+    """``tf.autodiff.ForwardAccumulator(primals, tangents)``: forward mode.
+
+    While the block is open every op computed from the primals carries a
+    tangent (one forward sweep); ``acc.jvp(y)`` then looks up y's, the
+    derivative of y along ``tangents``, during the block or after it.  The
+    tangents sit on the primals themselves (as in TensorFlow, where the
+    accumulator watches the very tensors given), at a forward level of the
+    engine's own: accumulators nest (outer.jvp(inner.jvp(y)) is a second
+    derivative), and a GradientTape inside one gives Hessian-vector
+    products."""
+
+    def __init__(self, primals, tangents):
+        flat_p, flat_t = _flatten(primals), _flatten(tangents)
+        if len(flat_p) != len(flat_t) or type(primals) is not type(tangents) \
+                and isinstance(primals, (list, tuple, dict)):
+            raise ValueError(f"ForwardAccumulator: primals and tangents must have the same "
+                             f"nested structure, got {len(flat_p)} primals and "
+                             f"{len(flat_t)} tangents; give one tangent per primal")
+        seen = set()
+        self._watched = []
+        for p, t in zip(flat_p, flat_t):
+            if not isinstance(p, av.Tensor):
+                raise TypeError(f"ForwardAccumulator watches tensors or Variables, got "
+                                f"{type(p).__name__}; wrap it with tf.constant(...)")
+            if id(p) in seen:
+                raise ValueError(f"Tensor {p!r} was specified as a primal multiple times; "
+                                 f"give it once, with the sum of its tangents")
+            seen.add(id(p))
+            self._watched.append((p, self._tangent(p, t)))
+        self._level = None
+        self._block = None
+
+    @staticmethod
+    def _tangent(primal, tangent):
+        if primal.data.dtype.kind != "f":
+            raise av.DtypeError(f"ForwardAccumulator: the watched primal must be floating "
+                                f"(e.g. tf.float32), got {primal.dtype}. "
+                                f"{Tensor._dtype_advice}")
+        if isinstance(tangent, av.Tensor):
+            if tangent.data.dtype != primal.data.dtype:
+                raise ValueError(f"ForwardAccumulator: the tangent has dtype "
+                                 f"{tangent.dtype}, its primal {primal.dtype}; convert it "
+                                 f"with tf.cast(tangent, {primal.dtype})")
+            t = tangent
+        else:
+            t = Tensor._plain(np.asarray(tangent, dtype=primal.data.dtype))
+        if t.shape != primal.shape:
+            raise ValueError(f"ForwardAccumulator: the tangent has shape {t.shape} but its "
+                             f"primal has shape {primal.shape}; each tangent must have its "
+                             f"primal's shape")
+        return t
+
+    def __enter__(self):
+        if self._block is not None:
+            raise ValueError("Accumulator is already recording.")
+        self._block = _forward.dual_level()
+        self._level = self._block.__enter__()
+        for p, t in self._watched:
+            p._tan = {**(p._tan or {}), self._level: t}
+        return self
+
+    def __exit__(self, *exc):
+        block, self._block = self._block, None
+        return block.__exit__(*exc)
+
+    def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
+        """The tangent of each of ``primals`` (a tensor, or a list, tuple or
+        dict of them): None where nothing computed it from the watched
+        primals (zeros with ``tf.UnconnectedGradients.ZERO``)."""
+        if self._level is None:
+            raise ValueError("Called jvp() without first tracing anything: compute inside "
+                             "`with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:`")
+        unconnected = UnconnectedGradients(unconnected_gradients)
+        out = []
+        for y in _flatten(primals):
+            t = y._tan.get(self._level) if isinstance(y, av.Tensor) and y._tan else None
+            if t is None and unconnected is UnconnectedGradients.ZERO:
+                t = zeros_like(y)
+            out.append(None if t is None else as_gradient(t, y))
+        return _unflatten(primals, out)
 
 
 def _flatten(x):
@@ -456,6 +543,7 @@ def _normal(shape, mean=0.0, stddev=1.0, dtype=np.float32, seed=None):
 
 
 random = SimpleNamespace(normal=_normal, set_seed=av.seed)
+autodiff = SimpleNamespace(ForwardAccumulator=ForwardAccumulator, GradientTape=GradientTape)
 math = SimpleNamespace(exp=exp, log=log, sin=sin, cos=cos, tanh=tanh, sigmoid=sigmoid,
                        sqrt=sqrt, abs=abs, reduce_sum=reduce_sum, reduce_mean=reduce_mean,
                        reduce_max=reduce_max)
