@@ -101,11 +101,11 @@ class Tensor(av.Tensor):
                                "it takes part in no gradient computation. Compute it from a "
                                "tensor created with requires_grad=True first")
         if not self.is_leaf:
-            _RETAINING.add(self)
+            _RETAINING[id(self)] = self
 
     @property
     def retains_grad(self):
-        return not self.is_leaf and self in _RETAINING
+        return not self.is_leaf and _RETAINING.get(id(self)) is self
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """As in PyTorch: ``retain_graph`` defaults to ``create_graph``;
@@ -150,9 +150,10 @@ class Tensor(av.Tensor):
 _METHODS = ("size", "numel", "view", "t", "float", "double", "pow", "clone", "grad_fn",
             "retain_grad", "retains_grad")
 
-# interior tensors asked to keep their gradient (weakly: dropping the tensor
-# drops the request, and the set never keeps a graph alive)
-_RETAINING = weakref.WeakSet()
+# interior tensors asked to keep their gradient, by id (weakly: dropping the
+# tensor drops the request, and nothing here keeps a graph alive; not a
+# WeakSet, which would compare tensors with their elementwise ==)
+_RETAINING = weakref.WeakValueDictionary()
 
 
 def _fill_retained(trace):
@@ -161,7 +162,7 @@ def _fill_retained(trace):
     The trace already holds that gradient for every op node it visited."""
     if trace is None or not _RETAINING:
         return
-    waiting = {t._seq: t for t in list(_RETAINING)}
+    waiting = {t._seq: t for t in list(_RETAINING.values())}
     for seq, g in zip(trace._seqs, trace._upstreams):
         t = waiting.get(seq)
         if t is None:

@@ -28,15 +28,43 @@ def real_torch():
     return real
 
 
-def run_cells(cells, namespace=None):
+def run_cells(cells, namespace=None, snapshot=False):
     """Run ``cells`` in order in one namespace, like a notebook; return the
-    namespace and the value each cell showed (None where it showed nothing)."""
+    namespace and the value each cell showed (None where it showed nothing).
+
+    With ``snapshot`` each value is kept as it was right after its cell (a
+    tensor's numbers copied, as a notebook's output keeps them), since a
+    later cell may change the same tensor (``x.grad.zero_()``)."""
     namespace = {"__name__": "__tab__"} if namespace is None else namespace
     shown = []
     for source in cells:
         value, has_value = chapter.run_cell(source, namespace)
-        shown.append(value if has_value else None)
+        value = value if has_value else None
+        shown.append(_snapshot(value) if snapshot else value)
     return namespace, shown
+
+
+def _snapshot(value):
+    if isinstance(value, (tuple, list)):
+        return type(value)(_snapshot(v) for v in value)
+    if hasattr(value, "requires_grad") and hasattr(value, "numpy"):
+        kept = Snapshot(np.array(value.detach().numpy() if hasattr(value, "detach")
+                                 else value.numpy()))
+        kept.requires_grad = bool(value.requires_grad)
+        kept.text = repr(value)
+        return kept
+    return value
+
+
+class Snapshot(np.ndarray):
+    """A tensor's numbers as they were when its cell ran, plus its
+    requires_grad flag and its printout."""
+
+    def __new__(cls, array):
+        return np.asarray(array).view(cls)
+
+    def item(self):
+        return np.asarray(self).item()
 
 
 def swapped(cells, old, new):
