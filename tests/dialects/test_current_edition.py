@@ -417,6 +417,7 @@ def test_torch_dialect_matches_real_torch_on_random_programs(program, x_np, w_np
     for T in (avtorch, real):
         x, w, interior, L = _run_program(T, program, x_np, w_np, retain=True)
         L.backward(retain_graph=True)
+        L.backward(retain_graph=True)         # leaves and retained grads both accumulate
         retained = [t.grad if t.retains_grad else None for t in interior]
         grads = T.autograd.grad(L, [x, w] + interior, allow_unused=True, retain_graph=True)
         (gx,) = T.autograd.grad(L, x, create_graph=True, allow_unused=True)
