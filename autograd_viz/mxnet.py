@@ -6,6 +6,13 @@ backward *overwrites* ``.grad``; backward on a non-scalar differentiates the
 sum.  Arrays print like numpy's (``array([0., 1., 2., 3.])``), float32 by
 default.  ``np`` here is MXNet's numpy-like namespace, so the real numpy is
 called ``onp`` ("original numpy"), as MXNet's own docs do.
+
+Also: ``autograd.pause()`` / ``is_recording()`` / ``is_training()``,
+``autograd.grad`` (a list of gradients, ``.grad`` untouched; with
+``create_graph=True`` for higher order), ``x.copy()``, ``npx.relu``, and
+``attach_grad()`` on a value computed inside ``record()`` cutting it loose
+as a new leaf, as MXNet does.  MXNet has no forward mode, so neither has
+this dialect.
 """
 
 from __future__ import annotations
@@ -72,9 +79,6 @@ class ndarray(av.Tensor):
         """A copy with its own memory; inside ``record()`` it is recorded,
         and the gradient passes through it unchanged."""
         return recorded_copy(self)
-
-    def detach(self):
-        return super().detach()
 
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):
         """Fill ``.grad`` of the attached arrays; a non-scalar is summed."""

@@ -5,7 +5,12 @@ TensorFlow records nothing by default.  Ops are recorded only while a
 or was passed to ``tape.watch``; ``tape.gradient`` then answers from what
 the tape saw.  Underneath, that is the engine's graph: this module switches
 recording on and off (``Tensor._records``) and collects what is recorded
-(``graph.STATE.recorders``), so ``av.draw(tape)`` can show it.
+(``graph.STATE.recorders``), so ``av.draw(tape)`` can show it.  Each tape
+follows only the ops it saw, which is what makes nested tapes (second
+derivatives) and ``tape.stop_recording()`` behave as in TensorFlow.
+
+Forward mode is ``tf.autodiff.ForwardAccumulator``, on the engine's forward
+levels.
 """
 
 from __future__ import annotations

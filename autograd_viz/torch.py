@@ -5,6 +5,15 @@ follows PyTorch's rules (``.grad`` starts as None and accumulates, backward on
 a non-scalar needs ``gradient=``, a freed graph cannot be walked twice), so
 this module only adds PyTorch's names, float32 as the default float, and
 PyTorch's way of printing: ``tensor(28., grad_fn=<MulBackward0>)``.
+
+Beyond the seed chapter, the current edition's surface: ``torch.autograd.grad``
+(PyTorch's checks and messages), ``x.retain_grad()`` (an interior value keeps
+its gradient in ``.grad``, where a diagram shows it), ``no_grad`` /
+``enable_grad`` / ``set_grad_enabled`` as blocks and decorators, and forward
+mode on the engine's own: ``torch.func`` (jvp, vjp, grad, jacfwd, jacrev,
+hessian) and ``torch.autograd.forward_ad`` (dual_level, make_dual,
+unpack_dual).  ``torch.autograd``, ``torch.autograd.forward_ad`` and
+``torch.func`` are real modules, so their ``import`` lines work too.
 """
 
 from __future__ import annotations
@@ -649,7 +658,7 @@ def _autograd_backward(tensors, grad_tensors=None, retain_graph=None, create_gra
 
 # ------------------------------------------------------------------ forward_ad
 
-class dual_level:
+class _DualLevel:
     """``with torch.autograd.forward_ad.dual_level():`` opens the level in
     which make_dual's tangents flow through every op; it gives the level."""
 
@@ -699,10 +708,14 @@ def _tangent_like(primal, tangent):
     return tangent
 
 
-class UnpackedDualTensor(namedtuple("UnpackedDualTensor", ["primal", "tangent"])):
+class _UnpackedDualTensor(namedtuple("UnpackedDualTensor", ["primal", "tangent"])):
     """What unpack_dual gives: the value without its tangent, and the tangent."""
 
     __slots__ = ()
+
+
+# namedtuple's repr prints the class name: PyTorch's
+_UnpackedDualTensor.__name__ = _UnpackedDualTensor.__qualname__ = "UnpackedDualTensor"
 
 
 def _unpack_dual(tensor, *, level=None):
@@ -711,7 +724,7 @@ def _unpack_dual(tensor, *, level=None):
     if STATE.dual_levels:
         tangent = _forward.tangent_of(tensor, level)
     if tangent is None:
-        return UnpackedDualTensor(tensor, None)
+        return _UnpackedDualTensor(tensor, None)
     if tensor.requires_grad:
         # a view of the same value in the same graph, carrying no tangent
         primal = apply(ops.cast, tensor, dtype=tensor.data.dtype)
@@ -719,7 +732,7 @@ def _unpack_dual(tensor, *, level=None):
         primal._torch_fn = "Identity"
     else:
         primal = Tensor._plain(tensor.data)
-    return UnpackedDualTensor(primal, as_gradient(tangent, tensor))
+    return _UnpackedDualTensor(primal, as_gradient(tangent, tensor))
 
 
 def _submodule(name, doc, **names):
@@ -732,14 +745,14 @@ def _submodule(name, doc, **names):
     return module
 
 
-forward_ad = _submodule(
+_forward_ad = _submodule(
     "autograd.forward_ad", "Forward-mode AD with dual tensors, as torch.autograd.forward_ad.",
-    dual_level=dual_level, make_dual=_make_dual, unpack_dual=_unpack_dual,
-    UnpackedDualTensor=UnpackedDualTensor)
+    dual_level=_DualLevel, make_dual=_make_dual, unpack_dual=_unpack_dual,
+    UnpackedDualTensor=_UnpackedDualTensor)
 autograd = _submodule(
     "autograd", "torch.autograd: grad, backward, grad modes, forward_ad.",
     grad=_autograd_grad, backward=_autograd_backward, no_grad=no_grad,
-    enable_grad=enable_grad, set_grad_enabled=set_grad_enabled, forward_ad=forward_ad)
+    enable_grad=enable_grad, set_grad_enabled=set_grad_enabled, forward_ad=_forward_ad)
 
 
 # ------------------------------------------------------------------ torch.func
