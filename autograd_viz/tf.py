@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import warnings
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -224,8 +225,12 @@ class GradientTape:
                 raise TypeError(f"tape.watch takes tensors, got {type(t).__name__}; "
                                 f"wrap the value with tf.constant(...) first")
             if t.data.dtype.kind != "f":
-                raise av.DtypeError(f"tape.watch: only floating-point tensors have gradients, "
-                                    f"this one is {t.data.dtype}. {Tensor._dtype_advice}")
+                # TensorFlow logs a warning and watches nothing: gradient() gives None
+                warnings.warn(f"tape.watch: the watched tensor must be floating (e.g. "
+                              f"tf.float32), this one is {t.dtype}, so it is not watched and "
+                              f"its gradient will be None. {Tensor._dtype_advice}",
+                              stacklevel=2)
+                continue
             # stays on after the tape closes: gradient() is usually called then
             if t.is_leaf:
                 t.requires_grad_(True)

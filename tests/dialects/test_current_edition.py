@@ -664,3 +664,18 @@ def test_mxnet_grad_with_respect_to_a_non_variable_names_attach_grad():
         autograd.backward([y], [np.array(1.0), np.array(2.0)])
     gx, = autograd.grad(y, [x])                          # the session goes on
     assert gx.tolist() == [3.0, 4.0] and x.grad.tolist() == [0.0, 0.0]
+
+
+def test_tf_watching_an_integer_tensor_warns_and_its_gradient_is_none():
+    """As TensorFlow: a warning, nothing watched, None from gradient()."""
+    n = avtf.constant([1, 2])
+    with avtf.GradientTape() as tape:
+        with pytest.warns(UserWarning, match=r"must be floating .* tf\.cast\(x, tf\.float32\)"):
+            tape.watch(n)
+        y = n * n
+    assert tape.gradient(y, n) is None
+    f = avtf.cast(n, avtf.float32)
+    with avtf.GradientTape() as tape:                    # the advice works
+        tape.watch(f)
+        y = f * f
+    assert tape.gradient(y, f).tolist() == [2.0, 4.0]
