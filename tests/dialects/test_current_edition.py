@@ -679,3 +679,30 @@ def test_tf_watching_an_integer_tensor_warns_and_its_gradient_is_none():
         tape.watch(f)
         y = f * f
     assert tape.gradient(y, f).tolist() == [2.0, 4.0]
+
+
+GRAD_MODE_CELLS = [
+    "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)",
+    "with torch.no_grad():\n    with torch.enable_grad():\n        inner = (x * 2).requires_grad\n"
+    "    outer = (x * 2).requires_grad\ninner, outer, torch.is_grad_enabled()",
+    "@torch.no_grad\ndef bare(t):\n    return t * 2\nbare(x).requires_grad, bare.__name__",
+    "@torch.enable_grad()\ndef on(t):\n    return t * 2\nwith torch.no_grad():\n    r = on(x)\n"
+    "r.requires_grad",
+    "with torch.set_grad_enabled(False):\n    off = (x * 2).requires_grad\n"
+    "off, torch.is_grad_enabled()",
+    "try:\n    with torch.no_grad():\n        raise KeyError('boom')\nexcept KeyError:\n    pass\n"
+    "torch.is_grad_enabled()",
+    "y = (x * x).sum()\n(g,) = torch.autograd.grad(y, x, create_graph=True)\n"
+    "(g2,) = torch.autograd.grad(y, x)\ng, g2",                      # create_graph kept the graph
+    "y = (x * x).sum()\n_ = torch.autograd.grad(y, x)\n"
+    "try:\n    torch.autograd.grad(y, x)\n    again = 'ran'\nexcept RuntimeError as e:\n"
+    "    again = 'retain_graph=True' in str(e)\nagain",                # and without, it is freed
+]
+
+
+def test_torch_grad_modes_and_retain_graph_default_as_real_torch():
+    from dialect_oracle import assert_same_printouts_as_real_torch
+    ns, shown = assert_same_printouts_as_real_torch(GRAD_MODE_CELLS)
+    assert shown[1] == (True, False, True) and shown[2] == (False, "bare")
+    assert shown[3] is True and shown[4] == (False, True) and shown[5] is True
+    assert shown[7] is True
