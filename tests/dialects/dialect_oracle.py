@@ -72,23 +72,14 @@ def swapped(cells, old, new):
     return ["\n".join(new if line == old else line for line in c.split("\n")) for c in cells]
 
 
-def assert_same_printouts_as_real_torch(cells, signed_zero_cells=()):
+def assert_same_printouts_as_real_torch(cells):
     """Run the PyTorch cells on real torch and on autograd_viz.torch (the one
-    import line swapped); every cell must show the same text.
-
-    ``signed_zero_cells``: indices of cells where the engine is known to
-    give -0. where PyTorch gives 0. (see test_relu_gradient_zeros_are_positive);
-    there the values, dtypes and shapes are compared instead of the text."""
+    import line swapped); every cell must show the same text."""
     real_torch()
     theirs_ns, theirs = run_cells(cells)
     ours_ns, ours = run_cells(swapped(cells, *TORCH_IMPORT))
     assert ours_ns["torch"].__name__ == "autograd_viz.torch"
     assert theirs_ns["torch"].__name__ == "torch"
     for i, (source, a, b) in enumerate(zip(cells, ours, theirs)):
-        if i in signed_zero_cells:
-            for x, y in zip(a, b) if isinstance(a, tuple) else [(a, b)]:
-                x, y = np.asarray(x.detach()), y.detach().numpy()
-                assert x.dtype == y.dtype and np.array_equal(x, y), (source, x, y)
-            continue
         assert repr(a) == repr(b), f"cell:\n{source}\nours:   {a!r}\ntorch:  {b!r}"
     return ours_ns, ours

@@ -122,7 +122,7 @@ def test_torch_e_gives_the_interior_gradient_and_prints_like_torch():
 
 
 def test_torch_network_gives_the_books_numbers_and_prints_like_torch():
-    ns, shown = assert_same_printouts_as_real_torch(TORCH_NET, signed_zero_cells={4, 5, 6})
+    ns, shown = assert_same_printouts_as_real_torch(TORCH_NET)
     want = by_hand_net()
     _close(shown[1][3], want["L"][0])
     _close(shown[2], want["dL_dW2"])
@@ -134,12 +134,8 @@ def test_torch_network_gives_the_books_numbers_and_prints_like_torch():
         _close(got, want[key])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine/ops.py: relu's VJP multiplies the upstream gradient by a 0/1 mask, so a "
-    "negative upstream gives -0. at the dead unit (dL/dz prints [-0., 2.]); PyTorch "
-    "selects instead (threshold_backward) and prints [0., 2.], as the book does. "
-    "When the engine is fixed this test passes: remove the marker then"))
 def test_relu_gradient_zeros_are_positive():
+    # a dead unit's gradient is +0 however negative the upstream gradient, as PyTorch prints it
     import autograd_viz.torch as torch
     z = torch.tensor([-1.0, 2.0], requires_grad=True)
     (torch.relu(z) * torch.tensor([-4.0, 2.0])).sum().backward()
