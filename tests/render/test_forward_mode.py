@@ -604,9 +604,6 @@ def _sin_chain(v, n):
 
 def test_retain_grad_shows_where_it_was_asked():
     import autograd_viz.torch as torch
-    if not hasattr(torch.Tensor, "retain_grad"):
-        pytest.skip("the torch dialect has no retain_grad() yet (dialect issue); the tape "
-                    "test above covers the starred inner gradient meanwhile")
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     h = x * 3
     h.retain_grad()
