@@ -95,4 +95,4 @@ def test_autograde_gives_full_marks_to_a_right_submission_and_less_to_a_wrong_on
                      if c.metadata.get("nbgrader", {}).get("grade_id") == "ex3_test")
     error = next(o for o in test_cell.outputs if o.output_type == "error")
     assert error.ename == "AssertionError"
-    assert "stopped after 5 s" in error.evalue and "Exercise 3" in error.evalue
+    assert "hit the time limit of 5 seconds" in error.evalue and "Exercise 3" in error.evalue
