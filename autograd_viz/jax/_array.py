@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+import sys
 
 import numpy as np
 
@@ -79,19 +80,25 @@ class Array(av.Tensor):
                      "jnp.array(..., dtype=jnp.float32), or convert with x.astype(jnp.float32)")
 
     # -- what JAX arrays do not have: a tape --------------------------------
-    # (a property that raises AttributeError hands over to __getattr__, which
-    # words the message: see _MISSING)
+    # A user asking for x.grad or x.backward() gets an AttributeError that
+    # points at jax.grad (a property that raises hands over to __getattr__,
+    # which words it: see _MISSING).  The package itself may still use the
+    # engine's tape on JAX arrays: av.draw(f, x) records f on fresh leaves
+    # and runs a reverse pass, which reads and writes .grad.
     @property
     def grad(self):
+        if _asked_by_the_package():
+            return self.__dict__.get("_tape_grad")
         raise AttributeError("grad")
 
     @grad.setter
     def grad(self, value):
-        # the engine clears this slot when it makes a value; a JAX array keeps none
-        self.__dict__["_unused_grad"] = value
+        self.__dict__["_tape_grad"] = value
 
     @property
     def backward(self):
+        if _asked_by_the_package():
+            return av.Tensor.backward.__get__(self)
         raise AttributeError("backward")
 
     def __getattr__(self, attr):
@@ -224,9 +231,20 @@ _MISSING["sigmoid"] = "use jax.nn.sigmoid(x)"
 _MISSING["relu"] = "use jax.nn.relu(x)"
 
 
+def _asked_by_the_package():
+    """Whether the attribute is read by autograd_viz's own engine or renderer
+    (two frames up: past the property) rather than by user code."""
+    module = sys._getframe(2).f_globals.get("__name__", "")
+    return module.startswith("autograd_viz.") and not module.startswith("autograd_viz.jax")
+
+
 def _hidden(name):
-    # hides the engine's method of that name (still reachable as av.Tensor.<name>)
+    # hides the engine's method of that name from users (see Array.grad)
+    engine_method = getattr(av.Tensor, name, None)
+
     def missing(self):
+        if engine_method is not None and _asked_by_the_package():
+            return engine_method.__get__(self)
         raise AttributeError(name)
     return property(missing)
 

@@ -703,6 +703,26 @@ def test_av_draw_of_a_jnp_expression_whose_input_was_recorded():
     assert len(av.build_frames(y)) >= 4
 
 
+def test_av_draw_f_args_the_jax_way_draws_the_worked_example_with_interior_gradients():
+    def loss(W1, W2, x):
+        z = W1 @ x
+        h = jax.nn.relu(z)
+        o = W2 @ h
+        return 0.5 * ((o - 0.0) ** 2).sum()
+    args = (jnp.array([[1.0, -1.0], [0.0, 1.0]]), jnp.array([[2.0, -1.0]]), jnp.array([1.0, 2.0]))
+    d = av.draw(loss, *args)
+    for label in ("z = W1 @ x", "h = relu(z)", "o = W2 @ h", "grad: [0, 2]", "grad: [-4, 2]",
+                  "grad: [[0, 0], [2, 4]]", "grad: [[0, -4]]"):
+        assert label in d.source, label
+    steps = av.step_through(loss, *args)
+    assert "[[0, 0], [2, 4]]" in steps.frames[-1].text
+    forward = av.step_through(lambda x: jnp.sin(x) * x, jnp.array(2.0), mode="forward")
+    assert "one forward sweep" in forward.frames[-1].text
+    # the arrays given stay JAX arrays: no tape on them, none left behind
+    assert not hasattr(args[0], "grad") and repr(args[2]) == \
+        "Array([1., 2.], dtype=float32)"
+
+
 # ------------------------------------------------------------------ namespace
 
 def test_namespaces_and_missing_names_say_what_exists():
