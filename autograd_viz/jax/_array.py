@@ -369,6 +369,10 @@ def _finish(out, weak):
     return out
 
 
+# JAX computes 1/0, log(0) and overflow to inf or nan without a word; so do we
+QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
+
+
 def binary(fn, a, b, to_float=False, weak_ok=True):
     """``fn(a, b)`` after JAX's type promotion of the two operands."""
     a, b = lift(a), lift(b)
@@ -376,6 +380,9 @@ def binary(fn, a, b, to_float=False, weak_ok=True):
     if to_float and dtype.kind in "biu":
         dtype = FLOAT
     a, b = _cast(a, dtype), _cast(b, dtype)
+    if to_float or fn is _T.__pow__:
+        with np.errstate(**QUIET):
+            return _finish(fn(a, b), weak and weak_ok)
     return _finish(fn(a, b), weak and weak_ok)
 
 
@@ -390,7 +397,8 @@ def compare(fn, a, b):
 def unary(fn, x):
     """An elementwise function that needs floats (exp, log, ...): ints become float32."""
     x = _floating(lift(x))
-    return _finish(fn(x), x._weak)
+    with np.errstate(**QUIET):
+        return _finish(fn(x), x._weak)
 
 
 def reduction(fn, x, axis=None, keepdims=False, dtype=None):

@@ -32,7 +32,8 @@ def _transform():
     global _depth
     _depth += 1
     try:
-        yield _depth > 1
+        with np.errstate(**_array.QUIET):      # as JAX: inf and nan, no warnings
+            yield _depth > 1
     finally:
         _depth -= 1
 
