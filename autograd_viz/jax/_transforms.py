@@ -400,7 +400,7 @@ def _jac_fwd(of_diff, diff_args, has_aux):
             xl = lift(xl)
             _check_float(xl, "jacfwd", f"argument {j}")
             cols = []
-            for k in range(max(xl.size, 1) if xl.size else 0):
+            for k in range(xl.size):
                 tangents = [[constant(np.zeros(np.shape(q), dtype=lift(q).dtype)) for q in xs]
                             for xs, _ in flat]
                 e = np.zeros(xl.size, dtype=xl.dtype)
