@@ -236,6 +236,17 @@ MESSAGES = {
               "that node. Work backwards from {root}, then press Check.",
         "vi": "Mỗi ô hỏi d{root}/d(nút): {root} thay đổi bao nhiêu khi nút đó tăng một đơn vị. "
               "Hãy đi ngược từ {root}, rồi bấm Kiểm tra."},
+    "quiz_intro_values": {
+        "en": "First the forward pass: type the value of each op node, computed from its "
+              "inputs. Then the backward pass: each d{root}/d(node) box asks how much {root} "
+              "changes per unit change of that node; work backwards from {root}. Press Check.",
+        "vi": "Trước hết là lượt truyền xuôi: nhập giá trị của mỗi nút phép toán, tính từ các "
+              "đầu vào của nó. Sau đó là lượt truyền ngược: mỗi ô d{root}/d(nút) hỏi {root} "
+              "thay đổi bao nhiêu khi nút đó tăng một đơn vị; hãy đi ngược từ {root}. Bấm "
+              "Kiểm tra."},
+    "quiz_value_hint": {
+        "en": "{row}: compute it from the values of its inputs",
+        "vi": "{row}: hãy tính nó từ giá trị của các đầu vào"},
     "quiz_check": {"en": "Check", "vi": "Kiểm tra"},
     "quiz_value": {"en": "value", "vi": "giá trị"},
     "quiz_leaf": {"en": "input", "vi": "đầu vào"},
@@ -253,4 +264,199 @@ MESSAGES = {
     "quiz_draw_fallback": {
         "en": "(diagram not available here; the table lists the same graph in run order)",
         "vi": "(không có sơ đồ ở đây; bảng liệt kê cùng đồ thị theo thứ tự tính)"},
+    # ---- answers given as a dict of named values
+    "entries_need_dict": {
+        "en": "give a dict with the keys {keys}; got {kind}",
+        "vi": "hãy đưa vào một dict với các khóa {keys}; bạn đưa vào {kind}"},
+    "entries_unknown": {
+        "en": "unknown key(s) {names}: the keys are {keys}",
+        "vi": "khóa không hợp lệ {names}: các khóa cần có là {keys}"},
+    "entries_missing": {
+        "en": "missing entries: {names} (the keys are {keys})",
+        "vi": "còn thiếu: {names} (các khóa cần có là {keys})"},
+    "entries_wrong": {
+        "en": "{n} of {total} entries are not right yet: {names}",
+        "vi": "{n}/{total} mục chưa đúng: {names}"},
+    "entry_not_right": {"en": "{got} is not right", "vi": "{got} chưa đúng"},
+    "entries_right": {"en": "all {n} entries are right", "vi": "cả {n} mục đều đúng"},
+    # ---- manual tracing
+    "mt_q": {"en": "q is the + node: add its inputs, x = {x} and y = {y}",
+             "vi": "q là nút +: cộng các đầu vào của nó, x = {x} và y = {y}"},
+    "mt_f": {"en": "f is the × node: multiply its inputs, q and z = {z}",
+             "vi": "f là nút ×: nhân các đầu vào của nó, q và z = {z}"},
+    "mt_f_after_q": {"en": "f = q·z is computed from q: fix q first",
+                     "vi": "f = q·z được tính từ q: hãy sửa q trước"},
+    "mt_dz": {
+        "en": "look at the × node f = q·z: its local derivative with respect to z is its "
+              "other input, q (and df/df = 1 arrives from above)",
+        "vi": "hãy xem nút × f = q·z: đạo hàm cục bộ của nó theo z là đầu vào còn lại, q "
+              "(và df/df = 1 đi xuống từ phía trên)"},
+    "mt_dxy": {
+        "en": "df/d{var} = ∂f/∂q · ∂q/∂{var}: look at the × node (it sends ∂f/∂q = z to q) "
+              "and then the + node q = x + y (its local derivative ∂q/∂{var} is 1)",
+        "vi": "df/d{var} = ∂f/∂q · ∂q/∂{var}: hãy xem nút × (nó gửi ∂f/∂q = z về q) rồi "
+              "nút + q = x + y (đạo hàm cục bộ ∂q/∂{var} của nó bằng 1)"},
+    "mt_forgot_upstream": {
+        "en": "1 is only the + node's local derivative ∂q/∂{var}; multiply it by the gradient "
+              "that reached q from the × node, ∂f/∂q = z = {z}",
+        "vi": "1 chỉ là đạo hàm cục bộ ∂q/∂{var} của nút +; hãy nhân nó với gradient đi tới "
+              "q từ nút ×, ∂f/∂q = z = {z}"},
+    "mt_sign": {
+        "en": "the size is right but the sign is not: look at the sign of z in "
+              "df/d{var} = z · 1",
+        "vi": "độ lớn đúng nhưng dấu sai: hãy xem dấu của z trong df/d{var} = z · 1"},
+    # ---- detach
+    "dc_pair": {
+        "en": "return a pair (gradient with the detached u, gradient of y); got {got}",
+        "vi": "hãy trả về một cặp (gradient khi dùng u đã tách, gradient của y); bạn trả về "
+              "{got}"},
+    "dc_same": {
+        "en": "both values are the same tensor: x.grad was returned twice, and the second "
+              "backward changed it. Keep a copy of the first gradient (x.grad.detach(), "
+              "x.grad.clone(), tf.identity) before the second backward",
+        "vi": "hai giá trị là cùng một tensor: x.grad được trả về hai lần, và lượt truyền "
+              "ngược thứ hai đã đổi nó. Hãy giữ một bản sao của gradient đầu (x.grad.detach(), "
+              "x.grad.clone(), tf.identity) trước lượt truyền ngược thứ hai"},
+    "dc_not_detached": {
+        "en": "the first gradient is 3x²: y was not detached, so z = y·x = x³. With "
+              "u = y.detach() the graph of z sees u as a constant and dz/dx = u = x²",
+        "vi": "gradient đầu bằng 3x²: y chưa được tách, nên z = y·x = x³. Với u = y.detach() "
+              "đồ thị của z coi u là hằng số và dz/dx = u = x²"},
+    "dc_first": {"en": "the first gradient is not u = x·x: {detail}",
+                 "vi": "gradient đầu không bằng u = x·x: {detail}"},
+    "dc_no_second": {
+        "en": "the second value is None: run a backward pass of y (y.sum().backward()) and "
+              "return x.grad; y itself was not detached, so its graph is still there",
+        "vi": "giá trị thứ hai là None: hãy chạy lượt truyền ngược của y (y.sum().backward()) "
+              "rồi trả về x.grad; bản thân y không bị tách, nên đồ thị của nó vẫn còn"},
+    "dc_accumulated": {
+        "en": "the second gradient is x² + 2x: x.grad still held the first gradient, and "
+              "backward adds to it. Zero it (x.grad.zero_()) before y.sum().backward()",
+        "vi": "gradient thứ hai bằng x² + 2x: x.grad vẫn còn giữ gradient đầu, và backward "
+              "cộng thêm vào. Hãy đặt về 0 (x.grad.zero_()) trước y.sum().backward()"},
+    "dc_zero_second": {
+        "en": "the second gradient is 0: did the backward pass of y run after x.grad was "
+              "zeroed? y = x·x was not detached, so d sum(y)/dx = 2x",
+        "vi": "gradient thứ hai bằng 0: lượt truyền ngược của y có chạy sau khi x.grad được "
+              "đặt về 0 không? y = x·x không bị tách, nên d sum(y)/dx = 2x"},
+    "dc_second": {"en": "the second gradient is not 2x: {detail}",
+                  "vi": "gradient thứ hai không bằng 2x: {detail}"},
+    "dc_by_hand": {
+        "en": "the values are right, but {which} is not a gradient that a backward pass in "
+              "your code delivered to x: compute both with backward (or your framework's "
+              "gradient call), not by hand",
+        "vi": "giá trị đúng, nhưng {which} không phải gradient mà một lượt truyền ngược trong "
+              "mã của bạn đưa về x: hãy tính cả hai bằng backward (hoặc lệnh tính gradient "
+              "của framework), không tính bằng tay"},
+    # ---- tracking off
+    "tr_to_numpy": {
+        "en": "you returned {kind}: compute y with your framework's tensors while tracking "
+              "is off (a numpy value has no graph, but the exercise is about turning "
+              "tracking off)",
+        "vi": "bạn trả về {kind}: hãy tính y bằng tensor của framework khi đã tắt ghi đồ thị "
+              "(một giá trị numpy không có đồ thị, nhưng bài tập là về việc tắt ghi)"},
+    "tr_not_tensor": {"en": "you returned {kind}, not a tensor",
+                      "vi": "bạn trả về {kind}, không phải tensor"},
+    "tr_tracked": {
+        "en": "y was recorded: it requires a gradient and remembers how it was computed. "
+              "Turn tracking off around the computation: torch.no_grad() / av.no_grad(), no "
+              "open tf.GradientTape (or tape.stop_recording()), autograd.pause() in MXNet, a "
+              "plain call in JAX",
+        "vi": "y đã được ghi lại: nó cần gradient và nhớ cách nó được tính. Hãy tắt ghi đồ thị "
+              "quanh phép tính: torch.no_grad() / av.no_grad(), không có tf.GradientTape nào "
+              "mở (hoặc tape.stop_recording()), autograd.pause() trong MXNet, gọi hàm bình "
+              "thường trong JAX"},
+    "tr_recorded_then_cut": {
+        "en": "y carries no gradient, but {n} operation(s) were recorded on the way and then "
+              "cut off (detach / stop_gradient): turn tracking off before computing, so "
+              "nothing is recorded at all",
+        "vi": "y không mang gradient, nhưng {n} phép toán đã được ghi lại trên đường đi rồi "
+              "mới bị cắt (detach / stop_gradient): hãy tắt ghi đồ thị trước khi tính, để "
+              "không có gì được ghi lại"},
+    "tr_left_off": {
+        "en": "tracking was still off after your function returned: use a `with` block "
+              "(with torch.no_grad(): ...) so it is switched back on",
+        "vi": "việc ghi đồ thị vẫn còn tắt sau khi hàm của bạn trả về: hãy dùng khối `with` "
+              "(with torch.no_grad(): ...) để nó được bật lại"},
+    "tr_value": {"en": "y is not 2·dot(x, x): {detail}",
+                 "vi": "y không bằng 2·dot(x, x): {detail}"},
+    # ---- dependency graph
+    "dg_outside": {
+        "en": "f(x) returned {kind}: it was computed outside the framework (numpy floats "
+              "have no graph). Use your framework's log, sin and operators on x",
+        "vi": "f(x) trả về {kind}: nó được tính bên ngoài framework (số thực numpy không có "
+              "đồ thị). Hãy dùng log, sin và các phép toán của framework trên x"},
+    "dg_no_graph": {
+        "en": "f(x) is a tensor with no recorded graph: it was computed outside the framework "
+              "(numpy, float(), .item()) or with tracking off, and then wrapped as a tensor",
+        "vi": "f(x) là một tensor không có đồ thị được ghi lại: nó được tính bên ngoài "
+              "framework (numpy, float(), .item()) hoặc khi tắt ghi, rồi mới gói thành tensor"},
+    "dg_leaves": {
+        "en": "the graph of f(x) starts from {n} values that require a gradient; it should "
+              "start from x alone (use the x you are given, or one tensor made from it)",
+        "vi": "đồ thị của f(x) bắt đầu từ {n} giá trị cần gradient; nó chỉ nên bắt đầu từ x "
+              "(hãy dùng x được đưa vào, hoặc một tensor tạo từ nó)"},
+    "dg_shape": {
+        "en": "your graph is not the formula's: {detail}. Your graph computes {mine}; the "
+              "formula is {formula}",
+        "vi": "đồ thị của bạn khác đồ thị của công thức: {detail}. Đồ thị của bạn tính "
+              "{mine}; công thức là {formula}"},
+    "dg_missing": {"en": "missing {ops}", "vi": "thiếu {ops}"},
+    "dg_extra": {"en": "extra {ops}", "vi": "thừa {ops}"},
+    "dg_rewired": {
+        "en": "it has the same operations, connected differently",
+        "vi": "nó có đúng các phép toán đó, nhưng nối với nhau khác đi"},
+    "dg_outside_part": {
+        "en": "part of it is a constant array where the formula has x (computed outside the "
+              "framework, or detached)",
+        "vi": "một phần của nó là mảng hằng ở chỗ công thức có x (được tính bên ngoài "
+              "framework, hoặc đã bị tách)"},
+    "dg_value": {"en": "f(x) is wrong: {detail}", "vi": "f(x) sai: {detail}"},
+    "dg_slope": {"en": "df/dx from your graph is wrong: {detail}",
+                 "vi": "df/dx từ đồ thị của bạn sai: {detail}"},
+    "dg_yours": {"en": "your graph", "vi": "đồ thị của bạn"},
+    "dg_formula": {"en": "the formula's graph", "vi": "đồ thị của công thức"},
+    # ---- forward and reverse
+    "fr_no_forward_mode": {
+        "en": "this version of autograd_viz has no forward mode (no sweep counters): "
+              "update the package",
+        "vi": "phiên bản autograd_viz này chưa có chế độ xuôi (không có bộ đếm lượt): hãy "
+              "cập nhật gói"},
+    "fr_pair": {"en": "return a pair (d_forward, d_reverse); got {got}",
+                "vi": "hãy trả về một cặp (d_forward, d_reverse); bạn trả về {got}"},
+    "fr_wrong": {"en": "{which} is not df/dx: {detail}",
+                 "vi": "{which} không bằng df/dx: {detail}"},
+    "fr_same_object": {
+        "en": "both values are one and the same tensor: you returned one result twice "
+              "(the engine saw {fwd} forward-mode and {rev} reverse-mode passes). Return the "
+              "forward-mode tangent and the reverse-mode gradient",
+        "vi": "hai giá trị là cùng một tensor: bạn trả về một kết quả hai lần (engine thấy "
+              "{fwd} lượt chế độ xuôi và {rev} lượt chế độ ngược). Hãy trả về tiếp tuyến của "
+              "chế độ xuôi và gradient của chế độ ngược"},
+    "fr_no_pass": {
+        "en": "the engine saw no forward-mode and no reverse-mode pass: the derivative was "
+              "written by hand or by finite differences",
+        "vi": "engine không thấy lượt chế độ xuôi hay chế độ ngược nào: đạo hàm được viết "
+              "bằng tay hoặc bằng sai phân hữu hạn"},
+    "fr_reverse_twice": {
+        "en": "both values came from reverse mode: the engine saw {rev} reverse-mode "
+              "pass(es) and no forward-mode pass, so a reverse result was returned twice. "
+              "Compute d_forward by forward mode (av.jvp, torch.func.jvp, "
+              "tf.autodiff.ForwardAccumulator, jax.jvp)",
+        "vi": "cả hai giá trị đều đến từ chế độ ngược: engine thấy {rev} lượt chế độ ngược và "
+              "không lượt chế độ xuôi nào, tức là một kết quả ngược được trả về hai lần. Hãy "
+              "tính d_forward bằng chế độ xuôi (av.jvp, torch.func.jvp, "
+              "tf.autodiff.ForwardAccumulator, jax.jvp)"},
+    "fr_forward_twice": {
+        "en": "both values came from forward mode: the engine saw {fwd} forward-mode pass(es) "
+              "and no reverse-mode pass. Compute d_reverse by reverse mode (backward, "
+              "tape.gradient, jax.grad)",
+        "vi": "cả hai giá trị đều đến từ chế độ xuôi: engine thấy {fwd} lượt chế độ xuôi và "
+              "không lượt chế độ ngược nào. Hãy tính d_reverse bằng chế độ ngược (backward, "
+              "tape.gradient, jax.grad)"},
+    "fr_counts": {
+        "en": "the engine saw {fwd} forward-mode and {rev} reverse-mode pass(es) per call: "
+              "for one input and one output, one of either mode gives the whole derivative",
+        "vi": "engine thấy {fwd} lượt chế độ xuôi và {rev} lượt chế độ ngược mỗi lần gọi: với "
+              "một đầu vào và một đầu ra, một lượt của chế độ nào cũng cho cả đạo hàm"},
 }
