@@ -213,8 +213,9 @@ class Result:
         for label, key in (("case", None), ("inputs", "input"), ("expected", "expected"),
                            ("got", "got")):
             if label in self.case:
-                name = self.case[label] if key is None else f"  {msg(key, self.lang)}: "\
-                       f"{self.case[label]}"
+                # continuation lines (a program listing) stay under the first
+                body = str(self.case[label]).replace("\n", "\n    ")
+                name = body if key is None else f"  {msg(key, self.lang)}: {body}"
                 lines.append(name)
         lines.extend(self.notes)
         if self.printed:
@@ -568,16 +569,22 @@ class Entries(Exercise):
                 problem = msg("entry_not_right", lang, got=show(value))
             wrong.append(name)
             why = self.explain(name, got, expected, ctx) if self.explain else None
-            lines.append(f"• {name} = {show(value)}: {why}" if why and
+            lines.append(f"• {name} = {_inline(value)}: {why}" if why and
                          _same_numeric_shape(value, want) else f"• {name}: {problem}")
         if wrong:
-            case = {"got": "; ".join(f"{k} = {show(v)}" for k, v in got.items())}
+            case = {"got": "; ".join(f"{k} = {_inline(v)}" for k, v in got.items())}
             if self.reveal:
-                case["expected"] = "; ".join(f"{k} = {show(v)}" for k, v in expected.items())
+                case["expected"] = "; ".join(f"{k} = {_inline(v)}"
+                                             for k, v in expected.items())
             head = msg("entries_wrong", lang, n=len(wrong), total=len(expected),
                        names=", ".join(wrong))
             raise Failure("\n".join([head] + lines), case)
         ctx.note(msg("entries_right", lang, n=len(expected)))
+
+
+def _inline(value):
+    """show() on one line: a matrix as [[0 0] [2 4]]."""
+    return " ".join(show(value).split())
 
 
 def _same_numeric_shape(value, want):

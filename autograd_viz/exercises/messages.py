@@ -459,4 +459,140 @@ MESSAGES = {
               "for one input and one output, one of either mode gives the whole derivative",
         "vi": "engine thấy {fwd} lượt chế độ xuôi và {rev} lượt chế độ ngược mỗi lần gọi: với "
               "một đầu vào và một đầu ra, một lượt của chế độ nào cũng cho cả đạo hàm"},
+    # ---- the worked example of the backpropagation section
+    "we_sign": {
+        "en": "the numbers are right but the sign is flipped: dL/do = o − y, and here "
+              "o − y is negative",
+        "vi": "các số đúng nhưng dấu bị đảo: dL/do = o − y, và ở đây o − y âm"},
+    "we_dW2": {
+        "en": "look at the last matmul o = W2 h: it sends dL/do · hᵀ to W2, with "
+              "dL/do = o − y",
+        "vi": "hãy xem phép nhân ma trận cuối o = W2 h: nó gửi dL/do · hᵀ về W2, với "
+              "dL/do = o − y"},
+    "we_dh": {
+        "en": "look at the matmul o = W2 h: it sends W2ᵀ · dL/do to h",
+        "vi": "hãy xem phép nhân ma trận o = W2 h: nó gửi W2ᵀ · dL/do về h"},
+    "we_dz_no_gate": {
+        "en": "that is dh itself: the relu node h = relu(z) multiplies by its local derivative, "
+              "0 where z < 0 and 1 where z > 0 (z = {z})",
+        "vi": "đó chính là dh: nút relu h = relu(z) nhân với đạo hàm cục bộ của nó, bằng 0 khi "
+              "z < 0 và 1 khi z > 0 (z = {z})"},
+    "we_dz": {
+        "en": "look at the relu node h = relu(z): dz = dh ⊙ relu'(z)",
+        "vi": "hãy xem nút relu h = relu(z): dz = dh ⊙ relu'(z)"},
+    "we_dW1_transposed": {
+        "en": "transposed: dW1 = dz · xᵀ has W1's layout, row i belongs to z_i",
+        "vi": "bị chuyển vị: dW1 = dz · xᵀ có bố cục của W1, hàng i ứng với z_i"},
+    "we_dW1_dh": {
+        "en": "you used dh where dz belongs: the gradient reaches W1 through the relu, so "
+              "dW1 = dz · xᵀ",
+        "vi": "bạn đã dùng dh ở chỗ cần dz: gradient tới W1 phải đi qua relu, nên "
+              "dW1 = dz · xᵀ"},
+    "we_dW1_after_dz": {
+        "en": "dW1 = dz · xᵀ is built from dz: fix dz first",
+        "vi": "dW1 = dz · xᵀ được tính từ dz: hãy sửa dz trước"},
+    "we_dW1": {
+        "en": "look at the first matmul z = W1 x: it sends dz · xᵀ to W1",
+        "vi": "hãy xem phép nhân ma trận đầu z = W1 x: nó gửi dz · xᵀ về W1"},
+    # ---- your own engine
+    "mini_need_class": {
+        "en": "pass your Value class itself (bp.mini_engine.check(Value)); got {kind}",
+        "vi": "hãy đưa vào chính lớp Value của bạn (bp.mini_engine.check(Value)); bạn đưa "
+              "vào {kind}"},
+    "mini_missing": {
+        "en": "your class has no {names}: the check builds expressions with +, *, .relu() "
+              "and calls .backward()",
+        "vi": "lớp của bạn chưa có {names}: bài kiểm tra dựng biểu thức bằng +, *, .relu() "
+              "và gọi .backward()"},
+    "mini_case_basic": {"en": "no value used twice", "vi": "không giá trị nào dùng hai lần"},
+    "mini_case_reused": {"en": "a value used twice", "vi": "một giá trị được dùng hai lần"},
+    "mini_case_diamond": {
+        "en": "a diamond (one value reaches L along two paths)",
+        "vi": "một hình thoi (một giá trị tới L theo hai đường)"},
+    "mini_case_relu": {"en": "relu at a negative input", "vi": "relu tại đầu vào âm"},
+    "mini_case_chain": {"en": "a long chain ({n} operations)",
+                        "vi": "một chuỗi dài ({n} phép toán)"},
+    "mini_missing_numbers": {
+        "en": "your class has no {names}: this check also puts plain numbers on the left "
+              "(2 * v, 1 + v), which Python hands to __rmul__ / __radd__",
+        "vi": "lớp của bạn chưa có {names}: bài kiểm tra này còn đặt số thường ở bên trái "
+              "(2 * v, 1 + v), và Python chuyển chúng cho __rmul__ / __radd__"},
+    "mini_case_numbers": {"en": "plain numbers mixed in", "vi": "trộn số thường"},
+    "mini_case_random": {"en": "a random expression", "vi": "một biểu thức ngẫu nhiên"},
+    "mini_forward": {
+        "en": "the forward value of `{line}` is wrong: expected {expected}, got {got}",
+        "vi": "giá trị xuôi của `{line}` sai: cần {expected}, nhận được {got}"},
+    "mini_grad_nan": {
+        "en": "{name}.grad is not a number after backward (None?): start every .grad at 0",
+        "vi": "{name}.grad không phải là số sau backward (None?): hãy khởi tạo mọi .grad "
+              "bằng 0"},
+    "mini_no_seed": {
+        "en": "every gradient is 0, {root}.grad too: backward() never set the seed. Start "
+              "with {root}.grad = 1 (d{root}/d{root}), then walk back",
+        "vi": "mọi gradient đều bằng 0, cả {root}.grad: backward() chưa đặt giá trị khởi đầu. "
+              "Hãy bắt đầu với {root}.grad = 1 (d{root}/d{root}), rồi đi ngược"},
+    "mini_stuck": {
+        "en": "only the inputs of the last operation received gradients; everything "
+              "further back is 0. backward() must visit every node, from {root} back to the "
+              "inputs (reverse topological order), not just {root} (or the order the other "
+              "way round)",
+        "vi": "chỉ các đầu vào của phép toán cuối nhận được gradient; mọi thứ phía sau đều "
+              "bằng 0. backward() phải đi qua mọi nút, từ {root} ngược về các đầu vào (thứ tự "
+              "tô-pô ngược), không chỉ {root} (hoặc đi theo chiều ngược lại)"},
+    "mini_seed_value": {
+        "en": "{root}.grad is {got} after backward; it should be 1 (d{root}/d{root})",
+        "vi": "{root}.grad bằng {got} sau backward; nó phải bằng 1 (d{root}/d{root})"},
+    "mini_relu_pass": {
+        "en": "relu let the gradient through where its input was negative: relu's local "
+              "derivative is 1 where the input is > 0 and 0 elsewhere",
+        "vi": "relu vẫn cho gradient đi qua khi đầu vào âm: đạo hàm cục bộ của relu bằng 1 "
+              "khi đầu vào > 0 và bằng 0 ở các chỗ khác"},
+    "mini_relu_value": {
+        "en": "relu multiplied the gradient by its output value: its local derivative is 1 "
+              "where the input is > 0 (whatever the value) and 0 elsewhere",
+        "vi": "relu đã nhân gradient với giá trị đầu ra của nó: đạo hàm cục bộ của nó bằng 1 "
+              "khi đầu vào > 0 (dù giá trị là bao nhiêu) và bằng 0 ở các chỗ khác"},
+    "mini_assign": {
+        "en": "{name} is used {n} times but its gradient holds one contribution only: "
+              "`=` instead of `+=` in backward. Each use adds its part: "
+              "self.grad += local derivative × out.grad",
+        "vi": "{name} được dùng {n} lần nhưng gradient của nó chỉ giữ một phần đóng góp: "
+              "dùng `=` thay cho `+=` trong backward. Mỗi lần dùng cộng thêm phần của nó: "
+              "self.grad += đạo hàm cục bộ × out.grad"},
+    "mini_topo": {
+        "en": "{name} is used {n} times, and what lies below it got a partial gradient: "
+              "{name} passed its gradient on before all its uses had sent theirs. Visit the "
+              "nodes in reverse topological order (build the order first, then walk it "
+              "backwards), each node once",
+        "vi": "{name} được dùng {n} lần, và các nút phía dưới nó chỉ nhận một phần gradient: "
+              "{name} đã chuyển gradient đi trước khi mọi lần dùng gửi phần của chúng về. Hãy "
+              "đi qua các nút theo thứ tự tô-pô ngược (dựng thứ tự trước, rồi duyệt ngược), "
+              "mỗi nút một lần"},
+    "mini_wrong_grad": {
+        "en": "{name}.grad is {got}, expected {expected}: look at the backward rule of the "
+              "operation(s) that use {name} ({line})",
+        "vi": "{name}.grad bằng {got}, cần {expected}: hãy xem quy tắc lan truyền ngược của "
+              "(các) phép toán dùng {name} ({line})"},
+    "mini_recursion": {
+        "en": "your backward is recursive, and a chain of {n} operations is deeper than Python's "
+              "recursion limit ({limit}): build the topological order with a loop and an "
+              "explicit stack instead.",
+        "vi": "backward của bạn dùng đệ quy, và một chuỗi {n} phép toán sâu hơn giới hạn đệ quy của "
+              "Python ({limit}): hãy dựng thứ tự tô-pô bằng vòng lặp và một ngăn xếp tường "
+              "minh."},
+    "mini_crash_chain": {
+        "en": "the process running your engine died on a chain of {n} operations, most likely "
+              "deep recursion overflowing the stack: walk the graph with a loop instead.",
+        "vi": "tiến trình chạy engine của bạn đã dừng với một chuỗi {n} phép toán, nhiều khả năng do "
+              "đệ quy sâu làm tràn ngăn xếp: hãy duyệt đồ thị bằng vòng lặp."},
+    "mini_numbers": {
+        "en": "this case mixes plain numbers into the expressions (2 * v, v + 1): wrap a "
+              "number in Value inside __add__/__mul__ and define __radd__ and __rmul__.",
+        "vi": "trường hợp này trộn số thường vào biểu thức (2 * v, v + 1): hãy gói số vào "
+              "Value trong __add__/__mul__ và định nghĩa __radd__ và __rmul__."},
+    "mini_timeout": {
+        "en": "(a backward that revisits shared nodes without remembering which it has seen "
+              "takes exponential time on graphs with reuse)",
+        "vi": "(một backward duyệt lại các nút dùng chung mà không nhớ nút nào đã đi qua sẽ "
+              "tốn thời gian hàm mũ trên đồ thị có dùng lại)"},
 }
