@@ -8,7 +8,8 @@
 """
 
 from .engine.errors import BackwardError, DtypeError, GradcheckError, ShapeError
-from .engine.functional import gradcheck, gradients, grad, jacobian
+from .engine.functional import (gradcheck, gradients, grad, hessian, jacfwd, jacobian, jacrev,
+                                jvp, value_and_grad, vjp)
 from .engine.tensor import (Tensor, abs, arange, broadcast_to, cos, dot, enable_grad, exp, log,
                      matmul, max, mean, no_grad, norm, ones, ones_like, randn, relu,
                      reshape, seed, sigmoid, sin, sqrt, sum, tanh, tensor, transpose,
@@ -34,6 +35,7 @@ __all__ = [
     "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sqrt",
     "sum", "mean", "max", "dot", "matmul", "norm", "reshape", "transpose", "broadcast_to",
     "no_grad", "enable_grad", "grad", "gradients", "jacobian", "gradcheck",
+    "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "hessian",
     "ShapeError", "BackwardError", "DtypeError", "GradcheckError",
     "step_through", "draw", "Diagram", "build_frames", "set_lang", "get_lang",
 ]

@@ -36,6 +36,14 @@ class _State:
     # lists that collect every recorded node while they are registered
     # (a TF GradientTape is one)
     recorders: list = []
+    # open forward-mode levels, innermost last (forward.dual_level); while one
+    # is open, every op output asks push_tangents (set by forward.py) for its
+    # tangents
+    dual_levels: list = []
+    push_tangents = None
+    # how many sweeps of each mode have run, for counting what a computation
+    # cost (the mode comparison, the forward-and-reverse exercise)
+    sweeps = {"forward": 0, "reverse": 0}
 
 
 STATE = _State()
@@ -47,7 +55,7 @@ class Node:
     importing the Tensor module (which imports this one)."""
 
     __slots__ = ("data", "requires_grad", "grad", "_op", "_parents", "_params", "_seq",
-                 "_freed", "_gacc", "_note", "_trace")
+                 "_freed", "_gacc", "_note", "_trace", "_tan")
 
 
 def as_plain(x):
@@ -227,6 +235,7 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
             "backward() if you want to run backward through the same graph again, "
             "or recompute the value.")
 
+    STATE.sweeps["reverse"] += 1
     trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph)
     seqs, upstreams = trace._seqs.append, trace._upstreams.append
     if create_graph:

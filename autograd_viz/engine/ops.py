@@ -6,6 +6,16 @@ Each entry gives
   * ``formula`` and ``rules``: how the op and each input's local derivative
     read on a diagram, written with ``a``, ``b`` for the inputs.
 
+Forward mode reads the same entries (:meth:`Primitive.jvp`): there is no
+table of tangent rules.  A VJP is linear in its upstream gradient, and the
+tangent map is its transpose, which each op gets in one of three ways that
+need no new derivative: an elementwise op's Jacobian is diagonal, so it is
+its own transpose and the VJP applied to the tangent is the tangent of the
+output; a reduction's VJP spreads ``g`` with weights that the VJP itself
+gives for ``g = 1``, and the tangent is the weighted sum of the input's
+tangent; an op that is linear in an input (indexing, reshaping, matmul in
+each factor) maps that input's tangent by the op itself.
+
 A VJP never calls numpy directly: it does arithmetic with operators and asks
 the namespace ``F`` for everything else.  During an ordinary backward pass
 ``F`` is :data:`NUMPY` and the operands are plain arrays, so the pass costs
@@ -24,12 +34,15 @@ class Primitive:
     """One differentiable operation.  See the module docstring."""
 
     __slots__ = ("name", "forward", "vjps", "formula", "rules", "broadcasts",
-                 "elementwise", "torch_name")
+                 "elementwise", "reduction", "linear_in", "torch_name")
 
     def __init__(self, name, forward, vjps, formula, rules, *, broadcasts=False,
-                 elementwise=False, torch_name=None):
+                 elementwise=False, reduction=False, linear_in=(), torch_name=None):
         if len(vjps) != len(rules):
             raise ValueError(f"{name}: one rule text per input is required")
+        if not (elementwise or reduction or len(linear_in) == len(vjps)):
+            raise ValueError(f"{name}: forward mode needs the op to be elementwise, a "
+                             f"reduction, or linear in each input (linear_in=...)")
         self.name = name
         self.forward = forward
         self.vjps = vjps
@@ -39,6 +52,9 @@ class Primitive:
         # input's shape by the engine, so the VJPs themselves stay one-liners
         self.broadcasts = broadcasts
         self.elementwise = elementwise
+        # forward mode's two other ways to transpose a VJP (module docstring)
+        self.reduction = reduction
+        self.linear_in = tuple(linear_in)
         self.torch_name = torch_name or (name.capitalize() + "Backward0")
 
     @property
@@ -51,6 +67,24 @@ class Primitive:
         if self.broadcasts:
             contribution = unbroadcast(F, contribution, F.shape(inputs[i]))
         return contribution
+
+    def jvp(self, i, F, t, ans, inputs, params):
+        """The part of the output's tangent that input ``i``'s tangent ``t`` gives:
+        the local derivative applied to ``t`` (∂out/∂input · ṫ), in the output's
+        shape.  Derived from the VJP as the module docstring says."""
+        if self.elementwise:
+            shape = F.shape(ans)
+            if F.shape(t) != shape:
+                t = F.broadcast_to(t, shape)
+            # no unbroadcast: the tangent lives in the output's shape
+            return self.vjps[i](F, t, ans, *inputs, **params)
+        if self.reduction:
+            weights = self.vjps[i](F, F.ones_like(ans), ans, *inputs, **params)
+            return F.sum(weights * t, axis=params.get("axis"),
+                         keepdims=params.get("keepdims", False))
+        args = list(inputs)
+        args[i] = t
+        return F.apply(self, *args, **params)
 
     def local_derivative(self, i, ans, inputs, params):
         """The local derivative d(out)/d(input i) as numpy, for display.
@@ -102,6 +136,14 @@ class _NumpyNamespace:
     @staticmethod
     def shape(x):
         return np.shape(x)
+
+    @staticmethod
+    def ones_like(x):
+        return np.ones_like(x)
+
+    @staticmethod
+    def apply(prim, *args, **params):
+        return prim.forward(*args, **params)
 
     @staticmethod
     def ndim(x):
@@ -288,14 +330,14 @@ sum = defprim(
     "sum", lambda a, axis=None, keepdims=False: np.sum(a, axis=axis, keepdims=keepdims),
     [lambda F, g, ans, a, axis=None, keepdims=False:
         F.broadcast_to(_expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a))],
-    "Σ a", ["1"], torch_name="SumBackward0")
+    "Σ a", ["1"], reduction=True, torch_name="SumBackward0")
 
 mean = defprim(
     "mean", lambda a, axis=None, keepdims=False: np.mean(a, axis=axis, keepdims=keepdims),
     [lambda F, g, ans, a, axis=None, keepdims=False:
         F.broadcast_to(_expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a))
         / _reduced_count(F.shape(a), axis)],
-    "mean(a)", ["1/n"], torch_name="MeanBackward0")
+    "mean(a)", ["1/n"], reduction=True, torch_name="MeanBackward0")
 
 def _max_vjp(F, g, ans, a, axis=None, keepdims=False):
     shape = F.shape(a)
@@ -307,14 +349,15 @@ def _max_vjp(F, g, ans, a, axis=None, keepdims=False):
 
 max = defprim(
     "max", lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
-    [_max_vjp], "max(a)", ["1 where a is the max, else 0"], torch_name="MaxBackward0")
+    [_max_vjp], "max(a)", ["1 where a is the max, else 0"], reduction=True,
+    torch_name="MaxBackward0")
 
 norm = defprim(
     "norm", lambda a: np.sqrt(np.sum(np.square(a))),
     # at a = 0 every entry of a is 0: dividing by 1 there gives PyTorch's
     # subgradient 0 instead of 0/0
     [lambda F, g, ans, a: g * a / (ans + (ans == 0))],
-    "‖a‖", ["a/‖a‖"], torch_name="LinalgVectorNormBackward0")
+    "‖a‖", ["a/‖a‖"], reduction=True, torch_name="LinalgVectorNormBackward0")
 
 # ---------------------------------------------------------------- linear algebra
 
@@ -332,7 +375,7 @@ dot = defprim(
     "dot", _dot_forward,
     [lambda F, g, ans, a, b: g * b,
      lambda F, g, ans, a, b: g * a],
-    "a · b", ["b", "a"])
+    "a · b", ["b", "a"], linear_in=(0, 1))
 
 
 def _matmul_vjp_a(F, g, ans, a, b):
@@ -375,7 +418,7 @@ def _matmul_forward(a, b):
 
 
 matmul = defprim("matmul", _matmul_forward, [_matmul_vjp_a, _matmul_vjp_b],
-                 "a @ b", ["g @ bᵀ", "aᵀ @ g"], torch_name="MmBackward0")
+                 "a @ b", ["g @ bᵀ", "aᵀ @ g"], linear_in=(0, 1), torch_name="MmBackward0")
 
 # ---------------------------------------------------------------- shape
 
@@ -391,7 +434,7 @@ def _reshape_forward(a, shape):
 reshape = defprim(
     "reshape", _reshape_forward,
     [lambda F, g, ans, a, shape: F.reshape(g, F.shape(a))],
-    "reshape(a)", ["1 (values move, unchanged)"], torch_name="ViewBackward0")
+    "reshape(a)", ["1 (values move, unchanged)"], linear_in=(0,), torch_name="ViewBackward0")
 
 transpose = defprim(
     "transpose", lambda a, axes=None: np.transpose(a, axes),
@@ -399,24 +442,24 @@ transpose = defprim(
         # argsort inverts the permutation only once negative axes are made positive
         F.transpose(g, None if axes is None
                     else tuple(np.argsort([ax % F.ndim(a) for ax in axes])))],
-    "aᵀ", ["1 (values move, unchanged)"], torch_name="PermuteBackward0")
+    "aᵀ", ["1 (values move, unchanged)"], linear_in=(0,), torch_name="PermuteBackward0")
 
 broadcast_to = defprim(
     "broadcast_to", lambda a, shape: np.broadcast_to(a, shape),
     [lambda F, g, ans, a, shape: unbroadcast(F, g, F.shape(a))],
-    "broadcast(a)", ["1, summed over copies"], torch_name="ExpandBackward0")
+    "broadcast(a)", ["1, summed over copies"], linear_in=(0,), torch_name="ExpandBackward0")
 
 getitem = defprim(
     "getitem", lambda a, index: np.asarray(a)[index],
     [lambda F, g, ans, a, index: F.unindex(g, index, F.shape(a))],
-    "a[i]", ["1 at the picked entries, else 0"], torch_name="IndexBackward0")
+    "a[i]", ["1 at the picked entries, else 0"], linear_in=(0,), torch_name="IndexBackward0")
 
 # scatter-add: the transpose of indexing, used by getitem's VJP; its own VJP
 # is indexing again, so gradients of any order go through slices
 unindex = defprim(
     "unindex", _unindex_forward,
     [lambda F, g, ans, a, index, shape: F.getitem(g, index)],
-    "scatter(a)", ["1 at the picked entries"], torch_name="IndexPutBackward0")
+    "scatter(a)", ["1 at the picked entries"], linear_in=(0,), torch_name="IndexPutBackward0")
 
 # a change of floating-point precision (torch's .float()/.double(), tf.cast):
 # the gradient is the upstream gradient, brought back to the input's precision

@@ -56,6 +56,7 @@ class Tensor(graph.Node):
         self._gacc = None
         self._note = None
         self._trace = None
+        self._tan = None
 
     @classmethod
     def _plain(cls, data):
@@ -395,7 +396,7 @@ def _output(cls, value, prim, inputs, params, wanted):
     (``wanted``) and this flavour of tensor is recording now."""
     out = cls.__new__(cls)
     out.data = value
-    out.grad = out.name = out._gacc = out._note = out._trace = None
+    out.grad = out.name = out._gacc = out._note = out._trace = out._tan = None
     out._freed = False
     out._seq = _next_seq()
     if wanted and STATE.grad_enabled and (STATE.forcing or cls._records()):
@@ -411,10 +412,13 @@ def _output(cls, value, prim, inputs, params, wanted):
         out.requires_grad = False
         out._op = out._params = None
         out._parents = ()
+    if _dual_levels:                 # forward mode is on: push the tangents too
+        STATE.push_tangents(out, prim, inputs, params)
     return out
 
 
 _FROM_BACKWARD = ("backward", None)
+_dual_levels = STATE.dual_levels     # the same list object, read on every op
 
 
 def _constant(value, like):
@@ -727,6 +731,14 @@ class _TensorNamespace:
     @staticmethod
     def shape(x):
         return x.shape if isinstance(x, Tensor) else np.shape(x)
+
+    @staticmethod
+    def ones_like(x):
+        return Tensor._plain(np.ones_like(as_plain(x)))
+
+    @staticmethod
+    def apply(prim, *args, **params):
+        return apply(prim, *[_lift(a) for a in args], **params)
 
     @staticmethod
     def ndim(x):

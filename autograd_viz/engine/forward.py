@@ -1,0 +1,258 @@
+"""Forward mode: tangents pushed through each op as it runs.
+
+A *level* is one forward-mode computation (one ``jvp``, one PyTorch
+``dual_level``, one TensorFlow ``ForwardAccumulator``).  While a level is
+open, every op whose inputs carry a tangent at that level gets its own
+tangent at once: the sum over its inputs of the local derivative applied to
+the input's tangent, taken from the same table entry reverse mode uses
+(:meth:`ops.Primitive.jvp`).  A tensor keeps its tangents in ``_tan``, a dict
+from level to tangent Tensor.
+
+Levels nest, and tangents are ordinary Tensors, so both modes compose:
+a tangent computed from values that need a gradient is recorded like any
+op (reverse over forward), and a backward pass run with ``create_graph``
+is made of ops that carry tangents (forward over reverse).  While the
+tangent at one level is being computed that level is switched off, so the
+ops that compute it do not push tangents of their own at that level (which
+would mix first- and second-order terms); the other open levels stay on,
+which is what gives mixed derivatives when jvps nest.
+
+:func:`tangent_steps` is the renderer's view: it walks a recorded graph in
+run order with the same rule, one step per op, keeping each input's share.
+"""
+
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import graph, ops
+from .errors import DtypeError, ShapeError
+from .graph import STATE
+from .tensor import Tensor, apply
+
+_level_ids = itertools.count(1)
+_pushed = {}             # open level -> how many op outputs got a tangent there
+
+
+@contextmanager
+def dual_level():
+    """Open a forward-mode level; tangents made with :func:`make_dual` inside
+    it flow through every op until the block ends.  Yields the level."""
+    level = next(_level_ids)
+    STATE.dual_levels.append(level)
+    _pushed[level] = 0
+    try:
+        yield level
+    finally:
+        STATE.dual_levels.remove(level)
+        if _pushed.pop(level):
+            STATE.sweeps["forward"] += 1
+
+
+def _innermost(what):
+    if not STATE.dual_levels:
+        raise RuntimeError(f"{what} needs an open forward-mode level: "
+                           f"call it inside `with dual_level():`")
+    return STATE.dual_levels[-1]
+
+
+def make_dual(x, tangent, level=None):
+    """A new tensor with ``x``'s value whose tangent at ``level`` (the
+    innermost open level unless given) is ``tangent``.
+
+    The tangent must have ``x``'s shape and dtype; a Python number or list
+    takes ``x``'s dtype.  Where ``x`` needs a gradient the new tensor is
+    recorded as computed from it, so reverse mode can see through."""
+    level = _innermost("make_dual") if level is None else level
+    if not isinstance(x, Tensor):
+        x = Tensor(x)
+    t = _as_tangent(x, tangent)
+    if x.requires_grad:
+        # an identity op (a cast to its own dtype) keeps the new tensor in x's graph
+        dual = apply(ops.cast, x, dtype=x.dtype)
+    else:
+        dual = type(x)._plain(x.data)
+        dual.name = x.name
+        if x._tan:
+            # x's tangents at the enclosing levels stay with it (jvp of jvp)
+            dual._tan = dict(x._tan)
+    _set(dual, level, t)
+    return dual
+
+
+def _as_tangent(x, tangent):
+    if isinstance(tangent, Tensor):
+        t = tangent
+    elif isinstance(tangent, (np.ndarray, np.generic)):
+        t = type(x)._plain(np.asarray(tangent))
+    else:
+        try:
+            t = type(x)._plain(np.asarray(tangent, dtype=x.data.dtype))
+        except (TypeError, ValueError):
+            raise TypeError(f"a tangent must be numbers shaped like its primal, got "
+                            f"{tangent!r}") from None
+    if t.shape != x.shape:
+        raise ShapeError(f"the tangent has shape {t.shape} but its primal has shape "
+                         f"{x.shape}; a tangent must have its primal's shape")
+    if np.dtype(t.data.dtype) != np.dtype(x.data.dtype):
+        raise DtypeError(f"the tangent has dtype {np.dtype(t.data.dtype)} but its primal "
+                         f"has dtype {np.dtype(x.data.dtype)}; give the tangent the "
+                         f"primal's dtype, e.g. t.astype(x.dtype)")
+    return t
+
+
+def tangent_of(y, level=None):
+    """The tangent of ``y`` at ``level`` (innermost open level by default), or None."""
+    level = _innermost("tangent_of") if level is None else level
+    tans = getattr(y, "_tan", None)
+    return None if not tans else tans.get(level)
+
+
+def unpack(y, level):
+    """``y``'s tangent at ``level`` (zeros where it has none), and drop it from
+    ``y``: once a level is closed nobody may read it again."""
+    tans = y._tan
+    t = tans.pop(level, None) if tans else None
+    if t is None:
+        t = type(y)._plain(np.zeros_like(np.asarray(y.data)))
+    return t
+
+
+def _set(x, level, t):
+    if x._tan is None:
+        x._tan = {level: t}
+    else:
+        x._tan[level] = t
+
+
+# --------------------------------------------------------------- the push
+
+def push_tangents(out, prim, inputs, params):
+    """Give ``out`` its tangent at every open level where an input has one.
+
+    Called by the Tensor module for every op output while a level is open."""
+    levels = STATE.dual_levels
+    params = params or {}
+    for level in tuple(levels):
+        shares = [(i, p._tan[level]) for i, p in enumerate(inputs)
+                  if p._tan and level in p._tan]
+        if not shares:
+            continue
+        _pushed[level] += 1
+        if len(levels) == 1 and not _needs_graph(inputs, shares):
+            # the common case: one level, nothing to differentiate later;
+            # plain numpy, one Tensor made per op
+            F, ans = ops.NUMPY, out.data
+            xs = [p.data for p in inputs]
+            total = None
+            for i, t in shares:
+                c = prim.jvp(i, F, t.data, ans, xs, params)
+                total = c if total is None else total + c
+            total = np.asarray(total)
+            if total.dtype != out.data.dtype:
+                total = total.astype(out.data.dtype)
+            if total.shape != np.shape(ans):
+                total = np.broadcast_to(total, np.shape(ans)).copy()
+            _set(out, level, type(out)._plain(total))
+            continue
+        # recorded: the tangent is made of ops, so it carries tangents at the
+        # other levels and a graph for reverse mode
+        index = levels.index(level)
+        levels.remove(level)
+        try:
+            F = graph.RECORDING_NS
+            total = None
+            for i, t in shares:
+                c = prim.jvp(i, F, t, out, inputs, params)
+                total = c if total is None else total + c
+            if total.dtype != out.dtype:
+                total = total.astype(out.data.dtype)
+            if total.shape != out.shape:
+                total = F.broadcast_to(total, out.shape)
+        finally:
+            levels.insert(index, level)
+        _set(out, level, total)
+
+
+def _needs_graph(inputs, shares):
+    if not STATE.grad_enabled:
+        return False
+    return any(p.requires_grad for p in inputs) or any(t.requires_grad for _, t in shares)
+
+
+STATE.push_tangents = push_tangents
+
+
+# --------------------------------------------------------------- for the renderer
+
+@dataclass
+class Push:
+    """What one input's tangent adds to an op's output tangent."""
+    position: int                 # which argument of the op
+    input: object                 # the input Tensor
+    rule: str                     # the local derivative as text, e.g. "b"
+    tangent_in: np.ndarray        # the input's tangent
+    contribution: np.ndarray      # local derivative applied to tangent_in (output's shape)
+    _op: object = field(repr=False, default=None)
+    _node: object = field(repr=False, default=None)
+
+    def local_derivative(self):
+        """The local derivative as an array, or None where it is a Jacobian
+        that does not fit one array (matmul, reshape, indexing)."""
+        if not self._op.shows_local_value:
+            return None
+        node = self._node
+        return self._op.local_derivative(
+            self.position, node.data, [p.data for p in node._parents], node._params or {})
+
+
+@dataclass
+class ForwardStep:
+    """One op of the recorded graph, with its tangent."""
+    node: object
+    pushes: list
+    tangent: np.ndarray
+
+
+def tangent_steps(root, wrt, tangent=None):
+    """Forward mode over the recorded graph of ``root``, one step per op in
+    run order.  ``wrt`` is a leaf or a list of leaves; the seed is ones like
+    each (or ``tangent``, one per leaf); every other leaf has tangent 0."""
+    leaves = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
+    if tangent is None:
+        seeds = [np.ones_like(np.asarray(x.data)) for x in leaves]
+    else:
+        given = list(tangent) if isinstance(wrt, (list, tuple)) else [tangent]
+        if len(given) != len(leaves):
+            raise TypeError(f"{len(leaves)} inputs but {len(given)} tangents; give one "
+                            f"tangent per input")
+        seeds = [np.asarray(_as_tangent(x, t).data) for x, t in zip(leaves, given)]
+    tangents = {id(x): s for x, s in zip(leaves, seeds)}
+    steps = []
+    for node in graph.whole_graph([root]):
+        if node._op is None:
+            continue
+        prim, params = node._op, node._params or {}
+        xs = [p.data for p in node._parents]
+        pushes, total = [], None
+        for i, p in enumerate(node._parents):
+            t = tangents.get(id(p))
+            if t is None:
+                if p._op is None and not p.requires_grad:
+                    continue        # a constant: no tangent, nothing to show
+                t = np.zeros_like(np.asarray(p.data))
+            c = np.asarray(prim.jvp(i, ops.NUMPY, t, node.data, xs, params))
+            if c.shape != np.shape(node.data):
+                c = np.broadcast_to(c, np.shape(node.data))
+            total = c if total is None else total + c
+            pushes.append(Push(i, p, prim.rules[i], np.asarray(t), c, prim, node))
+        if total is None:
+            total = np.zeros_like(np.asarray(node.data))
+        total = np.asarray(total, dtype=np.asarray(node.data).dtype)
+        tangents[id(node)] = total
+        steps.append(ForwardStep(node, pushes, total))
+    return steps
