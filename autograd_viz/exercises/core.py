@@ -583,7 +583,11 @@ class Entries(Exercise):
 
 
 def _inline(value):
-    """show() on one line: a matrix as [[0 0] [2 4]]."""
+    """A short one-line form: 7, [-4, 2], [[0, 0], [2, 4]]."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 12:
+        text = np.array2string(value, separator=", ",
+                               formatter={"float_kind": lambda v: f"{v + 0.0:.6g}"})
+        return " ".join(text.split())
     return " ".join(show(value).split())
 
 

@@ -22,12 +22,23 @@ _COMMUTATIVE = {"add", "mul"}
 _TRANSPARENT = {"cast", "reshape"}
 
 
-def canonical(root, sort=True):
+def canonical(root, sort=True, computed=()):
     """The canonical tree of ``root``'s recorded graph.  Leaves that require a
     gradient are the variable ``x``; other leaves are constants (a number, or
-    :data:`OUTSIDE` for an array that is not one repeated number).  With
-    ``sort=False`` the inputs of + and × keep the student's order (for text)."""
+    :data:`OUTSIDE` for an array that is not one repeated number, or for a
+    number equal to one of ``computed``: the values the formula's own ops take
+    at this x, which a constant only has when it was computed outside the
+    framework).  With ``sort=False`` the inputs of + and × keep the student's
+    order (for text)."""
     memo = {}
+    computed = [float(v) for v in computed]
+
+    def _constant(data):
+        found = _constant_of(data)
+        if found[0] == "const" and any(abs(found[1] - v) <= 1e-9 * max(1.0, abs(v))
+                                       for v in computed):
+            return OUTSIDE
+        return found
 
     def walk(t):
         key = id(t)
@@ -43,7 +54,7 @@ def canonical(root, sort=True):
     return walk(root)
 
 
-def _constant(data):
+def _constant_of(data):
     arr = np.asarray(data, dtype=np.float64)
     if arr.size and np.all(arr == arr.flat[0]):
         return ("const", float(np.round(arr.flat[0], 12)))
@@ -142,9 +153,11 @@ def describe_ops(counts, lang="en"):
 def side_by_side(left_svg, left_title, right_svg, right_title):
     """Two drawn graphs next to each other, as one HTML fragment (titles escaped)."""
     def panel(svg, title):
-        return (f'<div style="flex:1 1 0;min-width:240px;overflow:auto">'
+        return (f'<div style="flex:1 1 0;min-width:420px">'
                 f'<div style="font-weight:bold;margin-bottom:4px">{html.escape(title)}</div>'
                 f"{svg}</div>")
-    return ('<div class="av-graphs" style="display:flex;gap:16px;flex-wrap:wrap;'
+    # each drawing shrinks to its half of the width (the SVGs carry a viewBox)
+    return ("<style>.av-graphs svg{max-width:100%;height:auto}</style>"
+            '<div class="av-graphs" style="display:flex;gap:16px;flex-wrap:wrap;'
             f'align-items:flex-start">{panel(left_svg, left_title)}'
             f"{panel(right_svg, right_title)}</div>")

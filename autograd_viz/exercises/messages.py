@@ -322,6 +322,13 @@ MESSAGES = {
               "u = y.detach() the graph of z sees u as a constant and dz/dx = u = x²",
         "vi": "gradient đầu bằng 3x²: y chưa được tách, nên z = y·x = x³. Với u = y.detach() "
               "đồ thị của z coi u là hằng số và dz/dx = u = x²"},
+    "dc_freed": {
+        "en": "the backward pass of y found its graph already freed by the first backward: "
+              "the graph of z still contains y's operations, so y was not detached. Use "
+              "u = y.detach() and z = u * x",
+        "vi": "lượt truyền ngược của y thấy đồ thị của nó đã bị lượt truyền ngược đầu giải "
+              "phóng: đồ thị của z vẫn chứa các phép toán của y, tức là y chưa được tách. Hãy "
+              "dùng u = y.detach() và z = u * x"},
     "dc_first": {"en": "the first gradient is not u = x·x: {detail}",
                  "vi": "gradient đầu không bằng u = x·x: {detail}"},
     "dc_no_second": {
