@@ -7,7 +7,9 @@ named by topic (exercise numbers differ between editions).
 
 They live here and are re-exported by :mod:`.autograd_chapter`.  Answers may
 be written in any dialect (core, torch, tf, mxnet, jax): every check looks at
-the ``av.Tensor`` underneath, never at one framework's class.
+the ``av.Tensor`` underneath, never at one framework's class.  The inputs of
+``tracking_off`` and ``dependency_graph`` already require a gradient (there
+is something to turn off, and a graph to record); the others' do not yet.
 """
 
 from __future__ import annotations
@@ -399,11 +401,14 @@ dependency_graph = Exercise(
     title={"en": "The dependency graph of log(x²)·sin(x) + 1/x",
            "vi": "Đồ thị phụ thuộc của log(x²)·sin(x) + 1/x"},
     prompt={"en": "Write f(x) = log(x²)·sin(x) + 1/x with your framework's operations and "
-                  "pass the function. The check records its graph, compares it with the "
+                  "pass the function (x arrives with requires_grad=True; a TensorFlow tape and "
+                  "MXNet's record() are open). The check records its graph, compares it with the "
                   "formula's (x² may be x*x or x**2), and checks df/dx on random x ≠ 0. "
                   "Draw it with av.draw(f(x)).",
             "vi": "Viết f(x) = log(x²)·sin(x) + 1/x bằng các phép toán của framework của bạn "
-                  "và đưa hàm vào. Bài kiểm tra ghi lại đồ thị của nó, so sánh với đồ thị của "
+                  "và đưa hàm vào (x được đưa vào với requires_grad=True; một tape TensorFlow và "
+                  "record() của MXNet đang mở). Bài kiểm tra ghi lại đồ thị của nó, so sánh với "
+                  "đồ thị của "
                   "công thức (x² có thể là x*x hoặc x**2), và kiểm tra df/dx với x ≠ 0 ngẫu "
                   "nhiên. Vẽ nó bằng av.draw(f(x))."},
     inputs=_nonzero_scalar, reference=_f_value, call=_dependency_call,

@@ -581,17 +581,17 @@ MESSAGES = {
         "vi": "{name}.grad bằng {got}, cần {expected}: hãy xem quy tắc lan truyền ngược của "
               "(các) phép toán dùng {name} ({line})"},
     "mini_recursion": {
-        "en": "your backward is recursive, and a chain of {n} operations is deeper than Python's "
-              "recursion limit ({limit}): build the topological order with a loop and an "
-              "explicit stack instead.",
-        "vi": "backward của bạn dùng đệ quy, và một chuỗi {n} phép toán sâu hơn giới hạn đệ quy của "
-              "Python ({limit}): hãy dựng thứ tự tô-pô bằng vòng lặp và một ngăn xếp tường "
-              "minh."},
+        "en": "your backward is recursive, and a chain of {n} operations is deeper than "
+              "Python's recursion limit ({limit}): build the topological order with a loop "
+              "and an explicit stack instead.",
+        "vi": "backward của bạn dùng đệ quy, và một chuỗi {n} phép toán sâu hơn giới hạn "
+              "đệ quy của Python ({limit}): hãy dựng thứ tự tô-pô bằng vòng lặp và một ngăn "
+              "xếp tường minh."},
     "mini_crash_chain": {
         "en": "the process running your engine died on a chain of {n} operations, most likely "
               "deep recursion overflowing the stack: walk the graph with a loop instead.",
-        "vi": "tiến trình chạy engine của bạn đã dừng với một chuỗi {n} phép toán, nhiều khả năng do "
-              "đệ quy sâu làm tràn ngăn xếp: hãy duyệt đồ thị bằng vòng lặp."},
+        "vi": "tiến trình chạy engine của bạn đã dừng với một chuỗi {n} phép toán, nhiều khả "
+              "năng do đệ quy sâu làm tràn ngăn xếp: hãy duyệt đồ thị bằng vòng lặp."},
     "mini_numbers": {
         "en": "this case mixes plain numbers into the expressions (2 * v, v + 1): wrap a "
               "number in Value inside __add__/__mul__ and define __radd__ and __rmul__.",

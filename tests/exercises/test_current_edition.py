@@ -339,8 +339,9 @@ def left_off(x):
      r"y đã được ghi lại"),
     (lambda x: (2 * av.dot(x, x)).detach(), r"2 operation\(s\) were recorded on the way and "
                                             r"then cut off", r"2 phép toán đã được ghi lại"),
-    (lambda x: 2 * np.dot(x.numpy(), x.numpy()), r"you returned a float64: compute y with your "
-                                                 r"framework's tensors", r"bạn trả về một giá trị kiểu float64"),
+    (lambda x: 2 * np.dot(x.numpy(), x.numpy()),
+     r"you returned a float64: compute y with your framework's tensors",
+     r"bạn trả về một giá trị kiểu float64"),
     (lambda x: "y", r"you returned a str, not a tensor", r"không phải tensor"),
     (left_off, r"tracking was still off after your function returned", r"vẫn còn tắt"),
     (lambda x: core_off(x) + 1, r"y is not 2·dot\(x, x\): wrong value", r"y không bằng"),
@@ -411,7 +412,8 @@ def test_dependency_graph_in_jax():
      r"missing x² \(x\*x or x\*\*2\); extra a power \(\*\*\)\. Your graph computes "
      r"log\(x\^3\)·sin\(x\) \+ 1/x; the formula is log\(x²\)·sin\(x\) \+ 1/x",
      r"thiếu x² \(x\*x hoặc x\*\*2\); thừa một lũy thừa"),
-    (lambda x: av.log(x ** 2) * av.cos(x) + 1 / x, r"missing sin; extra cos", r"thiếu sin; thừa cos"),
+    (lambda x: av.log(x ** 2) * av.cos(x) + 1 / x, r"missing sin; extra cos",
+     r"thiếu sin; thừa cos"),
     (lambda x: av.log(x) ** 2 * av.sin(x) + 1 / x,
      r"it has the same operations, connected differently\. Your graph computes "
      r"log\(x\)²·sin\(x\) \+ 1/x", r"nó có đúng các phép toán đó, nhưng nối với nhau khác đi"),
@@ -539,7 +541,8 @@ def both_ran_one_returned_twice(x):
     (reverse_twice, r"both values came from reverse mode: the engine saw 1 reverse-mode pass\(es\) "
                     r"and no forward-mode pass, so a reverse result was returned twice",
      r"cả hai giá trị đều đến từ chế độ ngược"),
-    (forward_twice, r"both values came from forward mode", r"cả hai giá trị đều đến từ chế độ xuôi"),
+    (forward_twice, r"both values came from forward mode",
+     r"cả hai giá trị đều đến từ chế độ xuôi"),
     (finite_differences, r"no forward-mode and no reverse-mode pass: the derivative was written "
                          r"by hand or by finite differences", r"engine không thấy lượt"),
     (both_ran_one_returned_twice, r"both values are one and the same tensor: you returned one "

@@ -101,8 +101,8 @@ SUBMISSIONS = {
     "bob": {     # exercise 3 loops forever; df/dx forgot the upstream; `=` in his engine
         "ex3_solution": "    b = a * 2\n    while b.norm() < 1000:\n        b = b * 1\n"
                         "    return b",
-        "ex5_solution": "    x.requires_grad_()\n    y = av.sin(x)\n    y.backward(av.ones_like(y))\n"
-                        "    return y.detach(), x.grad",
+        "ex5_solution": "    x.requires_grad_()\n    y = av.sin(x)\n"
+                        "    y.backward(av.ones_like(y))\n    return y.detach(), x.grad",
         "tracing_solution": 'tracing = {"q": 3, "f": -12, "df_dx": 1, "df_dy": 1, "df_dz": 3}',
         "graph_solution": "    return 1 / x + av.sin(x) * av.log(x * x)",     # another spelling
         "engine_solution": ENGINE.format(op="=", walk=LOOP_WALK),
