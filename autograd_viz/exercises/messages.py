@@ -244,6 +244,9 @@ MESSAGES = {
               "đầu vào của nó. Sau đó là lượt truyền ngược: mỗi ô d{root}/d(nút) hỏi {root} "
               "thay đổi bao nhiêu khi nút đó tăng một đơn vị; hãy đi ngược từ {root}. Bấm "
               "Kiểm tra."},
+    "quiz_forward_part": {"en": "Forward pass: the values", "vi": "Lượt truyền xuôi: các giá trị"},
+    "quiz_backward_part": {"en": "Backward pass: the gradients",
+                           "vi": "Lượt truyền ngược: các gradient"},
     "quiz_value_hint": {
         "en": "{row}: compute it from the values of its inputs",
         "vi": "{row}: hãy tính nó từ giá trị của các đầu vào"},

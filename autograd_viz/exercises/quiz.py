@@ -136,32 +136,32 @@ class GradientQuiz:
             picture = w.HTML(f"<i>{e(msg('quiz_draw_fallback', L))}</i>")
         self.boxes, self.feedback, rows = {}, {}, []
         self.value_boxes, self.value_feedback = {}, {}
-        box_layout = dict(width="200px", flex="0 0 auto", align_self="flex-start")
-        for name in self.nodes:
+
+        def row(name, description, shown):
             # fixed-width label and box columns, so a long hint in the last
             # column wraps there instead of pushing the box out of line
-            shown = "" if name in self.asked_values else \
-                f"&nbsp; {e(msg('quiz_value', L))} = {self.values[name]:g}"
+            value = f"&nbsp; {e(msg('quiz_value', L))} = {self.values[name]:g}" if shown else ""
             label = w.HTML(f'<span style="font-size:14px"><b>{e(self.rows[name])}</b> '
-                           f"{shown}</span>",
-                           layout=w.Layout(width="260px", flex="0 0 260px"))
-            cells = [label]
-            if self.ask_values:
-                if name in self.asked_values:
-                    vbox = w.FloatText(description=f"{name} =", layout=w.Layout(**box_layout),
-                                       style={"description_width": "70px"})
-                    vnote = w.HTML("", layout=w.Layout(width="220px", flex="0 0 220px"))
-                    self.value_boxes[name], self.value_feedback[name] = vbox, vnote
-                    cells += [vbox, vnote]
-                else:   # keep the gradient boxes in one column
-                    cells.append(w.HTML("", layout=w.Layout(width="420px", flex="0 0 420px")))
-            box = w.FloatText(description=f"d{self.root_name}/d{name}",
-                              layout=w.Layout(**box_layout),
+                           f"{value}</span>", layout=w.Layout(width="260px", flex="0 0 260px"))
+            box = w.FloatText(description=description,
+                              layout=w.Layout(width="200px", flex="0 0 auto",
+                                              align_self="flex-start"),
                               style={"description_width": "70px"})
             note = w.HTML("", layout=w.Layout(flex="1 1 auto"))
-            self.boxes[name], self.feedback[name] = box, note
-            cells += [box, note]
-            rows.append(w.HBox(cells, layout=w.Layout(align_items="flex-start")))
+            rows.append(w.HBox([label, box, note], layout=w.Layout(align_items="flex-start")))
+            return box, note
+
+        if self.ask_values:
+            # the forward pass first, then the backward pass: one box per row,
+            # so the widget stays as narrow as the gradient quiz
+            rows.append(w.HTML(f"<b>{e(msg('quiz_forward_part', L))}</b>"))
+            for name in self.asked_values:
+                self.value_boxes[name], self.value_feedback[name] = row(name, f"{name} =",
+                                                                        False)
+            rows.append(w.HTML(f"<b>{e(msg('quiz_backward_part', L))}</b>"))
+        for name in self.nodes:
+            self.boxes[name], self.feedback[name] = row(
+                name, f"d{self.root_name}/d{name}", name not in self.asked_values)
         self.button = w.Button(description=msg("quiz_check", L), button_style="primary")
         self.button.on_click(lambda _button: self.check())
         self.summary = w.HTML("")
