@@ -308,3 +308,24 @@ def test_under_nbgrader_a_broken_engine_raises(monkeypatch):
     with pytest.raises(AssertionError, match="`=` instead of `\\+=`"):
         bp.mini_engine.check(engines.AssignNotAdd)
     assert bp.mini_engine.check(engines.Value)
+
+
+@settings(max_examples=25)
+@given(seed=st.integers(0, 2 ** 32 - 1), numbers=st.booleans())
+def test_the_judge_passes_the_reference_and_names_a_missing_seed_on_any_program(seed, numbers):
+    from autograd_viz.exercises.core import Context
+    prog = sp.random_program(np.random.default_rng(seed), numbers)
+    want = sp.run_engine(prog)
+    for lang in LANGS:
+        ctx = Context(bp.mini_engine, lang)
+        assert bp.judge(prog, sp.run_student(prog, engines.Value), want, ctx) is None
+        problem = bp.judge(prog, sp.run_student(prog, engines.NoSeed), want, ctx)
+        assert problem == ctx.msg("mini_no_seed", root="L")
+    # a relu that lets everything through is caught where a negative input's relu matters
+    negative_relu = [i for i, s in enumerate(prog.steps) if s.kind == "relu"
+                     and prog.values()[s.args[0]] < 0
+                     and want["grad"][i] != 0]
+    if negative_relu:
+        problem = bp.judge(prog, sp.run_student(prog, engines.ReluPassesEverything), want,
+                           Context(bp.mini_engine, "en"))
+        assert problem is not None
