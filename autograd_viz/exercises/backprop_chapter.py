@@ -22,7 +22,7 @@ import sys
 import numpy as np
 
 from . import runner, scalar_programs as sp
-from .core import Entries, Exercise, Failure, outcome_message
+from .core import Entries, Exercise, Failure, inline, outcome_message
 from .messages import msg
 
 __all__ = ["worked_example", "mini_engine", "mini_engine_numbers", "network"]
@@ -73,7 +73,7 @@ def _worked_explain(name, got, expected, ctx):
         return ctx.msg("we_dh")
     if name == "dz":
         if g is not None and _close(g, expected["dh"]):
-            return ctx.msg("we_dz_no_gate", z=np.array2string(values["z"]))
+            return ctx.msg("we_dz_no_gate", z=inline(values["z"]))
         return ctx.msg("we_dz")
     if name == "dW1":
         if g is not None and _close(g, np.asarray(expected["dW1"]).T):

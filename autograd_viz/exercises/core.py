@@ -241,7 +241,7 @@ class Result:
         if rows:
             parts.append(f"<div><i>{e(self.case.get('case', ''))}</i></div>"
                          '<table style="border-collapse:collapse">' + "".join(
-                             f'<tr><td style="padding-right:8px">{e(a)}</td>'
+                             f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
                              f'<td><pre style="margin:0">{e(b)}</pre></td></tr>'
                              for a, b in rows) + "</table>")
         for note in self.notes:
@@ -569,12 +569,12 @@ class Entries(Exercise):
                 problem = msg("entry_not_right", lang, got=show(value))
             wrong.append(name)
             why = self.explain(name, got, expected, ctx) if self.explain else None
-            lines.append(f"• {name} = {_inline(value)}: {why}" if why and
+            lines.append(f"• {name} = {inline(value)}: {why}" if why and
                          _same_numeric_shape(value, want) else f"• {name}: {problem}")
         if wrong:
-            case = {"got": "; ".join(f"{k} = {_inline(v)}" for k, v in got.items())}
+            case = {"got": "; ".join(f"{k} = {inline(v)}" for k, v in got.items())}
             if self.reveal:
-                case["expected"] = "; ".join(f"{k} = {_inline(v)}"
+                case["expected"] = "; ".join(f"{k} = {inline(v)}"
                                              for k, v in expected.items())
             head = msg("entries_wrong", lang, n=len(wrong), total=len(expected),
                        names=", ".join(wrong))
@@ -582,7 +582,7 @@ class Entries(Exercise):
         ctx.note(msg("entries_right", lang, n=len(expected)))
 
 
-def _inline(value):
+def inline(value):
     """A short one-line form: 7, [-4, 2], [[0, 0], [2, 4]]."""
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 12:
         text = np.array2string(value, separator=", ",
