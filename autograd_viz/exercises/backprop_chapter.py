@@ -234,9 +234,10 @@ def judge(prog, got, want, ctx):
             continue
         for k in mine:
             part = _through(prog, mine, k)
-            if all(_near(grad[i], part[i]) or _near(grad[i], wgrad[i] + part[i])
-                   for i in wrong):
-                return ctx.msg("mini_topo", name=names[m], n=len(mine))
+            for how, seen in (("mini_topo_partial", part), ("mini_topo_twice", wgrad + part)):
+                if all(_near(grad[i], seen[i]) for i in wrong):
+                    return ctx.msg("mini_topo", name=names[m], n=len(mine),
+                                   how=ctx.msg(how, name=names[m]))
     i = max(wrong)            # the wrong gradient nearest L: where to start looking
     return ctx.msg("mini_wrong_grad", name=names[i], line=_users(prog, i),
                    expected=_num(wgrad[i]), got=_num(grad[i]))
@@ -244,7 +245,8 @@ def judge(prog, got, want, ctx):
 
 def _through(prog, uses_of_node, k):
     """Every node's gradient when only use ``k`` of a node passes gradient back."""
-    return sp.run_engine(prog, detach=frozenset(u for u in uses_of_node if u != k))["grad"]
+    return np.asarray(sp.run_engine(
+        prog, detach=frozenset(u for u in uses_of_node if u != k))["grad"])
 
 
 def _users(prog, i):

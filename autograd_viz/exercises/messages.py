@@ -570,14 +570,22 @@ MESSAGES = {
               "dùng `=` thay cho `+=` trong backward. Mỗi lần dùng cộng thêm phần của nó: "
               "self.grad += đạo hàm cục bộ × out.grad"},
     "mini_topo": {
-        "en": "{name} is used {n} times, and what lies below it got a partial gradient: "
-              "{name} passed its gradient on before all its uses had sent theirs. Visit the "
-              "nodes in reverse topological order (build the order first, then walk it "
-              "backwards), each node once",
-        "vi": "{name} được dùng {n} lần, và các nút phía dưới nó chỉ nhận một phần gradient: "
-              "{name} đã chuyển gradient đi trước khi mọi lần dùng gửi phần của chúng về. Hãy "
-              "đi qua các nút theo thứ tự tô-pô ngược (dựng thứ tự trước, rồi duyệt ngược), "
-              "mỗi nút một lần"},
+        "en": "{name} is used {n} times, and what lies below it got the wrong gradient: "
+              "{how}. Visit the nodes in reverse topological order (build the order first, "
+              "then walk it backwards), each node once",
+        "vi": "{name} được dùng {n} lần, và các nút phía dưới nó nhận sai gradient: {how}. "
+              "Hãy đi qua các nút theo thứ tự tô-pô ngược (dựng thứ tự trước, rồi duyệt "
+              "ngược), mỗi nút một lần"},
+    "mini_topo_partial": {
+        "en": "only a part of it, because {name} passed its gradient on before all its uses "
+              "had sent theirs",
+        "vi": "chỉ một phần của nó, vì {name} đã chuyển gradient đi trước khi mọi lần dùng "
+              "gửi phần của chúng về"},
+    "mini_topo_twice": {
+        "en": "too much, because {name} passed its gradient on more than once (once for "
+              "each time it was reached), a partial one first",
+        "vi": "quá nhiều, vì {name} đã chuyển gradient đi nhiều lần (mỗi lần được tới một "
+              "lần), lần đầu chỉ là một phần"},
     "mini_wrong_grad": {
         "en": "{name}.grad is {got}, expected {expected}: look at the backward rule of the "
               "operation(s) that use {name} ({line})",

@@ -215,11 +215,15 @@ MISTAKES = [
     (engines.AssignNotAdd, "a value used twice",
      r"a is used 3 times but its gradient holds one contribution only: `=` instead of `\+=`",
      r"chỉ giữ một phần đóng góp: dùng `=` thay cho `\+=`"),
-    (engines.DepthFirstOnce, "a diamond", r"is used 2 times, and what lies below it got a partial "
-                                          r"gradient", r"chỉ nhận một phần gradient"),
-    (engines.RecursiveNoMemory, "a diamond", r"partial gradient: \w+ passed its gradient on "
-                                             r"before all its uses", r"thứ tự tô-pô ngược"),
-    (engines.BreadthFirst, "a diamond", r"reverse topological order", r"thứ tự tô-pô ngược"),
+    (engines.DepthFirstOnce, "a diamond", r"is used 2 times, and what lies below it got the "
+                                          r"wrong gradient: only a part of it, because \w+ "
+                                          r"passed its gradient on before all its uses",
+     r"các nút phía dưới nó nhận sai gradient: chỉ một phần của nó"),
+    (engines.RecursiveNoMemory, "a diamond", r"got the wrong gradient: too much, because \w+ "
+                                             r"passed its gradient on more than once",
+     r"quá nhiều, vì \w+ đã chuyển gradient đi nhiều lần"),
+    (engines.BreadthFirst, "a diamond", r"only a part of it.*reverse topological order",
+     r"chỉ một phần của nó.*thứ tự tô-pô ngược"),
     (engines.NoSeed, "no value used twice", r"every gradient is 0, L.grad too: backward\(\) never "
                                             r"set the seed", r"chưa đặt giá trị khởi đầu"),
     (engines.WrongDirection, "no value used twice", r"only the inputs of the last operation "
