@@ -433,17 +433,30 @@ def _sweeps():
     return None if counts is None else dict(counts)
 
 
+def _shares(a, b):
+    """Whether two returned values are one tensor, or views of one array."""
+    if a is b:
+        return True
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        return bool(np.shares_memory(np.asarray(a.data), np.asarray(b.data)))
+    return False
+
+
 def _modes_call(answer, x):
     before = _sweeps()
     if before is None:
         return {"error": "fr_no_forward_mode"}
-    out = answer(x)
+    with Recording() as nodes:
+        out = answer(x)
     after = _sweeps()
     same = False
     if isinstance(out, (tuple, list)) and len(out) == 2:
         a, b = out
-        same = a is b or (isinstance(a, Tensor) and isinstance(b, Tensor)
-                          and np.shares_memory(np.asarray(a.data), np.asarray(b.data)))
+        # the reverse-mode answer lives in a leaf's .grad: d_forward must not be it
+        grads = [n.grad for n in whole_graph(nodes) if n.is_leaf and n.grad is not None]
+        if x.grad is not None:
+            grads.append(x.grad)
+        same = any(_shares(a, other) for other in [b] + grads)
     return {"value": plain(tuple(out) if isinstance(out, list) else out), "same": same,
             "forward": after["forward"] - before["forward"],
             "reverse": after["reverse"] - before["reverse"]}

@@ -679,3 +679,13 @@ def test_tracking_off_with_a_plain_jax_call():
         return 2 * jnp.dot(x, x)
     result = ch.tracking_off.check(answer)
     assert result, str(result)
+
+
+def test_forward_and_reverse_sees_through_a_view_of_x_grad():
+    def grad_detached_twice(x):
+        av.jvp(f, (x,), (av.ones_like(x),))          # a forward pass runs, unused
+        x.requires_grad_()
+        f(x).backward()
+        return x.grad.detach(), x.grad               # a view of the reverse result, twice
+    both(ch.forward_and_reverse, grad_detached_twice, r"you returned one result twice",
+         r"bạn trả về một kết quả hai lần")
