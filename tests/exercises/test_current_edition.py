@@ -153,6 +153,23 @@ def test_manual_tracing_widget_asks_values_and_gradients_with_the_exercise_messa
         assert "-2" in quiz.svg and "-4" in quiz.svg
 
 
+def test_any_quiz_can_ask_for_values_with_its_own_hints():
+    from autograd_viz.exercises.quiz import GradientQuiz
+    quiz = GradientQuiz(seed=2, ask_values=True)
+    assert quiz.asked_values == ["u", "v", "L"]            # the op nodes; x, y are given
+    x, y = quiz.values["x"], quiz.values["y"]
+    quiz.value_boxes["u"].value = x * y
+    quiz.value_boxes["v"].value = x * y                    # forgot + x
+    quiz.check()
+    assert quiz.values_state() == {"u": "right", "v": "wrong", "L": "wrong"}
+    assert "v = u + x: compute it from the values of its inputs" in \
+        quiz.value_feedback["v"].value
+    assert quiz.summary.value == "1 of 8 right"
+    assert "Forward pass: the values" in quiz.widget.children[2].value
+    plain = GradientQuiz(seed=2)
+    assert plain.value_boxes == {} and plain.values_state() == {}
+
+
 def test_manual_tracing_widget_in_vietnamese():
     quiz = ch.manual_tracing.widget(lang="vi")
     quiz.value_boxes["q"].value = 2.0
