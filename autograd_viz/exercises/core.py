@@ -222,6 +222,8 @@ class Result:
             lines.append(f"{msg('printed', self.lang)}:\n{self.printed.rstrip()}")
         if self.hint and not self.passed:
             lines.append(f"{msg('hint', self.lang)}: {self.hint}")
+        if self.figure:
+            lines.append(msg("figure_note", self.lang))
         return "\n".join(lines)
 
     __repr__ = __str__

@@ -39,6 +39,8 @@ MESSAGES = {
     "hint": {"en": "Hint", "vi": "Gợi ý"},
     "printed": {"en": "your code printed", "vi": "mã của bạn đã in ra"},
     "printed_more": {"en": "(… {n} more characters)", "vi": "(… còn {n} ký tự nữa)"},
+    "figure_note": {"en": "(in a notebook, the result also shows the two graphs side by side)",
+                    "vi": "(trong notebook, kết quả còn vẽ hai đồ thị cạnh nhau)"},
     "no_hint": {"en": "No hint for this exercise.", "vi": "Bài này không có gợi ý."},
     # ---- what kind of answer
     "need_function": {

@@ -445,8 +445,10 @@ def test_dependency_graph_says_how_the_graph_differs_and_draws_both(answer, en, 
     assert "đồ thị của bạn" in figure and "đồ thị của công thức" in figure
     page = result._repr_html_()
     assert page.count("<svg") == 2 and "av-graphs" in page
-    en_figure = ch.dependency_graph.check(answer, lang="en").figure
-    assert "your graph" in en_figure and "the formula&#x27;s graph" in en_figure
+    assert str(result).endswith("(trong notebook, kết quả còn vẽ hai đồ thị cạnh nhau)")
+    en = ch.dependency_graph.check(answer, lang="en")
+    assert "your graph" in en.figure and "the formula&#x27;s graph" in en.figure
+    assert "the two graphs side by side" in str(en) and "<svg" not in str(en)
 
 
 def test_dependency_graph_fails_numbers_computed_outside_the_framework():
