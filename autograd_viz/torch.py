@@ -52,6 +52,16 @@ class Tensor(av.Tensor):
     def numel(self):
         return int(np.size(self.data))
 
+    def _backward_seed(self, gradient):
+        # PyTorch's own words first, so a student can search for them, then our hint
+        if gradient is None and self.requires_grad and self.numel() != 1:
+            raise av.BackwardError(
+                f"grad can be implicitly created only for scalar outputs. This tensor has "
+                f"shape {tuple(self.shape)}, so backward() needs gradient= of that shape "
+                f"(the weight of each entry), e.g. y.backward(torch.ones_like(y)), or "
+                f"reduce it to a scalar first: y.sum().backward()")
+        return super()._backward_seed(gradient)
+
     # -- PyTorch's spellings of engine ops -------------------------------------
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         return av.sum(self, *_reduction(dim, keepdim, axis, keepdims))

@@ -21,7 +21,18 @@ def pick(text, lang):
 
 
 def msg(key, lang=None, **fields):
-    return MESSAGES[key][check_lang(lang)].format(**fields)
+    lang = check_lang(lang)
+    if "limit" in fields:       # a time limit in seconds, also spelled out for the sentence
+        fields.setdefault("limit_text", seconds(fields["limit"], lang))
+    return MESSAGES[key][lang].format(**fields)
+
+
+def seconds(value, lang=None):
+    """A number of seconds as words: "5 seconds", "1 second", "0.5 seconds"; "5 giây"."""
+    lang = check_lang(lang)
+    if lang == "vi":
+        return f"{value:g} giây"
+    return f"{value:g} second" + ("" if value == 1 else "s")
 
 
 MESSAGES = {
@@ -91,10 +102,12 @@ MESSAGES = {
         "vi": "mã của bạn gây lỗi {etype}: {emsg}"},
     "where": {"en": "(line {line}: `{code}`)", "vi": "(dòng {line}: `{code}`)"},
     "timeout": {
-        "en": "your code was stopped after {limit:g} s without finishing: is there a loop "
-              "that never ends for this input (a `while` whose condition stays true)?",
-        "vi": "mã của bạn bị dừng sau {limit:g} giây mà chưa xong: có vòng lặp nào không bao "
-              "giờ kết thúc với đầu vào này không (một `while` có điều kiện luôn đúng)?"},
+        "en": "your code hit the time limit of {limit_text} and was stopped before it "
+              "finished: is there a loop that never ends for this input (a `while` whose "
+              "condition stays true)?",
+        "vi": "mã của bạn chạy quá giới hạn thời gian {limit_text} nên đã bị dừng trước khi "
+              "xong: có vòng lặp nào không bao giờ kết thúc với đầu vào này không (một "
+              "`while` có điều kiện luôn đúng)?"},
     "crashed": {
         "en": "your code ended the process that ran it ({how})",
         "vi": "mã của bạn đã làm dừng tiến trình chạy nó ({how})"},

@@ -8,6 +8,7 @@ Layout, top to bottom: the diagram, the controls (kept right under the diagram s
 they do not move when the explanation changes length), then the explanation panel.
 """
 
+import base64
 import html
 
 import ipywidgets as widgets
@@ -15,7 +16,7 @@ import traitlets
 
 from ..i18n import resolve as resolve_lang
 from .html import (DEFAULT_SPEED_MS, diagram_html, explanation_html, inline_svg, labels_for,
-                   write_player)
+                   natural_width_px, write_player)
 
 # one stylesheet for every StepThrough on the page; class names are prefixed so
 # they cannot clash with JupyterLab's own.
@@ -164,11 +165,24 @@ class StepThrough(widgets.VBox):
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs) or {}
-        # viewers without a widget manager (nbconvert, GitHub) show the current frame.
-        bundle["text/html"] = (f'<div class="avz-static">{inline_svg(self.frame.svg)}'
+        # Viewers that do not draw the widget (an untrusted notebook in JupyterLab,
+        # nbconvert, GitHub) show this HTML: the frame on screen as an <img> of its
+        # SVG, since they strip inline <svg> but keep images with a data: URI.
+        bundle["text/html"] = (f'<div class="avz-static">{_picture_html(self.frame)}'
                                f"<p><b>{html.escape(self.frame.title or '')}</b></p>"
                                f"{explanation_html(self.frame)}</div>")
         return bundle
+
+
+def _picture_html(frame):
+    """The frame's SVG as an <img> with a data: URI, at its natural width (shrunk to fit)."""
+    svg = inline_svg(frame.svg)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    width = natural_width_px(svg)
+    size = f' width="{round(width)}"' if width else ""
+    return (f'<img src="data:image/svg+xml;base64,{data}"{size} '
+            f'alt="{html.escape(frame.title or "", quote=True)}" '
+            f'style="max-width: 100%; height: auto">')
 
 
 def step_through(target, lang=None, **options):

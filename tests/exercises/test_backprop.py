@@ -284,7 +284,7 @@ def test_a_backward_that_never_ends_is_stopped(monkeypatch):
                 pass
     monkeypatch.setattr(bp.mini_engine, "time_limit", 1.0)
     r = bp.mini_engine.check(Endless)
-    assert not r and "stopped after 1 s" in r.message and "exponential" in r.message
+    assert not r and "hit the time limit of 1 second" in r.message and "exponential" in r.message
 
 
 def test_grad_left_as_none_and_a_seed_that_is_not_one():

@@ -120,7 +120,7 @@ POINTS = {"ex3_test": 2, "ex5_test": 2, "tracing_test": 1, "graph_test": 2, "eng
 EARNED = {"alice": POINTS,
           "bob": {**POINTS, "ex3_test": 0, "tracing_test": 0, "engine_test": 0},
           "carol": {**POINTS, "graph_test": 0, "engine_test": 0}}
-WHY = {("bob", "ex3_test"): ["stopped after 5 s", "Exercise 3"],
+WHY = {("bob", "ex3_test"): ["hit the time limit of 5 seconds", "Exercise 3"],
        ("bob", "tracing_test"): ["df_dx = 1: 1 is only the + node's local derivative"],
        ("bob", "engine_test"): ["`=` instead of `+=`", "a value used twice"],
        ("carol", "graph_test"): ["computed outside the framework (numpy floats have no graph)"],
