@@ -20,17 +20,29 @@ from autograd_viz import exercises
 pytestmark = pytest.mark.usefixtures("clean_engine_state")
 
 CELLS = Path(__file__).resolve().parents[2] / "docs" / "notebook03_new_cells.md"
-FENCE = re.compile(r"^```(markdown|python)( tags=([\w-]+))?\n(.*?)^```$", re.M | re.S)
+BLOCK = re.compile(r"^````markdown\n(.*?)^````$", re.M | re.S)
+CODE_CELL = re.compile(r"^```\{code-cell\} ipython3\n(?::tags: \[([\w-]+)\]\n\n)?(.*?)^```$",
+                       re.M | re.S)
 CHECK = re.compile(r"^(ch|bp)\.\w+\.check\(", re.M)
 SETUP = ("import autograd_viz as av\nfrom autograd_viz import exercises\n"
          "from autograd_viz.exercises import autograd_chapter as ch\nexercises.set_lang(LANG)\n")
 
 
 def cells(lang):
+    """The MyST block of one language as (kind, tag, source) cells, in order."""
     text = CELLS.read_text(encoding="utf-8")
     en, vi = text.split("\n## English\n", 1)[1].split("\n## Tiếng Việt\n", 1)
-    part = en if lang == "en" else vi
-    return [(m[1], m[3], m[4]) for m in FENCE.finditer(part)]
+    block = BLOCK.search(en if lang == "en" else vi)[1]
+    found, at = [], 0
+    for m in CODE_CELL.finditer(block):
+        prose = block[at:m.start()].strip()
+        if prose:
+            found.append(("markdown", None, prose))
+        found.append(("python", m[1], m[2]))
+        at = m.end()
+    if block[at:].strip():
+        found.append(("markdown", None, block[at:].strip()))
+    return found
 
 
 def without_comments(source):
