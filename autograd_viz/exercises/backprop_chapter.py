@@ -169,7 +169,10 @@ class MiniEngine(Exercise):
             problem = judge(prog, outcome.value, sp.run_engine(prog), ctx)
             if problem:
                 raise Failure(problem, case)
-        ctx.cases_run = len(programs)
+        labels = [msg(p.label, lang, n=p.op_count) for p in programs
+                  if p.label != "mini_case_random"]
+        ctx.note(msg("mini_passed", lang, n=len(programs), cases="; ".join(labels),
+                     randoms=len(programs) - len(labels)))
 
     def _run_problem(self, outcome, prog, ctx):
         text = outcome_message(outcome, self.time_limit, ctx.lang)
@@ -178,9 +181,9 @@ class MiniEngine(Exercise):
                            limit=sys.getrecursionlimit()) + " " + text
         if outcome.status == "crashed" and prog.label == "mini_case_chain":
             return ctx.msg("mini_crash_chain", n=prog.op_count) + " " + text
-        if outcome.status == "raised" and outcome.etype in ("TypeError", "AttributeError") \
-                and any(
-                isinstance(a, tuple) for s in prog.steps for a in s.args):
+        uses_numbers = any(isinstance(a, tuple) for s in prog.steps for a in s.args)
+        if outcome.status == "raised" and uses_numbers and \
+                outcome.etype in ("TypeError", "AttributeError"):
             return ctx.msg("mini_numbers") + " " + text
         if outcome.status == "timeout":
             return text + " " + ctx.msg("mini_timeout")
@@ -205,9 +208,8 @@ def judge(prog, got, want, ctx):
         i = next(i for i in wrong if np.isnan(grad[i]))
         return ctx.msg("mini_grad_nan", name=names[i])
     others = [i for i in range(len(grad)) if i != root]
-    if all(grad[i] == 0 for i in others):
-        if grad[root] == 0:
-            return ctx.msg("mini_no_seed", root=names[root])
+    if grad[root] == 0 and all(grad[i] == 0 for i in others):
+        return ctx.msg("mini_no_seed", root=names[root])
     direct = {a for a in prog.steps[root].args if not isinstance(a, tuple)}
     if _near(grad[root], 1.0) and all(_near(grad[i], wgrad[i]) for i in direct) and all(
             grad[i] == 0 for i in others if i not in direct) and any(

@@ -544,6 +544,11 @@ MESSAGES = {
               "(2 * v, 1 + v), và Python chuyển chúng cho __rmul__ / __radd__"},
     "mini_case_numbers": {"en": "plain numbers mixed in", "vi": "trộn số thường"},
     "mini_case_random": {"en": "a random expression", "vi": "một biểu thức ngẫu nhiên"},
+    "mini_passed": {
+        "en": "your engine agrees with autograd_viz, value and gradient of every node, on "
+              "{n} expressions: {cases}; and {randoms} random ones",
+        "vi": "engine của bạn khớp với autograd_viz, cả giá trị lẫn gradient của mọi nút, "
+              "trên {n} biểu thức: {cases}; và {randoms} biểu thức ngẫu nhiên"},
     "mini_forward": {
         "en": "the forward value of `{line}` is wrong: expected {expected}, got {got}",
         "vi": "giá trị xuôi của `{line}` sai: cần {expected}, nhận được {got}"},
