@@ -708,3 +708,31 @@ def test_forward_and_reverse_sees_through_a_view_of_x_grad():
         return x.grad.detach(), x.grad               # a view of the reverse result, twice
     both(ch.forward_and_reverse, grad_detached_twice, r"you returned one result twice",
          r"bạn trả về một kết quả hai lần")
+
+
+def test_float32_answers_are_judged_at_float32_precision():
+    import autograd_viz.tf as tf
+
+    def f32(x):
+        return tf.Variable(tf.cast(tf.constant(x.numpy()), tf.float32))
+
+    def formula(x):
+        return tf.math.log(x * x) * tf.sin(x) + 1 / x
+
+    def graph(x):
+        return formula(f32(x))
+
+    def modes(x):
+        x = f32(x)
+        with tf.autodiff.ForwardAccumulator(primals=x, tangents=tf.ones_like(x)) as acc:
+            y = formula(x)
+        d_fwd = acc.jvp(y)
+        with tf.GradientTape() as tape:
+            y = formula(x)
+        return d_fwd, tape.gradient(y, x)
+    for _ in range(5):                    # 20 random x each: rounding never fails them
+        assert ch.dependency_graph.check(graph)
+        assert ch.forward_and_reverse.check(modes)
+    # but a float32 answer that is off by more than float32 rounding still fails
+    off = ch.forward_and_reverse.check(lambda x: tuple(d * 1.001 for d in modes(x)))
+    assert not off and "tolerance 1e-05 + 0.0001·|expected|" in off.message
