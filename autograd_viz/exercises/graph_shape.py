@@ -35,8 +35,9 @@ def canonical(root, sort=True, computed=()):
 
     def _constant(data):
         found = _constant_of(data)
-        if found[0] == "const" and any(abs(found[1] - v) <= 1e-9 * max(1.0, abs(v))
-                                       for v in computed):
+        # whole numbers are literals (the 2 of x ** 2), never a computed value
+        if found[0] == "const" and not found[1].is_integer() and any(
+                abs(found[1] - v) <= 1e-6 * max(1.0, abs(v)) for v in computed):
             return OUTSIDE
         return found
 
