@@ -99,7 +99,7 @@ class Diagram:
         return f"<autograd_viz diagram: {len(self.model.nodes)} nodes, {ops} ops, {grads}>"
 
 
-def draw(target, lang=None, names=None, backend="auto", rankdir="auto"):
+def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto"):
     """Draw the graph recorded behind ``target``: a Tensor, a list of them, or a tape.
 
     Leaves show their names and values, op nodes the operation and its
@@ -108,7 +108,22 @@ def draw(target, lang=None, names=None, backend="auto", rankdir="auto"):
     ``names={"x": x}`` to choose them.  ``lang="vi"`` for Vietnamese.
     ``backend``: "auto" (the `dot` program if installed, else in-process
     Graphviz), "dot" or "wasm".  ``rankdir``: "auto", "LR" (left to right) or "TB" (top down).
+
+    ``draw(f, x, ...)``: a function and its arguments, the JAX way.  ``f`` is
+    run once, recording, on fresh copies of the arguments named after its
+    parameters; with a scalar output the reverse pass runs too.
     """
+    from .function import is_function, names_for, record
+
+    if is_function(target):
+        run = record(target, args)
+        target, names = run.target, names_for(run, names)
+    elif args:
+        if isinstance(args[0], str) and len(args) == 1 and lang is None:
+            lang = args[0]          # draw(y, "vi"), as before functions could be drawn
+        else:
+            raise TypeError("draw(y) takes the output alone; to pass arguments, give the "
+                            "function first: draw(f, x)")
     model = build_model(target, lang, names=names, rankdir=rankdir)
     render_backend.choose(backend)      # fail now, with the fix, if Graphviz is missing
     return Diagram(model, backend=backend)

@@ -137,6 +137,7 @@ h1 { font-size: 18px; margin: 0 0 10px; }
 .avz-panel { border-left: 4px solid #0969da; background: #f6f8fa; padding: 8px 12px;
              border-radius: 0 6px 6px 0; min-height: 4.5em; }
 .avz-panel.avz-backward { border-left-color: #cf222e; }
+.avz-panel.avz-compare { border-left-color: #8250df; }
 .avz-title { font-weight: 600; margin: 2px 0 4px; }
 .avz-text { white-space: pre-wrap; font-family: ui-monospace, "DejaVu Sans Mono", Menlo,
             Consolas, monospace; font-size: 14px; }
