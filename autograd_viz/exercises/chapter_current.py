@@ -21,7 +21,8 @@ from ..engine.tensor import Tensor
 from . import graph_shape
 from .core import Entries, Exercise, Failure, kind_of, plain, show
 from .messages import msg
-from .probe import Recording, every_dialect_recording, grad_mode, leaf_gradients
+from .probe import (Recording, as_jax_array, every_dialect_recording, grad_mode,
+                    leaf_gradients, uses_jax)
 
 __all__ = ["manual_tracing", "detach_and_check", "tracking_off", "dependency_graph",
            "forward_and_reverse", "tracing_graph", "f_dependency"]
@@ -233,7 +234,9 @@ def _tracking_input(rng):
 
 
 def _tracking_call(answer, x):
-    x.requires_grad_()
+    # what "tracking is on" means in the student's framework: a tensor that
+    # requires a gradient; in JAX nothing is tracked outside a transform
+    x = as_jax_array(x, traced=False) if uses_jax(answer) else x.requires_grad_()
     before = grad_mode()
     with Recording() as nodes:
         out = answer(x)
@@ -335,7 +338,10 @@ def _drawings(out, leaf, value, lang):
 def _dependency_call(answer, x, lang=None):
     from ..engine.functional import gradients
     value = float(x.data)
-    x.requires_grad_()
+    # JAX records a function only under a transform: give it the traced
+    # stand-in jax.grad would; every other dialect records a tensor that
+    # requires a gradient
+    x = as_jax_array(x, traced=True) if uses_jax(answer) else x.requires_grad_()
     x.name = "x"
     with every_dialect_recording():
         out = answer(x)

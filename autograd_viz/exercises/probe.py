@@ -7,7 +7,10 @@ All of it runs in the checker's child process, next to the student's code.
 
 from __future__ import annotations
 
+import sys
 from contextlib import ExitStack, contextmanager
+
+import numpy as np
 
 from ..engine.graph import STATE
 from .core import plain
@@ -60,3 +63,40 @@ def grad_mode():
     """Every dialect's "is tracking on" switch, to see what a student left switched."""
     from .. import mxnet
     return {"grad_enabled": STATE.grad_enabled, "mxnet_recording": mxnet.autograd.is_recording()}
+
+
+def uses_jax(fn):
+    """Whether ``fn``'s code reaches for the JAX dialect (``jnp``, ``jax``, or
+    a function imported from them), looking at the names it and the functions
+    nested in it use."""
+    seen, codes = set(), [getattr(fn, "__code__", None)]
+    space = dict(getattr(fn, "__globals__", {}))
+    for cell, name in zip(getattr(fn, "__closure__", None) or (),
+                          getattr(getattr(fn, "__code__", None), "co_freevars", ())):
+        try:
+            space[name] = cell.cell_contents
+        except ValueError:          # a cell not filled yet
+            pass
+    while codes:
+        code = codes.pop()
+        if code is None or id(code) in seen:
+            continue
+        seen.add(id(code))
+        for name in code.co_names + code.co_freevars:
+            value = space.get(name)
+            where = getattr(value, "__name__", "") if isinstance(value, type(sys)) \
+                else getattr(value, "__module__", "") or ""
+            if where == "autograd_viz.jax" or where.startswith("autograd_viz.jax."):
+                return True
+        codes += [c for c in code.co_consts if hasattr(c, "co_names")]
+    return False
+
+
+def as_jax_array(x, traced):
+    """``x`` as the JAX dialect's array: JAX's functions take their own arrays.
+    ``traced``: recorded like the stand-in ``jax.grad`` gives a function (JAX
+    has no other way to record); else a plain array, as in a plain call."""
+    from ..engine.tensor import Tensor
+    from ..jax import numpy as jnp
+    arr = jnp.array(np.asarray(x.data))
+    return Tensor.requires_grad_(arr) if traced else arr

@@ -692,12 +692,55 @@ def test_tracking_off_with_tf_stop_recording():
 def test_tracking_off_with_a_plain_jax_call():
     dialect_piece("autograd_viz.jax", "numpy")
     from autograd_viz.jax import numpy as jnp
-
-    def answer(x):
-        x = jnp.array(x.numpy())
-        return 2 * jnp.dot(x, x)
-    result = ch.tracking_off.check(answer)
+    # JAX tracks nothing outside a transform: the check hands a JAX function a
+    # plain JAX array, so the plain call passes and a recorded one does not
+    result = ch.tracking_off.check(lambda x: 2 * jnp.dot(x, x))
     assert result, str(result)
+
+    def under_a_transform(x):            # the value of a vjp: recorded, then let go
+        import autograd_viz.jax as jax
+        return jax.vjp(lambda t: 2 * jnp.dot(t, t), x)[0]
+    both(ch.tracking_off, under_a_transform, r"operation\(s\) were recorded on the way",
+         r"phép toán đã được ghi lại")
+
+
+def test_jax_answers_to_the_graph_and_detach_exercises():
+    dialect_piece("autograd_viz.jax", "lax.stop_gradient")
+    import autograd_viz.jax as jax
+    from autograd_viz.jax import numpy as jnp
+    wrong = both(ch.dependency_graph, lambda x: jnp.log(x ** 2) * jnp.cos(x) + 1 / x,
+                 r"missing sin; extra cos", r"thiếu sin; thừa cos")
+    assert wrong.figure.count("<svg") == 2
+
+    def detach(x):
+        def z_sum(t):
+            u = jax.lax.stop_gradient(t * t)
+            return (u * t).sum()
+        return jax.grad(z_sum)(x), jax.grad(lambda t: (t * t).sum())(x)
+    result = ch.detach_and_check.check(detach)
+    assert result, str(result)
+
+    def not_stopped(x):
+        return jax.grad(lambda t: (t * t * t).sum())(x), jax.grad(lambda t: (t * t).sum())(x)
+    both(ch.detach_and_check, not_stopped, r"the first gradient is 3x²", r"gradient đầu bằng 3x²")
+
+
+def test_the_checks_tell_a_jax_function_from_the_others():
+    from autograd_viz.exercises.probe import uses_jax
+    if importlib.util.find_spec("autograd_viz.jax") is None:
+        pytest.skip("the JAX dialect (autograd_viz.jax) has not landed on this branch")
+    from autograd_viz.jax import numpy as jnp
+    from autograd_viz.jax.numpy import sin as jax_sin
+    import autograd_viz.torch as torch
+
+    def nested(x):
+        def inner(t):
+            return jnp.sin(t)
+        return inner(x)
+    assert uses_jax(lambda x: jnp.log(x)) and uses_jax(nested)
+    assert uses_jax(lambda x: jax_sin(x))
+    assert not uses_jax(lambda x: torch.log(x)) and not uses_jax(as_written)
+    assert not uses_jax(len)
 
 
 def test_forward_and_reverse_sees_through_a_view_of_x_grad():
