@@ -47,19 +47,10 @@ def _directional_fd(f, arrays, ts, eps=EPS):
 
 
 def _hips_jvp(f, arrays, ts):
-    """HIPS autograd's forward mode along all inputs at once: the sum of
-    one make_jvp per input."""
-    total = None
+    """HIPS autograd's forward mode along all inputs at once, as float64."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for i in range(len(arrays)):
-            def f_i(xi, i=i):
-                args = list(arrays)
-                args[i] = xi
-                return f(*args)
-            _, t_out = make_jvp(f_i)(arrays[i])(ts[i])
-            total = t_out if total is None else total + t_out
-    return np.asarray(total, dtype=np.float64)
+        return np.asarray(_hips_jvp_traced(f, arrays, ts), dtype=np.float64)
 
 
 def _clean():
@@ -196,8 +187,8 @@ def _positive_axis(params, ndim):
 
 
 def _hips_jvp_traced(f, xs, ts):
-    """J(x) t by HIPS's make_jvp, with no conversion to float at the end, so
-    that HIPS's reverse mode can differentiate it in x."""
+    """J(x) t by HIPS's make_jvp, one per input, summed; left as HIPS's own
+    value so that HIPS's reverse mode can differentiate it in x."""
     total = None
     for i in range(len(xs)):
         def f_i(xi, i=i):
