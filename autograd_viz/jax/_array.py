@@ -27,7 +27,7 @@ import numpy as np
 import autograd_viz as av
 from ..engine import ops
 from ..engine.graph import STATE
-from ..engine.tensor import apply
+from ..engine.tensor import _output, apply
 
 # ------------------------------------------------------------------ dtypes
 
@@ -304,7 +304,12 @@ def lift(x, dtype=None):
         return x
     if isinstance(x, av.Tensor) and dtype is None:
         if tracked(x):
-            return x                       # another flavour's history: leave it be
+            # another flavour's tensor with history (a core tensor a checker
+            # made): an Array that is a recorded identity of it, so gradients
+            # and tangents still reach it
+            data = _canonical_data(x.data)
+            return _output(Array, data if data.ndim else data[()], ops.cast, (x,),
+                           {"dtype": data.dtype}, x.requires_grad)
         return Array._plain(_canonical_data(np.asarray(x.data)))
     if dtype is not None:
         data = np.asarray(as_numpy(x))

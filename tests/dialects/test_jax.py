@@ -752,3 +752,15 @@ def test_namespaces_and_missing_names_say_what_exists():
     with warnings.catch_warnings():
         warnings.simplefilter("error")           # nothing here warns
         jnp.arange(4.0).sum()
+
+
+def test_jnp_functions_take_a_core_tensor_with_history_and_keep_it():
+    """A checker hands a student's jnp code a core tensor that needs a gradient:
+    the result is a JAX array, and the gradient still reaches the core tensor."""
+    from autograd_viz.jax import numpy as jnp_
+    x = av.tensor([1.0, 2.0], requires_grad=True)
+    y = (jnp_.log(x * x) * jnp_.sin(x)).sum()
+    assert type(y).__name__ == "Array" and y.dtype == onp.float32
+    (g,) = av.gradients(y, [x])
+    want = (2 / x.data) * onp.sin(x.data) + onp.log(x.data ** 2) * onp.cos(x.data)
+    onp.testing.assert_allclose(onp.asarray(g.data), want, rtol=1e-5)
