@@ -245,7 +245,8 @@ def execute(nb, timeout=CELL_TIMEOUT, workdir=None):
     from nbclient import NotebookClient
 
     with tempfile.TemporaryDirectory(prefix="avz-nb-") as scratch:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+        # no per-cell timestamps: a rebuild then changes only what the cells show
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(workdir or scratch)}})
         client.execute(env=kernel_environment())
     return nb

@@ -7,8 +7,8 @@ what is saved is what a student should see.
   framework notebook whose dialect does not import yet (JAX, until its dialect
   lands) is run from its source too and reported as an expected failure naming
   the missing dialect, never as a pass or a silent skip.
-* In 03_exercises every ``ch.exN.check`` cell shows a pass, except the one
-  tagged ``expected-fail`` (a deliberately wrong try), which shows a failure:
+* In 03_exercises every ``ch.*.check`` / ``bp.*.check`` cell shows a pass, except
+  those tagged ``expected-fail`` (deliberately wrong tries), which show a failure:
   after a fresh run and in the saved files.
 * The saved files carry a python3 kernelspec, were saved with outputs, and stay
   small.  That they match their sources is tests/notebooks/test_sources.py's job.
@@ -90,12 +90,12 @@ def test_notebook_runs_top_to_bottom(target, tmp_path):
 # ------------------------------------------------------------ the sample answers pass
 
 EXERCISES = "03_exercises.ipynb"
-CHECK_CELL = re.compile(r"^ch\.ex\d\.check\(", re.M)
+CHECK_CELL = re.compile(r"^(ch|bp)\.\w+\.check\(", re.M)
 EXPECTED_FAIL = "expected-fail"
 
 
 def _assert_exercise_verdicts(nb, label):
-    """Every ``ch.exN.check(...)`` cell shows a pass (✓), except the cells
+    """Every ``ch.NAME.check(...)`` and ``bp.NAME.check(...)`` cell shows a pass (✓), except the cells
     tagged expected-fail (a deliberately wrong first try), which show ✗."""
     seen = {"pass": 0, "fail": 0}
     for i, cell in enumerate(nb.cells):
@@ -110,7 +110,7 @@ def _assert_exercise_verdicts(nb, label):
         assert shown.startswith(mark) and colour in html, \
             f"{label} cell {i} should show {mark}:\n{cell.source}\n----- output -----\n{shown}"
         seen["fail" if failing else "pass"] += 1
-    assert seen == {"pass": 5, "fail": 1}, f"{label}: check cells found: {seen}"
+    assert seen == {"pass": 12, "fail": 4}, f"{label}: check cells found: {seen}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
