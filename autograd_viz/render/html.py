@@ -13,6 +13,8 @@ import json
 import re
 from pathlib import Path
 
+from .frames.panel import text_html
+
 PLAYER_LABELS = {
     "en": {
         "play": "Play",
@@ -98,7 +100,7 @@ def explanation_html(frame):
     markup = getattr(frame, "html", None)
     if markup:
         return markup
-    return '<div class="avz-text">' + html.escape(frame.text or "") + "</div>"
+    return text_html(html.escape(frame.text or ""))
 
 
 def json_for_script(value):

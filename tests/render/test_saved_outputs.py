@@ -44,6 +44,19 @@ def test_step_through_html_fallback_is_a_picture_of_the_frame_on_screen(steps, i
     assert html.escape(frame.title) in page           # the title and the explanation stay text
 
 
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_explanation_keeps_its_line_breaks_without_a_stylesheet(mode):
+    """Untrusted JupyterLab strips <style>: the panel's lines must not run
+    together, so the box carries its own white-space rule."""
+    loss, w, _ = graphs.neuron()
+    steps = av.step_through(loss, mode=mode, **({"wrt": w["w1"]} if mode == "forward" else {}))
+    steps.index = len(steps.frames) - 1
+    page = steps._repr_mimebundle_()["text/html"]
+    box = re.search(r'<div class="avz-text"([^>]*)>(.*?)</div>', page, re.S)
+    assert box and "white-space: pre-wrap" in box.group(1)
+    assert "\n" in box.group(2), "the last frame's explanation has several lines"
+
+
 def test_step_through_fallback_of_a_hostile_name_stays_escaped():
     a = av.tensor(2.0, requires_grad=True, name='"><script>alert(1)</script>')
     y = a * a

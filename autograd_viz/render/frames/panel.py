@@ -48,4 +48,11 @@ def paren(text):
 
 
 def panel_html(lines):
-    return '<div class="avz-text">' + "\n".join(esc_html(x) for x in lines) + "</div>"
+    return text_html("\n".join(esc_html(x) for x in lines))
+
+
+def text_html(escaped):
+    """Escaped explanation text in its box.  The line breaks are kept by an
+    inline style, not only by the player's stylesheet: an untrusted notebook's
+    saved output loses every <style>, and its lines would run together."""
+    return '<div class="avz-text" style="white-space: pre-wrap">' + escaped + "</div>"
