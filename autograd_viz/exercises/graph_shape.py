@@ -153,12 +153,15 @@ def describe_ops(counts, lang="en"):
 
 def side_by_side(left_svg, left_title, right_svg, right_title):
     """Two drawn graphs next to each other, as one HTML fragment (titles escaped)."""
+    from ..render.html import svg_img_html
+
     def panel(svg, title):
+        # an <img> rather than inline <svg>: a saved notebook that is not
+        # trusted strips inline SVG (and <style>) but keeps images; each
+        # drawing shrinks to its half of the width
         return (f'<div style="flex:1 1 0;min-width:420px">'
                 f'<div style="font-weight:bold;margin-bottom:4px">{html.escape(title)}</div>'
-                f"{svg}</div>")
-    # each drawing shrinks to its half of the width (the SVGs carry a viewBox)
-    return ("<style>.av-graphs svg{max-width:100%;height:auto}</style>"
-            '<div class="av-graphs" style="display:flex;gap:16px;flex-wrap:wrap;'
+                f"{svg_img_html(svg, title)}</div>")
+    return ('<div class="av-graphs" style="display:flex;gap:16px;flex-wrap:wrap;'
             f'align-items:flex-start">{panel(left_svg, left_title)}'
             f"{panel(right_svg, right_title)}</div>")

@@ -246,6 +246,9 @@ MESSAGES = {
     "ex5_cos_calls": {"en": "{name} called {n}×", "vi": "{name} được gọi {n} lần"},
     # ---- quiz
     "quiz_title": {"en": "Fill in the gradients", "vi": "Điền các gradient"},
+    "quiz_run_to_answer": {
+        "en": "Run this cell to get the boxes to type your answers into.",
+        "vi": "Hãy chạy ô này để hiện các ô nhập câu trả lời."},
     "quiz_intro": {
         "en": "Each box asks for d{root}/d(node): how much {root} changes per unit change of "
               "that node. Work backwards from {root}, then press Check.",

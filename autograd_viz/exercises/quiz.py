@@ -17,6 +17,7 @@ import html
 
 import numpy as np
 
+from ..render.html import svg_img_html
 from ..render.model import substitute
 from ..render.backend import GraphvizNotFound
 from .messages import check_lang, msg, pick
@@ -212,11 +213,21 @@ class GradientQuiz:
         return dict(self._value_state)
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        # what viewers that draw no widget show (an untrusted notebook, GitHub):
+        # the question and its graph as a picture, and how to get the boxes
+        e, L = html.escape, self.lang
+        title = pick(self.title, L) or msg("quiz_title", L)
+        intro = msg("quiz_intro_values" if self.ask_values else "quiz_intro", L,
+                    root=self.root_name)
+        picture = svg_img_html(self.svg, title) if self.svg else ""
+        bundle["text/html"] = (f"<h4>{e(title)}</h4><p>{e(intro)}</p>{picture}"
+                               f"<p><i>{e(msg('quiz_run_to_answer', L))}</i></p>")
+        return bundle
 
     def _ipython_display_(self):
         from IPython.display import display
-        display(self.widget)
+        display(self._repr_mimebundle_(), raw=True)
 
 
 def _number(t):

@@ -8,6 +8,7 @@ The labels below are shared with the ipywidgets player (widget.py), so the
 two players read the same in each language.
 """
 
+import base64
 import html
 import json
 import re
@@ -80,6 +81,19 @@ def natural_width_px(svg):
     """The width the <svg> element asks for, in CSS pixels (None if it does not say)."""
     match = re.search(r"<svg\b[^>]*?\swidth=\"([\d.]+)\s*(pt|px|in|cm|mm|)\"", svg)
     return float(match.group(1)) * _UNIT_PX[match.group(2)] if match else None
+
+
+def svg_img_html(svg, alt=""):
+    """An SVG as an <img> with a data: URI, at its natural width (shrunk to fit).
+
+    What viewers that strip inline <svg> (an untrusted notebook in JupyterLab,
+    GitHub) still show."""
+    svg = inline_svg(svg)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    width = natural_width_px(svg)
+    size = f' width="{round(width)}"' if width else ""
+    return (f'<img src="data:image/svg+xml;base64,{data}"{size} '
+            f'alt="{html.escape(alt, quote=True)}" style="max-width: 100%; height: auto">')
 
 
 def min_width_px(svg):

@@ -8,15 +8,14 @@ Layout, top to bottom: the diagram, the controls (kept right under the diagram s
 they do not move when the explanation changes length), then the explanation panel.
 """
 
-import base64
 import html
 
 import ipywidgets as widgets
 import traitlets
 
 from ..i18n import resolve as resolve_lang
-from .html import (DEFAULT_SPEED_MS, diagram_html, explanation_html, inline_svg, labels_for,
-                   natural_width_px, write_player)
+from .html import (DEFAULT_SPEED_MS, diagram_html, explanation_html, labels_for, svg_img_html,
+                   write_player)
 
 # one stylesheet for every StepThrough on the page; class names are prefixed so
 # they cannot clash with JupyterLab's own.
@@ -177,13 +176,7 @@ class StepThrough(widgets.VBox):
 
 def _picture_html(frame):
     """The frame's SVG as an <img> with a data: URI, at its natural width (shrunk to fit)."""
-    svg = inline_svg(frame.svg)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    width = natural_width_px(svg)
-    size = f' width="{round(width)}"' if width else ""
-    return (f'<img src="data:image/svg+xml;base64,{data}"{size} '
-            f'alt="{html.escape(frame.title or "", quote=True)}" '
-            f'style="max-width: 100%; height: auto">')
+    return svg_img_html(frame.svg, frame.title or "")
 
 
 def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=None, **options):

@@ -7,6 +7,7 @@ Every student answer below is a real function run through the real checker
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import time
@@ -847,3 +848,16 @@ def test_ex3_and_ex4_describe_a_wrong_return_type_in_the_notebooks_language():
     assert not vi4 and "một giá trị kiểu str" in vi4.message
     en4 = ch.ex4.check(lambda a: "x", lang="en")
     assert not en4 and "returned a str" in en4.message
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_quiz_saved_output_shows_the_question_and_a_picture_to_untrusted_viewers(lang):
+    """An unrun notebook draws no widget: its HTML fallback must still show the
+    graph (an <img>, since inline <svg> is stripped) and say how to answer."""
+    from autograd_viz.exercises.messages import msg
+    from autograd_viz.exercises.quiz import GradientQuiz
+    quiz = GradientQuiz(seed=1, lang=lang)
+    page = quiz._repr_mimebundle_()["text/html"]
+    assert "<svg" not in page and '<img src="data:image/svg+xml;base64,' in page
+    assert html.escape(msg("quiz_run_to_answer", lang)) in page
+    assert "application/vnd.jupyter.widget-view+json" in quiz._repr_mimebundle_()
