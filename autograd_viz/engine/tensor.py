@@ -405,15 +405,17 @@ def _output(cls, value, prim, inputs, params, wanted):
     out.grad = out.name = out._gacc = out._note = out._trace = out._tan = None
     out._freed = False
     out._seq = _next_seq()
-    if wanted and STATE.grad_enabled and (STATE.forcing or cls._records()):
+    state = STATE
+    if wanted and state.grad_enabled and (state.forcing or cls._records()):
         out.requires_grad = True
         out._op = prim
         out._parents = inputs
         out._params = params
-        if STATE.forcing:
+        if state.forcing:
             out._note = _FROM_BACKWARD
-        for recorder in STATE.recorders:
-            recorder.append(out)
+        if state.recorders:
+            for recorder in state.recorders:
+                recorder.append(out)
     else:
         out.requires_grad = False
         out._op = out._params = None
