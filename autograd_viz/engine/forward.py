@@ -24,6 +24,7 @@ run order with the same rule, one step per op, keeping each input's share.
 from __future__ import annotations
 
 import itertools
+import operator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ from .graph import STATE
 from .tensor import Tensor, apply
 
 _level_ids = itertools.count(1)
-_pushed = {}             # open level -> how many op outputs got a tangent there
+_pushed = set()          # the open levels where some op output got a tangent
 
 
 @contextmanager
@@ -44,12 +45,12 @@ def dual_level():
     it flow through every op until the block ends.  Yields the level."""
     level = next(_level_ids)
     STATE.dual_levels.append(level)
-    _pushed[level] = 0
     try:
         yield level
     finally:
         STATE.dual_levels.remove(level)
-        if _pushed.pop(level):
+        if level in _pushed:
+            _pushed.discard(level)
             STATE.sweeps["forward"] += 1
 
 
@@ -138,21 +139,29 @@ def push_tangents(out, prim, inputs, params):
     levels = STATE.dual_levels
     params = params or _NO_PARAMS
     for level in tuple(levels):
-        shares = [(i, p._tan[level]) for i, p in enumerate(inputs)
-                  if p._tan and level in p._tan]
+        shares = []
+        graph_wanted = out.requires_grad        # the op was recorded
+        for i, p in enumerate(inputs):
+            tans = p._tan
+            if tans:
+                t = tans.get(level)
+                if t is not None:
+                    shares.append((i, t))
+                    graph_wanted = graph_wanted or t.requires_grad
         if not shares:
             continue
-        _pushed[level] += 1
-        if len(levels) == 1 and not (STATE.grad_enabled and _needs_graph(inputs, shares)):
-            # the common case, one level and nothing to differentiate later,
-            # on plain numpy values with no call that is not arithmetic or
-            # the rule itself (jvp of the 201-op chain: 0.68x -> 0.4?x HIPS)
+        _pushed.add(level)
+        if len(levels) == 1 and not (graph_wanted and STATE.grad_enabled):
+            # the common case, one level and nothing to differentiate later
+            # (nothing recorded the op, no tangent needs a gradient): plain
+            # numpy, no call that is not arithmetic or the rule itself (jvp of
+            # the 201-op chain: 0.68x -> 0.4?x HIPS autograd's make_jvp)
             ans = out.data
-            xs = [p.data for p in inputs]
-            total = None
-            for i, t in shares:
-                c = prim.jvp(i, _NUMPY, t.data, ans, xs, params)
-                total = c if total is None else total + c
+            xs = list(map(_data_of, inputs))
+            i, t = shares[0]
+            total = prim.jvp(i, _NUMPY, t.data, ans, xs, params)
+            for i, t in shares[1:]:
+                total = total + prim.jvp(i, _NUMPY, t.data, ans, xs, params)
             if total.__class__ is not np.ndarray:
                 total = np.asarray(total)
             dtype = ans.dtype
@@ -186,17 +195,7 @@ def push_tangents(out, prim, inputs, params):
 
 _NUMPY = ops.NUMPY
 _NO_PARAMS = {}
-
-
-def _needs_graph(inputs, shares):
-    """Whether the tangent must be recorded (asked only while grad mode is on)."""
-    for p in inputs:
-        if p.requires_grad:
-            return True
-    for _, t in shares:
-        if t.requires_grad:
-            return True
-    return False
+_data_of = operator.attrgetter("data")
 
 
 STATE.push_tangents = push_tangents
