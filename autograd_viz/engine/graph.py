@@ -365,8 +365,9 @@ class _Ones:
     to an elementwise VJP: ``g * v`` is ``v`` itself (as a view, so nothing
     later mistakes it for an array this pass may write into), which spares
     exp's ``g * ans``, mul's ``g * b`` and ``g * a``, sin's ``g * cos(a)`` a
-    pass each (1e6-element case: ? -> ? ms).  1.0 times any float is that
-    float, so the bits are the same.  Every other use gets the real array.
+    pass each (bench case 3, 1e6 elements: 35.3 -> 33.8 ms CPU per step, the
+    numpy anchor 23.6 ms).  1.0 times any float is that float, so the bits
+    are the same.  Every other use gets the real array.
     """
 
     __slots__ = ("array",)
@@ -418,7 +419,8 @@ def _add(acc, c):
     earlier sum made: not a value of the graph, not an upstream kept by the
     trace, not a view), ``c`` is added into it in place, which saves a new
     array and a first touch of cold memory per extra use (1e6-element case:
-    ? -> ? ms).  Same ufunc, same order of operands: the same bits."""
+    37.0 -> 33.8 ms CPU per step).  Same ufunc, same order of operands: the
+    same bits."""
     # the references: the node's _gacc slot, run_backward's local, this
     # argument and getrefcount's own; one more means someone else holds it
     if sys.getrefcount(acc) == 4 and acc.base is None and c.__class__ is np.ndarray \
