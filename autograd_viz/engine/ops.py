@@ -27,6 +27,8 @@ second copy of any derivative anywhere in the package.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 
@@ -258,41 +260,43 @@ def _unindex_forward(g, index, shape):
 
 
 # ---------------------------------------------------------------- arithmetic
-# the forwards use operators rather than ufunc calls: on numpy scalars (the
-# data of 0-d tensors) an operator costs a tenth of np.add(a, b)
+# the forwards are the operators themselves (operator.add is a + b): on numpy
+# scalars (the data of 0-d tensors) an operator costs a tenth of np.add(a, b),
+# and the C function spares a lambda's Python frame (scalar MLP step, GC off,
+# CPU time: 0.96x -> 0.95x micrograd; small, but free)
 
 add = defprim(
-    "add", lambda a, b: a + b,
+    "add", operator.add,
     [lambda F, g, ans, a, b: g,
      lambda F, g, ans, a, b: g],
     "a + b", ["1", "1"], broadcasts=True, elementwise=True)
 
 sub = defprim(
-    "sub", lambda a, b: a - b,
+    "sub", operator.sub,
     [lambda F, g, ans, a, b: g,
      lambda F, g, ans, a, b: -g],
     "a − b", ["1", "−1"], broadcasts=True, elementwise=True)
 
 mul = defprim(
-    "mul", lambda a, b: a * b,
+    "mul", operator.mul,
     [lambda F, g, ans, a, b: g * b,
      lambda F, g, ans, a, b: g * a],
     "a × b", ["b", "a"], broadcasts=True, elementwise=True)
 
 div = defprim(
-    "div", lambda a, b: a / b,
+    "div", operator.truediv,
     [lambda F, g, ans, a, b: g / b,
      lambda F, g, ans, a, b: -g * a / (b * b)],
     "a / b", ["1/b", "−a/b²"], broadcasts=True, elementwise=True)
 
 pow = defprim(
-    "pow", lambda a, b: a ** b,
+    "pow", operator.pow,
     [lambda F, g, ans, a, b: g * b * a ** (b - 1),
      lambda F, g, ans, a, b: g * ans * F.log_safe(a)],
     "a ^ b", ["b·a^(b−1)", "a^b·ln(a)"], broadcasts=True, elementwise=True)
 
 neg = defprim(
-    "neg", lambda a: -a,
+    "neg", operator.neg,
     [lambda F, g, ans, a: -g],
     "−a", ["−1"], elementwise=True)
 
