@@ -277,11 +277,7 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
             params = node._params
             parents = node._parents
             vjps = prim.vjps
-            # an upstream of all ones (every node that only feeds a sum of the
-            # root) is handed to elementwise VJPs as _Ones: see there
-            ones = g.__class__ is ndarray and g.size >= _ONES_FROM and prim.elementwise \
-                and _all_ones(g, parents)
-            if not create_graph and params is None and len(parents) == 2 and not ones:
+            if not create_graph and params is None and len(parents) == 2:
                 # the common case written out: a binary op on plain values
                 a, b = parents
                 ad, bd, ans = a.data, b.data, node.data
@@ -311,16 +307,13 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 inputs, ans = (parents[0].data,), node.data
             else:
                 inputs, ans = [p.data for p in parents], node.data
-            gv = _Ones(g) if ones else g
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
                 if params is None:
-                    c = vjps[i](F, gv, ans, *inputs)
+                    c = vjps[i](F, g, ans, *inputs)
                 else:
-                    c = vjps[i](F, gv, ans, *inputs, **params)
-                if c is gv:
-                    c = g               # add and sub hand the upstream on as it is
+                    c = vjps[i](F, g, ans, *inputs, **params)
                 # a numpy scalar (0-d output) cannot need unbroadcasting: skip the test
                 if prim.broadcasts and (create_graph or c.__class__ is ndarray) \
                         and c.shape != inputs[i].shape:
@@ -343,85 +336,15 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     return trace, [wanted[id(t)] for t in targets]
 
 
-# at least this many elements before a pass is worth saving (below, the
-# checks cost more than the arithmetic they skip)
-_ONES_FROM = 1 << 12
-
-
-def _all_ones(g, parents):
-    """Whether ``g`` is one value 1 broadcast over the output (how a sum's
-    VJP spreads the seed) and every input that needs a gradient has that
-    shape (so no contribution needs unbroadcasting)."""
-    if any(g.strides) or g.dtype.kind != "f" or g.flat[0] != 1:
-        return False
-    shape = g.shape
-    for p in parents:
-        if p.requires_grad and p.shape != shape:
-            return False
-    return True
-
-
-class _Ones:
-    """The upstream gradient ``g`` of a node when it is all ones, as handed
-    to an elementwise VJP: ``g * v`` is ``v`` itself (as a view, so nothing
-    later mistakes it for an array this pass may write into), which spares
-    exp's ``g * ans``, mul's ``g * b`` and ``g * a``, sin's ``g * cos(a)`` a
-    pass each (bench case 3, 1e6 elements: 35.3 -> 33.8 ms CPU per step, the
-    numpy anchor 23.6 ms).  1.0 times any float is that float, so the bits
-    are the same.  Every other use gets the real array.
-    """
-
-    __slots__ = ("array",)
-    __array_ufunc__ = None          # ndarray * _Ones defers to __rmul__
-
-    def __init__(self, array):
-        self.array = array
-
-    def __mul__(self, other):
-        a = self.array
-        if other.__class__ is np.ndarray and other.shape == a.shape and other.dtype == a.dtype:
-            return other.view()
-        return a * other
-
-    def __rmul__(self, other):
-        a = self.array
-        if other.__class__ is np.ndarray and other.shape == a.shape and other.dtype == a.dtype:
-            return other.view()
-        return other * a
-
-    def __neg__(self):
-        return -self.array
-
-    def __truediv__(self, other):
-        return self.array / other
-
-    def __add__(self, other):
-        return self.array + other
-
-    def __radd__(self, other):
-        return other + self.array
-
-    def __array__(self, dtype=None, copy=None):
-        return self.array if dtype is None else self.array.astype(dtype)
-
-    @property
-    def shape(self):
-        return self.array.shape
-
-    @property
-    def dtype(self):
-        return self.array.dtype
-
-
 def _add(acc, c):
     """``acc + c`` for a large gradient gathered from several uses of one value.
 
     When nothing but this pass holds ``acc`` (a fresh array a VJP or an
     earlier sum made: not a value of the graph, not an upstream kept by the
     trace, not a view), ``c`` is added into it in place, which saves a new
-    array and a first touch of cold memory per extra use (1e6-element case:
-    37.0 -> 33.8 ms CPU per step).  Same ufunc, same order of operands: the
-    same bits."""
+    array and a first touch of cold memory per extra use (bench case 3,
+    1e6 elements: 1.52x -> 1.37x numpy).  Same ufunc, same order of
+    operands: the same bits."""
     # the references: the node's _gacc slot, run_backward's local, this
     # argument and getrefcount's own; one more means someone else holds it
     if sys.getrefcount(acc) == 4 and acc.base is None and c.__class__ is np.ndarray \

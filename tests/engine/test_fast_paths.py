@@ -1,12 +1,10 @@
-"""The backward pass's large-array fast paths give the same bits as the plain path.
+"""The backward pass's large-array fast path gives the same bits as the plain path.
 
 graph.run_backward adds a gradient into an array in place when only the pass
-holds it, and hands an all-ones upstream to elementwise VJPs as graph._Ones
-(its products cost nothing).  Both only start at graph._IN_PLACE_FROM /
-graph._ONES_FROM elements, so the small arrays of the other engine tests
-never reach them: these tests use arrays above the thresholds and compare
-every gradient, bit for bit, with the same pass run with the fast paths
-switched off, and with the gradient written out by hand.
+holds it.  That only starts at graph._IN_PLACE_FROM elements, so the small
+arrays of the other engine tests never reach it: these tests use arrays above
+the threshold and compare every gradient, bit for bit, with the same pass run
+with the fast path switched off, and with the gradient written out by hand.
 """
 
 from __future__ import annotations
@@ -17,15 +15,14 @@ import pytest
 import autograd_viz as av
 from autograd_viz.engine import graph
 
-N = 5000          # above both thresholds
+N = 5000          # above the threshold
 
 
 @pytest.fixture
 def plain_path(monkeypatch):
-    """A context that switches both fast paths off."""
+    """Call it to switch the fast path off."""
     def off():
         monkeypatch.setattr(graph, "_IN_PLACE_FROM", 1 << 62)
-        monkeypatch.setattr(graph, "_ONES_FROM", 1 << 62)
     return off
 
 
@@ -42,10 +39,10 @@ CASES = {
                   lambda x: np.cos(x) * x + np.sin(x) - 2 * x * np.exp(-x * x)),
     # add hands its upstream to both sides: the same object twice
     "x_plus_x": (lambda x: (x + x).sum(), lambda x: 2 * np.ones_like(x)),
-    # sub's -g, div's g / b, tanh's g * (1 - ans²) under an all-ones upstream
+    # sub's -g, div's g / b, tanh's g * (1 - ans²) gathered into one sum
     "mixed": (lambda x: (x / 3.0 - av.tanh(x) + x * x - x).sum(),
               lambda x: 1 / 3.0 - (1 - np.tanh(x) ** 2) + 2 * x - 1),
-    # mean spreads 1/n, not ones: only the in-place sums apply
+    # mean spreads 1/n over the uses
     "mean": (lambda x: (av.sin(x) * x + x).mean(),
              lambda x: (np.cos(x) * x + np.sin(x) + 1) / x.size),
 }
@@ -72,8 +69,8 @@ def test_two_leaves_broadcasting_and_mixed_precision(plain_path):
     x0, w0 = rng.standard_normal((2, N)), rng.standard_normal(N)
 
     def f(x, w):
-        # w broadcasts over x's rows (no all-ones shortcut there); the float32
-        # contribution joins a float64 sum (no in-place add into float32)
+        # w broadcasts over x's rows (its contributions are summed back); the
+        # float32 contribution joins a float64 sum
         w32 = w.astype("float32")
         return (x * w + av.sin(x) * x + w32.astype("float64") * w).sum()
 
@@ -138,23 +135,3 @@ def test_add_writes_in_place_only_into_an_array_nobody_else_holds():
     acc = h._gacc
     out = graph._add(acc, c)
     assert out is not acc and out.dtype == np.float64
-
-
-def test_ones_multiplies_to_the_other_factor_and_stays_exact():
-    g = np.broadcast_to(np.float64(1.0), (N,))
-    v = np.random.default_rng(1).standard_normal(N)
-    v[:3] = [np.nan, -0.0, np.inf]
-    ones = graph._Ones(g)
-    for out in (ones * v, v * ones):
-        assert out.base is v                   # a view: no pass, never written into
-        assert np.array_equal(out, g * v, equal_nan=True)
-        assert np.signbit(out[1])
-    # anything else is the real array's arithmetic
-    assert np.array_equal(-ones, -g)
-    with np.errstate(divide="ignore"):
-        assert np.array_equal(ones / v, g / v, equal_nan=True)
-    assert np.array_equal(ones * v.astype(np.float32), g * v.astype(np.float32),
-                          equal_nan=True)
-    assert (ones * v.astype(np.float32)).dtype == np.float64
-    assert graph._all_ones(g, ()) and not graph._all_ones(np.ones(N), ())
-    assert not graph._all_ones(np.broadcast_to(np.float64(2.0), (N,)), ())
