@@ -9,6 +9,7 @@ PORT      ?= 8888
 IP        ?= 127.0.0.1
 PYTEST_ARGS ?=
 LAB_ARGS  ?=
+NOTEBOOKS_ARGS ?=
 CHROMIUM_PATH ?= /usr/bin/chromium
 
 # Playwright drives Debian's chromium; it must never fetch a browser of its own.
@@ -18,12 +19,14 @@ export CHROMIUM_PATH
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(IS_ROOT),--allow-root,)
 
-.PHONY: help install system-deps lab test bench clean
+.PHONY: help install system-deps trust lab test bench notebooks clean
 
 help:
 	@echo "make install  - system deps (graphviz, chromium, fonts; root+apt only) + pip install -e '.[test,notebooks]'"
 	@echo "make test     - install, then $(PYTHON) -m pytest -q \$$PYTEST_ARGS"
-	@echo "make lab      - install, then jupyter lab on $(IP):\$$PORT (default 8888) serving notebooks/"
+	@echo "make lab      - install, mark the shipped notebooks trusted, then jupyter lab on $(IP):\$$PORT (default 8888) serving notebooks/"
+	@echo "make trust    - mark the shipped notebooks trusted for you (jupyter trust), so their saved diagrams and widgets show"
+	@echo "make notebooks - rebuild notebooks/{en,vi}/*.ipynb from notebooks/src/ and re-execute them"
 	@echo "make bench    - install the bench extra (torch 2.13.0 CPU, micrograd, torchviz), run bench/*.py"
 	@echo "make clean    - remove build artefacts, caches and stamps"
 
@@ -57,9 +60,19 @@ test: install
 	  echo "make test: no tests collected (tests/ has no test files yet)"; rc=0; \
 	fi; exit $$rc
 
-lab: install
-	@[ -d notebooks ] || { echo "make lab: notebooks/ does not exist"; exit 1; }
+# the shipped notebooks are saved with outputs; JupyterLab shows their SVG and
+# widgets only once they are trusted, which a notebook the user did not run is not
+trust:
+	@[ -d notebooks ] || { echo "make trust: notebooks/ does not exist"; exit 1; }
+	@find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -print0 \
+	  | xargs -0 $(PYTHON) -m jupyter trust
+
+lab: install trust
 	$(PYTHON) -m jupyter lab --no-browser $(ALLOW_ROOT) --ip=$(IP) --port=$(PORT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
+
+# the notebooks' sources are notebooks/src/{en,vi}/*.md; this converts and re-executes them
+notebooks: install
+	$(PYTHON) tools/build_notebooks.py $(NOTEBOOKS_ARGS)
 
 .stamp-bench: pyproject.toml $(wildcard autograd_viz/__init__.py)
 	$(PIP) install $(PIP_FLAGS) -e '.[bench]'

@@ -21,10 +21,20 @@ from .render.frames import build_frames
 from .i18n import get_lang, set_lang
 
 
-def step_through(target, lang=None, **options):
-    """Play the forward and backward pass of `target` frame by frame (an ipywidgets widget)."""
+def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=None, **options):
+    """Play the forward and backward pass of `target` frame by frame (an ipywidgets widget).
+
+    `target`: an output tensor or a tape, or a function followed by its arguments.
+    ``mode="forward", wrt=x``: forward mode instead, the tangents seeded at x."""
     from .render.widget import step_through as _step_through  # ipywidgets loads only when used
-    return _step_through(target, lang=lang, **options)
+    return _step_through(target, *args, lang=lang, mode=mode, wrt=wrt, tangent=tangent,
+                         **options)
+
+
+def compare_modes(target, *args, lang=None, **options):
+    """Forward and reverse mode side by side on one layout, with `.counts` of what each costs."""
+    from .render.compare_widget import compare_modes as _compare_modes
+    return _compare_modes(target, *args, lang=lang, **options)
 
 
 float32 = "float32"
@@ -37,5 +47,5 @@ __all__ = [
     "no_grad", "enable_grad", "grad", "gradients", "jacobian", "gradcheck",
     "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "hessian",
     "ShapeError", "BackwardError", "DtypeError", "GradcheckError",
-    "step_through", "draw", "Diagram", "build_frames", "set_lang", "get_lang",
+    "step_through", "compare_modes", "draw", "Diagram", "build_frames", "set_lang", "get_lang",
 ]

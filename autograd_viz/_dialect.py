@@ -127,3 +127,13 @@ def numpy_repr(data, name, hidden_dtypes):
     if arr.dtype in hidden_dtypes:
         return f"{name}({body})"
     return f"{name}({body}, dtype={arr.dtype})"
+
+
+def recorded_copy(x):
+    """A differentiable copy (torch's ``x.clone()``, MXNet's ``x.copy()``).
+    It is recorded as a reshape to the same shape: on a diagram that reads
+    "values move, unchanged", which is what a copy is, and the gradient
+    passes through as it is."""
+    out = x.reshape(x.shape)
+    out.data = np.array(out.data)        # its own memory, as a copy should have
+    return out

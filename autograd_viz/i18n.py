@@ -21,8 +21,10 @@ TEXT: dict[str, dict[str, str]] = {
     # legend
     "legend_detached": {"en": "dashed purple: cut off by detach(), no gradient flows back",
                         "vi": "viền tím nét đứt: đã tách bằng detach(), gradient không đi ngược qua"},
-    "legend_backward": {"en": "green: recorded while computing a gradient (create_graph=True)",
-                        "vi": "màu xanh lục: được ghi lại khi tính gradient (create_graph=True)"},
+    "legend_backward": {"en": "green: recorded while computing a gradient, for higher "
+                              "derivatives (create_graph=True, nested tapes, grad(grad(f)))",
+                        "vi": "màu xanh lục: được ghi lại khi tính gradient, cho đạo hàm bậc "
+                              "cao (create_graph=True, tape lồng nhau, grad(grad(f)))"},
     "legend_hidden": {"en": "large graph: the last {shown} operations are drawn, {n} earlier "
                             "ones are left out (dashed boxes: their results)",
                       "vi": "đồ thị lớn: chỉ vẽ {shown} phép toán cuối, bỏ qua {n} phép toán "
@@ -63,6 +65,94 @@ TEXT: dict[str, dict[str, str]] = {
                         "{before} + {contrib} = {after}."},
     "bwd_nothing": {"en": "No input of {node} needs a gradient.",
                     "vi": "Không đầu vào nào của {node} cần gradient."},
+    # legend of the diagrams, new lines
+    "legend_asked": {"en": "★ grad: a gradient you asked for on an inner value "
+                           "(retain_grad, or a tape asked about it)",
+                     "vi": "★ gradient: gradient bạn yêu cầu tại một giá trị bên trong "
+                           "(retain_grad, hoặc hỏi tape về nó)"},
+    "legend_tangent": {"en": "blue {dot} = …: tangent, how fast each value changes as the "
+                             "inputs move along the seed",
+                       "vi": "màu xanh dương {dot} = …: tiếp tuyến, tốc độ thay đổi của mỗi giá trị "
+                             "khi đầu vào dịch theo hướng khởi đầu"},
+    # forward mode (tangents) panel
+    "tangent_title": {"en": "Forward mode {i}/{n}: {what}",
+                      "vi": "Chế độ xuôi {i}/{n}: {what}"},
+    "tan_seed": {"en": "Seed: {seeds}. Every other input has tangent 0.",
+                 "vi": "Khởi đầu: {seeds}. Mọi đầu vào khác có tiếp tuyến 0."},
+    "tan_seed_all": {"en": "Seed: {seeds}.", "vi": "Khởi đầu: {seeds}."},
+    "tan_value": {"en": "Value: {name} = {formula} = {value}.",
+                  "vi": "Giá trị: {name} = {formula} = {value}."},
+    "tan_rule": {"en": "Tangent rule: {rule}.", "vi": "Quy tắc tiếp tuyến: {rule}."},
+    "tan_from": {"en": "From {inp}: local derivative ∂{node}/∂{inp} = {rule} = {local}.",
+                 "vi": "Từ {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {rule} = {local}."},
+    "tan_from_plain": {"en": "From {inp}: local derivative ∂{node}/∂{inp} = {local}.",
+                       "vi": "Từ {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {local}."},
+    "tan_from_jac": {"en": "From {inp}: local rule ∂{node}/∂{inp}: {rule}; applied to "
+                           "{dot} = {tin} it gives {contrib}.",
+                     "vi": "Từ {inp}: quy tắc cục bộ ∂{node}/∂{inp}: {rule}; áp dụng cho "
+                           "{dot} = {tin} được {contrib}."},
+    "tan_from_linear": {"en": "From {inp}: {node} is linear in {inp}, so its tangent goes "
+                              "through the same op: {expr} = {contrib}.",
+                        "vi": "Từ {inp}: {node} tuyến tính theo {inp}, nên tiếp tuyến đi qua "
+                              "chính phép toán đó: {expr} = {contrib}."},
+    "tan_is": {"en": "{dot} = {result}.", "vi": "{dot} = {result}."},
+    "tan_sum": {"en": "{dot} = {terms} = {result}.", "vi": "{dot} = {terms} = {result}."},
+    "tan_none": {"en": "No input of {node} moves with the seed: {dot} = {result}.",
+                 "vi": "Không đầu vào nào của {node} thay đổi theo hướng khởi đầu: "
+                       "{dot} = {result}."},
+    "tan_done": {"en": "{dot} = {value} is the derivative of {root} along the seed "
+                       "({seeds}): one forward sweep gave it.",
+                 "vi": "{dot} = {value} là đạo hàm của {root} theo hướng khởi đầu "
+                       "({seeds}): một lượt lan truyền xuôi cho kết quả này."},
+    "tan_same": {"en": "Reverse mode gives the same number: {check} = {value}.",
+                 "vi": "Chế độ ngược cho cùng kết quả: {check} = {value}."},
+    "tan_same_many": {"en": "Reverse mode gives the same numbers, {m} backward passes (one "
+                            "per output entry): {value}.",
+                      "vi": "Chế độ ngược cho cùng kết quả, với {m} lượt lan truyền ngược "
+                            "(mỗi phần tử đầu ra một lượt): {value}."},
+    "tan_same_unknown": {"en": "Reverse mode cannot check it here: the graph was freed by a "
+                               "backward pass (run it with retain_graph=True).",
+                         "vi": "Không thể kiểm tra bằng chế độ ngược: đồ thị đã bị giải phóng "
+                               "sau lan truyền ngược (hãy dùng retain_graph=True)."},
+    # the two modes compared
+    "cmp_title": {"en": "Step {i}/{n}: forward mode | reverse mode",
+                  "vi": "Bước {i}/{n}: chế độ xuôi | chế độ ngược"},
+    "cmp_forward_head": {"en": "Forward mode: sweep {i} of {k} (seed {seed})",
+                         "vi": "Chế độ xuôi: lượt {i} trên {k} (khởi đầu {seed})"},
+    "cmp_reverse_head": {"en": "Reverse mode: backward sweep {i} of {k}",
+                         "vi": "Chế độ ngược: lượt ngược {i} trên {k}"},
+    "cmp_reverse_pass": {"en": "Reverse mode: one forward pass stores the values "
+                               "(backward sweeps to follow: {k})",
+                         "vi": "Chế độ ngược: một lượt xuôi lưu các giá trị "
+                               "(số lượt ngược tiếp theo: {k})"},
+    "cmp_more_sweeps": {"en": "{mode}: the first {shown} of {k} sweeps are drawn; the others "
+                              "run the same way (all of them are in .jacobians).",
+                        "vi": "{mode}: vẽ {shown} trên {k} lượt đầu tiên; các lượt còn lại chạy "
+                              "giống vậy (tất cả đều có trong .jacobians)."},
+    "cmp_forward_done": {"en": "Forward mode is done: its sweeps took {n} steps.",
+                         "vi": "Chế độ xuôi đã xong: các lượt của nó mất {n} bước."},
+    "cmp_reverse_wait": {"en": "Reverse mode has stored every value; its backward pass "
+                               "comes next.",
+                         "vi": "Chế độ ngược đã lưu mọi giá trị; tiếp theo là lan truyền ngược."},
+    "cmp_reverse_done": {"en": "Reverse mode is done: it took {n} steps.",
+                         "vi": "Chế độ ngược đã xong: nó mất {n} bước."},
+    "cmp_counts": {"en": "Whole Jacobian ({outputs} × {inputs}): forward mode needs one sweep "
+                         "per input entry: {forward_sweeps}; reverse mode one per output "
+                         "entry: {reverse_sweeps}.",
+                   "vi": "Toàn bộ ma trận Jacobi ({outputs} × {inputs}): chế độ xuôi cần mỗi "
+                         "phần tử đầu vào một lượt: {forward_sweeps}; chế độ ngược mỗi phần tử "
+                         "đầu ra một lượt: {reverse_sweeps}."},
+    "cmp_ops": {"en": "Each forward sweep runs {forward_ops} ops (value and tangent); each "
+                      "reverse sweep runs {reverse_ops} backward steps after one forward pass.",
+                "vi": "Mỗi lượt xuôi chạy {forward_ops} phép toán (giá trị và tiếp tuyến); mỗi "
+                      "lượt ngược chạy {reverse_ops} bước ngược sau một lượt tính xuôi."},
+    "cmp_stored": {"en": "Values kept: forward mode at most {forward} at once (only live "
+                         "ones); reverse mode {reverse} (every value a backward rule reads).",
+                   "vi": "Giá trị phải lưu: chế độ xuôi nhiều nhất {forward} cùng lúc (chỉ các "
+                         "giá trị còn dùng); chế độ ngược {reverse} (mọi giá trị mà quy tắc "
+                         "ngược cần đọc)."},
+    "cmp_forward_side": {"en": "Forward mode", "vi": "Chế độ xuôi"},
+    "cmp_reverse_side": {"en": "Reverse mode", "vi": "Chế độ ngược"},
 }
 
 # local-derivative texts from the primitive table that contain words;

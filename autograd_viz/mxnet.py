@@ -6,6 +6,13 @@ backward *overwrites* ``.grad``; backward on a non-scalar differentiates the
 sum.  Arrays print like numpy's (``array([0., 1., 2., 3.])``), float32 by
 default.  ``np`` here is MXNet's numpy-like namespace, so the real numpy is
 called ``onp`` ("original numpy"), as MXNet's own docs do.
+
+Also: ``autograd.pause()`` / ``is_recording()`` / ``is_training()``,
+``autograd.grad`` (a list of gradients, ``.grad`` untouched; with
+``create_graph=True`` for higher order), ``x.copy()``, ``npx.relu``, and
+``attach_grad()`` on a value computed inside ``record()`` cutting it loose
+as a new leaf, as MXNet does.  MXNet has no forward mode, so neither has
+this dialect.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from types import SimpleNamespace
 import numpy as onp
 
 import autograd_viz as av
-from ._dialect import as_gradient, fresh, lifting, numpy_repr, shape_arg
+from .engine import graph
+from ._dialect import as_gradient, fresh, lifting, numpy_repr, recorded_copy, shape_arg
 
 _recording = False       # True inside autograd.record()
 _training = False
@@ -39,16 +47,38 @@ class ndarray(av.Tensor):
         return numpy_repr(self.data, "array", (onp.dtype(onp.float32), onp.dtype(onp.bool_)))
 
     def attach_grad(self, grad_req="write"):
-        """Ask for gradients of this array: ``.grad`` becomes zeros."""
+        """Ask for gradients of this array: ``.grad`` becomes zeros.
+
+        On an array computed inside ``record()`` this also cuts it from what
+        it was computed from, as MXNet does: it becomes a new leaf (a
+        variable), so a later backward stops here and fills its ``.grad``,
+        and nothing flows further back through it."""
+        if grad_req not in ("write", "null"):
+            raise ValueError(f"grad_req={grad_req!r} is not supported by autograd_viz's "
+                             f"MXNet dialect; use 'write' (the default) or 'null'")
+        if not self.is_leaf:
+            self._become_leaf()
         if grad_req == "null":
             self.requires_grad_(False)
             self.grad = None
             return
-        if grad_req != "write":
-            raise ValueError(f"grad_req={grad_req!r} is not supported by autograd_viz's "
-                             f"MXNet dialect; use 'write' (the default) or 'null'")
         self.requires_grad_(True)
         self.grad = ndarray._plain(onp.zeros_like(onp.asarray(self.data)))
+
+    def _become_leaf(self):
+        """Keep the history under a stand-in (so a diagram can still show
+        where the cut is, as it does for detach) and make this array a leaf."""
+        before = ndarray._plain(self.data)
+        before._op, before._parents, before._params = self._op, self._parents, self._params
+        before.requires_grad, before._seq = True, self._seq
+        self._op, self._parents, self._params = None, (), None
+        self._seq = next(graph._seq)           # a new leaf, made now
+        self._note = ("detach", before)
+
+    def copy(self):
+        """A copy with its own memory; inside ``record()`` it is recorded,
+        and the gradient passes through it unchanged."""
+        return recorded_copy(self)
 
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):
         """Fill ``.grad`` of the attached arrays; a non-scalar is summed."""
@@ -69,35 +99,105 @@ class ndarray(av.Tensor):
 
 @contextmanager
 def _scope(recording, training):
+    """record() / pause() / train_mode() / predict_mode(): set what is given
+    (None leaves it as it is) and restore both on the way out."""
     global _recording, _training
     before = _recording, _training
-    _recording, _training = recording, training
+    if recording is not None:
+        _recording = recording
+    if training is not None:
+        _training = training
     try:
         yield
     finally:
         _recording, _training = before
 
 
+def _heads(heads, head_grads):
+    """(heads, seeds) as lists: a missing head gradient is ones, as in MXNet."""
+    heads = list(heads) if isinstance(heads, (list, tuple)) else [heads]
+    if head_grads is None:
+        head_grads = [None] * len(heads)
+    elif not isinstance(head_grads, (list, tuple)):
+        head_grads = [head_grads]
+    if len(head_grads) != len(heads):
+        raise ValueError(f"heads and head_grads must be lists of the same length, got "
+                         f"{len(heads)} heads and {len(head_grads)} head_grads")
+    seeds = []
+    for h, g in zip(heads, head_grads):
+        if not isinstance(h, av.Tensor) or not h.requires_grad:
+            raise av.BackwardError(
+                "cannot differentiate: a head was not computed inside autograd.record() "
+                "from an array with attach_grad(). Call x.attach_grad() first, then compute "
+                "under `with autograd.record():`")
+        seeds.append(onp.ones(h.shape, h.data.dtype) if g is None else g)
+    return heads, seeds
+
+
 def _grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
           train_mode=True):
-    """autograd.grad: gradients of ``heads`` without touching ``.grad``."""
-    many = isinstance(variables, (list, tuple))
-    variables = list(variables) if many else [variables]
-    if head_grads is None:
-        head_grads = onp.ones(heads.shape, heads.data.dtype)
+    """autograd.grad: the gradients of ``heads`` with respect to ``variables``,
+    returned (always as a list, as MXNet returns them) instead of stored in
+    ``.grad``.  ``retain_graph`` defaults to ``create_graph``."""
+    variables = list(variables) if isinstance(variables, (list, tuple)) else [variables]
+    if not variables:
+        raise ValueError("autograd.grad: variables cannot be an empty list")
+    for i, v in enumerate(variables):
+        if not (isinstance(v, av.Tensor) and v.is_leaf and v.requires_grad):
+            raise av.BackwardError(
+                f"Cannot differentiate with respect to the {i + 1}-th variable because it "
+                f"does not require gradient. Did you forget attach_grad()? (MXNet takes "
+                f"gradients with respect to arrays that called attach_grad() only)")
+    heads, seeds = _heads(heads, head_grads)
     retain = create_graph if retain_graph is None else retain_graph
-    grads = av.gradients(heads, variables, head_grads, retain_graph=retain,
-                         create_graph=create_graph)
-    grads = [as_gradient(g, v) for g, v in zip(grads, variables)]
-    return grads if many else grads[0]
+    total = [None] * len(variables)
+    for k, (h, seed) in enumerate(zip(heads, seeds)):
+        last = k == len(heads) - 1
+        grads = av.gradients(h, variables, seed, retain_graph=retain or not last,
+                             create_graph=create_graph)
+        total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
+    # a variable the heads do not depend on gets zeros (MXNet's gradient
+    # graph fills unreached variables with zeros)
+    return [ndarray._plain(onp.zeros_like(onp.asarray(v.data))) if g is None
+            else as_gradient(g, v) for g, v in zip(total, variables)]
+
+
+def _backward(heads, head_grads=None, retain_graph=False, train_mode=True):
+    """autograd.backward: ``h.backward(g)`` for each head, written into ``.grad``."""
+    heads, seeds = _heads(heads, head_grads)
+    if len(heads) == 1:
+        heads[0].backward(seeds[0], retain_graph=retain_graph)
+        return
+    # several heads: their gradients add up, then are written once
+    leaves = [n for n in graph.whole_graph(heads) if n.is_leaf and n.requires_grad]
+    grads = _grad(heads, leaves, seeds, retain_graph=retain_graph)
+    for leaf, g in zip(leaves, grads):
+        leaf.grad = g
+
+
+def _set_recording(is_recording):
+    global _recording
+    before, _recording = _recording, bool(is_recording)
+    return before
+
+
+def _set_training(train_mode):
+    global _training
+    before, _training = _training, bool(train_mode)
+    return before
 
 
 autograd = SimpleNamespace(
     record=lambda train_mode=True: _scope(True, train_mode),
     pause=lambda train_mode=False: _scope(False, train_mode),
+    train_mode=lambda: _scope(None, True),
+    predict_mode=lambda: _scope(None, False),
     is_recording=lambda: _recording,
     is_training=lambda: _training,
+    set_recording=_set_recording,
+    set_training=_set_training,
     grad=_grad,
+    backward=_backward,
 )
 
 
@@ -108,7 +208,8 @@ def _set_np(shape=True, array=True, dtype=False):
                                   "supported; pass dtype=np.float64 where you need it")
 
 
-npx = SimpleNamespace(set_np=_set_np)
+npx = SimpleNamespace(set_np=_set_np, relu=lifting(ndarray, av.relu),
+                      sigmoid=lifting(ndarray, av.sigmoid))
 
 
 # ------------------------------------------------------------------ np

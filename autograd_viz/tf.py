@@ -5,12 +5,20 @@ TensorFlow records nothing by default.  Ops are recorded only while a
 or was passed to ``tape.watch``; ``tape.gradient`` then answers from what
 the tape saw.  Underneath, that is the engine's graph: this module switches
 recording on and off (``Tensor._records``) and collects what is recorded
-(``graph.STATE.recorders``), so ``av.draw(tape)`` can show it.
+(``graph.STATE.recorders``), so ``av.draw(tape)`` can show it.  Each tape
+follows only the ops it saw, which is what makes nested tapes (second
+derivatives) and ``tape.stop_recording()`` behave as in TensorFlow.
+
+Forward mode is ``tf.autodiff.ForwardAccumulator``, on the engine's forward
+levels.
 """
 
 from __future__ import annotations
 
 import builtins
+import enum
+import warnings
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import numpy as np
@@ -18,6 +26,8 @@ import numpy as np
 import autograd_viz as av
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
                        shape_arg)
+from .engine import forward as _forward
+from .engine import graph
 from .engine.graph import STATE
 
 _dtype_of = DTypes("tf")
@@ -134,84 +144,325 @@ class Variable(metaclass=_VariableKind):
 
 # ------------------------------------------------------------------ the tape
 
+class UnconnectedGradients(enum.Enum):
+    """What tape.gradient gives for a source the target does not depend on."""
+    NONE = "none"
+    ZERO = "zero"
+
+
 class GradientTape:
     """Records ops on Variables and watched tensors while open.
+
+    A tape sees an op if the op ran while the tape was recording (and not
+    inside its ``stop_recording()``) and one of the op's inputs is a
+    trainable Variable, a tensor passed to its ``watch``, or the result of an
+    op it saw.  ``gradient`` follows only what this tape saw, so nested
+    tapes answer each for itself; an open tape also records the gradient
+    computation of an inner one, which is how second derivatives are taken.
 
     For the renderer: ``recorded`` (every node recorded while open, in run
     order), ``watched`` (tensors passed to ``watch``), and after a
     ``gradient`` call ``last_target``, ``last_sources`` and ``last_trace``.
     """
 
-    def __init__(self, persistent=False):
+    def __init__(self, persistent=False, watch_accessed_variables=True):
         self.persistent = persistent
+        self.watch_accessed_variables = watch_accessed_variables
         self.recorded = []
         self.watched = []
         self.last_target = self.last_sources = self.last_trace = None
         self._open = False
+        self._recording = False
         self._answered = False
 
     def __enter__(self):
-        global _open_tapes
         if self._open:
             raise RuntimeError("this GradientTape is already recording")
         self._open = True
-        _open_tapes += 1
-        STATE.recorders.append(self.recorded)
+        self._start()
         return self
 
     def __exit__(self, *exc):
-        global _open_tapes
         self._open = False
-        _open_tapes -= 1
-        STATE.recorders[:] = [r for r in STATE.recorders if r is not self.recorded]
+        if self._recording:
+            self._stop()
         return False
 
+    def _start(self):
+        global _open_tapes
+        self._recording = True
+        _open_tapes += 1
+        STATE.recorders.append(self.recorded)
+
+    def _stop(self):
+        global _open_tapes
+        self._recording = False
+        _open_tapes -= 1
+        STATE.recorders[:] = [r for r in STATE.recorders if r is not self.recorded]
+
+    @contextmanager
+    def stop_recording(self):
+        """Inside this block the tape records nothing (other open tapes still do)."""
+        if not self._recording:
+            raise RuntimeError("tape.stop_recording() needs a tape that is recording: use it "
+                               "inside `with tf.GradientTape() as tape:`")
+        self._stop()
+        try:
+            yield
+        finally:
+            if self._open:
+                self._start()
+
+    def reset(self):
+        """Forget everything recorded so far (and keep recording if open)."""
+        self.recorded.clear()
+        self.watched.clear()
+        self._answered = False
+
     def watch(self, tensor):
-        for t in (tensor if isinstance(tensor, (list, tuple)) else [tensor]):
+        for t in _flatten(tensor):
             if not isinstance(t, av.Tensor):
                 raise TypeError(f"tape.watch takes tensors, got {type(t).__name__}; "
                                 f"wrap the value with tf.constant(...) first")
+            if t.data.dtype.kind != "f":
+                # TensorFlow logs a warning and watches nothing: gradient() gives None
+                warnings.warn(f"tape.watch: the watched tensor must be floating (e.g. "
+                              f"tf.float32), this one is {t.dtype}, so it is not watched and "
+                              f"its gradient will be None. {Tensor._dtype_advice}",
+                              stacklevel=2)
+                continue
             # stays on after the tape closes: gradient() is usually called then
-            t.requires_grad_(True)
+            if t.is_leaf:
+                t.requires_grad_(True)
             self.watched.append(t)
 
-    def gradient(self, target, sources, output_gradients=None):
-        """d target / d source for each source, None where the tape saw no
-        path; for a non-scalar target, the gradient of its sum."""
+    def watched_variables(self):
+        seen = {}
+        for n in self.recorded:
+            for p in n._parents:
+                if isinstance(p, Variable):
+                    seen[id(p)] = p
+        return tuple(seen.values())
+
+    def _consume(self, what):
         if self._answered and not self.persistent:
             raise RuntimeError(
-                "this GradientTape has already answered a gradient() call: a tape made "
-                "with persistent=False answers once. Create it with "
-                "tf.GradientTape(persistent=True) to call gradient() several times "
-                "(or record again under a new tape)")
-        many = isinstance(sources, (list, tuple))
-        targets = list(sources) if many else [sources]
-        for s in targets:
+                f"this GradientTape has already answered a gradient() or jacobian() call: a "
+                f"tape made with persistent=False answers once. Create it with "
+                f"tf.GradientTape(persistent=True) to call {what}() several times "
+                f"(or record again under a new tape)")
+        self._answered = True
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """d target / d source for each source (sources may be a tensor, or a
+        list, tuple or dict of them, also interior tensors the tape
+        recorded); None where the tape saw no path (zeros with
+        ``unconnected_gradients=tf.UnconnectedGradients.ZERO``).  For a
+        non-scalar target, or a list of targets, the gradient of the sum."""
+        unconnected = UnconnectedGradients(unconnected_gradients)
+        flat = _flatten(sources)
+        for s in flat:
             if not isinstance(s, av.Tensor):
                 raise TypeError(f"gradient sources must be tensors or Variables, got "
                                 f"{type(s).__name__}")
-        self._answered = True
-        if self._saw(target):
-            seed = np.ones(target.shape, target.data.dtype) if output_gradients is None \
-                else np.asarray(output_gradients, target.data.dtype)
-            # an open (outer) tape records this computation too, as in
-            # TensorFlow, so the gradient can be differentiated again
-            grads = av.gradients(target, targets, seed, retain_graph=True,
-                                 create_graph=_open_tapes > 0)
-            self.last_trace = target.trace
-        else:
-            grads = [None] * len(targets)
-            self.last_trace = None
-        self.last_target, self.last_sources = target, targets
-        grads = [as_gradient(g, s) for g, s in zip(grads, targets)]
-        return type(sources)(grads) if many else grads[0]
+        targets = _flatten(target)
+        if output_gradients is not None:
+            output_gradients = _flatten(output_gradients)
+            if len(output_gradients) != len(targets):
+                raise ValueError(f"output_gradients: one per target, got "
+                                 f"{len(output_gradients)} for {len(targets)} targets")
+        self._consume("gradient")
+        total = [None] * len(flat)
+        self.last_trace = None
+        for k, t in enumerate(targets):
+            seed = None if output_gradients is None else output_gradients[k]
+            grads = self._gradients(t, flat, seed)
+            total = [g if a is None else (a if g is None else a + g)
+                     for a, g in zip(total, grads)]
+        self.last_target = target if isinstance(target, av.Tensor) else None
+        self.last_sources = flat
+        grads = [as_gradient(g, s) for g, s in zip(total, flat)]
+        if unconnected is UnconnectedGradients.ZERO:
+            grads = [zeros_like(s) if g is None else g for g, s in zip(grads, flat)]
+        return _unflatten(sources, grads)
 
-    def _saw(self, target):
-        """Whether ``target`` was recorded by this tape (or is itself a
-        variable or watched tensor)."""
+    def _gradients(self, target, sources, seed=None):
+        """The gradients of one target, through the ops this tape saw only."""
         if not isinstance(target, av.Tensor) or not target.requires_grad:
-            return False
-        return target.is_leaf or builtins.any(n is target for n in self.recorded)
+            return [None] * len(sources)
+        nodes = graph.ancestors(target)
+        seen = self._seen(nodes)
+        if id(target) not in seen:
+            return [None] * len(sources)
+        if seed is None:
+            seed = np.ones(target.shape, target.data.dtype)
+        elif not (isinstance(seed, av.Tensor) and seed.requires_grad):
+            seed = np.asarray(seed, target.data.dtype)
+        # ops this tape did not see are constants to it: switched off for the
+        # length of this pass, so the gradient does not flow through them
+        unseen = [n for n in nodes if n._op is not None and id(n) not in seen]
+        for n in unseen:
+            n.requires_grad = False
+        try:
+            # an open (outer) tape records this computation too, as in
+            # TensorFlow, so the gradient can be differentiated again; so
+            # does an open ForwardAccumulator (forward over backward)
+            grads = av.gradients(target, sources, seed, retain_graph=True,
+                                 create_graph=_open_tapes > 0 or builtins.bool(STATE.dual_levels))
+        finally:
+            for n in unseen:
+                n.requires_grad = True
+        self.last_trace = target.trace
+        return [g if id(s) in seen else None for g, s in zip(grads, sources)]
+
+    def _seen(self, nodes):
+        """ids of the nodes (in run order) this tape saw."""
+        recorded = {id(n) for n in self.recorded}
+        watched = {id(t) for t in self.watched}
+        seen = set()
+        for n in nodes:
+            if n._op is None or id(n) in watched:
+                if id(n) in watched or (self.watch_accessed_variables
+                                        and isinstance(n, Variable)):
+                    seen.add(id(n))
+            elif id(n) in recorded and builtins.any(id(p) in seen for p in n._parents):
+                seen.add(id(n))
+        return seen
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """d target[i...] / d source[j...], of shape target.shape + source.shape,
+        one gradient pass per entry of the target."""
+        unconnected = UnconnectedGradients(unconnected_gradients)
+        flat = _flatten(sources)
+        self._consume("jacobian")
+        if not isinstance(target, av.Tensor):
+            raise TypeError(f"jacobian: the target must be a tensor, got "
+                            f"{type(target).__name__}")
+        rows = [[] for _ in flat]
+        size = int(np.prod(target.shape, dtype=np.int64))
+        for i in builtins.range(size):
+            seed = np.zeros(size, target.data.dtype)
+            seed[i] = 1
+            grads = self._gradients(target, flat, seed.reshape(target.shape))
+            for row, g in zip(rows, grads):
+                row.append(g)
+        out = []
+        for s, row in zip(flat, rows):
+            if builtins.all(g is None for g in row):
+                out.append(zeros(target.shape + s.shape, s.data.dtype)
+                           if unconnected is UnconnectedGradients.ZERO else None)
+                continue
+            parts = [np.zeros(s.shape, s.data.dtype) if g is None else np.asarray(g.data)
+                     for g in row]
+            jac = np.stack(parts).reshape(target.shape + s.shape) if parts \
+                else np.zeros(target.shape + s.shape, s.data.dtype)
+            out.append(Tensor._plain(jac.astype(s.data.dtype)))
+        self.last_target, self.last_sources = target, flat
+        return _unflatten(sources, out)
+
+
+# ------------------------------------------------------------------ forward mode
+
+class ForwardAccumulator:
+    """``tf.autodiff.ForwardAccumulator(primals, tangents)``: forward mode.
+
+    While the block is open every op computed from the primals carries a
+    tangent (one forward sweep); ``acc.jvp(y)`` then looks up y's, the
+    derivative of y along ``tangents``, during the block or after it.  The
+    tangents sit on the primals themselves (as in TensorFlow, where the
+    accumulator watches the very tensors given), at a forward level of the
+    engine's own: accumulators nest (outer.jvp(inner.jvp(y)) is a second
+    derivative), and a GradientTape inside one gives Hessian-vector
+    products."""
+
+    def __init__(self, primals, tangents):
+        flat_p, flat_t = _flatten(primals), _flatten(tangents)
+        if len(flat_p) != len(flat_t) or type(primals) is not type(tangents) \
+                and isinstance(primals, (list, tuple, dict)):
+            raise ValueError(f"ForwardAccumulator: primals and tangents must have the same "
+                             f"nested structure, got {len(flat_p)} primals and "
+                             f"{len(flat_t)} tangents; give one tangent per primal")
+        seen = set()
+        self._watched = []
+        for p, t in zip(flat_p, flat_t):
+            if not isinstance(p, av.Tensor):
+                raise TypeError(f"ForwardAccumulator watches tensors or Variables, got "
+                                f"{type(p).__name__}; wrap it with tf.constant(...)")
+            if id(p) in seen:
+                raise ValueError(f"Tensor {p!r} was specified as a primal multiple times; "
+                                 f"give it once, with the sum of its tangents")
+            seen.add(id(p))
+            self._watched.append((p, self._tangent(p, t)))
+        self._level = None
+        self._block = None
+
+    @staticmethod
+    def _tangent(primal, tangent):
+        if primal.data.dtype.kind != "f":
+            raise av.DtypeError(f"ForwardAccumulator: the watched primal must be floating "
+                                f"(e.g. tf.float32), got {primal.dtype}. "
+                                f"{Tensor._dtype_advice}")
+        if isinstance(tangent, av.Tensor):
+            if tangent.data.dtype != primal.data.dtype:
+                raise ValueError(f"ForwardAccumulator: the tangent has dtype "
+                                 f"{tangent.dtype}, its primal {primal.dtype}; convert it "
+                                 f"with tf.cast(tangent, {primal.dtype})")
+            t = tangent
+        else:
+            t = Tensor._plain(np.asarray(tangent, dtype=primal.data.dtype))
+        if t.shape != primal.shape:
+            raise ValueError(f"ForwardAccumulator: the tangent has shape {t.shape} but its "
+                             f"primal has shape {primal.shape}; each tangent must have its "
+                             f"primal's shape")
+        return t
+
+    def __enter__(self):
+        if self._block is not None:
+            raise ValueError("Accumulator is already recording.")
+        self._block = _forward.dual_level()
+        self._level = self._block.__enter__()
+        for p, t in self._watched:
+            p._tan = {**(p._tan or {}), self._level: t}
+        return self
+
+    def __exit__(self, *exc):
+        block, self._block = self._block, None
+        return block.__exit__(*exc)
+
+    def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
+        """The tangent of each of ``primals`` (a tensor, or a list, tuple or
+        dict of them): None where nothing computed it from the watched
+        primals (zeros with ``tf.UnconnectedGradients.ZERO``)."""
+        if self._level is None:
+            raise ValueError("Called jvp() without first tracing anything: compute inside "
+                             "`with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:`")
+        unconnected = UnconnectedGradients(unconnected_gradients)
+        out = []
+        for y in _flatten(primals):
+            t = y._tan.get(self._level) if isinstance(y, av.Tensor) and y._tan else None
+            if t is None and unconnected is UnconnectedGradients.ZERO:
+                t = zeros_like(y)
+            out.append(None if t is None else as_gradient(t, y))
+        return _unflatten(primals, out)
+
+
+def _flatten(x):
+    """The tensors of a tensor, list, tuple or dict (values in key order)."""
+    if isinstance(x, dict):
+        return list(x.values())
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]
+
+
+def _unflatten(like, values):
+    if isinstance(like, dict):
+        return dict(zip(like.keys(), values))
+    if isinstance(like, (list, tuple)):
+        return type(like)(values)
+    return values[0]
 
 
 # ------------------------------------------------------------------ functions
@@ -302,11 +553,28 @@ def _normal(shape, mean=0.0, stddev=1.0, dtype=np.float32, seed=None):
 
 
 random = SimpleNamespace(normal=_normal, set_seed=av.seed)
+autodiff = SimpleNamespace(ForwardAccumulator=ForwardAccumulator, GradientTape=GradientTape)
 math = SimpleNamespace(exp=exp, log=log, sin=sin, cos=cos, tanh=tanh, sigmoid=sigmoid,
                        sqrt=sqrt, abs=abs, reduce_sum=reduce_sum, reduce_mean=reduce_mean,
                        reduce_max=reduce_max)
-linalg = SimpleNamespace(norm=norm, matmul=matmul)
-nn = SimpleNamespace(relu=lifting(Tensor, av.relu), sigmoid=sigmoid)
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False):
+    """The matrix (or stack of matrices) ``a`` times the vector(s) ``b``."""
+    a, b = lift(Tensor, a), lift(Tensor, b)
+    if transpose_a or adjoint_a:
+        axes = list(builtins.range(a.ndim))
+        a = a.transpose(axes[:-2] + [axes[-1], axes[-2]])
+    if b.ndim == 1:
+        return av.matmul(a, b)               # one matmul node on the diagram
+    column = b.reshape(b.shape + (1,))
+    out = av.matmul(a, column)
+    return out.reshape(out.shape[:-1])
+
+
+relu = lifting(Tensor, av.relu)
+linalg = SimpleNamespace(norm=norm, matmul=matmul, matvec=matvec)
+nn = SimpleNamespace(relu=relu, sigmoid=sigmoid, tanh=tanh)
 
 # dtype names last: from here on `bool` in this module is a dtype
 float32 = _dtype_of(np.float32)

@@ -5,20 +5,35 @@ follows PyTorch's rules (``.grad`` starts as None and accumulates, backward on
 a non-scalar needs ``gradient=``, a freed graph cannot be walked twice), so
 this module only adds PyTorch's names, float32 as the default float, and
 PyTorch's way of printing: ``tensor(28., grad_fn=<MulBackward0>)``.
+
+Beyond the seed chapter, the current edition's surface: ``torch.autograd.grad``
+(PyTorch's checks and messages), ``x.retain_grad()`` (an interior value keeps
+its gradient in ``.grad``, where a diagram shows it), ``no_grad`` /
+``enable_grad`` / ``set_grad_enabled`` as blocks and decorators, and forward
+mode on the engine's own: ``torch.func`` (jvp, vjp, grad, jacfwd, jacrev,
+hessian) and ``torch.autograd.forward_ad`` (dual_level, make_dual,
+unpack_dual).  ``torch.autograd``, ``torch.autograd.forward_ad`` and
+``torch.func`` are real modules, so their ``import`` lines work too.
 """
 
 from __future__ import annotations
 
 import builtins
+import functools
+import sys
+import types
+import weakref
 from collections import namedtuple
 from types import SimpleNamespace
 
 import numpy as np
 
 import autograd_viz as av
+from .engine import forward as _forward
 from .engine import ops
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
-                       shape_arg)
+                       recorded_copy, shape_arg)
+from .engine.graph import STATE
 from .engine.tensor import apply
 
 _IMPORTED = set(globals())     # what the message for a missing name leaves out
@@ -41,7 +56,7 @@ class Tensor(av.Tensor):
     @property
     def grad_fn(self):
         """The op that made this value, named as PyTorch names its backward."""
-        return None if self._op is None else _GradFn(self._op)
+        return None if self._op is None else _GradFn(_torch_name(self))
 
     @property
     def size(self):
@@ -51,6 +66,16 @@ class Tensor(av.Tensor):
 
     def numel(self):
         return int(np.size(self.data))
+
+    def _backward_seed(self, gradient):
+        # PyTorch's own words first, so a student can search for them, then our hint
+        if gradient is None and self.requires_grad and self.numel() != 1:
+            raise av.BackwardError(
+                f"grad can be implicitly created only for scalar outputs. This tensor has "
+                f"shape {tuple(self.shape)}, so backward() needs gradient= of that shape "
+                f"(the weight of each entry), e.g. y.backward(torch.ones_like(y)), or "
+                f"reduce it to a scalar first: y.sum().backward()")
+        return super()._backward_seed(gradient)
 
     # -- PyTorch's spellings of engine ops -------------------------------------
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -83,12 +108,39 @@ class Tensor(av.Tensor):
         return convert_float(self, np.float64, "x.double()")
 
     def clone(self):
-        """A differentiable copy.  It is recorded as a reshape to the same
-        shape: on a diagram that reads "values move, unchanged", which is
-        what a copy is, and the gradient passes through as it is."""
-        out = self.reshape(self.shape)
-        out.data = np.array(out.data)        # its own memory, as a copy should have
-        return out
+        """A differentiable copy (see _dialect.recorded_copy)."""
+        return recorded_copy(self)
+
+    # -- interior gradients ------------------------------------------------
+    def retain_grad(self):
+        """Keep this interior value's gradient in ``.grad`` after backward
+        (a leaf keeps its gradient anyway, so there it changes nothing)."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False: "
+                               "it takes part in no gradient computation. Compute it from a "
+                               "tensor created with requires_grad=True first")
+        if not self.is_leaf:
+            _RETAINING[id(self)] = self
+
+    @property
+    def retains_grad(self):
+        return not self.is_leaf and _RETAINING.get(id(self)) is self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """As in PyTorch: ``retain_graph`` defaults to ``create_graph``;
+        with ``inputs`` only those tensors' ``.grad`` is filled."""
+        retain = create_graph if retain_graph is None else retain_graph
+        if inputs is not None:
+            inputs = [inputs] if isinstance(inputs, av.Tensor) else list(inputs)
+            grads = _gradients_of([self], inputs, [gradient], retain, create_graph,
+                                  allow_unused=True)
+            for x, g in zip(inputs, grads):
+                if g is not None:
+                    x.grad = g if x.grad is None else x.grad + g
+            return
+        super().backward(gradient, retain_graph=builtins.bool(retain),
+                         create_graph=create_graph)
+        _fill_retained(self._trace)
 
     def __getattr__(self, attr):
         # only reached for names the class does not have
@@ -104,13 +156,38 @@ class Tensor(av.Tensor):
         if self.data.dtype not in _PLAIN_DTYPES:
             parts.append(f"dtype={self.dtype}")
         if self._op is not None:
-            parts.append(f"grad_fn=<{self._op.torch_name}>")
+            parts.append(f"grad_fn=<{_torch_name(self)}>")
         elif self.requires_grad:
             parts.append("requires_grad=True")
-        return f"tensor({', '.join(parts)})"
+        tangent = _open_tangent(self)
+        if tangent is not None:
+            shown = repr(tangent.item()) if tangent.ndim == 0 else repr(tangent)
+            parts.append(f"tangent={shown}")
+        return _with_suffixes("tensor(" + parts[0], parts[1:])
 
 
-_METHODS = ("size", "numel", "view", "t", "float", "double", "pow", "clone", "grad_fn")
+_METHODS = ("size", "numel", "view", "t", "float", "double", "pow", "clone", "grad_fn",
+            "retain_grad", "retains_grad")
+
+# interior tensors asked to keep their gradient, by id (weakly: dropping the
+# tensor drops the request, and nothing here keeps a graph alive; not a
+# WeakSet, which would compare tensors with their elementwise ==)
+_RETAINING = weakref.WeakValueDictionary()
+
+
+def _fill_retained(trace):
+    """After a backward pass, give each retaining interior tensor it reached
+    the gradient that arrived there (added to what it had, as PyTorch does).
+    The trace already holds that gradient for every op node it visited."""
+    if trace is None or not _RETAINING:
+        return
+    waiting = {t._seq: t for t in list(_RETAINING.values())}
+    for seq, g in zip(trace._seqs, trace._upstreams):
+        t = waiting.get(seq)
+        if t is None:
+            continue
+        g = Tensor._plain(np.array(g, dtype=t.data.dtype))
+        t.grad = g if t.grad is None else Tensor._plain(t.grad.data + g.data)
 
 
 class Size(tuple):
@@ -156,15 +233,63 @@ def _reduction(dim, keepdim, axis, keepdims):
     return (tuple(dim) if isinstance(dim, list) else dim), builtins.bool(keepdim)
 
 
+def _with_suffixes(head, suffixes):
+    """``head`` plus ", suffix" for each, as PyTorch lays them out: a suffix
+    that would pass the 80th column starts a new line under the values."""
+    out = [head]
+    line = len(head) - head.rfind("\n") + 1
+    for suffix in suffixes:
+        if line + len(suffix) + 2 > _LINE_WIDTH:
+            out.append(",\n" + " " * len("tensor(") + suffix)
+            line = len("tensor(") + len(suffix)
+        else:
+            out.append(", " + suffix)
+            line += len(suffix) + 2
+    return "".join(out) + ")"
+
+
+def _open_tangent(t):
+    """t's tangent at the innermost open forward level (PyTorch has one), or None."""
+    if not t._tan or not STATE.dual_levels:
+        return None
+    return t._tan.get(STATE.dual_levels[-1])
+
+
+def _torch_name(node):
+    """The name PyTorch gives the backward of the op that made ``node``.
+    One engine primitive can be several PyTorch kernels (matmul is dot, mv,
+    mm or a batched product by the inputs' dimensions; indexing is select
+    or slice), so the name is read off the node, not only its primitive."""
+    op = node._op
+    named = node.__dict__.get("_torch_fn")
+    if named is not None:
+        return named
+    if op.name == "matmul":
+        dims = tuple(p.ndim for p in node._parents)
+        return _MATMUL_NAMES.get(dims, "UnsafeViewBackward0")
+    if op.name == "getitem":
+        index = (node._params or {}).get("index")
+        parts = index if isinstance(index, tuple) else (index,)
+        if builtins.all(isinstance(i, int) for i in parts):
+            return "SelectBackward0"
+        if builtins.all(isinstance(i, (int, slice)) for i in parts):
+            return "SliceBackward0"
+    return op.torch_name
+
+
+_MATMUL_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4",
+                 (2, 2): "MmBackward0"}
+
+
 class _GradFn:
-    def __init__(self, op):
-        self.op = op
+    def __init__(self, name):
+        self._name = name
 
     def name(self):
-        return self.op.torch_name
+        return self._name
 
     def __repr__(self):
-        return f"<{self.op.torch_name} object>"
+        return f"<{self._name} object>"
 
 
 # ------------------------------------------------------------------ printing
@@ -364,30 +489,434 @@ def normal(mean, std, size=None, *, dtype=None, requires_grad=False):
     return fresh(Tensor, data, dtype, requires_grad)
 
 
-no_grad = av.no_grad
-enable_grad = av.enable_grad
+# ------------------------------------------------------------------ grad mode
+
+class _GradMode:
+    """A with-block that sets gradient recording on or off, and restores what
+    was there before on the way out; also a decorator, as in PyTorch:
+    ``@torch.no_grad()`` (and ``@torch.no_grad``) run the whole function so."""
+
+    enabled = True
+
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        self._before = []
+        return self if func is None else self(func)
+
+    def __init__(self, func=None):
+        pass
+
+    def __enter__(self):
+        self._before.append(STATE.grad_enabled)
+        STATE.grad_enabled = self.enabled
+        return None
+
+    def __exit__(self, *exc):
+        STATE.grad_enabled = self._before.pop()
+        return False
+
+    def __call__(self, func):
+        if not callable(func):
+            raise TypeError(f"{type(self).__name__}() decorates a function; got "
+                            f"{type(func).__name__}")
+        mode = type(self)
+
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            with mode():
+                return func(*args, **kwargs)
+        return run
+
+    def __repr__(self):
+        return f"torch.autograd.grad_mode.{type(self).__name__}()"
 
 
-def _autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None,
-                   create_graph=False, allow_unused=False):
-    """torch.autograd.grad: the gradients, as a tuple, without touching .grad."""
-    if isinstance(outputs, (list, tuple)):
-        if len(outputs) != 1:
-            raise NotImplementedError("autograd_viz: pass one output to torch.autograd.grad")
-        outputs = outputs[0]
-    if isinstance(grad_outputs, (list, tuple)):
-        grad_outputs = grad_outputs[0]
-    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+class no_grad(_GradMode):
+    """Compute without recording: nothing inside can be differentiated."""
+    enabled = False
+
+
+class enable_grad(_GradMode):
+    """Record again (inside a no_grad block, for instance)."""
+    enabled = True
+
+
+class set_grad_enabled:
+    """``torch.set_grad_enabled(False)`` switches recording off at once (as a
+    plain call); used in ``with`` it switches back at the end."""
+
+    def __init__(self, mode):
+        self.mode = builtins.bool(mode)
+        self._before = STATE.grad_enabled
+        STATE.grad_enabled = self.mode
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        STATE.grad_enabled = self._before
+        return False
+
+    def __call__(self, func):
+        mode = self.mode
+        STATE.grad_enabled = self._before     # as a decorator it changes nothing now
+
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+        return run
+
+    def __repr__(self):
+        return f"torch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
+
+def is_grad_enabled():
+    return STATE.grad_enabled
+
+
+# ------------------------------------------------------------------ torch.autograd
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _gradients_of(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                  allow_unused=False, materialize_grads=False):
+    """The gradients of sum_i <grad_outputs[i], outputs[i]> with respect to
+    each input, checked and worded as PyTorch checks and words them."""
+    for i, out in enumerate(outputs):
+        if not isinstance(out, av.Tensor):
+            raise TypeError(f"outputs must be tensors, got {type(out).__name__} at index {i}")
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn "
+                f"(it was not computed from a tensor with requires_grad=True, or it was "
+                f"computed under torch.no_grad())")
+    for x in inputs:
+        if not isinstance(x, av.Tensor):
+            raise TypeError(f"inputs must be tensors, got {type(x).__name__}")
+        if not x.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad "
+                               "(create it with requires_grad=True, or call "
+                               "x.requires_grad_() before computing with it)")
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad requires one grad_output per output: got "
+                           f"{len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs: output {i} "
+                    f"has shape {Size(out.shape)}; pass grad_outputs= of that shape (e.g. "
+                    f"torch.ones_like(y)) or reduce it first with .sum()")
+            g = np.ones(out.shape, out.data.dtype)
+        elif tuple(np.shape(g)) != out.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                               f"{Size(np.shape(g))} and output[{i}] has a shape of "
+                               f"{Size(out.shape)}.")
+        seeds.append(g)
+    total = [None] * len(inputs)
+    for k, (out, seed) in enumerate(zip(outputs, seeds)):
+        # outputs may share a graph: only the last pass may free it
+        last = k == len(outputs) - 1
+        grads = av.gradients(out, inputs, seed, retain_graph=retain_graph or not last,
+                             create_graph=create_graph)
+        _fill_retained(out._trace)
+        total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
+    for i, (g, x) in enumerate(zip(total, inputs)):
+        if g is None and materialize_grads:
+            total[i] = zeros_like(x)
+        elif g is None and not allow_unused:
+            raise RuntimeError(
+                f"The differentiated Tensor at index {i} appears to not have been used in "
+                f"the graph. Set allow_unused=True if this is the desired behavior.")
+    return [None if g is None else as_gradient(g, x) for g, x in zip(total, inputs)]
+
+
+def _autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+                   only_inputs=True, allow_unused=None, is_grads_batched=False,
+                   materialize_grads=False):
+    """torch.autograd.grad: the gradients of ``outputs`` with respect to
+    ``inputs``, as a tuple, without touching any leaf's ``.grad``."""
+    if is_grads_batched:
+        raise NotImplementedError("autograd_viz.torch: is_grads_batched=True is not "
+                                  "supported; call torch.autograd.grad once per row")
+    outputs, inputs = _as_list(outputs), _as_list(inputs)
+    if grad_outputs is not None:
+        grad_outputs = _as_list(grad_outputs)
     retain = create_graph if retain_graph is None else retain_graph
-    grads = av.gradients(outputs, inputs, grad_outputs, retain_graph=retain,
-                       create_graph=create_graph)
-    if not allow_unused and any(g is None for g in grads):
-        raise av.BackwardError("one of the inputs was not used to compute the output, so it "
-                            "has no gradient; pass allow_unused=True to get None for it")
-    return tuple(as_gradient(g, x) for g, x in zip(grads, inputs))
+    grads = _gradients_of(outputs, inputs, grad_outputs, retain, create_graph,
+                          allow_unused=builtins.bool(allow_unused),
+                          materialize_grads=materialize_grads)
+    return tuple(grads)
 
 
-autograd = SimpleNamespace(grad=_autograd_grad)
+def _autograd_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+                       inputs=None):
+    """torch.autograd.backward: ``t.backward(g)`` for each pair, summed into ``.grad``."""
+    tensors = _as_list(tensors)
+    grad_tensors = [None] * len(tensors) if grad_tensors is None else _as_list(grad_tensors)
+    for k, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        last = k == len(tensors) - 1
+        keep = (create_graph if retain_graph is None else retain_graph) or not last
+        t.backward(g, retain_graph=keep, create_graph=create_graph, inputs=inputs)
+
+
+# ------------------------------------------------------------------ forward_ad
+
+class _DualLevel:
+    """``with torch.autograd.forward_ad.dual_level():`` opens the level in
+    which make_dual's tangents flow through every op; it gives the level."""
+
+    def __enter__(self):
+        if STATE.dual_levels:
+            raise RuntimeError("Nested forward mode AD is not supported at the moment "
+                               "(PyTorch allows one dual_level at a time): close the open "
+                               "one first, or use torch.func.jvp, which nests")
+        self._block = _forward.dual_level()
+        return self._block.__enter__()
+
+    def __exit__(self, *exc):
+        return self._block.__exit__(*exc)
+
+
+def _make_dual(tensor, tangent, *, level=None):
+    if not STATE.dual_levels:
+        raise RuntimeError("Trying to create a dual Tensor for forward AD but no level "
+                           "exists, make sure to enter_dual_level() first (write the "
+                           "computation inside `with fwAD.dual_level():`)")
+    tensor, tangent = lift(Tensor, tensor), lift(Tensor, tangent)
+    if tensor.data.dtype.kind != "f":
+        raise ValueError(f"Expected primal to be floating point or complex, but got: "
+                         f"{tensor.dtype} (convert it with x.float())")
+    _check_tangent(tensor, tangent)
+    dual = _forward.make_dual(tensor, _tangent_like(tensor, tangent), level=level)
+    if dual._op is not None:
+        dual._torch_fn = "ViewBackward0"       # PyTorch makes the dual a view of tensor
+    return dual
+
+
+def _check_tangent(primal, tangent):
+    if tangent.shape != primal.shape:
+        raise RuntimeError(
+            f"Trying to set a forward gradient that has a different size than that of the "
+            f"original Tensor, this is not supported. Tensor is of size "
+            f"{list(primal.shape)} while the given forward gradient is of size "
+            f"{list(tangent.shape)}.")
+
+
+def _tangent_like(primal, tangent):
+    """PyTorch accepts a tangent of another float precision; the engine
+    keeps one dtype per value and its tangent, so it is converted."""
+    if tangent.data.dtype != primal.data.dtype:
+        return Tensor._plain(np.asarray(tangent.data, dtype=primal.data.dtype)) \
+            if not tangent.requires_grad else tangent.astype(primal.data.dtype)
+    return tangent
+
+
+class _UnpackedDualTensor(namedtuple("UnpackedDualTensor", ["primal", "tangent"])):
+    """What unpack_dual gives: the value without its tangent, and the tangent."""
+
+    __slots__ = ()
+
+
+# namedtuple's repr prints the class name: PyTorch's
+_UnpackedDualTensor.__name__ = _UnpackedDualTensor.__qualname__ = "UnpackedDualTensor"
+
+
+def _unpack_dual(tensor, *, level=None):
+    tensor = lift(Tensor, tensor)
+    tangent = None
+    if STATE.dual_levels:
+        tangent = _forward.tangent_of(tensor, level)
+    if tangent is None:
+        return _UnpackedDualTensor(tensor, None)
+    if tensor.requires_grad:
+        # a view of the same value in the same graph, carrying no tangent
+        primal = apply(ops.cast, tensor, dtype=tensor.data.dtype)
+        primal._tan = None
+        primal._torch_fn = "Identity"
+    else:
+        primal = Tensor._plain(tensor.data)
+    return _UnpackedDualTensor(primal, as_gradient(tangent, tensor))
+
+
+def _submodule(name, doc, **names):
+    """A real module object (registered in sys.modules), so that
+    ``import autograd_viz.torch.autograd.forward_ad as fwAD`` and
+    ``from autograd_viz.torch.func import jvp`` work as with PyTorch."""
+    module = types.ModuleType(f"{__name__}.{name}", doc)
+    module.__dict__.update(names)
+    sys.modules[module.__name__] = module
+    return module
+
+
+_forward_ad = _submodule(
+    "autograd.forward_ad", "Forward-mode AD with dual tensors, as torch.autograd.forward_ad.",
+    dual_level=_DualLevel, make_dual=_make_dual, unpack_dual=_unpack_dual,
+    UnpackedDualTensor=_UnpackedDualTensor)
+autograd = _submodule(
+    "autograd", "torch.autograd: grad, backward, grad modes, forward_ad.",
+    grad=_autograd_grad, backward=_autograd_backward, no_grad=no_grad,
+    enable_grad=enable_grad, set_grad_enabled=set_grad_enabled, forward_ad=_forward_ad)
+
+
+# ------------------------------------------------------------------ torch.func
+
+def _func_outputs(out, who):
+    """f's result as a list of tensors; anything else is refused in PyTorch's words."""
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+    for o in outs:
+        if not isinstance(o, av.Tensor):
+            raise RuntimeError(f"{who}: expected f(*primals) to return only tensors, got "
+                               f"unsupported type {type(o)}")
+    return outs
+
+
+def _torchy(t):
+    """An engine result as a torch tensor (the engine's transforms build
+    some results as plain engine tensors)."""
+    if isinstance(t, tuple):
+        return tuple(_torchy(x) for x in t)
+    if isinstance(t, av.Tensor) and not isinstance(t, Tensor) and not t.requires_grad:
+        return Tensor._plain(t.data)
+    return t
+
+
+def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """torch.func.jvp: (func(*primals), the derivative along tangents), one forward sweep."""
+    who = "jvp(f, primals, tangents)"
+    if not isinstance(primals, tuple):
+        raise RuntimeError(f"{who}: Expected primals to be a tuple. E.g. it should be valid "
+                           f"to call f(*primals).")
+    if not isinstance(tangents, tuple) or len(tangents) != len(primals):
+        got = len(tangents) if isinstance(tangents, tuple) else type(tangents).__name__
+        raise RuntimeError(f"{who}: Expected primals and tangents to have the same python "
+                           f"structure. For example, if primals is a tuple of 3 tensors, "
+                           f"tangents also must be. Got {len(primals)} primals and {got} "
+                           f"tangents.")
+    primals = tuple(lift(Tensor, p) for p in primals)
+    tangents = tuple(lift(Tensor, t) for t in tangents)
+    for p, t in zip(primals, tangents):
+        _check_tangent(p, t)
+    tangents = tuple(_tangent_like(p, t) for p, t in zip(primals, tangents))
+    aux = []
+
+    def checked(*args):
+        out = func(*args)
+        if has_aux:
+            out, extra = out
+            aux.append(extra)
+        _func_outputs(out, who)
+        return tuple(out) if isinstance(out, list) else out
+
+    out, tangent_out = av.jvp(checked, primals, tangents)
+    result = (_torchy(out), _torchy(tangent_out))
+    return result + (aux[0],) if has_aux else result
+
+
+def _func_vjp(func, *primals, has_aux=False):
+    """torch.func.vjp: (func(*primals), vjp_fn); vjp_fn(cotangents) gives a tuple."""
+    who = "vjp(f, *primals)"
+    aux = []
+
+    def checked(*args):
+        out = func(*args)
+        if has_aux:
+            out, extra = out
+            aux.append(extra)
+        _func_outputs(out, who)
+        return tuple(out) if isinstance(out, list) else out
+
+    out, pull = av.vjp(checked, *[lift(Tensor, p) for p in primals])
+    outs = list(out) if isinstance(out, tuple) else [out]
+
+    def vjp_fn(cotangents):
+        cots = list(cotangents) if isinstance(out, tuple) else [cotangents]
+        for i, (o, c) in enumerate(zip(outs, cots)):
+            if tuple(np.shape(c)) != o.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                                   f"{Size(np.shape(c))} and output[{i}] has a shape of "
+                                   f"{Size(o.shape)}.")
+        return _torchy(tuple(pull(cotangents)))
+
+    result = (_torchy(out), vjp_fn)
+    return result + (aux[0],) if has_aux else result
+
+
+def _func_grad_and_value(func, argnums=0, has_aux=False):
+    """torch.func.grad_and_value: a function giving (gradient, value)."""
+    who = "grad_and_value(f)(*args)"
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        aux = []
+
+        def checked(*a, **k):
+            out = func(*a, **k)
+            if has_aux:
+                out, extra = out
+                aux.append(extra)
+            if not isinstance(out, av.Tensor):
+                raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got "
+                                   f"{type(out)}")
+            if out.ndim != 0:
+                raise RuntimeError(
+                    f"{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
+                    f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs "
+                    f"instead?")
+            return out
+
+        value, g = av.value_and_grad(checked, argnums)(*[lift(Tensor, a) for a in args],
+                                                      **kwargs)
+        if has_aux:
+            return _torchy(g), (_torchy(value), aux[0])
+        return _torchy(g), _torchy(value)
+    return run
+
+
+def _func_grad(func, argnums=0, has_aux=False):
+    """torch.func.grad: a function giving the gradient of a scalar ``func``."""
+    both = _func_grad_and_value(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        g, value = both(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+    return run
+
+
+def _jacobian_transform(engine_transform, who):
+    def transform(func, argnums=0, *, has_aux=False, **unused):
+        if has_aux:
+            raise NotImplementedError(f"autograd_viz.torch: {who}(has_aux=True) is not "
+                                      f"supported")
+
+        def checked(*a):
+            out = func(*a)
+            _func_outputs(out, f"{who}(f)(*args)")
+            return out
+
+        jac = engine_transform(checked, argnums)
+
+        @functools.wraps(func)
+        def run(*args):
+            return _torchy(jac(*[lift(Tensor, a) for a in args]))
+        return run
+    transform.__name__ = who
+    return transform
+
+
+func = _submodule(
+    "func", "torch.func: function transforms, on the engine's forward and reverse modes.",
+    jvp=_func_jvp, vjp=_func_vjp, grad=_func_grad, grad_and_value=_func_grad_and_value,
+    jacfwd=_jacobian_transform(av.jacfwd, "jacfwd"),
+    jacrev=_jacobian_transform(av.jacrev, "jacrev"),
+    hessian=_jacobian_transform(av.hessian, "hessian"))
 
 # dtype names last: from here on `float`, `bool` ... in this module are dtypes
 float32 = float = _dtype_of(np.float32)

@@ -16,11 +16,60 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# the team's shared/ folder lies beside the repository (in CI too: a copy of
-# it is laid next to the clone); AV_SEED_CHAPTER points elsewhere if needed
-SEED = Path(os.environ.get(
-    "AV_SEED_CHAPTER",
-    Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_575b62bad5f4a867.txt"))
+# Where the chapter's text is found (README, "The chapter tests"): the file named
+# by AV_SEED_CHAPTER, else the team's shared/seed/ folder beside the repository
+# (CI lays a copy of shared/ next to its clone).  A plain clone has neither, so
+# only the tests that need the text skip (CI=true: fail) -- see require_text().
+SEED_NAME = "000_575b62bad5f4a867.txt"
+BESIDE_REPO = Path(__file__).resolve().parents[2] / "shared" / "seed" / SEED_NAME
+ENV = "AV_SEED_CHAPTER"
+
+
+class ChapterMissing(LookupError):
+    """The chapter's text is not where we look for it."""
+
+
+def seed_path(environ=None, beside=BESIDE_REPO):
+    """The chapter file to read: ``$AV_SEED_CHAPTER`` if set, else ``beside``.
+
+    Raises ChapterMissing saying how to provide it.  A variable naming a
+    missing file is reported as such (a typo there must not look like a
+    plain clone)."""
+    environ = os.environ if environ is None else environ
+    named = environ.get(ENV, "").strip()
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ChapterMissing(f"{ENV}={named!r} does not name a file; point it at "
+                                 f"the D2L chapter text ({SEED_NAME})")
+        return path
+    if not beside.is_file():
+        raise ChapterMissing(f"the D2L chapter text is not at {beside}; set {ENV}=/path/"
+                             f"to/{SEED_NAME} (or lay the shared/ folder beside the "
+                             f"repository) to run the chapter tests")
+    return beside
+
+
+def _in_ci(environ=None):
+    environ = os.environ if environ is None else environ
+    return environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def require_text(environ=None, beside=BESIDE_REPO):
+    """The chapter's text, for a test that needs it.  Absent: the test is skipped
+    with the reason (how to provide it); under CI=true it fails instead, so CI
+    never silently skips the chapter."""
+    import pytest
+
+    try:
+        path = seed_path(environ, beside)
+    except ChapterMissing as e:
+        if _in_ci(environ):
+            pytest.fail(f"{e} (CI is set: the chapter tests must run there)", pytrace=False)
+        pytest.skip(f"chapter test: {e}")
+    return path.read_text(encoding="utf-8")
+
+
 TABS = ("mxnet", "pytorch", "tensorflow")
 
 # the only line of the chapter that changes
@@ -35,12 +84,16 @@ _BLOCK = re.compile(r"^```\{\.python \.input\}\n(.*?)^```$", re.S | re.M)
 _TAB = re.compile(r"^#@tab (\S+)[ \t]*\n")
 
 
-def cells(tab, path=SEED):
-    """The source of each code cell of ``tab``, in order, import line swapped."""
+def cells(tab, path=None):
+    """The source of each code cell of ``tab``, in order, import line swapped.
+
+    ``path=None`` reads the chapter through :func:`require_text` (so a test
+    calling this skips, or fails in CI, where the text is missing)."""
     if tab not in TABS:
         raise ValueError(f"tab must be one of {TABS}, got {tab!r}")
+    text = require_text() if path is None else Path(path).read_text(encoding="utf-8")
     out = []
-    for block in _BLOCK.findall(Path(path).read_text(encoding="utf-8")):
+    for block in _BLOCK.findall(text):
         found = _TAB.match(block)
         block_tab = found.group(1) if found else "mxnet"
         if block_tab in (tab, "all"):

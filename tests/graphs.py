@@ -37,3 +37,13 @@ def neuron():
     loss = (o - 1) ** 2 + o * w1
     loss.backward()
     return loss, {"w1": w1, "w2": w2, "b": b}, o
+
+
+def doubling_loop(a):
+    """Python control flow that the recorded graph unrolls: double a scalar
+    until its size passes 100, then keep it positive.  Each pass records one
+    mul, so the diagram has a run of equal ops to group; d/da = ±2**passes."""
+    b = a * 2
+    while abs(float(b)) < 100:
+        b = b * 2
+    return b if float(b) > 0 else -b

@@ -6,6 +6,8 @@ docs/img/backward_step.png  one backward frame of a step-through (diagram and
                             chain-rule text), rasterised by headless chromium
 docs/img/neuron_graph.png   av.draw(loss) of one tanh neuron, after backward
                             (needs Graphviz's `dot`, which can write PNG)
+docs/img/forward_mode.png   the last frame of av.step_through(z, mode="forward", wrt=x):
+                            values and tangents, the tangent rule and reverse mode's check
 """
 
 from __future__ import annotations
@@ -48,14 +50,24 @@ def used_twice():
     return L
 
 
-def frame_page(frame):
+def forward_example():
+    """z = sin(x·y) + x, seeded at x: the tangent of z is dz/dx."""
+    x = av.tensor(2.0, requires_grad=True, name="x")
+    y = av.tensor(3.0, requires_grad=True, name="y")
+    u = x * y
+    z = av.sin(u) + x
+    u.name, z.name = "u", "z"
+    return z, x
+
+
+def frame_page(frame, colour="#cf222e"):
     start = frame.svg.find("<svg")
     return ("<!doctype html><html><head><meta charset='utf-8'><style>"
             "body{margin:0;padding:16px;background:#fff;font-family:'DejaVu Sans',sans-serif}"
             "#card{display:inline-block}"
             ".t{font-weight:600;margin:10px 0 4px}"
             "pre{font-family:'DejaVu Sans Mono',monospace;font-size:14px;margin:0;"
-            "border-left:4px solid #cf222e;background:#f6f8fa;padding:6px 12px}"
+            f"border-left:4px solid {colour};background:#f6f8fa;padding:6px 12px}}"
             "</style></head><body><div id='card'>"
             f"{frame.svg[start:]}<div class='t'>{html.escape(frame.title)}</div>"
             f"<pre>{html.escape(frame.text)}</pre></div></body></html>")
@@ -86,6 +98,12 @@ def main():
     screenshot(frame_page(frame), out)
     print(out.relative_to(ROOT))
     out = av.draw(neuron()).save(IMG / "neuron_graph.png")
+    print(out.relative_to(ROOT))
+    z, x = forward_example()
+    frame = av.step_through(z, mode="forward", wrt=x).frames[-1]
+    assert frame.kind == "tangent", frame.title
+    out = IMG / "forward_mode.png"
+    screenshot(frame_page(frame, colour="#0969da"), out)
     print(out.relative_to(ROOT))
 
 

@@ -216,12 +216,13 @@ class _NumpyNamespace:
         return _unindex_forward(g, index, shape)
 
     @staticmethod
-    def where_positive(x):
-        # a float mask rather than a bool one keeps dtypes float everywhere;
-        # for a scalar a Python float is enough (it takes g's dtype)
+    def where_positive(x, g):
+        # g where x > 0, else +0: a select rather than g times a 0/1 mask, which
+        # would give -0 for a negative g (PyTorch prints dL/dz = [0., 2.], not
+        # [-0., 2.], at the book's dead ReLU unit)
         if x.__class__ is not np.ndarray:
-            return 1.0 if x > 0 else 0.0
-        return (x > 0).astype(x.dtype)
+            return g if x > 0 else g * 0.0 + 0.0
+        return np.where(x > 0, g, 0)
 
     @staticmethod
     def equal_mask(x, y):
@@ -353,7 +354,7 @@ def _relu(a):
 
 
 relu = defprim("relu", _relu,
-               [lambda F, g, ans, a: g * F.where_positive(a)],
+               [lambda F, g, ans, a: F.where_positive(a, g)],
                "relu(a)", ["1 if a > 0 else 0"], elementwise=True)
 abs = defprim("abs", np.abs, [lambda F, g, ans, a: g * F.sign(a)],
               "|a|", ["sign(a)"], elementwise=True)

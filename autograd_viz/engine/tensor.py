@@ -522,7 +522,14 @@ def _format_values(data, prefix):
 # ------------------------------------------------------------------ creation
 
 def tensor(data, dtype=None, requires_grad=False, name=None):
-    """A new leaf tensor (float64 unless the data or ``dtype`` say otherwise)."""
+    """A new leaf tensor: float64 unless ``dtype`` says otherwise or ``data`` is
+    already typed (a numpy array or scalar, a tensor).  Python numbers become
+    float64, integers too, so ``tensor([1, 2], requires_grad=True)`` works as a
+    student expects (the torch dialect keeps PyTorch's int64); bools stay bool."""
+    if dtype is None and not isinstance(data, (np.ndarray, np.generic, Tensor)):
+        data = _to_array(data, None, Tensor._default_float)
+        if data.dtype.kind in "iu":
+            data = data.astype(Tensor._default_float)
     return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
 
 
@@ -758,8 +765,10 @@ class _TensorNamespace:
         return Tensor._plain(np.sign(as_plain(x)))
 
     @staticmethod
-    def where_positive(x):
-        return Tensor._plain(ops.NUMPY.where_positive(as_plain(x)))
+    def where_positive(x, g):
+        # recorded as g times a constant mask, so it is differentiable in g
+        mask = (np.asarray(as_plain(x)) > 0).astype(np.asarray(as_plain(g)).dtype)
+        return _lift(g) * Tensor._plain(mask)
 
     @staticmethod
     def equal_mask(x, y):

@@ -1,7 +1,9 @@
 """The five exercises at the end of the chapter "Automatic Differentiation".
 
     from autograd_viz.exercises import autograd_chapter as ch
-    ch.ex1 ... ch.ex5      # each with .check(answer) and .hint()
+    ch.ex1 ... ch.ex5      # the older edition's five, each with .check(answer) and .hint()
+    ch.manual_tracing, ch.detach_and_check, ch.tracking_off, ch.dependency_graph,
+    ch.forward_and_reverse   # the current edition's, named by topic
 
 Every ``answer`` function receives its inputs as ``av.Tensor`` values that do
 not require a gradient yet (call ``x.requires_grad_()`` or wrap them in your
@@ -24,20 +26,12 @@ from . import runner
 from .core import (Exercise, Failure, kind_of, kind_of_answer, outcome_message,
                    plain, show)
 from .messages import msg
+from .probe import Recording, leaf_gradients
 
 __all__ = ["ex1", "ex2", "ex3", "ex4", "ex5", "chapter_f"]
 
 
-class _Recording:
-    """Collect every node recorded while the student's code runs."""
-
-    def __enter__(self):
-        self.nodes = []
-        STATE.recorders.append(self.nodes)
-        return self.nodes
-
-    def __exit__(self, *exc):
-        STATE.recorders.remove(self.nodes)
+_Recording = Recording
 
 
 # ============================================================ 1. second derivative
@@ -353,22 +347,7 @@ def _ex5_call(answer, x):
             "backward_grads": _leaf_gradients(nodes)}
 
 
-def _leaf_gradients(nodes):
-    """The gradients that backward passes started at ``nodes`` (recorded while
-    the student's code ran) delivered to leaves: what a derivative computed by
-    autograd must equal.  backward(), av.gradients and a tape's gradient() all
-    leave their trace on the node they started from."""
-    found = []
-    for root in nodes:
-        if root.trace is None or root.trace.root_seq != root.seq:
-            continue
-        final = {}
-        for step in root.trace.steps(root):
-            for send in step.sends:
-                if send.input.is_leaf:
-                    final[id(send.input)] = send.total_after
-        found += [plain(g) for g in final.values()]
-    return found
+_leaf_gradients = leaf_gradients
 
 
 def _ex5_check(got, expected, args, ctx):
@@ -427,3 +406,12 @@ def plot(answer, lang=None, ax=None):
 
 
 ex5.plot = plot
+
+
+# ============================================================ the current edition
+# named by topic; they live in chapter_current.py (one module per edition)
+from .chapter_current import (dependency_graph, detach_and_check,  # noqa: E402
+                              forward_and_reverse, manual_tracing, tracking_off)
+
+__all__ += ["manual_tracing", "detach_and_check", "tracking_off", "dependency_graph",
+            "forward_and_reverse"]

@@ -148,6 +148,7 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, lang=None):
         return None
     if isinstance(got, tuple):
         return msg("structure", lang, expected=msg("one_value", lang), got=kind_of(got, lang))
+    rtol, atol = _precision_tolerance(np.asarray(got).dtype, rtol, atol)
     got = np.asarray(got, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape and not (got.size == expected.size == 1):
@@ -166,6 +167,19 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, lang=None):
         return msg("wrong_value", lang, at=at, expected=f"{expected[worst]:.6g}",
                    got=f"{got[worst]:.6g}", tol=f"{atol:g} + {rtol:g}·|expected|")
     return None
+
+
+# A float32 answer (TensorFlow's and JAX's default) cannot agree with a
+# float64 reference to 1e-6 everywhere: a derivative with cancellation loses
+# digits.  It is judged at its own precision instead.
+_LOW_PRECISION = {4: (1e-4, 1e-5), 2: (1e-2, 1e-3)}     # itemsize -> (rtol, atol)
+
+
+def _precision_tolerance(dtype, rtol, atol):
+    if dtype.kind == "f" and dtype.itemsize in _LOW_PRECISION:
+        low_rtol, low_atol = _LOW_PRECISION[dtype.itemsize]
+        return max(rtol, low_rtol), max(atol, low_atol)
+    return rtol, atol
 
 
 def _index_text(mask):
@@ -195,6 +209,9 @@ class Result:
     notes: list = field(default_factory=list)
     hint: str | None = None
     printed: str = ""
+    # HTML we made ourselves (e.g. two graphs side by side), shown in the
+    # notebook under the message; never the student's text unescaped
+    figure: str = ""
 
     def __bool__(self):
         return self.passed
@@ -210,14 +227,17 @@ class Result:
         for label, key in (("case", None), ("inputs", "input"), ("expected", "expected"),
                            ("got", "got")):
             if label in self.case:
-                name = self.case[label] if key is None else f"  {msg(key, self.lang)}: "\
-                       f"{self.case[label]}"
+                # continuation lines (a program listing) stay under the first
+                body = str(self.case[label]).replace("\n", "\n    ")
+                name = body if key is None else f"  {msg(key, self.lang)}: {body}"
                 lines.append(name)
         lines.extend(self.notes)
         if self.printed:
             lines.append(f"{msg('printed', self.lang)}:\n{self.printed.rstrip()}")
         if self.hint and not self.passed:
             lines.append(f"{msg('hint', self.lang)}: {self.hint}")
+        if self.figure:
+            lines.append(msg("figure_note", self.lang))
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -230,14 +250,14 @@ class Result:
                  f'background:{back};padding:6px 10px;margin:4px 0;font-family:sans-serif">',
                  f'<b style="color:{colour}">{mark} {e(self.title)}: {e(self._verdict())}</b>']
         if self.message:
-            parts.append(f"<div>{e(self.message)}</div>")
+            parts.append(f'<div style="white-space:pre-line">{e(self.message)}</div>')
         rows = [(msg(k, self.lang), self.case[c]) for c, k in
                 (("inputs", "input"), ("expected", "expected"), ("got", "got"))
                 if c in self.case]
         if rows:
             parts.append(f"<div><i>{e(self.case.get('case', ''))}</i></div>"
                          '<table style="border-collapse:collapse">' + "".join(
-                             f'<tr><td style="padding-right:8px">{e(a)}</td>'
+                             f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
                              f'<td><pre style="margin:0">{e(b)}</pre></td></tr>'
                              for a, b in rows) + "</table>")
         for note in self.notes:
@@ -247,6 +267,8 @@ class Result:
                          f'<pre style="margin:0">{e(self.printed)}</pre>')
         if self.hint and not self.passed:
             parts.append(f"<div><b>{e(msg('hint', self.lang))}:</b> {e(self.hint)}</div>")
+        if self.figure:
+            parts.append(f'<div style="margin-top:6px">{self.figure}</div>')
         parts.append("</div>")
         return "".join(parts)
 
@@ -261,10 +283,11 @@ def grading():
 class Failure(Exception):
     """Raised inside a check to stop at the first problem (never leaves check())."""
 
-    def __init__(self, message, case=None):
+    def __init__(self, message, case=None, figure=""):
         super().__init__(message)
         self.message = message
         self.case = case or {}
+        self.figure = figure
 
 
 class Context:
@@ -380,11 +403,14 @@ class Exercise:
     isolate : bool, optional
         Force (True) or forbid (False) the forked child; default: fork where
         the OS has it.
+    call_gets_lang : bool
+        Pass ``lang=`` (the check's language) to ``call`` too, for a call that
+        draws or words something in the child process.
     """
 
     def __init__(self, title, *, reference=None, inputs=None, cases=4, call=None, check=None,
                  tolerance=1e-6, atol=1e-8, time_limit=5.0, hints=None, prompt=None,
-                 arg_names=None, as_tensors=True, isolate=None):
+                 arg_names=None, as_tensors=True, isolate=None, call_gets_lang=False):
         if inputs is not None and not callable(inputs):
             inputs = list(inputs)
             if not inputs or not all(callable(g) for g in inputs):
@@ -404,6 +430,7 @@ class Exercise:
         self.arg_names = arg_names
         self.as_tensors = as_tensors
         self.isolate = isolate
+        self.call_gets_lang = call_gets_lang
 
     # -- what the student calls -------------------------------------------
     def check(self, answer, *, lang=None, raise_on_fail=None):
@@ -424,7 +451,7 @@ class Exercise:
             result = Result(True, self.title_in(lang), lang, notes=ctx.notes)
         except Failure as f:
             result = Result(False, self.title_in(lang), lang, message=f.message, case=f.case,
-                            notes=ctx.notes, hint=pick(self.hints, lang))
+                            notes=ctx.notes, hint=pick(self.hints, lang), figure=f.figure)
         result.printed = ctx.printed_text()
         if not result.passed and (raise_on_fail or (raise_on_fail is None and grading())):
             raise AssertionError(str(result))
@@ -471,11 +498,11 @@ class Exercise:
             if expected is not None:
                 case["expected"] = show(plain(expected))
             try:
-                got = ctx.run(_CallInChild(self, answer), args)
+                got = ctx.run(_CallInChild(self, answer, lang), args)
                 case["got"] = show(got) if not isinstance(got, dict) else case.get("got")
                 problem = self._judge(got, expected, args, ctx)
             except Failure as f:
-                raise Failure(f.message, {**case, **f.case}) from None
+                raise Failure(f.message, {**case, **f.case}, f.figure) from None
             if problem:
                 if case.get("got") is None:
                     case.pop("got", None)
@@ -497,11 +524,92 @@ class _CallInChild:
     """The task the runner executes: turn the arguments into tensors, then
     call the exercise's ``call`` with the student's answer."""
 
-    def __init__(self, exercise, answer):
-        self.exercise, self.answer = exercise, answer
+    def __init__(self, exercise, answer, lang=None):
+        self.exercise, self.answer, self.lang = exercise, answer, lang
 
     def __call__(self, *args):
         if self.exercise.as_tensors:
             from ..engine.tensor import tensor
             args = tuple(tensor(np.asarray(a, dtype=np.float64)) for a in args)
+        if self.exercise.call_gets_lang:
+            return self.exercise.call(self.answer, *args, lang=self.lang)
         return self.exercise.call(self.answer, *args)
+
+
+class Entries(Exercise):
+    """An exercise answered with a dict of named values computed by hand, e.g.
+    ``{"q": 3, "f": -12, "df_dx": -4}``; every wrong entry is named.
+
+    ``reference()`` returns the expected dict (its order is the order entries
+    are reported in).  ``explain(name, got, expected, ctx)`` returns the
+    sentence that says where to look for a wrong entry (``got`` and
+    ``expected`` are the whole dicts, as numpy values), or None.  ``shapes``
+    maps an entry to extra shapes accepted for it (a vector given as a
+    column, say); any other shape is wrong.  ``reveal`` shows the expected
+    values in a failure (off: the point is to find them by hand).
+    """
+
+    def __init__(self, title, *, reference, explain=None, shapes=None, reveal=False, **kw):
+        super().__init__(title, reference=reference, **kw)
+        self.explain = explain
+        self.shapes = shapes or {}
+        self.reveal = reveal
+
+    def _evaluate(self, answer, ctx):
+        lang = ctx.lang
+        if answer is None:
+            raise Failure(msg("answer_none", lang))
+        expected = {k: np.asarray(plain(v), dtype=np.float64)
+                    for k, v in self.reference().items()}
+        keys = ", ".join(expected)
+        if callable(answer) or not isinstance(answer, dict):
+            raise Failure(msg("entries_need_dict", lang, keys=keys,
+                              kind=kind_of_answer(answer, lang)))
+        unknown = [str(k) for k in answer if k not in expected]
+        if unknown:
+            raise Failure(msg("entries_unknown", lang, names=", ".join(unknown), keys=keys))
+        missing = [k for k in expected if k not in answer]
+        if missing:
+            raise Failure(msg("entries_missing", lang, names=", ".join(missing), keys=keys))
+        got = {k: plain(answer[k]) for k in expected}
+        lines, wrong = [], []
+        for name, want in expected.items():
+            value = got[name]
+            if isinstance(value, np.ndarray) and value.shape != want.shape and \
+                    value.shape in self.shapes.get(name, ()):
+                value = got[name] = value.reshape(want.shape)
+            problem = ctx.compare(value, want)
+            if problem is None:
+                continue
+            if not self.reveal and _same_numeric_shape(value, want):
+                problem = msg("entry_not_right", lang, got=show(value))
+            wrong.append(name)
+            why = self.explain(name, got, expected, ctx) if self.explain else None
+            lines.append(f"• {name} = {inline(value)}: {why}" if why and
+                         _same_numeric_shape(value, want) else f"• {name}: {problem}")
+        if wrong:
+            case = {"got": "; ".join(f"{k} = {inline(v)}" for k, v in got.items())}
+            if self.reveal:
+                case["expected"] = "; ".join(f"{k} = {inline(v)}"
+                                             for k, v in expected.items())
+            head = msg("entries_wrong", lang, n=len(wrong), total=len(expected),
+                       names=", ".join(wrong))
+            raise Failure("\n".join([head] + lines), case)
+        ctx.note(msg("entries_right", lang, n=len(expected)))
+
+
+def inline(value):
+    """A short one-line form: 7, [-4, 2], [[0, 0], [2, 4]]."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 12:
+        text = np.array2string(value, separator=", ",
+                               formatter={"float_kind": lambda v: f"{v + 0.0:.6g}"})
+        return " ".join(text.split())
+    return " ".join(show(value).split())
+
+
+def _same_numeric_shape(value, want):
+    """True when ``value`` is numbers in ``want``'s shape (only the numbers are wrong)."""
+    if not isinstance(value, np.ndarray):
+        return False
+    finite = np.isfinite(value).all() if value.dtype.kind == "f" else True
+    return finite and (value.shape == want.shape or value.size == want.size == 1)

@@ -1,7 +1,9 @@
-"""The "fill in the gradients" quiz: a small graph with its gradients hidden.
+"""The "fill in the gradients" quiz: a small graph with its gradients hidden
+(and, with ``ask_values=True``, its forward values too).
 
     from autograd_viz.exercises.quiz import GradientQuiz
     GradientQuiz(lang="vi")          # in a notebook: the diagram, one box per node, Check
+    ch.manual_tracing.widget()       # (x + y)·z: values and gradients, the exercise's messages
 
 The widget is thin (ipywidgets only): the graph, the right answers and the
 hint for every node are computed in Python when the quiz is made.  Without a
@@ -15,9 +17,10 @@ import html
 
 import numpy as np
 
+from ..render.html import svg_img_html
 from ..render.model import substitute
 from ..render.backend import GraphvizNotFound
-from .messages import check_lang, msg
+from .messages import check_lang, msg, pick
 
 RIGHT, WRONG, EMPTY = "right", "wrong", "unchecked"
 _GREEN, _RED = "#1a7f37", "#cf222e"
@@ -43,11 +46,22 @@ class GradientQuiz:
     Attributes: ``nodes`` (names in run order, root last), ``answers``
     ({name: d root / d node}), ``boxes`` ({name: FloatText}), ``button``,
     ``feedback`` ({name: HTML}), ``widget`` (the VBox shown in Jupyter).
+
+    ``ask_values=True`` hides the forward value of every op node (the drawing
+    shows them not computed yet) and asks for it in ``value_boxes``
+    ({name: FloatText}, feedback in ``value_feedback``).  ``explain(box,
+    typed, lang)`` may give the sentence for a wrong box, where ``box`` is
+    ``("value", name)`` or ``("grad", name)`` and ``typed`` holds every box's
+    number by the same keys; None falls back to the quiz's own hint.
     """
 
-    def __init__(self, build=None, *, seed=None, lang=None, tolerance=1e-6):
+    def __init__(self, build=None, *, seed=None, lang=None, tolerance=1e-6,
+                 ask_values=False, explain=None, title=None):
         self.lang = check_lang(lang)
         self.tolerance = tolerance
+        self.ask_values = ask_values
+        self.explain = explain
+        self.title = title
         rng = np.random.default_rng(seed)
         nodes, root = (build or default_graph)(rng)
         nodes = [n for n in nodes if n is not root] + [root]
@@ -66,7 +80,9 @@ class GradientQuiz:
         self.nodes = [n.name for n in nodes]
         self.values = {n.name: float(np.asarray(n.data)) for n in nodes}
         self.rows = {n.name: self._describe(n) for n in nodes}
-        self.svg = _diagram_svg(root, nodes, self.lang)     # before any backward: no gradients
+        self.asked_values = [n.name for n in nodes if ask_values and n.op is not None]
+        # before any backward: no gradients; values of asked nodes not computed yet
+        self.svg = _diagram_svg(root, nodes, self.lang, hide_ops=ask_values)
         self.answers = self._solve(nodes, root)
         self.hints = {n.name: self._hint(n, nodes, root) for n in nodes}
         self._build_widgets()
@@ -111,67 +127,125 @@ class GradientQuiz:
         import ipywidgets as w
         L = self.lang
         e = html.escape
-        header = w.HTML(f"<h4>{e(msg('quiz_title', L))}</h4>"
-                        f"<p>{e(msg('quiz_intro', L, root=self.root_name))}</p>")
+        title = pick(self.title, L) or msg("quiz_title", L)
+        intro = msg("quiz_intro_values" if self.ask_values else "quiz_intro", L,
+                    root=self.root_name)
+        header = w.HTML(f"<h4>{e(title)}</h4><p>{e(intro)}</p>")
         if self.svg:
             picture = w.HTML(f'<div style="max-width:100%;overflow:auto">{self.svg}</div>')
         else:
             picture = w.HTML(f"<i>{e(msg('quiz_draw_fallback', L))}</i>")
         self.boxes, self.feedback, rows = {}, {}, []
-        for name in self.nodes:
+        self.value_boxes, self.value_feedback = {}, {}
+
+        def row(name, description, shown):
             # fixed-width label and box columns, so a long hint in the last
             # column wraps there instead of pushing the box out of line
+            value = f"&nbsp; {e(msg('quiz_value', L))} = {self.values[name]:g}" if shown else ""
             label = w.HTML(f'<span style="font-size:14px"><b>{e(self.rows[name])}</b> '
-                           f"&nbsp; {e(msg('quiz_value', L))} = {self.values[name]:g}</span>",
-                           layout=w.Layout(width="260px", flex="0 0 260px"))
-            box = w.FloatText(description=f"d{self.root_name}/d{name}",
+                           f"{value}</span>", layout=w.Layout(width="260px", flex="0 0 260px"))
+            box = w.FloatText(description=description,
                               layout=w.Layout(width="200px", flex="0 0 auto",
                                               align_self="flex-start"),
                               style={"description_width": "70px"})
             note = w.HTML("", layout=w.Layout(flex="1 1 auto"))
-            self.boxes[name], self.feedback[name] = box, note
             rows.append(w.HBox([label, box, note], layout=w.Layout(align_items="flex-start")))
+            return box, note
+
+        if self.ask_values:
+            # the forward pass first, then the backward pass: one box per row,
+            # so the widget stays as narrow as the gradient quiz
+            rows.append(w.HTML(f"<b>{e(msg('quiz_forward_part', L))}</b>"))
+            for name in self.asked_values:
+                self.value_boxes[name], self.value_feedback[name] = row(name, f"{name} =",
+                                                                        False)
+            rows.append(w.HTML(f"<b>{e(msg('quiz_backward_part', L))}</b>"))
+        for name in self.nodes:
+            self.boxes[name], self.feedback[name] = row(
+                name, f"d{self.root_name}/d{name}", name not in self.asked_values)
         self.button = w.Button(description=msg("quiz_check", L), button_style="primary")
         self.button.on_click(lambda _button: self.check())
         self.summary = w.HTML("")
         self.widget = w.VBox([header, picture, *rows, w.HBox([self.button, self.summary])])
         self._state = {name: EMPTY for name in self.nodes}
+        self._value_state = {name: EMPTY for name in self.asked_values}
 
     def check(self):
         """Mark every box right (green) or wrong (red, with its hint)."""
-        e = html.escape
+        typed = {("grad", n): b.value for n, b in self.boxes.items()}
+        typed.update({("value", n): b.value for n, b in self.value_boxes.items()})
+        for name in self.asked_values:
+            self._value_state[name] = self._mark(
+                ("value", name), self.values[name], typed, self.value_boxes[name],
+                self.value_feedback[name], self._value_hint(name))
         for name in self.nodes:
-            want, got = self.answers[name], self.boxes[name].value
-            ok = got is not None and abs(got - want) <= self.tolerance * max(1.0, abs(want))
-            self._state[name] = RIGHT if ok else WRONG
-            colour = _GREEN if ok else _RED
-            self.boxes[name].layout.border = f"2px solid {colour}"
-            text = "✓ " + msg("quiz_right", self.lang) if ok else "✗ " + self.hints[name]
-            self.feedback[name].value = f'<span style="color:{colour}">{e(text)}</span>'
-        right = sum(s == RIGHT for s in self._state.values())
-        self.summary.value = e(msg("quiz_score", self.lang, right=right, n=len(self.nodes)))
+            self._state[name] = self._mark(("grad", name), self.answers[name], typed,
+                                           self.boxes[name], self.feedback[name],
+                                           self.hints[name])
+        marks = list(self._state.values()) + list(self._value_state.values())
+        right = sum(s == RIGHT for s in marks)
+        self.summary.value = html.escape(msg("quiz_score", self.lang, right=right,
+                                             n=len(marks)))
         return self.state()
 
+    def _mark(self, key, want, typed, box, note, hint):
+        got = typed[key]
+        ok = got is not None and abs(got - want) <= self.tolerance * max(1.0, abs(want))
+        colour = _GREEN if ok else _RED
+        box.layout.border = f"2px solid {colour}"
+        if ok:
+            text = "✓ " + msg("quiz_right", self.lang)
+        else:
+            why = self.explain(key, typed, self.lang) if self.explain else None
+            text = "✗ " + (why or hint)
+        note.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
+        return RIGHT if ok else WRONG
+
+    def _value_hint(self, name):
+        return msg("quiz_value_hint", self.lang, row=self.rows[name])
+
     def state(self):
-        """{node name: "right" | "wrong" | "unchecked"}."""
+        """{node name: "right" | "wrong" | "unchecked"} for the gradient boxes."""
         return dict(self._state)
 
+    def values_state(self):
+        """The same for the value boxes (``ask_values=True``)."""
+        return dict(self._value_state)
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        # what viewers that draw no widget show (an untrusted notebook, GitHub):
+        # the question and its graph as a picture, and how to get the boxes
+        e, L = html.escape, self.lang
+        title = pick(self.title, L) or msg("quiz_title", L)
+        intro = msg("quiz_intro_values" if self.ask_values else "quiz_intro", L,
+                    root=self.root_name)
+        picture = svg_img_html(self.svg, title) if self.svg else ""
+        bundle["text/html"] = (f"<h4>{e(title)}</h4><p>{e(intro)}</p>{picture}"
+                               f"<p><i>{e(msg('quiz_run_to_answer', L))}</i></p>")
+        return bundle
 
     def _ipython_display_(self):
         from IPython.display import display
-        display(self.widget)
+        display(self._repr_mimebundle_(), raw=True)
 
 
 def _number(t):
     return f"{float(np.asarray(t.data)):g}"
 
 
-def _diagram_svg(root, nodes, lang):
-    """The graph drawn by av.draw, or None (the table of rows then stands in)."""
+def _diagram_svg(root, nodes, lang, hide_ops=False):
+    """The graph drawn by av.draw, or None (the table of rows then stands in).
+    With ``hide_ops`` the op nodes are drawn not computed yet (no values):
+    the picture of the forward pass before its first step."""
     try:
         from ..render.draw import draw
-        return draw(root, lang=lang, names={n.name: n for n in nodes}).svg
+        diagram = draw(root, lang=lang, names={n.name: n for n in nodes})
+        if not hide_ops:
+            return diagram.svg
+        from ..render.frames import Painter
+        model = diagram.model
+        painter = Painter(model, backend=diagram.backend, pending_legend=True)
+        return painter.svg(computed={n.id for n in model.nodes if n.kind != "op"})
     except GraphvizNotFound:    # no Graphviz at all: the quiz still works as a table
         return None

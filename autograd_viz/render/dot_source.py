@@ -13,7 +13,7 @@ import numpy as np
 from ..i18n import t
 from .model import MAX_OPS
 from .style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
-                    SMALL_FONT_SIZE, TEXT, box_size, node_style)
+                    SMALL_FONT_SIZE, TANGENT_TEXT, TEXT, box_size, node_style)
 from .values import esc_dot_string, esc_html
 
 
@@ -25,6 +25,8 @@ def _html_label(lines):
             parts.append(f"<B>{text}</B>")
         elif line.role == "grad":
             parts.append(f'<FONT COLOR="{GRAD_TEXT}"><B>{text}</B></FONT>')
+        elif line.role == "tangent":
+            parts.append(f'<FONT COLOR="{TANGENT_TEXT}"><B>{text}</B></FONT>')
         elif line.role == "const":
             parts.append(f'<FONT POINT-SIZE="{SMALL_FONT_SIZE}" COLOR="{CONST_TEXT}">'
                          f'{text}</FONT>')
@@ -86,7 +88,9 @@ def to_dot(model, grads=None, widest=False, legend=True):
         shape, style, fill, line = node_style(node)
         if widest:
             w, h = box_size(node, [model.lines(node, True, g)
-                                   for g in states.get(node.id, [None])])
+                                   for g in states.get(node.id, [None])]
+                            + [model.lines(node, True, None, tan)
+                               for tan in (model.tangent_versions or {}).get(node.id, ())])
             # inches, rounded up: a box never ends up smaller than its text
             attrs = [f"width={math.ceil(w / 72 * 1000) / 1000}",
                      f"height={math.ceil(h / 72 * 1000) / 1000}"]

@@ -1,21 +1,25 @@
 """``av.draw``: the recorded graph as a picture that shows itself in Jupyter.
 
     d = av.draw(y)          # op nodes, forward values, gradients after backward
-    d                       # in a notebook: the SVG
+    d                       # in a notebook: the SVG (and a PNG copy for untrusted viewers)
     d.source                # the DOT text
     d.save("graph.png")     # .svg, .png or .dot by suffix
 """
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from . import dot_source as _dot
 from .model import build_model
 from . import backend as render_backend
 from .frames import Painter, build_frames
+from . import raster
 
 SUFFIXES = (".svg", ".png", ".dot")
+# the picture saved in notebooks for untrusted viewers: at most this many pixels
+BUNDLE_PNG_PIXELS = 2_000_000
 
 
 class Diagram:
@@ -26,6 +30,7 @@ class Diagram:
         self.backend = backend
         self._svg = None
         self._source = None
+        self._bundle_png = None     # the notebook's PNG copy, made on first display
 
     @property
     def source(self):
@@ -47,8 +52,11 @@ class Diagram:
         """The step-through frames of the same graph (same layout, same labels)."""
         return build_frames(None, model=self.model, backend=self.backend)
 
-    def save(self, path):
-        """Write ``.svg``, ``.png`` or ``.dot`` (chosen by the suffix); returns the path."""
+    def save(self, path, scale=2):
+        """Write ``.svg``, ``.png`` or ``.dot`` (chosen by the suffix); returns the path.
+
+        A PNG is this diagram's SVG rasterised in-process (no `dot` needed), at
+        ``scale`` pixels per CSS pixel: 2, the default, stays sharp on slides."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".svg":
@@ -56,14 +64,34 @@ class Diagram:
         elif suffix == ".dot":
             path.write_text(self.source, encoding="utf-8")
         elif suffix == ".png":
-            path.write_bytes(render_backend.render(self.source, "png", backend=self.backend))
+            path.write_bytes(self.png(scale))
         else:
             raise ValueError(f"cannot save a diagram as {suffix or 'a file without suffix'!r}: "
                              f"use a path ending in .svg, .png or .dot, e.g. 'graph.svg'")
         return path
 
+    def png(self, scale=1):
+        """The diagram as PNG bytes (the SVG rasterised), ``scale`` pixels per CSS pixel."""
+        return raster.svg_to_png(self.svg, scale)
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"image/svg+xml": self.svg, "text/plain": repr(self)}
+        bundle = {"image/svg+xml": self.svg, "text/plain": repr(self)}
+        # A saved notebook is untrusted until its user runs or trusts it, and then
+        # JupyterLab will not show SVG; a PNG it (and GitHub) shows.  Trusted
+        # viewers draw the SVG, so the PNG is kept small: one pixel per CSS pixel
+        # (fewer for a huge graph), 64 colours.
+        wanted = (include is None or "image/png" in include) and \
+            (not exclude or "image/png" not in exclude)
+        if wanted and self._bundle_png is None:
+            try:
+                scale = raster.fit_scale(self.svg, BUNDLE_PNG_PIXELS)
+                png = raster.svg_to_png(self.svg, scale, palette=True)
+                self._bundle_png = base64.b64encode(png).decode("ascii")
+            except (raster.RasterError, ValueError):
+                self._bundle_png = ""   # no rasteriser here: the SVG and the text still show
+        if wanted and self._bundle_png:
+            bundle["image/png"] = self._bundle_png
+        return bundle
 
     def __repr__(self):
         ops = len(self.model.op_nodes)
@@ -71,7 +99,7 @@ class Diagram:
         return f"<autograd_viz diagram: {len(self.model.nodes)} nodes, {ops} ops, {grads}>"
 
 
-def draw(target, lang=None, names=None, backend="auto", rankdir="auto"):
+def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto"):
     """Draw the graph recorded behind ``target``: a Tensor, a list of them, or a tape.
 
     Leaves show their names and values, op nodes the operation and its
@@ -80,7 +108,22 @@ def draw(target, lang=None, names=None, backend="auto", rankdir="auto"):
     ``names={"x": x}`` to choose them.  ``lang="vi"`` for Vietnamese.
     ``backend``: "auto" (the `dot` program if installed, else in-process
     Graphviz), "dot" or "wasm".  ``rankdir``: "auto", "LR" (left to right) or "TB" (top down).
+
+    ``draw(f, x, ...)``: a function and its arguments, the JAX way.  ``f`` is
+    run once, recording, on fresh copies of the arguments named after its
+    parameters; with a scalar output the reverse pass runs too.
     """
+    from .function import is_function, names_for, record
+
+    if is_function(target):
+        run = record(target, args)
+        target, names = run.target, names_for(run, names)
+    elif args:
+        if isinstance(args[0], str) and len(args) == 1 and lang is None:
+            lang = args[0]          # draw(y, "vi"), as before functions could be drawn
+        else:
+            raise TypeError("draw(y) takes the output alone; to pass arguments, give the "
+                            "function first: draw(f, x)")
     model = build_model(target, lang, names=names, rankdir=rankdir)
     render_backend.choose(backend)      # fail now, with the fix, if Graphviz is missing
     return Diagram(model, backend=backend)

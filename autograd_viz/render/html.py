@@ -8,10 +8,13 @@ The labels below are shared with the ipywidgets player (widget.py), so the
 two players read the same in each language.
 """
 
+import base64
 import html
 import json
 import re
 from pathlib import Path
+
+from .frames.panel import text_html
 
 PLAYER_LABELS = {
     "en": {
@@ -80,6 +83,19 @@ def natural_width_px(svg):
     return float(match.group(1)) * _UNIT_PX[match.group(2)] if match else None
 
 
+def svg_img_html(svg, alt=""):
+    """An SVG as an <img> with a data: URI, at its natural width (shrunk to fit).
+
+    What viewers that strip inline <svg> (an untrusted notebook in JupyterLab,
+    GitHub) still show."""
+    svg = inline_svg(svg)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    width = natural_width_px(svg)
+    size = f' width="{round(width)}"' if width else ""
+    return (f'<img src="data:image/svg+xml;base64,{data}"{size} '
+            f'alt="{html.escape(alt, quote=True)}" style="max-width: 100%; height: auto">')
+
+
 def min_width_px(svg):
     """How narrow the diagram's box may get before it scrolls instead (None: no floor)."""
     width = natural_width_px(svg)
@@ -98,7 +114,7 @@ def explanation_html(frame):
     markup = getattr(frame, "html", None)
     if markup:
         return markup
-    return '<div class="avz-text">' + html.escape(frame.text or "") + "</div>"
+    return text_html(html.escape(frame.text or ""))
 
 
 def json_for_script(value):
@@ -137,6 +153,7 @@ h1 { font-size: 18px; margin: 0 0 10px; }
 .avz-panel { border-left: 4px solid #0969da; background: #f6f8fa; padding: 8px 12px;
              border-radius: 0 6px 6px 0; min-height: 4.5em; }
 .avz-panel.avz-backward { border-left-color: #cf222e; }
+.avz-panel.avz-compare { border-left-color: #8250df; }
 .avz-title { font-weight: 600; margin: 2px 0 4px; }
 .avz-text { white-space: pre-wrap; font-family: ui-monospace, "DejaVu Sans Mono", Menlo,
             Consolas, monospace; font-size: 14px; }

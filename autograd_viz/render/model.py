@@ -43,6 +43,7 @@ class Node:
     group: int | None = None    # index into Model.groups for a run of repeated ops
     copy_of: "Node | None" = None   # ghosts: the node this is a copy of
     cut: bool = False           # an op result whose history is not drawn (huge graphs)
+    asked: bool = False         # an inner value whose gradient the user asked for
 
     @property
     def title(self):
@@ -76,17 +77,22 @@ class Model:
         self.by_id = {n.id: n for n in self.nodes}
         self._lines = {}
 
-    def lines(self, node, computed=True, grad=None):
+    def lines(self, node, computed=True, grad=None, tangent=None):
         """:func:`node_lines` in this model's language, remembered: the layout's
         labels and the painted SVG ask for the same ones, and formatting the
         numbers is a good part of drawing a big graph."""
-        key = (node.id, computed, id(grad), self.lang)
+        key = (node.id, computed, id(grad), id(tangent), self.lang)
         hit = self._lines.get(key)
-        if hit is not None and hit[0] is grad:     # the grad kept alive: its id stays its own
-            return hit[1]
-        out = node_lines(node, self.lang, computed, grad)
-        self._lines[key] = (grad, out)
+        # the arrays kept alive with the entry: their ids stay their own
+        if hit is not None and hit[0] is grad and hit[1] is tangent:
+            return hit[2]
+        out = node_lines(node, self.lang, computed, grad, tangent)
+        self._lines[key] = (grad, tangent, out)
         return out
+
+    # forward mode: {node id: [tangent, ...]} every frame may show, so the one
+    # layout sizes the boxes for them too (frames/tangent.py fills it in)
+    tangent_versions = None
 
     hidden_ops = 0              # ops of a huge graph that are not drawn
     same_rank = ()              # (input id, op id) pairs drawn side by side (_add_ghosts)
@@ -118,6 +124,8 @@ class Model:
             keys.append("legend_detached")
         if any(n.from_backward for n in self.nodes):
             keys.append("legend_backward")
+        if any(n.asked for n in self.nodes):
+            keys.append("legend_asked")
         if self.hidden_ops:
             keys.append("legend_hidden")
         return keys
@@ -152,6 +160,11 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
     if trace_root is not None and not any(r is trace_root for r in all_roots):
         all_roots.append(trace_root)
     tensors = _with_detach_sources(_graph.whole_graph(all_roots))
+    if any(x.from_backward for x in tensors):
+        first = _first_order_roots(tensors, all_roots, caller)
+        if first:
+            all_roots += first
+            tensors = _with_detach_sources(_graph.whole_graph(all_roots))
     tensors, cut, hidden = _last_ops(tensors, all_roots)
 
     labels = _display_names(tensors, names, caller)
@@ -203,6 +216,11 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
         trace = trace if trace is not None else trace_root.trace
         steps = trace.steps(trace_root)
         seed = trace.seed
+    asked = _asked_for(target, Tensor)
+    for node in nodes:
+        # a gradient kept on an inner value (retain_grad) or a tape asked about it
+        node.asked = node.kind == "op" and (node.tensor.grad is not None
+                                            or id(node.tensor) in asked)
     groups = _repeated_runs(nodes, by_tensor, lang)
     if hidden:
         steps = [s for s in steps if id(s.node) in by_tensor]
@@ -267,6 +285,42 @@ def _roots_of(target, Tensor):
         return roots, trace_root, trace
     raise TypeError(f"cannot draw a {type(target).__name__}: pass a Tensor (e.g. the "
                     f"output y), a list of Tensors, or a GradientTape")
+
+
+def _first_order_roots(tensors, roots, caller):
+    """Higher order: a gradient recorded by a ``create_graph=True`` backward pass
+    (``torch.autograd.grad(y, x, create_graph=True)``) does not lead back to
+    the ``y`` it came from.  The user's variables that ran such a pass through
+    the drawn inputs are drawn too, so the first-order part and the
+    gradient's own graph appear side by side, told apart by colour."""
+    from ..engine.tensor import Tensor
+
+    if caller is None:
+        caller = _user_frame()
+    if caller is None:
+        return []
+    drawn = {id(x) for x in tensors}
+    leaves = {id(x) for x in tensors if x.op is None}
+    found = []
+    for scope in (caller.f_locals, caller.f_globals):
+        for value in list(scope.values()):
+            trace = getattr(value, "trace", None) if isinstance(value, Tensor) else None
+            if (trace is None or not trace.create_graph or id(value) in drawn
+                    or any(value is r for r in roots + found)):
+                continue
+            if any(id(x) in leaves for x in _graph.whole_graph([value]) if x.op is None):
+                found.append(value)
+    return found
+
+
+def _asked_for(target, Tensor):
+    """ids of the tensors a tape's last ``gradient`` call was asked about."""
+    sources = getattr(target, "last_sources", None)
+    if sources is None or isinstance(target, Tensor):
+        return set()
+    if isinstance(sources, Tensor):
+        sources = [sources]
+    return {id(s) for s in sources if isinstance(s, Tensor)}
 
 
 def _with_detach_sources(tensors):

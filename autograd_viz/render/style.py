@@ -3,6 +3,7 @@ and the painted frames, and the lines of text each node shows."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from ..i18n import t
@@ -22,6 +23,7 @@ DETACHED_FILL, DETACHED_LINE = "#f7e3ee", "#cc79a7"
 BACKWARD_FILL, BACKWARD_LINE = "#d8f1e8", "#009e73"
 CONST_TEXT = "#444444"
 GRAD_TEXT = "#a33f00"
+TANGENT_TEXT = "#005a8e"        # Okabe-Ito blue, darkened: forward-mode tangents
 EDGE = "#555555"
 GROUP_LINE = "#8a8a8a"
 
@@ -31,11 +33,24 @@ GROUP_LINE = "#8a8a8a"
 @dataclass(frozen=True)
 class Line:
     text: str
-    role: str                   # "title", "value", "grad", "const"
+    role: str                   # "title", "value", "grad", "tangent", "const"
 
 
-def node_lines(node, lang, computed=True, grad=None):
-    """The label of ``node`` as lines, in one of its states."""
+def dot_name(name):
+    """A value's tangent, written the usual way: x -> ẋ, v1 -> v̇1 (the dot sits
+    on the letter, not the index); longer names take the dot on their last letter."""
+    name = str(name)
+    if len(name) > 1 and name[0].isalpha() and name[1:].isdigit():
+        dotted = name[0] + "\u0307" + name[1:]
+    else:
+        dotted = name + "\u0307"
+    # precomposed where Unicode has the letter (ẋ, ẏ, ż): fonts draw those best
+    return unicodedata.normalize("NFC", dotted)
+
+
+def node_lines(node, lang, computed=True, grad=None, tangent=None):
+    """The label of ``node`` as lines, in one of its states (``tangent``: the
+    forward-mode tangent it carries, drawn under its value)."""
     tensor = node.tensor
     if node.kind == "const" or (node.kind == "ghost" and node.copy_of.kind == "const"):
         return [Line(x, "const") for x in value_lines(tensor.data, lang, "", max_entries=4)]
@@ -44,8 +59,13 @@ def node_lines(node, lang, computed=True, grad=None):
     lines = [Line(node.title, "title")]
     if computed:
         lines += [Line(x, "value") for x in value_lines(tensor.data, lang, "")]
+    if tangent is not None:
+        lines += [Line(x, "tangent") for x in value_lines(tangent, lang, dot_name(node.name) + " = ")]
     if grad is not None:
-        lines += [Line(x, "grad") for x in value_lines(grad, lang, t("grad", lang) + ": ")]
+        # a gradient the user asked for on an inner value (retain_grad, a tape
+        # asked about it) is starred, so it stands out from the ones drawn anyway
+        prefix = ("★ " if node.asked else "") + t("grad", lang) + ": "
+        lines += [Line(x, "grad") for x in value_lines(grad, lang, prefix)]
     return lines
 
 
@@ -61,7 +81,7 @@ def line_font(line):
     """(font size, bold) a line is painted with."""
     if line.role == "const":
         return SMALL_FONT_SIZE, False
-    return FONT_SIZE, line.role in ("title", "grad")
+    return FONT_SIZE, line.role in ("title", "grad", "tangent")
 
 
 def box_size(node, states):

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import traitlets
 
 from ..i18n import resolve as resolve_lang
-from .html import (DEFAULT_SPEED_MS, diagram_html, explanation_html, inline_svg, labels_for,
+from .html import (DEFAULT_SPEED_MS, diagram_html, explanation_html, labels_for, svg_img_html,
                    write_player)
 
 # one stylesheet for every StepThrough on the page; class names are prefixed so
@@ -30,6 +30,7 @@ _CSS = """<style>
   padding: 6px 12px; border-radius: 0 6px 6px 0; color: #1f2328; line-height: 1.45;
   min-height: 4.5em; }
 .avz-step .avz-panel-box.avz-backward { border-left-color: #cf222e; }
+.avz-step .avz-panel-box.avz-compare { border-left-color: #8250df; }
 .avz-step .avz-title { font-weight: 600; font-size: 14px; margin: 2px 0 4px; }
 .avz-step .avz-text { white-space: pre-wrap; font-size: 13.5px;
   font-family: var(--jp-code-font-family, ui-monospace, "DejaVu Sans Mono", monospace); }
@@ -136,7 +137,7 @@ class StepThrough(widgets.VBox):
 
     def _show(self, i):
         frame = self.frames[i]
-        kind = "backward" if frame.kind == "backward" else "forward"
+        kind = frame.kind if frame.kind in ("backward", "compare") else "forward"
         self.diagram.value = diagram_html(frame.svg)
         self.panel.value = (
             f'<div class="avz-panel-box avz-{kind}">'
@@ -164,21 +165,47 @@ class StepThrough(widgets.VBox):
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs) or {}
-        # viewers without a widget manager (nbconvert, GitHub) show the current frame.
-        bundle["text/html"] = (f'<div class="avz-static">{inline_svg(self.frame.svg)}'
+        # Viewers that do not draw the widget (an untrusted notebook in JupyterLab,
+        # nbconvert, GitHub) show this HTML: the frame on screen as an <img> of its
+        # SVG, since they strip inline <svg> but keep images with a data: URI.
+        bundle["text/html"] = (f'<div class="avz-static">{_picture_html(self.frame)}'
                                f"<p><b>{html.escape(self.frame.title or '')}</b></p>"
                                f"{explanation_html(self.frame)}</div>")
         return bundle
 
 
-def step_through(target, lang=None, **options):
+def _picture_html(frame):
+    """The frame's SVG as an <img> with a data: URI, at its natural width (shrunk to fit)."""
+    return svg_img_html(frame.svg, frame.title or "")
+
+
+def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=None, **options):
     """Play how `target` (a tensor after backward, or a tape) was computed, step by step.
 
     Returns a StepThrough widget: in JupyterLab it shows the diagram, a play/pause
     button, previous/next buttons, a slider and the chain rule for each step.
-    `options` are passed on to the frame builder.
+    `target` may also be a function followed by its arguments (``step_through(f, x)``):
+    it is run once, recording, and for a scalar output the reverse pass too.
+    ``mode="forward"`` steps forward mode instead: the tangents seeded at `wrt`
+    (ones, or `tangent`) pushed op by op.  `options` are passed on to the frame builder.
     """
+    from .frames import build_frames  # imported here so the widget works with any frame list
+    from .function import names_for, pick_wrt, record, is_function
+    if args and not is_function(target) and len(args) == 1 and isinstance(args[0], str) \
+            and lang is None:
+        lang, args = args[0], ()        # step_through(y, "vi"), as before functions
     lang = resolve_lang(lang)
     labels_for(lang)  # fail on an unknown language before any heavy work
-    from .frames import build_frames  # imported here so the widget works with any frame list
-    return StepThrough(build_frames(target, lang=lang, **options), lang=lang)
+    if is_function(target):
+        run = record(target, args, backward=(mode == "reverse"))
+        options["names"] = names_for(run, options.get("names"))
+        if mode == "forward":
+            wrt = pick_wrt(run, wrt)
+            target = run.outputs[0] if len(run.outputs) == 1 else run.target
+        else:
+            target = run.target
+    elif args:
+        raise TypeError("step_through(y) takes the output alone; to pass arguments, "
+                        "give the function first: step_through(f, x)")
+    frames = build_frames(target, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
+    return StepThrough(frames, lang=lang)

@@ -3,7 +3,7 @@
 * The gradient quiz (tests/browser/browser_nb/quiz.ipynb): type one wrong and four right
   gradients, press Check, and the page marks the wrong box red with its chain-rule
   hint and the right ones green.
-* The shipped first notebook (notebooks/en/01_autograd_chapter.ipynb, served from a
+* The shipped first notebook (notebooks/en/01_autograd_chapter_pytorch.ipynb, served from a
   temp copy of notebooks/): run it all, then step the chapter's first example with
   Next until the panel shows the backward pass's chain rule.
 
@@ -25,7 +25,7 @@ from browser_support import (REPO, chromium_path, jupyterlab_server, keep_screen
                              notebook_page, run_all_cells)
 
 QUIZ_NB = Path(__file__).resolve().parent / "browser_nb" / "quiz.ipynb"
-CHAPTER_NB = "en/01_autograd_chapter.ipynb"
+CHAPTER_NB = "en/01_autograd_chapter_pytorch.ipynb"
 GREEN, RED = "rgb(26, 127, 55)", "rgb(207, 34, 46)"     # quiz.py's #1a7f37 and #cf222e
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -195,7 +195,7 @@ def test_error_inside_a_backward_pass_leaves_a_usable_session():
 
 @pytest.mark.parametrize("make", [
     lambda: av.arange(4, requires_grad=True),
-    lambda: av.tensor([1, 2, 3], requires_grad=True),
+    lambda: av.tensor(np.array([1, 2, 3]), requires_grad=True),   # numpy said int64
     lambda: av.arange(4).requires_grad_(),
     lambda: av.tensor([True, False]).requires_grad_(),
 ])

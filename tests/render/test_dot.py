@@ -9,7 +9,6 @@ import pytest
 
 import autograd_viz as av
 
-import chapter
 import graphs
 from autograd_viz import i18n
 from autograd_viz.engine import ops
@@ -117,13 +116,9 @@ def test_detach_cut_is_visible_with_legend():
     assert "grad:" not in _label(src, yid)
 
 
-# the chapter's while/if function, taken from the chapter itself
-_loop_f = chapter.control_flow_f("pytorch")
-
-
 def test_control_flow_loop_is_grouped():
     a = av.tensor(0.8, requires_grad=True)
-    d = _loop_f(a)
+    d = graphs.doubling_loop(a)
     d.backward()
     m = build_model(d)
     muls = [n for n in m.nodes if n.kind == "op" and n.tensor.op.name == "mul"]

@@ -28,7 +28,7 @@ def test_draw_mimebundle_and_svg():
     x, y = graphs.first_example()
     d = av.draw(y)
     bundle = d._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert set(bundle) == {"image/svg+xml", "image/png", "text/plain"}   # png: test_png.py
     root = ET.fromstring(bundle["image/svg+xml"])
     assert root.tag == SVG + "svg"
     titles = [t.text for t in root.iter(SVG + "title")]
@@ -51,19 +51,6 @@ def test_save_svg_and_dot(tmp_path):
     assert d.save(tmp_path / "g.dot").read_text(encoding="utf-8") == d.source
     with pytest.raises(ValueError, match=r"\.svg, \.png or \.dot"):
         d.save(tmp_path / "g.jpeg")
-
-
-@needs_dot
-def test_save_png_with_dot(tmp_path):
-    x, y = graphs.first_example()
-    data = av.draw(y, backend="dot").save(tmp_path / "g.png").read_bytes()
-    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
-
-
-def test_png_without_dot_says_how_to_fix(tmp_path):
-    x, y = graphs.first_example()
-    with pytest.raises(render_backend.RenderError, match="install|Install"):
-        av.draw(y, backend="wasm").save(tmp_path / "g.png")
 
 
 def test_escaping_in_svg():

@@ -19,7 +19,7 @@ import graphs
 from autograd_viz.render.values import fmt_inline
 from autograd_viz.render.frames import build_frames
 
-from test_dot import FORMULA_WORDS, _loop_f, english_only_words
+from test_dot import FORMULA_WORDS, english_only_words
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -179,7 +179,7 @@ def test_detach_frames_and_gradient_stop():
 
 def test_control_flow_frames():
     a = av.tensor(0.8, requires_grad=True)
-    d = _loop_f(a)
+    d = graphs.doubling_loop(a)
     d.backward()
     frames, model = _frames_and_model(d)
     assert len(frames) == 2 * len(model.op_nodes)

@@ -1,31 +1,22 @@
-"""One layout, many frames: the forward pass op by op, then the backward pass step by step.
+"""Painting frames: one layout, every frame's SVG a join of cached snippets.
 
 The graph is laid out once, with every node labelled by the longest text it
-will ever show, so boxes fit every frame and no node moves.  Each frame's SVG
-is then written here from that layout: every node and edge is a small
-snippet in one of a few states (not yet computed, computed, with gradient g,
-highlighted), snippets are cached, and a frame is a join of snippets.
-
-    frames = build_frames(y, lang="en")
-    frames[0].svg, frames[0].text, frames[0].title, frames[0].kind, frames[0].node
+will ever show, so boxes fit every frame and no node moves.  Each node and
+edge is then a small SVG snippet in one of a few states (not yet computed,
+computed, with gradient g, highlighted); the :class:`Painter` caches the
+snippets and a :class:`Canvas` holds the current frame as a list of them.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-import numpy as np
-
-from . import dot_source as _dot
-from .model import build_model, substitute
-from .style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
-                    LINE_GAP, SMALL_FONT_SIZE, TEXT, node_style)
-from .values import esc_html, fmt_inline
-from ..i18n import resolve as resolve_lang
-from ..i18n import rule_text, t
-from . import backend as render_backend
-from .layout import layout as _layout
+from .. import backend as render_backend
+from .. import dot_source as _dot
+from ..layout import layout as _layout
+from ..style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
+                     LINE_GAP, SMALL_FONT_SIZE, TANGENT_TEXT, TEXT, node_style)
+from ..values import esc_html
 
 MARGIN = 14
 PENDING_FILL, PENDING_LINE, PENDING_TEXT = "#f3f3f3", "#a6a6a6", "#8c8c8c"
@@ -35,169 +26,12 @@ BACKWARD_EDGE = "#d55e00"       # gradients flowing back
 LEGEND_SIZE = 13
 
 
-@dataclass
-class Frame:
-    """One step of the step-through."""
-    kind: str       # "forward" or "backward"
-    title: str      # short heading, e.g. "Forward 3/7: y = 2 × v1"
-    text: str       # the explanation, plain text with the numbers
-    html: str       # the same explanation as escaped HTML
-    svg: str        # a complete standalone SVG of the graph in this step
-    node: str       # id of the highlighted node ("n3"), as in the SVG's <g id=...>
-
-    def _repr_html_(self):
-        start = self.svg.find("<svg")
-        return self.svg[start:] + self.html
-
-
-def build_frames(target, lang=None, names=None, backend="auto", rankdir="auto", caller=None,
-                 model=None):
-    """The frames of ``target`` (a Tensor, list of Tensors, or a tape).
-
-    One forward frame per recorded op, in the order the ops ran; then, if a
-    backward pass has run, one backward frame per op node it visited.  A value
-    with no history gives a single frame showing it.
-    """
-    lang = resolve_lang(lang)
-    if model is None:
-        model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
-    painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
-    frames = forward_frames(model, painter)
-    frames += backward_frames(model, painter)
-    if not frames:
-        node = model.nodes[-1]
-        text = t("leaf_text", lang, name=node.name, value=fmt_inline(node.tensor.data))
-        frames.append(Frame("forward", t("leaf_title", lang, name=node.name), text,
-                            _panel_html([text]), painter.svg(), node.id))
-    return frames
-
-
-# ---------------------------------------------------------------- forward
-
-def forward_frames(model, painter):
-    lang = model.lang
-    ops = model.op_nodes
-    canvas = painter.canvas(computed={n.id for n in model.nodes if n.kind != "op"})
-    frames = []
-    into = {}
-    for e in model.edges:
-        if e.kind == "data":
-            into.setdefault(e.head, []).append(e)
-    for i, node in enumerate(ops, 1):
-        canvas.reset_highlights()
-        canvas.node(node, True, None, "current")
-        for e in into.get(node.id, ()):
-            canvas.edge(e, FORWARD_EDGE)
-        # a detached copy's link turns solid once both ends exist
-        for e in model.edges:
-            if e.kind == "detach" and e.head == node.id:
-                canvas.edge(e, "")
-        inputs = []
-        for inp in node.tensor.inputs:
-            src = model.node_of(inp)
-            if src.kind != "const":
-                item = f"{src.name} = {fmt_inline(inp.data)}"
-                if item not in inputs:
-                    inputs.append(item)
-        lines = [t("fwd_compute", lang, name=node.name, formula=node.formula)]
-        if inputs:
-            lines.append(t("fwd_inputs", lang, inputs="; ".join(inputs)))
-        lines.append(t("fwd_result", lang, name=node.name,
-                       value=fmt_inline(node.tensor.data)))
-        frames.append(Frame("forward", t("forward_title", lang, i=i, n=len(ops),
-                                         what=node.title),
-                            "\n".join(lines), _panel_html(lines), canvas.svg(), node.id))
-    return frames
-
-
-# ---------------------------------------------------------------- backward
-
-def backward_frames(model, painter):
-    if model.root is None:
-        return []
-    lang = model.lang
-    root = model.node_of(model.root)
-    edge_of = {(e.head, e.position): e for e in model.edges if e.kind == "data"}
-    ghosts = {}
-    for n in model.nodes:
-        if n.kind == "ghost":
-            ghosts.setdefault(n.copy_of.id, []).append(n)
-    canvas = painter.canvas()
-    canvas.node(root, True, np.asarray(model.seed), "")
-    frames = []
-    n = len(model.steps)
-    for i, step in enumerate(model.steps, 1):
-        canvas.reset_highlights()
-        node = model.node_of(step.node)
-        names = {k: model.node_of(p).name for k, p in zip("ab", step.node.inputs)}
-        g = fmt_inline(step.upstream)
-        if node is root and i == 1:
-            lines = [t("bwd_seed", lang, root=root.name, g=g)]
-        else:
-            lines = [t("bwd_arrives", lang, node=node.name, root=root.name, g=g)]
-        canvas.node(node, True, canvas.grad_of(node.id), "current")
-        for send in step.sends:
-            target = model.node_of(send.input)
-            canvas.node(target, True, send.total_after, "receiving")
-            for ghost in ghosts.get(target.id, ()):
-                canvas.node(ghost, True, None, "receiving")
-            canvas.edge(edge_of[(node.id, send.position)], BACKWARD_EDGE)
-            lines += send_lines(send, node.name, target.name, g, names, step.upstream, lang)
-        if not step.sends:
-            lines.append(t("bwd_nothing", lang, node=node.name))
-        frames.append(Frame("backward", t("backward_title", lang, i=i, n=n, what=node.title),
-                            "\n".join(lines), _panel_html(lines), canvas.svg(), node.id))
-    return frames
-
-
-def send_lines(send, node_name, input_name, g_text, names, upstream, lang):
-    """The chain rule for one input, with numbers."""
-    rule = substitute(rule_text(send.rule, lang), names)
-    contrib = fmt_inline(send.contribution)
-    local = send.local_derivative()
-    lines = []
-    if local is not None:
-        local_text = fmt_inline(local)
-        if rule == local_text:
-            lines.append("  " + t("bwd_to_plain", lang, inp=input_name, node=node_name,
-                                  local=local_text))
-        else:
-            lines.append("  " + t("bwd_to", lang, inp=input_name, node=node_name, rule=rule,
-                                  local=local_text))
-        product = np.asarray(upstream) * local
-        if product.shape != np.shape(send.contribution):
-            lines.append("  " + t("bwd_chain", lang, g=g_text, local=_paren(local_text),
-                                  contrib=fmt_inline(product)))
-            lines.append("  " + t("bwd_summed", lang, inp=input_name, contrib=contrib))
-        else:
-            lines.append("  " + t("bwd_chain", lang, g=g_text, local=_paren(local_text),
-                                  contrib=contrib))
-    else:
-        lines.append("  " + t("bwd_to_jac", lang, inp=input_name, node=node_name, rule=rule,
-                              g=g_text))
-        lines.append("  " + t("bwd_chain_jac", lang, contrib=contrib))
-    if send.accumulates:
-        lines.append("  " + t("bwd_accum", lang, inp=input_name,
-                              before=fmt_inline(send.total_before), contrib=_paren(contrib),
-                              after=fmt_inline(send.total_after)))
-    return lines
-
-
-def _paren(text):
-    """'-2' -> '(-2)', so '3 + (-2)' and '1 × (-2)' read as arithmetic."""
-    return f"({text})" if text.startswith("-") else text
-
-
-def _panel_html(lines):
-    return '<div class="avz-text">' + "\n".join(esc_html(x) for x in lines) + "</div>"
-
-
-# ---------------------------------------------------------------- SVG
-
 class Painter:
     """Writes SVGs of one model from one layout; caches every snippet."""
 
-    def __init__(self, model, backend="auto", pending_legend=False, layout=None):
+    def __init__(self, model, backend="auto", pending_legend=False, layout=None, legend=()):
+        """``legend``: more legend lines (already in the model's language), e.g.
+        what the forward-mode tangents are."""
         self.model = model
         if layout is None:
             which = render_backend.choose(backend)
@@ -214,10 +48,10 @@ class Painter:
                 self._edge_geom[e.id] = queue.pop(0)
         # "grey: not computed yet" goes last: frames without grey nodes leave
         # its line out, and a gap at the bottom reads better than one between lines
-        keys = model.legend_keys()
+        self.legend = [_dot.legend_text(model, k) for k in model.legend_keys()]
+        self.legend += list(legend)
         if pending_legend:
-            keys.append("legend_pending")
-        self.legend = [_dot.legend_text(model, k) for k in keys]
+            self.legend.append(_dot.legend_text(model, "legend_pending"))
         self._pending_text = _dot.legend_text(model, "legend_pending") if pending_legend else None
         self._head, self._tail = self._frame_parts()
 
@@ -291,16 +125,17 @@ class Painter:
         return Canvas(self, computed)
 
     # -- nodes ---------------------------------------------------------------
-    def _node(self, node, computed, grad, hl):
-        key = (node.id, computed, None if grad is None else id(grad), hl)
+    def _node(self, node, computed, grad, hl, tangent=None):
+        key = (node.id, computed, None if grad is None else id(grad), hl,
+               None if tangent is None else id(tangent))
         hit = self._nodes.get(key)
         if hit is None:
-            hit = self._nodes[key] = self._paint_node(node, computed, grad, hl)
+            hit = self._nodes[key] = self._paint_node(node, computed, grad, hl, tangent)
         return hit
 
-    def _paint_node(self, node, computed, grad, hl):
+    def _paint_node(self, node, computed, grad, hl, tangent=None):
         box = self.layout.nodes[node.id]
-        lines = self.model.lines(node, computed, grad)
+        lines = self.model.lines(node, computed, grad, tangent)
         shape, style, fill, line = node_style(node)
         classes = ["node", node.kind]
         text_colour = TEXT
@@ -339,6 +174,8 @@ class Painter:
                 weight = "bold"
             elif ln.role == "grad":
                 colour, weight = GRAD_TEXT, "bold"
+            elif ln.role == "tangent":
+                colour, weight = TANGENT_TEXT, "bold"
             elif ln.role == "const":
                 colour = CONST_TEXT if computed else PENDING_TEXT
             out.append(_text_el(box.x, baseline, ln.text, size, colour, weight=weight,
@@ -389,7 +226,7 @@ class Canvas:
     def __init__(self, painter, computed=None):
         self.painter = painter
         model = painter.model
-        self.state = {}          # node id -> (computed, grad, highlight)
+        self.state = {}          # node id -> (computed, grad, highlight, tangent)
         self.estate = {}         # edge id -> state
         self.slot = {}
         self.parts = [painter._head]
@@ -400,7 +237,7 @@ class Canvas:
             self.parts.append(painter._edge(e, self.estate[e.id]))
         self.nodes = {}
         for n in model.nodes:
-            st = (computed is None or n.id in computed, None, "")
+            st = (computed is None or n.id in computed, None, "", None)
             self.state[n.id] = st
             self.nodes[n.id] = n
             self.slot[n.id] = len(self.parts)
@@ -412,9 +249,12 @@ class Canvas:
     def grad_of(self, node_id):
         return self.state[node_id][1]
 
-    def node(self, node, computed, grad, hl):
-        self.state[node.id] = (computed, grad, hl)
-        self.parts[self.slot[node.id]] = self.painter._node(node, computed, grad, hl)
+    def tangent_of(self, node_id):
+        return self.state[node_id][3]
+
+    def node(self, node, computed, grad, hl, tangent=None):
+        self.state[node.id] = (computed, grad, hl, tangent)
+        self.parts[self.slot[node.id]] = self.painter._node(node, computed, grad, hl, tangent)
         if hl:
             self._lit_nodes.add(node.id)
 
@@ -426,8 +266,8 @@ class Canvas:
 
     def reset_highlights(self):
         for nid in self._lit_nodes:
-            computed, grad, _ = self.state[nid]
-            self.node(self.nodes[nid], computed, grad, "")
+            computed, grad, _, tangent = self.state[nid]
+            self.node(self.nodes[nid], computed, grad, "", tangent)
         for eid in self._lit_edges:
             self.edge(self.edges[eid], "")
         self._lit_nodes, self._lit_edges = set(), set()

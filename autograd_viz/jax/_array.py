@@ -1,0 +1,587 @@
+"""The JAX dialect's array: an engine Tensor with JAX's types and manners.
+
+What JAX users see and this class reproduces:
+
+* float32 and int32 by default (JAX without x64): no 64-bit dtypes at all;
+* *weak types*: a Python number is "weakly typed", it takes the dtype of
+  the array it meets (``x * 2.5`` stays float16 for a float16 ``x``) and an
+  array made from one prints ``weak_type=True``;
+* JAX's promotion lattice, which differs from numpy's (int32 + float32 is
+  float32, not float64);
+* immutability: ``x[0] = 1`` is a TypeError, ``x.at[0].set(1)`` the way;
+* no tape: there is no ``.grad`` and no ``.backward()``, derivatives come
+  from function transforms (``jax.grad``).
+
+The derivatives are the engine's: every op here ends in an engine op, so
+the transforms, the renderer and forward mode see ordinary Tensors.
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+import sys
+
+import numpy as np
+
+import autograd_viz as av
+from ..engine import ops
+from ..engine.graph import STATE
+from ..engine.tensor import _output, apply
+
+# ------------------------------------------------------------------ dtypes
+
+_CANONICAL = {np.dtype(np.float64): np.dtype(np.float32),
+              np.dtype(np.int64): np.dtype(np.int32),
+              np.dtype(np.uint64): np.dtype(np.uint32),
+              np.dtype(np.complex128): np.dtype(np.complex64)}
+FLOAT, INT, BOOL = np.dtype(np.float32), np.dtype(np.int32), np.dtype(np.bool_)
+# bool < integers < floats < complex: a weak value of a lower kind takes the
+# dtype of the strong one it meets; of a higher kind it wins, staying weak
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+_KIND_DEFAULT = {0: BOOL, 1: INT, 2: FLOAT, 3: np.dtype(np.complex64)}
+
+
+def canonical(dtype):
+    """The dtype JAX (without x64) uses for ``dtype``: 64-bit types become 32-bit."""
+    dtype = np.dtype(dtype)
+    return _CANONICAL.get(dtype, dtype)
+
+
+def _rank(dtype):
+    return _KIND_RANK[dtype.kind]
+
+
+def result_type(a, b):
+    """(dtype, weak) of a binary op between Arrays ``a`` and ``b``, by JAX's rules."""
+    da, db = a.data.dtype, b.data.dtype
+    wa, wb = a._weak, b._weak
+    if wa != wb:
+        strong, weak = (b, a) if wa else (a, b)
+        if _rank(weak.data.dtype) <= _rank(strong.data.dtype):
+            return strong.data.dtype, False
+        return _KIND_DEFAULT[_rank(weak.data.dtype)], True
+    if _rank(da) != _rank(db):               # int + float16 is float16, not float64
+        return (da if _rank(da) > _rank(db) else db), wa
+    return canonical(np.result_type(da, db)), wa
+
+
+# ------------------------------------------------------------------ the array
+
+_T = av.Tensor      # the engine's operators, which record
+
+
+class Array(av.Tensor):
+    """A JAX-flavoured engine array: ``Array([0., 1., 2., 3.], dtype=float32)``."""
+
+    _default_float = np.float32
+    _weak = False            # set per instance for values made from Python numbers
+    _dtype_advice = ("Create it as floats, e.g. jnp.arange(4.0) or "
+                     "jnp.array(..., dtype=jnp.float32), or convert with x.astype(jnp.float32)")
+
+    # -- what JAX arrays do not have: a tape --------------------------------
+    # A user asking for x.grad or x.backward() gets an AttributeError that
+    # points at jax.grad (a property that raises hands over to __getattr__,
+    # which words it: see _MISSING).  The package itself may still use the
+    # engine's tape on JAX arrays: av.draw(f, x) records f on fresh leaves
+    # and runs a reverse pass, which reads and writes .grad.
+    @property
+    def grad(self):
+        if _asked_by_the_package():
+            return self.__dict__.get("_tape_grad")
+        raise AttributeError("grad")
+
+    @grad.setter
+    def grad(self, value):
+        self.__dict__["_tape_grad"] = value
+
+    @property
+    def backward(self):
+        if _asked_by_the_package():
+            return av.Tensor.backward.__get__(self)
+        raise AttributeError("backward")
+
+    def __getattr__(self, attr):
+        # only reached for names the class does not have (or hides, see _MISSING)
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        hint = _MISSING.get(attr)
+        if hint is None:
+            raise AttributeError(f"autograd_viz.jax arrays have no attribute {attr!r}")
+        raise AttributeError(f"JAX arrays have no .{attr}: {hint}")
+
+    # -- immutability -----------------------------------------------------------
+    def __setitem__(self, index, value):
+        i, v = _index_text(index), _value_text(value)
+        raise TypeError(
+            f"JAX arrays are immutable: x[{i}] = {v} cannot change this array. "
+            f"Make a new one instead: x = x.at[{i}].set({v}) (also .add, .multiply, "
+            f".min, .max, .get)")
+
+    @property
+    def at(self):
+        """``x.at[index].set(v)`` and friends: a new array with those entries changed."""
+        return _IndexUpdateHelper(self)
+
+    # -- inspection -------------------------------------------------------------
+    @property
+    def weak_type(self):
+        return self._weak
+
+    def __repr__(self):
+        return format_array(self.data, self._weak)
+
+    def __str__(self):
+        return str(np.asarray(self.data))
+
+    def __format__(self, spec):
+        data = np.asarray(self.data)
+        return format(data if data.ndim else data[()], spec)
+
+    def item(self):
+        return np.asarray(self.data).item()
+
+    def astype(self, dtype):
+        out = av.Tensor.astype(self, canonical(_dtype(dtype)))
+        return _mark(out, False)
+
+    def block_until_ready(self):
+        return self                       # nothing runs asynchronously here
+
+    # -- operators: JAX's promotion, then the engine's op -----------------------
+    def __add__(self, other): return binary(_T.__add__, self, other)
+    def __radd__(self, other): return binary(_T.__add__, other, self)
+    def __sub__(self, other): return binary(_T.__sub__, self, other)
+    def __rsub__(self, other): return binary(_T.__sub__, other, self)
+    def __mul__(self, other): return binary(_T.__mul__, self, other)
+    def __rmul__(self, other): return binary(_T.__mul__, other, self)
+    def __truediv__(self, other): return binary(_T.__truediv__, self, other, to_float=True)
+    def __rtruediv__(self, other): return binary(_T.__truediv__, other, self, to_float=True)
+    def __pow__(self, other): return binary(_T.__pow__, self, other)
+    def __rpow__(self, other): return binary(_T.__pow__, other, self)
+    def __matmul__(self, other): return binary(av.matmul, self, other, weak_ok=False)
+    def __rmatmul__(self, other): return binary(av.matmul, other, self, weak_ok=False)
+    # x += 1 rebinds x to a new array, as it does in JAX
+    __iadd__, __isub__, __imul__, __itruediv__ = __add__, __sub__, __mul__, __truediv__
+
+    def __neg__(self): return _keep_weak(av.Tensor.__neg__(self), self)
+    def __abs__(self): return _keep_weak(av.Tensor.__abs__(self), self)
+
+    def __eq__(self, other): return compare(operator.eq, self, other)
+    def __ne__(self, other): return compare(operator.ne, self, other)
+    def __lt__(self, other): return compare(operator.lt, self, other)
+    def __le__(self, other): return compare(operator.le, self, other)
+    def __gt__(self, other): return compare(operator.gt, self, other)
+    def __ge__(self, other): return compare(operator.ge, self, other)
+    __hash__ = None                      # unhashable, like JAX arrays
+
+    def __getitem__(self, index):
+        return _keep_weak(av.Tensor.__getitem__(self, index), self)
+
+    # -- methods ----------------------------------------------------------------
+    def sum(self, axis=None, keepdims=False, dtype=None):
+        return reduction(av.sum, self, axis, keepdims, dtype)
+
+    def mean(self, axis=None, keepdims=False, dtype=None):
+        return reduction(av.mean, _floating(self), axis, keepdims, dtype)
+
+    def max(self, axis=None, keepdims=False):
+        return reduction(av.max, self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        if self.dtype.kind in "biu":          # -x would wrap around for unsigned ints
+            axis = tuple(axis) if isinstance(axis, list) else axis
+            return constant(np.min(np.asarray(self.data), axis=axis, keepdims=keepdims))
+        return -reduction(av.max, -self, axis, keepdims)
+
+    def dot(self, other):
+        from .numpy import dot
+        return dot(self, other)
+
+    def reshape(self, *shape, order="C"):
+        return _keep_weak(av.Tensor.reshape(self, *shape), self)
+
+    def transpose(self, *axes):
+        return _keep_weak(av.Tensor.transpose(self, *axes), self)
+
+    @property
+    def T(self):
+        return _keep_weak(av.transpose(self), self)
+
+    def ravel(self):
+        return self.reshape(-1)
+
+    def flatten(self):
+        return self.reshape(-1)
+
+    def squeeze(self, axis=None):
+        return self.reshape(np.squeeze(np.empty(self.shape, dtype=np.bool_), axis).shape)
+
+
+_NO_TAPE = ("JAX keeps no tape and stores no gradient on arrays. Write the computation "
+            "as a function f of x and call jax.grad(f)(x) (or jax.value_and_grad(f)(x))")
+# what a PyTorch or MXNet habit reaches for, and what JAX offers instead
+_MISSING = {name: _NO_TAPE for name in ("grad", "backward", "requires_grad_", "zero_",
+                                        "retain_grad", "attach_grad")}
+_MISSING["detach"] = "stop the gradient with jax.lax.stop_gradient(x)"
+_MISSING.update({name: f"use jnp.{name}(x)"
+                 for name in ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")})
+_MISSING["norm"] = "use jnp.linalg.norm(x)"
+_MISSING["sigmoid"] = "use jax.nn.sigmoid(x)"
+_MISSING["relu"] = "use jax.nn.relu(x)"
+
+
+def _asked_by_the_package():
+    """Whether the attribute is read by autograd_viz's own engine or renderer
+    (two frames up: past the property) rather than by user code."""
+    module = sys._getframe(2).f_globals.get("__name__", "")
+    return module.startswith("autograd_viz.") and not module.startswith("autograd_viz.jax")
+
+
+def _hidden(name):
+    # hides the engine's method of that name from users (see Array.grad)
+    engine_method = getattr(av.Tensor, name, None)
+
+    def missing(self):
+        if engine_method is not None and _asked_by_the_package():
+            return engine_method.__get__(self)
+        raise AttributeError(name)
+    return property(missing)
+
+
+for _name in _MISSING:
+    if _name not in ("grad", "backward"):
+        setattr(Array, _name, _hidden(_name))
+del _name
+
+
+# ------------------------------------------------------------------ lifting
+
+def _dtype(dtype):
+    """A numpy dtype from jnp.float32, np.float32, 'float32', float, int, bool."""
+    if dtype is float:
+        return FLOAT
+    if dtype is int:
+        return INT
+    if dtype is bool:
+        return BOOL
+    inner = getattr(dtype, "dtype", None)       # jnp.float32 carries its numpy dtype
+    return inner if isinstance(inner, np.dtype) else np.dtype(dtype)
+
+
+def _mark(array, weak):
+    if weak:
+        array._weak = True
+    elif array.__dict__.get("_weak"):
+        del array.__dict__["_weak"]
+    return array
+
+
+def _keep_weak(out, like):
+    return _mark(out, like._weak) if like._weak else out
+
+
+def tracked(x):
+    """Whether a transform is following ``x``: it needs a gradient (reverse
+    mode) or carries a tangent at an open forward-mode level.  Shortcuts that
+    compute a result straight with numpy are only taken for untracked values."""
+    if not isinstance(x, av.Tensor):
+        return False
+    if x.requires_grad:
+        return True
+    tans = x._tan
+    return bool(tans) and any(level in tans for level in STATE.dual_levels)
+
+
+def is_python_scalar(x):
+    return isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic)
+
+
+def lift(x, dtype=None):
+    """``x`` as an Array.  Python numbers become weakly typed arrays; numpy
+    data and lists take canonical (32-bit) dtypes; Arrays pass through."""
+    if isinstance(x, Array) and dtype is None:
+        return x
+    if isinstance(x, av.Tensor) and dtype is None:
+        if tracked(x):
+            # another flavour's tensor with history (a core tensor a checker
+            # made): an Array that is a recorded identity of it, so gradients
+            # and tangents still reach it
+            data = _canonical_data(x.data)
+            return _output(Array, data if data.ndim else data[()], ops.cast, (x,),
+                           {"dtype": data.dtype}, x.requires_grad)
+        return Array._plain(_canonical_data(np.asarray(x.data)))
+    if dtype is not None:
+        data = np.asarray(as_numpy(x))
+        if data.dtype.kind in "OUSV":
+            raise TypeError(f"JAX arrays hold numbers, got {x!r}")
+        return Array._plain(np.array(data, dtype=canonical(_dtype(dtype))))
+    if is_python_scalar(x):
+        data = np.asarray(x)
+        out = Array._plain(_canonical_data(data))
+        # a Python bool is not weak in JAX; ints, floats and complexes are
+        return _mark(out, not isinstance(x, bool))
+    try:
+        data = np.array(x)
+    except ValueError:
+        raise av.ShapeError("the nested lists have rows of different lengths, so they do "
+                            "not form an array; make every row the same length") from None
+    if data.dtype.kind in "OUSV":
+        raise TypeError(f"JAX arrays hold numbers, not {type(x).__name__}: got {x!r}")
+    if isinstance(x, (list, tuple)) and data.dtype.kind == "f":
+        data = data.astype(FLOAT)
+    return Array._plain(_canonical_data(data))
+
+
+def as_numpy(x):
+    if isinstance(x, av.Tensor):
+        return np.asarray(x.data)
+    if isinstance(x, (list, tuple)):
+        return np.array([as_numpy(v) for v in x]) if x and any(
+            isinstance(v, av.Tensor) for v in x) else np.array(x)
+    return x
+
+
+def _canonical_data(data):
+    data = np.asarray(data)
+    target = canonical(data.dtype)
+    return data if target == data.dtype else data.astype(target)
+
+
+def _cast(x, dtype):
+    """``x`` in ``dtype``; between floats this is recorded, so gradients flow."""
+    if x.data.dtype == dtype:
+        return x
+    return _keep_weak(av.Tensor.astype(x, dtype), x)
+
+
+def _floating(x):
+    """An integer or boolean array as float32 (what JAX computes exp(3) in)."""
+    if x.data.dtype.kind in "biu":
+        return _keep_weak(Array._plain(np.asarray(x.data).astype(FLOAT)), x)
+    return x
+
+
+def _finish(out, weak):
+    """Canonical dtype (numpy may have widened an integer sum) and weak flag."""
+    if isinstance(out, Array):
+        data = np.asarray(out.data)
+        target = canonical(data.dtype)
+        if target != data.dtype:
+            converted = data.astype(target)
+            out.data = converted if converted.ndim else converted[()]
+        _mark(out, weak)
+    return out
+
+
+# JAX computes 1/0, log(0) and overflow to inf or nan without a word; so do we
+QUIET = dict(divide="ignore", invalid="ignore", over="ignore")
+
+
+def binary(fn, a, b, to_float=False, weak_ok=True):
+    """``fn(a, b)`` after JAX's type promotion of the two operands."""
+    a, b = lift(a), lift(b)
+    dtype, weak = result_type(a, b)
+    if to_float and dtype.kind in "biu":
+        dtype = FLOAT
+    a, b = _cast(a, dtype), _cast(b, dtype)
+    if to_float or fn is _T.__pow__:
+        with np.errstate(**QUIET):
+            return _finish(fn(a, b), weak and weak_ok)
+    return _finish(fn(a, b), weak and weak_ok)
+
+
+def compare(fn, a, b):
+    a, b = lift(a), lift(b)
+    dtype, weak = result_type(a, b)
+    a, b = _cast(a, dtype), _cast(b, dtype)
+    out = getattr(_T, "__" + fn.__name__ + "__")(a, b)
+    return _mark(Array._plain(np.asarray(out.data)), weak)
+
+
+def unary(fn, x):
+    """An elementwise function that needs floats (exp, log, ...): ints become float32."""
+    x = _floating(lift(x))
+    with np.errstate(**QUIET):
+        return _finish(fn(x), x._weak)
+
+
+def reduction(fn, x, axis=None, keepdims=False, dtype=None):
+    x = lift(x)
+    if dtype is not None:
+        x = _cast(x, canonical(_dtype(dtype)))
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return _finish(fn(x, axis=axis, keepdims=keepdims), False)
+
+
+def constant(data, weak=False):
+    """A new Array (no history) around numpy ``data``."""
+    return _mark(Array._plain(_canonical_data(data)), weak)
+
+
+# ------------------------------------------------------------------ printing
+
+def format_array(data, weak=False):
+    """The text JAX prints for an array of these values."""
+    arr = np.asarray(data)
+    prefix = "Array("
+    dtype_text = f"dtype={arr.dtype.name}" + (", weak_type=True" if weak else "")
+    width = np.get_printoptions()["linewidth"]
+    if arr.size == 0:
+        body = f"[], shape={arr.shape}"
+    else:
+        body = np.array2string(arr, max_line_width=width, separator=", ",
+                               prefix=prefix, suffix=",")
+    # JAX keeps the dtype on the last line, padding it by the prefix's width
+    # when the line is too full (it never breaks the line there)
+    last_line = len(body) - body.rfind("\n") + 1
+    gap = " " if last_line + len(dtype_text) + 2 <= width else " " * len(prefix)
+    return f"{prefix}{body},{gap}{dtype_text})"
+
+
+def _index_text(index):
+    """The index as it is written between brackets: 0, 1:3, ..., (0, 1)."""
+    def one(i):
+        if isinstance(i, slice):
+            parts = ["" if p is None else str(p) for p in (i.start, i.stop, i.step)]
+            return ":".join(parts[:2] if i.step is None else parts)
+        if i is Ellipsis:
+            return "..."
+        if i is None:
+            return "None"
+        if isinstance(i, av.Tensor):
+            return "idx"
+        return repr(i)
+    if isinstance(index, tuple):
+        return ", ".join(one(i) for i in index) if index else "()"
+    return one(index)
+
+
+def _value_text(value):
+    if isinstance(value, (numbers.Number, np.generic)) and not isinstance(value, bool):
+        return repr(value.item() if isinstance(value, np.generic) else value)
+    if isinstance(value, bool):
+        return repr(value)
+    return "v"
+
+
+# ------------------------------------------------------------------ x.at[...]
+
+class _IndexUpdateHelper:
+    """What ``x.at`` is: indexing it gives the updates of those entries."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+    def __getitem__(self, index):
+        return _IndexUpdateRef(self.array, index)
+
+    def __repr__(self):
+        return f"_IndexUpdateHelper({self.array!r})"
+
+
+class _IndexUpdateRef:
+    """``x.at[index]``: each method returns a new array; ``x`` is unchanged.
+
+    Each update is built from engine ops (indexing, its transpose the
+    scatter-add, and arithmetic with a constant 0/1 mask), so it is
+    differentiable with respect to both ``x`` and the new values."""
+
+    __slots__ = ("array", "index")
+
+    def __init__(self, array, index):
+        self.array, self.index = array, index
+
+    def __repr__(self):
+        return f"_IndexUpdateRef({self.array!r}, {self.index!r})"
+
+    def get(self, **_):
+        return self.array[self.index]
+
+    def _scatter(self, values, fill):
+        """(values spread into x's shape, with ``fill`` elsewhere; the 0/1 mask)."""
+        x = self.array
+        index = _plain_index(self.index)
+        picked_shape = np.shape(np.empty(x.shape, dtype=np.bool_)[index])
+        values = lift(values)
+        dtype, _ = result_type(x, values)
+        values = _cast(values, x.data.dtype if dtype != x.data.dtype else dtype)
+        if values.shape != picked_shape:
+            try:
+                values = _keep_weak(av.broadcast_to(values, picked_shape), values)
+            except ValueError:
+                raise av.ShapeError(
+                    f"x.at[{_index_text(self.index)}]: the new values have shape "
+                    f"{values.shape}, which does not broadcast to the {picked_shape} "
+                    f"entries picked from an array of shape {x.shape}") from None
+        mask = np.zeros(x.shape, dtype=x.data.dtype)
+        mask[index] = 1
+        spread = apply(ops.unindex, values, index=index, shape=x.shape)
+        if fill:
+            spread = spread + constant(fill * (1 - mask))
+        return spread, mask
+
+    def _update(self, how, values):
+        """The update as engine ops (for gradients), its output holding the exact
+        values numpy gives (x + 0 would turn a −0 that is not updated into +0)."""
+        x = self.array
+        values = lift(values)
+        spread, mask = self._scatter(values, fill=0 if how in ("set", "add") else 1)
+        if how == "set":
+            out = x * constant(1 - mask) + spread
+        elif how == "add":
+            out = x + spread
+        elif how == "multiply":
+            out = x * spread
+        elif how == "divide":
+            out = x / spread
+        else:
+            out = x ** spread
+        exact = np.array(np.asarray(x.data))
+        index = _plain_index(self.index)
+        new = np.asarray(values.data).astype(exact.dtype)
+        if how == "set":
+            exact[index] = new
+        else:
+            ufunc = {"add": np.add, "multiply": np.multiply, "divide": np.divide,
+                     "power": np.power}[how]
+            ufunc.at(exact, index, np.broadcast_to(new, np.shape(exact[index])))
+        out.data = exact if exact.ndim else exact[()]
+        return _finish(out, x._weak)
+
+    def set(self, values, **_):
+        return self._update("set", values)
+
+    def add(self, values, **_):
+        return self._update("add", values)
+
+    def subtract(self, values, **_):
+        return self._update("add", -lift(values))
+
+    def multiply(self, values, **_):
+        return self._update("multiply", values)
+
+    def divide(self, values, **_):
+        return self._update("divide", values)
+
+    def power(self, values, **_):
+        return self._update("power", values)
+
+    def min(self, values, **_):
+        from .numpy import minimum
+        return self.set(minimum(self.array[self.index], values))
+
+    def max(self, values, **_):
+        from .numpy import maximum
+        return self.set(maximum(self.array[self.index], values))
+
+
+def _plain_index(index):
+    if isinstance(index, av.Tensor):
+        return np.asarray(index.data)
+    if isinstance(index, tuple):
+        return tuple(np.asarray(i.data) if isinstance(i, av.Tensor) else i for i in index)
+    return index

@@ -1,0 +1,62 @@
+"""``jax.nn`` of the JAX dialect: activations, built from the engine's ops."""
+
+from __future__ import annotations
+
+import autograd_viz as _av
+from . import _array
+from . import numpy as jnp
+from ._array import lift, unary
+from ._transforms import stop_gradient
+
+
+def relu(x):
+    """max(x, 0); its derivative at 0 is taken as 0, as in JAX."""
+    x = lift(x)
+    return _array._keep_weak(_av.relu(x), x)
+
+
+def sigmoid(x):
+    return unary(_av.sigmoid, x)
+
+
+def tanh(x):
+    return jnp.tanh(x)
+
+
+def softplus(x):
+    """log(1 + eˣ), written max(x, 0) + log(1 + e^(−|x|)) so large x cannot overflow;
+    the derivative at 0 is ½ (the tie of max shares it), as it should be."""
+    x = _array._floating(lift(x))
+    return jnp.maximum(x, 0.0) + jnp.log(1.0 + jnp.exp(-jnp.abs(x)))
+
+
+def log_sigmoid(x):
+    return -softplus(-lift(x))
+
+
+def silu(x):
+    x = lift(x)
+    return x * sigmoid(x)
+
+
+swish = silu
+
+
+def softmax(x, axis=-1):
+    x = _array._floating(lift(x))
+    shifted = x - stop_gradient(jnp.max(x, axis=axis, keepdims=True))
+    e = jnp.exp(shifted)
+    return e / jnp.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis=-1):
+    x = _array._floating(lift(x))
+    shifted = x - stop_gradient(jnp.max(x, axis=axis, keepdims=True))
+    return shifted - jnp.log(jnp.sum(jnp.exp(shifted), axis=axis, keepdims=True))
+
+
+def one_hot(x, num_classes, dtype=None):
+    import numpy as np
+    x = np.asarray(_array.as_numpy(lift(x)))
+    dtype = _array.canonical(_array._dtype(dtype)) if dtype is not None else _array.FLOAT
+    return _array.constant((x[..., None] == np.arange(num_classes)).astype(dtype))

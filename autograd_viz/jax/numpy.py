@@ -1,0 +1,495 @@
+"""``jax.numpy`` of the JAX dialect: ``from autograd_viz.jax import numpy as jnp``.
+
+Functions take arrays, Python numbers or lists, and return Arrays with
+JAX's dtypes (float32 and int32 by default) and weak types.  Every
+differentiable one ends in the engine's ops, so ``jax.grad`` and the
+renderer see it; the few that have no primitive of their own (maximum,
+where, min) are written with a constant mask, which is how their
+derivative reads anyway.
+"""
+
+from __future__ import annotations
+
+import builtins
+import warnings
+
+import numpy as _np
+
+import autograd_viz as _av
+from ..engine import ops as _ops
+from ..engine.tensor import apply as _apply
+from . import _array
+from ._array import Array, canonical, constant, lift, reduction, tracked, unary
+
+_IMPORTED = set(globals())     # what the message for a missing name leaves out
+
+ndarray = Array
+
+
+class _ScalarType:
+    """``jnp.float32`` and friends: a dtype, and a constructor of 0-d arrays."""
+
+    def __init__(self, name, dtype, asked=None):
+        self.__name__ = name
+        self.dtype = _np.dtype(dtype)
+        self._asked = asked            # float64 etc.: what was asked for, for the warning
+
+    def __call__(self, value):
+        _warn_if_narrowed(self._asked, self.dtype)
+        return lift(value, self.dtype)
+
+    def __repr__(self):
+        return f"<class 'autograd_viz.jax.numpy.{self.__name__}'>"
+
+    def __eq__(self, other):
+        try:
+            return self.dtype == _np.dtype(getattr(other, "dtype", other))
+        except TypeError:
+            return NotImplemented
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+
+def _warn_if_narrowed(asked, got):
+    if asked is not None:
+        warnings.warn(f"{asked} was asked for, but JAX without x64 has no 64-bit types: "
+                      f"using {got} (as JAX does)", UserWarning, stacklevel=3)
+
+
+float16 = _ScalarType("float16", _np.float16)
+float32 = _ScalarType("float32", _np.float32)
+float64 = _ScalarType("float64", _np.float32, asked="float64")
+int8 = _ScalarType("int8", _np.int8)
+int16 = _ScalarType("int16", _np.int16)
+int32 = _ScalarType("int32", _np.int32)
+int64 = _ScalarType("int64", _np.int32, asked="int64")
+uint8 = _ScalarType("uint8", _np.uint8)
+uint32 = _ScalarType("uint32", _np.uint32)
+bool_ = _ScalarType("bool", _np.bool_)
+complex64 = _ScalarType("complex64", _np.complex64)
+float_ = float64
+int_ = int64
+
+pi, e, inf, nan = _np.pi, _np.e, _np.inf, _np.nan
+newaxis = None
+
+
+def _dtype(dtype):
+    if dtype is None:
+        return None
+    if isinstance(dtype, _ScalarType) and dtype._asked is not None:
+        _warn_if_narrowed(dtype._asked, dtype.dtype)
+        return dtype.dtype
+    asked = _array._dtype(dtype)
+    got = canonical(asked)
+    if got != asked:
+        _warn_if_narrowed(asked.name, got)
+    return got
+
+
+# ------------------------------------------------------------------ creation
+
+def array(object, dtype=None, copy=True):
+    """A new array: Python floats give float32, ints int32; a lone Python
+    number gives a weakly typed array (it prints ``weak_type=True``)."""
+    dtype = _dtype(dtype)
+    if isinstance(object, Array) and dtype is None:
+        if tracked(object):               # a copy that derivatives pass through
+            return object.reshape(object.shape)
+        return constant(_np.array(object.data), object._weak)
+    if isinstance(object, (list, tuple)) and builtins.any(
+            tracked(v) for v in _leaves(object)):
+        return stack([array(v) for v in object]) if dtype is None else \
+            stack([array(v) for v in object]).astype(dtype)
+    return lift(_array.as_numpy(object) if dtype is not None else object, dtype)
+
+
+def asarray(a, dtype=None):
+    if isinstance(a, Array) and (dtype is None or _np.dtype(_dtype(dtype)) == a.dtype):
+        return a
+    return array(a, dtype)
+
+
+def _leaves(seq):
+    for v in seq:
+        if isinstance(v, (list, tuple)):
+            yield from _leaves(v)
+        else:
+            yield v
+
+
+def arange(start, stop=None, step=None, dtype=None):
+    """Integers (int32) from integer arguments, float32 as soon as one is a float."""
+    args = [a for a in (start, stop, step) if a is not None]
+    args = [a.item() if isinstance(a, _av.Tensor) else a for a in args]
+    return constant(_np.arange(*args, dtype=_dtype(dtype)))
+
+
+def linspace(start, stop, num=50, endpoint=True, dtype=None):
+    data = _np.linspace(start, stop, num, endpoint=endpoint)
+    return constant(data.astype(_dtype(dtype) or _array.FLOAT))
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def zeros(shape, dtype=None):
+    return constant(_np.zeros(_shape(shape), dtype=_dtype(dtype) or _array.FLOAT))
+
+
+def ones(shape, dtype=None):
+    return constant(_np.ones(_shape(shape), dtype=_dtype(dtype) or _array.FLOAT))
+
+
+def full(shape, fill_value, dtype=None):
+    fill = lift(fill_value)
+    return constant(_np.full(_shape(shape), _np.asarray(fill.data),
+                             dtype=_dtype(dtype) or fill.dtype), fill._weak and dtype is None)
+
+
+def eye(N, M=None, k=0, dtype=None):
+    return constant(_np.eye(N, M, k, dtype=_dtype(dtype) or _array.FLOAT))
+
+
+def zeros_like(a, dtype=None):
+    a = lift(a)
+    return constant(_np.zeros(a.shape, dtype=_dtype(dtype) or a.dtype), a._weak)
+
+
+def ones_like(a, dtype=None):
+    a = lift(a)
+    return constant(_np.ones(a.shape, dtype=_dtype(dtype) or a.dtype), a._weak)
+
+
+def full_like(a, fill_value, dtype=None):
+    a = lift(a)
+    return constant(_np.full(a.shape, fill_value, dtype=_dtype(dtype) or a.dtype), a._weak)
+
+
+# ------------------------------------------------------------------ elementwise
+
+def exp(x): return unary(_av.exp, x)
+def log(x): return unary(_av.log, x)
+def sin(x): return unary(_av.sin, x)
+def cos(x): return unary(_av.cos, x)
+def tanh(x): return unary(_av.tanh, x)
+def sqrt(x): return unary(_av.sqrt, x)
+
+
+def tan(x):
+    return sin(x) / cos(x)
+
+
+def abs(x):
+    x = lift(x)
+    return x if x.dtype.kind == "b" else _array._keep_weak(_av.abs(x), x)
+
+
+absolute = abs
+
+
+def negative(x):
+    return -lift(x)
+
+
+def square(x):
+    x = lift(x)
+    return x * x
+
+
+def power(x, y):
+    return lift(x) ** y
+
+
+def add(x, y): return lift(x) + y
+def subtract(x, y): return lift(x) - y
+def multiply(x, y): return lift(x) * y
+def divide(x, y): return lift(x) / y
+
+
+true_divide = divide
+
+
+def sign(x):
+    x = lift(x)
+    return constant(_np.sign(_np.asarray(x.data)), x._weak)
+
+
+def _masked_choice(mask, a, b, exact):
+    """a where mask is 1, b where it is 0, as engine ops a·m + b·(1 − m), so
+    gradients reach each side through its mask; the output then takes the
+    exact values (a·m alone would turn an unselected inf into nan, and
+    flip the sign of a selected −0)."""
+    m = constant(mask)
+    out = a * m + b * (1 - m)
+    out.data = _np.asarray(exact, dtype=out.data.dtype)[()] if out.data.ndim == 0 \
+        else _np.asarray(exact, dtype=out.data.dtype)
+    return out
+
+
+def _pair(a, b):
+    a, b = lift(a), lift(b)
+    dtype, weak = _array.result_type(a, b)
+    return _array._cast(a, dtype), _array._cast(b, dtype), weak
+
+
+def where(condition, x=None, y=None):
+    """Entries of x where condition holds, of y elsewhere; gradients follow the choice."""
+    if x is None and y is None:
+        return tuple(constant(i) for i in _np.nonzero(_np.asarray(_array.as_numpy(condition))))
+    cond = _np.asarray(_array.as_numpy(condition), dtype=bool)
+    x, y, weak = _pair(x, y)
+    exact = _np.where(cond, _np.asarray(x.data), _np.asarray(y.data))
+    if not (tracked(x) or tracked(y)):
+        return constant(exact, weak)
+    shape = exact.shape
+    mask = _np.broadcast_to(cond, shape).astype(x.dtype)
+    return _array._mark(_masked_choice(mask, x, y, exact), weak)
+
+
+def maximum(x, y):
+    """The larger entry; at a tie the gradient is shared half and half, as in JAX."""
+    return _extremum(x, y, _np.maximum, _np.greater)
+
+
+def minimum(x, y):
+    return _extremum(x, y, _np.minimum, _np.less)
+
+
+def _extremum(x, y, pick, wins):
+    x, y, weak = _pair(x, y)
+    xd, yd = _np.asarray(x.data), _np.asarray(y.data)
+    exact = pick(xd, yd)
+    if not (tracked(x) or tracked(y)):
+        return constant(exact, weak)
+    mask = (wins(xd, yd) + 0.5 * (xd == yd)).astype(x.dtype)
+    mask = _np.broadcast_to(mask, exact.shape)
+    return _array._mark(_masked_choice(mask, x, y, exact), weak)
+
+
+def clip(x, min=None, max=None):
+    if min is not None:
+        x = maximum(x, min)
+    if max is not None:
+        x = minimum(x, max)
+    return x
+
+
+# ------------------------------------------------------------------ reductions
+
+def sum(a, axis=None, keepdims=False, dtype=None):
+    return reduction(_av.sum, a, axis, keepdims, dtype)
+
+
+def mean(a, axis=None, keepdims=False, dtype=None):
+    return lift(a).mean(axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+def max(a, axis=None, keepdims=False):
+    return reduction(_av.max, a, axis, keepdims)
+
+
+def min(a, axis=None, keepdims=False):
+    return lift(a).min(axis=axis, keepdims=keepdims)
+
+
+amax, amin = max, min
+
+
+def argmax(a, axis=None):
+    return constant(_np.argmax(_np.asarray(lift(a).data), axis=axis))
+
+
+def argmin(a, axis=None):
+    return constant(_np.argmin(_np.asarray(lift(a).data), axis=axis))
+
+
+def all(a, axis=None):
+    return constant(_np.all(_np.asarray(lift(a).data), axis=axis))
+
+
+def any(a, axis=None):
+    return constant(_np.any(_np.asarray(lift(a).data), axis=axis))
+
+
+# ------------------------------------------------------------------ linear algebra
+
+def dot(a, b):
+    """Vectors: the inner product; a scalar: a product; otherwise matmul."""
+    a, b = lift(a), lift(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return _array.binary(_av.dot, a, b, weak_ok=False)
+
+
+def vdot(a, b):
+    return dot(reshape(a, -1), reshape(b, -1))
+
+
+def matmul(a, b):
+    a, b = lift(a), lift(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul needs at least one axis on each side, got shapes "
+                         f"{a.shape} and {b.shape}; use * to multiply by a scalar")
+    return a @ b
+
+
+def inner(a, b):
+    return dot(a, b)
+
+
+def outer(a, b):
+    return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+class _Linalg:
+    """``jnp.linalg``: the vector norm."""
+
+    @staticmethod
+    def norm(x, ord=None, axis=None, keepdims=False):
+        """The 2-norm (Frobenius for matrices); with ``axis``, along those axes."""
+        x = _array._floating(lift(x))
+        if ord not in (None, 2, "fro"):
+            raise NotImplementedError(f"jnp.linalg.norm(x, ord={ord!r}) is not provided by "
+                                      f"autograd_viz.jax; the 2-norm (ord=None) is")
+        if axis is None and not keepdims:
+            return _array._finish(_av.norm(x), False)
+        return sqrt(sum(x * x, axis=axis, keepdims=keepdims))
+
+    def __repr__(self):
+        return "<module 'autograd_viz.jax.numpy.linalg'>"
+
+
+linalg = _Linalg()
+
+
+# ------------------------------------------------------------------ shape
+
+def reshape(a, shape=None, order="C", *, newshape=None):
+    shape = newshape if shape is None else shape
+    return lift(a).reshape(shape)
+
+
+def transpose(a, axes=None):
+    return lift(a).transpose(axes) if axes is not None else lift(a).T
+
+
+def ravel(a):
+    return lift(a).reshape(-1)
+
+
+def shape(a):
+    return lift(a).shape
+
+
+def ndim(a):
+    return lift(a).ndim
+
+
+def size(a):
+    return lift(a).size
+
+
+def expand_dims(a, axis):
+    a = lift(a)
+    return a.reshape(_np.expand_dims(_np.empty(a.shape, dtype=bool), axis).shape)
+
+
+def squeeze(a, axis=None):
+    return lift(a).squeeze(axis)
+
+
+def stack(arrays, axis=0):
+    """Join arrays along a new axis; differentiable in each of them."""
+    arrays = [lift(a) for a in arrays]
+    if not arrays:
+        raise ValueError("jnp.stack needs at least one array")
+    first = arrays[0]
+    for i, a in enumerate(arrays):
+        if a.shape != first.shape:
+            raise _av.ShapeError(f"jnp.stack: array {i} has shape {a.shape} but array 0 has "
+                                 f"shape {first.shape}; all must have the same shape")
+    dtype = first.dtype
+    weak = builtins.all(a._weak for a in arrays)
+    for a in arrays[1:]:
+        dtype, _ = _array.result_type(constant(_np.zeros((), dtype)), a)
+    arrays = [_array._cast(a, dtype) for a in arrays]
+    ndim_out = first.ndim + 1
+    if not -ndim_out <= axis < ndim_out:
+        raise _av.ShapeError(f"jnp.stack: axis={axis} is out of range for arrays of shape "
+                             f"{first.shape}")
+    axis %= ndim_out
+    if not builtins.any(tracked(a) for a in arrays):
+        return constant(_np.stack([_np.asarray(a.data) for a in arrays], axis=axis), weak)
+    shape = (len(arrays),) + first.shape
+    out = None
+    for i, a in enumerate(arrays):
+        piece = _apply(_ops.unindex, a, index=(i,), shape=shape)
+        out = piece if out is None else out + piece
+    if axis:
+        order = list(range(1, ndim_out))
+        order.insert(axis, 0)
+        out = out.transpose(tuple(order))
+    return _array._mark(out, weak)
+
+
+def concatenate(arrays, axis=0):
+    arrays = [lift(a) for a in arrays]
+    if not arrays:
+        raise ValueError("jnp.concatenate needs at least one array")
+    first = arrays[0]
+    if first.ndim == 0:
+        raise ValueError("jnp.concatenate cannot join 0-d arrays; use jnp.stack")
+    axis %= first.ndim
+    if not builtins.any(tracked(a) for a in arrays):
+        return constant(_np.concatenate([_np.asarray(a.data) for a in arrays], axis=axis))
+    shape = list(first.shape)
+    shape[axis] = builtins.sum(a.shape[axis] for a in arrays)
+    out, start = None, 0
+    for a in arrays:
+        index = (slice(None),) * axis + (slice(start, start + a.shape[axis]),)
+        piece = _apply(_ops.unindex, a, index=index, shape=tuple(shape))
+        out = piece if out is None else out + piece
+        start += a.shape[axis]
+    return out
+
+
+# ------------------------------------------------------------------ comparing
+
+def allclose(a, b, rtol=1e-05, atol=1e-08):
+    return constant(_np.asarray(_np.allclose(_array.as_numpy(lift(a)), _array.as_numpy(lift(b)),
+                                             rtol=rtol, atol=atol)))
+
+
+def array_equal(a, b):
+    return constant(_np.asarray(_np.array_equal(_array.as_numpy(lift(a)),
+                                                _array.as_numpy(lift(b)))))
+
+
+def isnan(x):
+    return constant(_np.isnan(_np.asarray(lift(x).data)))
+
+
+def isfinite(x):
+    return constant(_np.isfinite(_np.asarray(lift(x).data)))
+
+
+def equal(a, b): return lift(a) == b
+def greater(a, b): return lift(a) > b
+def less(a, b): return lift(a) < b
+
+
+_DTYPE_NAMES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+                "uint32", "bool_", "complex64", "float_", "int_")
+_PROVIDED = sorted(n for n in globals()
+                   if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES)
+
+
+def __getattr__(name):
+    # only reached for names this module does not define
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f"autograd_viz.jax.numpy does not provide {name}; it provides "
+                         f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}")

@@ -1,0 +1,214 @@
+"""Drawing a function the JAX way: ``av.draw(f, x)``, ``av.step_through(f, x)``.
+
+The function is run once on fresh leaves made from its arguments (each one
+requires grad and is named after the function's parameter), recording every
+op; its local variables name the intermediate values.  Any dialect works:
+a leaf keeps its argument's tensor flavour, and that flavour records for
+the duration of the call even outside a tape or ``record()`` scope.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Recorded:
+    """One recorded run of a function."""
+    fn: object
+    leaves: list                 # one fresh leaf per argument
+    names: dict                  # {name: tensor}, parameters and the function's locals
+    out: object                  # what it returned (a Tensor or a tuple of them)
+    outputs: list = field(default_factory=list)     # the Tensors among ``out``
+    first_order: list = field(default_factory=list)  # see record()
+
+    @property
+    def target(self):
+        """What to draw: the outputs, and the first-order values a gradient of
+        them was computed from (higher order: ``grad(f)``)."""
+        shown = list(self.outputs) + list(self.first_order)
+        return shown[0] if len(shown) == 1 else shown
+
+
+_RECORDING = {}
+
+
+def is_function(target):
+    """Whether ``target`` is a function to run (not a Tensor or a tape to draw)."""
+    from ..engine.tensor import Tensor
+
+    return callable(target) and not isinstance(target, Tensor) \
+        and not hasattr(target, "recorded")
+
+
+def _recording_flavour(cls):
+    """A subclass of ``cls`` whose ops are recorded whatever scope a dialect
+    thinks it is in (a TF tape, MXNet's ``record()``); it reads and prints as ``cls``."""
+    from ..engine.tensor import Tensor
+
+    if cls is Tensor or cls._records.__func__ is Tensor._records.__func__:
+        return cls
+    hit = _RECORDING.get(cls)
+    if hit is None:
+        hit = _RECORDING[cls] = type(cls.__name__, (cls,), {
+            "__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__,
+            "_records": classmethod(lambda c: True)})
+    return hit
+
+
+def _param_names(fn, count):
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = []
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind == p.VAR_POSITIONAL:
+            # f(*args) (a wrapper such as grad(f)): x, or x1, x2, ... like a textbook
+            rest = count - len(names)
+            names += ["x"] if rest == 1 and "x" not in names else \
+                [f"x{i + 1}" for i in range(len(names), count)]
+            break
+    names += [f"x{i + 1}" for i in range(len(names), count)]
+    return names[:count]
+
+
+def leaf_from(arg, name, flavour=None):
+    """A fresh leaf that requires grad, with ``arg``'s value and flavour (a
+    plain number or array takes ``flavour``: that of the other arguments)."""
+    from ..engine.tensor import Tensor
+
+    if isinstance(arg, Tensor):
+        cls, data = type(arg), np.asarray(arg.data)
+    else:
+        cls, data = flavour or Tensor, np.asarray(arg)
+    if data.dtype.kind not in "f" or (not isinstance(arg, Tensor) and data.dtype == np.float64):
+        if data.dtype.kind in "biuf":
+            data = data.astype(cls._default_float)
+        else:
+            raise TypeError(f"argument {name!r} is a {type(arg).__name__}: pass numbers, "
+                            f"arrays or tensors")
+    leaf = _recording_flavour(cls)._plain(np.array(data))
+    leaf.requires_grad_(True)
+    leaf.name = name
+    return leaf
+
+
+def record(fn, args, kwargs=None, backward=True):
+    """Run ``fn(*args)`` on fresh leaves, recording; for a scalar output also
+    run the reverse pass (``.grad`` lands on the fresh leaves only)."""
+    from ..engine.tensor import Tensor
+
+    if not callable(fn):
+        raise TypeError(f"{type(fn).__name__} is not a function: pass f and its arguments, "
+                        f"or a tensor alone")
+    if not args:
+        raise TypeError(f"{getattr(fn, '__name__', 'f')} needs its arguments: "
+                        f"av.draw(f, x) runs f(x) and draws it")
+    names = _param_names(fn, len(args))
+    flavour = next((type(a) for a in args if isinstance(a, Tensor)), None)
+    leaves = [leaf_from(a, n, flavour) for a, n in zip(args, names)]
+    local_vars = {}
+    code = getattr(fn, "__code__", None)
+
+    def watch(frame, event, _arg):
+        # keep the function's locals as it returns: they name the intermediate values
+        if event == "return" and frame.f_code is code:
+            local_vars.update(frame.f_locals)
+
+    from ..engine.graph import STATE
+    from ..engine.tensor import enable_grad
+    previous = sys.getprofile()
+    if code is not None:
+        sys.setprofile(watch)
+    recorded = []               # every node recorded during the call
+    STATE.recorders.append(recorded)
+    try:
+        with enable_grad():
+            out = fn(*leaves, **(kwargs or {}))
+    finally:
+        STATE.recorders[:] = [r for r in STATE.recorders if r is not recorded]
+        if code is not None:
+            sys.setprofile(previous)
+    outputs = [out] if isinstance(out, Tensor) else \
+        [o for o in out if isinstance(o, Tensor)] if isinstance(out, (tuple, list)) else []
+    if not outputs:
+        raise TypeError(f"{getattr(fn, '__name__', 'f')} returned a {type(out).__name__}; "
+                        f"it must return a tensor (or a tuple of them) computed from its "
+                        f"arguments")
+    named = {}
+    for var, value in local_vars.items():
+        if isinstance(value, Tensor) and not var.startswith("_"):
+            named.setdefault(var, value)
+    for leaf in leaves:
+        named[leaf.name] = leaf
+    # an output returned as an expression is named after the function (f, loss, ...)
+    fname = getattr(fn, "__name__", "")
+    if len(outputs) == 1 and not outputs[0].name and fname.isidentifier() \
+            and all(v is not outputs[0] for v in named.values()) and fname not in named:
+        named[fname] = outputs[0]
+    run = Recorded(fn, leaves, named, out, outputs, _first_order(recorded, outputs))
+    only = outputs[0]
+    if backward and len(outputs) == 1 and only.size == 1 and only.requires_grad:
+        only.backward(retain_graph=True)
+    return run
+
+
+def _first_order(recorded, outputs):
+    """For a function that returns a gradient (``grad(f)``): the values of the
+    first-order computation it differentiated, which its output does not
+    reach, so the drawing shows both parts.  Nothing for ordinary functions."""
+    from ..engine.graph import whole_graph
+
+    below = whole_graph(outputs)
+    if not any(x.from_backward for x in below):
+        return []
+    seen = {id(x) for x in below}
+    used = {id(p) for x in recorded for p in x.inputs}
+    return [x for x in recorded if id(x) not in seen and id(x) not in used
+            and not x.from_backward]
+
+
+def names_for(run, names=None):
+    """The names a drawing of ``run`` uses ({name: tensor}); the user's ``names`` win."""
+    from ..engine.tensor import Tensor
+
+    merged = {id(tensor): (tensor, var) for var, tensor in run.names.items()}
+    for key, value in (names or {}).items():
+        tensor, name = (value, key) if isinstance(key, str) else (key, value)
+        if isinstance(tensor, Tensor):
+            merged[id(tensor)] = (tensor, name)
+    return {name: tensor for tensor, name in merged.values()}
+
+
+def pick_wrt(run, wrt):
+    """The leaves forward mode seeds for a recorded function: ``wrt`` may be an
+    argument's position or parameter name (or a list of them), or tensors;
+    by default the first argument, like ``argnums=0``."""
+    if wrt is None:
+        return run.leaves[0]
+    many = isinstance(wrt, (list, tuple))
+    picks = list(wrt) if many else [wrt]
+    out = []
+    by_name = {x.name: x for x in run.leaves}
+    for p in picks:
+        if isinstance(p, bool):
+            raise TypeError("wrt must be an argument's position, its name, or a tensor")
+        if isinstance(p, int):
+            if not -len(run.leaves) <= p < len(run.leaves):
+                raise ValueError(f"wrt={p}, but the function got {len(run.leaves)} arguments")
+            out.append(run.leaves[p])
+        elif isinstance(p, str):
+            if p not in by_name:
+                raise ValueError(f"wrt={p!r} is not a parameter of the function; "
+                                 f"its parameters: {', '.join(by_name)}")
+            out.append(by_name[p])
+        else:
+            out.append(p)
+    return out if many else out[0]
