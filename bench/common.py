@@ -44,9 +44,15 @@ class Row:
     note: str = ""
     extra: dict = field(default_factory=dict)
     unit: str = "time"            # "time" or "bytes"
+    # the median of the per-repeat ratios (time_pair's .ratio); when given it
+    # is the figure reported, since one burst of load on the shared machine
+    # moves both sides of a repeat together but not the two medians
+    paired_ratio: float | None = None
 
     @property
     def ratio(self):
+        if self.paired_ratio is not None:
+            return self.paired_ratio
         if self.ours is None or not self.ref:
             return None
         return self.ours / self.ref
@@ -123,10 +129,13 @@ def engine_fingerprint():
     root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                         "autograd_viz")
     h = hashlib.sha1()
-    for name in sorted(os.listdir(root)):
-        if name.endswith(".py"):
-            with open(os.path.join(root, name), "rb") as fh:
-                h.update(name.encode() + fh.read())
+    for folder, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as fh:
+                    h.update(os.path.relpath(path, root).encode() + fh.read())
     return h.hexdigest()[:10]
 
 
@@ -176,6 +185,13 @@ class GCClock:
         gc.callbacks.remove(self._callback)
 
 
+class Timing(tuple):
+    """``(ours_median, ref_median)`` seconds, plus ``.ratio``: the median over
+    repeats of ours / ref, each pair timed next to each other."""
+
+    ratio = None
+
+
 def time_pair(ours, ref, *, repeats, warmup, gc_on, gc_clock=None, own_garbage=False):
     """Median seconds of ``ours()`` and ``ref()`` (``ref`` may be None).
 
@@ -190,7 +206,9 @@ def time_pair(ours, ref, *, repeats, warmup, gc_on, gc_clock=None, own_garbage=F
     the timer, clears the previous block's garbage.
     ``gc_clock`` (a :class:`GCClock`), if given, receives the time the
     collector spent during the timed calls of ``ours``.
-    Returns ``(ours_median, ref_median)``.
+    Returns a :class:`Timing`: ``(ours_median, ref_median)`` with ``.ratio``
+    the median of the per-repeat ratios (the k-th call of ours against the
+    k-th call of ref, which ran next to it).
     """
     fns = [f for f in (ours, ref) if f is not None]
     times = [[] for _ in fns]
@@ -237,7 +255,10 @@ def time_pair(ours, ref, *, repeats, warmup, gc_on, gc_clock=None, own_garbage=F
             gc.disable()
         gc.collect()
     medians = [statistics.median(t) for t in times]
-    return (medians[0], medians[1] if ref is not None else None)
+    out = Timing((medians[0], medians[1] if ref is not None else None))
+    if ref is not None:
+        out.ratio = statistics.median(o / r for o, r in zip(*times))
+    return out
 
 
 def arg_parser(description):

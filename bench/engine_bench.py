@@ -25,8 +25,13 @@ Cases (targets are ratios ours / reference, measured in the same run):
    Target: no growth.  Run with the collector on and off (growth with it off
    would mean the graph holds reference cycles).
 
+5. Forward mode: ``av.jvp`` of case 2's chain (the W fixed, x the input,
+   one tangent), per op, against HIPS autograd's ``make_jvp``.  Target:
+   <= 0.5x.  ``torch.func.jvp`` and ``jax.jvp`` (eager, no jit) are timed
+   beside it for information.
+
 Every case first checks that ours and the reference compute the same
-gradients, so a fast wrong answer cannot pass.
+gradients (tangents for case 5), so a fast wrong answer cannot pass.
 """
 
 from __future__ import annotations
@@ -191,15 +196,17 @@ def case_scalar_mlp(args, quick):
     rows = []
     for gc_on, limit in ((True, 0.5), (False, 1.0)):
         clock = GCClock()
-        ours, ref = time_pair(av_step, mg_step, repeats=repeats, warmup=1, gc_on=gc_on,
-                              gc_clock=clock, own_garbage=True)
+        timing = time_pair(av_step, mg_step, repeats=repeats, warmup=1, gc_on=gc_on,
+                           gc_clock=clock, own_garbage=True)
+        ours, ref = timing
         runs = 4 * max(1, repeats // 4) if gc_on else repeats
         note = (f"MLP(2,[16,16,1]), graph of {n_values} micrograd Values; gradients checked "
                 f"equal; our step spent {clock.seconds / runs * 1e3:.0f} ms/step in the "
                 f"collector ({[round(c / runs, 1) for c in clock.collections]} collections "
                 f"of gen 0/1/2 per step)") if gc_on else ""
         rows.append(Row(f"1 scalar MLP step ({n} pts)", ours, "micrograd", ref,
-                        f"<= {limit}x", limit, gc_on=gc_on, note=note))
+                        f"<= {limit}x", limit, gc_on=gc_on, note=note,
+                        paired_ratio=timing.ratio))
     return rows, av_step
 
 
@@ -314,10 +321,11 @@ def case_small_vectors(args, quick):
                         target="<= 0.6x", gc_on=True, note=f"not run: {_missing('torch')}"))
     for ref_name, ref_fn in refs.items():
         target = ref_name.startswith("PyTorch")
-        ours, ref = time_pair(ours_fn, ref_fn, repeats=repeats, warmup=3, gc_on=True)
+        timing = time_pair(ours_fn, ref_fn, repeats=repeats, warmup=3, gc_on=True)
+        ours, ref = timing
         rows.append(Row(f"2 chain len-4, per op ({n_ops} ops)", ours / n_ops, ref_name,
                         ref / n_ops, "<= 0.6x" if target else "", 0.6 if target else None,
-                        gc_on=True,
+                        gc_on=True, paired_ratio=timing.ratio,
                         note=("torch.set_num_threads(1); forward + backward, time / ops; "
                               "gradients checked against the hand backward" if target else "")))
     return rows, ours_fn
@@ -355,9 +363,11 @@ def case_large_vectors(args, quick):
     n = 10_000 if quick else 1_000_000
     repeats = args.repeats or (3 if quick else 25)
     ours_fn, ref_fn = make_large_case(n)
-    ours, ref = time_pair(ours_fn, ref_fn, repeats=repeats, warmup=2, gc_on=True)
+    timing = time_pair(ours_fn, ref_fn, repeats=repeats, warmup=2, gc_on=True)
+    ours, ref = timing
     row = Row(f"3 sum(sin(x)x+exp(-x²)) n={n:.0e}", ours, "numpy hand gradient", ref,
-              "<= 1.1x", 1.1, gc_on=True, note="float64; value and gradient checked equal")
+              "<= 1.1x", 1.1, gc_on=True, note="float64; value and gradient checked equal",
+              paired_ratio=timing.ratio)
     return [row], ours_fn
 
 
@@ -388,11 +398,15 @@ def _memory_run(first, total, gc_on):
         w.grad.zero_()
         b.grad.zero_()
 
-    for _ in range(20):          # let caches and the first .grad arrays settle
-        step()
     was = gc.isenabled()
     gc.collect()
     gc.enable() if gc_on else gc.disable()
+    # let caches and the first .grad arrays settle, and the interpreter's free
+    # lists refill after that collection emptied them: this loop takes about
+    # 5,000 steps to fill them (+101 KiB traced if tracing starts earlier, all
+    # of it handed back by the next full collection: no leak)
+    for _ in range(20 if first < 1000 else 5000):
+        step()
     tracemalloc.start()
     try:
         t0 = time.perf_counter()
@@ -440,10 +454,134 @@ class _MemRow(Row):
         return "PASS" if self.extra.get("ok") else "FAIL"
 
 
+# ---------------------------------------------------------------- case 5: forward mode
+
+def make_jvp_case(blocks):
+    """jvp of case 2's chain in x (the W fixed), one tangent: ours and the references."""
+    rng = np.random.default_rng(5)
+    x0 = rng.uniform(-1, 1, 4)
+    v0 = rng.uniform(-1, 1, 4)
+    W0 = [rng.uniform(-1.5, 1.5, 4) for _ in range(blocks)]
+
+    aW = [av.tensor(w) for w in W0]
+    ax, av_v = av.tensor(x0), av.tensor(v0)
+
+    def av_f(y):
+        for w in aW:
+            y = av.tanh(y * w + av.sin(y))
+        return y.sum()
+
+    av_out = []
+
+    def av_jvp():
+        av_out[:] = [av.jvp(av_f, (ax,), (av_v,))[1]]
+
+    refs, results = {}, {}
+    results["autograd_viz"] = lambda: float(av_out[0])
+
+    if not _missing("autograd"):
+        import autograd
+        import autograd.numpy as anp
+
+        def hips_f(y):
+            for w in W0:
+                y = anp.tanh(y * w + anp.sin(y))
+            return anp.sum(y)
+
+        hips_jvp = autograd.make_jvp(hips_f)
+        hips_out = []
+
+        def hips():
+            hips_out[:] = [hips_jvp(x0)(v0)[1]]
+
+        refs["HIPS autograd make_jvp"] = hips
+        results["HIPS autograd make_jvp"] = lambda: float(hips_out[0])
+
+    if not _missing("torch"):
+        import torch
+        import torch.func
+        torch.set_num_threads(1)
+        tW = [torch.tensor(w, dtype=torch.float64) for w in W0]
+        tx, tv = torch.tensor(x0), torch.tensor(v0)
+
+        def torch_f(y):
+            for w in tW:
+                y = torch.tanh(y * w + torch.sin(y))
+            return y.sum()
+
+        torch_out = []
+
+        def torch_jvp():
+            torch_out[:] = [torch.func.jvp(torch_f, (tx,), (tv,))[1]]
+
+        refs["torch.func.jvp"] = torch_jvp
+        results["torch.func.jvp"] = lambda: float(torch_out[0])
+
+    if not _missing("jax"):
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+        jW = [jnp.asarray(w) for w in W0]
+        jx, jv = jnp.asarray(x0), jnp.asarray(v0)
+
+        def jax_f(y):
+            for w in jW:
+                y = jnp.tanh(y * w + jnp.sin(y))
+            return jnp.sum(y)
+
+        jax_out = []
+
+        def jax_jvp():
+            out = jax.jvp(jax_f, (jx,), (jv,))[1]
+            out.block_until_ready()
+            jax_out[:] = [out]
+
+        refs["jax.jvp (eager)"] = jax_jvp
+        results["jax.jvp (eager)"] = lambda: float(jax_out[0])
+
+    # the tangent by hand: forward-mode chain rule through each block
+    y, t = x0, v0
+    for w in W0:
+        pre = y * w + np.sin(y)
+        t = (1 - np.tanh(pre) ** 2) * (t * w + np.cos(y) * t)
+        y = np.tanh(pre)
+    expected = float(np.sum(t))
+    av_jvp()
+    for f in refs.values():
+        f()
+    for name, result in results.items():
+        assert np.isclose(result(), expected, rtol=1e-9, atol=1e-12), \
+            f"{name}: jvp of the chain {result()} differs from the hand-written {expected}"
+    return av_jvp, refs
+
+
+def case_forward_mode(args, quick):
+    blocks = 5 if quick else CHAIN_BLOCKS
+    n_ops = 4 * blocks + 1
+    repeats = args.repeats or (3 if quick else 31)
+    ours_fn, refs = make_jvp_case(blocks)
+    case = f"5 jvp chain len-4, per op ({n_ops} ops)"
+    rows = []
+    if "HIPS autograd make_jvp" not in refs:
+        rows.append(Row(case, None, "HIPS autograd make_jvp", target="<= 0.5x", gc_on=True,
+                        note=f"not run: {_missing('autograd')}"))
+    for ref_name, ref_fn in refs.items():
+        target = ref_name.startswith("HIPS")
+        timing = time_pair(ours_fn, ref_fn, repeats=repeats, warmup=3, gc_on=True)
+        ours, ref = timing
+        rows.append(Row(case, ours / n_ops, ref_name, ref / n_ops,
+                        "<= 0.5x" if target else "", 0.5 if target else None, gc_on=True,
+                        paired_ratio=timing.ratio,
+                        note=("one tangent for x, W fixed; av.jvp against make_jvp(f)(x)(v); "
+                              "tangents checked against a hand-written forward-mode chain rule"
+                              if target else "")))
+    return rows, ours_fn
+
+
 # ---------------------------------------------------------------- main
 
 CASES = {"1": case_scalar_mlp, "2": case_small_vectors, "3": case_large_vectors,
-         "4": case_memory}
+         "4": case_memory, "5": case_forward_mode}
 
 
 def profile(fn, calls, top=30):
@@ -474,7 +612,7 @@ def profile(fn, calls, top=30):
 def main(argv=None):
     parser = arg_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--profile", default=None, metavar="CASE",
-                        help="after timing, cProfile our side of this case (1, 2 or 3)")
+                        help="after timing, cProfile our side of this case (1, 2, 3 or 5)")
     args = parser.parse_args(argv)
     rows, ours_fns = [], {}
     for key, case in CASES.items():

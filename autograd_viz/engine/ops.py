@@ -27,6 +27,8 @@ second copy of any derivative anywhere in the package.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 
@@ -34,7 +36,7 @@ class Primitive:
     """One differentiable operation.  See the module docstring."""
 
     __slots__ = ("name", "forward", "vjps", "formula", "rules", "broadcasts",
-                 "elementwise", "reduction", "linear_in", "torch_name")
+                 "elementwise", "reduction", "linear_in", "torch_name", "passes_upstream")
 
     def __init__(self, name, forward, vjps, formula, rules, *, broadcasts=False,
                  elementwise=False, reduction=False, linear_in=(), torch_name=None):
@@ -56,6 +58,11 @@ class Primitive:
         self.reduction = reduction
         self.linear_in = tuple(linear_in)
         self.torch_name = torch_name or (name.capitalize() + "Backward0")
+        # which VJPs hand the upstream gradient on unchanged (add's two, sub's
+        # first), found by asking each VJP rather than declared a second time:
+        # the backward pass skips calling those (scalar MLP step, GC off, CPU
+        # time of the backward pass: 34.0 -> 30.5 ms)
+        self.passes_upstream = tuple(_returns_upstream(v, len(vjps)) for v in vjps)
 
     @property
     def arity(self):
@@ -73,11 +80,15 @@ class Primitive:
         the local derivative applied to ``t`` (∂out/∂input · ṫ), in the output's
         shape.  Derived from the VJP as the module docstring says."""
         if self.elementwise:
-            shape = F.shape(ans)
-            if F.shape(t) != shape:
+            # numpy values and Tensors both know their shape (F.shape would
+            # cost a call each, twice per op in a jvp)
+            shape = ans.shape
+            if t.shape != shape:
                 t = F.broadcast_to(t, shape)
             # no unbroadcast: the tangent lives in the output's shape
-            return self.vjps[i](F, t, ans, *inputs, **params)
+            if params:
+                return self.vjps[i](F, t, ans, *inputs, **params)
+            return self.vjps[i](F, t, ans, *inputs)
         if self.reduction:
             weights = self.vjps[i](F, F.ones_like(ans), ans, *inputs, **params)
             return F.sum(weights * t, axis=params.get("axis"),
@@ -109,6 +120,24 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
+class _Opaque:
+    """A stand-in value that no operation accepts."""
+
+    __slots__ = ()
+    __array_ufunc__ = None
+
+
+def _returns_upstream(vjp, arity):
+    """Whether ``vjp`` returns its upstream gradient itself: given opaque
+    values, any VJP that computes something fails, and one that hands ``g``
+    on returns that very object."""
+    g = _Opaque()
+    try:
+        return vjp(NUMPY, g, _Opaque(), *[_Opaque() for _ in range(arity)]) is g
+    except Exception:
+        return False
+
+
 REGISTRY: dict[str, Primitive] = {}
 _SCALAR_REDUCTIONS = {"sum", "mean", "max", "dot", "norm"}
 
@@ -135,7 +164,12 @@ class _NumpyNamespace:
 
     @staticmethod
     def shape(x):
-        return np.shape(x)
+        # arrays and numpy scalars know their shape; np.shape() costs 6x the
+        # attribute on them (asked twice per op by jvp and unbroadcast)
+        try:
+            return x.shape
+        except AttributeError:
+            return np.shape(x)
 
     @staticmethod
     def ones_like(x):
@@ -250,41 +284,43 @@ def _unindex_forward(g, index, shape):
 
 
 # ---------------------------------------------------------------- arithmetic
-# the forwards use operators rather than ufunc calls: on numpy scalars (the
-# data of 0-d tensors) an operator costs a tenth of np.add(a, b)
+# the forwards are the operators themselves (operator.add is a + b): on numpy
+# scalars (the data of 0-d tensors) an operator costs a tenth of np.add(a, b),
+# and the C function spares a lambda's Python frame (scalar MLP step, GC off,
+# CPU time: 0.96x -> 0.95x micrograd; small, but free)
 
 add = defprim(
-    "add", lambda a, b: a + b,
+    "add", operator.add,
     [lambda F, g, ans, a, b: g,
      lambda F, g, ans, a, b: g],
     "a + b", ["1", "1"], broadcasts=True, elementwise=True)
 
 sub = defprim(
-    "sub", lambda a, b: a - b,
+    "sub", operator.sub,
     [lambda F, g, ans, a, b: g,
      lambda F, g, ans, a, b: -g],
     "a − b", ["1", "−1"], broadcasts=True, elementwise=True)
 
 mul = defprim(
-    "mul", lambda a, b: a * b,
+    "mul", operator.mul,
     [lambda F, g, ans, a, b: g * b,
      lambda F, g, ans, a, b: g * a],
     "a × b", ["b", "a"], broadcasts=True, elementwise=True)
 
 div = defprim(
-    "div", lambda a, b: a / b,
+    "div", operator.truediv,
     [lambda F, g, ans, a, b: g / b,
      lambda F, g, ans, a, b: -g * a / (b * b)],
     "a / b", ["1/b", "−a/b²"], broadcasts=True, elementwise=True)
 
 pow = defprim(
-    "pow", lambda a, b: a ** b,
+    "pow", operator.pow,
     [lambda F, g, ans, a, b: g * b * a ** (b - 1),
      lambda F, g, ans, a, b: g * ans * F.log_safe(a)],
     "a ^ b", ["b·a^(b−1)", "a^b·ln(a)"], broadcasts=True, elementwise=True)
 
 neg = defprim(
-    "neg", lambda a: -a,
+    "neg", operator.neg,
     [lambda F, g, ans, a: -g],
     "−a", ["−1"], elementwise=True)
 

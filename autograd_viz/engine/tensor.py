@@ -38,7 +38,13 @@ class Tensor(graph.Node):
     _default_float = np.float64
 
     def __init__(self, data, dtype=None, requires_grad=False, name=None):
-        self._init(_to_array(data, dtype, self._default_float))
+        data = _to_array(data, dtype, self._default_float)
+        if not data.shape:
+            # a 0-d value is held as a numpy scalar, like every op's 0-d output:
+            # its arithmetic costs a tenth of a 0-d array's (scalar MLP step
+            # 114 -> 87 ms GC off, bench/engine_bench.py case 1); dtype unchanged
+            data = data[()]
+        self._init(data)
         self.name = _check_name(name)
         if requires_grad:
             self.requires_grad_(True)
@@ -399,15 +405,17 @@ def _output(cls, value, prim, inputs, params, wanted):
     out.grad = out.name = out._gacc = out._note = out._trace = out._tan = None
     out._freed = False
     out._seq = _next_seq()
-    if wanted and STATE.grad_enabled and (STATE.forcing or cls._records()):
+    state = STATE
+    if wanted and state.grad_enabled and (state.forcing or cls._records()):
         out.requires_grad = True
         out._op = prim
         out._parents = inputs
         out._params = params
-        if STATE.forcing:
+        if state.forcing:
             out._note = _FROM_BACKWARD
-        for recorder in STATE.recorders:
-            recorder.append(out)
+        if state.recorders:
+            for recorder in state.recorders:
+                recorder.append(out)
     else:
         out.requires_grad = False
         out._op = out._params = None
