@@ -217,11 +217,7 @@ class Push:
     def local_derivative(self):
         """The local derivative as an array, or None where it is a Jacobian
         that does not fit one array (matmul, reshape, indexing)."""
-        if not self._op.shows_local_value:
-            return None
-        node = self._node
-        return self._op.local_derivative(
-            self.position, node.data, [p.data for p in node._parents], node._params or {})
+        return graph.local_derivative(self._op, self.position, self._node)
 
 
 @dataclass

@@ -57,6 +57,16 @@ def _release(t, keep_graph):
     return free
 
 
+def _with_inputs(args, nums):
+    """``args`` with those at ``nums`` made inputs to differentiate, and whether
+    any of them comes from an enclosing differentiation."""
+    args, outer = list(args), False
+    for n in nums:
+        args[n], nested = _as_input(args[n])
+        outer = outer or nested
+    return args, outer
+
+
 def _argnums(argnums, nargs):
     many = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if many else (argnums,)
@@ -90,11 +100,7 @@ def value_and_grad(f, argnums=0):
     def value_and_grad_f(*args, **kwargs):
         nums, many = _argnums(argnums, len(args))
         args_in = [args[n] for n in nums]
-        args = list(args)
-        outer = False
-        for n in nums:
-            args[n], nested = _as_input(args[n])
-            outer = outer or nested
+        args, outer = _with_inputs(args, nums)
         out = f(*args, **kwargs)
         if not isinstance(out, Tensor):
             raise TypeError(f"grad(f): f must return a scalar tensor, got {type(out).__name__}")
@@ -137,11 +143,7 @@ def vjp(f, *primals):
     ``vjp_fn(cotangent)`` gives a tuple, one gradient per primal; it may be
     called many times.  ``f`` may return a tensor or a tuple of tensors (then
     the cotangent is a tuple too)."""
-    args, outer = [], False
-    for x in primals:
-        a, nested = _as_input(x)
-        args.append(a)
-        outer = outer or nested
+    args, outer = _with_inputs(primals, range(len(primals)))
     out = f(*args)
     outs = _outputs(out, "vjp")
     keep = any(isinstance(x, Tensor) and x.requires_grad for x in primals)
@@ -222,11 +224,7 @@ def jacrev(f, argnums=0):
     def jacrev_f(*args):
         nums, many = _argnums(argnums, len(args))
         args_in = [args[n] for n in nums]
-        args = list(args)
-        outer = False
-        for n in nums:
-            args[n], nested = _as_input(args[n])
-            outer = outer or nested
+        args, outer = _with_inputs(args, nums)
         out = f(*args)
         _outputs(out, "jacrev")
         targets = [args[n] for n in nums]

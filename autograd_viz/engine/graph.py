@@ -127,6 +127,16 @@ _is_freed = operator.attrgetter("_freed")
 
 # --------------------------------------------------------------- the trace
 
+def local_derivative(op, position, node):
+    """d(node)/d(input ``position``) as an array for a diagram, or None where
+    it is a Jacobian that does not fit one array (matmul, reshape, indexing).
+    The same for a backward step and a forward-mode step: one local derivative."""
+    if not op.shows_local_value:
+        return None
+    return op.local_derivative(position, node.data, [p.data for p in node._parents],
+                               node._params or {})
+
+
 @dataclass
 class Send:
     """What one backward step sends to one input."""
@@ -147,11 +157,7 @@ class Send:
     def local_derivative(self):
         """The local derivative as an array, or None where it is a Jacobian
         that does not fit one array (matmul, reshape, indexing)."""
-        if not self._op.shows_local_value:
-            return None
-        node = self._node
-        return self._op.local_derivative(
-            self.position, node.data, [p.data for p in node._parents], node._params or {})
+        return local_derivative(self._op, self.position, self._node)
 
 
 @dataclass
