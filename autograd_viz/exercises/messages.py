@@ -458,20 +458,20 @@ MESSAGES = {
         "en": "both values are one and the same tensor: you returned one result twice "
               "(the engine saw {fwd} forward-mode and {rev} reverse-mode passes). Return the "
               "forward-mode tangent and the reverse-mode gradient",
-        "vi": "hai giá trị là cùng một tensor: bạn trả về một kết quả hai lần (engine thấy "
+        "vi": "hai giá trị là cùng một tensor: bạn trả về một kết quả hai lần (lõi tính toán thấy "
               "{fwd} lượt chế độ xuôi và {rev} lượt chế độ ngược). Hãy trả về tiếp tuyến của "
               "chế độ xuôi và gradient của chế độ ngược"},
     "fr_no_pass": {
         "en": "the engine saw no forward-mode and no reverse-mode pass: the derivative was "
               "written by hand or by finite differences",
-        "vi": "engine không thấy lượt chế độ xuôi hay chế độ ngược nào: đạo hàm được viết "
+        "vi": "lõi tính toán không thấy lượt chế độ xuôi hay chế độ ngược nào: đạo hàm được viết "
               "bằng tay hoặc bằng sai phân hữu hạn"},
     "fr_reverse_twice": {
         "en": "both values came from reverse mode: the engine saw {rev} reverse-mode "
               "pass(es) and no forward-mode pass, so a reverse result was returned twice. "
               "Compute d_forward by forward mode (av.jvp, torch.func.jvp, "
               "tf.autodiff.ForwardAccumulator, jax.jvp)",
-        "vi": "cả hai giá trị đều đến từ chế độ ngược: engine thấy {rev} lượt chế độ ngược và "
+        "vi": "cả hai giá trị đều đến từ chế độ ngược: lõi tính toán thấy {rev} lượt chế độ ngược và "
               "không lượt chế độ xuôi nào, tức là một kết quả ngược được trả về hai lần. Hãy "
               "tính d_forward bằng chế độ xuôi (av.jvp, torch.func.jvp, "
               "tf.autodiff.ForwardAccumulator, jax.jvp)"},
@@ -479,13 +479,13 @@ MESSAGES = {
         "en": "both values came from forward mode: the engine saw {fwd} forward-mode pass(es) "
               "and no reverse-mode pass. Compute d_reverse by reverse mode (backward, "
               "tape.gradient, jax.grad)",
-        "vi": "cả hai giá trị đều đến từ chế độ xuôi: engine thấy {fwd} lượt chế độ xuôi và "
+        "vi": "cả hai giá trị đều đến từ chế độ xuôi: lõi tính toán thấy {fwd} lượt chế độ xuôi và "
               "không lượt chế độ ngược nào. Hãy tính d_reverse bằng chế độ ngược (backward, "
               "tape.gradient, jax.grad)"},
     "fr_counts": {
         "en": "the engine saw {fwd} forward-mode and {rev} reverse-mode pass(es) per call: "
               "for one input and one output, one of either mode gives the whole derivative",
-        "vi": "engine thấy {fwd} lượt chế độ xuôi và {rev} lượt chế độ ngược mỗi lần gọi: với "
+        "vi": "lõi tính toán thấy {fwd} lượt chế độ xuôi và {rev} lượt chế độ ngược mỗi lần gọi: với "
               "một đầu vào và một đầu ra, một lượt của chế độ nào cũng cho cả đạo hàm"},
     # ---- the worked example of the backpropagation section
     "we_sign": {

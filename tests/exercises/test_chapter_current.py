@@ -564,7 +564,7 @@ def both_ran_one_returned_twice(x):
     (forward_twice, r"both values came from forward mode",
      r"cả hai giá trị đều đến từ chế độ xuôi"),
     (finite_differences, r"no forward-mode and no reverse-mode pass: the derivative was written "
-                         r"by hand or by finite differences", r"engine không thấy lượt"),
+                         r"by hand or by finite differences", r"lõi tính toán không thấy lượt"),
     (both_ran_one_returned_twice, r"both values are one and the same tensor: you returned one "
                                   r"result twice \(the engine saw 1 forward-mode and 1 "
                                   r"reverse-mode passes\)", r"hai giá trị là cùng một tensor"),
