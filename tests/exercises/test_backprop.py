@@ -19,24 +19,9 @@ import mini_engines as engines
 from autograd_viz import exercises
 from autograd_viz.exercises import backprop_chapter as bp, scalar_programs as sp
 from autograd_viz.exercises.messages import LANGS
+from failing import both
 
-pytestmark = pytest.mark.usefixtures("clean_engine_state")
-
-
-@pytest.fixture(autouse=True)
-def english_and_not_grading(monkeypatch):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    exercises.set_lang("en")
-    yield
-    exercises.set_lang("en")
-
-
-def both(exercise, answer, en, vi):
-    for lang, pattern in (("en", en), ("vi", vi)):
-        result = exercise.check(answer, lang=lang)
-        assert not result, f"{lang}: passed unexpectedly"
-        assert re.search(pattern, result.message), f"{lang}: {result.message}"
-    return result
+pytestmark = pytest.mark.usefixtures("clean_engine_state", "english_and_not_grading")
 
 
 def test_titles_prompts_and_hints_in_both_languages():

@@ -16,28 +16,12 @@ import autograd_viz as av
 from autograd_viz import exercises
 from autograd_viz.exercises import autograd_chapter as ch
 from autograd_viz.exercises.messages import LANGS
+from failing import both
 
-pytestmark = pytest.mark.usefixtures("clean_engine_state")
+pytestmark = pytest.mark.usefixtures("clean_engine_state", "english_and_not_grading")
 
 NEW = ("manual_tracing", "detach_and_check", "tracking_off", "dependency_graph",
        "forward_and_reverse")
-
-
-@pytest.fixture(autouse=True)
-def english_and_not_grading(monkeypatch):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    exercises.set_lang("en")
-    yield
-    exercises.set_lang("en")
-
-
-def both(exercise, answer, en, vi):
-    """Check in both languages; each message must match its pattern."""
-    for lang, pattern in (("en", en), ("vi", vi)):
-        result = exercise.check(answer, lang=lang)
-        assert not result, f"{lang}: passed unexpectedly"
-        assert re.search(pattern, result.message), f"{lang}: {result.message}"
-    return result
 
 
 def test_the_new_exercises_sit_beside_the_old_ones_with_titles_prompts_and_hints():
