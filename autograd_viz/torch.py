@@ -34,7 +34,7 @@ from .engine import ops
 from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
                        recorded_copy, shape_arg)
 from .engine.graph import STATE
-from .engine.tensor import apply
+from .engine.tensor import apply, concatenate
 
 _IMPORTED = set(globals())     # what the message for a missing name leaves out
 
@@ -450,9 +450,7 @@ def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 
 def cat(tensors, dim=0):
-    """Join tensors along ``dim``.  With gradients, each piece is scattered
-    into its place in a zero tensor of the result's shape and the pieces are
-    added: the backward pass then slices each piece's gradient back out."""
+    """Join tensors along ``dim`` (differentiable in each, in both modes)."""
     tensors = [lift(Tensor, t) for t in tensors]
     if not tensors:
         raise ValueError("torch.cat needs at least one tensor")
@@ -467,17 +465,7 @@ def cat(tensors, dim=0):
             raise av.ShapeError(
                 f"torch.cat: tensor {i} has shape {t.shape} but tensor 0 has shape "
                 f"{first.shape}; all sizes must match except along dim={dim}")
-    if not builtins.any(t.requires_grad for t in tensors):
-        return Tensor(np.concatenate([np.asarray(t.data) for t in tensors], axis=dim))
-    shape = list(first.shape)
-    shape[dim] = builtins.sum(t.shape[dim] for t in tensors)
-    out, start = None, 0
-    for t in tensors:
-        index = (slice(None),) * dim + (slice(start, start + t.shape[dim]),)
-        piece = apply(ops.unindex, t, index=index, shape=tuple(shape))
-        out = piece if out is None else out + piece
-        start += t.shape[dim]
-    return out
+    return concatenate(tensors, dim)
 
 
 def normal(mean, std, size=None, *, dtype=None, requires_grad=False):

@@ -15,12 +15,8 @@ import numpy as np
 
 from . import forward, graph
 from .errors import BackwardError, GradcheckError
-from .graph import STATE
+from .graph import STATE, carries_tangent
 from .tensor import Tensor, as_plain, reshape, transpose
-
-
-def _carries_tangent(x):
-    return bool(x._tan) and any(level in x._tan for level in STATE.dual_levels)
 
 
 def _as_input(x):
@@ -33,7 +29,7 @@ def _as_input(x):
         if not np.issubdtype(data.dtype, np.floating):
             data = data.astype(np.float64)
         leaf = type(x)._plain(data).requires_grad_()
-        if _carries_tangent(x):
+        if carries_tangent(x):
             # an enclosing forward mode differentiates through us: the leaf
             # stands for x, so it carries x's tangents
             leaf._tan = dict(x._tan)
@@ -51,7 +47,7 @@ def _release(t, keep_graph):
     if keep_graph or not t.requires_grad:
         return t
     free = type(t)._plain(t.data)
-    if _carries_tangent(t):
+    if carries_tangent(t):
         free._tan = {level: _release(tan, False) for level, tan in t._tan.items()
                      if level in STATE.dual_levels}
     return free
@@ -271,7 +267,7 @@ def jacfwd(f, argnums=0):
                 _outputs(out, "jacfwd")
                 out_shape = out.shape
                 cols.append(t)
-            nested = x.requires_grad or _carries_tangent(x)
+            nested = x.requires_grad or carries_tangent(x)
             if not cols:            # an empty input: the Jacobian is empty too
                 out = f(*args)
                 out_shape = out.shape

@@ -69,6 +69,19 @@ def as_plain(x):
     return x.data if isinstance(x, Node) else x
 
 
+def carries_tangent(x):
+    """Whether ``x`` has a tangent at a forward-mode level that is open now."""
+    tans = x._tan
+    return bool(tans) and any(level in tans for level in STATE.dual_levels)
+
+
+def tracked(x):
+    """Whether a differentiation follows ``x``: it needs a gradient or carries
+    a tangent.  A shortcut that computes straight with numpy (and so records
+    nothing and pushes no tangent) is only right for an untracked value."""
+    return x.requires_grad or carries_tangent(x)
+
+
 # the namespace whose functions record (tensor.TENSOR_NS): a create_graph=True
 # backward hands it to the VJPs.  tensor.py fills it in when it is imported.
 RECORDING_NS = None

@@ -653,6 +653,27 @@ def broadcast_to(x, shape):
     return apply(ops.broadcast_to, _lift(x), shape=tuple(shape))
 
 
+def concatenate(tensors, axis=0):
+    """Join tensors (of one flavour, checked by the caller) along an existing
+    ``axis``.  Not a primitive: when a differentiation follows any piece, each
+    piece is scattered into its place in a zero tensor of the result's shape
+    and the pieces are added, so the backward pass slices each piece's
+    gradient back out and forward mode pushes each tangent into place."""
+    first = tensors[0]
+    if not builtins.any(graph.tracked(t) for t in tensors):
+        return type(first)._plain(np.concatenate([np.asarray(t.data) for t in tensors],
+                                                 axis=axis))
+    shape = list(first.shape)
+    shape[axis] = builtins.sum(t.shape[axis] for t in tensors)
+    out, start = None, 0
+    for t in tensors:
+        index = (slice(None),) * axis + (slice(start, start + t.shape[axis]),)
+        piece = apply(ops.unindex, t, index=index, shape=tuple(shape))
+        out = piece if out is None else out + piece
+        start += t.shape[axis]
+    return out
+
+
 # ------------------------------------------------------------------ grad mode
 
 @contextmanager

@@ -26,7 +26,7 @@ import numpy as np
 
 import autograd_viz as av
 from ..engine import ops
-from ..engine.graph import STATE
+from ..engine.graph import tracked as _tracked
 from ..engine.tensor import _output, apply
 
 # ------------------------------------------------------------------ dtypes
@@ -282,15 +282,9 @@ def _keep_weak(out, like):
 
 
 def tracked(x):
-    """Whether a transform is following ``x``: it needs a gradient (reverse
-    mode) or carries a tangent at an open forward-mode level.  Shortcuts that
-    compute a result straight with numpy are only taken for untracked values."""
-    if not isinstance(x, av.Tensor):
-        return False
-    if x.requires_grad:
-        return True
-    tans = x._tan
-    return bool(tans) and any(level in tans for level in STATE.dual_levels)
+    """Whether a transform is following ``x`` (see graph.tracked); shortcuts
+    that compute a result straight with numpy are only taken for untracked values."""
+    return isinstance(x, av.Tensor) and _tracked(x)
 
 
 def is_python_scalar(x):

@@ -17,7 +17,7 @@ import numpy as _np
 
 import autograd_viz as _av
 from ..engine import ops as _ops
-from ..engine.tensor import apply as _apply
+from ..engine.tensor import apply as _apply, concatenate as _concatenate
 from . import _array
 from ._array import Array, canonical, constant, lift, reduction, tracked, unary
 
@@ -443,17 +443,7 @@ def concatenate(arrays, axis=0):
     if first.ndim == 0:
         raise ValueError("jnp.concatenate cannot join 0-d arrays; use jnp.stack")
     axis %= first.ndim
-    if not builtins.any(tracked(a) for a in arrays):
-        return constant(_np.concatenate([_np.asarray(a.data) for a in arrays], axis=axis))
-    shape = list(first.shape)
-    shape[axis] = builtins.sum(a.shape[axis] for a in arrays)
-    out, start = None, 0
-    for a in arrays:
-        index = (slice(None),) * axis + (slice(start, start + a.shape[axis]),)
-        piece = _apply(_ops.unindex, a, index=index, shape=tuple(shape))
-        out = piece if out is None else out + piece
-        start += a.shape[axis]
-    return out
+    return _concatenate(arrays, axis)
 
 
 # ------------------------------------------------------------------ comparing

@@ -706,3 +706,27 @@ def test_torch_grad_modes_and_retain_graph_default_as_real_torch():
     assert shown[1] == (True, False, True) and shown[2] == (False, "bare")
     assert shown[3] is True and shown[4] == (False, True) and shown[5] is True
     assert shown[7] is True
+
+
+@given(n=st.integers(1, 4), m=st.integers(1, 3), seed=st.integers(0, 2**16))
+def test_cat_carries_gradients_and_tangents_like_real_torch(n, m, seed):
+    """torch.cat is not a primitive: both modes must still see through it."""
+    torch = real_torch()
+    rng = onp.random.default_rng(seed)
+    x, v = rng.standard_normal(n).astype("float32"), rng.standard_normal(n).astype("float32")
+    w = rng.standard_normal((m, n)).astype("float32")
+
+    def f(lib, t, W):
+        return lib.cat([t * t, lib.sin(t), W @ t])
+
+    ours = avtorch.func.jvp(lambda t: f(avtorch, t, avtorch.tensor(w)),
+                            (avtorch.tensor(x),), (avtorch.tensor(v),))
+    theirs = torch.func.jvp(lambda t: f(torch, t, torch.tensor(w)),
+                            (torch.tensor(x),), (torch.tensor(v),))
+    for a, b in zip(ours, theirs):
+        onp.testing.assert_allclose(onp.asarray(a.data), b.numpy(), rtol=1e-5, atol=1e-6)
+    xt = avtorch.tensor(x, requires_grad=True)
+    (f(avtorch, xt, avtorch.tensor(w)) * avtorch.tensor(onp.arange(2 * n + m))).sum().backward()
+    rt = torch.tensor(x, requires_grad=True)
+    (f(torch, rt, torch.tensor(w)) * torch.arange(2 * n + m)).sum().backward()
+    onp.testing.assert_allclose(onp.asarray(xt.grad.data), rt.grad.numpy(), rtol=1e-5, atol=1e-6)

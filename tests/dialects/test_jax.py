@@ -764,3 +764,20 @@ def test_jnp_functions_take_a_core_tensor_with_history_and_keep_it():
     (g,) = av.gradients(y, [x])
     want = (2 / x.data) * onp.sin(x.data) + onp.log(x.data ** 2) * onp.cos(x.data)
     onp.testing.assert_allclose(onp.asarray(g.data), want, rtol=1e-5)
+
+
+def test_concatenate_carries_tangents_and_gradients_like_real_jax(real):
+    from autograd_viz.jax import numpy as jnp_
+    x, v = onp.array([0.5, -1.0, 2.0], "float32"), onp.array([1.0, 2.0, -1.0], "float32")
+
+    def f(np_, t):
+        return np_.concatenate([t * t, np_.sin(t)])
+
+    ours = jax.jvp(lambda t: f(jnp_, t), (jnp_.array(x),), (jnp_.array(v),))
+    theirs = real.jvp(lambda t: f(real.numpy, t), (real.numpy.array(x),), (real.numpy.array(v),))
+    for a, b in zip(ours, theirs):
+        onp.testing.assert_allclose(onp.asarray(a.data), onp.asarray(b), rtol=1e-5)
+    g = jax.grad(lambda t: f(jnp_, t).sum())(jnp_.array(x))
+    onp.testing.assert_allclose(onp.asarray(g.data),
+                                onp.asarray(real.grad(lambda t: f(real.numpy, t).sum())(x)),
+                                rtol=1e-5)
