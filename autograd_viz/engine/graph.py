@@ -69,6 +69,16 @@ def as_plain(x):
     return x.data if isinstance(x, Node) else x
 
 
+# the gradient's own storage.  A dialect may hide .grad from its users (JAX
+# arrays have none); the engine and the renderer keep and read it here anyway.
+_GRAD = Node.grad
+
+
+def grad_of(x):
+    """What backward stored in ``x.grad`` (None if nothing), whatever the flavour."""
+    return _GRAD.__get__(x)
+
+
 def carries_tangent(x):
     """Whether ``x`` has a tangent at a forward-mode level that is open now."""
     tans = x._tan
@@ -377,11 +387,12 @@ _IN_PLACE_FROM = 1 << 12
 
 
 def _store_leaf_grad(leaf, g, write, create_graph):
+    held = _GRAD.__get__(leaf)
     if create_graph:
         g = g if isinstance(g, Node) else type(leaf)._plain(g)
         if g.dtype != leaf.dtype:
             g = g.astype(leaf.dtype)
-        leaf.grad = g if (write or leaf.grad is None) else leaf.grad + g
+        _GRAD.__set__(leaf, g if (write or held is None) else held + g)
         return
     # .grad must own its memory in the leaf's dtype (VJPs may hand back
     # broadcast views of other arrays); a fresh array the VJP made is
@@ -390,9 +401,9 @@ def _store_leaf_grad(leaf, g, write, create_graph):
     dtype = leaf.data.dtype
     if not (g.__class__ is np.ndarray and g.base is None and g.dtype == dtype):
         g = np.array(g, dtype=dtype)
-    if leaf.grad is None:
-        leaf.grad = type(leaf)._plain(g)
+    if held is None:
+        _GRAD.__set__(leaf, type(leaf)._plain(g))
     elif write:
-        leaf.grad.data = g
+        held.data = g
     else:
-        leaf.grad.data = leaf.grad.data + g
+        held.data = held.data + g

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.graph import STATE, whole_graph
+from ..engine.graph import STATE, grad_of, whole_graph
 from ..engine.tensor import Tensor
 from . import graph_shape
 from .core import Entries, Exercise, Failure, kind_of, plain, show
@@ -459,9 +459,8 @@ def _modes_call(answer, x):
     if isinstance(out, (tuple, list)) and len(out) == 2:
         a, b = out
         # the reverse-mode answer lives in a leaf's .grad: d_forward must not be it
-        grads = [n.grad for n in whole_graph(nodes) if n.is_leaf and n.grad is not None]
-        if x.grad is not None:
-            grads.append(x.grad)
+        grads = [grad_of(n) for n in whole_graph(nodes) + [x] if n.is_leaf]
+        grads = [g for g in grads if g is not None]
         same = any(_shares(a, other) for other in [b] + grads)
     return {"value": plain(tuple(out) if isinstance(out, list) else out), "same": same,
             "forward": after["forward"] - before["forward"],

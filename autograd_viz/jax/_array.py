@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import numbers
 import operator
-import sys
 
 import numpy as np
 
 import autograd_viz as av
 from ..engine import ops
-from ..engine.graph import tracked as _tracked
+from ..engine.graph import Node, tracked as _tracked
 from ..engine.tensor import _output, apply
+
+_GRAD_SLOT = Node.grad
 
 # ------------------------------------------------------------------ dtypes
 
@@ -82,24 +83,17 @@ class Array(av.Tensor):
     # -- what JAX arrays do not have: a tape --------------------------------
     # A user asking for x.grad or x.backward() gets an AttributeError that
     # points at jax.grad (a property that raises hands over to __getattr__,
-    # which words it: see _MISSING).  The package itself may still use the
-    # engine's tape on JAX arrays: av.draw(f, x) records f on fresh leaves
-    # and runs a reverse pass, which reads and writes .grad.
+    # which words it: see _MISSING).  The package itself still uses the
+    # engine's tape on JAX arrays (av.draw(f, x) records f and runs a reverse
+    # pass): it calls av.Tensor's methods and keeps the gradient in the slot
+    # (graph.grad_of), which these properties do not hide.
     @property
     def grad(self):
-        if _asked_by_the_package():
-            return self.__dict__.get("_tape_grad")
         raise AttributeError("grad")
 
     @grad.setter
     def grad(self, value):
-        self.__dict__["_tape_grad"] = value
-
-    @property
-    def backward(self):
-        if _asked_by_the_package():
-            return av.Tensor.backward.__get__(self)
-        raise AttributeError("backward")
+        _GRAD_SLOT.__set__(self, value)
 
     def __getattr__(self, attr):
         # only reached for names the class does not have (or hides, see _MISSING)
@@ -231,26 +225,16 @@ _MISSING["sigmoid"] = "use jax.nn.sigmoid(x)"
 _MISSING["relu"] = "use jax.nn.relu(x)"
 
 
-def _asked_by_the_package():
-    """Whether the attribute is read by autograd_viz's own engine or renderer
-    (two frames up: past the property) rather than by user code."""
-    module = sys._getframe(2).f_globals.get("__name__", "")
-    return module.startswith("autograd_viz.") and not module.startswith("autograd_viz.jax")
-
-
 def _hidden(name):
-    # hides the engine's method of that name from users (see Array.grad)
-    engine_method = getattr(av.Tensor, name, None)
-
+    # an engine method JAX arrays do not have (see Array.grad): the package
+    # calls av.Tensor's own, which this property does not hide
     def missing(self):
-        if engine_method is not None and _asked_by_the_package():
-            return engine_method.__get__(self)
         raise AttributeError(name)
     return property(missing)
 
 
 for _name in _MISSING:
-    if _name not in ("grad", "backward"):
+    if _name != "grad":
         setattr(Array, _name, _hidden(_name))
 del _name
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.tensor import Tensor
+
 
 @dataclass
 class Recorded:
@@ -39,7 +41,6 @@ _RECORDING = {}
 
 def is_function(target):
     """Whether ``target`` is a function to run (not a Tensor or a tape to draw)."""
-    from ..engine.tensor import Tensor
 
     return callable(target) and not isinstance(target, Tensor) \
         and not hasattr(target, "recorded")
@@ -48,7 +49,6 @@ def is_function(target):
 def _recording_flavour(cls):
     """A subclass of ``cls`` whose ops are recorded whatever scope a dialect
     thinks it is in (a TF tape, MXNet's ``record()``); it reads and prints as ``cls``."""
-    from ..engine.tensor import Tensor
 
     if cls is Tensor or cls._records.__func__ is Tensor._records.__func__:
         return cls
@@ -82,7 +82,6 @@ def _param_names(fn, count):
 def leaf_from(arg, name, flavour=None):
     """A fresh leaf that requires grad, with ``arg``'s value and flavour (a
     plain number or array takes ``flavour``: that of the other arguments)."""
-    from ..engine.tensor import Tensor
 
     if isinstance(arg, Tensor):
         cls, data = type(arg), np.asarray(arg.data)
@@ -95,7 +94,8 @@ def leaf_from(arg, name, flavour=None):
             raise TypeError(f"argument {name!r} is a {type(arg).__name__}: pass numbers, "
                             f"arrays or tensors")
     leaf = _recording_flavour(cls)._plain(np.array(data))
-    leaf.requires_grad_(True)
+    # the engine's own methods: a flavour may hide them from its users (JAX)
+    Tensor.requires_grad_(leaf, True)
     leaf.name = name
     return leaf
 
@@ -103,7 +103,6 @@ def leaf_from(arg, name, flavour=None):
 def record(fn, args, kwargs=None, backward=True):
     """Run ``fn(*args)`` on fresh leaves, recording; for a scalar output also
     run the reverse pass (``.grad`` lands on the fresh leaves only)."""
-    from ..engine.tensor import Tensor
 
     if not callable(fn):
         raise TypeError(f"{type(fn).__name__} is not a function: pass f and its arguments, "
@@ -156,7 +155,7 @@ def record(fn, args, kwargs=None, backward=True):
     run = Recorded(fn, leaves, named, out, outputs, _first_order(recorded, outputs))
     only = outputs[0]
     if backward and len(outputs) == 1 and only.size == 1 and only.requires_grad:
-        only.backward(retain_graph=True)
+        Tensor.backward(only, retain_graph=True)
     return run
 
 
@@ -177,7 +176,6 @@ def _first_order(recorded, outputs):
 
 def names_for(run, names=None):
     """The names a drawing of ``run`` uses ({name: tensor}); the user's ``names`` win."""
-    from ..engine.tensor import Tensor
 
     merged = {id(tensor): (tensor, var) for var, tensor in run.names.items()}
     for key, value in (names or {}).items():

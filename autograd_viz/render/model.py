@@ -219,7 +219,7 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
     asked = _asked_for(target, Tensor)
     for node in nodes:
         # a gradient kept on an inner value (retain_grad) or a tape asked about it
-        node.asked = node.kind == "op" and (node.tensor.grad is not None
+        node.asked = node.kind == "op" and (_graph.grad_of(node.tensor) is not None
                                             or id(node.tensor) in asked)
     groups = _repeated_runs(nodes, by_tensor, lang)
     if hidden:
