@@ -8,17 +8,52 @@
 """
 
 from .engine.errors import BackwardError, DtypeError, GradcheckError, ShapeError
-from .engine.functional import (gradcheck, gradients, grad, hessian, jacfwd, jacobian, jacrev,
-                                jvp, value_and_grad, vjp)
-from .engine.tensor import (Tensor, abs, arange, broadcast_to, cos, dot, enable_grad, exp, log,
-                     matmul, max, mean, no_grad, norm, ones, ones_like, randn, relu,
-                     reshape, seed, sigmoid, sin, sqrt, sum, tanh, tensor, transpose,
-                     zeros, zeros_like)
-
-
+from .engine.functional import (
+    grad,
+    gradcheck,
+    gradients,
+    hessian,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    value_and_grad,
+    vjp,
+)
+from .engine.tensor import (
+    Tensor,
+    abs,
+    arange,
+    broadcast_to,
+    cos,
+    dot,
+    enable_grad,
+    exp,
+    log,
+    matmul,
+    max,
+    mean,
+    no_grad,
+    norm,
+    ones,
+    ones_like,
+    randn,
+    relu,
+    reshape,
+    seed,
+    sigmoid,
+    sin,
+    sqrt,
+    sum,
+    tanh,
+    tensor,
+    transpose,
+    zeros,
+    zeros_like,
+)
+from .i18n import get_lang, set_lang
 from .render.draw import Diagram, draw
 from .render.frames import build_frames
-from .i18n import get_lang, set_lang
 
 
 def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=None, **options):

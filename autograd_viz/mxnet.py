@@ -23,8 +23,9 @@ from types import SimpleNamespace
 import numpy as onp
 
 import autograd_viz as av
-from .engine import graph
+
 from ._dialect import as_gradient, fresh, lifting, numpy_repr, recorded_copy, shape_arg
+from .engine import graph
 
 _recording = False       # True inside autograd.record()
 _training = False

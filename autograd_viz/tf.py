@@ -24,8 +24,8 @@ from types import SimpleNamespace
 import numpy as np
 
 import autograd_viz as av
-from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
-                       shape_arg)
+
+from ._dialect import DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype, shape_arg
 from .engine import forward as _forward
 from .engine import graph
 from .engine.graph import STATE

@@ -24,15 +24,24 @@ import sys
 import types
 import weakref
 from collections import namedtuple
-from types import SimpleNamespace
 
 import numpy as np
 
 import autograd_viz as av
+
+from ._dialect import (
+    DTypes,
+    as_gradient,
+    convert_float,
+    fresh,
+    lift,
+    lifting,
+    np_dtype,
+    recorded_copy,
+    shape_arg,
+)
 from .engine import forward as _forward
 from .engine import ops
-from ._dialect import (DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype,
-                       recorded_copy, shape_arg)
 from .engine.graph import STATE
 from .engine.tensor import apply, concatenate
 

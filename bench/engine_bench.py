@@ -52,9 +52,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import autograd_viz as av  # noqa: E402
 from common import GCClock, Row, arg_parser, finish, fmt_bytes, selected, time_pair  # noqa: E402
 
+import autograd_viz as av  # noqa: E402
 
 # ---------------------------------------------------------------- case 1: scalar MLP
 

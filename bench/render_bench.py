@@ -42,13 +42,12 @@ import subprocess
 import sys
 import traceback
 
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import autograd_viz as av  # noqa: E402
 from common import Row, arg_parser, finish, selected, time_pair  # noqa: E402
 
+import autograd_viz as av  # noqa: E402
 
 # ---------------------------------------------------------------- one network, three libraries
 

@@ -41,7 +41,7 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jupytext
@@ -118,7 +118,7 @@ def needs_of(cell, where=""):
     return list(needs)
 
 
-@lru_cache(maxsize=None)
+@cache
 def missing(dotted):
     """None when ``dotted`` (a module, then attributes) resolves, else why it does not."""
     first, *rest = dotted.split(".")

@@ -13,9 +13,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from . import graph
-
-from . import ops
+from . import graph, ops
 from .errors import BackwardError, DtypeError, ShapeError
 from .graph import STATE, as_plain
 

@@ -16,8 +16,7 @@ The quiz widget is :class:`autograd_viz.exercises.quiz.GradientQuiz`
 same quiz asking forward values too.
 """
 
-from .core import (Context, Entries, Exercise, Failure, NonNumeric, Result, compare, grading,
-                   plain)
+from .core import Context, Entries, Exercise, Failure, NonNumeric, Result, compare, grading, plain
 from .messages import get_lang, set_lang
 from .runner import Outcome, run
 

@@ -23,8 +23,7 @@ from ..engine import ops
 from ..engine.graph import STATE, whole_graph
 from ..engine.tensor import Tensor
 from . import runner
-from .core import (Exercise, Failure, kind_of, kind_of_answer, outcome_message,
-                   plain, show)
+from .core import Exercise, Failure, kind_of, kind_of_answer, outcome_message, plain, show
 from .messages import msg
 from .probe import Recording, leaf_gradients
 
@@ -394,6 +393,7 @@ ex5 = Exercise(
 def plot(answer, lang=None, ax=None):
     """Plot f(x) = sin(x) and the student's df/dx on [-2π, 2π] (matplotlib)."""
     import matplotlib.pyplot as plt
+
     from ..engine.tensor import tensor
     x = np.linspace(-2 * np.pi, 2 * np.pi, 200)
     f, df = (np.asarray(plain(v), dtype=float) for v in answer(tensor(x)))
@@ -410,8 +410,13 @@ ex5.plot = plot
 
 # ============================================================ the current edition
 # named by topic; they live in chapter_current.py (one module per edition)
-from .chapter_current import (dependency_graph, detach_and_check,  # noqa: E402
-                              forward_and_reverse, manual_tracing, tracking_off)
+from .chapter_current import (  # noqa: E402
+    dependency_graph,
+    detach_and_check,
+    forward_and_reverse,
+    manual_tracing,
+    tracking_off,
+)
 
 __all__ += ["manual_tracing", "detach_and_check", "tracking_off", "dependency_graph",
             "forward_and_reverse"]

@@ -21,7 +21,8 @@ import sys
 
 import numpy as np
 
-from . import runner, scalar_programs as sp
+from . import runner
+from . import scalar_programs as sp
 from .core import Entries, Exercise, Failure, inline, outcome_message
 from .messages import msg
 

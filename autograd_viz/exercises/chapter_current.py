@@ -21,8 +21,14 @@ from ..engine.tensor import Tensor
 from . import graph_shape
 from .core import Entries, Exercise, Failure, kind_of, plain, show
 from .messages import msg
-from .probe import (Recording, as_jax_array, every_dialect_recording, grad_mode,
-                    leaf_gradients, uses_jax)
+from .probe import (
+    Recording,
+    as_jax_array,
+    every_dialect_recording,
+    grad_mode,
+    leaf_gradients,
+    uses_jax,
+)
 
 __all__ = ["manual_tracing", "detach_and_check", "tracking_off", "dependency_graph",
            "forward_and_reverse", "tracing_graph", "f_dependency"]

@@ -35,7 +35,6 @@ import numpy as np
 from . import runner
 from .messages import check_lang, msg, pick
 
-
 # ------------------------------------------------------------------ plain values
 
 @dataclass

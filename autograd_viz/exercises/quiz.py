@@ -17,9 +17,9 @@ import html
 
 import numpy as np
 
+from ..render.backend import GraphvizNotFound
 from ..render.html import svg_img_html
 from ..render.model import substitute
-from ..render.backend import GraphvizNotFound
 from .messages import check_lang, msg, pick
 
 RIGHT, WRONG, EMPTY = "right", "wrong", "unchecked"

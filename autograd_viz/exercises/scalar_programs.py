@@ -278,8 +278,12 @@ def random_program(rng, numbers=False):
     for _ in range(int(rng.integers(6, 13))):
         kind = rng.choice(["add", "mul", "mul", "relu"])
         recent = max(0, len(steps) - 4)
-        pick = lambda: int(rng.integers(recent, len(steps))) if rng.random() < 0.6 \
-            else int(rng.integers(0, len(steps)))
+
+        def pick(recent=recent):
+            # mostly one of the last few values, so chains grow; sometimes any value
+            if rng.random() < 0.6:
+                return int(rng.integers(recent, len(steps)))
+            return int(rng.integers(0, len(steps)))
         if kind == "relu":
             # never relu at exactly 0 (relu of a relu that was cut): its
             # derivative there is a convention, not something to grade

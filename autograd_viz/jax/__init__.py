@@ -23,8 +23,18 @@ from types import SimpleNamespace
 
 from . import lax, nn, numpy, random
 from ._array import Array
-from ._transforms import (grad, hessian, jacfwd, jacobian, jacrev, jit, jvp, value_and_grad,
-                          vjp, vmap)
+from ._transforms import (
+    grad,
+    hessian,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jit,
+    jvp,
+    value_and_grad,
+    vjp,
+    vmap,
+)
 from ._tree import tree_leaves, tree_map, tree_structure
 
 _IMPORTED = set(globals())

@@ -24,8 +24,10 @@ import operator
 import numpy as np
 
 import autograd_viz as av
+
 from ..engine import ops
-from ..engine.graph import Node, tracked as _tracked
+from ..engine.graph import Node
+from ..engine.graph import tracked as _tracked
 from ..engine.tensor import _output, apply
 
 _GRAD_SLOT = Node.grad

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import numpy as np
 
 import autograd_viz as av
+
 from ..engine.functional import gradients
 from . import _array
 from ._array import Array, constant, lift
@@ -395,7 +396,7 @@ def _jac_fwd(of_diff, diff_args, has_aux):
     flat = [flatten(x) for x in diff_args]
     columns = []                         # (arg j, leaf m, output tangents per basis vector)
     out = aux = None
-    for j, (x_leaves, rebuild_x) in enumerate(flat):
+    for j, (x_leaves, _rebuild_x) in enumerate(flat):
         for m, xl in enumerate(x_leaves):
             xl = lift(xl)
             _check_float(xl, "jacfwd", f"argument {j}")

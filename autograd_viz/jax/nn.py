@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import autograd_viz as _av
+
 from . import _array
 from . import numpy as jnp
 from ._array import lift, unary

@@ -16,8 +16,10 @@ import warnings
 import numpy as _np
 
 import autograd_viz as _av
+
 from ..engine import ops as _ops
-from ..engine.tensor import apply as _apply, concatenate as _concatenate
+from ..engine.tensor import apply as _apply
+from ..engine.tensor import concatenate as _concatenate
 from . import _array
 from ._array import Array, canonical, constant, lift, reduction, tracked, unary
 

@@ -26,8 +26,7 @@ from .frames.forward import forward_frames
 from .frames.frame import Frame
 from .frames.painter import Painter
 from .frames.panel import panel_html
-from .frames.tangent import (legend_line, name_of, resolve_wrt, root_of, run_tangents,
-                             tangent_frames)
+from .frames.tangent import legend_line, name_of, resolve_wrt, root_of, run_tangents, tangent_frames
 from .function import is_function, names_for, pick_wrt, record
 from .model import build_model
 from .style import FONT, GRAD_TEXT, TANGENT_TEXT, dot_name
@@ -158,7 +157,7 @@ def stored_values(model, root):
     for x in order:
         if x.op is None:
             continue
-        for j, p in enumerate(x.inputs):
+        for p in x.inputs:
             last_use[id(p)] = max(last_use.get(id(p), -1), position[id(x)])
         for i, p in enumerate(x.inputs):
             if not p.requires_grad:

@@ -3,10 +3,10 @@ step-through player, and what each mode cost as ``.counts``."""
 
 from __future__ import annotations
 
+from ..i18n import resolve as resolve_lang
 from .compare import compare
 from .html import labels_for
 from .widget import StepThrough
-from ..i18n import resolve as resolve_lang
 
 
 class CompareModes(StepThrough):

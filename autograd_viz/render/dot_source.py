@@ -12,8 +12,20 @@ import numpy as np
 
 from ..i18n import t
 from .model import MAX_OPS
-from .style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
-                    SMALL_FONT_SIZE, TANGENT_TEXT, TEXT, box_size, node_style)
+from .style import (
+    CONST_TEXT,
+    DETACHED_LINE,
+    EDGE,
+    FONT,
+    FONT_SIZE,
+    GRAD_TEXT,
+    GROUP_LINE,
+    SMALL_FONT_SIZE,
+    TANGENT_TEXT,
+    TEXT,
+    box_size,
+    node_style,
+)
 from .values import esc_dot_string, esc_html
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from . import dot_source as _dot
-from .model import build_model
 from . import backend as render_backend
-from .frames import Painter, build_frames
+from . import dot_source as _dot
 from . import raster
+from .frames import Painter, build_frames
+from .model import build_model
 
 SUFFIXES = (".svg", ".png", ".dot")
 # the picture saved in notebooks for untrusted viewers: at most this many pixels

@@ -41,7 +41,7 @@ class Node:
     detached: bool = False
     from_backward: bool = False
     group: int | None = None    # index into Model.groups for a run of repeated ops
-    copy_of: "Node | None" = None   # ghosts: the node this is a copy of
+    copy_of: Node | None = None   # ghosts: the node this is a copy of
     cut: bool = False           # an op result whose history is not drawn (huge graphs)
     asked: bool = False         # an inner value whose gradient the user asked for
 

@@ -14,8 +14,14 @@ import ipywidgets as widgets
 import traitlets
 
 from ..i18n import resolve as resolve_lang
-from .html import (DEFAULT_SPEED_MS, diagram_html, explanation_html, labels_for, svg_img_html,
-                   write_player)
+from .html import (
+    DEFAULT_SPEED_MS,
+    diagram_html,
+    explanation_html,
+    labels_for,
+    svg_img_html,
+    write_player,
+)
 
 # one stylesheet for every StepThrough on the page; class names are prefixed so
 # they cannot clash with JupyterLab's own.
@@ -190,7 +196,7 @@ def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=Non
     (ones, or `tangent`) pushed op by op.  `options` are passed on to the frame builder.
     """
     from .frames import build_frames  # imported here so the widget works with any frame list
-    from .function import names_for, pick_wrt, record, is_function
+    from .function import is_function, names_for, pick_wrt, record
     if args and not is_function(target) and len(args) == 1 and isinstance(args[0], str) \
             and lang is None:
         lang, args = args[0], ()        # step_through(y, "vi"), as before functions

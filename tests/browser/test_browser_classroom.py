@@ -20,9 +20,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from browser_support import (REPO, chromium_path, jupyterlab_server, keep_screenshot,
-                             notebook_page, run_all_cells)
+from browser_support import (
+    REPO,
+    chromium_path,
+    jupyterlab_server,
+    keep_screenshot,
+    notebook_page,
+    run_all_cells,
+)
 
 QUIZ_NB = Path(__file__).resolve().parent / "browser_nb" / "quiz.ipynb"
 CHAPTER_NB = "en/01_autograd_chapter_pytorch.ipynb"

@@ -13,9 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from browser_support import (chromium_path, jupyterlab_server, keep_screenshot,
-                             notebook_page, run_all_cells)
+from browser_support import (
+    chromium_path,
+    jupyterlab_server,
+    keep_screenshot,
+    notebook_page,
+    run_all_cells,
+)
 
 NOTEBOOKS = Path(__file__).resolve().parent / "browser_nb"
 

@@ -16,7 +16,6 @@ import urllib.request
 import uuid
 
 import pytest
-
 from browser_support import REPO, chromium_path, jupyterlab_server, keep_screenshot, notebook_page
 
 NOTEBOOK = "en/01_autograd_chapter_pytorch.ipynb"

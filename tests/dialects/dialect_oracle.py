@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
-import pytest
-
 import chapter
+import numpy as np
+import pytest
 
 TORCH_IMPORT = ("import torch", "import autograd_viz.torch as torch")
 
@@ -80,6 +78,6 @@ def assert_same_printouts_as_real_torch(cells):
     ours_ns, ours = run_cells(swapped(cells, *TORCH_IMPORT))
     assert ours_ns["torch"].__name__ == "autograd_viz.torch"
     assert theirs_ns["torch"].__name__ == "torch"
-    for i, (source, a, b) in enumerate(zip(cells, ours, theirs)):
+    for source, a, b in zip(cells, ours, theirs):
         assert repr(a) == repr(b), f"cell:\n{source}\nours:   {a!r}\ntorch:  {b!r}"
     return ours_ns, ours

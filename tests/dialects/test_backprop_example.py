@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import numpy as onp
 import pytest
-
-import autograd_viz as av
-
 from dialect_oracle import assert_same_printouts_as_real_torch, run_cells
 
+import autograd_viz as av
 
 # ------------------------------------------------------------------ by hand
 

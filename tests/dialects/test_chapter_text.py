@@ -7,9 +7,8 @@ tests never need the real chapter: they point the lookup at files they make.
 
 from __future__ import annotations
 
-import pytest
-
 import chapter
+import pytest
 
 # a made-up chapter in the seed's format: one block per tab, each with its import
 TINY = """Some prose.

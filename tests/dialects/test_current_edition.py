@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as onp
 import pytest
+from dialect_oracle import real_torch, run_cells, swapped
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,8 +32,6 @@ import autograd_viz as av
 import autograd_viz.tf as avtf
 import autograd_viz.torch as avtorch
 from autograd_viz.engine.graph import STATE
-
-from dialect_oracle import real_torch, run_cells, swapped
 
 X = onp.arange(4, dtype=onp.float32)
 XS = onp.array([0.5, 1.0, 2.0], onp.float32)
@@ -474,8 +473,8 @@ def test_torch_func_and_forward_ad_match_real_torch(program, x_np, v_np):
         _, pull = T.func.vjp(fn, x)
         (cot,) = pull(T.tensor(1.0))
         g = T.func.grad(fn)(x)
-        jf = T.func.jacfwd(lambda t: T.sin(t) * fn(t))(x)
-        jr = T.func.jacrev(lambda t: T.sin(t) * fn(t))(x)
+        jf = T.func.jacfwd(lambda t, T=T, fn=fn: T.sin(t) * fn(t))(x)
+        jr = T.func.jacrev(lambda t, T=T, fn=fn: T.sin(t) * fn(t))(x)
         hess = T.func.hessian(fn)(x)
         if T is avtorch:
             import autograd_viz.torch.autograd.forward_ad as fwAD

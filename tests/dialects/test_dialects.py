@@ -16,21 +16,19 @@ import os
 import re
 import sys
 
+import autograd.numpy as anp
+import chapter
 import numpy as onp
 import pytest
+from autograd import grad as hips_grad
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-import autograd.numpy as anp
-from autograd import grad as hips_grad
 
 import autograd_viz as av
 import autograd_viz.mxnet as mx
 import autograd_viz.tf as tf
 import autograd_viz.torch as torch
-
-import chapter
 
 X = onp.arange(4, dtype=onp.float32)
 ALL_TRUE = onp.ones(4, dtype=bool)

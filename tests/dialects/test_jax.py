@@ -14,6 +14,7 @@ import re
 import sys
 import warnings
 
+import chapter
 import numpy as onp
 import pytest
 from hypothesis import assume, given
@@ -24,8 +25,6 @@ import autograd_viz as av
 import autograd_viz.jax as jax
 from autograd_viz.jax import grad, random
 from autograd_viz.jax import numpy as jnp
-
-import chapter
 
 
 @pytest.fixture(autouse=True)
@@ -628,7 +627,7 @@ def test_jvp_of_a_function_returning_a_non_array_says_so():
     x = jnp.arange(4.0)
     for result in ("text", None, object()):
         with pytest.raises(TypeError, match="must return JAX arrays"):
-            jax.jvp(lambda t: result, (x,), (jnp.ones(4),))
+            jax.jvp(lambda t, result=result: result, (x,), (jnp.ones(4),))
     out, t = jax.jvp(lambda t: 3.0, (x,), (jnp.ones(4),))      # a constant is fine
     assert float(out) == 3.0 and float(t) == 0.0
     _session_still_works()

@@ -21,14 +21,17 @@ import warnings
 import autograd.numpy as anp
 import numpy as np
 import pytest
-from autograd import grad as hips_grad, jacobian as hips_jacobian, make_jvp
-from hypothesis import assume, given, strategies as st
+import strategies as S
+from autograd import grad as hips_grad
+from autograd import jacobian as hips_jacobian
+from autograd import make_jvp
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from test_ops import MANY, NAMES, SPECS, _close, _draw_case
 
 import autograd_viz as av
-import strategies as S
 from autograd_viz.engine import forward, ops
 from autograd_viz.engine.graph import STATE
-from test_ops import MANY, NAMES, SPECS, _close, _draw_case, numeric_gradient
 
 FD_RTOL, FD_ATOL = 1e-5, 1e-6
 ORACLE_RTOL, ORACLE_ATOL = 1e-9, 1e-11

@@ -22,17 +22,18 @@ A primitive added to the registry without a spec here fails
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import autograd.numpy as anp
 import numpy as np
 import pytest
+import strategies as S
 from autograd import grad as hips_grad
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import autograd_viz as av
-import strategies as S
 from autograd_viz.engine import ops
 from autograd_viz.engine.graph import STATE
 from autograd_viz.engine.tensor import apply
@@ -443,7 +444,7 @@ def test_second_order_matches_hips_and_finite_differences(name, data):
         return total
 
     phi_fd = _vjp_dot_v(name, params, v)
-    for j, a in enumerate(z):
+    for j in range(len(z)):
         what = f"{name}: second derivative, d phi / d {'w' if j == len(arrays) else f'input {j}'}"
         _close(got[j], _hips_gradient(phi_hips, z, j), ORACLE_RTOL, ORACLE_ATOL,
                what + " vs HIPS autograd")

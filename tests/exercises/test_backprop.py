@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 import sys
 
+import mini_engines as engines
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-
-import mini_engines as engines
-from autograd_viz import exercises
-from autograd_viz.exercises import backprop_chapter as bp, scalar_programs as sp
-from autograd_viz.exercises.messages import LANGS
 from failing import both
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_viz.exercises import backprop_chapter as bp
+from autograd_viz.exercises import scalar_programs as sp
+from autograd_viz.exercises.messages import LANGS
 
 pytestmark = pytest.mark.usefixtures("clean_engine_state", "english_and_not_grading")
 

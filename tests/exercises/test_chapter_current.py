@@ -11,12 +11,12 @@ import re
 
 import numpy as np
 import pytest
+from failing import both
 
 import autograd_viz as av
 from autograd_viz import exercises
 from autograd_viz.exercises import autograd_chapter as ch
 from autograd_viz.exercises.messages import LANGS
-from failing import both
 
 pytestmark = pytest.mark.usefixtures("clean_engine_state", "english_and_not_grading")
 
@@ -201,7 +201,8 @@ def tf_detach(x):
 
 
 def mxnet_detach(x):
-    from autograd_viz.mxnet import autograd, np as mnp
+    from autograd_viz.mxnet import autograd
+    from autograd_viz.mxnet import np as mnp
     x = mnp.array(x.numpy())
     x.attach_grad()
     with autograd.record():
@@ -314,7 +315,8 @@ def mxnet_outside(x):
 
 
 def mxnet_pause(x):
-    from autograd_viz.mxnet import autograd, np as mnp
+    from autograd_viz.mxnet import autograd
+    from autograd_viz.mxnet import np as mnp
     x = mnp.array(x.numpy())
     x.attach_grad()
     with autograd.record():
@@ -633,7 +635,8 @@ def test_forward_and_reverse_with_a_tf_forward_accumulator():
 
 def test_forward_and_reverse_with_jax():
     jvp = dialect_piece("autograd_viz.jax", "jvp")
-    from autograd_viz.jax import grad, numpy as jnp
+    from autograd_viz.jax import grad
+    from autograd_viz.jax import numpy as jnp
 
     def f_jax(x):
         return jnp.log(x ** 2) * jnp.sin(x) + 1 / x
@@ -714,9 +717,9 @@ def test_the_checks_tell_a_jax_function_from_the_others():
     from autograd_viz.exercises.probe import uses_jax
     if importlib.util.find_spec("autograd_viz.jax") is None:
         pytest.skip("the JAX dialect (autograd_viz.jax) has not landed on this branch")
+    import autograd_viz.torch as torch
     from autograd_viz.jax import numpy as jnp
     from autograd_viz.jax.numpy import sin as jax_sin
-    import autograd_viz.torch as torch
 
     def nested(x):
         def inner(t):

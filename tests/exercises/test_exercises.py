@@ -17,7 +17,8 @@ import pytest
 
 import autograd_viz as av
 from autograd_viz import exercises
-from autograd_viz.exercises import Exercise, autograd_chapter as ch, runner
+from autograd_viz.exercises import Exercise, runner
+from autograd_viz.exercises import autograd_chapter as ch
 from autograd_viz.exercises.messages import LANGS, MESSAGES
 
 pytestmark = pytest.mark.usefixtures("clean_engine_state")
@@ -279,6 +280,7 @@ def _source_without(path, table):
 
 def test_every_message_key_is_used_somewhere_in_the_package():
     from pathlib import Path
+
     from autograd_viz.i18n import TEXT
     package = Path(av.__file__).parent
     tables = {package / "i18n.py": ("TEXT", TEXT),
@@ -404,7 +406,8 @@ def caught(run):
 def test_ex2_accepts_the_real_error_of_each_dialect():
     import autograd_viz.tf as tf
     import autograd_viz.torch as torch
-    from autograd_viz.mxnet import autograd, np as mnp
+    from autograd_viz.mxnet import autograd
+    from autograd_viz.mxnet import np as mnp
 
     def core():
         x = av.arange(4.0, requires_grad=True)

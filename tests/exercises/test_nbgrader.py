@@ -19,9 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import nbformat
+import pytest
 
 pytestmark = pytest.mark.slow
 

@@ -12,9 +12,13 @@ import re
 
 import nbformat
 import pytest
-
-from browser_support import (chromium_path, jupyterlab_server, keep_screenshot,
-                             notebook_page, run_all_cells)
+from browser_support import (
+    chromium_path,
+    jupyterlab_server,
+    keep_screenshot,
+    notebook_page,
+    run_all_cells,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 GREEN, RED = "rgb(26, 127, 55)", "rgb(207, 34, 46)"     # quiz.py's #1a7f37 and #cf222e

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+import graphs
 import numpy as np
 import pytest
 
 import autograd_viz as av
-
-import graphs
 from autograd_viz import i18n
 from autograd_viz.engine import ops
 from autograd_viz.render import values

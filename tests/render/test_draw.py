@@ -7,17 +7,15 @@ import os
 import shutil
 import xml.etree.ElementTree as ET
 
-import numpy as np
-import pytest
-
-import autograd_viz as av
-
 import chapter
 import graphs
+import numpy as np
+import pytest
+from test_frames import SVG, node_boxes, node_text
+
+import autograd_viz as av
 from autograd_viz.render import backend as render_backend
 from autograd_viz.render.values import fmt_inline
-
-from test_frames import SVG, node_boxes, node_text
 
 # tests that run the `dot` program itself; CI installs Graphviz, so there they run
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None and not os.environ.get("CI"),

@@ -17,19 +17,19 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+import strategies as S
+from hypothesis import given
+from hypothesis import strategies as st
+from test_dot import FORMULA_WORDS, english_only_words
+from test_frames import SVG, node_boxes, node_text
 
 import autograd_viz as av
-import strategies as S
 from autograd_viz.engine.graph import STATE
 from autograd_viz.render.compare import SHOW_SWEEPS
 from autograd_viz.render.frames import build_frames
 from autograd_viz.render.model import build_model
 from autograd_viz.render.style import dot_name
 from autograd_viz.render.values import fmt_inline, value_lines
-
-from test_dot import FORMULA_WORDS, english_only_words
-from test_frames import SVG, node_boxes, node_text
 
 
 def _real_jax():
@@ -501,7 +501,8 @@ def test_a_gradient_drawn_alone_brings_its_first_order_part():
 
 
 def test_higher_order_mxnet_create_graph_is_told_apart():
-    from autograd_viz.mxnet import autograd, np as mnp
+    from autograd_viz.mxnet import autograd
+    from autograd_viz.mxnet import np as mnp
     x = mnp.array(1.5)
     x.attach_grad()
     with autograd.record():

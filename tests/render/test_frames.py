@@ -10,16 +10,13 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
+import graphs
 import numpy as np
-import pytest
+from test_dot import FORMULA_WORDS, english_only_words
 
 import autograd_viz as av
-
-import graphs
-from autograd_viz.render.values import fmt_inline
 from autograd_viz.render.frames import build_frames
-
-from test_dot import FORMULA_WORDS, english_only_words
+from autograd_viz.render.values import fmt_inline
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -111,7 +108,7 @@ def test_last_frame_gradients_equal_the_engine():
     loss, params, _ = graphs.neuron()
     frames, model = _frames_and_model(loss)
     last = frames[-1].svg
-    for name, leaf in params.items():
+    for leaf in params.values():
         node = model.node_of(leaf)
         assert node_text(last, node.id, "grad") == [f"grad: {fmt_inline(leaf.grad.data)}"]
 

@@ -237,8 +237,9 @@ def test_hostile_name_runs_no_script_in_chromium(tmp_path):
 def test_wide_graph_stays_readable_and_follows_the_current_node(tmp_path):
     """A graph wider than the page is not shrunk past MIN_SCALE; the box scrolls instead,
     and every frame scrolls its highlighted node into view."""
-    from autograd_viz.render.html import MIN_SCALE, natural_width_px
     from browser_support import ConsoleLog, launch_chromium, sync_playwright
+
+    from autograd_viz.render.html import MIN_SCALE, natural_width_px
 
     x = av.arange(4.0, requires_grad=True, name="x")
     w = av.tensor([0.5, -1.0, 2.0, 0.1], requires_grad=True, name="w")

@@ -15,17 +15,15 @@ import struct
 import sys
 import zlib
 
+import graphs
 import numpy as np
 import pytest
 from PIL import Image
+from test_frames import node_boxes
 
 import autograd_viz as av
-
-import graphs
 from autograd_viz.render import backend as render_backend
 from autograd_viz.render import raster
-
-from test_frames import node_boxes
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")

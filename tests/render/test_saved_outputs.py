@@ -12,11 +12,10 @@ import base64
 import html
 import re
 
+import graphs
 import pytest
 
 import autograd_viz as av
-
-import graphs
 from autograd_viz.render import raster
 from autograd_viz.render.html import inline_svg, natural_width_px
 

@@ -12,18 +12,16 @@ from __future__ import annotations
 import sys
 import xml.etree.ElementTree as ET
 
+import chapter
+import graphs
 import numpy as np
 import pytest
 
 import autograd_viz as av
-
-import graphs
 from autograd_viz.render import backend as render_backend
 from autograd_viz.render import text_width as tw
-from autograd_viz.render.model import build_model
 from autograd_viz.render.frames import Painter, build_frames
-
-import chapter
+from autograd_viz.render.model import build_model
 
 SVG = "{http://www.w3.org/2000/svg}"
 SIDE = 8.0      # room left on each side of the widest line, in points

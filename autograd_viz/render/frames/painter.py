@@ -14,8 +14,20 @@ import math
 from .. import backend as render_backend
 from .. import dot_source as _dot
 from ..layout import layout as _layout
-from ..style import (CONST_TEXT, DETACHED_LINE, EDGE, FONT, FONT_SIZE, GRAD_TEXT, GROUP_LINE,
-                     LINE_GAP, SMALL_FONT_SIZE, TANGENT_TEXT, TEXT, node_style)
+from ..style import (
+    CONST_TEXT,
+    DETACHED_LINE,
+    EDGE,
+    FONT,
+    FONT_SIZE,
+    GRAD_TEXT,
+    GROUP_LINE,
+    LINE_GAP,
+    SMALL_FONT_SIZE,
+    TANGENT_TEXT,
+    TEXT,
+    node_style,
+)
 from ..values import esc_html
 
 MARGIN = 14
