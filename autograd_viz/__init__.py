@@ -1,10 +1,10 @@
 """autograd_viz: automatic differentiation you can watch.
 
-    import autograd_viz as av
-    x = av.arange(4.0, requires_grad=True, name="x")
-    y = 2 * av.dot(x, x)
-    y.backward()
-    x.grad            # tensor([ 0.,  4.,  8., 12.])
+import autograd_viz as av
+x = av.arange(4.0, requires_grad=True, name="x")
+y = 2 * av.dot(x, x)
+y.backward()
+x.grad            # tensor([ 0.,  4.,  8., 12.])
 """
 
 from .engine.errors import BackwardError, DtypeError, GradcheckError, ShapeError
@@ -62,13 +62,14 @@ def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=Non
     `target`: an output tensor or a tape, or a function followed by its arguments.
     ``mode="forward", wrt=x``: forward mode instead, the tangents seeded at x."""
     from .render.widget import step_through as _step_through  # ipywidgets loads only when used
-    return _step_through(target, *args, lang=lang, mode=mode, wrt=wrt, tangent=tangent,
-                         **options)
+
+    return _step_through(target, *args, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
 
 
 def compare_modes(target, *args, lang=None, **options):
     """Forward and reverse mode side by side on one layout, with `.counts` of what each costs."""
     from .render.compare_widget import compare_modes as _compare_modes
+
     return _compare_modes(target, *args, lang=lang, **options)
 
 
@@ -76,11 +77,54 @@ float32 = "float32"
 float64 = "float64"
 
 __all__ = [
-    "Tensor", "tensor", "arange", "zeros", "ones", "zeros_like", "ones_like", "randn", "seed",
-    "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sqrt",
-    "sum", "mean", "max", "dot", "matmul", "norm", "reshape", "transpose", "broadcast_to",
-    "no_grad", "enable_grad", "grad", "gradients", "jacobian", "gradcheck",
-    "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "hessian",
-    "ShapeError", "BackwardError", "DtypeError", "GradcheckError",
-    "step_through", "compare_modes", "draw", "Diagram", "build_frames", "set_lang", "get_lang",
+    "Tensor",
+    "tensor",
+    "arange",
+    "zeros",
+    "ones",
+    "zeros_like",
+    "ones_like",
+    "randn",
+    "seed",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "abs",
+    "sqrt",
+    "sum",
+    "mean",
+    "max",
+    "dot",
+    "matmul",
+    "norm",
+    "reshape",
+    "transpose",
+    "broadcast_to",
+    "no_grad",
+    "enable_grad",
+    "grad",
+    "gradients",
+    "jacobian",
+    "gradcheck",
+    "value_and_grad",
+    "vjp",
+    "jvp",
+    "jacfwd",
+    "jacrev",
+    "hessian",
+    "ShapeError",
+    "BackwardError",
+    "DtypeError",
+    "GradcheckError",
+    "step_through",
+    "compare_modes",
+    "draw",
+    "Diagram",
+    "build_frames",
+    "set_lang",
+    "get_lang",
 ]

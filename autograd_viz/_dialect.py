@@ -72,9 +72,11 @@ def lift(cls, x):
 def lifting(cls, fn, n_tensors=1):
     """``fn`` with its first ``n_tensors`` arguments lifted into ``cls``, so
     ``torch.exp(2.0)`` gives a torch tensor rather than an engine one."""
+
     def lifted(*args, **kwargs):
         args = [lift(cls, a) for a in args[:n_tensors]] + list(args[n_tensors:])
         return fn(*args, **kwargs)
+
     lifted.__name__ = fn.__name__
     lifted.__doc__ = fn.__doc__
     return lifted
@@ -135,5 +137,5 @@ def recorded_copy(x):
     "values move, unchanged", which is what a copy is, and the gradient
     passes through as it is."""
     out = x.reshape(x.shape)
-    out.data = np.array(out.data)        # its own memory, as a copy should have
+    out.data = np.array(out.data)  # its own memory, as a copy should have
     return out

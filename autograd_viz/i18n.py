@@ -19,138 +19,210 @@ TEXT: dict[str, dict[str, str]] = {
     "repeated": {"en": "repeated {n}×", "vi": "lặp lại {n} lần"},
     "detach_edge": {"en": "detach", "vi": "tách"},
     # legend
-    "legend_detached": {"en": "dashed purple: cut off by detach(), no gradient flows back",
-                        "vi": "viền tím nét đứt: đã tách bằng detach(), gradient không đi ngược qua"},
-    "legend_backward": {"en": "green: recorded while computing a gradient, for higher "
-                              "derivatives (create_graph=True, nested tapes, grad(grad(f)))",
-                        "vi": "màu xanh lục: được ghi lại khi tính gradient, cho đạo hàm bậc "
-                              "cao (create_graph=True, tape lồng nhau, grad(grad(f)))"},
-    "legend_hidden": {"en": "large graph: the last {shown} operations are drawn, {n} earlier "
-                            "ones are left out (dashed boxes: their results)",
-                      "vi": "đồ thị lớn: chỉ vẽ {shown} phép toán cuối, bỏ qua {n} phép toán "
-                            "trước đó (hộp nét đứt: kết quả của chúng)"},
+    "legend_detached": {
+        "en": "dashed purple: cut off by detach(), no gradient flows back",
+        "vi": "viền tím nét đứt: đã tách bằng detach(), gradient không đi ngược qua",
+    },
+    "legend_backward": {
+        "en": "green: recorded while computing a gradient, for higher "
+        "derivatives (create_graph=True, nested tapes, grad(grad(f)))",
+        "vi": "màu xanh lục: được ghi lại khi tính gradient, cho đạo hàm bậc "
+        "cao (create_graph=True, tape lồng nhau, grad(grad(f)))",
+    },
+    "legend_hidden": {
+        "en": "large graph: the last {shown} operations are drawn, {n} earlier "
+        "ones are left out (dashed boxes: their results)",
+        "vi": "đồ thị lớn: chỉ vẽ {shown} phép toán cuối, bỏ qua {n} phép toán "
+        "trước đó (hộp nét đứt: kết quả của chúng)",
+    },
     "legend_pending": {"en": "grey: not computed yet", "vi": "màu xám: chưa tính"},
     # frame titles
     "forward_title": {"en": "Forward {i}/{n}: {what}", "vi": "Lan truyền xuôi {i}/{n}: {what}"},
-    "backward_title": {"en": "Backward {i}/{n}: {what}",
-                       "vi": "Lan truyền ngược {i}/{n}: {what}"},
-    "leaf_title": {"en": "{name}: no operations recorded",
-                   "vi": "{name}: không có phép toán nào được ghi lại"},
+    "backward_title": {"en": "Backward {i}/{n}: {what}", "vi": "Lan truyền ngược {i}/{n}: {what}"},
+    "leaf_title": {
+        "en": "{name}: no operations recorded",
+        "vi": "{name}: không có phép toán nào được ghi lại",
+    },
     # forward panel
     "fwd_compute": {"en": "Compute {name} = {formula}.", "vi": "Tính {name} = {formula}."},
     "fwd_inputs": {"en": "Inputs: {inputs}.", "vi": "Đầu vào: {inputs}."},
     "fwd_result": {"en": "Result: {name} = {value}.", "vi": "Kết quả: {name} = {value}."},
-    "leaf_text": {"en": "{name} = {value} is an input with no history: nothing to compute.",
-                  "vi": "{name} = {value} là đầu vào không có lịch sử: không có gì để tính."},
+    "leaf_text": {
+        "en": "{name} = {value} is an input with no history: nothing to compute.",
+        "vi": "{name} = {value} là đầu vào không có lịch sử: không có gì để tính.",
+    },
     # backward panel
-    "bwd_arrives": {"en": "Gradient arriving at {node}: ∂{root}/∂{node} = {g}.",
-                    "vi": "Gradient đến {node}: ∂{root}/∂{node} = {g}."},
-    "bwd_seed": {"en": "The backward pass starts here with ∂{root}/∂{root} = {g}.",
-                 "vi": "Lan truyền ngược bắt đầu tại đây với ∂{root}/∂{root} = {g}."},
-    "bwd_to": {"en": "To {inp}: local derivative ∂{node}/∂{inp} = {rule} = {local}.",
-               "vi": "Tới {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {rule} = {local}."},
-    "bwd_to_plain": {"en": "To {inp}: local derivative ∂{node}/∂{inp} = {local}.",
-                     "vi": "Tới {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {local}."},
-    "bwd_chain": {"en": "Chain rule: {g} × {local} = {contrib}.",
-                  "vi": "Quy tắc dây chuyền: {g} × {local} = {contrib}."},
-    "bwd_summed": {"en": "Summed to the shape of {inp}: {contrib}.",
-                   "vi": "Cộng dồn về kích thước của {inp}: {contrib}."},
-    "bwd_to_jac": {"en": "To {inp}: local rule ∂{node}/∂{inp}: {rule}, with g = {g}.",
-                   "vi": "Tới {inp}: quy tắc cục bộ ∂{node}/∂{inp}: {rule}, với g = {g}."},
-    "bwd_chain_jac": {"en": "Chain rule gives {contrib}.",
-                      "vi": "Quy tắc dây chuyền cho {contrib}."},
-    "bwd_accum": {"en": "{inp} is used more than once, so contributions add up: "
-                         "{before} + {contrib} = {after}.",
-                  "vi": "{inp} được dùng nhiều lần nên các đóng góp cộng dồn: "
-                        "{before} + {contrib} = {after}."},
-    "bwd_nothing": {"en": "No input of {node} needs a gradient.",
-                    "vi": "Không đầu vào nào của {node} cần gradient."},
+    "bwd_arrives": {
+        "en": "Gradient arriving at {node}: ∂{root}/∂{node} = {g}.",
+        "vi": "Gradient đến {node}: ∂{root}/∂{node} = {g}.",
+    },
+    "bwd_seed": {
+        "en": "The backward pass starts here with ∂{root}/∂{root} = {g}.",
+        "vi": "Lan truyền ngược bắt đầu tại đây với ∂{root}/∂{root} = {g}.",
+    },
+    "bwd_to": {
+        "en": "To {inp}: local derivative ∂{node}/∂{inp} = {rule} = {local}.",
+        "vi": "Tới {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {rule} = {local}.",
+    },
+    "bwd_to_plain": {
+        "en": "To {inp}: local derivative ∂{node}/∂{inp} = {local}.",
+        "vi": "Tới {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {local}.",
+    },
+    "bwd_chain": {
+        "en": "Chain rule: {g} × {local} = {contrib}.",
+        "vi": "Quy tắc dây chuyền: {g} × {local} = {contrib}.",
+    },
+    "bwd_summed": {
+        "en": "Summed to the shape of {inp}: {contrib}.",
+        "vi": "Cộng dồn về kích thước của {inp}: {contrib}.",
+    },
+    "bwd_to_jac": {
+        "en": "To {inp}: local rule ∂{node}/∂{inp}: {rule}, with g = {g}.",
+        "vi": "Tới {inp}: quy tắc cục bộ ∂{node}/∂{inp}: {rule}, với g = {g}.",
+    },
+    "bwd_chain_jac": {
+        "en": "Chain rule gives {contrib}.",
+        "vi": "Quy tắc dây chuyền cho {contrib}.",
+    },
+    "bwd_accum": {
+        "en": "{inp} is used more than once, so contributions add up: "
+        "{before} + {contrib} = {after}.",
+        "vi": "{inp} được dùng nhiều lần nên các đóng góp cộng dồn: "
+        "{before} + {contrib} = {after}.",
+    },
+    "bwd_nothing": {
+        "en": "No input of {node} needs a gradient.",
+        "vi": "Không đầu vào nào của {node} cần gradient.",
+    },
     # legend of the diagrams, new lines
-    "legend_asked": {"en": "★ grad: a gradient you asked for on an inner value "
-                           "(retain_grad, or a tape asked about it)",
-                     "vi": "★ gradient: gradient bạn yêu cầu tại một giá trị bên trong "
-                           "(retain_grad, hoặc hỏi tape về nó)"},
-    "legend_tangent": {"en": "blue {dot} = …: tangent, how fast each value changes as the "
-                             "inputs move along the seed",
-                       "vi": "màu xanh dương {dot} = …: tiếp tuyến, tốc độ thay đổi của mỗi giá trị "
-                             "khi đầu vào dịch theo hướng khởi đầu"},
+    "legend_asked": {
+        "en": "★ grad: a gradient you asked for on an inner value "
+        "(retain_grad, or a tape asked about it)",
+        "vi": "★ gradient: gradient bạn yêu cầu tại một giá trị bên trong "
+        "(retain_grad, hoặc hỏi tape về nó)",
+    },
+    "legend_tangent": {
+        "en": "blue {dot} = …: tangent, how fast each value changes as the "
+        "inputs move along the seed",
+        "vi": "màu xanh dương {dot} = …: tiếp tuyến, tốc độ thay đổi của mỗi giá trị "
+        "khi đầu vào dịch theo hướng khởi đầu",
+    },
     # forward mode (tangents) panel
-    "tangent_title": {"en": "Forward mode {i}/{n}: {what}",
-                      "vi": "Chế độ xuôi {i}/{n}: {what}"},
-    "tan_seed": {"en": "Seed: {seeds}. Every other input has tangent 0.",
-                 "vi": "Khởi đầu: {seeds}. Mọi đầu vào khác có tiếp tuyến 0."},
+    "tangent_title": {"en": "Forward mode {i}/{n}: {what}", "vi": "Chế độ xuôi {i}/{n}: {what}"},
+    "tan_seed": {
+        "en": "Seed: {seeds}. Every other input has tangent 0.",
+        "vi": "Khởi đầu: {seeds}. Mọi đầu vào khác có tiếp tuyến 0.",
+    },
     "tan_seed_all": {"en": "Seed: {seeds}.", "vi": "Khởi đầu: {seeds}."},
-    "tan_value": {"en": "Value: {name} = {formula} = {value}.",
-                  "vi": "Giá trị: {name} = {formula} = {value}."},
+    "tan_value": {
+        "en": "Value: {name} = {formula} = {value}.",
+        "vi": "Giá trị: {name} = {formula} = {value}.",
+    },
     "tan_rule": {"en": "Tangent rule: {rule}.", "vi": "Quy tắc tiếp tuyến: {rule}."},
-    "tan_from": {"en": "From {inp}: local derivative ∂{node}/∂{inp} = {rule} = {local}.",
-                 "vi": "Từ {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {rule} = {local}."},
-    "tan_from_plain": {"en": "From {inp}: local derivative ∂{node}/∂{inp} = {local}.",
-                       "vi": "Từ {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {local}."},
-    "tan_from_jac": {"en": "From {inp}: local rule ∂{node}/∂{inp}: {rule}; applied to "
-                           "{dot} = {tin} it gives {contrib}.",
-                     "vi": "Từ {inp}: quy tắc cục bộ ∂{node}/∂{inp}: {rule}; áp dụng cho "
-                           "{dot} = {tin} được {contrib}."},
-    "tan_from_linear": {"en": "From {inp}: {node} is linear in {inp}, so its tangent goes "
-                              "through the same op: {expr} = {contrib}.",
-                        "vi": "Từ {inp}: {node} tuyến tính theo {inp}, nên tiếp tuyến đi qua "
-                              "chính phép toán đó: {expr} = {contrib}."},
+    "tan_from": {
+        "en": "From {inp}: local derivative ∂{node}/∂{inp} = {rule} = {local}.",
+        "vi": "Từ {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {rule} = {local}.",
+    },
+    "tan_from_plain": {
+        "en": "From {inp}: local derivative ∂{node}/∂{inp} = {local}.",
+        "vi": "Từ {inp}: đạo hàm cục bộ ∂{node}/∂{inp} = {local}.",
+    },
+    "tan_from_jac": {
+        "en": "From {inp}: local rule ∂{node}/∂{inp}: {rule}; applied to "
+        "{dot} = {tin} it gives {contrib}.",
+        "vi": "Từ {inp}: quy tắc cục bộ ∂{node}/∂{inp}: {rule}; áp dụng cho "
+        "{dot} = {tin} được {contrib}.",
+    },
+    "tan_from_linear": {
+        "en": "From {inp}: {node} is linear in {inp}, so its tangent goes "
+        "through the same op: {expr} = {contrib}.",
+        "vi": "Từ {inp}: {node} tuyến tính theo {inp}, nên tiếp tuyến đi qua "
+        "chính phép toán đó: {expr} = {contrib}.",
+    },
     "tan_is": {"en": "{dot} = {result}.", "vi": "{dot} = {result}."},
     "tan_sum": {"en": "{dot} = {terms} = {result}.", "vi": "{dot} = {terms} = {result}."},
-    "tan_none": {"en": "No input of {node} moves with the seed: {dot} = {result}.",
-                 "vi": "Không đầu vào nào của {node} thay đổi theo hướng khởi đầu: "
-                       "{dot} = {result}."},
-    "tan_done": {"en": "{dot} = {value} is the derivative of {root} along the seed "
-                       "({seeds}): one forward sweep gave it.",
-                 "vi": "{dot} = {value} là đạo hàm của {root} theo hướng khởi đầu "
-                       "({seeds}): một lượt lan truyền xuôi cho kết quả này."},
-    "tan_same": {"en": "Reverse mode gives the same number: {check} = {value}.",
-                 "vi": "Chế độ ngược cho cùng kết quả: {check} = {value}."},
-    "tan_same_many": {"en": "Reverse mode gives the same numbers, {m} backward passes (one "
-                            "per output entry): {value}.",
-                      "vi": "Chế độ ngược cho cùng kết quả, với {m} lượt lan truyền ngược "
-                            "(mỗi phần tử đầu ra một lượt): {value}."},
-    "tan_same_unknown": {"en": "Reverse mode cannot check it here: the graph was freed by a "
-                               "backward pass (run it with retain_graph=True).",
-                         "vi": "Không thể kiểm tra bằng chế độ ngược: đồ thị đã bị giải phóng "
-                               "sau lan truyền ngược (hãy dùng retain_graph=True)."},
+    "tan_none": {
+        "en": "No input of {node} moves with the seed: {dot} = {result}.",
+        "vi": "Không đầu vào nào của {node} thay đổi theo hướng khởi đầu: {dot} = {result}.",
+    },
+    "tan_done": {
+        "en": "{dot} = {value} is the derivative of {root} along the seed "
+        "({seeds}): one forward sweep gave it.",
+        "vi": "{dot} = {value} là đạo hàm của {root} theo hướng khởi đầu "
+        "({seeds}): một lượt lan truyền xuôi cho kết quả này.",
+    },
+    "tan_same": {
+        "en": "Reverse mode gives the same number: {check} = {value}.",
+        "vi": "Chế độ ngược cho cùng kết quả: {check} = {value}.",
+    },
+    "tan_same_many": {
+        "en": "Reverse mode gives the same numbers, {m} backward passes (one "
+        "per output entry): {value}.",
+        "vi": "Chế độ ngược cho cùng kết quả, với {m} lượt lan truyền ngược "
+        "(mỗi phần tử đầu ra một lượt): {value}.",
+    },
+    "tan_same_unknown": {
+        "en": "Reverse mode cannot check it here: the graph was freed by a "
+        "backward pass (run it with retain_graph=True).",
+        "vi": "Không thể kiểm tra bằng chế độ ngược: đồ thị đã bị giải phóng "
+        "sau lan truyền ngược (hãy dùng retain_graph=True).",
+    },
     # the two modes compared
-    "cmp_title": {"en": "Step {i}/{n}: forward mode | reverse mode",
-                  "vi": "Bước {i}/{n}: chế độ xuôi | chế độ ngược"},
-    "cmp_forward_head": {"en": "Forward mode: sweep {i} of {k} (seed {seed})",
-                         "vi": "Chế độ xuôi: lượt {i} trên {k} (khởi đầu {seed})"},
-    "cmp_reverse_head": {"en": "Reverse mode: backward sweep {i} of {k}",
-                         "vi": "Chế độ ngược: lượt ngược {i} trên {k}"},
-    "cmp_reverse_pass": {"en": "Reverse mode: one forward pass stores the values "
-                               "(backward sweeps to follow: {k})",
-                         "vi": "Chế độ ngược: một lượt xuôi lưu các giá trị "
-                               "(số lượt ngược tiếp theo: {k})"},
-    "cmp_more_sweeps": {"en": "{mode}: the first {shown} of {k} sweeps are drawn; the others "
-                              "run the same way (all of them are in .jacobians).",
-                        "vi": "{mode}: vẽ {shown} trên {k} lượt đầu tiên; các lượt còn lại chạy "
-                              "giống vậy (tất cả đều có trong .jacobians)."},
-    "cmp_forward_done": {"en": "Forward mode is done: its sweeps took {n} steps.",
-                         "vi": "Chế độ xuôi đã xong: các lượt của nó mất {n} bước."},
-    "cmp_reverse_wait": {"en": "Reverse mode has stored every value; its backward pass "
-                               "comes next.",
-                         "vi": "Chế độ ngược đã lưu mọi giá trị; tiếp theo là lan truyền ngược."},
-    "cmp_reverse_done": {"en": "Reverse mode is done: it took {n} steps.",
-                         "vi": "Chế độ ngược đã xong: nó mất {n} bước."},
-    "cmp_counts": {"en": "Whole Jacobian ({outputs} × {inputs}): forward mode needs one sweep "
-                         "per input entry: {forward_sweeps}; reverse mode one per output "
-                         "entry: {reverse_sweeps}.",
-                   "vi": "Toàn bộ ma trận Jacobi ({outputs} × {inputs}): chế độ xuôi cần mỗi "
-                         "phần tử đầu vào một lượt: {forward_sweeps}; chế độ ngược mỗi phần tử "
-                         "đầu ra một lượt: {reverse_sweeps}."},
-    "cmp_ops": {"en": "Each forward sweep runs {forward_ops} ops (value and tangent); each "
-                      "reverse sweep runs {reverse_ops} backward steps after one forward pass.",
-                "vi": "Mỗi lượt xuôi chạy {forward_ops} phép toán (giá trị và tiếp tuyến); mỗi "
-                      "lượt ngược chạy {reverse_ops} bước ngược sau một lượt tính xuôi."},
-    "cmp_stored": {"en": "Values kept: forward mode at most {forward} at once (only live "
-                         "ones); reverse mode {reverse} (every value a backward rule reads).",
-                   "vi": "Giá trị phải lưu: chế độ xuôi nhiều nhất {forward} cùng lúc (chỉ các "
-                         "giá trị còn dùng); chế độ ngược {reverse} (mọi giá trị mà quy tắc "
-                         "ngược cần đọc)."},
+    "cmp_title": {
+        "en": "Step {i}/{n}: forward mode | reverse mode",
+        "vi": "Bước {i}/{n}: chế độ xuôi | chế độ ngược",
+    },
+    "cmp_forward_head": {
+        "en": "Forward mode: sweep {i} of {k} (seed {seed})",
+        "vi": "Chế độ xuôi: lượt {i} trên {k} (khởi đầu {seed})",
+    },
+    "cmp_reverse_head": {
+        "en": "Reverse mode: backward sweep {i} of {k}",
+        "vi": "Chế độ ngược: lượt ngược {i} trên {k}",
+    },
+    "cmp_reverse_pass": {
+        "en": "Reverse mode: one forward pass stores the values (backward sweeps to follow: {k})",
+        "vi": "Chế độ ngược: một lượt xuôi lưu các giá trị (số lượt ngược tiếp theo: {k})",
+    },
+    "cmp_more_sweeps": {
+        "en": "{mode}: the first {shown} of {k} sweeps are drawn; the others "
+        "run the same way (all of them are in .jacobians).",
+        "vi": "{mode}: vẽ {shown} trên {k} lượt đầu tiên; các lượt còn lại chạy "
+        "giống vậy (tất cả đều có trong .jacobians).",
+    },
+    "cmp_forward_done": {
+        "en": "Forward mode is done: its sweeps took {n} steps.",
+        "vi": "Chế độ xuôi đã xong: các lượt của nó mất {n} bước.",
+    },
+    "cmp_reverse_wait": {
+        "en": "Reverse mode has stored every value; its backward pass comes next.",
+        "vi": "Chế độ ngược đã lưu mọi giá trị; tiếp theo là lan truyền ngược.",
+    },
+    "cmp_reverse_done": {
+        "en": "Reverse mode is done: it took {n} steps.",
+        "vi": "Chế độ ngược đã xong: nó mất {n} bước.",
+    },
+    "cmp_counts": {
+        "en": "Whole Jacobian ({outputs} × {inputs}): forward mode needs one sweep "
+        "per input entry: {forward_sweeps}; reverse mode one per output "
+        "entry: {reverse_sweeps}.",
+        "vi": "Toàn bộ ma trận Jacobi ({outputs} × {inputs}): chế độ xuôi cần mỗi "
+        "phần tử đầu vào một lượt: {forward_sweeps}; chế độ ngược mỗi phần tử "
+        "đầu ra một lượt: {reverse_sweeps}.",
+    },
+    "cmp_ops": {
+        "en": "Each forward sweep runs {forward_ops} ops (value and tangent); each "
+        "reverse sweep runs {reverse_ops} backward steps after one forward pass.",
+        "vi": "Mỗi lượt xuôi chạy {forward_ops} phép toán (giá trị và tiếp tuyến); mỗi "
+        "lượt ngược chạy {reverse_ops} bước ngược sau một lượt tính xuôi.",
+    },
+    "cmp_stored": {
+        "en": "Values kept: forward mode at most {forward} at once (only live "
+        "ones); reverse mode {reverse} (every value a backward rule reads).",
+        "vi": "Giá trị phải lưu: chế độ xuôi nhiều nhất {forward} cùng lúc (chỉ các "
+        "giá trị còn dùng); chế độ ngược {reverse} (mọi giá trị mà quy tắc "
+        "ngược cần đọc).",
+    },
     "cmp_forward_side": {"en": "Forward mode", "vi": "Chế độ xuôi"},
     "cmp_reverse_side": {"en": "Reverse mode", "vi": "Chế độ ngược"},
 }
@@ -158,19 +230,28 @@ TEXT: dict[str, dict[str, str]] = {
 # local-derivative texts from the primitive table that contain words;
 # the symbolic ones ("b", "cos(a)", "1/(2√a)") read the same in both languages
 RULE_TEXT: dict[str, dict[str, str]] = {
-    "1 where a is the max, else 0": {"en": "1 where a is the max, else 0",
-                                     "vi": "1 tại vị trí lớn nhất của a, còn lại 0"},
+    "1 where a is the max, else 0": {
+        "en": "1 where a is the max, else 0",
+        "vi": "1 tại vị trí lớn nhất của a, còn lại 0",
+    },
     "1 if a > 0 else 0": {"en": "1 if a > 0 else 0", "vi": "1 nếu a > 0, ngược lại 0"},
-    "1 (values move, unchanged)": {"en": "1 (values move, unchanged)",
-                                   "vi": "1 (giá trị chỉ đổi chỗ, không đổi)"},
-    "1, summed over copies": {"en": "1, summed over copies",
-                              "vi": "1, cộng dồn trên các bản sao"},
-    "1 at the picked entries, else 0": {"en": "1 at the picked entries, else 0",
-                                        "vi": "1 tại các phần tử được chọn, còn lại 0"},
-    "1 at the picked entries": {"en": "1 at the picked entries",
-                                "vi": "1 tại các phần tử được chọn"},
-    "1 (only the precision changes)": {"en": "1 (only the precision changes)",
-                                       "vi": "1 (chỉ độ chính xác thay đổi)"},
+    "1 (values move, unchanged)": {
+        "en": "1 (values move, unchanged)",
+        "vi": "1 (giá trị chỉ đổi chỗ, không đổi)",
+    },
+    "1, summed over copies": {"en": "1, summed over copies", "vi": "1, cộng dồn trên các bản sao"},
+    "1 at the picked entries, else 0": {
+        "en": "1 at the picked entries, else 0",
+        "vi": "1 tại các phần tử được chọn, còn lại 0",
+    },
+    "1 at the picked entries": {
+        "en": "1 at the picked entries",
+        "vi": "1 tại các phần tử được chọn",
+    },
+    "1 (only the precision changes)": {
+        "en": "1 (only the precision changes)",
+        "vi": "1 (chỉ độ chính xác thay đổi)",
+    },
 }
 
 

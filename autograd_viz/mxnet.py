@@ -27,7 +27,7 @@ import autograd_viz as av
 from ._dialect import as_gradient, fresh, lifting, numpy_repr, recorded_copy, shape_arg
 from .engine import graph
 
-_recording = False       # True inside autograd.record()
+_recording = False  # True inside autograd.record()
 _training = False
 
 
@@ -35,10 +35,12 @@ class ndarray(av.Tensor):
     """An MXNet-flavoured engine array (float32 by default)."""
 
     _default_float = onp.float32
-    _grad_write = True          # backward overwrites .grad
+    _grad_write = True  # backward overwrites .grad
     _in_place_advice = "do it outside `autograd.record()`"
-    _dtype_advice = ("Create it as floats, e.g. np.arange(4.0) or "
-                     "np.array(..., dtype=np.float32), or convert with x.astype('float32')")
+    _dtype_advice = (
+        "Create it as floats, e.g. np.arange(4.0) or "
+        "np.array(..., dtype=np.float32), or convert with x.astype('float32')"
+    )
 
     @classmethod
     def _records(cls):
@@ -55,8 +57,10 @@ class ndarray(av.Tensor):
         variable), so a later backward stops here and fills its ``.grad``,
         and nothing flows further back through it."""
         if grad_req not in ("write", "null"):
-            raise ValueError(f"grad_req={grad_req!r} is not supported by autograd_viz's "
-                             f"MXNet dialect; use 'write' (the default) or 'null'")
+            raise ValueError(
+                f"grad_req={grad_req!r} is not supported by autograd_viz's "
+                f"MXNet dialect; use 'write' (the default) or 'null'"
+            )
         if not self.is_leaf:
             self._become_leaf()
         if grad_req == "null":
@@ -73,7 +77,7 @@ class ndarray(av.Tensor):
         before._op, before._parents, before._params = self._op, self._parents, self._params
         before.requires_grad, before._seq = True, self._seq
         self._op, self._parents, self._params = None, (), None
-        self._seq = next(graph._seq)           # a new leaf, made now
+        self._seq = next(graph._seq)  # a new leaf, made now
         self._note = ("detach", before)
 
     def copy(self):
@@ -87,7 +91,8 @@ class ndarray(av.Tensor):
             raise av.BackwardError(
                 "cannot differentiate: this array was not computed inside "
                 "autograd.record() from an array with attach_grad(). Call x.attach_grad() "
-                "first, then compute under `with autograd.record():`")
+                "first, then compute under `with autograd.record():`"
+            )
         if out_grad is None:
             out_grad = onp.ones(self.shape, self.data.dtype)
         super().backward(out_grad, retain_graph=retain_graph)
@@ -97,6 +102,7 @@ class ndarray(av.Tensor):
 
 
 # ------------------------------------------------------------------ autograd
+
 
 @contextmanager
 def _scope(recording, training):
@@ -122,21 +128,25 @@ def _heads(heads, head_grads):
     elif not isinstance(head_grads, (list, tuple)):
         head_grads = [head_grads]
     if len(head_grads) != len(heads):
-        raise ValueError(f"heads and head_grads must be lists of the same length, got "
-                         f"{len(heads)} heads and {len(head_grads)} head_grads")
+        raise ValueError(
+            f"heads and head_grads must be lists of the same length, got "
+            f"{len(heads)} heads and {len(head_grads)} head_grads"
+        )
     seeds = []
     for h, g in zip(heads, head_grads):
         if not isinstance(h, av.Tensor) or not h.requires_grad:
             raise av.BackwardError(
                 "cannot differentiate: a head was not computed inside autograd.record() "
                 "from an array with attach_grad(). Call x.attach_grad() first, then compute "
-                "under `with autograd.record():`")
+                "under `with autograd.record():`"
+            )
         seeds.append(onp.ones(h.shape, h.data.dtype) if g is None else g)
     return heads, seeds
 
 
-def _grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
-          train_mode=True):
+def _grad(
+    heads, variables, head_grads=None, retain_graph=None, create_graph=False, train_mode=True
+):
     """autograd.grad: the gradients of ``heads`` with respect to ``variables``,
     returned (always as a list, as MXNet returns them) instead of stored in
     ``.grad``.  ``retain_graph`` defaults to ``create_graph``."""
@@ -148,19 +158,23 @@ def _grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fal
             raise av.BackwardError(
                 f"Cannot differentiate with respect to the {i + 1}-th variable because it "
                 f"does not require gradient. Did you forget attach_grad()? (MXNet takes "
-                f"gradients with respect to arrays that called attach_grad() only)")
+                f"gradients with respect to arrays that called attach_grad() only)"
+            )
     heads, seeds = _heads(heads, head_grads)
     retain = create_graph if retain_graph is None else retain_graph
     total = [None] * len(variables)
     for k, (h, seed) in enumerate(zip(heads, seeds)):
         last = k == len(heads) - 1
-        grads = av.gradients(h, variables, seed, retain_graph=retain or not last,
-                             create_graph=create_graph)
+        grads = av.gradients(
+            h, variables, seed, retain_graph=retain or not last, create_graph=create_graph
+        )
         total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
     # a variable the heads do not depend on gets zeros (MXNet's gradient
     # graph fills unreached variables with zeros)
-    return [ndarray._plain(onp.zeros_like(onp.asarray(v.data))) if g is None
-            else as_gradient(g, v) for g, v in zip(total, variables)]
+    return [
+        ndarray._plain(onp.zeros_like(onp.asarray(v.data))) if g is None else as_gradient(g, v)
+        for g, v in zip(total, variables)
+    ]
 
 
 def _backward(heads, head_grads=None, retain_graph=False, train_mode=True):
@@ -205,15 +219,19 @@ autograd = SimpleNamespace(
 def _set_np(shape=True, array=True, dtype=False):
     """Our arrays always follow numpy semantics; float64 defaults are not offered."""
     if dtype:
-        raise NotImplementedError("npx.set_np(dtype=True) (float64 by default) is not "
-                                  "supported; pass dtype=np.float64 where you need it")
+        raise NotImplementedError(
+            "npx.set_np(dtype=True) (float64 by default) is not "
+            "supported; pass dtype=np.float64 where you need it"
+        )
 
 
-npx = SimpleNamespace(set_np=_set_np, relu=lifting(ndarray, av.relu),
-                      sigmoid=lifting(ndarray, av.sigmoid))
+npx = SimpleNamespace(
+    set_np=_set_np, relu=lifting(ndarray, av.relu), sigmoid=lifting(ndarray, av.sigmoid)
+)
 
 
 # ------------------------------------------------------------------ np
+
 
 def _array(obj, dtype=None):
     """Python data becomes float32 (even integers), as in MXNet; arrays keep their dtype."""
@@ -230,6 +248,7 @@ def _arange(start, stop=None, step=1, dtype=None):
 def _filled(fill):
     def make(shape, dtype=None):
         return fresh(ndarray, fill(shape_arg((shape,))), dtype or onp.float32)
+
     return make
 
 
@@ -244,17 +263,34 @@ def _unary(f):
 
 
 np = SimpleNamespace(
-    ndarray=ndarray, array=_array, arange=_arange,
-    zeros=_filled(onp.zeros), ones=_filled(onp.ones),
+    ndarray=ndarray,
+    array=_array,
+    arange=_arange,
+    zeros=_filled(onp.zeros),
+    ones=_filled(onp.ones),
     zeros_like=lambda a: ndarray(onp.zeros_like(onp.asarray(a))),
     ones_like=lambda a: ndarray(onp.ones_like(onp.asarray(a))),
-    dot=lifting(ndarray, av.dot, 2), matmul=lifting(ndarray, av.matmul, 2),
-    sum=_unary(av.sum), mean=_unary(av.mean), max=_unary(av.max),
-    exp=_unary(av.exp), log=_unary(av.log), sin=_unary(av.sin), cos=_unary(av.cos),
-    tanh=_unary(av.tanh), sqrt=_unary(av.sqrt), abs=_unary(av.abs),
-    reshape=_unary(av.reshape), transpose=_unary(av.transpose),
+    dot=lifting(ndarray, av.dot, 2),
+    matmul=lifting(ndarray, av.matmul, 2),
+    sum=_unary(av.sum),
+    mean=_unary(av.mean),
+    max=_unary(av.max),
+    exp=_unary(av.exp),
+    log=_unary(av.log),
+    sin=_unary(av.sin),
+    cos=_unary(av.cos),
+    tanh=_unary(av.tanh),
+    sqrt=_unary(av.sqrt),
+    abs=_unary(av.abs),
+    reshape=_unary(av.reshape),
+    transpose=_unary(av.transpose),
     linalg=SimpleNamespace(norm=_unary(av.norm)),
     random=SimpleNamespace(normal=_normal, seed=av.seed),
-    float32=onp.float32, float64=onp.float64, int32=onp.int32, int64=onp.int64,
-    bool_=onp.bool_, pi=onp.pi, e=onp.e,
+    float32=onp.float32,
+    float64=onp.float64,
+    int32=onp.int32,
+    int64=onp.int64,
+    bool_=onp.bool_,
+    pi=onp.pi,
+    e=onp.e,
 )

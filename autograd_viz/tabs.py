@@ -33,8 +33,10 @@ class Tabs:
             print(f"running the {self.framework} cells")
             return
         if name not in FRAMEWORKS:
-            raise ValueError(f"%tab {name}: not a framework of these notebooks; use one of "
-                             f"{', '.join(FRAMEWORKS)}")
+            raise ValueError(
+                f"%tab {name}: not a framework of these notebooks; use one of "
+                f"{', '.join(FRAMEWORKS)}"
+            )
         self.framework = name
 
     def transform(self, lines):
@@ -44,23 +46,27 @@ class Tabs:
         last value show as usual), which a cell magic running it could not give."""
         if not lines or not lines[0].startswith("%%tab"):
             return lines
-        spec = lines[0][len("%%tab"):].strip()
+        spec = lines[0][len("%%tab") :].strip()
         names = [n.strip() for n in spec.split(",") if n.strip()]
         unknown = [n for n in names if n != "all" and n not in FRAMEWORKS]
         if not names or unknown:
-            problem = (f"%%tab {spec}: use one or more of {', '.join(FRAMEWORKS)} "
-                       f"(comma-separated) or all")
+            problem = (
+                f"%%tab {spec}: use one or more of {', '.join(FRAMEWORKS)} (comma-separated) or all"
+            )
             return [f"raise ValueError({problem!r})\n"]
         if "all" in names or self.framework in names:
             return lines[1:]
-        note = (f"(a {' / '.join(names)} cell: skipped while running the {self.framework} "
-                f"cells; `%tab {names[0]}` runs those instead)")
+        note = (
+            f"(a {' / '.join(names)} cell: skipped while running the {self.framework} "
+            f"cells; `%tab {names[0]}` runs those instead)"
+        )
         return [f"print({note!r})\n"]
 
 
 def load_ipython_extension(shell):
-    if any(getattr(t, "__self__", None).__class__ is Tabs
-           for t in shell.input_transformers_cleanup):
+    if any(
+        getattr(t, "__self__", None).__class__ is Tabs for t in shell.input_transformers_cleanup
+    ):
         return
     tabs = Tabs(shell)
     shell.register_magic_function(tabs.choose, "line", "tab")

@@ -31,17 +31,19 @@ from .engine import graph
 from .engine.graph import STATE
 
 _dtype_of = DTypes("tf")
-_open_tapes = 0        # while above zero, ops on tf tensors are recorded
+_open_tapes = 0  # while above zero, ops on tf tensors are recorded
 
 
 class Tensor(av.Tensor):
     """A tf-flavoured engine tensor (float32 and int32 by default)."""
 
     _default_float = np.float32
-    _variable = None     # the name, on tensors made by tf.Variable
-    _dtype_advice = ("Create it as floats, e.g. tf.range(4.0) or "
-                     "tf.constant(..., dtype=tf.float32), or convert with "
-                     "tf.cast(x, tf.float32)")
+    _variable = None  # the name, on tensors made by tf.Variable
+    _dtype_advice = (
+        "Create it as floats, e.g. tf.range(4.0) or "
+        "tf.constant(..., dtype=tf.float32), or convert with "
+        "tf.cast(x, tf.float32)"
+    )
 
     @classmethod
     def _records(cls):
@@ -55,20 +57,25 @@ class Tensor(av.Tensor):
         arr = np.asarray(self.data)
         values = str(arr[()]) if arr.ndim == 0 else repr(arr)
         if self._variable is not None:
-            return (f"<tf.Variable '{self._variable}:0' shape={self.shape} "
-                    f"dtype={arr.dtype}, numpy={values}>")
+            return (
+                f"<tf.Variable '{self._variable}:0' shape={self.shape} "
+                f"dtype={arr.dtype}, numpy={values}>"
+            )
         return f"<tf.Tensor: shape={self.shape}, dtype={arr.dtype}, numpy={values}>"
 
     # a Variable's values can be replaced (an optimizer step); a plain
     # tensor's cannot, as in TensorFlow
     def assign(self, value):
         if self._variable is None:
-            raise AttributeError("a tf.Tensor cannot be assigned to; only a tf.Variable "
-                                 "can (make one with tf.Variable(value))")
+            raise AttributeError(
+                "a tf.Tensor cannot be assigned to; only a tf.Variable "
+                "can (make one with tf.Variable(value))"
+            )
         value = np.asarray(value, dtype=self.data.dtype)
         if value.shape != self.shape:
-            raise av.ShapeError(f"assign: the variable has shape {self.shape}, "
-                                f"the new value {value.shape}")
+            raise av.ShapeError(
+                f"assign: the variable has shape {self.shape}, the new value {value.shape}"
+            )
         self.data = value.copy()
         return self
 
@@ -86,7 +93,8 @@ class Tensor(av.Tensor):
             raise RuntimeError(
                 f"`v {symbol} value` does not work on a tf.Variable: it cannot be changed "
                 f"by an operator. To update the variable use {update}; to get a new "
-                f"tensor instead, write v = v {symbol[0]} value")
+                f"tensor instead, write v = v {symbol[0]} value"
+            )
         return result(self)
 
     def __iadd__(self, other):
@@ -117,8 +125,9 @@ def constant(value, dtype=None):
 
 
 def convert_to_tensor(value, dtype=None):
-    return value if isinstance(value, av.Tensor) and dtype is None \
-        else _tf_array_tensor(value, dtype)
+    return (
+        value if isinstance(value, av.Tensor) and dtype is None else _tf_array_tensor(value, dtype)
+    )
 
 
 class _VariableKind(type):
@@ -144,8 +153,10 @@ class Variable(metaclass=_VariableKind):
 
 # ------------------------------------------------------------------ the tape
 
+
 class UnconnectedGradients(enum.Enum):
     """What tape.gradient gives for a source the target does not depend on."""
+
     NONE = "none"
     ZERO = "zero"
 
@@ -204,8 +215,10 @@ class GradientTape:
     def stop_recording(self):
         """Inside this block the tape records nothing (other open tapes still do)."""
         if not self._recording:
-            raise RuntimeError("tape.stop_recording() needs a tape that is recording: use it "
-                               "inside `with tf.GradientTape() as tape:`")
+            raise RuntimeError(
+                "tape.stop_recording() needs a tape that is recording: use it "
+                "inside `with tf.GradientTape() as tape:`"
+            )
         self._stop()
         try:
             yield
@@ -222,14 +235,18 @@ class GradientTape:
     def watch(self, tensor):
         for t in _flatten(tensor):
             if not isinstance(t, av.Tensor):
-                raise TypeError(f"tape.watch takes tensors, got {type(t).__name__}; "
-                                f"wrap the value with tf.constant(...) first")
+                raise TypeError(
+                    f"tape.watch takes tensors, got {type(t).__name__}; "
+                    f"wrap the value with tf.constant(...) first"
+                )
             if t.data.dtype.kind != "f":
                 # TensorFlow logs a warning and watches nothing: gradient() gives None
-                warnings.warn(f"tape.watch: the watched tensor must be floating (e.g. "
-                              f"tf.float32), this one is {t.dtype}, so it is not watched and "
-                              f"its gradient will be None. {Tensor._dtype_advice}",
-                              stacklevel=2)
+                warnings.warn(
+                    f"tape.watch: the watched tensor must be floating (e.g. "
+                    f"tf.float32), this one is {t.dtype}, so it is not watched and "
+                    f"its gradient will be None. {Tensor._dtype_advice}",
+                    stacklevel=2,
+                )
                 continue
             # stays on after the tape closes: gradient() is usually called then
             if t.is_leaf:
@@ -250,11 +267,17 @@ class GradientTape:
                 f"this GradientTape has already answered a gradient() or jacobian() call: a "
                 f"tape made with persistent=False answers once. Create it with "
                 f"tf.GradientTape(persistent=True) to call {what}() several times "
-                f"(or record again under a new tape)")
+                f"(or record again under a new tape)"
+            )
         self._answered = True
 
-    def gradient(self, target, sources, output_gradients=None,
-                 unconnected_gradients=UnconnectedGradients.NONE):
+    def gradient(
+        self,
+        target,
+        sources,
+        output_gradients=None,
+        unconnected_gradients=UnconnectedGradients.NONE,
+    ):
         """d target / d source for each source (sources may be a tensor, or a
         list, tuple or dict of them, also interior tensors the tape
         recorded); None where the tape saw no path (zeros with
@@ -264,22 +287,24 @@ class GradientTape:
         flat = _flatten(sources)
         for s in flat:
             if not isinstance(s, av.Tensor):
-                raise TypeError(f"gradient sources must be tensors or Variables, got "
-                                f"{type(s).__name__}")
+                raise TypeError(
+                    f"gradient sources must be tensors or Variables, got {type(s).__name__}"
+                )
         targets = _flatten(target)
         if output_gradients is not None:
             output_gradients = _flatten(output_gradients)
             if len(output_gradients) != len(targets):
-                raise ValueError(f"output_gradients: one per target, got "
-                                 f"{len(output_gradients)} for {len(targets)} targets")
+                raise ValueError(
+                    f"output_gradients: one per target, got "
+                    f"{len(output_gradients)} for {len(targets)} targets"
+                )
         self._consume("gradient")
         total = [None] * len(flat)
         self.last_trace = None
         for k, t in enumerate(targets):
             seed = None if output_gradients is None else output_gradients[k]
             grads = self._gradients(t, flat, seed)
-            total = [g if a is None else (a if g is None else a + g)
-                     for a, g in zip(total, grads)]
+            total = [g if a is None else (a if g is None else a + g) for a, g in zip(total, grads)]
         self.last_target = target if isinstance(target, av.Tensor) else None
         self.last_sources = flat
         grads = [as_gradient(g, s) for g, s in zip(total, flat)]
@@ -308,8 +333,13 @@ class GradientTape:
             # an open (outer) tape records this computation too, as in
             # TensorFlow, so the gradient can be differentiated again; so
             # does an open ForwardAccumulator (forward over backward)
-            grads = av.gradients(target, sources, seed, retain_graph=True,
-                                 create_graph=_open_tapes > 0 or builtins.bool(STATE.dual_levels))
+            grads = av.gradients(
+                target,
+                sources,
+                seed,
+                retain_graph=True,
+                create_graph=_open_tapes > 0 or builtins.bool(STATE.dual_levels),
+            )
         finally:
             for n in unseen:
                 n.requires_grad = True
@@ -323,23 +353,27 @@ class GradientTape:
         seen = set()
         for n in nodes:
             if n._op is None or id(n) in watched:
-                if id(n) in watched or (self.watch_accessed_variables
-                                        and isinstance(n, Variable)):
+                if id(n) in watched or (self.watch_accessed_variables and isinstance(n, Variable)):
                     seen.add(id(n))
             elif id(n) in recorded and builtins.any(id(p) in seen for p in n._parents):
                 seen.add(id(n))
         return seen
 
-    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
-                 parallel_iterations=None, experimental_use_pfor=True):
+    def jacobian(
+        self,
+        target,
+        sources,
+        unconnected_gradients=UnconnectedGradients.NONE,
+        parallel_iterations=None,
+        experimental_use_pfor=True,
+    ):
         """d target[i...] / d source[j...], of shape target.shape + source.shape,
         one gradient pass per entry of the target."""
         unconnected = UnconnectedGradients(unconnected_gradients)
         flat = _flatten(sources)
         self._consume("jacobian")
         if not isinstance(target, av.Tensor):
-            raise TypeError(f"jacobian: the target must be a tensor, got "
-                            f"{type(target).__name__}")
+            raise TypeError(f"jacobian: the target must be a tensor, got {type(target).__name__}")
         rows = [[] for _ in flat]
         size = int(np.prod(target.shape, dtype=np.int64))
         for i in builtins.range(size):
@@ -351,19 +385,27 @@ class GradientTape:
         out = []
         for s, row in zip(flat, rows):
             if builtins.all(g is None for g in row):
-                out.append(zeros(target.shape + s.shape, s.data.dtype)
-                           if unconnected is UnconnectedGradients.ZERO else None)
+                out.append(
+                    zeros(target.shape + s.shape, s.data.dtype)
+                    if unconnected is UnconnectedGradients.ZERO
+                    else None
+                )
                 continue
-            parts = [np.zeros(s.shape, s.data.dtype) if g is None else np.asarray(g.data)
-                     for g in row]
-            jac = np.stack(parts).reshape(target.shape + s.shape) if parts \
+            parts = [
+                np.zeros(s.shape, s.data.dtype) if g is None else np.asarray(g.data) for g in row
+            ]
+            jac = (
+                np.stack(parts).reshape(target.shape + s.shape)
+                if parts
                 else np.zeros(target.shape + s.shape, s.data.dtype)
+            )
             out.append(Tensor._plain(jac.astype(s.data.dtype)))
         self.last_target, self.last_sources = target, flat
         return _unflatten(sources, out)
 
 
 # ------------------------------------------------------------------ forward mode
+
 
 class ForwardAccumulator:
     """``tf.autodiff.ForwardAccumulator(primals, tangents)``: forward mode.
@@ -379,20 +421,29 @@ class ForwardAccumulator:
 
     def __init__(self, primals, tangents):
         flat_p, flat_t = _flatten(primals), _flatten(tangents)
-        if len(flat_p) != len(flat_t) or type(primals) is not type(tangents) \
-                and isinstance(primals, (list, tuple, dict)):
-            raise ValueError(f"ForwardAccumulator: primals and tangents must have the same "
-                             f"nested structure, got {len(flat_p)} primals and "
-                             f"{len(flat_t)} tangents; give one tangent per primal")
+        if (
+            len(flat_p) != len(flat_t)
+            or type(primals) is not type(tangents)
+            and isinstance(primals, (list, tuple, dict))
+        ):
+            raise ValueError(
+                f"ForwardAccumulator: primals and tangents must have the same "
+                f"nested structure, got {len(flat_p)} primals and "
+                f"{len(flat_t)} tangents; give one tangent per primal"
+            )
         seen = set()
         self._watched = []
         for p, t in zip(flat_p, flat_t):
             if not isinstance(p, av.Tensor):
-                raise TypeError(f"ForwardAccumulator watches tensors or Variables, got "
-                                f"{type(p).__name__}; wrap it with tf.constant(...)")
+                raise TypeError(
+                    f"ForwardAccumulator watches tensors or Variables, got "
+                    f"{type(p).__name__}; wrap it with tf.constant(...)"
+                )
             if id(p) in seen:
-                raise ValueError(f"Tensor {p!r} was specified as a primal multiple times; "
-                                 f"give it once, with the sum of its tangents")
+                raise ValueError(
+                    f"Tensor {p!r} was specified as a primal multiple times; "
+                    f"give it once, with the sum of its tangents"
+                )
             seen.add(id(p))
             self._watched.append((p, self._tangent(p, t)))
         self._level = None
@@ -401,21 +452,27 @@ class ForwardAccumulator:
     @staticmethod
     def _tangent(primal, tangent):
         if primal.data.dtype.kind != "f":
-            raise av.DtypeError(f"ForwardAccumulator: the watched primal must be floating "
-                                f"(e.g. tf.float32), got {primal.dtype}. "
-                                f"{Tensor._dtype_advice}")
+            raise av.DtypeError(
+                f"ForwardAccumulator: the watched primal must be floating "
+                f"(e.g. tf.float32), got {primal.dtype}. "
+                f"{Tensor._dtype_advice}"
+            )
         if isinstance(tangent, av.Tensor):
             if tangent.data.dtype != primal.data.dtype:
-                raise ValueError(f"ForwardAccumulator: the tangent has dtype "
-                                 f"{tangent.dtype}, its primal {primal.dtype}; convert it "
-                                 f"with tf.cast(tangent, {primal.dtype})")
+                raise ValueError(
+                    f"ForwardAccumulator: the tangent has dtype "
+                    f"{tangent.dtype}, its primal {primal.dtype}; convert it "
+                    f"with tf.cast(tangent, {primal.dtype})"
+                )
             t = tangent
         else:
             t = Tensor._plain(np.asarray(tangent, dtype=primal.data.dtype))
         if t.shape != primal.shape:
-            raise ValueError(f"ForwardAccumulator: the tangent has shape {t.shape} but its "
-                             f"primal has shape {primal.shape}; each tangent must have its "
-                             f"primal's shape")
+            raise ValueError(
+                f"ForwardAccumulator: the tangent has shape {t.shape} but its "
+                f"primal has shape {primal.shape}; each tangent must have its "
+                f"primal's shape"
+            )
         return t
 
     def __enter__(self):
@@ -436,8 +493,10 @@ class ForwardAccumulator:
         dict of them): None where nothing computed it from the watched
         primals (zeros with ``tf.UnconnectedGradients.ZERO``)."""
         if self._level is None:
-            raise ValueError("Called jvp() without first tracing anything: compute inside "
-                             "`with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:`")
+            raise ValueError(
+                "Called jvp() without first tracing anything: compute inside "
+                "`with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:`"
+            )
         unconnected = UnconnectedGradients(unconnected_gradients)
         out = []
         for y in _flatten(primals):
@@ -466,6 +525,7 @@ def _unflatten(like, values):
 
 
 # ------------------------------------------------------------------ functions
+
 
 def range(start, limit=None, delta=1, dtype=None):
     args = (start,) if limit is None else (start, limit, delta)
@@ -498,7 +558,7 @@ def tensordot(a, b, axes):
     else:
         a_axes, b_axes = ([ax] if isinstance(ax, int) else list(ax) for ax in axes)
     if a.ndim == 1 and b.ndim == 1 and a_axes == b_axes == [0]:
-        return av.dot(a, b)          # one "dot" node on the diagram
+        return av.dot(a, b)  # one "dot" node on the diagram
     a_free = [i for i in builtins.range(a.ndim) if i not in a_axes]
     b_free = [i for i in builtins.range(b.ndim) if i not in b_axes]
     k = int(np.prod([a.shape[i] for i in a_axes]))
@@ -506,7 +566,7 @@ def tensordot(a, b, axes):
         a = a.transpose(a_free + a_axes)
     if b_axes + b_free != list(builtins.range(b.ndim)):
         b = b.transpose(b_axes + b_free)
-    out_shape = tuple(a.shape[:len(a_free)]) + tuple(b.shape[len(b_axes):])
+    out_shape = tuple(a.shape[: len(a_free)]) + tuple(b.shape[len(b_axes) :])
     return (a.reshape(-1, k) @ b.reshape(k, -1)).reshape(out_shape)
 
 
@@ -539,8 +599,9 @@ def stop_gradient(input):
 
 
 exp, log, sin, cos, tanh, sigmoid, sqrt, abs, norm = (
-    lifting(Tensor, f) for f in (av.exp, av.log, av.sin, av.cos, av.tanh, av.sigmoid,
-                                 av.sqrt, av.abs, av.norm))
+    lifting(Tensor, f)
+    for f in (av.exp, av.log, av.sin, av.cos, av.tanh, av.sigmoid, av.sqrt, av.abs, av.norm)
+)
 matmul = lifting(Tensor, av.matmul, 2)
 reshape = lifting(Tensor, av.reshape)
 transpose = lifting(Tensor, av.transpose)
@@ -554,9 +615,19 @@ def _normal(shape, mean=0.0, stddev=1.0, dtype=np.float32, seed=None):
 
 random = SimpleNamespace(normal=_normal, set_seed=av.seed)
 autodiff = SimpleNamespace(ForwardAccumulator=ForwardAccumulator, GradientTape=GradientTape)
-math = SimpleNamespace(exp=exp, log=log, sin=sin, cos=cos, tanh=tanh, sigmoid=sigmoid,
-                       sqrt=sqrt, abs=abs, reduce_sum=reduce_sum, reduce_mean=reduce_mean,
-                       reduce_max=reduce_max)
+math = SimpleNamespace(
+    exp=exp,
+    log=log,
+    sin=sin,
+    cos=cos,
+    tanh=tanh,
+    sigmoid=sigmoid,
+    sqrt=sqrt,
+    abs=abs,
+    reduce_sum=reduce_sum,
+    reduce_mean=reduce_mean,
+    reduce_max=reduce_max,
+)
 
 
 def matvec(a, b, transpose_a=False, adjoint_a=False):
@@ -566,7 +637,7 @@ def matvec(a, b, transpose_a=False, adjoint_a=False):
         axes = list(builtins.range(a.ndim))
         a = a.transpose(axes[:-2] + [axes[-1], axes[-2]])
     if b.ndim == 1:
-        return av.matmul(a, b)               # one matmul node on the diagram
+        return av.matmul(a, b)  # one matmul node on the diagram
     column = b.reshape(b.shape + (1,))
     out = av.matmul(a, column)
     return out.reshape(out.shape[:-1])

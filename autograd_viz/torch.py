@@ -45,7 +45,7 @@ from .engine import ops
 from .engine.graph import STATE
 from .engine.tensor import apply, concatenate
 
-_IMPORTED = set(globals())     # what the message for a missing name leaves out
+_IMPORTED = set(globals())  # what the message for a missing name leaves out
 
 _dtype_of = DTypes("torch")
 _PLAIN_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
@@ -55,8 +55,10 @@ class Tensor(av.Tensor):
     """A torch-flavoured engine tensor (float32 by default)."""
 
     _default_float = np.float32
-    _dtype_advice = ("Create it as floats, e.g. torch.arange(4.0) or "
-                     "torch.tensor(..., dtype=torch.float32), or convert with x.float()")
+    _dtype_advice = (
+        "Create it as floats, e.g. torch.arange(4.0) or "
+        "torch.tensor(..., dtype=torch.float32), or convert with x.float()"
+    )
 
     @property
     def dtype(self):
@@ -83,7 +85,8 @@ class Tensor(av.Tensor):
                 f"grad can be implicitly created only for scalar outputs. This tensor has "
                 f"shape {tuple(self.shape)}, so backward() needs gradient= of that shape "
                 f"(the weight of each entry), e.g. y.backward(torch.ones_like(y)), or "
-                f"reduce it to a scalar first: y.sum().backward()")
+                f"reduce it to a scalar first: y.sum().backward()"
+            )
         return super()._backward_seed(gradient)
 
     # -- PyTorch's spellings of engine ops -------------------------------------
@@ -102,13 +105,15 @@ class Tensor(av.Tensor):
 
     def t(self):
         if self.ndim > 2:
-            raise av.ShapeError(f"t() transposes tensors of at most 2 dimensions, this one "
-                                f"has shape {self.shape}; use x.transpose(...) with the "
-                                f"axes you mean")
+            raise av.ShapeError(
+                f"t() transposes tensors of at most 2 dimensions, this one "
+                f"has shape {self.shape}; use x.transpose(...) with the "
+                f"axes you mean"
+            )
         return self.T if self.ndim == 2 else self
 
     def pow(self, exponent):
-        return self ** exponent
+        return self**exponent
 
     def float(self):
         return convert_float(self, np.float32, "x.float()")
@@ -125,9 +130,11 @@ class Tensor(av.Tensor):
         """Keep this interior value's gradient in ``.grad`` after backward
         (a leaf keeps its gradient anyway, so there it changes nothing)."""
         if not self.requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False: "
-                               "it takes part in no gradient computation. Compute it from a "
-                               "tensor created with requires_grad=True first")
+            raise RuntimeError(
+                "can't retain_grad on Tensor that has requires_grad=False: "
+                "it takes part in no gradient computation. Compute it from a "
+                "tensor created with requires_grad=True first"
+            )
         if not self.is_leaf:
             _RETAINING[id(self)] = self
 
@@ -141,22 +148,24 @@ class Tensor(av.Tensor):
         retain = create_graph if retain_graph is None else retain_graph
         if inputs is not None:
             inputs = [inputs] if isinstance(inputs, av.Tensor) else list(inputs)
-            grads = _gradients_of([self], inputs, [gradient], retain, create_graph,
-                                  allow_unused=True)
+            grads = _gradients_of(
+                [self], inputs, [gradient], retain, create_graph, allow_unused=True
+            )
             for x, g in zip(inputs, grads):
                 if g is not None:
                     x.grad = g if x.grad is None else x.grad + g
             return
-        super().backward(gradient, retain_graph=builtins.bool(retain),
-                         create_graph=create_graph)
+        super().backward(gradient, retain_graph=builtins.bool(retain), create_graph=create_graph)
         _fill_retained(self._trace)
 
     def __getattr__(self, attr):
         # only reached for names the class does not have
         if attr.startswith("_"):
             raise AttributeError(attr)
-        raise AttributeError(f"autograd_viz.torch does not provide Tensor.{attr}; tensors "
-                             f"here have the engine's methods plus {', '.join(_METHODS)}")
+        raise AttributeError(
+            f"autograd_viz.torch does not provide Tensor.{attr}; tensors "
+            f"here have the engine's methods plus {', '.join(_METHODS)}"
+        )
 
     def __repr__(self):
         parts = [_format_values(self.data)]
@@ -175,8 +184,19 @@ class Tensor(av.Tensor):
         return _with_suffixes("tensor(" + parts[0], parts[1:])
 
 
-_METHODS = ("size", "numel", "view", "t", "float", "double", "pow", "clone", "grad_fn",
-            "retain_grad", "retains_grad")
+_METHODS = (
+    "size",
+    "numel",
+    "view",
+    "t",
+    "float",
+    "double",
+    "pow",
+    "clone",
+    "grad_fn",
+    "retain_grad",
+    "retains_grad",
+)
 
 # interior tensors asked to keep their gradient, by id (weakly: dropping the
 # tensor drops the request, and nothing here keeps a graph alive; not a
@@ -225,11 +245,13 @@ class _ElementCount(int):
             return Size(self.shape)
         n = len(self.shape)
         if n == 0:
-            raise IndexError(f"size({dim}): a 0-d tensor has no dimensions; "
-                             f"x.size() gives its shape, ()")
+            raise IndexError(
+                f"size({dim}): a 0-d tensor has no dimensions; x.size() gives its shape, ()"
+            )
         if not -n <= dim < n:
-            raise IndexError(f"size({dim}): a tensor of shape {self.shape} has dimensions "
-                             f"{-n} to {n - 1}")
+            raise IndexError(
+                f"size({dim}): a tensor of shape {self.shape} has dimensions {-n} to {n - 1}"
+            )
         return self.shape[dim]
 
 
@@ -286,8 +308,12 @@ def _torch_name(node):
     return op.torch_name
 
 
-_MATMUL_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4",
-                 (2, 2): "MmBackward0"}
+_MATMUL_NAMES = {
+    (1, 1): "DotBackward0",
+    (2, 1): "MvBackward0",
+    (1, 2): "SqueezeBackward4",
+    (2, 2): "MmBackward0",
+}
 
 
 class _GradFn:
@@ -340,10 +366,11 @@ def _layout(arr, cell, width, indent, summarize):
     if arr.ndim == 1:
         items = [" ..." if i is None else cell(arr[i]) for i in rows]
         per_line = builtins.max(1, (_LINE_WIDTH - indent) // (width + 2))
-        lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+        lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
-    parts = ["..." if i is None else _layout(arr[i], cell, width, indent + 1, summarize)
-             for i in rows]
+    parts = [
+        "..." if i is None else _layout(arr[i], cell, width, indent + 1, summarize) for i in rows
+    ]
     return "[" + ("," + "\n" * (arr.ndim - 1) + " " * (indent + 1)).join(parts) + "]"
 
 
@@ -352,8 +379,9 @@ def _float_formatter(arr):
     finite = values[np.isfinite(values)]
     sizes = np.abs(finite[finite != 0])
     whole = builtins.bool(np.all(finite == np.ceil(finite)))
-    wide = sizes.size > 0 and (sizes.max() / sizes.min() > 1000 or sizes.max() > 1e8
-                               or (not whole and sizes.min() < 1e-4))
+    wide = sizes.size > 0 and (
+        sizes.max() / sizes.min() > 1000 or sizes.max() > 1e8 or (not whole and sizes.min() < 1e-4)
+    )
 
     def one(v):
         if not np.isfinite(v):
@@ -361,10 +389,12 @@ def _float_formatter(arr):
         if wide:
             return f"{v:.4e}"
         return f"{v:.0f}." if whole else f"{v:.4f}"
+
     return one
 
 
 # ------------------------------------------------------------------ creation
+
 
 def tensor(data, dtype=None, requires_grad=False):
     return Tensor(data, dtype=np_dtype(dtype), requires_grad=requires_grad)
@@ -413,9 +443,20 @@ def is_tensor(x):
 # ------------------------------------------------------------------ functions
 
 exp, log, sin, cos, tanh, sigmoid, relu, abs, sqrt, norm = (
-    lifting(Tensor, f) for f in (av.exp, av.log, av.sin, av.cos,
-                                 av.tanh, av.sigmoid, av.relu, av.abs,
-                                 av.sqrt, av.norm))
+    lifting(Tensor, f)
+    for f in (
+        av.exp,
+        av.log,
+        av.sin,
+        av.cos,
+        av.tanh,
+        av.sigmoid,
+        av.relu,
+        av.abs,
+        av.sqrt,
+        av.norm,
+    )
+)
 dot = lifting(Tensor, av.dot, 2)
 matmul = mm = lifting(Tensor, av.matmul, 2)
 reshape = lifting(Tensor, av.reshape)
@@ -445,8 +486,10 @@ def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     input = lift(Tensor, input)
     dim, keepdim = _reduction(dim, keepdim, axis, keepdims)
     if isinstance(dim, av.Tensor):
-        raise TypeError("autograd_viz.torch does not provide the elementwise "
-                        "torch.max(a, b); pass a dimension (an int) as the second argument")
+        raise TypeError(
+            "autograd_viz.torch does not provide the elementwise "
+            "torch.max(a, b); pass a dimension (an int) as the second argument"
+        )
     if dim is None:
         return av.max(input)
     if not isinstance(dim, int):
@@ -465,15 +508,17 @@ def cat(tensors, dim=0):
         raise ValueError("torch.cat needs at least one tensor")
     first = tensors[0]
     if first.ndim == 0 or not -first.ndim <= dim < first.ndim:
-        raise av.ShapeError(f"torch.cat: dim={dim} is not a dimension of a tensor of shape "
-                            f"{first.shape}")
+        raise av.ShapeError(
+            f"torch.cat: dim={dim} is not a dimension of a tensor of shape {first.shape}"
+        )
     dim %= first.ndim
     for i, t in enumerate(tensors):
-        others = t.shape[:dim] + t.shape[dim + 1:]
-        if t.ndim != first.ndim or others != first.shape[:dim] + first.shape[dim + 1:]:
+        others = t.shape[:dim] + t.shape[dim + 1 :]
+        if t.ndim != first.ndim or others != first.shape[:dim] + first.shape[dim + 1 :]:
             raise av.ShapeError(
                 f"torch.cat: tensor {i} has shape {t.shape} but tensor 0 has shape "
-                f"{first.shape}; all sizes must match except along dim={dim}")
+                f"{first.shape}; all sizes must match except along dim={dim}"
+            )
     return concatenate(tensors, dim)
 
 
@@ -487,6 +532,7 @@ def normal(mean, std, size=None, *, dtype=None, requires_grad=False):
 
 
 # ------------------------------------------------------------------ grad mode
+
 
 class _GradMode:
     """A with-block that sets gradient recording on or off, and restores what
@@ -514,14 +560,16 @@ class _GradMode:
 
     def __call__(self, func):
         if not callable(func):
-            raise TypeError(f"{type(self).__name__}() decorates a function; got "
-                            f"{type(func).__name__}")
+            raise TypeError(
+                f"{type(self).__name__}() decorates a function; got {type(func).__name__}"
+            )
         mode = type(self)
 
         @functools.wraps(func)
         def run(*args, **kwargs):
             with mode():
                 return func(*args, **kwargs)
+
         return run
 
     def __repr__(self):
@@ -530,11 +578,13 @@ class _GradMode:
 
 class no_grad(_GradMode):
     """Compute without recording: nothing inside can be differentiated."""
+
     enabled = False
 
 
 class enable_grad(_GradMode):
     """Record again (inside a no_grad block, for instance)."""
+
     enabled = True
 
 
@@ -556,12 +606,13 @@ class set_grad_enabled:
 
     def __call__(self, func):
         mode = self.mode
-        STATE.grad_enabled = self._before     # as a decorator it changes nothing now
+        STATE.grad_enabled = self._before  # as a decorator it changes nothing now
 
         @functools.wraps(func)
         def run(*args, **kwargs):
             with set_grad_enabled(mode):
                 return func(*args, **kwargs)
+
         return run
 
     def __repr__(self):
@@ -574,12 +625,20 @@ def is_grad_enabled():
 
 # ------------------------------------------------------------------ torch.autograd
 
+
 def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _gradients_of(outputs, inputs, grad_outputs, retain_graph, create_graph,
-                  allow_unused=False, materialize_grads=False):
+def _gradients_of(
+    outputs,
+    inputs,
+    grad_outputs,
+    retain_graph,
+    create_graph,
+    allow_unused=False,
+    materialize_grads=False,
+):
     """The gradients of sum_i <grad_outputs[i], outputs[i]> with respect to
     each input, checked and worded as PyTorch checks and words them."""
     for i, out in enumerate(outputs):
@@ -589,19 +648,24 @@ def _gradients_of(outputs, inputs, grad_outputs, retain_graph, create_graph,
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn "
                 f"(it was not computed from a tensor with requires_grad=True, or it was "
-                f"computed under torch.no_grad())")
+                f"computed under torch.no_grad())"
+            )
     for x in inputs:
         if not isinstance(x, av.Tensor):
             raise TypeError(f"inputs must be tensors, got {type(x).__name__}")
         if not x.requires_grad:
-            raise RuntimeError("One of the differentiated Tensors does not require grad "
-                               "(create it with requires_grad=True, or call "
-                               "x.requires_grad_() before computing with it)")
+            raise RuntimeError(
+                "One of the differentiated Tensors does not require grad "
+                "(create it with requires_grad=True, or call "
+                "x.requires_grad_() before computing with it)"
+            )
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"grad requires one grad_output per output: got "
-                           f"{len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+        raise RuntimeError(
+            f"grad requires one grad_output per output: got "
+            f"{len(grad_outputs)} grad_outputs for {len(outputs)} outputs"
+        )
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
@@ -609,19 +673,23 @@ def _gradients_of(outputs, inputs, grad_outputs, retain_graph, create_graph,
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs: output {i} "
                     f"has shape {Size(out.shape)}; pass grad_outputs= of that shape (e.g. "
-                    f"torch.ones_like(y)) or reduce it first with .sum()")
+                    f"torch.ones_like(y)) or reduce it first with .sum()"
+                )
             g = np.ones(out.shape, out.data.dtype)
         elif tuple(np.shape(g)) != out.shape:
-            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
-                               f"{Size(np.shape(g))} and output[{i}] has a shape of "
-                               f"{Size(out.shape)}.")
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of "
+                f"{Size(np.shape(g))} and output[{i}] has a shape of "
+                f"{Size(out.shape)}."
+            )
         seeds.append(g)
     total = [None] * len(inputs)
     for k, (out, seed) in enumerate(zip(outputs, seeds)):
         # outputs may share a graph: only the last pass may free it
         last = k == len(outputs) - 1
-        grads = av.gradients(out, inputs, seed, retain_graph=retain_graph or not last,
-                             create_graph=create_graph)
+        grads = av.gradients(
+            out, inputs, seed, retain_graph=retain_graph or not last, create_graph=create_graph
+        )
         _fill_retained(out._trace)
         total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
     for i, (g, x) in enumerate(zip(total, inputs)):
@@ -630,30 +698,48 @@ def _gradients_of(outputs, inputs, grad_outputs, retain_graph, create_graph,
         elif g is None and not allow_unused:
             raise RuntimeError(
                 f"The differentiated Tensor at index {i} appears to not have been used in "
-                f"the graph. Set allow_unused=True if this is the desired behavior.")
+                f"the graph. Set allow_unused=True if this is the desired behavior."
+            )
     return [None if g is None else as_gradient(g, x) for g, x in zip(total, inputs)]
 
 
-def _autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-                   only_inputs=True, allow_unused=None, is_grads_batched=False,
-                   materialize_grads=False):
+def _autograd_grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     """torch.autograd.grad: the gradients of ``outputs`` with respect to
     ``inputs``, as a tuple, without touching any leaf's ``.grad``."""
     if is_grads_batched:
-        raise NotImplementedError("autograd_viz.torch: is_grads_batched=True is not "
-                                  "supported; call torch.autograd.grad once per row")
+        raise NotImplementedError(
+            "autograd_viz.torch: is_grads_batched=True is not "
+            "supported; call torch.autograd.grad once per row"
+        )
     outputs, inputs = _as_list(outputs), _as_list(inputs)
     if grad_outputs is not None:
         grad_outputs = _as_list(grad_outputs)
     retain = create_graph if retain_graph is None else retain_graph
-    grads = _gradients_of(outputs, inputs, grad_outputs, retain, create_graph,
-                          allow_unused=builtins.bool(allow_unused),
-                          materialize_grads=materialize_grads)
+    grads = _gradients_of(
+        outputs,
+        inputs,
+        grad_outputs,
+        retain,
+        create_graph,
+        allow_unused=builtins.bool(allow_unused),
+        materialize_grads=materialize_grads,
+    )
     return tuple(grads)
 
 
-def _autograd_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
-                       inputs=None):
+def _autograd_backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None
+):
     """torch.autograd.backward: ``t.backward(g)`` for each pair, summed into ``.grad``."""
     tensors = _as_list(tensors)
     grad_tensors = [None] * len(tensors) if grad_tensors is None else _as_list(grad_tensors)
@@ -665,15 +751,18 @@ def _autograd_backward(tensors, grad_tensors=None, retain_graph=None, create_gra
 
 # ------------------------------------------------------------------ forward_ad
 
+
 class _DualLevel:
     """``with torch.autograd.forward_ad.dual_level():`` opens the level in
     which make_dual's tangents flow through every op; it gives the level."""
 
     def __enter__(self):
         if STATE.dual_levels:
-            raise RuntimeError("Nested forward mode AD is not supported at the moment "
-                               "(PyTorch allows one dual_level at a time): close the open "
-                               "one first, or use torch.func.jvp, which nests")
+            raise RuntimeError(
+                "Nested forward mode AD is not supported at the moment "
+                "(PyTorch allows one dual_level at a time): close the open "
+                "one first, or use torch.func.jvp, which nests"
+            )
         self._block = _forward.dual_level()
         return self._block.__enter__()
 
@@ -683,17 +772,21 @@ class _DualLevel:
 
 def _make_dual(tensor, tangent, *, level=None):
     if not STATE.dual_levels:
-        raise RuntimeError("Trying to create a dual Tensor for forward AD but no level "
-                           "exists, make sure to enter_dual_level() first (write the "
-                           "computation inside `with fwAD.dual_level():`)")
+        raise RuntimeError(
+            "Trying to create a dual Tensor for forward AD but no level "
+            "exists, make sure to enter_dual_level() first (write the "
+            "computation inside `with fwAD.dual_level():`)"
+        )
     tensor, tangent = lift(Tensor, tensor), lift(Tensor, tangent)
     if tensor.data.dtype.kind != "f":
-        raise ValueError(f"Expected primal to be floating point or complex, but got: "
-                         f"{tensor.dtype} (convert it with x.float())")
+        raise ValueError(
+            f"Expected primal to be floating point or complex, but got: "
+            f"{tensor.dtype} (convert it with x.float())"
+        )
     _check_tangent(tensor, tangent)
     dual = _forward.make_dual(tensor, _tangent_like(tensor, tangent), level=level)
     if dual._op is not None:
-        dual._torch_fn = "ViewBackward0"       # PyTorch makes the dual a view of tensor
+        dual._torch_fn = "ViewBackward0"  # PyTorch makes the dual a view of tensor
     return dual
 
 
@@ -703,15 +796,19 @@ def _check_tangent(primal, tangent):
             f"Trying to set a forward gradient that has a different size than that of the "
             f"original Tensor, this is not supported. Tensor is of size "
             f"{list(primal.shape)} while the given forward gradient is of size "
-            f"{list(tangent.shape)}.")
+            f"{list(tangent.shape)}."
+        )
 
 
 def _tangent_like(primal, tangent):
     """PyTorch accepts a tangent of another float precision; the engine
     keeps one dtype per value and its tangent, so it is converted."""
     if tangent.data.dtype != primal.data.dtype:
-        return Tensor._plain(np.asarray(tangent.data, dtype=primal.data.dtype)) \
-            if not tangent.requires_grad else tangent.astype(primal.data.dtype)
+        return (
+            Tensor._plain(np.asarray(tangent.data, dtype=primal.data.dtype))
+            if not tangent.requires_grad
+            else tangent.astype(primal.data.dtype)
+        )
     return tangent
 
 
@@ -753,24 +850,37 @@ def _submodule(name, doc, **names):
 
 
 _forward_ad = _submodule(
-    "autograd.forward_ad", "Forward-mode AD with dual tensors, as torch.autograd.forward_ad.",
-    dual_level=_DualLevel, make_dual=_make_dual, unpack_dual=_unpack_dual,
-    UnpackedDualTensor=_UnpackedDualTensor)
+    "autograd.forward_ad",
+    "Forward-mode AD with dual tensors, as torch.autograd.forward_ad.",
+    dual_level=_DualLevel,
+    make_dual=_make_dual,
+    unpack_dual=_unpack_dual,
+    UnpackedDualTensor=_UnpackedDualTensor,
+)
 autograd = _submodule(
-    "autograd", "torch.autograd: grad, backward, grad modes, forward_ad.",
-    grad=_autograd_grad, backward=_autograd_backward, no_grad=no_grad,
-    enable_grad=enable_grad, set_grad_enabled=set_grad_enabled, forward_ad=_forward_ad)
+    "autograd",
+    "torch.autograd: grad, backward, grad modes, forward_ad.",
+    grad=_autograd_grad,
+    backward=_autograd_backward,
+    no_grad=no_grad,
+    enable_grad=enable_grad,
+    set_grad_enabled=set_grad_enabled,
+    forward_ad=_forward_ad,
+)
 
 
 # ------------------------------------------------------------------ torch.func
+
 
 def _func_outputs(out, who):
     """f's result as a list of tensors; anything else is refused in PyTorch's words."""
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
     for o in outs:
         if not isinstance(o, av.Tensor):
-            raise RuntimeError(f"{who}: expected f(*primals) to return only tensors, got "
-                               f"unsupported type {type(o)}")
+            raise RuntimeError(
+                f"{who}: expected f(*primals) to return only tensors, got "
+                f"unsupported type {type(o)}"
+            )
     return outs
 
 
@@ -788,14 +898,17 @@ def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
     """torch.func.jvp: (func(*primals), the derivative along tangents), one forward sweep."""
     who = "jvp(f, primals, tangents)"
     if not isinstance(primals, tuple):
-        raise RuntimeError(f"{who}: Expected primals to be a tuple. E.g. it should be valid "
-                           f"to call f(*primals).")
+        raise RuntimeError(
+            f"{who}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
+        )
     if not isinstance(tangents, tuple) or len(tangents) != len(primals):
         got = len(tangents) if isinstance(tangents, tuple) else type(tangents).__name__
-        raise RuntimeError(f"{who}: Expected primals and tangents to have the same python "
-                           f"structure. For example, if primals is a tuple of 3 tensors, "
-                           f"tangents also must be. Got {len(primals)} primals and {got} "
-                           f"tangents.")
+        raise RuntimeError(
+            f"{who}: Expected primals and tangents to have the same python "
+            f"structure. For example, if primals is a tuple of 3 tensors, "
+            f"tangents also must be. Got {len(primals)} primals and {got} "
+            f"tangents."
+        )
     primals = tuple(lift(Tensor, p) for p in primals)
     tangents = tuple(lift(Tensor, t) for t in tangents)
     for p, t in zip(primals, tangents):
@@ -836,9 +949,11 @@ def _func_vjp(func, *primals, has_aux=False):
         cots = list(cotangents) if isinstance(out, tuple) else [cotangents]
         for i, (o, c) in enumerate(zip(outs, cots)):
             if tuple(np.shape(c)) != o.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
-                                   f"{Size(np.shape(c))} and output[{i}] has a shape of "
-                                   f"{Size(o.shape)}.")
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of "
+                    f"{Size(np.shape(c))} and output[{i}] has a shape of "
+                    f"{Size(o.shape)}."
+                )
         return _torchy(tuple(pull(cotangents)))
 
     result = (_torchy(out), vjp_fn)
@@ -859,20 +974,20 @@ def _func_grad_and_value(func, argnums=0, has_aux=False):
                 out, extra = out
                 aux.append(extra)
             if not isinstance(out, av.Tensor):
-                raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got "
-                                   f"{type(out)}")
+                raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got {type(out)}")
             if out.ndim != 0:
                 raise RuntimeError(
                     f"{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
                     f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs "
-                    f"instead?")
+                    f"instead?"
+                )
             return out
 
-        value, g = av.value_and_grad(checked, argnums)(*[lift(Tensor, a) for a in args],
-                                                      **kwargs)
+        value, g = av.value_and_grad(checked, argnums)(*[lift(Tensor, a) for a in args], **kwargs)
         if has_aux:
             return _torchy(g), (_torchy(value), aux[0])
         return _torchy(g), _torchy(value)
+
     return run
 
 
@@ -884,14 +999,14 @@ def _func_grad(func, argnums=0, has_aux=False):
     def run(*args, **kwargs):
         g, value = both(*args, **kwargs)
         return (g, value[1]) if has_aux else g
+
     return run
 
 
 def _jacobian_transform(engine_transform, who):
     def transform(func, argnums=0, *, has_aux=False, **unused):
         if has_aux:
-            raise NotImplementedError(f"autograd_viz.torch: {who}(has_aux=True) is not "
-                                      f"supported")
+            raise NotImplementedError(f"autograd_viz.torch: {who}(has_aux=True) is not supported")
 
         def checked(*a):
             out = func(*a)
@@ -903,17 +1018,24 @@ def _jacobian_transform(engine_transform, who):
         @functools.wraps(func)
         def run(*args):
             return _torchy(jac(*[lift(Tensor, a) for a in args]))
+
         return run
+
     transform.__name__ = who
     return transform
 
 
 func = _submodule(
-    "func", "torch.func: function transforms, on the engine's forward and reverse modes.",
-    jvp=_func_jvp, vjp=_func_vjp, grad=_func_grad, grad_and_value=_func_grad_and_value,
+    "func",
+    "torch.func: function transforms, on the engine's forward and reverse modes.",
+    jvp=_func_jvp,
+    vjp=_func_vjp,
+    grad=_func_grad,
+    grad_and_value=_func_grad_and_value,
     jacfwd=_jacobian_transform(av.jacfwd, "jacfwd"),
     jacrev=_jacobian_transform(av.jacrev, "jacrev"),
-    hessian=_jacobian_transform(av.hessian, "hessian"))
+    hessian=_jacobian_transform(av.hessian, "hessian"),
+)
 
 # dtype names last: from here on `float`, `bool` ... in this module are dtypes
 float32 = float = _dtype_of(np.float32)
@@ -925,13 +1047,16 @@ bool = _dtype_of(np.bool_)
 _DTYPE_NAMES = ("float32", "float", "float64", "double", "int32", "int64", "long", "bool")
 
 
-_PROVIDED = sorted(n for n in globals()
-                   if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES)
+_PROVIDED = sorted(
+    n for n in globals() if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES
+)
 
 
 def __getattr__(name):
     # only reached for names this module does not define
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(f"autograd_viz.torch does not provide {name}; it provides "
-                         f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}")
+    raise AttributeError(
+        f"autograd_viz.torch does not provide {name}; it provides "
+        f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}"
+    )

@@ -26,24 +26,24 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-HEADER = ("case", "ours (median)", "reference", "ref (median)", "ratio", "target",
-          "result", "gc")
+HEADER = ("case", "ours (median)", "reference", "ref (median)", "ratio", "target", "result", "gc")
 
 
 @dataclass
 class Row:
     """One line of a results table."""
+
     case: str
-    ours: float | None            # seconds (median), None if not measured
+    ours: float | None  # seconds (median), None if not measured
     ref_name: str = ""
-    ref: float | None = None      # seconds (median)
-    target: str = ""              # e.g. "<= 0.5x" or "< 2 s"
-    limit: float | None = None    # the number the target compares with
-    absolute: bool = False        # True: compare ours with limit (seconds), not the ratio
+    ref: float | None = None  # seconds (median)
+    target: str = ""  # e.g. "<= 0.5x" or "< 2 s"
+    limit: float | None = None  # the number the target compares with
+    absolute: bool = False  # True: compare ours with limit (seconds), not the ratio
     gc_on: bool | None = None
     note: str = ""
     extra: dict = field(default_factory=dict)
-    unit: str = "time"            # "time" or "bytes"
+    unit: str = "time"  # "time" or "bytes"
     # the median of the per-repeat ratios (time_pair's .ratio); when given it
     # is the figure reported, since one burst of load on the shared machine
     # moves both sides of a repeat together but not the two medians
@@ -96,9 +96,16 @@ def _fmt(row, value):
 
 def _cells(row):
     ratio = row.ratio
-    return (row.case, _fmt(row, row.ours), row.ref_name or "-", _fmt(row, row.ref),
-            "-" if ratio is None else f"{ratio:.2f}x", row.target or "-", row.result,
-            {True: "on", False: "off", None: "-"}[row.gc_on])
+    return (
+        row.case,
+        _fmt(row, row.ours),
+        row.ref_name or "-",
+        _fmt(row, row.ref),
+        "-" if ratio is None else f"{ratio:.2f}x",
+        row.target or "-",
+        row.result,
+        {True: "on", False: "off", None: "-"}[row.gc_on],
+    )
 
 
 def print_table(title, rows, file=sys.stdout):
@@ -126,8 +133,8 @@ def engine_fingerprint():
     """A short hash of autograd_viz's sources, so a figure can be tied to the
     engine version it measured (the engine changes between commits)."""
     import hashlib
-    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                        "autograd_viz")
+
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "autograd_viz")
     h = hashlib.sha1()
     for folder, dirs, files in sorted(os.walk(root)):
         dirs.sort()
@@ -149,10 +156,13 @@ def machine_note():
     except OSError:
         load_text = "load avg unknown"
     import numpy
-    return (f"{datetime.datetime.now().isoformat(timespec='seconds')}; "
-            f"engine sources {_FINGERPRINT_AT_START} at start, {engine_fingerprint()} at end; "
-            f"{platform.machine()} {os.cpu_count()} cores (shared); "
-            f"Python {platform.python_version()}, numpy {numpy.__version__}; {load_text}")
+
+    return (
+        f"{datetime.datetime.now().isoformat(timespec='seconds')}; "
+        f"engine sources {_FINGERPRINT_AT_START} at start, {engine_fingerprint()} at end; "
+        f"{platform.machine()} {os.cpu_count()} cores (shared); "
+        f"Python {platform.python_version()}, numpy {numpy.__version__}; {load_text}"
+    )
 
 
 def _timed(fn):
@@ -263,16 +273,23 @@ def time_pair(ours, ref, *, repeats, warmup, gc_on, gc_clock=None, own_garbage=F
 
 def arg_parser(description):
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--quick", action="store_true",
-                   help="tiny sizes and few repeats: a smoke run that the scripts still work "
-                        "(its numbers mean nothing)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes and few repeats: a smoke run that the scripts still work "
+        "(its numbers mean nothing)",
+    )
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per case")
-    p.add_argument("--only", default=None,
-                   help="comma-separated case numbers/letters to run, e.g. 1,3 or a,c")
-    p.add_argument("--markdown", default=None, metavar="PATH",
-                   help="also write the results as a markdown table to PATH")
-    p.add_argument("--strict", action="store_true",
-                   help="exit with status 1 if any target fails")
+    p.add_argument(
+        "--only", default=None, help="comma-separated case numbers/letters to run, e.g. 1,3 or a,c"
+    )
+    p.add_argument(
+        "--markdown",
+        default=None,
+        metavar="PATH",
+        help="also write the results as a markdown table to PATH",
+    )
+    p.add_argument("--strict", action="store_true", help="exit with status 1 if any target fails")
     return p
 
 

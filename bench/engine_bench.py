@@ -58,6 +58,7 @@ import autograd_viz as av  # noqa: E402
 
 # ---------------------------------------------------------------- case 1: scalar MLP
 
+
 def two_moons(n, seed=0, noise=0.1):
     """Two interleaving half circles, labels -1 / +1 (like sklearn's make_moons)."""
     rng = np.random.default_rng(seed)
@@ -65,8 +66,12 @@ def two_moons(n, seed=0, noise=0.1):
     n_in = n - n_out
     t_out = np.linspace(0, np.pi, n_out)
     t_in = np.linspace(0, np.pi, n_in)
-    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
-                        np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], 1)])
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)], 1),
+            np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], 1),
+        ]
+    )
     X += rng.normal(scale=noise, size=X.shape)
     y = np.concatenate([-np.ones(n_out), np.ones(n_in)])
     return X, y
@@ -115,9 +120,17 @@ class AvMLP:
 
 def port_micrograd_mlp(mg_model):
     """The same network over av tensors, starting from micrograd's weights."""
-    return AvMLP([AvLayer([AvNeuron([float(w.data) for w in n.w], float(n.b.data), n.nonlin)
-                           for n in layer.neurons])
-                  for layer in mg_model.layers])
+    return AvMLP(
+        [
+            AvLayer(
+                [
+                    AvNeuron([float(w.data) for w in n.w], float(n.b.data), n.nonlin)
+                    for n in layer.neurons
+                ]
+            )
+            for layer in mg_model.layers
+        ]
+    )
 
 
 def make_scalar_mlp_case(n_points):
@@ -190,29 +203,60 @@ def case_scalar_mlp(args, quick):
     repeats = args.repeats or (1 if quick else 8)
     why = _missing("micrograd")
     if why:
-        return [Row(f"1 scalar MLP step ({n} pts)", None, "micrograd", target="<= 0.5x",
-                    gc_on=True, note=f"not run: {why}")], None
+        return [
+            Row(
+                f"1 scalar MLP step ({n} pts)",
+                None,
+                "micrograd",
+                target="<= 0.5x",
+                gc_on=True,
+                note=f"not run: {why}",
+            )
+        ], None
     mg_step, av_step, n_values = make_scalar_mlp_case(n)
     rows = []
     for gc_on, limit in ((True, 0.5), (False, 1.0)):
         clock = GCClock()
-        timing = time_pair(av_step, mg_step, repeats=repeats, warmup=1, gc_on=gc_on,
-                           gc_clock=clock, own_garbage=True)
+        timing = time_pair(
+            av_step,
+            mg_step,
+            repeats=repeats,
+            warmup=1,
+            gc_on=gc_on,
+            gc_clock=clock,
+            own_garbage=True,
+        )
         ours, ref = timing
         runs = 4 * max(1, repeats // 4) if gc_on else repeats
-        note = (f"MLP(2,[16,16,1]), graph of {n_values} micrograd Values; gradients checked "
+        note = (
+            (
+                f"MLP(2,[16,16,1]), graph of {n_values} micrograd Values; gradients checked "
                 f"equal; our step spent {clock.seconds / runs * 1e3:.0f} ms/step in the "
                 f"collector ({[round(c / runs, 1) for c in clock.collections]} collections "
-                f"of gen 0/1/2 per step)") if gc_on else ""
-        rows.append(Row(f"1 scalar MLP step ({n} pts)", ours, "micrograd", ref,
-                        f"<= {limit}x", limit, gc_on=gc_on, note=note,
-                        paired_ratio=timing.ratio))
+                f"of gen 0/1/2 per step)"
+            )
+            if gc_on
+            else ""
+        )
+        rows.append(
+            Row(
+                f"1 scalar MLP step ({n} pts)",
+                ours,
+                "micrograd",
+                ref,
+                f"<= {limit}x",
+                limit,
+                gc_on=gc_on,
+                note=note,
+                paired_ratio=timing.ratio,
+            )
+        )
     return rows, av_step
 
 
 # ---------------------------------------------------------------- case 2: small vectors
 
-CHAIN_BLOCKS = 50            # 4 ops per block + the final sum = 201 ops
+CHAIN_BLOCKS = 50  # 4 ops per block + the final sum = 201 ops
 CHAIN_OPS = 4 * CHAIN_BLOCKS + 1
 
 
@@ -239,6 +283,7 @@ def make_chain_case(blocks):
     # PyTorch
     if not _missing("torch"):
         import torch
+
         torch.set_num_threads(1)
         tx = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
         tW = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in W0]
@@ -253,8 +298,7 @@ def make_chain_case(blocks):
             y.sum().backward()
 
         refs["PyTorch CPU 1 thread"] = torch_chain
-        results["PyTorch CPU 1 thread"] = lambda: (tx.grad.numpy(),
-                                                   [w.grad.numpy() for w in tW])
+        results["PyTorch CPU 1 thread"] = lambda: (tx.grad.numpy(), [w.grad.numpy() for w in tW])
 
     # HIPS autograd
     if not _missing("autograd"):
@@ -305,8 +349,9 @@ def make_chain_case(blocks):
     ref_gx, ref_gW = np_out[0], np_out[1]
     for name, result in results.items():
         gx, gW = result()
-        assert np.allclose(gx, ref_gx) and all(np.allclose(a, b) for a, b in zip(gW, ref_gW)), \
+        assert np.allclose(gx, ref_gx) and all(np.allclose(a, b) for a, b in zip(gW, ref_gW)), (
             f"{name}: chain gradients differ from the hand-written backward"
+        )
     return av_chain, refs
 
 
@@ -317,21 +362,43 @@ def case_small_vectors(args, quick):
     ours_fn, refs = make_chain_case(blocks)
     rows = []
     if "PyTorch CPU 1 thread" not in refs:
-        rows.append(Row(f"2 chain len-4, per op ({n_ops} ops)", None, "PyTorch CPU 1 thread",
-                        target="<= 0.6x", gc_on=True, note=f"not run: {_missing('torch')}"))
+        rows.append(
+            Row(
+                f"2 chain len-4, per op ({n_ops} ops)",
+                None,
+                "PyTorch CPU 1 thread",
+                target="<= 0.6x",
+                gc_on=True,
+                note=f"not run: {_missing('torch')}",
+            )
+        )
     for ref_name, ref_fn in refs.items():
         target = ref_name.startswith("PyTorch")
         timing = time_pair(ours_fn, ref_fn, repeats=repeats, warmup=3, gc_on=True)
         ours, ref = timing
-        rows.append(Row(f"2 chain len-4, per op ({n_ops} ops)", ours / n_ops, ref_name,
-                        ref / n_ops, "<= 0.6x" if target else "", 0.6 if target else None,
-                        gc_on=True, paired_ratio=timing.ratio,
-                        note=("torch.set_num_threads(1); forward + backward, time / ops; "
-                              "gradients checked against the hand backward" if target else "")))
+        rows.append(
+            Row(
+                f"2 chain len-4, per op ({n_ops} ops)",
+                ours / n_ops,
+                ref_name,
+                ref / n_ops,
+                "<= 0.6x" if target else "",
+                0.6 if target else None,
+                gc_on=True,
+                paired_ratio=timing.ratio,
+                note=(
+                    "torch.set_num_threads(1); forward + backward, time / ops; "
+                    "gradients checked against the hand backward"
+                    if target
+                    else ""
+                ),
+            )
+        )
     return rows, ours_fn
 
 
 # ---------------------------------------------------------------- case 3: large vectors
+
 
 def make_large_case(n):
     rng = np.random.default_rng(3)
@@ -365,13 +432,22 @@ def case_large_vectors(args, quick):
     ours_fn, ref_fn = make_large_case(n)
     timing = time_pair(ours_fn, ref_fn, repeats=repeats, warmup=2, gc_on=True)
     ours, ref = timing
-    row = Row(f"3 sum(sin(x)x+exp(-x²)) n={n:.0e}", ours, "numpy hand gradient", ref,
-              "<= 1.1x", 1.1, gc_on=True, note="float64; value and gradient checked equal",
-              paired_ratio=timing.ratio)
+    row = Row(
+        f"3 sum(sin(x)x+exp(-x²)) n={n:.0e}",
+        ours,
+        "numpy hand gradient",
+        ref,
+        "<= 1.1x",
+        1.1,
+        gc_on=True,
+        note="float64; value and gradient checked equal",
+        paired_ratio=timing.ratio,
+    )
     return [row], ours_fn
 
 
 # ---------------------------------------------------------------- case 4: memory
+
 
 def case_memory(args, quick):
     first, total = (100, 1000) if quick else (1000, 10_000)
@@ -432,19 +508,43 @@ def _memory_run(first, total, gc_on):
     grew_peak = peak2 - peak1
     gc_text = "on" if gc_on else "off"
     return [
-        _MemRow(f"4 memory current @{first}/@{total} steps", cur2, f"@{first}", cur1,
-                f"growth <= {fmt_bytes(slack)}", None, gc_on=gc_on, unit="bytes",
-                extra={"ok": grew_cur <= slack},
+        _MemRow(
+            f"4 memory current @{first}/@{total} steps",
+            cur2,
+            f"@{first}",
+            cur1,
+            f"growth <= {fmt_bytes(slack)}",
+            None,
+            gc_on=gc_on,
+            unit="bytes",
+            extra={"ok": grew_cur <= slack},
             note=f"{total} SGD steps in {elapsed:.1f} s under tracemalloc (gc {gc_text}); "
-                 f"current grew {grew_cur:+d} B, peak grew {grew_peak:+d} B"),
-        _MemRow(f"4 memory peak    @{first}/@{total} steps", peak2, f"@{first}", peak1,
-                f"growth <= {fmt_bytes(slack)}", None, gc_on=gc_on, unit="bytes",
-                extra={"ok": grew_peak <= slack}),
+            f"current grew {grew_cur:+d} B, peak grew {grew_peak:+d} B",
+        ),
+        _MemRow(
+            f"4 memory peak    @{first}/@{total} steps",
+            peak2,
+            f"@{first}",
+            peak1,
+            f"growth <= {fmt_bytes(slack)}",
+            None,
+            gc_on=gc_on,
+            unit="bytes",
+            extra={"ok": grew_peak <= slack},
+        ),
         # the second half alone: a one-off allocation early on (a cache filling)
         # shows above but not here; a per-step leak shows in both
-        _MemRow(f"4 memory current @{half}/@{total} steps", cur2, f"@{half}", cur_half,
-                f"growth <= {fmt_bytes(slack)}", None, gc_on=gc_on, unit="bytes",
-                extra={"ok": cur2 - cur_half <= slack}),
+        _MemRow(
+            f"4 memory current @{half}/@{total} steps",
+            cur2,
+            f"@{half}",
+            cur_half,
+            f"growth <= {fmt_bytes(slack)}",
+            None,
+            gc_on=gc_on,
+            unit="bytes",
+            extra={"ok": cur2 - cur_half <= slack},
+        ),
     ]
 
 
@@ -455,6 +555,7 @@ class _MemRow(Row):
 
 
 # ---------------------------------------------------------------- case 5: forward mode
+
 
 def make_jvp_case(blocks):
     """jvp of case 2's chain in x (the W fixed), one tangent: ours and the references."""
@@ -500,6 +601,7 @@ def make_jvp_case(blocks):
     if not _missing("torch"):
         import torch
         import torch.func
+
         torch.set_num_threads(1)
         tW = [torch.tensor(w, dtype=torch.float64) for w in W0]
         tx, tv = torch.tensor(x0), torch.tensor(v0)
@@ -519,8 +621,10 @@ def make_jvp_case(blocks):
 
     if not _missing("jax"):
         import jax
+
         jax.config.update("jax_enable_x64", True)
         import jax.numpy as jnp
+
         jW = [jnp.asarray(w) for w in W0]
         jx, jv = jnp.asarray(x0), jnp.asarray(v0)
 
@@ -550,8 +654,9 @@ def make_jvp_case(blocks):
     for f in refs.values():
         f()
     for name, result in results.items():
-        assert np.isclose(result(), expected, rtol=1e-9, atol=1e-12), \
+        assert np.isclose(result(), expected, rtol=1e-9, atol=1e-12), (
             f"{name}: jvp of the chain {result()} differs from the hand-written {expected}"
+        )
     return av_jvp, refs
 
 
@@ -563,25 +668,50 @@ def case_forward_mode(args, quick):
     case = f"5 jvp chain len-4, per op ({n_ops} ops)"
     rows = []
     if "HIPS autograd make_jvp" not in refs:
-        rows.append(Row(case, None, "HIPS autograd make_jvp", target="<= 0.5x", gc_on=True,
-                        note=f"not run: {_missing('autograd')}"))
+        rows.append(
+            Row(
+                case,
+                None,
+                "HIPS autograd make_jvp",
+                target="<= 0.5x",
+                gc_on=True,
+                note=f"not run: {_missing('autograd')}",
+            )
+        )
     for ref_name, ref_fn in refs.items():
         target = ref_name.startswith("HIPS")
         timing = time_pair(ours_fn, ref_fn, repeats=repeats, warmup=3, gc_on=True)
         ours, ref = timing
-        rows.append(Row(case, ours / n_ops, ref_name, ref / n_ops,
-                        "<= 0.5x" if target else "", 0.5 if target else None, gc_on=True,
-                        paired_ratio=timing.ratio,
-                        note=("one tangent for x, W fixed; av.jvp against make_jvp(f)(x)(v); "
-                              "tangents checked against a hand-written forward-mode chain rule"
-                              if target else "")))
+        rows.append(
+            Row(
+                case,
+                ours / n_ops,
+                ref_name,
+                ref / n_ops,
+                "<= 0.5x" if target else "",
+                0.5 if target else None,
+                gc_on=True,
+                paired_ratio=timing.ratio,
+                note=(
+                    "one tangent for x, W fixed; av.jvp against make_jvp(f)(x)(v); "
+                    "tangents checked against a hand-written forward-mode chain rule"
+                    if target
+                    else ""
+                ),
+            )
+        )
     return rows, ours_fn
 
 
 # ---------------------------------------------------------------- main
 
-CASES = {"1": case_scalar_mlp, "2": case_small_vectors, "3": case_large_vectors,
-         "4": case_memory, "5": case_forward_mode}
+CASES = {
+    "1": case_scalar_mlp,
+    "2": case_small_vectors,
+    "3": case_large_vectors,
+    "4": case_memory,
+    "5": case_forward_mode,
+}
 
 
 def profile(fn, calls, top=30):
@@ -611,8 +741,12 @@ def profile(fn, calls, top=30):
 
 def main(argv=None):
     parser = arg_parser(__doc__.split("\n\n")[0])
-    parser.add_argument("--profile", default=None, metavar="CASE",
-                        help="after timing, cProfile our side of this case (1, 2, 3 or 5)")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        metavar="CASE",
+        help="after timing, cProfile our side of this case (1, 2, 3 or 5)",
+    )
     args = parser.parse_args(argv)
     rows, ours_fns = [], {}
     for key, case in CASES.items():

@@ -51,6 +51,7 @@ import autograd_viz as av  # noqa: E402
 
 # ---------------------------------------------------------------- one network, three libraries
 
+
 class ScalarMLP:
     """micrograd's MLP shape over any scalar type with * + and .relu().
 
@@ -89,6 +90,7 @@ def av_mlp(nin, nouts, point, with_params=False):
     out = model([av.tensor(float(v)) for v in point])
     out.backward()
     from autograd_viz.engine.graph import whole_graph
+
     if with_params:
         return out, len(whole_graph([out])), model.parameters()
     return out, len(whole_graph([out]))
@@ -96,8 +98,10 @@ def av_mlp(nin, nouts, point, with_params=False):
 
 def torch_mlp(nin, nouts, point):
     import torch
-    model = ScalarMLP(nin, nouts,
-                      lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True))
+
+    model = ScalarMLP(
+        nin, nouts, lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+    )
     out = model([torch.tensor(float(v), dtype=torch.float64) for v in point])
     out.backward()
     params = {f"p{i}": p for i, p in enumerate(model.parameters())}
@@ -106,10 +110,12 @@ def torch_mlp(nin, nouts, point):
 
 # ---------------------------------------------------------------- micrograd-style drawing
 
+
 def micrograd_draw_dot(root):
     """Our own take on micrograd's notebook drawing: one record per Value
     (data | grad), one small node per op, edges left to right."""
     from graphviz import Digraph
+
     nodes, edges, stack, seen = [], [], [root], {id(root)}
     while stack:
         v = stack.pop()
@@ -134,12 +140,14 @@ def micrograd_draw_dot(root):
 def svg_within(source, limit):
     """SVG from the ``dot`` program, stopped after ``limit`` seconds
     (raises subprocess.TimeoutExpired)."""
-    proc = subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True,
-                          timeout=limit, check=True)
+    proc = subprocess.run(
+        ["dot", "-Tsvg"], input=source.encode(), capture_output=True, timeout=limit, check=True
+    )
     return proc.stdout
 
 
 # ---------------------------------------------------------------- availability
+
 
 def renderer_missing(kind):
     """Why ``av.draw`` / ``av.step_through`` cannot be timed yet, or None."""
@@ -181,11 +189,13 @@ def reference_missing(*modules):
 
 
 def not_available(case, ref_name, target, why):
-    return Row(case, None, ref_name, None, target, None, gc_on=True,
-               note=f"not available yet: {why}")
+    return Row(
+        case, None, ref_name, None, target, None, gc_on=True, note=f"not available yet: {why}"
+    )
 
 
 # ---------------------------------------------------------------- cases
+
 
 def case_a(args, quick):
     case, target = "a step_through MLP(2,[4,4,1]) all frames", "<= 1x"
@@ -193,6 +203,7 @@ def case_a(args, quick):
     if why:
         return [not_available(case, "torchviz make_dot+svg", target, why)]
     from torchviz import make_dot
+
     point = [0.5, -1.2]
     y, n_values = av_mlp(2, [4, 4, 1], point)
     ty, params = torch_mlp(2, [4, 4, 1], point)
@@ -210,10 +221,20 @@ def case_a(args, quick):
     reps = args.repeats or (1 if quick else 9)
     timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
     o, r = timing
-    return [Row(case, o, "torchviz make_dot+svg (once)", r, target, 1.0, gc_on=True,
-                paired_ratio=timing.ratio,
-                note=f"{n_values} values in our graph, {n_frames[0]} frames; layout cache "
-                     f"emptied before each call")]
+    return [
+        Row(
+            case,
+            o,
+            "torchviz make_dot+svg (once)",
+            r,
+            target,
+            1.0,
+            gc_on=True,
+            paired_ratio=timing.ratio,
+            note=f"{n_values} values in our graph, {n_frames[0]} frames; layout cache "
+            f"emptied before each call",
+        )
+    ]
 
 
 def case_a2(args, quick):
@@ -222,6 +243,7 @@ def case_a2(args, quick):
     if why:
         return [not_available(case, "torchviz make_dot+svg", target, why)]
     from torchviz import make_dot
+
     point = [0.5, -1.2]
     y, n_values, params_av = av_mlp(2, [4, 4, 1], point, with_params=True)
     ty, params = torch_mlp(2, [4, 4, 1], point)
@@ -240,10 +262,20 @@ def case_a2(args, quick):
     reps = args.repeats or (1 if quick else 9)
     timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
     o, r = timing
-    return [Row(case, o, "torchviz make_dot+svg (once)", r, target, 3.0, gc_on=True,
-                paired_ratio=timing.ratio,
-                note=f"{n_values} values in our graph, {n_frames[0]} frames (one per op), "
-                     f"seeded at the first weight; layout cache emptied before each call")]
+    return [
+        Row(
+            case,
+            o,
+            "torchviz make_dot+svg (once)",
+            r,
+            target,
+            3.0,
+            gc_on=True,
+            paired_ratio=timing.ratio,
+            note=f"{n_values} values in our graph, {n_frames[0]} frames (one per op), "
+            f"seeded at the first weight; layout cache emptied before each call",
+        )
+    ]
 
 
 def case_b(args, quick):
@@ -253,6 +285,7 @@ def case_b(args, quick):
     if why:
         return [not_available(case, "torchviz make_dot+svg", target, why)]
     from torchviz import make_dot
+
     point = [0.5, -1.2]
     y, n_values = av_mlp(2, nouts, point)
     ty, params = torch_mlp(2, nouts, point)
@@ -272,11 +305,30 @@ def case_b(args, quick):
     o, r = timing
     warm = time_pair(ours_warm, ref, repeats=reps, warmup=1, gc_on=True)
     w, r2 = warm
-    return [Row(case, o, "torchviz make_dot+svg", r, target, 0.3, gc_on=True,
-                paired_ratio=timing.ratio,
-                note=f"{n_values} values in our graph; layout cache emptied before each call"),
-            Row(case.replace("b draw", "b draw again"), w, "torchviz make_dot+svg", r2, "", None,
-                gc_on=True, paired_ratio=warm.ratio, note="the same graph drawn again: layout comes from the cache")]
+    return [
+        Row(
+            case,
+            o,
+            "torchviz make_dot+svg",
+            r,
+            target,
+            0.3,
+            gc_on=True,
+            paired_ratio=timing.ratio,
+            note=f"{n_values} values in our graph; layout cache emptied before each call",
+        ),
+        Row(
+            case.replace("b draw", "b draw again"),
+            w,
+            "torchviz make_dot+svg",
+            r2,
+            "",
+            None,
+            gc_on=True,
+            paired_ratio=warm.ratio,
+            note="the same graph drawn again: layout comes from the cache",
+        ),
+    ]
 
 
 CHAIN_OPS = 200
@@ -314,9 +366,20 @@ def case_c(args, quick):
             av.draw(s).svg
 
         o, _ = time_pair(ours, None, repeats=reps, warmup=1, gc_on=True)
-        rows.append(Row(case, o, "absolute", None, target, 2.0, absolute=True, gc_on=True,
-                        note=f"{n_ops} ops + sum, x used in every op; drawn after backward; "
-                             f"layout cache emptied before each call"))
+        rows.append(
+            Row(
+                case,
+                o,
+                "absolute",
+                None,
+                target,
+                2.0,
+                absolute=True,
+                gc_on=True,
+                note=f"{n_ops} ops + sum, x used in every op; drawn after backward; "
+                f"layout cache emptied before each call",
+            )
+        )
     why = reference_missing("micrograd", "graphviz")
     if not why and shutil.which("dot") is None:
         why = "the Graphviz `dot` program is not installed"
@@ -324,6 +387,7 @@ def case_c(args, quick):
         rows.append(Row(f"c micrograd draw_dot {n_ops}-op chain", None, "info", note=why))
     else:
         from micrograd.engine import Value
+
         mx = Value(0.3)
         my = _chain(mx, n_ops, lambda a, b: a * b, lambda a, b: a - b, lambda a, b: a + b)
         my.backward()
@@ -335,14 +399,31 @@ def case_c(args, quick):
             svg_within(micrograd_draw_dot(my).source, limit)
 
         try:
-            micro()      # one try first: Graphviz may not finish this graph at all
+            micro()  # one try first: Graphviz may not finish this graph at all
         except subprocess.TimeoutExpired:
-            rows.append(Row(name, None, "info only", gc_on=True,
-                            note=f"Graphviz dot did not finish within {limit} s; stopped"))
+            rows.append(
+                Row(
+                    name,
+                    None,
+                    "info only",
+                    gc_on=True,
+                    note=f"Graphviz dot did not finish within {limit} s; stopped",
+                )
+            )
         else:
             m, _ = time_pair(micro, None, repeats=reps, warmup=0, gc_on=True)
-            rows.append(Row(name, m, "info only", None, "", None, gc_on=True,
-                            note="micrograd's a - b is a + (-1 * b): its graph has more nodes"))
+            rows.append(
+                Row(
+                    name,
+                    m,
+                    "info only",
+                    None,
+                    "",
+                    None,
+                    gc_on=True,
+                    note="micrograd's a - b is a + (-1 * b): its graph has more nodes",
+                )
+            )
     return rows
 
 
@@ -359,11 +440,17 @@ def main(argv=None):
             except Exception as e:  # noqa: BLE001 - report the case, finish the table
                 crashed = True
                 traceback.print_exc()
-                rows.append(Row(f"{key} (crashed)", None, "-", gc_on=True,
-                                note=f"ERROR {type(e).__name__}: {e}"[:300]))
+                rows.append(
+                    Row(
+                        f"{key} (crashed)",
+                        None,
+                        "-",
+                        gc_on=True,
+                        note=f"ERROR {type(e).__name__}: {e}"[:300],
+                    )
+                )
             print(f"case {key} done", file=sys.stderr, flush=True)
-    status = finish("render benchmark (autograd_viz vs torchviz / micrograd-style)", rows,
-                    args)
+    status = finish("render benchmark (autograd_viz vs torchviz / micrograd-style)", rows, args)
     # a renderer that crashes on these graphs is a bug, not a slow result
     return 2 if crashed else status
 

@@ -24,14 +24,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 # screenshots also land in one place to look at after a run (gitignored)
-RENDERS = Path(os.environ.get("AV_SCREENSHOT_DIR",
-                              Path(__file__).resolve().parents[1] / "test-output" / "screenshots"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+RENDERS = Path(
+    os.environ.get(
+        "AV_SCREENSHOT_DIR", Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+    )
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 # -- chromium through playwright -------------------------------------------------------
+
 
 def _missing(reason):
     """Fail in CI (a missing browser there is a broken setup), skip on a dev machine."""
@@ -83,6 +93,7 @@ def keep_screenshot(src: Path, name: str):
 
 # -- JupyterLab in a subprocess ----------------------------------------------------------
 
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -102,50 +113,68 @@ def jupyterlab_server(tmp_path, root):
     chromium_path()  # no browser: fail/skip now, before paying for a server
     home = tmp_path / "jupyter"
     env = dict(os.environ)
-    env.update({
-        # the kernel must import this work tree's autograd_viz, whatever is installed
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-        "IPYTHONDIR": str(home / "ipython"),
-    })
+    env.update(
+        {
+            # the kernel must import this work tree's autograd_viz, whatever is installed
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+            "IPYTHONDIR": str(home / "ipython"),
+        }
+    )
     # no "official Jupyter news?" toast over the notebook
     (home / "config" / "labconfig").mkdir(parents=True)
-    (home / "config" / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    (home / "config" / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
     port, token = _free_port(), uuid.uuid4().hex
     log_path = tmp_path / "jupyterlab.log"
     log = open(log_path, "wb")
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-           "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-           "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {proc.returncode} before it was ready:\n"
-                            + log_path.read_text(errors="replace")[-3000:])
+                pytest.fail(
+                    f"JupyterLab exited with {proc.returncode} before it was ready:\n"
+                    + log_path.read_text(errors="replace")[-3000:]
+                )
             try:
                 _get_json(f"{base}/api/status?token={token}")
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not answer /api/status within 90 s:\n"
-                                + log_path.read_text(errors="replace")[-3000:])
+                    pytest.fail(
+                        "JupyterLab did not answer /api/status within 90 s:\n"
+                        + log_path.read_text(errors="replace")[-3000:]
+                    )
                 time.sleep(0.5)
         yield base, token
     finally:
         try:  # stop kernels through the API first: they run in their own sessions
             for kernel in _get_json(f"{base}/api/kernels?token={token}"):
                 req = urllib.request.Request(
-                    f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE")
+                    f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE"
+                )
                 urllib.request.urlopen(req, timeout=10).close()
         except Exception:
             pass
@@ -159,6 +188,7 @@ def jupyterlab_server(tmp_path, root):
 
 
 # -- driving a notebook --------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def notebook_page(base, token, path, tmp_path):
@@ -202,12 +232,16 @@ def run_all_cells(page, console, tmp_path, *, clear_first=False, timeout_ms=30_0
     saved with its outputs (its saved [n] prompts would otherwise look already run)."""
     # textContent, not innerText: JupyterLab skips rendering cells scrolled out of
     # view (content-visibility), and their innerText is then empty
-    all_ran = ("() => { const p = [...document.querySelectorAll("
-               "'.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];"
-               " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }")
-    none_ran = ("() => [...document.querySelectorAll("
-                "'.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]"
-                ".every(e => !/\\[\\d+\\]/.test(e.textContent))")
+    all_ran = (
+        "() => { const p = [...document.querySelectorAll("
+        "'.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];"
+        " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }"
+    )
+    none_ran = (
+        "() => [...document.querySelectorAll("
+        "'.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]"
+        ".every(e => !/\\[\\d+\\]/.test(e.textContent))"
+    )
     for _attempt in range(4):
         page.wait_for_selector(".jp-NotebookPanel [data-status='idle']", timeout=60_000)
         if clear_first:
@@ -221,5 +255,6 @@ def run_all_cells(page, console, tmp_path, *, clear_first=False, timeout_ms=30_0
             page.keyboard.press("Escape")
     page.screenshot(path=str(tmp_path / "not_run.png"), full_page=True)
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents()
-    pytest.fail(f"Run All Cells did not run every cell after 4 tries (prompts {prompts})\n"
-                f"{console}")
+    pytest.fail(
+        f"Run All Cells did not run every cell after 4 tries (prompts {prompts})\n{console}"
+    )

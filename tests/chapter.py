@@ -40,13 +40,17 @@ def seed_path(environ=None, beside=BESIDE_REPO):
     if named:
         path = Path(named).expanduser()
         if not path.is_file():
-            raise ChapterMissing(f"{ENV}={named!r} does not name a file; point it at "
-                                 f"the D2L chapter text ({SEED_NAME})")
+            raise ChapterMissing(
+                f"{ENV}={named!r} does not name a file; point it at "
+                f"the D2L chapter text ({SEED_NAME})"
+            )
         return path
     if not beside.is_file():
-        raise ChapterMissing(f"the D2L chapter text is not at {beside}; set {ENV}=/path/"
-                             f"to/{SEED_NAME} (or lay the shared/ folder beside the "
-                             f"repository) to run the chapter tests")
+        raise ChapterMissing(
+            f"the D2L chapter text is not at {beside}; set {ENV}=/path/"
+            f"to/{SEED_NAME} (or lay the shared/ folder beside the "
+            f"repository) to run the chapter tests"
+        )
     return beside
 
 
@@ -74,8 +78,10 @@ TABS = ("mxnet", "pytorch", "tensorflow")
 
 # the only line of the chapter that changes
 IMPORTS = {
-    "mxnet": ("from mxnet import autograd, np, npx",
-              "from autograd_viz.mxnet import autograd, np, npx"),
+    "mxnet": (
+        "from mxnet import autograd, np, npx",
+        "from autograd_viz.mxnet import autograd, np, npx",
+    ),
     "pytorch": ("import torch", "import autograd_viz.torch as torch"),
     "tensorflow": ("import tensorflow as tf", "import autograd_viz.tf as tf"),
 }
@@ -97,13 +103,14 @@ def cells(tab, path=None):
         found = _TAB.match(block)
         block_tab = found.group(1) if found else "mxnet"
         if block_tab in (tab, "all"):
-            out.append(block[found.end():] if found else block)
+            out.append(block[found.end() :] if found else block)
     old, new = IMPORTS[tab]
     swapped = [_swap_line(src, old, new) for src in out]
     count = sum(src.splitlines().count(new) for src in swapped)
     if count != 1:
-        raise AssertionError(f"{tab}: expected the import line {old!r} exactly once, "
-                             f"found it {count} times")
+        raise AssertionError(
+            f"{tab}: expected the import line {old!r} exactly once, found it {count} times"
+        )
     return swapped
 
 
@@ -116,7 +123,7 @@ class Cell:
     index: int
     source: str
     namespace: dict
-    value: object        # the value of a final expression (what Jupyter shows), else None
+    value: object  # the value of a final expression (what Jupyter shows), else None
     has_value: bool
 
 

@@ -23,10 +23,12 @@ from hypothesis import HealthCheck, settings
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 settings.register_profile(
-    "default", max_examples=20, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("thorough", parent=settings.get_profile("default"),
-                          max_examples=400)
+    "default",
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=400)
 settings.load_profile(os.environ.get("AV_HYPOTHESIS_PROFILE", "default"))
 
 
@@ -41,6 +43,7 @@ def clean_engine_state():
     """Fail a test that leaves the engine's global mode switched (grad off,
     a create_graph pass still 'forcing', a recorder left registered)."""
     from autograd_viz.engine.graph import STATE
+
     yield
     assert STATE.grad_enabled is True, "grad mode left off"
     assert STATE.forcing is False, "create_graph mode left on"

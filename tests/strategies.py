@@ -18,13 +18,13 @@ MAX_SIDE = 3
 
 def shapes(min_dims=0, max_dims=MAX_DIMS, min_side=1, max_side=MAX_SIDE):
     """Array shapes, 0-d (a scalar) included by default."""
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims,
-                            min_side=min_side, max_side=max_side)
+    return hnp.array_shapes(
+        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
 
 
 def floats(lo, hi):
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False,
-                     allow_subnormal=False)
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
 
 def away_from_zero(lo=0.1, hi=2.0):
@@ -66,9 +66,9 @@ def broadcast_pair():
 def shape_broadcasting_to(shape):
     """A shape that np.broadcast_to(x, shape) accepts: same or fewer axes,
     each either matching or 1."""
-    return hnp.broadcastable_shapes(shape, min_dims=0, max_dims=len(shape),
-                                    min_side=1, max_side=MAX_SIDE).filter(
-        lambda s: np.broadcast_shapes(s, shape) == tuple(shape))
+    return hnp.broadcastable_shapes(
+        shape, min_dims=0, max_dims=len(shape), min_side=1, max_side=MAX_SIDE
+    ).filter(lambda s: np.broadcast_shapes(s, shape) == tuple(shape))
 
 
 @st.composite
@@ -78,8 +78,11 @@ def axes_for(draw, ndim):
     choices = [st.none(), st.just(())]
     if ndim:
         choices.append(st.integers(-ndim, ndim - 1))
-        choices.append(st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim)
-                   .flatmap(lambda ax: st.tuples(*[st.sampled_from([a, a - ndim]) for a in ax])))
+        choices.append(
+            st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim).flatmap(
+                lambda ax: st.tuples(*[st.sampled_from([a, a - ndim]) for a in ax])
+            )
+        )
     return draw(st.one_of(*choices))
 
 
@@ -114,20 +117,25 @@ def indices_for(draw, shape):
     if kind == "basic" or not shape:
         if not shape and kind == "mask":
             return np.array(draw(st.booleans()))
-        return draw(hnp.basic_indices(shape, min_dims=0, allow_newaxis=True,
-                                      allow_ellipsis=True))
+        return draw(hnp.basic_indices(shape, min_dims=0, allow_newaxis=True, allow_ellipsis=True))
     if kind == "int_array":
-        return draw(hnp.integer_array_indices(
-            shape, result_shape=shapes(min_dims=1, max_dims=2)))
+        return draw(hnp.integer_array_indices(shape, result_shape=shapes(min_dims=1, max_dims=2)))
     if kind == "mask":
         # a mask over the leading axes (all of them or just the first)
         n = draw(st.integers(1, len(shape)))
         return draw(hnp.arrays(np.bool_, shape[:n]))
     # an integer array on the first axis and a slice on the next
-    idx = draw(hnp.arrays(np.intp, draw(shapes(min_dims=1, max_dims=1)),
-                          elements=st.integers(-shape[0], shape[0] - 1)))
-    rest = tuple(draw(st.sampled_from([slice(None), slice(None, None, -1), slice(1, None)]))
-                 for _ in shape[1:2])
+    idx = draw(
+        hnp.arrays(
+            np.intp,
+            draw(shapes(min_dims=1, max_dims=1)),
+            elements=st.integers(-shape[0], shape[0] - 1),
+        )
+    )
+    rest = tuple(
+        draw(st.sampled_from([slice(None), slice(None, None, -1), slice(1, None)]))
+        for _ in shape[1:2]
+    )
     return (idx,) + rest
 
 
@@ -136,8 +144,11 @@ def matmul_shapes(draw):
     """Operand shapes for matmul: 1-d and 2-d operands and batched ones whose
     batch axes broadcast."""
     n, k, m = (draw(st.integers(1, MAX_SIDE)) for _ in range(3))
-    batch_a, batch_b = draw(hnp.mutually_broadcastable_shapes(
-        num_shapes=2, min_dims=0, max_dims=2, min_side=1, max_side=2)).input_shapes
+    batch_a, batch_b = draw(
+        hnp.mutually_broadcastable_shapes(
+            num_shapes=2, min_dims=0, max_dims=2, min_side=1, max_side=2
+        )
+    ).input_shapes
     a_is_vector = draw(st.booleans())
     b_is_vector = draw(st.booleans())
     a = (k,) if a_is_vector else batch_a + (n, k)

@@ -72,13 +72,14 @@ class SourceError(ValueError):
 @dataclass
 class Target:
     """One notebook the build writes: where from, where to, and what it left out."""
+
     source: Path
     lang: str
-    name: str                      # file name without .ipynb
-    framework: str | None          # None for a source without tabs
+    name: str  # file name without .ipynb
+    framework: str | None  # None for a source without tabs
     notebook: nbformat.NotebookNode
-    left_out: list = field(default_factory=list)    # (source cell index, missing name)
-    pending: str | None = None     # why it is not built yet (its dialect does not import)
+    left_out: list = field(default_factory=list)  # (source cell index, missing name)
+    pending: str | None = None  # why it is not built yet (its dialect does not import)
 
     @property
     def path(self):
@@ -101,10 +102,12 @@ def tab_of(cell, where=""):
     names = [n.strip() for n in match.group(1).split(",") if n.strip()]
     unknown = [n for n in names if n != "all" and n not in FRAMEWORKS]
     if not names or unknown:
-        raise SourceError(f"{where}: `%%tab {match.group(1)}` names "
-                          f"{unknown or 'no framework'}; use one or more of "
-                          f"{', '.join(FRAMEWORKS)} (comma-separated) or `all`")
-    body = cell.source[match.end():]
+        raise SourceError(
+            f"{where}: `%%tab {match.group(1)}` names "
+            f"{unknown or 'no framework'}; use one or more of "
+            f"{', '.join(FRAMEWORKS)} (comma-separated) or `all`"
+        )
+    body = cell.source[match.end() :]
     return (None if "all" in names else tuple(names)), body
 
 
@@ -113,8 +116,10 @@ def needs_of(cell, where=""):
     if isinstance(needs, str):
         needs = [needs]
     if not all(isinstance(n, str) and re.fullmatch(r"[A-Za-z_][\w.]*", n) for n in needs):
-        raise SourceError(f"{where}: `needs` must list dotted names such as "
-                          f"autograd_viz.tf.GradientTape.stop_recording, got {needs!r}")
+        raise SourceError(
+            f"{where}: `needs` must list dotted names such as "
+            f"autograd_viz.tf.GradientTape.stop_recording, got {needs!r}"
+        )
     return list(needs)
 
 
@@ -128,12 +133,12 @@ def missing(dotted):
         for part in rest:
             if hasattr(obj, part):
                 obj = getattr(obj, part)
-            elif hasattr(obj, "__path__"):         # a package: the name may be a submodule
+            elif hasattr(obj, "__path__"):  # a package: the name may be a submodule
                 obj = importlib.import_module(f"{done}.{part}")
             else:
                 return f"{dotted}: {done} has no {part!r}"
             done = f"{done}.{part}"
-    except Exception as error:           # ModuleNotFoundError, or a module that fails
+    except Exception as error:  # ModuleNotFoundError, or a module that fails
         return f"{dotted} does not import ({type(error).__name__}: {error})"
     return None
 
@@ -193,12 +198,16 @@ def record_translations(only=()):
         en, vi = read_source(en_path), read_source(vi_path)
         shape = [[(c.cell_type, tab_of(c)[0]) for c in nb.cells] for nb in (en, vi)]
         if shape[0] != shape[1]:
-            raise SourceError(f"{vi_path.relative_to(ROOT)} does not have the cells of "
-                              f"{en_path.relative_to(ROOT)}; run the parity test "
-                              f"(pytest tests/notebooks/test_sources.py) to see where")
+            raise SourceError(
+                f"{vi_path.relative_to(ROOT)} does not have the cells of "
+                f"{en_path.relative_to(ROOT)}; run the parity test "
+                f"(pytest tests/notebooks/test_sources.py) to see where"
+            )
         marked = 0
         for a, b in zip(en.cells, vi.cells):
-            if a.cell_type == "markdown" and b.metadata.get(TRANSLATION_KEY) != fingerprint(a.source):
+            if a.cell_type == "markdown" and b.metadata.get(TRANSLATION_KEY) != fingerprint(
+                a.source
+            ):
                 b.metadata[TRANSLATION_KEY] = fingerprint(a.source)
                 marked += 1
         if marked:
@@ -246,8 +255,13 @@ def execute(nb, timeout=CELL_TIMEOUT, workdir=None):
 
     with tempfile.TemporaryDirectory(prefix="avz-nb-") as scratch:
         # no per-cell timestamps: a rebuild then changes only what the cells show
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                                resources={"metadata": {"path": str(workdir or scratch)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": str(workdir or scratch)}},
+        )
         client.execute(env=kernel_environment())
     return nb
 
@@ -280,16 +294,22 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("only", nargs="*", help="source name prefixes, e.g. 01 (default: all)")
     parser.add_argument("--no-execute", action="store_true", help="write without outputs")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if a saved notebook differs from its source")
-    parser.add_argument("--translated", action="store_true",
-                        help="after translating: record that the Vietnamese markdown "
-                             "cells of these sources translate the current English text")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a saved notebook differs from its source",
+    )
+    parser.add_argument(
+        "--translated",
+        action="store_true",
+        help="after translating: record that the Vietnamese markdown "
+        "cells of these sources translate the current English text",
+    )
     args = parser.parse_args(argv)
     if args.translated:
         record_translations(args.only)
         return 0
-    sys.path.insert(0, str(ROOT))          # `needs` and dialects resolve against this checkout
+    sys.path.insert(0, str(ROOT))  # `needs` and dialects resolve against this checkout
     targets = plan(args.only)
     if not targets:
         parser.error(f"no source in {SOURCES.relative_to(ROOT)} matches {args.only}")

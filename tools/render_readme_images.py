@@ -24,8 +24,14 @@ sys.path.insert(0, str(ROOT))
 import autograd_viz as av  # noqa: E402
 
 IMG = ROOT / "docs" / "img"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 def neuron():
@@ -62,28 +68,32 @@ def forward_example():
 
 def frame_page(frame, colour="#cf222e"):
     start = frame.svg.find("<svg")
-    return ("<!doctype html><html><head><meta charset='utf-8'><style>"
-            "body{margin:0;padding:16px;background:#fff;font-family:'DejaVu Sans',sans-serif}"
-            "#card{display:inline-block}"
-            ".t{font-weight:600;margin:10px 0 4px}"
-            "pre{font-family:'DejaVu Sans Mono',monospace;font-size:14px;margin:0;"
-            f"border-left:4px solid {colour};background:#f6f8fa;padding:6px 12px}}"
-            "</style></head><body><div id='card'>"
-            f"{frame.svg[start:]}<div class='t'>{html.escape(frame.title)}</div>"
-            f"<pre>{html.escape(frame.text)}</pre></div></body></html>")
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><style>"
+        "body{margin:0;padding:16px;background:#fff;font-family:'DejaVu Sans',sans-serif}"
+        "#card{display:inline-block}"
+        ".t{font-weight:600;margin:10px 0 4px}"
+        "pre{font-family:'DejaVu Sans Mono',monospace;font-size:14px;margin:0;"
+        f"border-left:4px solid {colour};background:#f6f8fa;padding:6px 12px}}"
+        "</style></head><body><div id='card'>"
+        f"{frame.svg[start:]}<div class='t'>{html.escape(frame.title)}</div>"
+        f"<pre>{html.escape(frame.text)}</pre></div></body></html>"
+    )
 
 
 def screenshot(page_html, path):
     from playwright.sync_api import sync_playwright
+
     with tempfile.TemporaryDirectory() as tmp:
         page_file = Path(tmp) / "page.html"
         page_file.write_text(page_html, encoding="utf-8")
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-                headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 900, "height": 400},
-                                    device_scale_factor=2)
+                headless=True,
+                args=CHROMIUM_ARGS,
+            )
+            page = browser.new_page(viewport={"width": 900, "height": 400}, device_scale_factor=2)
             page.goto(page_file.as_uri())
             page.locator("#card").screenshot(path=str(path))
             browser.close()

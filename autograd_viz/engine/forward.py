@@ -36,7 +36,7 @@ from .graph import STATE
 from .tensor import Tensor, apply
 
 _level_ids = itertools.count(1)
-_pushed = set()          # the open levels where some op output got a tangent
+_pushed = set()  # the open levels where some op output got a tangent
 
 
 @contextmanager
@@ -56,8 +56,9 @@ def dual_level():
 
 def _innermost(what):
     if not STATE.dual_levels:
-        raise RuntimeError(f"{what} needs an open forward-mode level: "
-                           f"call it inside `with dual_level():`")
+        raise RuntimeError(
+            f"{what} needs an open forward-mode level: call it inside `with dual_level():`"
+        )
     return STATE.dual_levels[-1]
 
 
@@ -94,15 +95,20 @@ def _as_tangent(x, tangent):
         try:
             t = type(x)._plain(np.asarray(tangent, dtype=x.data.dtype))
         except (TypeError, ValueError):
-            raise TypeError(f"a tangent must be numbers shaped like its primal, got "
-                            f"{tangent!r}") from None
+            raise TypeError(
+                f"a tangent must be numbers shaped like its primal, got {tangent!r}"
+            ) from None
     if t.shape != x.shape:
-        raise ShapeError(f"the tangent has shape {t.shape} but its primal has shape "
-                         f"{x.shape}; a tangent must have its primal's shape")
+        raise ShapeError(
+            f"the tangent has shape {t.shape} but its primal has shape "
+            f"{x.shape}; a tangent must have its primal's shape"
+        )
     if np.dtype(t.data.dtype) != np.dtype(x.data.dtype):
-        raise DtypeError(f"the tangent has dtype {np.dtype(t.data.dtype)} but its primal "
-                         f"has dtype {np.dtype(x.data.dtype)}; give the tangent the "
-                         f"primal's dtype, e.g. t.astype(x.dtype)")
+        raise DtypeError(
+            f"the tangent has dtype {np.dtype(t.data.dtype)} but its primal "
+            f"has dtype {np.dtype(x.data.dtype)}; give the tangent the "
+            f"primal's dtype, e.g. t.astype(x.dtype)"
+        )
     return t
 
 
@@ -132,6 +138,7 @@ def _set(x, level, t):
 
 # --------------------------------------------------------------- the push
 
+
 def push_tangents(out, prim, inputs, params):
     """Give ``out`` its tangent at every open level where an input has one.
 
@@ -140,7 +147,7 @@ def push_tangents(out, prim, inputs, params):
     params = params or _NO_PARAMS
     for level in tuple(levels):
         shares = []
-        graph_wanted = out.requires_grad        # the op was recorded
+        graph_wanted = out.requires_grad  # the op was recorded
         for i, p in enumerate(inputs):
             tans = p._tan
             if tans:
@@ -203,14 +210,16 @@ STATE.push_tangents = push_tangents
 
 # --------------------------------------------------------------- for the renderer
 
+
 @dataclass
 class Push:
     """What one input's tangent adds to an op's output tangent."""
-    position: int                 # which argument of the op
-    input: object                 # the input Tensor
-    rule: str                     # the local derivative as text, e.g. "b"
-    tangent_in: np.ndarray        # the input's tangent
-    contribution: np.ndarray      # local derivative applied to tangent_in (output's shape)
+
+    position: int  # which argument of the op
+    input: object  # the input Tensor
+    rule: str  # the local derivative as text, e.g. "b"
+    tangent_in: np.ndarray  # the input's tangent
+    contribution: np.ndarray  # local derivative applied to tangent_in (output's shape)
     _op: object = field(repr=False, default=None)
     _node: object = field(repr=False, default=None)
 
@@ -223,6 +232,7 @@ class Push:
 @dataclass
 class ForwardStep:
     """One op of the recorded graph, with its tangent."""
+
     node: object
     pushes: list
     tangent: np.ndarray
@@ -238,8 +248,9 @@ def tangent_steps(root, wrt, tangent=None):
     else:
         given = list(tangent) if isinstance(wrt, (list, tuple)) else [tangent]
         if len(given) != len(leaves):
-            raise TypeError(f"{len(leaves)} inputs but {len(given)} tangents; give one "
-                            f"tangent per input")
+            raise TypeError(
+                f"{len(leaves)} inputs but {len(given)} tangents; give one tangent per input"
+            )
         seeds = [np.asarray(_as_tangent(x, t).data) for x, t in zip(leaves, given)]
     tangents = {id(x): s for x, s in zip(leaves, seeds)}
     steps = []
@@ -253,7 +264,7 @@ def tangent_steps(root, wrt, tangent=None):
             t = tangents.get(id(p))
             if t is None:
                 if p._op is None and not p.requires_grad:
-                    continue        # a constant: no tangent, nothing to show
+                    continue  # a constant: no tangent, nothing to show
                 t = np.zeros_like(np.asarray(p.data))
             c = np.asarray(prim.jvp(i, ops.NUMPY, t, node.data, xs, params))
             if c.shape != np.shape(node.data):

@@ -49,8 +49,11 @@ def _release(t, keep_graph):
         return t
     free = type(t)._plain(t.data)
     if carries_tangent(t):
-        free._tan = {level: _release(tan, False) for level, tan in t._tan.items()
-                     if level in STATE.dual_levels}
+        free._tan = {
+            level: _release(tan, False)
+            for level, tan in t._tan.items()
+            if level in STATE.dual_levels
+        }
     return free
 
 
@@ -69,8 +72,10 @@ def _argnums(argnums, nargs):
     nums = tuple(argnums) if many else (argnums,)
     for n in nums:
         if not isinstance(n, int) or not -nargs <= n < nargs:
-            raise TypeError(f"argnums={argnums!r} does not fit a function called with "
-                            f"{nargs} positional arguments")
+            raise TypeError(
+                f"argnums={argnums!r} does not fit a function called with "
+                f"{nargs} positional arguments"
+            )
     return tuple(n % nargs for n in nums), many
 
 
@@ -81,8 +86,9 @@ def gradients(output, inputs, gradient=None, *, retain_graph=False, create_graph
     if not isinstance(output, Tensor):
         raise TypeError(f"the function must return a tensor, got {type(output).__name__}")
     seed = output._backward_seed(gradient)
-    trace, grads = graph.run_backward(output, seed, retain_graph=retain_graph,
-                                      create_graph=create_graph, targets=list(inputs))
+    trace, grads = graph.run_backward(
+        output, seed, retain_graph=retain_graph, create_graph=create_graph, targets=list(inputs)
+    )
     output._trace = trace
     # Tensors in both modes, like torch.autograd.grad
     return [g if g is None or isinstance(g, Tensor) else type(output)._plain(g) for g in grads]
@@ -102,15 +108,19 @@ def value_and_grad(f, argnums=0):
         if not isinstance(out, Tensor):
             raise TypeError(f"grad(f): f must return a scalar tensor, got {type(out).__name__}")
         if out.size != 1:
-            raise BackwardError(f"grad(f) needs f to return a scalar, it returned shape "
-                                f"{out.shape}; use jacobian(f, x) or reduce with .sum()")
+            raise BackwardError(
+                f"grad(f) needs f to return a scalar, it returned shape "
+                f"{out.shape}; use jacobian(f, x) or reduce with .sum()"
+            )
         targets = [args[n] for n in nums]
         if not out.requires_grad:
             grads = [None] * len(targets)
         else:
             grads = gradients(out, targets, create_graph=outer)
-        grads = [type(t)._plain(np.zeros_like(t.data)) if g is None else _as_tensor(g)
-                 for g, t in zip(grads, targets)]
+        grads = [
+            type(t)._plain(np.zeros_like(t.data)) if g is None else _as_tensor(g)
+            for g, t in zip(grads, targets)
+        ]
         keep = any(isinstance(a, Tensor) and a.requires_grad for a in args_in)
         value = _release(out, keep)
         grads = [_release(g, keep) for g in grads]
@@ -151,8 +161,7 @@ def vjp(f, *primals):
         if not live:
             grads = [None] * len(args)
         elif len(live) == 1:
-            grads = gradients(live[0][0], args, live[0][1], retain_graph=True,
-                              create_graph=outer)
+            grads = gradients(live[0][0], args, live[0][1], retain_graph=True, create_graph=outer)
         else:
             # several outputs: one backward pass of the weighted sum of them all
             total = None
@@ -160,8 +169,10 @@ def vjp(f, *primals):
                 term = (o * c).sum()
                 total = term if total is None else total + term
             grads = gradients(total, args, retain_graph=True, create_graph=outer)
-        return tuple(type(a)._plain(np.zeros_like(a.data)) if g is None
-                     else _release(_as_tensor(g), keep) for g, a in zip(grads, args))
+        return tuple(
+            type(a)._plain(np.zeros_like(a.data)) if g is None else _release(_as_tensor(g), keep)
+            for g, a in zip(grads, args)
+        )
 
     if isinstance(out, tuple):
         return tuple(_release(o, keep) for o in out), vjp_fn
@@ -175,11 +186,15 @@ def jvp(f, primals, tangents):
     each tangent of its primal's shape and dtype.  The output's tangent is
     the derivative of ``f`` at ``primals`` along ``tangents``."""
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
-        raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, "
-                        "e.g. jvp(f, (x,), (v,))")
+        raise TypeError(
+            "jvp(f, primals, tangents): primals and tangents must be tuples, "
+            "e.g. jvp(f, (x,), (v,))"
+        )
     if len(primals) != len(tangents):
-        raise TypeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents; "
-                        f"give one tangent per primal")
+        raise TypeError(
+            f"jvp got {len(primals)} primals but {len(tangents)} tangents; "
+            f"give one tangent per primal"
+        )
     with forward.dual_level() as level:
         duals = [forward.make_dual(x, t) for x, t in zip(primals, tangents)]
         out = f(*duals)
@@ -194,22 +209,26 @@ def _outputs(out, who):
     outs = list(out) if isinstance(out, tuple) else [out]
     for o in outs:
         if not isinstance(o, Tensor):
-            raise TypeError(f"{who}: the function must return a tensor or a tuple of "
-                            f"tensors, it returned {type(o).__name__}")
+            raise TypeError(
+                f"{who}: the function must return a tensor or a tuple of "
+                f"tensors, it returned {type(o).__name__}"
+            )
     return outs
 
 
 def _match(outs, given, what, tuple_out):
     given = list(given) if tuple_out else [given]
     if len(given) != len(outs):
-        raise TypeError(f"the function returned {len(outs)} values but {len(given)} "
-                        f"{what}s were given")
+        raise TypeError(
+            f"the function returned {len(outs)} values but {len(given)} {what}s were given"
+        )
     matched = []
     for o, c in zip(outs, given):
         shape = tuple(np.shape(as_plain(c)))
         if shape != o.shape:
-            raise ValueError(f"a {what} of shape {shape} for an output of shape {o.shape}; "
-                             f"they must match")
+            raise ValueError(
+                f"a {what} of shape {shape} for an output of shape {o.shape}; they must match"
+            )
         matched.append(c)
     return matched
 
@@ -230,15 +249,18 @@ def jacrev(f, argnums=0):
             seed = np.zeros(out.size, dtype=out.data.dtype)
             seed[k] = 1
             if out.requires_grad:
-                grads = gradients(out, targets, seed.reshape(out.shape), retain_graph=True,
-                                  create_graph=outer)
+                grads = gradients(
+                    out, targets, seed.reshape(out.shape), retain_graph=True, create_graph=outer
+                )
             else:
                 grads = [None] * len(targets)
             for row, g, t in zip(rows, grads, targets):
                 row.append(type(t)._plain(np.zeros_like(t.data)) if g is None else g)
         keep = any(isinstance(a, Tensor) and a.requires_grad for a in args_in)
-        jacs = [_release(_stack(row, out.shape, t.shape, outer, leading=True), keep)
-                for row, t in zip(rows, targets)]
+        jacs = [
+            _release(_stack(row, out.shape, t.shape, outer, leading=True), keep)
+            for row, t in zip(rows, targets)
+        ]
         return tuple(jacs) if many else jacs[0]
 
     jacrev_f.__name__ = f"jacrev_{getattr(f, '__name__', 'f')}"
@@ -269,11 +291,16 @@ def jacfwd(f, argnums=0):
                 out_shape = out.shape
                 cols.append(t)
             nested = x.requires_grad or carries_tangent(x)
-            if not cols:            # an empty input: the Jacobian is empty too
+            if not cols:  # an empty input: the Jacobian is empty too
                 out = f(*args)
                 out_shape = out.shape
-            jac = _stack(cols, x.shape, out_shape, nested or any(c.requires_grad for c in cols),
-                         leading=False)
+            jac = _stack(
+                cols,
+                x.shape,
+                out_shape,
+                nested or any(c.requires_grad for c in cols),
+                leading=False,
+            )
             jacs.append(_release(jac, x.requires_grad))
         return tuple(jacs) if many else jacs[0]
 
@@ -294,10 +321,13 @@ def _stack(parts, outer_shape, inner_shape, recorded, leading):
     it from ops, so an enclosing transform can differentiate it."""
     count = int(np.prod(outer_shape, dtype=int))
     if not recorded:
-        data = np.stack([np.asarray(as_plain(p)) for p in parts]) if parts else \
-            np.zeros((0,) + tuple(inner_shape))
+        data = (
+            np.stack([np.asarray(as_plain(p)) for p in parts])
+            if parts
+            else np.zeros((0,) + tuple(inner_shape))
+        )
         data = data.reshape(tuple(outer_shape) + tuple(inner_shape))
-        if not leading:          # columns: move the stacked axes last
+        if not leading:  # columns: move the stacked axes last
             k = len(outer_shape)
             data = np.moveaxis(data, tuple(range(k)), tuple(range(data.ndim - k, data.ndim)))
         return Tensor._plain(np.ascontiguousarray(data))
@@ -371,25 +401,35 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         raise TypeError("gradcheck(f, *inputs) needs at least one input")
     base = [np.array(as_plain(x), dtype=np.float64) for x in inputs]
     for i in range(len(base)):
+
         def f_i(xi, i=i):
             args = [Tensor._plain(b) for b in base]
             args[i] = xi
             return f(*args)
+
         analytic = np.asarray(as_plain(jacobian(f_i, base[i])), dtype=np.float64)
         numeric = numerical_jacobian(f, base, i, eps)
         if analytic.shape != numeric.shape:
-            raise GradcheckError(f"input {i}: backward gave a Jacobian of shape "
-                                 f"{analytic.shape}, finite differences {numeric.shape}")
+            raise GradcheckError(
+                f"input {i}: backward gave a Jacobian of shape "
+                f"{analytic.shape}, finite differences {numeric.shape}"
+            )
         err = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
         bad = np.isnan(analytic) != np.isnan(numeric)
         if err.size and (np.nanmax(np.where(bad, np.inf, err)) > 0):
             worst = np.unravel_index(np.nanargmax(np.where(bad, np.inf, err)), err.shape)
-            out_idx, in_idx = worst[:analytic.ndim - base[i].ndim], worst[analytic.ndim - base[i].ndim:]
+            out_idx, in_idx = (
+                worst[: analytic.ndim - base[i].ndim],
+                worst[analytic.ndim - base[i].ndim :],
+            )
             raise GradcheckError(
                 f"gradient check failed for input {i} at element {tuple(map(int, in_idx))}"
                 f" (output element {tuple(map(int, out_idx))}): finite differences give "
                 f"{numeric[worst]:.6g}, backward gave {analytic[worst]:.6g} "
                 f"(tolerance {atol} + {rtol}·|expected|)",
-                input_index=i, index=tuple(map(int, in_idx)),
-                expected=float(numeric[worst]), got=float(analytic[worst]))
+                input_index=i,
+                index=tuple(map(int, in_idx)),
+                expected=float(numeric[worst]),
+                got=float(analytic[worst]),
+            )
     return True

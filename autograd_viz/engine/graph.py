@@ -60,8 +60,20 @@ class Node:
     subclass.  Declared here so this module knows recorded values without
     importing the Tensor module (which imports this one)."""
 
-    __slots__ = ("data", "requires_grad", "grad", "_op", "_parents", "_params", "_seq",
-                 "_freed", "_gacc", "_note", "_trace", "_tan")
+    __slots__ = (
+        "data",
+        "requires_grad",
+        "grad",
+        "_op",
+        "_parents",
+        "_params",
+        "_seq",
+        "_freed",
+        "_gacc",
+        "_note",
+        "_trace",
+        "_tan",
+    )
 
 
 def as_plain(x):
@@ -98,6 +110,7 @@ RECORDING_NS = None
 
 
 # --------------------------------------------------------------- traversal
+
 
 def ancestors(root):
     """All nodes that lead to ``root`` and need a gradient, in run order."""
@@ -150,25 +163,28 @@ _is_freed = operator.attrgetter("_freed")
 
 # --------------------------------------------------------------- the trace
 
+
 def local_derivative(op, position, node):
     """d(node)/d(input ``position``) as an array for a diagram, or None where
     it is a Jacobian that does not fit one array (matmul, reshape, indexing).
     The same for a backward step and a forward-mode step: one local derivative."""
     if not op.shows_local_value:
         return None
-    return op.local_derivative(position, node.data, [p.data for p in node._parents],
-                               node._params or {})
+    return op.local_derivative(
+        position, node.data, [p.data for p in node._parents], node._params or {}
+    )
 
 
 @dataclass
 class Send:
     """What one backward step sends to one input."""
-    position: int                 # which argument of the op (0 for a, 1 for b)
-    input: object                 # the input Tensor
-    rule: str                     # the local derivative as text, e.g. "b"
-    contribution: np.ndarray      # upstream x local derivative, in the input's shape
-    total_before: np.ndarray | None   # what the input had gathered before (None: nothing yet)
-    total_after: np.ndarray       # the running sum after this contribution
+
+    position: int  # which argument of the op (0 for a, 1 for b)
+    input: object  # the input Tensor
+    rule: str  # the local derivative as text, e.g. "b"
+    contribution: np.ndarray  # upstream x local derivative, in the input's shape
+    total_before: np.ndarray | None  # what the input had gathered before (None: nothing yet)
+    total_after: np.ndarray  # the running sum after this contribution
     _op: object = field(repr=False, default=None)
     _node: object = field(repr=False, default=None)
 
@@ -186,9 +202,10 @@ class Send:
 @dataclass
 class BackwardStep:
     """One op node visited by the backward pass."""
-    node: object                  # the op's output Tensor
-    upstream: np.ndarray          # d(root)/d(node): the total gradient that arrived
-    sends: list                   # one Send per input that needs a gradient
+
+    node: object  # the op's output Tensor
+    upstream: np.ndarray  # d(root)/d(node): the total gradient that arrived
+    sends: list  # one Send per input that needs a gradient
 
 
 class Trace:
@@ -209,7 +226,7 @@ class Trace:
         # from the same counter as Tensor.seq: a later backward has a larger
         # number, so a drawing can pick the most recent pass
         self.ran = next(_seq)
-        self.seed = seed                  # the gradient the pass started from
+        self.seed = seed  # the gradient the pass started from
         self.create_graph = create_graph
         # per op node visited, in order: its seq and the gradient that arrived
         # (two lists rather than a tuple per node: no allocation per node)
@@ -239,20 +256,24 @@ class Trace:
                 if not inp.requires_grad:
                     continue
                 contribution = np.asarray(
-                    prim.vjp(position, ops.NUMPY, upstream, node.data, inputs, params))
+                    prim.vjp(position, ops.NUMPY, upstream, node.data, inputs, params)
+                )
                 before = totals.get(id(inp))
                 after = contribution if before is None else before + contribution
                 totals[id(inp)] = after
-                sends.append(Send(position, inp, prim.rules[position], contribution,
-                                  before, after, prim, node))
+                sends.append(
+                    Send(
+                        position, inp, prim.rules[position], contribution, before, after, prim, node
+                    )
+                )
             out.append(BackwardStep(node, upstream, sends))
         return out
 
 
 # --------------------------------------------------------------- backward
 
-def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=None,
-                 write=False):
+
+def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=None, write=False):
     """Push ``seed`` (d root / d root) back through the graph of ``root``.
 
     Leaves that require a gradient receive it in ``.grad`` (added to what is
@@ -262,14 +283,15 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     depend on.  Returns ``(trace, target_grads)``.
     """
     nodes = _collect(root)
-    if any(map(_is_freed, nodes)):      # C-level loop: a third of a generator's cost
+    if any(map(_is_freed, nodes)):  # C-level loop: a third of a generator's cost
         for n in nodes:
             n._gacc = None
         raise BackwardError(
             "the graph behind this value was already used by a backward pass and its "
             "intermediate results were freed. Pass retain_graph=True to the first "
             "backward() if you want to run backward through the same graph again, "
-            "or recompute the value.")
+            "or recompute the value."
+        )
 
     STATE.sweeps["reverse"] += 1
     trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph)
@@ -294,7 +316,7 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
         for node in reversed(nodes):
             g = node._gacc
             node._gacc = None
-            if g is _SEEN:          # found, but no gradient reached it
+            if g is _SEEN:  # found, but no gradient reached it
                 continue
             if wanted is not None and id(node) in wanted:
                 wanted[id(node)] = g
@@ -316,15 +338,25 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != ad.shape:
                         c = ops.unbroadcast(F, c, a.shape)
                     acc = a._gacc
-                    a._gacc = c if acc is _SEEN else acc + c if acc.__class__ is not ndarray \
-                        or acc.size < _IN_PLACE_FROM else _add(acc, c)
+                    a._gacc = (
+                        c
+                        if acc is _SEEN
+                        else acc + c
+                        if acc.__class__ is not ndarray or acc.size < _IN_PLACE_FROM
+                        else _add(acc, c)
+                    )
                 if b.requires_grad:
                     c = g if passes[1] else vjps[1](F, g, ans, ad, bd)
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != bd.shape:
                         c = ops.unbroadcast(F, c, b.shape)
                     acc = b._gacc
-                    b._gacc = c if acc is _SEEN else acc + c if acc.__class__ is not ndarray \
-                        or acc.size < _IN_PLACE_FROM else _add(acc, c)
+                    b._gacc = (
+                        c
+                        if acc is _SEEN
+                        else acc + c
+                        if acc.__class__ is not ndarray or acc.size < _IN_PLACE_FROM
+                        else _add(acc, c)
+                    )
                 seqs(node._seq)
                 upstreams(g)
                 if free:
@@ -344,18 +376,26 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 else:
                     c = vjps[i](F, g, ans, *inputs, **params)
                 # a numpy scalar (0-d output) cannot need unbroadcasting: skip the test
-                if prim.broadcasts and (create_graph or c.__class__ is ndarray) \
-                        and c.shape != inputs[i].shape:
+                if (
+                    prim.broadcasts
+                    and (create_graph or c.__class__ is ndarray)
+                    and c.shape != inputs[i].shape
+                ):
                     c = ops.unbroadcast(F, c, p.shape)
                 acc = p._gacc
-                p._gacc = c if acc is _SEEN else acc + c if acc.__class__ is not ndarray \
-                    or acc.size < _IN_PLACE_FROM else _add(acc, c)
+                p._gacc = (
+                    c
+                    if acc is _SEEN
+                    else acc + c
+                    if acc.__class__ is not ndarray or acc.size < _IN_PLACE_FROM
+                    else _add(acc, c)
+                )
             seqs(node._seq)
             upstreams(g.data if create_graph else g)
             if free:
                 node._freed = True
     except BaseException:
-        for n in nodes:          # leave no half-summed gradients behind
+        for n in nodes:  # leave no half-summed gradients behind
             n._gacc = None
         raise
     finally:
@@ -376,8 +416,13 @@ def _add(acc, c):
     operands: the same bits."""
     # the references: the node's _gacc slot, run_backward's local, this
     # argument and getrefcount's own; one more means someone else holds it
-    if sys.getrefcount(acc) == 4 and acc.base is None and c.__class__ is np.ndarray \
-            and c.shape == acc.shape and c.dtype == acc.dtype:
+    if (
+        sys.getrefcount(acc) == 4
+        and acc.base is None
+        and c.__class__ is np.ndarray
+        and c.shape == acc.shape
+        and c.dtype == acc.dtype
+    ):
         return np.add(acc, c, out=acc)
     return acc + c
 

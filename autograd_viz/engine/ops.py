@@ -35,16 +35,41 @@ import numpy as np
 class Primitive:
     """One differentiable operation.  See the module docstring."""
 
-    __slots__ = ("name", "forward", "vjps", "formula", "rules", "broadcasts",
-                 "elementwise", "reduction", "linear_in", "torch_name", "passes_upstream")
+    __slots__ = (
+        "name",
+        "forward",
+        "vjps",
+        "formula",
+        "rules",
+        "broadcasts",
+        "elementwise",
+        "reduction",
+        "linear_in",
+        "torch_name",
+        "passes_upstream",
+    )
 
-    def __init__(self, name, forward, vjps, formula, rules, *, broadcasts=False,
-                 elementwise=False, reduction=False, linear_in=(), torch_name=None):
+    def __init__(
+        self,
+        name,
+        forward,
+        vjps,
+        formula,
+        rules,
+        *,
+        broadcasts=False,
+        elementwise=False,
+        reduction=False,
+        linear_in=(),
+        torch_name=None,
+    ):
         if len(vjps) != len(rules):
             raise ValueError(f"{name}: one rule text per input is required")
         if not (elementwise or reduction or len(linear_in) == len(vjps)):
-            raise ValueError(f"{name}: forward mode needs the op to be elementwise, a "
-                             f"reduction, or linear in each input (linear_in=...)")
+            raise ValueError(
+                f"{name}: forward mode needs the op to be elementwise, a "
+                f"reduction, or linear in each input (linear_in=...)"
+            )
         self.name = name
         self.forward = forward
         self.vjps = vjps
@@ -91,8 +116,9 @@ class Primitive:
             return self.vjps[i](F, t, ans, *inputs)
         if self.reduction:
             weights = self.vjps[i](F, F.ones_like(ans), ans, *inputs, **params)
-            return F.sum(weights * t, axis=params.get("axis"),
-                         keepdims=params.get("keepdims", False))
+            return F.sum(
+                weights * t, axis=params.get("axis"), keepdims=params.get("keepdims", False)
+            )
         args = list(inputs)
         args[i] = t
         return F.apply(self, *args, **params)
@@ -151,6 +177,7 @@ def defprim(name, forward, vjps, formula, rules, **kw):
 
 
 # ---------------------------------------------------------------- namespaces
+
 
 class _NumpyNamespace:
     """``F`` for a plain backward pass: values only, nothing recorded."""
@@ -290,52 +317,75 @@ def _unindex_forward(g, index, shape):
 # CPU time: 0.96x -> 0.95x micrograd; small, but free)
 
 add = defprim(
-    "add", operator.add,
-    [lambda F, g, ans, a, b: g,
-     lambda F, g, ans, a, b: g],
-    "a + b", ["1", "1"], broadcasts=True, elementwise=True)
+    "add",
+    operator.add,
+    [lambda F, g, ans, a, b: g, lambda F, g, ans, a, b: g],
+    "a + b",
+    ["1", "1"],
+    broadcasts=True,
+    elementwise=True,
+)
 
 sub = defprim(
-    "sub", operator.sub,
-    [lambda F, g, ans, a, b: g,
-     lambda F, g, ans, a, b: -g],
-    "a − b", ["1", "−1"], broadcasts=True, elementwise=True)
+    "sub",
+    operator.sub,
+    [lambda F, g, ans, a, b: g, lambda F, g, ans, a, b: -g],
+    "a − b",
+    ["1", "−1"],
+    broadcasts=True,
+    elementwise=True,
+)
 
 mul = defprim(
-    "mul", operator.mul,
-    [lambda F, g, ans, a, b: g * b,
-     lambda F, g, ans, a, b: g * a],
-    "a × b", ["b", "a"], broadcasts=True, elementwise=True)
+    "mul",
+    operator.mul,
+    [lambda F, g, ans, a, b: g * b, lambda F, g, ans, a, b: g * a],
+    "a × b",
+    ["b", "a"],
+    broadcasts=True,
+    elementwise=True,
+)
 
 div = defprim(
-    "div", operator.truediv,
-    [lambda F, g, ans, a, b: g / b,
-     lambda F, g, ans, a, b: -g * a / (b * b)],
-    "a / b", ["1/b", "−a/b²"], broadcasts=True, elementwise=True)
+    "div",
+    operator.truediv,
+    [lambda F, g, ans, a, b: g / b, lambda F, g, ans, a, b: -g * a / (b * b)],
+    "a / b",
+    ["1/b", "−a/b²"],
+    broadcasts=True,
+    elementwise=True,
+)
 
 pow = defprim(
-    "pow", operator.pow,
-    [lambda F, g, ans, a, b: g * b * a ** (b - 1),
-     lambda F, g, ans, a, b: g * ans * F.log_safe(a)],
-    "a ^ b", ["b·a^(b−1)", "a^b·ln(a)"], broadcasts=True, elementwise=True)
+    "pow",
+    operator.pow,
+    [lambda F, g, ans, a, b: g * b * a ** (b - 1), lambda F, g, ans, a, b: g * ans * F.log_safe(a)],
+    "a ^ b",
+    ["b·a^(b−1)", "a^b·ln(a)"],
+    broadcasts=True,
+    elementwise=True,
+)
 
-neg = defprim(
-    "neg", operator.neg,
-    [lambda F, g, ans, a: -g],
-    "−a", ["−1"], elementwise=True)
+neg = defprim("neg", operator.neg, [lambda F, g, ans, a: -g], "−a", ["−1"], elementwise=True)
 
 # ---------------------------------------------------------------- elementwise
 
-exp = defprim("exp", np.exp, [lambda F, g, ans, a: g * ans],
-              "exp(a)", ["exp(a)"], elementwise=True)
-log = defprim("log", np.log, [lambda F, g, ans, a: g / a],
-              "ln(a)", ["1/a"], elementwise=True)
-sin = defprim("sin", np.sin, [lambda F, g, ans, a: g * F.cos(a)],
-              "sin(a)", ["cos(a)"], elementwise=True)
-cos = defprim("cos", np.cos, [lambda F, g, ans, a: -g * F.sin(a)],
-              "cos(a)", ["−sin(a)"], elementwise=True)
-tanh = defprim("tanh", np.tanh, [lambda F, g, ans, a: g * (1 - ans * ans)],
-               "tanh(a)", ["1 − tanh²(a)"], elementwise=True)
+exp = defprim("exp", np.exp, [lambda F, g, ans, a: g * ans], "exp(a)", ["exp(a)"], elementwise=True)
+log = defprim("log", np.log, [lambda F, g, ans, a: g / a], "ln(a)", ["1/a"], elementwise=True)
+sin = defprim(
+    "sin", np.sin, [lambda F, g, ans, a: g * F.cos(a)], "sin(a)", ["cos(a)"], elementwise=True
+)
+cos = defprim(
+    "cos", np.cos, [lambda F, g, ans, a: -g * F.sin(a)], "cos(a)", ["−sin(a)"], elementwise=True
+)
+tanh = defprim(
+    "tanh",
+    np.tanh,
+    [lambda F, g, ans, a: g * (1 - ans * ans)],
+    "tanh(a)",
+    ["1 − tanh²(a)"],
+    elementwise=True,
+)
 
 
 def _sigmoid(a):
@@ -345,36 +395,68 @@ def _sigmoid(a):
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e))[()]
 
 
-sigmoid = defprim("sigmoid", _sigmoid, [lambda F, g, ans, a: g * ans * (1 - ans)],
-                  "σ(a)", ["σ(a)·(1 − σ(a))"], elementwise=True)
+sigmoid = defprim(
+    "sigmoid",
+    _sigmoid,
+    [lambda F, g, ans, a: g * ans * (1 - ans)],
+    "σ(a)",
+    ["σ(a)·(1 − σ(a))"],
+    elementwise=True,
+)
+
+
 def _relu(a):
     if a.__class__ is np.ndarray:
         return np.maximum(a, 0)
-    return a if a > 0 else a * 0      # scalars: skip the ufunc call, keep nan
+    return a if a > 0 else a * 0  # scalars: skip the ufunc call, keep nan
 
 
-relu = defprim("relu", _relu,
-               [lambda F, g, ans, a: F.where_positive(a, g)],
-               "relu(a)", ["1 if a > 0 else 0"], elementwise=True)
-abs = defprim("abs", np.abs, [lambda F, g, ans, a: g * F.sign(a)],
-              "|a|", ["sign(a)"], elementwise=True)
-sqrt = defprim("sqrt", np.sqrt, [lambda F, g, ans, a: g / (2 * ans)],
-               "√a", ["1/(2√a)"], elementwise=True)
+relu = defprim(
+    "relu",
+    _relu,
+    [lambda F, g, ans, a: F.where_positive(a, g)],
+    "relu(a)",
+    ["1 if a > 0 else 0"],
+    elementwise=True,
+)
+abs = defprim(
+    "abs", np.abs, [lambda F, g, ans, a: g * F.sign(a)], "|a|", ["sign(a)"], elementwise=True
+)
+sqrt = defprim(
+    "sqrt", np.sqrt, [lambda F, g, ans, a: g / (2 * ans)], "√a", ["1/(2√a)"], elementwise=True
+)
 
 # ---------------------------------------------------------------- reductions
 
 sum = defprim(
-    "sum", lambda a, axis=None, keepdims=False: np.sum(a, axis=axis, keepdims=keepdims),
-    [lambda F, g, ans, a, axis=None, keepdims=False:
-        F.broadcast_to(_expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a))],
-    "Σ a", ["1"], reduction=True, torch_name="SumBackward0")
+    "sum",
+    lambda a, axis=None, keepdims=False: np.sum(a, axis=axis, keepdims=keepdims),
+    [
+        lambda F, g, ans, a, axis=None, keepdims=False: F.broadcast_to(
+            _expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a)
+        )
+    ],
+    "Σ a",
+    ["1"],
+    reduction=True,
+    torch_name="SumBackward0",
+)
 
 mean = defprim(
-    "mean", lambda a, axis=None, keepdims=False: np.mean(a, axis=axis, keepdims=keepdims),
-    [lambda F, g, ans, a, axis=None, keepdims=False:
-        F.broadcast_to(_expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a))
-        / _reduced_count(F.shape(a), axis)],
-    "mean(a)", ["1/n"], reduction=True, torch_name="MeanBackward0")
+    "mean",
+    lambda a, axis=None, keepdims=False: np.mean(a, axis=axis, keepdims=keepdims),
+    [
+        lambda F, g, ans, a, axis=None, keepdims=False: (
+            F.broadcast_to(_expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a))
+            / _reduced_count(F.shape(a), axis)
+        )
+    ],
+    "mean(a)",
+    ["1/n"],
+    reduction=True,
+    torch_name="MeanBackward0",
+)
+
 
 def _max_vjp(F, g, ans, a, axis=None, keepdims=False):
     shape = F.shape(a)
@@ -385,16 +467,26 @@ def _max_vjp(F, g, ans, a, axis=None, keepdims=False):
 
 
 max = defprim(
-    "max", lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
-    [_max_vjp], "max(a)", ["1 where a is the max, else 0"], reduction=True,
-    torch_name="MaxBackward0")
+    "max",
+    lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
+    [_max_vjp],
+    "max(a)",
+    ["1 where a is the max, else 0"],
+    reduction=True,
+    torch_name="MaxBackward0",
+)
 
 norm = defprim(
-    "norm", lambda a: np.sqrt(np.sum(np.square(a))),
+    "norm",
+    lambda a: np.sqrt(np.sum(np.square(a))),
     # at a = 0 every entry of a is 0: dividing by 1 there gives PyTorch's
     # subgradient 0 instead of 0/0
     [lambda F, g, ans, a: g * a / (ans + (ans == 0))],
-    "‖a‖", ["a/‖a‖"], reduction=True, torch_name="LinalgVectorNormBackward0")
+    "‖a‖",
+    ["a/‖a‖"],
+    reduction=True,
+    torch_name="LinalgVectorNormBackward0",
+)
 
 # ---------------------------------------------------------------- linear algebra
 
@@ -403,24 +495,29 @@ def _dot_forward(a, b):
     if np.ndim(a) != 1 or np.ndim(b) != 1:
         raise ValueError("dot takes two vectors")
     if a.shape != b.shape:
-        raise ValueError(f"dot needs vectors of the same length, got shapes "
-                         f"{tuple(a.shape)} and {tuple(b.shape)}")
+        raise ValueError(
+            f"dot needs vectors of the same length, got shapes "
+            f"{tuple(a.shape)} and {tuple(b.shape)}"
+        )
     return np.dot(a, b)
 
 
 dot = defprim(
-    "dot", _dot_forward,
-    [lambda F, g, ans, a, b: g * b,
-     lambda F, g, ans, a, b: g * a],
-    "a · b", ["b", "a"], linear_in=(0, 1))
+    "dot",
+    _dot_forward,
+    [lambda F, g, ans, a, b: g * b, lambda F, g, ans, a, b: g * a],
+    "a · b",
+    ["b", "a"],
+    linear_in=(0, 1),
+)
 
 
 def _matmul_vjp_a(F, g, ans, a, b):
-    if F.ndim(b) == 1:                       # (..., n) @ (n,) -> (...)
+    if F.ndim(b) == 1:  # (..., n) @ (n,) -> (...)
         g = F.reshape(g, F.shape(g) + (1,))
         b = F.reshape(b, (1, F.shape(b)[0]))
         ga = g * b
-    elif F.ndim(a) == 1:                     # (n,) @ (..., n, m) -> (..., m)
+    elif F.ndim(a) == 1:  # (n,) @ (..., n, m) -> (..., m)
         g = F.reshape(g, F.shape(g)[:-1] + (1,) + F.shape(g)[-1:])
         ga = F.reshape(g @ _swap_last(F, b), F.shape(g)[:-2] + (F.shape(a)[0],))
     else:
@@ -429,13 +526,13 @@ def _matmul_vjp_a(F, g, ans, a, b):
 
 
 def _matmul_vjp_b(F, g, ans, a, b):
-    if F.ndim(a) == 1 and F.ndim(b) == 1:    # (n,) @ (n,) -> (): an inner product
+    if F.ndim(a) == 1 and F.ndim(b) == 1:  # (n,) @ (n,) -> (): an inner product
         return g * a
-    if F.ndim(a) == 1:                       # (n,) @ (..., n, m) -> (..., m)
+    if F.ndim(a) == 1:  # (n,) @ (..., n, m) -> (..., m)
         g = F.reshape(g, F.shape(g)[:-1] + (1,) + F.shape(g)[-1:])
         a = F.reshape(a, (F.shape(a)[0], 1))
         gb = a * g
-    elif F.ndim(b) == 1:                     # (..., n) @ (n,) -> (...)
+    elif F.ndim(b) == 1:  # (..., n) @ (n,) -> (...)
         g = F.reshape(g, F.shape(g) + (1,))
         gb = F.reshape(_swap_last(F, a) @ g, F.shape(a)[:-2] + (F.shape(b)[0],))
     else:
@@ -449,13 +546,22 @@ def _matmul_forward(a, b):
     inner_a = np.shape(a)[-1]
     inner_b = np.shape(b)[0] if np.ndim(b) == 1 else np.shape(b)[-2]
     if inner_a != inner_b:
-        raise ValueError(f"matmul shapes {tuple(np.shape(a))} and {tuple(np.shape(b))} "
-                         f"do not line up: {inner_a} columns against {inner_b} rows")
+        raise ValueError(
+            f"matmul shapes {tuple(np.shape(a))} and {tuple(np.shape(b))} "
+            f"do not line up: {inner_a} columns against {inner_b} rows"
+        )
     return np.matmul(a, b)
 
 
-matmul = defprim("matmul", _matmul_forward, [_matmul_vjp_a, _matmul_vjp_b],
-                 "a @ b", ["g @ bᵀ", "aᵀ @ g"], linear_in=(0, 1), torch_name="MmBackward0")
+matmul = defprim(
+    "matmul",
+    _matmul_forward,
+    [_matmul_vjp_a, _matmul_vjp_b],
+    "a @ b",
+    ["g @ bᵀ", "aᵀ @ g"],
+    linear_in=(0, 1),
+    torch_name="MmBackward0",
+)
 
 # ---------------------------------------------------------------- shape
 
@@ -464,44 +570,79 @@ def _reshape_forward(a, shape):
     try:
         return np.reshape(a, shape)
     except ValueError:
-        raise ValueError(f"cannot reshape a tensor of shape {tuple(np.shape(a))} "
-                         f"({np.size(a)} elements) into shape {tuple(shape)}") from None
+        raise ValueError(
+            f"cannot reshape a tensor of shape {tuple(np.shape(a))} "
+            f"({np.size(a)} elements) into shape {tuple(shape)}"
+        ) from None
 
 
 reshape = defprim(
-    "reshape", _reshape_forward,
+    "reshape",
+    _reshape_forward,
     [lambda F, g, ans, a, shape: F.reshape(g, F.shape(a))],
-    "reshape(a)", ["1 (values move, unchanged)"], linear_in=(0,), torch_name="ViewBackward0")
+    "reshape(a)",
+    ["1 (values move, unchanged)"],
+    linear_in=(0,),
+    torch_name="ViewBackward0",
+)
 
 transpose = defprim(
-    "transpose", lambda a, axes=None: np.transpose(a, axes),
-    [lambda F, g, ans, a, axes=None:
-        # argsort inverts the permutation only once negative axes are made positive
-        F.transpose(g, None if axes is None
-                    else tuple(np.argsort([ax % F.ndim(a) for ax in axes])))],
-    "aᵀ", ["1 (values move, unchanged)"], linear_in=(0,), torch_name="PermuteBackward0")
+    "transpose",
+    lambda a, axes=None: np.transpose(a, axes),
+    [
+        lambda F, g, ans, a, axes=None: (
+            # argsort inverts the permutation only once negative axes are made positive
+            F.transpose(
+                g, None if axes is None else tuple(np.argsort([ax % F.ndim(a) for ax in axes]))
+            )
+        )
+    ],
+    "aᵀ",
+    ["1 (values move, unchanged)"],
+    linear_in=(0,),
+    torch_name="PermuteBackward0",
+)
 
 broadcast_to = defprim(
-    "broadcast_to", lambda a, shape: np.broadcast_to(a, shape),
+    "broadcast_to",
+    lambda a, shape: np.broadcast_to(a, shape),
     [lambda F, g, ans, a, shape: unbroadcast(F, g, F.shape(a))],
-    "broadcast(a)", ["1, summed over copies"], linear_in=(0,), torch_name="ExpandBackward0")
+    "broadcast(a)",
+    ["1, summed over copies"],
+    linear_in=(0,),
+    torch_name="ExpandBackward0",
+)
 
 getitem = defprim(
-    "getitem", lambda a, index: np.asarray(a)[index],
+    "getitem",
+    lambda a, index: np.asarray(a)[index],
     [lambda F, g, ans, a, index: F.unindex(g, index, F.shape(a))],
-    "a[i]", ["1 at the picked entries, else 0"], linear_in=(0,), torch_name="IndexBackward0")
+    "a[i]",
+    ["1 at the picked entries, else 0"],
+    linear_in=(0,),
+    torch_name="IndexBackward0",
+)
 
 # scatter-add: the transpose of indexing, used by getitem's VJP; its own VJP
 # is indexing again, so gradients of any order go through slices
 unindex = defprim(
-    "unindex", _unindex_forward,
+    "unindex",
+    _unindex_forward,
     [lambda F, g, ans, a, index, shape: F.getitem(g, index)],
-    "scatter(a)", ["1 at the picked entries"], linear_in=(0,), torch_name="IndexPutBackward0")
+    "scatter(a)",
+    ["1 at the picked entries"],
+    linear_in=(0,),
+    torch_name="IndexPutBackward0",
+)
 
 # a change of floating-point precision (torch's .float()/.double(), tf.cast):
 # the gradient is the upstream gradient, brought back to the input's precision
 cast = defprim(
-    "cast", lambda a, dtype: np.asarray(a).astype(dtype)[()],
+    "cast",
+    lambda a, dtype: np.asarray(a).astype(dtype)[()],
     [lambda F, g, ans, a, dtype: F.cast(g, F.dtype(a))],
-    "cast(a)", ["1 (only the precision changes)"], elementwise=True,
-    torch_name="ToCopyBackward0")
+    "cast(a)",
+    ["1 (only the precision changes)"],
+    elementwise=True,
+    torch_name="ToCopyBackward0",
+)

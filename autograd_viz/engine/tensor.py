@@ -28,7 +28,7 @@ class Tensor(graph.Node):
     is what diagrams print for a leaf.
     """
 
-    __slots__ = ("name", "__weakref__")      # the recorder's own slots are on graph.Node
+    __slots__ = ("name", "__weakref__")  # the recorder's own slots are on graph.Node
 
     # numpy must hand `ndarray * tensor` to Tensor.__rmul__ instead of
     # turning the tensor into an array and dropping its history
@@ -75,11 +75,13 @@ class Tensor(graph.Node):
         """Whether ops on this flavour of tensor are being recorded now."""
         return True
 
-    _grad_write = False      # MXNet overwrites .grad instead of adding to it
+    _grad_write = False  # MXNet overwrites .grad instead of adding to it
     # where a parameter update belongs, in this flavour's words
     _in_place_advice = "do it inside `with no_grad():`"
-    _dtype_advice = ("Create it as floats, e.g. arange(4.0) or tensor(..., dtype=float64), "
-                     "or convert with x.astype('float64')")
+    _dtype_advice = (
+        "Create it as floats, e.g. arange(4.0) or tensor(..., dtype=float64), "
+        "or convert with x.astype('float64')"
+    )
 
     # -- inspection --------------------------------------------------------
     @property
@@ -146,8 +148,10 @@ class Tensor(graph.Node):
 
     def item(self):
         if self.size != 1:
-            raise ValueError(f"item() needs a tensor with exactly one element, this one "
-                             f"has shape {self.shape}; index it first, e.g. x[0].item()")
+            raise ValueError(
+                f"item() needs a tensor with exactly one element, this one "
+                f"has shape {self.shape}; index it first, e.g. x[0].item()"
+            )
         return np.asarray(self.data).item()
 
     def tolist(self):
@@ -165,8 +169,10 @@ class Tensor(graph.Node):
 
     def __bool__(self):
         if self.size != 1:
-            raise ValueError(f"the truth value of a tensor with {self.size} elements is "
-                             f"ambiguous; use .any() or .all()")
+            raise ValueError(
+                f"the truth value of a tensor with {self.size} elements is "
+                f"ambiguous; use .any() or .all()"
+            )
         return builtins.bool(np.asarray(self.data).item())
 
     def __float__(self):
@@ -193,8 +199,11 @@ class Tensor(graph.Node):
 
     def _repr_suffix(self):
         parts = []
-        if self.dtype != self._default_float and not np.issubdtype(self.dtype, np.integer) \
-                and self.dtype != np.bool_:
+        if (
+            self.dtype != self._default_float
+            and not np.issubdtype(self.dtype, np.integer)
+            and self.dtype != np.bool_
+        ):
             parts.append(f"dtype={self.dtype}")
         if self._op is not None:
             parts.append(f"op={self._op.name}")
@@ -207,10 +216,13 @@ class Tensor(graph.Node):
         if requires_grad and not np.issubdtype(self.dtype, np.floating):
             raise DtypeError(
                 f"only floating-point tensors can require gradients, this one is "
-                f"{self.dtype}. {self._dtype_advice}")
+                f"{self.dtype}. {self._dtype_advice}"
+            )
         if not self.is_leaf and not requires_grad:
-            raise BackwardError("requires_grad can only be switched off on a leaf; "
-                                "use y.detach() to get a copy without history")
+            raise BackwardError(
+                "requires_grad can only be switched off on a leaf; "
+                "use y.detach() to get a copy without history"
+            )
         self.requires_grad = builtins.bool(requires_grad)
         return self
 
@@ -221,8 +233,9 @@ class Tensor(graph.Node):
         weighted sum being differentiated.
         """
         seed = self._backward_seed(gradient)
-        trace, _ = graph.run_backward(self, seed, retain_graph=retain_graph,
-                                      create_graph=create_graph, write=self._grad_write)
+        trace, _ = graph.run_backward(
+            self, seed, retain_graph=retain_graph, create_graph=create_graph, write=self._grad_write
+        )
         self._trace = trace
         _remember_last(self, trace)
 
@@ -231,18 +244,22 @@ class Tensor(graph.Node):
             raise BackwardError(
                 "this value does not require a gradient: nothing it was computed from "
                 "has requires_grad=True. Call x.requires_grad_() on the input before "
-                "computing with it (or pass requires_grad=True when creating it)")
+                "computing with it (or pass requires_grad=True when creating it)"
+            )
         if gradient is None:
             if self.size != 1:
                 raise BackwardError(
                     f"backward() on a tensor of shape {self.shape} needs gradient= of "
                     f"that shape (the weight of each entry), e.g. y.backward(ones_like(y)), "
-                    f"or reduce it first: y.sum().backward()")
+                    f"or reduce it first: y.sum().backward()"
+                )
             return np.ones_like(np.asarray(self.data))
         g = _to_array(as_plain(gradient), None, self.dtype.type)
         if np.shape(g) != self.shape:
-            raise ShapeError(f"gradient= has shape {tuple(np.shape(g))} but the tensor "
-                             f"has shape {self.shape}; they must match")
+            raise ShapeError(
+                f"gradient= has shape {tuple(np.shape(g))} but the tensor "
+                f"has shape {self.shape}; they must match"
+            )
         return gradient if isinstance(gradient, Tensor) and gradient.requires_grad else g
 
     def detach(self):
@@ -277,7 +294,8 @@ class Tensor(graph.Node):
                 f"{what} changes a tensor that takes part in a gradient computation, "
                 f"which would corrupt the values backward() needs. For a parameter "
                 f"update {self._in_place_advice}; otherwise build a new tensor "
-                f"(x = x - 1) instead of changing this one")
+                f"(x = x - 1) instead of changing this one"
+            )
 
     def __setitem__(self, index, value):
         self._check_in_place("assignment into x[...]")
@@ -292,55 +310,133 @@ class Tensor(graph.Node):
         self.data = np.asarray(value, dtype=self.data.dtype)
         return self
 
-    def __iadd__(self, other): return self._in_place(ops.add, other, "+=")
-    def __isub__(self, other): return self._in_place(ops.sub, other, "-=")
-    def __imul__(self, other): return self._in_place(ops.mul, other, "*=")
-    def __itruediv__(self, other): return self._in_place(ops.div, other, "/=")
+    def __iadd__(self, other):
+        return self._in_place(ops.add, other, "+=")
+
+    def __isub__(self, other):
+        return self._in_place(ops.sub, other, "-=")
+
+    def __imul__(self, other):
+        return self._in_place(ops.mul, other, "*=")
+
+    def __itruediv__(self, other):
+        return self._in_place(ops.div, other, "/=")
 
     # -- operators ---------------------------------------------------------
-    def __add__(self, other): return _apply2(ops.add, self, other)
-    def __radd__(self, other): return apply(ops.add, other, self)
-    def __sub__(self, other): return _apply2(ops.sub, self, other)
-    def __rsub__(self, other): return apply(ops.sub, other, self)
-    def __mul__(self, other): return _apply2(ops.mul, self, other)
-    def __rmul__(self, other): return apply(ops.mul, other, self)
-    def __truediv__(self, other): return _apply2(ops.div, self, other)
-    def __rtruediv__(self, other): return apply(ops.div, other, self)
-    def __pow__(self, other): return _apply2(ops.pow, self, other)
-    def __rpow__(self, other): return apply(ops.pow, other, self)
-    def __matmul__(self, other): return matmul(self, other)
-    def __rmatmul__(self, other): return matmul(other, self)
-    def __neg__(self): return _apply1(ops.neg, self)
-    def __pos__(self): return self
-    def __abs__(self): return _apply1(ops.abs, self)
+    def __add__(self, other):
+        return _apply2(ops.add, self, other)
 
-    def __eq__(self, other): return _compare(np.equal, self, other)
-    def __ne__(self, other): return _compare(np.not_equal, self, other)
-    def __lt__(self, other): return _compare(np.less, self, other)
-    def __le__(self, other): return _compare(np.less_equal, self, other)
-    def __gt__(self, other): return _compare(np.greater, self, other)
-    def __ge__(self, other): return _compare(np.greater_equal, self, other)
+    def __radd__(self, other):
+        return apply(ops.add, other, self)
+
+    def __sub__(self, other):
+        return _apply2(ops.sub, self, other)
+
+    def __rsub__(self, other):
+        return apply(ops.sub, other, self)
+
+    def __mul__(self, other):
+        return _apply2(ops.mul, self, other)
+
+    def __rmul__(self, other):
+        return apply(ops.mul, other, self)
+
+    def __truediv__(self, other):
+        return _apply2(ops.div, self, other)
+
+    def __rtruediv__(self, other):
+        return apply(ops.div, other, self)
+
+    def __pow__(self, other):
+        return _apply2(ops.pow, self, other)
+
+    def __rpow__(self, other):
+        return apply(ops.pow, other, self)
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(other, self)
+
+    def __neg__(self):
+        return _apply1(ops.neg, self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _apply1(ops.abs, self)
+
+    def __eq__(self, other):
+        return _compare(np.equal, self, other)
+
+    def __ne__(self, other):
+        return _compare(np.not_equal, self, other)
+
+    def __lt__(self, other):
+        return _compare(np.less, self, other)
+
+    def __le__(self, other):
+        return _compare(np.less_equal, self, other)
+
+    def __gt__(self, other):
+        return _compare(np.greater, self, other)
+
+    def __ge__(self, other):
+        return _compare(np.greater_equal, self, other)
 
     def __getitem__(self, index):
         return apply(ops.getitem, self, index=_plain_index(index))
 
     # -- methods mirroring the functions ------------------------------------
-    def exp(self): return _apply1(ops.exp, self)
-    def log(self): return _apply1(ops.log, self)
-    def sin(self): return _apply1(ops.sin, self)
-    def cos(self): return _apply1(ops.cos, self)
-    def tanh(self): return _apply1(ops.tanh, self)
-    def sigmoid(self): return _apply1(ops.sigmoid, self)
-    def relu(self): return _apply1(ops.relu, self)
-    def abs(self): return _apply1(ops.abs, self)
-    def sqrt(self): return _apply1(ops.sqrt, self)
-    def sum(self, axis=None, keepdims=False): return sum(self, axis, keepdims)
-    def mean(self, axis=None, keepdims=False): return mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return max(self, axis, keepdims)
-    def dot(self, other): return dot(self, other)
-    def matmul(self, other): return matmul(self, other)
-    def norm(self): return norm(self)
-    def transpose(self, *axes): return transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+    def exp(self):
+        return _apply1(ops.exp, self)
+
+    def log(self):
+        return _apply1(ops.log, self)
+
+    def sin(self):
+        return _apply1(ops.sin, self)
+
+    def cos(self):
+        return _apply1(ops.cos, self)
+
+    def tanh(self):
+        return _apply1(ops.tanh, self)
+
+    def sigmoid(self):
+        return _apply1(ops.sigmoid, self)
+
+    def relu(self):
+        return _apply1(ops.relu, self)
+
+    def abs(self):
+        return _apply1(ops.abs, self)
+
+    def sqrt(self):
+        return _apply1(ops.sqrt, self)
+
+    def sum(self, axis=None, keepdims=False):
+        return sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return max(self, axis, keepdims)
+
+    def dot(self, other):
+        return dot(self, other)
+
+    def matmul(self, other):
+        return matmul(self, other)
+
+    def norm(self):
+        return norm(self)
+
+    def transpose(self, *axes):
+        return transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
     def reshape(self, *shape):
         return reshape(self, shape[0] if len(shape) == 1 else shape)
@@ -351,6 +447,7 @@ class Tensor(graph.Node):
 
 
 # ------------------------------------------------------------------ applying ops
+
 
 def apply(prim, *args, **params):
     """Run ``prim`` on ``args`` and, when gradients are wanted, record it."""
@@ -378,6 +475,7 @@ def apply(prim, *args, **params):
 # Operators and elementwise functions (most nodes of a scalar network) take
 # these two shortcuts past apply()'s argument handling; every path ends in
 # _output, the one place that builds a node and decides whether to record it.
+
 
 def _apply2(prim, a, b):
     """:func:`apply` for a binary operator whose first argument is a Tensor."""
@@ -418,13 +516,13 @@ def _output(cls, value, prim, inputs, params, wanted):
         out.requires_grad = False
         out._op = out._params = None
         out._parents = ()
-    if _dual_levels:                 # forward mode is on: push the tangents too
+    if _dual_levels:  # forward mode is on: push the tangents too
         STATE.push_tangents(out, prim, inputs, params)
     return out
 
 
 _FROM_BACKWARD = ("backward", None)
-_dual_levels = STATE.dual_levels     # the same list object, read on every op
+_dual_levels = STATE.dual_levels  # the same list object, read on every op
 
 
 def _constant(value, like):
@@ -452,8 +550,9 @@ def _compare(ufunc, a, b):
     try:
         out = ufunc(a_, b_)
     except ValueError:
-        raise ShapeError(f"cannot compare shapes {np.shape(a_)} and {np.shape(b_)}: "
-                         f"they do not broadcast") from None
+        raise ShapeError(
+            f"cannot compare shapes {np.shape(a_)} and {np.shape(b_)}: they do not broadcast"
+        ) from None
     return type(a)._plain(np.asarray(out))
 
 
@@ -472,36 +571,45 @@ def _explain(prim, inputs, err):
         return ShapeError(
             f"{prim.name}: shapes {shapes} do not broadcast. Going from the last axis, "
             f"each pair of sizes must be equal or one of them 1; reshape one input "
-            f"(e.g. x.reshape(-1, 1)) or check which tensor you meant")
+            f"(e.g. x.reshape(-1, 1)) or check which tensor you meant"
+        )
     if prim.name == "getitem":
         return IndexError(f"bad index for a tensor of shape {inputs[0].shape}: {text}")
-    if "shape" in text:          # our own forward already named the shapes
+    if "shape" in text:  # our own forward already named the shapes
         return ShapeError(text)
     return ShapeError(f"{prim.name} on shapes {shapes}: {text}")
 
 
 # ------------------------------------------------------------------ conversion
 
+
 def _to_array(data, dtype, default_float):
     if isinstance(data, Tensor):
         data = data.data
     if isinstance(data, (str, bytes)):
-        raise TypeError(f"a tensor holds numbers, not text: got {data!r}. "
-                        f"Convert it first, e.g. float({data!r})")
+        raise TypeError(
+            f"a tensor holds numbers, not text: got {data!r}. "
+            f"Convert it first, e.g. float({data!r})"
+        )
     try:
         arr = np.array(data, dtype=dtype)
     except ValueError as e:
         if "inhomogeneous" in str(e) or "sequence" in str(e):
             raise ShapeError(
                 "the nested lists have rows of different lengths, so they do not form a "
-                "rectangular tensor; make every row the same length") from None
+                "rectangular tensor; make every row the same length"
+            ) from None
         raise TypeError(f"cannot make a tensor from {data!r}: {e}") from None
     except TypeError as e:
         raise TypeError(f"cannot make a tensor from {data!r}: {e}") from None
     if arr.dtype.kind in "OUSV":
         raise TypeError(f"a tensor holds numbers, got {arr.dtype} data: {data!r}")
-    if dtype is None and arr.dtype.kind == "f" and arr.dtype != default_float \
-            and not isinstance(data, (np.ndarray, np.generic)):
+    if (
+        dtype is None
+        and arr.dtype.kind == "f"
+        and arr.dtype != default_float
+        and not isinstance(data, (np.ndarray, np.generic))
+    ):
         arr = arr.astype(default_float)
     return arr
 
@@ -518,6 +626,7 @@ def _format_values(data, prefix):
 
 
 # ------------------------------------------------------------------ creation
+
 
 def tensor(data, dtype=None, requires_grad=False, name=None):
     """A new leaf tensor: float64 unless ``dtype`` says otherwise or ``data`` is
@@ -536,23 +645,35 @@ def arange(*args, dtype=None, requires_grad=False, name=None):
 
 
 def zeros(*shape, dtype=None, requires_grad=False, name=None):
-    return Tensor(np.zeros(_shape_arg(shape), dtype=dtype or np.float64),
-                  requires_grad=requires_grad, name=name)
+    return Tensor(
+        np.zeros(_shape_arg(shape), dtype=dtype or np.float64),
+        requires_grad=requires_grad,
+        name=name,
+    )
 
 
 def ones(*shape, dtype=None, requires_grad=False, name=None):
-    return Tensor(np.ones(_shape_arg(shape), dtype=dtype or np.float64),
-                  requires_grad=requires_grad, name=name)
+    return Tensor(
+        np.ones(_shape_arg(shape), dtype=dtype or np.float64),
+        requires_grad=requires_grad,
+        name=name,
+    )
 
 
 def zeros_like(x, requires_grad=False):
-    return type(x)(np.zeros_like(np.asarray(as_plain(x))), requires_grad=requires_grad) \
-        if isinstance(x, Tensor) else Tensor(np.zeros_like(np.asarray(x)))
+    return (
+        type(x)(np.zeros_like(np.asarray(as_plain(x))), requires_grad=requires_grad)
+        if isinstance(x, Tensor)
+        else Tensor(np.zeros_like(np.asarray(x)))
+    )
 
 
 def ones_like(x, requires_grad=False):
-    return type(x)(np.ones_like(np.asarray(as_plain(x))), requires_grad=requires_grad) \
-        if isinstance(x, Tensor) else Tensor(np.ones_like(np.asarray(x)))
+    return (
+        type(x)(np.ones_like(np.asarray(as_plain(x))), requires_grad=requires_grad)
+        if isinstance(x, Tensor)
+        else Tensor(np.ones_like(np.asarray(x)))
+    )
 
 
 _rng = np.random.default_rng()
@@ -566,8 +687,9 @@ def seed(n):
 
 def randn(*shape, dtype=None, requires_grad=False, name=None):
     data = _rng.standard_normal(_shape_arg(shape))
-    return Tensor(np.asarray(data, dtype=dtype or np.float64),
-                  requires_grad=requires_grad, name=name)
+    return Tensor(
+        np.asarray(data, dtype=dtype or np.float64), requires_grad=requires_grad, name=name
+    )
 
 
 def _shape_arg(shape):
@@ -578,9 +700,11 @@ def _shape_arg(shape):
 
 # ------------------------------------------------------------------ functions
 
+
 def _unary(prim):
     def f(x):
         return _apply1(prim, x if isinstance(x, Tensor) else Tensor(x))
+
     f.__name__ = prim.name
     f.__doc__ = f"{prim.formula} elementwise; local derivative {prim.rules[0]}."
     return f
@@ -659,8 +783,7 @@ def concatenate(tensors, axis=0):
     gradient back out and forward mode pushes each tangent into place."""
     first = tensors[0]
     if not builtins.any(graph.tracked(t) for t in tensors):
-        return type(first)._plain(np.concatenate([np.asarray(t.data) for t in tensors],
-                                                 axis=axis))
+        return type(first)._plain(np.concatenate([np.asarray(t.data) for t in tensors], axis=axis))
     shape = list(first.shape)
     shape[axis] = builtins.sum(t.shape[axis] for t in tensors)
     out, start = None, 0
@@ -673,6 +796,7 @@ def concatenate(tensors, axis=0):
 
 
 # ------------------------------------------------------------------ grad mode
+
 
 @contextmanager
 def no_grad():
@@ -748,6 +872,7 @@ def last_backward_root():
 
 
 # ------------------------------------------------------------------ F for VJPs
+
 
 class _TensorNamespace:
     """``F`` for create_graph=True: the same names as ops.NUMPY, recorded."""

@@ -20,12 +20,27 @@ from .core import Context, Entries, Exercise, Failure, NonNumeric, Result, compa
 from .messages import get_lang, set_lang
 from .runner import Outcome, run
 
-__all__ = ["Exercise", "Entries", "Result", "Context", "Failure", "NonNumeric", "compare", "plain",
-           "grading", "set_lang", "get_lang", "run", "Outcome", "GradientQuiz"]
+__all__ = [
+    "Exercise",
+    "Entries",
+    "Result",
+    "Context",
+    "Failure",
+    "NonNumeric",
+    "compare",
+    "plain",
+    "grading",
+    "set_lang",
+    "get_lang",
+    "run",
+    "Outcome",
+    "GradientQuiz",
+]
 
 
 def __getattr__(name):
     if name == "GradientQuiz":
         from .quiz import GradientQuiz
+
         return GradientQuiz
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

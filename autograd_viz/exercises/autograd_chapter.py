@@ -35,9 +35,10 @@ _Recording = Recording
 
 # ============================================================ 1. second derivative
 
+
 def f1(x):
     """The function of exercise 1: f(x) = x² · eˣ (works on any dialect's tensor)."""
-    return x ** 2 * x.exp()
+    return x**2 * x.exp()
 
 
 def _f1_second(x):
@@ -48,9 +49,11 @@ def _f1_second(x):
 def _ex1_call(answer, x):
     with _Recording() as nodes:
         out = answer(x)
-    return {"value": plain(out),
-            "forward": sum(1 for n in nodes if not n.from_backward),
-            "backward": sum(1 for n in nodes if n.from_backward)}
+    return {
+        "value": plain(out),
+        "forward": sum(1 for n in nodes if not n.from_backward),
+        "backward": sum(1 for n in nodes if n.from_backward),
+    }
 
 
 def _ex1_check(got, expected, args, ctx):
@@ -62,35 +65,42 @@ def _ex1_check(got, expected, args, ctx):
     if not getattr(ctx, "ex1_noted", False):
         ctx.ex1_noted = True
         fwd, bwd = max(got["forward"], 1), got["backward"]
-        ctx.note(ctx.msg("ex1_sizes", fwd=fwd, bwd=bwd, total=fwd + bwd,
-                         ratio=(fwd + bwd) / fwd))
+        ctx.note(ctx.msg("ex1_sizes", fwd=fwd, bwd=bwd, total=fwd + bwd, ratio=(fwd + bwd) / fwd))
     return None
 
 
 ex1 = Exercise(
     title={"en": "Exercise 1: the second derivative", "vi": "Bài 1: đạo hàm bậc hai"},
-    prompt={"en": "Write d2(x) that returns f''(x) for f = ch.ex1.f (f(x) = x²·eˣ), computed by "
-                  "autograd: backward (or grad) with create_graph=True, then differentiate "
-                  "the first derivative again. x is a scalar tensor.",
-            "vi": "Viết d2(x) trả về f''(x) với f = ch.ex1.f (f(x) = x²·eˣ), tính bằng vi phân "
-                  "tự động: backward (hoặc grad) với create_graph=True, rồi lấy đạo hàm của "
-                  "đạo hàm bậc nhất thêm lần nữa. x là một tensor vô hướng."},
+    prompt={
+        "en": "Write d2(x) that returns f''(x) for f = ch.ex1.f (f(x) = x²·eˣ), computed by "
+        "autograd: backward (or grad) with create_graph=True, then differentiate "
+        "the first derivative again. x is a scalar tensor.",
+        "vi": "Viết d2(x) trả về f''(x) với f = ch.ex1.f (f(x) = x²·eˣ), tính bằng vi phân "
+        "tự động: backward (hoặc grad) với create_graph=True, rồi lấy đạo hàm của "
+        "đạo hàm bậc nhất thêm lần nữa. x là một tensor vô hướng.",
+    },
     inputs=lambda rng: (rng.uniform(-2.0, 2.0),),
     reference=_f1_second,
     call=_ex1_call,
     check=_ex1_check,
-    cases=4, tolerance=1e-6, time_limit=10.0, arg_names=("x",),
-    hints={"en": "x.requires_grad_(); y = ch.ex1.f(x); (dy,) = av.gradients(y, [x], "
-                 "create_graph=True) (torch: torch.autograd.grad); then dy.backward() and "
-                 "return x.grad. Or av.grad(av.grad(ch.ex1.f))(x).",
-           "vi": "x.requires_grad_(); y = ch.ex1.f(x); (dy,) = av.gradients(y, [x], "
-                 "create_graph=True) (torch: torch.autograd.grad); rồi dy.backward() và "
-                 "trả về x.grad. Hoặc av.grad(av.grad(ch.ex1.f))(x)."},
+    cases=4,
+    tolerance=1e-6,
+    time_limit=10.0,
+    arg_names=("x",),
+    hints={
+        "en": "x.requires_grad_(); y = ch.ex1.f(x); (dy,) = av.gradients(y, [x], "
+        "create_graph=True) (torch: torch.autograd.grad); then dy.backward() and "
+        "return x.grad. Or av.grad(av.grad(ch.ex1.f))(x).",
+        "vi": "x.requires_grad_(); y = ch.ex1.f(x); (dy,) = av.gradients(y, [x], "
+        "create_graph=True) (torch: torch.autograd.grad); rồi dy.backward() và "
+        "trả về x.grad. Hoặc av.grad(av.grad(ch.ex1.f))(x).",
+    },
 )
 ex1.f = f1
 
 
 # ============================================================ 2. backward twice
+
 
 def _run_no_args(fn):
     return plain(fn())
@@ -108,15 +118,18 @@ class _BackwardTwice(Exercise):
         if isinstance(answer, BaseException):
             etype, emessage, _, from_engine, mro = runner.describe_exception(answer)
         elif callable(answer):
-            outcome = runner.run(_run_no_args, (answer,), self.time_limit,
-                                 isolate=self.isolate)
+            outcome = runner.run(_run_no_args, (answer,), self.time_limit, isolate=self.isolate)
             ctx.add_printed(outcome)
             if outcome.ok:
                 raise Failure(msg("ex2_no_error", lang), {"got": show(outcome.value)})
             if outcome.status != "raised":
                 raise Failure(outcome_message(outcome, self.time_limit, lang))
-            etype, emessage, from_engine, mro = (outcome.etype, outcome.emessage,
-                                                 outcome.from_engine, outcome.exc_mro)
+            etype, emessage, from_engine, mro = (
+                outcome.etype,
+                outcome.emessage,
+                outcome.from_engine,
+                outcome.exc_mro,
+            )
         else:
             raise Failure(msg("ex2_how", lang, kind=kind_of_answer(answer, lang)))
         case = {"got": f"{etype}: {emessage}"}
@@ -136,19 +149,24 @@ class _BackwardTwice(Exercise):
 
 ex2 = _BackwardTwice(
     title={"en": "Exercise 2: backward twice", "vi": "Bài 2: truyền ngược hai lần"},
-    prompt={"en": "Run backward, then immediately run it again. Pass the exception you get "
-                  "(or a function of no arguments that does it) to ch.ex2.check.",
-            "vi": "Chạy backward, rồi chạy lại ngay lập tức. Đưa ngoại lệ nhận được (hoặc một "
-                  "hàm không đối số làm việc đó) vào ch.ex2.check."},
+    prompt={
+        "en": "Run backward, then immediately run it again. Pass the exception you get "
+        "(or a function of no arguments that does it) to ch.ex2.check.",
+        "vi": "Chạy backward, rồi chạy lại ngay lập tức. Đưa ngoại lệ nhận được (hoặc một "
+        "hàm không đối số làm việc đó) vào ch.ex2.check.",
+    },
     time_limit=10.0,
-    hints={"en": "try: y.backward() a second time, except RuntimeError as e: ch.ex2.check(e). "
-                 "Read the message: what was freed, and which argument keeps it?",
-           "vi": "try: gọi y.backward() lần thứ hai, except RuntimeError as e: ch.ex2.check(e). "
-                 "Đọc thông báo lỗi: cái gì đã bị giải phóng, và đối số nào giữ nó lại?"},
+    hints={
+        "en": "try: y.backward() a second time, except RuntimeError as e: ch.ex2.check(e). "
+        "Read the message: what was freed, and which argument keeps it?",
+        "vi": "try: gọi y.backward() lần thứ hai, except RuntimeError as e: ch.ex2.check(e). "
+        "Đọc thông báo lỗi: cái gì đã bị giải phóng, và đối số nào giữ nó lại?",
+    },
 )
 
 
 # ============================================================ 3. control flow, vector a
+
 
 def chapter_f(a):
     """The chapter's control-flow function, in numpy (the reference for ex3)."""
@@ -166,6 +184,7 @@ def _kinds(value):
 
 def _ex3_call(answer, a):
     from ..engine.functional import gradients
+
     a.requires_grad_()
     out = answer(a)
     d, g, own = out, None, False
@@ -181,12 +200,12 @@ def _ex3_call(answer, a):
 
 def _ex3_check(got, expected, args, ctx):
     if "error" in got:
-        raise Failure(ctx.msg("ex3_not_tensor", kind=got["kind"][ctx.lang]),
-                      {"got": show(got["d"])})
+        raise Failure(
+            ctx.msg("ex3_not_tensor", kind=got["kind"][ctx.lang]), {"got": show(got["d"])}
+        )
     d, a = got["d"], got["a"]
     if not isinstance(d, np.ndarray) or d.shape != a.shape:
-        raise Failure(ctx.msg("ex3_shape", ashape=a.shape, dshape=np.shape(d)),
-                      {"got": show(d)})
+        raise Failure(ctx.msg("ex3_shape", ashape=a.shape, dshape=np.shape(d)), {"got": show(d)})
     problem = ctx.compare(d, expected)
     if problem:
         raise Failure(ctx.msg("ex3_value", detail=problem), {"got": show(d)})
@@ -194,8 +213,10 @@ def _ex3_check(got, expected, args, ctx):
         return ctx.msg("ex3_no_grad")
     problem = ctx.compare(got["grad"], d / a)
     if problem:
-        raise Failure(ctx.msg("ex3_grad", detail=problem),
-                      {"expected": "d / a = " + show(d / a), "got": show(got["grad"])})
+        raise Failure(
+            ctx.msg("ex3_grad", detail=problem),
+            {"expected": "d / a = " + show(d / a), "got": show(got["grad"])},
+        )
     if not getattr(ctx, "ex3_noted", False):
         ctx.ex3_noted = True
         ctx.note(ctx.msg("ex3_note"))
@@ -203,38 +224,52 @@ def _ex3_check(got, expected, args, ctx):
 
 
 ex3 = Exercise(
-    title={"en": "Exercise 3: control flow with a vector or matrix a",
-           "vi": "Bài 3: luồng điều khiển với a là vectơ hoặc ma trận"},
-    prompt={"en": "Pass the chapter's f (adapted if needed) so that it works when a is a random "
-                  "vector or matrix. The check computes d = f(a) and the gradient of sum(d), "
-                  "or uses yours if f returns (d, gradient).",
-            "vi": "Đưa vào hàm f của chương (sửa nếu cần) sao cho nó chạy được khi a là vectơ "
-                  "hoặc ma trận ngẫu nhiên. Bài kiểm tra tính d = f(a) và gradient của sum(d), "
-                  "hoặc dùng gradient của bạn nếu f trả về (d, gradient)."},
-    inputs=[lambda rng: (rng.normal(size=int(rng.integers(2, 6))),),
-            lambda rng: (rng.normal(size=(int(rng.integers(2, 4)), int(rng.integers(2, 4)))),)],
-    reference=chapter_f, call=_ex3_call, check=_ex3_check,
-    cases=4, tolerance=1e-6, time_limit=5.0, arg_names=("a",),
-    hints={"en": "A vector has no single truth value: branch on a number made from it "
-                 "(b.norm(), b.sum()). d is no longer a scalar, so backward needs "
-                 "gradient=ones_like(d) (or d.sum().backward()); then compare a.grad with d / a.",
-           "vi": "Một vectơ không có một giá trị đúng/sai duy nhất: hãy rẽ nhánh theo một số "
-                 "tính từ nó (b.norm(), b.sum()). d không còn là vô hướng, nên backward cần "
-                 "gradient=ones_like(d) (hoặc d.sum().backward()); rồi so sánh a.grad với d / a."},
+    title={
+        "en": "Exercise 3: control flow with a vector or matrix a",
+        "vi": "Bài 3: luồng điều khiển với a là vectơ hoặc ma trận",
+    },
+    prompt={
+        "en": "Pass the chapter's f (adapted if needed) so that it works when a is a random "
+        "vector or matrix. The check computes d = f(a) and the gradient of sum(d), "
+        "or uses yours if f returns (d, gradient).",
+        "vi": "Đưa vào hàm f của chương (sửa nếu cần) sao cho nó chạy được khi a là vectơ "
+        "hoặc ma trận ngẫu nhiên. Bài kiểm tra tính d = f(a) và gradient của sum(d), "
+        "hoặc dùng gradient của bạn nếu f trả về (d, gradient).",
+    },
+    inputs=[
+        lambda rng: (rng.normal(size=int(rng.integers(2, 6))),),
+        lambda rng: (rng.normal(size=(int(rng.integers(2, 4)), int(rng.integers(2, 4)))),),
+    ],
+    reference=chapter_f,
+    call=_ex3_call,
+    check=_ex3_check,
+    cases=4,
+    tolerance=1e-6,
+    time_limit=5.0,
+    arg_names=("a",),
+    hints={
+        "en": "A vector has no single truth value: branch on a number made from it "
+        "(b.norm(), b.sum()). d is no longer a scalar, so backward needs "
+        "gradient=ones_like(d) (or d.sum().backward()); then compare a.grad with d / a.",
+        "vi": "Một vectơ không có một giá trị đúng/sai duy nhất: hãy rẽ nhánh theo một số "
+        "tính từ nó (b.norm(), b.sum()). d không còn là vô hướng, nên backward cần "
+        "gradient=ones_like(d) (hoặc d.sum().backward()); rồi so sánh a.grad với d / a.",
+    },
 )
 
 
 # ============================================================ 4. your own control flow
 
+
 def _ex4_call(answer, a):
     from ..engine.errors import GradcheckError
     from ..engine.functional import gradcheck
+
     x = a.detach().requires_grad_()
     with _Recording() as nodes:
         out = answer(x)
     if not isinstance(out, Tensor):
-        return {"error": "ex4_not_tensor", "kind": _kinds(out),
-                "value": plain(out)}
+        return {"error": "ex4_not_tensor", "kind": _kinds(out), "value": plain(out)}
     if not out.requires_grad:
         return {"error": "ex4_detached", "value": plain(out)}
     path = tuple(n.op.name for n in nodes if not n.from_backward)
@@ -289,25 +324,34 @@ def _ex4_input(rng):
 
 ex4 = _OwnControlFlow(
     title={"en": "Exercise 4: your own control flow", "vi": "Bài 4: luồng điều khiển của bạn"},
-    prompt={"en": "Write your own function f(a) of a scalar tensor a with `if`/`while` that "
-                  "depend on a's value. The check runs it on fresh random a and compares its "
-                  "gradient with finite differences (av.gradcheck).",
-            "vi": "Viết hàm f(a) của riêng bạn với a là tensor vô hướng, có `if`/`while` phụ "
-                  "thuộc vào giá trị của a. Bài kiểm tra chạy hàm với a ngẫu nhiên mới và so "
-                  "sánh gradient với sai phân hữu hạn (av.gradcheck)."},
-    inputs=_ex4_input, call=_ex4_call, check=_ex4_check,
-    cases=5, time_limit=5.0, arg_names=("a",),
-    hints={"en": "Keep every step a tensor operation on a (no .item(), float() or numpy in the "
-                 "computed value); use comparisons like `if a > 0:` or `while b.abs() < 10:` "
-                 "only to choose which operations run. Make sure every loop ends for any a.",
-           "vi": "Giữ mọi bước là phép toán tensor trên a (không dùng .item(), float() hay numpy "
-                 "trong giá trị tính ra); chỉ dùng so sánh như `if a > 0:` hay "
-                 "`while b.abs() < 10:` để chọn phép toán nào chạy. Bảo đảm mọi vòng lặp đều "
-                 "dừng với mọi a."},
+    prompt={
+        "en": "Write your own function f(a) of a scalar tensor a with `if`/`while` that "
+        "depend on a's value. The check runs it on fresh random a and compares its "
+        "gradient with finite differences (av.gradcheck).",
+        "vi": "Viết hàm f(a) của riêng bạn với a là tensor vô hướng, có `if`/`while` phụ "
+        "thuộc vào giá trị của a. Bài kiểm tra chạy hàm với a ngẫu nhiên mới và so "
+        "sánh gradient với sai phân hữu hạn (av.gradcheck).",
+    },
+    inputs=_ex4_input,
+    call=_ex4_call,
+    check=_ex4_check,
+    cases=5,
+    time_limit=5.0,
+    arg_names=("a",),
+    hints={
+        "en": "Keep every step a tensor operation on a (no .item(), float() or numpy in the "
+        "computed value); use comparisons like `if a > 0:` or `while b.abs() < 10:` "
+        "only to choose which operations run. Make sure every loop ends for any a.",
+        "vi": "Giữ mọi bước là phép toán tensor trên a (không dùng .item(), float() hay numpy "
+        "trong giá trị tính ra); chỉ dùng so sánh như `if a > 0:` hay "
+        "`while b.abs() < 10:` để chọn phép toán nào chạy. Bảo đảm mọi vòng lặp đều "
+        "dừng với mọi a.",
+    },
 )
 
 
 # ============================================================ 5. sin without cos
+
 
 def _ex5_call(answer, x):
     import math
@@ -319,11 +363,11 @@ def _ex5_call(answer, x):
             if not (skip_in_backward and STATE.forcing):
                 counts[name] = counts.get(name, 0) + 1
             return fn(*args, **kwargs)
+
         return wrapper
 
     # the engine's own cos (a create_graph backward of sin may use it: not the student's)
-    saved = [(ops.cos, "forward", ops.cos.forward), (np, "cos", np.cos),
-             (math, "cos", math.cos)]
+    saved = [(ops.cos, "forward", ops.cos.forward), (np, "cos", np.cos), (math, "cos", math.cos)]
     ops.cos.forward = counting("autograd_viz cos", ops.cos.forward, skip_in_backward=True)
     np.cos = counting("numpy.cos", np.cos)
     math.cos = counting("math.cos", math.cos)
@@ -336,14 +380,24 @@ def _ex5_call(answer, x):
     in_graph = False
     if isinstance(out, (tuple, list)):
         roots = [o for o in out if isinstance(o, Tensor)]
-        in_graph = any(n.op is not None and n.op.name == "cos" and not n.from_backward
-                       for n in whole_graph(roots))
+        in_graph = any(
+            n.op is not None and n.op.name == "cos" and not n.from_backward
+            for n in whole_graph(roots)
+        )
     value = plain(out)
-    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == 2 \
-            and not isinstance(out, Tensor):
-        value = (value[0], value[1])        # a list [f, df] of equal-length arrays
-    return {"value": value, "cos_in_graph": in_graph, "cos_calls": counts,
-            "backward_grads": _leaf_gradients(nodes)}
+    if (
+        isinstance(value, np.ndarray)
+        and value.ndim >= 1
+        and value.shape[0] == 2
+        and not isinstance(out, Tensor)
+    ):
+        value = (value[0], value[1])  # a list [f, df] of equal-length arrays
+    return {
+        "value": value,
+        "cos_in_graph": in_graph,
+        "cos_calls": counts,
+        "backward_grads": _leaf_gradients(nodes),
+    }
 
 
 _leaf_gradients = leaf_gradients
@@ -357,8 +411,7 @@ def _ex5_check(got, expected, args, ctx):
     for part, want, key in ((value[0], np.sin(x), "ex5_f"), (value[1], np.cos(x), "ex5_df")):
         problem = ctx.compare(part, want)
         if problem:
-            raise Failure(ctx.msg(key, detail=problem),
-                          {"expected": show(want), "got": show(part)})
+            raise Failure(ctx.msg(key, detail=problem), {"expected": show(want), "got": show(part)})
     used = []
     if got["cos_in_graph"]:
         used.append(ctx.msg("ex5_cos_graph"))
@@ -375,18 +428,30 @@ def _ex5_input(rng):
 
 
 ex5 = Exercise(
-    title={"en": "Exercise 5: sin and its derivative without cos",
-           "vi": "Bài 5: sin và đạo hàm của nó mà không dùng cos"},
-    prompt={"en": "Write sin_and_slope(x) for a vector x returning (f(x), df/dx) with "
-                  "f = sin, the derivative computed by autograd (not with cos). Plot both.",
-            "vi": "Viết sin_and_slope(x) cho vectơ x, trả về (f(x), df/dx) với f = sin, đạo "
-                  "hàm tính bằng vi phân tự động (không dùng cos). Vẽ cả hai."},
-    inputs=_ex5_input, reference=None, call=_ex5_call, check=_ex5_check,
-    cases=3, tolerance=1e-6, time_limit=5.0, arg_names=("x",),
-    hints={"en": "x.requires_grad_(); y = av.sin(x); y.backward(av.ones_like(y)) (or "
-                 "y.sum().backward()); return y.detach(), x.grad.",
-           "vi": "x.requires_grad_(); y = av.sin(x); y.backward(av.ones_like(y)) (hoặc "
-                 "y.sum().backward()); trả về y.detach(), x.grad."},
+    title={
+        "en": "Exercise 5: sin and its derivative without cos",
+        "vi": "Bài 5: sin và đạo hàm của nó mà không dùng cos",
+    },
+    prompt={
+        "en": "Write sin_and_slope(x) for a vector x returning (f(x), df/dx) with "
+        "f = sin, the derivative computed by autograd (not with cos). Plot both.",
+        "vi": "Viết sin_and_slope(x) cho vectơ x, trả về (f(x), df/dx) với f = sin, đạo "
+        "hàm tính bằng vi phân tự động (không dùng cos). Vẽ cả hai.",
+    },
+    inputs=_ex5_input,
+    reference=None,
+    call=_ex5_call,
+    check=_ex5_check,
+    cases=3,
+    tolerance=1e-6,
+    time_limit=5.0,
+    arg_names=("x",),
+    hints={
+        "en": "x.requires_grad_(); y = av.sin(x); y.backward(av.ones_like(y)) (or "
+        "y.sum().backward()); return y.detach(), x.grad.",
+        "vi": "x.requires_grad_(); y = av.sin(x); y.backward(av.ones_like(y)) (hoặc "
+        "y.sum().backward()); trả về y.detach(), x.grad.",
+    },
 )
 
 
@@ -395,6 +460,7 @@ def plot(answer, lang=None, ax=None):
     import matplotlib.pyplot as plt
 
     from ..engine.tensor import tensor
+
     x = np.linspace(-2 * np.pi, 2 * np.pi, 200)
     f, df = (np.asarray(plain(v), dtype=float) for v in answer(tensor(x)))
     ax = ax or plt.figure(figsize=(6, 3)).gca()
@@ -418,5 +484,10 @@ from .chapter_current import (  # noqa: E402
     tracking_off,
 )
 
-__all__ += ["manual_tracing", "detach_and_check", "tracking_off", "dependency_graph",
-            "forward_and_reverse"]
+__all__ += [
+    "manual_tracing",
+    "detach_and_check",
+    "tracking_off",
+    "dependency_graph",
+    "forward_and_reverse",
+]

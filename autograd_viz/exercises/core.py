@@ -37,9 +37,11 @@ from .messages import check_lang, msg, pick
 
 # ------------------------------------------------------------------ plain values
 
+
 @dataclass
 class NonNumeric:
     """Stands in for a returned object that is not a number, array or tensor."""
+
     kind: str
     text: str
 
@@ -52,6 +54,7 @@ def plain(obj):
     becomes :class:`NonNumeric` naming its type.
     """
     from ..engine.tensor import Tensor
+
     if obj is None:
         return None
     if isinstance(obj, Tensor):
@@ -62,8 +65,11 @@ def plain(obj):
         return _numeric_or_marker(obj)
     if isinstance(obj, (list, tuple)):
         parts = tuple(plain(o) for o in obj)
-        if isinstance(obj, list) and parts and all(
-                isinstance(p, np.ndarray) and p.shape == parts[0].shape for p in parts):
+        if (
+            isinstance(obj, list)
+            and parts
+            and all(isinstance(p, np.ndarray) and p.shape == parts[0].shape for p in parts)
+        ):
             return _numeric_or_marker(np.array(parts))
         return parts
     return NonNumeric(type(obj).__name__, _short(repr(obj)))
@@ -76,7 +82,7 @@ def _numeric_or_marker(arr):
 
 
 def _short(text, limit=60):
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def kind_of(value, lang):
@@ -98,6 +104,7 @@ def kind_of_answer(obj, lang):
     """What the student passed, by its own type ("a float", "a Tensor of shape
     (3,)"), before :func:`plain` turns numbers into arrays."""
     from ..engine.tensor import Tensor
+
     if obj is None:
         return "None"
     if isinstance(obj, tuple):
@@ -117,12 +124,14 @@ def show(value):
     if isinstance(value, np.ndarray) or np.isscalar(value):
         arr = np.asarray(value)
         if arr.dtype.kind in "biuf":
-            return np.array2string(arr, precision=4, threshold=12, edgeitems=3,
-                                   suppress_small=True, max_line_width=100)
+            return np.array2string(
+                arr, precision=4, threshold=12, edgeitems=3, suppress_small=True, max_line_width=100
+            )
     return _short(repr(value))
 
 
 # ------------------------------------------------------------------ comparing
+
 
 def compare(got, expected, *, rtol=1e-6, atol=1e-8, lang=None):
     """None when ``got`` matches ``expected`` (plain values), else the message.
@@ -138,8 +147,12 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, lang=None):
         return msg("non_numeric", lang, kind=got.kind, text=got.text)
     if isinstance(expected, tuple):
         if not isinstance(got, tuple) or len(got) != len(expected):
-            return msg("structure", lang, expected=msg("tuple_of", lang, n=len(expected)),
-                       got=kind_of(got, lang))
+            return msg(
+                "structure",
+                lang,
+                expected=msg("tuple_of", lang, n=len(expected)),
+                got=kind_of(got, lang),
+            )
         for g, e in zip(got, expected):
             problem = compare(g, e, rtol=rtol, atol=atol, lang=lang)
             if problem:
@@ -161,17 +174,22 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, lang=None):
     err = np.where(np.isnan(err), 0.0, err)
     if err.size and err.max() > 0:
         worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
-        at = msg("at_index", lang, index=worst if len(worst) != 1 else worst[0]) \
-            if err.ndim else ""
-        return msg("wrong_value", lang, at=at, expected=f"{expected[worst]:.6g}",
-                   got=f"{got[worst]:.6g}", tol=f"{atol:g} + {rtol:g}·|expected|")
+        at = msg("at_index", lang, index=worst if len(worst) != 1 else worst[0]) if err.ndim else ""
+        return msg(
+            "wrong_value",
+            lang,
+            at=at,
+            expected=f"{expected[worst]:.6g}",
+            got=f"{got[worst]:.6g}",
+            tol=f"{atol:g} + {rtol:g}·|expected|",
+        )
     return None
 
 
 # A float32 answer (TensorFlow's and JAX's default) cannot agree with a
 # float64 reference to 1e-6 everywhere: a derivative with cancellation loses
 # digits.  It is judged at its own precision instead.
-_LOW_PRECISION = {4: (1e-4, 1e-5), 2: (1e-2, 1e-3)}     # itemsize -> (rtol, atol)
+_LOW_PRECISION = {4: (1e-4, 1e-5), 2: (1e-2, 1e-3)}  # itemsize -> (rtol, atol)
 
 
 def _precision_tolerance(dtype, rtol, atol):
@@ -186,11 +204,13 @@ def _index_text(mask):
     if mask.ndim == 0:
         return "()"
     first = tuple(int(i) for i in idx[0])
-    return str(first[0] if len(first) == 1 else first) + (f" (+{len(idx) - 1})"
-                                                          if len(idx) > 1 else "")
+    return str(first[0] if len(first) == 1 else first) + (
+        f" (+{len(idx) - 1})" if len(idx) > 1 else ""
+    )
 
 
 # ------------------------------------------------------------------ results
+
 
 @dataclass
 class Result:
@@ -200,6 +220,7 @@ class Result:
     failing case's ``inputs``, ``expected`` and ``got`` as text; ``notes``
     are remarks shown on a pass too (e.g. how big the second graph was).
     """
+
     passed: bool
     title: str
     lang: str
@@ -223,8 +244,12 @@ class Result:
         lines = [f"{mark} {self.title}: {self._verdict()}"]
         if self.message:
             lines.append(self.message)
-        for label, key in (("case", None), ("inputs", "input"), ("expected", "expected"),
-                           ("got", "got")):
+        for label, key in (
+            ("case", None),
+            ("inputs", "input"),
+            ("expected", "expected"),
+            ("got", "got"),
+        ):
             if label in self.case:
                 # continuation lines (a program listing) stay under the first
                 body = str(self.case[label]).replace("\n", "\n    ")
@@ -245,25 +270,36 @@ class Result:
         e = html.escape
         colour, mark = ("#1a7f37", "✓") if self.passed else ("#cf222e", "✗")
         back = "#dafbe1" if self.passed else "#ffebe9"
-        parts = [f'<div class="av-result" style="border-left:4px solid {colour};'
-                 f'background:{back};padding:6px 10px;margin:4px 0;font-family:sans-serif">',
-                 f'<b style="color:{colour}">{mark} {e(self.title)}: {e(self._verdict())}</b>']
+        parts = [
+            f'<div class="av-result" style="border-left:4px solid {colour};'
+            f'background:{back};padding:6px 10px;margin:4px 0;font-family:sans-serif">',
+            f'<b style="color:{colour}">{mark} {e(self.title)}: {e(self._verdict())}</b>',
+        ]
         if self.message:
             parts.append(f'<div style="white-space:pre-line">{e(self.message)}</div>')
-        rows = [(msg(k, self.lang), self.case[c]) for c, k in
-                (("inputs", "input"), ("expected", "expected"), ("got", "got"))
-                if c in self.case]
+        rows = [
+            (msg(k, self.lang), self.case[c])
+            for c, k in (("inputs", "input"), ("expected", "expected"), ("got", "got"))
+            if c in self.case
+        ]
         if rows:
-            parts.append(f"<div><i>{e(self.case.get('case', ''))}</i></div>"
-                         '<table style="border-collapse:collapse">' + "".join(
-                             f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
-                             f'<td><pre style="margin:0">{e(b)}</pre></td></tr>'
-                             for a, b in rows) + "</table>")
+            parts.append(
+                f"<div><i>{e(self.case.get('case', ''))}</i></div>"
+                '<table style="border-collapse:collapse">'
+                + "".join(
+                    f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
+                    f'<td><pre style="margin:0">{e(b)}</pre></td></tr>'
+                    for a, b in rows
+                )
+                + "</table>"
+            )
         for note in self.notes:
             parts.append(f'<div style="color:#444">{e(note)}</div>')
         if self.printed:
-            parts.append(f"<div>{e(msg('printed', self.lang))}:</div>"
-                         f'<pre style="margin:0">{e(self.printed)}</pre>')
+            parts.append(
+                f"<div>{e(msg('printed', self.lang))}:</div>"
+                f'<pre style="margin:0">{e(self.printed)}</pre>'
+            )
         if self.hint and not self.passed:
             parts.append(f"<div><b>{e(msg('hint', self.lang))}:</b> {e(self.hint)}</div>")
         if self.figure:
@@ -278,6 +314,7 @@ def grading():
 
 
 # ------------------------------------------------------------------ the exercise
+
 
 class Failure(Exception):
     """Raised inside a check to stop at the first problem (never leaves check())."""
@@ -308,8 +345,13 @@ class Context:
         return msg(key, self.lang, **fields)
 
     def compare(self, got, expected, *, rtol=None, atol=None):
-        return compare(got, expected, rtol=self.rtol if rtol is None else rtol,
-                       atol=self.atol if atol is None else atol, lang=self.lang)
+        return compare(
+            got,
+            expected,
+            rtol=self.rtol if rtol is None else rtol,
+            atol=self.atol if atol is None else atol,
+            lang=self.lang,
+        )
 
     def note(self, text):
         self.notes.append(text)
@@ -317,8 +359,7 @@ class Context:
     def run(self, task, args=()):
         """Run ``task(*args)`` (code that calls the student's) under the time
         limit; return its value or raise :class:`Failure` saying what went wrong."""
-        outcome = runner.run(task, args, self.exercise.time_limit,
-                             isolate=self.exercise.isolate)
+        outcome = runner.run(task, args, self.exercise.time_limit, isolate=self.exercise.isolate)
         self.add_printed(outcome)
         if outcome.ok:
             return outcome.value
@@ -328,7 +369,7 @@ class Context:
         """Keep what one run printed, up to runner.PRINT_LIMIT characters over
         the whole check (each case prints again); count the rest."""
         text = outcome.printed or ""
-        kept = text[:max(runner.PRINT_LIMIT - self.printed_chars, 0)]
+        kept = text[: max(runner.PRINT_LIMIT - self.printed_chars, 0)]
         if kept:
             self.printed.append(kept)
             self.printed_chars += len(kept)
@@ -407,14 +448,32 @@ class Exercise:
         draws or words something in the child process.
     """
 
-    def __init__(self, title, *, reference=None, inputs=None, cases=4, call=None, check=None,
-                 tolerance=1e-6, atol=1e-8, time_limit=5.0, hints=None, prompt=None,
-                 arg_names=None, as_tensors=True, isolate=None, call_gets_lang=False):
+    def __init__(
+        self,
+        title,
+        *,
+        reference=None,
+        inputs=None,
+        cases=4,
+        call=None,
+        check=None,
+        tolerance=1e-6,
+        atol=1e-8,
+        time_limit=5.0,
+        hints=None,
+        prompt=None,
+        arg_names=None,
+        as_tensors=True,
+        isolate=None,
+        call_gets_lang=False,
+    ):
         if inputs is not None and not callable(inputs):
             inputs = list(inputs)
             if not inputs or not all(callable(g) for g in inputs):
-                raise TypeError("inputs must be a function rng -> tuple of arguments, "
-                                "or a list of such functions")
+                raise TypeError(
+                    "inputs must be a function rng -> tuple of arguments, "
+                    "or a list of such functions"
+                )
         self.title = title
         self.reference = reference
         self.inputs = [inputs] if callable(inputs) else inputs
@@ -445,12 +504,26 @@ class Exercise:
         try:
             self._evaluate(answer, ctx)
             if ctx.cases_run:
-                ctx.notes.insert(0, msg("cases_passed" if self.reference is not None
-                                        else "cases_passed_checks", lang, n=ctx.cases_run))
+                ctx.notes.insert(
+                    0,
+                    msg(
+                        "cases_passed" if self.reference is not None else "cases_passed_checks",
+                        lang,
+                        n=ctx.cases_run,
+                    ),
+                )
             result = Result(True, self.title_in(lang), lang, notes=ctx.notes)
         except Failure as f:
-            result = Result(False, self.title_in(lang), lang, message=f.message, case=f.case,
-                            notes=ctx.notes, hint=pick(self.hints, lang), figure=f.figure)
+            result = Result(
+                False,
+                self.title_in(lang),
+                lang,
+                message=f.message,
+                case=f.case,
+                notes=ctx.notes,
+                hint=pick(self.hints, lang),
+                figure=f.figure,
+            )
         result.printed = ctx.printed_text()
         if not result.passed and (raise_on_fail or (raise_on_fail is None and grading())):
             raise AssertionError(str(result))
@@ -492,8 +565,10 @@ class Exercise:
         for i in range(self.cases):
             args = tuple(self.inputs[i % len(self.inputs)](rng))
             expected = None if self.reference is None else self.reference(*args)
-            case = {"case": msg("case_of", lang, i=i + 1, n=self.cases),
-                    "inputs": self._show_args(args)}
+            case = {
+                "case": msg("case_of", lang, i=i + 1, n=self.cases),
+                "inputs": self._show_args(args),
+            }
             if expected is not None:
                 case["expected"] = show(plain(expected))
             try:
@@ -514,8 +589,9 @@ class Exercise:
         return ctx.compare(got, expected)
 
     def _show_args(self, args):
-        names = self.arg_names or (("x",) if len(args) == 1 else
-                                   tuple(f"x{i + 1}" for i in range(len(args))))
+        names = self.arg_names or (
+            ("x",) if len(args) == 1 else tuple(f"x{i + 1}" for i in range(len(args)))
+        )
         return ", ".join(f"{n} = {show(plain(a))}" for n, a in zip(names, args))
 
 
@@ -529,6 +605,7 @@ class _CallInChild:
     def __call__(self, *args):
         if self.exercise.as_tensors:
             from ..engine.tensor import tensor
+
             args = tuple(tensor(np.asarray(a, dtype=np.float64)) for a in args)
         if self.exercise.call_gets_lang:
             return self.exercise.call(self.answer, *args, lang=self.lang)
@@ -558,12 +635,12 @@ class Entries(Exercise):
         lang = ctx.lang
         if answer is None:
             raise Failure(msg("answer_none", lang))
-        expected = {k: np.asarray(plain(v), dtype=np.float64)
-                    for k, v in self.reference().items()}
+        expected = {k: np.asarray(plain(v), dtype=np.float64) for k, v in self.reference().items()}
         keys = ", ".join(expected)
         if callable(answer) or not isinstance(answer, dict):
-            raise Failure(msg("entries_need_dict", lang, keys=keys,
-                              kind=kind_of_answer(answer, lang)))
+            raise Failure(
+                msg("entries_need_dict", lang, keys=keys, kind=kind_of_answer(answer, lang))
+            )
         unknown = [str(k) for k in answer if k not in expected]
         if unknown:
             raise Failure(msg("entries_unknown", lang, names=", ".join(unknown), keys=keys))
@@ -574,8 +651,11 @@ class Entries(Exercise):
         lines, wrong = [], []
         for name, want in expected.items():
             value = got[name]
-            if isinstance(value, np.ndarray) and value.shape != want.shape and \
-                    value.shape in self.shapes.get(name, ()):
+            if (
+                isinstance(value, np.ndarray)
+                and value.shape != want.shape
+                and value.shape in self.shapes.get(name, ())
+            ):
                 value = got[name] = value.reshape(want.shape)
             problem = ctx.compare(value, want)
             if problem is None:
@@ -584,15 +664,18 @@ class Entries(Exercise):
                 problem = msg("entry_not_right", lang, got=show(value))
             wrong.append(name)
             why = self.explain(name, got, expected, ctx) if self.explain else None
-            lines.append(f"• {name} = {inline(value)}: {why}" if why and
-                         _same_numeric_shape(value, want) else f"• {name}: {problem}")
+            lines.append(
+                f"• {name} = {inline(value)}: {why}"
+                if why and _same_numeric_shape(value, want)
+                else f"• {name}: {problem}"
+            )
         if wrong:
             case = {"got": "; ".join(f"{k} = {inline(v)}" for k, v in got.items())}
             if self.reveal:
-                case["expected"] = "; ".join(f"{k} = {inline(v)}"
-                                             for k, v in expected.items())
-            head = msg("entries_wrong", lang, n=len(wrong), total=len(expected),
-                       names=", ".join(wrong))
+                case["expected"] = "; ".join(f"{k} = {inline(v)}" for k, v in expected.items())
+            head = msg(
+                "entries_wrong", lang, n=len(wrong), total=len(expected), names=", ".join(wrong)
+            )
             raise Failure("\n".join([head] + lines), case)
         ctx.note(msg("entries_right", lang, n=len(expected)))
 
@@ -600,8 +683,9 @@ class Entries(Exercise):
 def inline(value):
     """A short one-line form: 7, [-4, 2], [[0, 0], [2, 4]]."""
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 12:
-        text = np.array2string(value, separator=", ",
-                               formatter={"float_kind": lambda v: f"{v + 0.0:.6g}"})
+        text = np.array2string(
+            value, separator=", ", formatter={"float_kind": lambda v: f"{v + 0.0:.6g}"}
+        )
         return " ".join(text.split())
     return " ".join(show(value).split())
 

@@ -16,7 +16,7 @@ from collections import Counter
 import numpy as np
 
 VARIABLE = ("x",)
-OUTSIDE = ("outside",)       # a constant array where a traced value belongs
+OUTSIDE = ("outside",)  # a constant array where a traced value belongs
 _COMMUTATIVE = {"add", "mul"}
 # ops that change neither value nor meaning of a scalar formula
 _TRANSPARENT = {"cast", "reshape"}
@@ -36,8 +36,11 @@ def canonical(root, sort=True, computed=()):
     def _constant(data):
         found = _constant_of(data)
         # whole numbers are literals (the 2 of x ** 2), never a computed value
-        if found[0] == "const" and not found[1].is_integer() and any(
-                abs(found[1] - v) <= 1e-6 * max(1.0, abs(v)) for v in computed):
+        if (
+            found[0] == "const"
+            and not found[1].is_integer()
+            and any(abs(found[1] - v) <= 1e-6 * max(1.0, abs(v)) for v in computed)
+        ):
             return OUTSIDE
         return found
 
@@ -137,18 +140,34 @@ def formula(tree, outside_text="(numbers)"):
 
 # how an operation of a canonical tree is named to a student
 OP_TEXT = {
-    "en": {"square": "x² (x*x or x**2)", "recip": "1/x (1/x or x**-1)", "add": "+",
-           "sub": "−", "mul": "×", "div": "/", "pow": "a power (**)", "neg": "unary −"},
-    "vi": {"square": "x² (x*x hoặc x**2)", "recip": "1/x (1/x hoặc x**-1)", "add": "+",
-           "sub": "−", "mul": "×", "div": "/", "pow": "một lũy thừa (**)",
-           "neg": "dấu − một ngôi"},
+    "en": {
+        "square": "x² (x*x or x**2)",
+        "recip": "1/x (1/x or x**-1)",
+        "add": "+",
+        "sub": "−",
+        "mul": "×",
+        "div": "/",
+        "pow": "a power (**)",
+        "neg": "unary −",
+    },
+    "vi": {
+        "square": "x² (x*x hoặc x**2)",
+        "recip": "1/x (1/x hoặc x**-1)",
+        "add": "+",
+        "sub": "−",
+        "mul": "×",
+        "div": "/",
+        "pow": "một lũy thừa (**)",
+        "neg": "dấu − một ngôi",
+    },
 }
 
 
 def describe_ops(counts, lang="en"):
     names = OP_TEXT[lang]
-    return ", ".join((names.get(op, op) + (f" ×{n}" if n > 1 else ""))
-                     for op, n in sorted(counts.items()))
+    return ", ".join(
+        (names.get(op, op) + (f" ×{n}" if n > 1 else "")) for op, n in sorted(counts.items())
+    )
 
 
 def side_by_side(left_svg, left_title, right_svg, right_title):
@@ -159,9 +178,14 @@ def side_by_side(left_svg, left_title, right_svg, right_title):
         # an <img> rather than inline <svg>: a saved notebook that is not
         # trusted strips inline SVG (and <style>) but keeps images; each
         # drawing shrinks to its half of the width
-        return (f'<div style="flex:1 1 0;min-width:420px">'
-                f'<div style="font-weight:bold;margin-bottom:4px">{html.escape(title)}</div>'
-                f"{svg_img_html(svg, title)}</div>")
-    return ('<div class="av-graphs" style="display:flex;gap:16px;flex-wrap:wrap;'
-            f'align-items:flex-start">{panel(left_svg, left_title)}'
-            f"{panel(right_svg, right_title)}</div>")
+        return (
+            f'<div style="flex:1 1 0;min-width:420px">'
+            f'<div style="font-weight:bold;margin-bottom:4px">{html.escape(title)}</div>'
+            f"{svg_img_html(svg, title)}</div>"
+        )
+
+    return (
+        '<div class="av-graphs" style="display:flex;gap:16px;flex-wrap:wrap;'
+        f'align-items:flex-start">{panel(left_svg, left_title)}'
+        f"{panel(right_svg, right_title)}</div>"
+    )

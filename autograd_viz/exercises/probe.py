@@ -53,6 +53,7 @@ def every_dialect_recording():
     record by themselves), so a function written for any of them leaves its
     graph behind without the student opening a scope."""
     from .. import mxnet, tf
+
     with ExitStack() as stack:
         stack.enter_context(tf.GradientTape(persistent=True))
         stack.enter_context(mxnet.autograd.record())
@@ -62,6 +63,7 @@ def every_dialect_recording():
 def grad_mode():
     """Every dialect's "is tracking on" switch, to see what a student left switched."""
     from .. import mxnet
+
     return {"grad_enabled": STATE.grad_enabled, "mxnet_recording": mxnet.autograd.is_recording()}
 
 
@@ -71,11 +73,13 @@ def uses_jax(fn):
     nested in it use."""
     seen, codes = set(), [getattr(fn, "__code__", None)]
     space = dict(getattr(fn, "__globals__", {}))
-    for cell, name in zip(getattr(fn, "__closure__", None) or (),
-                          getattr(getattr(fn, "__code__", None), "co_freevars", ())):
+    for cell, name in zip(
+        getattr(fn, "__closure__", None) or (),
+        getattr(getattr(fn, "__code__", None), "co_freevars", ()),
+    ):
         try:
             space[name] = cell.cell_contents
-        except ValueError:          # a cell not filled yet
+        except ValueError:  # a cell not filled yet
             pass
     while codes:
         code = codes.pop()
@@ -84,8 +88,11 @@ def uses_jax(fn):
         seen.add(id(code))
         for name in code.co_names + code.co_freevars:
             value = space.get(name)
-            where = getattr(value, "__name__", "") if isinstance(value, type(sys)) \
+            where = (
+                getattr(value, "__name__", "")
+                if isinstance(value, type(sys))
                 else getattr(value, "__module__", "") or ""
+            )
             if where == "autograd_viz.jax" or where.startswith("autograd_viz.jax."):
                 return True
         codes += [c for c in code.co_consts if hasattr(c, "co_names")]
@@ -98,5 +105,6 @@ def as_jax_array(x, traced):
     has no other way to record); else a plain array, as in a plain call."""
     from ..engine.tensor import Tensor
     from ..jax import numpy as jnp
+
     arr = jnp.array(np.asarray(x.data))
     return Tensor.requires_grad_(arr) if traced else arr

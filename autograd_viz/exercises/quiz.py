@@ -30,6 +30,7 @@ def default_graph(rng):
     """x, y small integers; u = x·y, v = u + x, L = v·y.  Both inputs are used
     twice, so their gradients add two contributions."""
     from ..engine.tensor import tensor
+
     x = tensor(float(rng.integers(1, 5)), requires_grad=True, name="x")
     y = tensor(float(rng.integers(1, 5)), requires_grad=True, name="y")
     u = x * y
@@ -55,8 +56,17 @@ class GradientQuiz:
     number by the same keys; None falls back to the quiz's own hint.
     """
 
-    def __init__(self, build=None, *, seed=None, lang=None, tolerance=1e-6,
-                 ask_values=False, explain=None, title=None):
+    def __init__(
+        self,
+        build=None,
+        *,
+        seed=None,
+        lang=None,
+        tolerance=1e-6,
+        ask_values=False,
+        explain=None,
+        title=None,
+    ):
         self.lang = check_lang(lang)
         self.tolerance = tolerance
         self.ask_values = ask_values
@@ -70,12 +80,16 @@ class GradientQuiz:
             if not n.name:
                 raise ValueError("every node of a quiz needs a name (set t.name = 'u')")
             if n.name in seen:
-                raise ValueError(f"two quiz nodes are named {n.name!r}: give every node its "
-                                 f"own name (each name labels one answer box)")
+                raise ValueError(
+                    f"two quiz nodes are named {n.name!r}: give every node its "
+                    f"own name (each name labels one answer box)"
+                )
             seen.add(n.name)
             if np.ndim(n.data) != 0:
-                raise ValueError(f"quiz nodes must be scalars: {n.name!r} has shape "
-                                 f"{tuple(np.shape(n.data))} (sum or index it to one number)")
+                raise ValueError(
+                    f"quiz nodes must be scalars: {n.name!r} has shape "
+                    f"{tuple(np.shape(n.data))} (sum or index it to one number)"
+                )
         self.root_name = root.name
         self.nodes = [n.name for n in nodes]
         self.values = {n.name: float(np.asarray(n.data)) for n in nodes}
@@ -90,10 +104,13 @@ class GradientQuiz:
     # -- the maths, done once ---------------------------------------------------
     def _solve(self, nodes, root):
         from ..engine.functional import gradients
+
         others = [n for n in nodes if n is not root]
         grads = gradients(root, others, retain_graph=True)
-        answers = {n.name: float(np.asarray(getattr(g, "data", g))) if g is not None else 0.0
-                   for n, g in zip(others, grads)}
+        answers = {
+            n.name: float(np.asarray(getattr(g, "data", g))) if g is not None else 0.0
+            for n, g in zip(others, grads)
+        }
         answers[root.name] = 1.0
         return answers
 
@@ -114,22 +131,32 @@ class GradientQuiz:
                 if parent is node:
                     names = [p.name or _number(p) for p in user.inputs]
                     rule = substitute(user.op.rules[position], dict(zip("ab", names)))
-                    terms.append(f"d{r}/d{user.name} · ∂{user.name}/∂{node.name}"
-                                 f" = d{r}/d{user.name} · ({rule})")
+                    terms.append(
+                        f"d{r}/d{user.name} · ∂{user.name}/∂{node.name}"
+                        f" = d{r}/d{user.name} · ({rule})"
+                    )
         if len(terms) > 1:
-            return msg("quiz_sum_hint", self.lang, node=node.name, n=len(terms),
-                       terms=" + ".join(t.split(" = ", 1)[1] for t in terms))
-        return msg("quiz_one_hint", self.lang, root=r, node=node.name,
-                   terms=terms[0] if terms else "0")
+            return msg(
+                "quiz_sum_hint",
+                self.lang,
+                node=node.name,
+                n=len(terms),
+                terms=" + ".join(t.split(" = ", 1)[1] for t in terms),
+            )
+        return msg(
+            "quiz_one_hint", self.lang, root=r, node=node.name, terms=terms[0] if terms else "0"
+        )
 
     # -- the widget ------------------------------------------------------------
     def _build_widgets(self):
         import ipywidgets as w
+
         L = self.lang
         e = html.escape
         title = pick(self.title, L) or msg("quiz_title", L)
-        intro = msg("quiz_intro_values" if self.ask_values else "quiz_intro", L,
-                    root=self.root_name)
+        intro = msg(
+            "quiz_intro_values" if self.ask_values else "quiz_intro", L, root=self.root_name
+        )
         header = w.HTML(f"<h4>{e(title)}</h4><p>{e(intro)}</p>")
         if self.svg:
             picture = w.HTML(f'<div style="max-width:100%;overflow:auto">{self.svg}</div>')
@@ -142,12 +169,15 @@ class GradientQuiz:
             # fixed-width label and box columns, so a long hint in the last
             # column wraps there instead of pushing the box out of line
             value = f"&nbsp; {e(msg('quiz_value', L))} = {self.values[name]:g}" if shown else ""
-            label = w.HTML(f'<span style="font-size:14px"><b>{e(self.rows[name])}</b> '
-                           f"{value}</span>", layout=w.Layout(width="260px", flex="0 0 260px"))
-            box = w.FloatText(description=description,
-                              layout=w.Layout(width="200px", flex="0 0 auto",
-                                              align_self="flex-start"),
-                              style={"description_width": "70px"})
+            label = w.HTML(
+                f'<span style="font-size:14px"><b>{e(self.rows[name])}</b> {value}</span>',
+                layout=w.Layout(width="260px", flex="0 0 260px"),
+            )
+            box = w.FloatText(
+                description=description,
+                layout=w.Layout(width="200px", flex="0 0 auto", align_self="flex-start"),
+                style={"description_width": "70px"},
+            )
             note = w.HTML("", layout=w.Layout(flex="1 1 auto"))
             rows.append(w.HBox([label, box, note], layout=w.Layout(align_items="flex-start")))
             return box, note
@@ -157,12 +187,12 @@ class GradientQuiz:
             # so the widget stays as narrow as the gradient quiz
             rows.append(w.HTML(f"<b>{e(msg('quiz_forward_part', L))}</b>"))
             for name in self.asked_values:
-                self.value_boxes[name], self.value_feedback[name] = row(name, f"{name} =",
-                                                                        False)
+                self.value_boxes[name], self.value_feedback[name] = row(name, f"{name} =", False)
             rows.append(w.HTML(f"<b>{e(msg('quiz_backward_part', L))}</b>"))
         for name in self.nodes:
             self.boxes[name], self.feedback[name] = row(
-                name, f"d{self.root_name}/d{name}", name not in self.asked_values)
+                name, f"d{self.root_name}/d{name}", name not in self.asked_values
+            )
         self.button = w.Button(description=msg("quiz_check", L), button_style="primary")
         self.button.on_click(lambda _button: self.check())
         self.summary = w.HTML("")
@@ -176,16 +206,25 @@ class GradientQuiz:
         typed.update({("value", n): b.value for n, b in self.value_boxes.items()})
         for name in self.asked_values:
             self._value_state[name] = self._mark(
-                ("value", name), self.values[name], typed, self.value_boxes[name],
-                self.value_feedback[name], self._value_hint(name))
+                ("value", name),
+                self.values[name],
+                typed,
+                self.value_boxes[name],
+                self.value_feedback[name],
+                self._value_hint(name),
+            )
         for name in self.nodes:
-            self._state[name] = self._mark(("grad", name), self.answers[name], typed,
-                                           self.boxes[name], self.feedback[name],
-                                           self.hints[name])
+            self._state[name] = self._mark(
+                ("grad", name),
+                self.answers[name],
+                typed,
+                self.boxes[name],
+                self.feedback[name],
+                self.hints[name],
+            )
         marks = list(self._state.values()) + list(self._value_state.values())
         right = sum(s == RIGHT for s in marks)
-        self.summary.value = html.escape(msg("quiz_score", self.lang, right=right,
-                                             n=len(marks)))
+        self.summary.value = html.escape(msg("quiz_score", self.lang, right=right, n=len(marks)))
         return self.state()
 
     def _mark(self, key, want, typed, box, note, hint):
@@ -218,15 +257,19 @@ class GradientQuiz:
         # the question and its graph as a picture, and how to get the boxes
         e, L = html.escape, self.lang
         title = pick(self.title, L) or msg("quiz_title", L)
-        intro = msg("quiz_intro_values" if self.ask_values else "quiz_intro", L,
-                    root=self.root_name)
+        intro = msg(
+            "quiz_intro_values" if self.ask_values else "quiz_intro", L, root=self.root_name
+        )
         picture = svg_img_html(self.svg, title) if self.svg else ""
-        bundle["text/html"] = (f"<h4>{e(title)}</h4><p>{e(intro)}</p>{picture}"
-                               f"<p><i>{e(msg('quiz_run_to_answer', L))}</i></p>")
+        bundle["text/html"] = (
+            f"<h4>{e(title)}</h4><p>{e(intro)}</p>{picture}"
+            f"<p><i>{e(msg('quiz_run_to_answer', L))}</i></p>"
+        )
         return bundle
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(self._repr_mimebundle_(), raw=True)
 
 
@@ -240,12 +283,14 @@ def _diagram_svg(root, nodes, lang, hide_ops=False):
     the picture of the forward pass before its first step."""
     try:
         from ..render.draw import draw
+
         diagram = draw(root, lang=lang, names={n.name: n for n in nodes})
         if not hide_ops:
             return diagram.svg
         from ..render.frames import Painter
+
         model = diagram.model
         painter = Painter(model, backend=diagram.backend, pending_legend=True)
         return painter.svg(computed={n.id for n in model.nodes if n.kind != "op"})
-    except GraphvizNotFound:    # no Graphviz at all: the quiz still works as a table
+    except GraphvizNotFound:  # no Graphviz at all: the quiz still works as a table
         return None

@@ -56,7 +56,7 @@ class CappedText(io.StringIO):
         self.dropped = 0
 
     def write(self, text):
-        kept = text[:max(self.room, 0)]
+        kept = text[: max(self.room, 0)]
         if kept:
             super().write(kept)
             self.room -= len(kept)
@@ -77,15 +77,16 @@ class Outcome:
     (``etype``/``emessage``/``where``), "timeout", "crashed" (the child died:
     ``emessage`` says how) or "unpicklable" (``emessage`` names the type).
     """
+
     status: str
     value: object = None
     etype: str | None = None
     emessage: str | None = None
-    where: tuple | None = None              # (line number, source line) in the student's code
-    from_engine: bool = False               # the exception passed through autograd_viz
-    exc_mro: tuple = ()                     # names of the exception's classes
+    where: tuple | None = None  # (line number, source line) in the student's code
+    from_engine: bool = False  # the exception passed through autograd_viz
+    exc_mro: tuple = ()  # names of the exception's classes
     printed: str = ""
-    printed_dropped: int = 0                # characters printed beyond PRINT_LIMIT
+    printed_dropped: int = 0  # characters printed beyond PRINT_LIMIT
     elapsed: float = 0.0
     extra: dict = field(default_factory=dict)
 
@@ -98,8 +99,9 @@ def describe_exception(exc):
     """(etype, message, where, from_engine, mro) for an exception, where ``where``
     is the deepest frame outside autograd_viz: the student's line."""
     tb = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
-    from_engine = any(_in_package(fr.filename) and not fr.filename.startswith(_OWN_DIR)
-                      for fr in tb)
+    from_engine = any(
+        _in_package(fr.filename) and not fr.filename.startswith(_OWN_DIR) for fr in tb
+    )
     where = None
     for fr in reversed(tb):
         if not _in_package(fr.filename):
@@ -134,21 +136,22 @@ def run(task, args=(), time_limit=5.0, *, isolate=None):
 
 # ------------------------------------------------------------------ forked
 
+
 def _run_forked(task, args, time_limit):
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()      # or the child would inherit and re-send buffered text
+            stream.flush()  # or the child would inherit and re-send buffered text
         except Exception:
             pass
     read_fd, write_fd = os.pipe()
     start = time.monotonic()
     pid = os.fork()
-    if pid == 0:                                        # the child
+    if pid == 0:  # the child
         try:
             os.close(read_fd)
             _child(task, args, write_fd)
         finally:
-            os._exit(0)                                 # never return into the kernel's code
+            os._exit(0)  # never return into the kernel's code
     os.close(write_fd)
     chunks, timed_out = [], False
     try:
@@ -177,8 +180,11 @@ def _run_forked(task, args, time_limit):
     if timed_out:
         return Outcome("timeout", elapsed=elapsed)
     if not chunks:
-        how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-               else f"exit code {os.WEXITSTATUS(status)}")
+        how = (
+            f"signal {os.WTERMSIG(status)}"
+            if os.WIFSIGNALED(status)
+            else f"exit code {os.WEXITSTATUS(status)}"
+        )
         return Outcome("crashed", emessage=how, elapsed=elapsed)
     out = pickle.loads(b"".join(chunks))
     out.elapsed = elapsed
@@ -197,18 +203,23 @@ def _child(task, args, write_fd):
     sys.stdout = sys.stderr = buffer
     try:
         outcome = _call(task, args)
-    except BaseException as e:                          # a SystemExit from the task
+    except BaseException as e:  # a SystemExit from the task
         outcome = Outcome("raised", etype=type(e).__name__, emessage=str(e))
     outcome.printed, outcome.printed_dropped = buffer.getvalue(), buffer.dropped
     try:
         data = pickle.dumps(outcome)
     except Exception:
-        data = pickle.dumps(Outcome("unpicklable", emessage=type(outcome.value).__name__,
-                                    printed=outcome.printed,
-                                    printed_dropped=outcome.printed_dropped))
+        data = pickle.dumps(
+            Outcome(
+                "unpicklable",
+                emessage=type(outcome.value).__name__,
+                printed=outcome.printed,
+                printed_dropped=outcome.printed_dropped,
+            )
+        )
     view = memoryview(data)
     while view:
-        view = view[os.write(write_fd, view):]
+        view = view[os.write(write_fd, view) :]
     os.close(write_fd)
 
 
@@ -217,11 +228,18 @@ def _call(task, args):
         return Outcome("ok", value=task(*args))
     except Exception as e:
         etype, emessage, where, from_engine, mro = describe_exception(e)
-        return Outcome("raised", etype=etype, emessage=emessage, where=where,
-                       from_engine=from_engine, exc_mro=mro)
+        return Outcome(
+            "raised",
+            etype=etype,
+            emessage=emessage,
+            where=where,
+            from_engine=from_engine,
+            exc_mro=mro,
+        )
 
 
 # ------------------------------------------------------------------ in-process
+
 
 def _run_inline(task, args, time_limit):
     deadline = time.monotonic() + time_limit

@@ -23,16 +23,16 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Step:
-    kind: str                      # "leaf", "add", "mul", "relu"
-    args: tuple = ()               # node indices, or ("num", c) for a raw number
-    value: float | None = None     # a leaf's number
+    kind: str  # "leaf", "add", "mul", "relu"
+    args: tuple = ()  # node indices, or ("num", c) for a raw number
+    value: float | None = None  # a leaf's number
 
 
 @dataclass
 class Program:
     steps: list
-    label: str = ""                # the scenario's message key, e.g. "mini_case_diamond"
-    summary: str | None = None     # shown instead of the code when the program is long
+    label: str = ""  # the scenario's message key, e.g. "mini_case_diamond"
+    summary: str | None = None  # shown instead of the code when the program is long
     names: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -74,7 +74,7 @@ class Program:
             return self.summary
         lines = [self.line(i) for i in range(len(self.steps))] + [f"{self.names[-1]}.backward()"]
         if len(lines) > limit:
-            lines = lines[:limit - 2] + ["…", lines[-1]]
+            lines = lines[: limit - 2] + ["…", lines[-1]]
         return "\n".join(lines)
 
     def ancestors(self, i):
@@ -98,6 +98,7 @@ class Program:
 def _float_step(step, out):
     def val(a):
         return a[1] if isinstance(a, tuple) else out[a]
+
     if step.kind == "leaf":
         return step.value
     if step.kind == "relu":
@@ -116,6 +117,7 @@ def _names(n):
 
 # ------------------------------------------------------------------ running
 
+
 def run_student(program, Value):
     """Build the program with the student's class, call backward() on the
     output, and return every node's (data, grad) as floats."""
@@ -123,8 +125,10 @@ def run_student(program, Value):
     for step in program.steps:
         nodes.append(_student_step(step, nodes, Value))
     nodes[-1].backward()
-    return {"data": [_number(n.data) for n in nodes],
-            "grad": [_number(getattr(n, "grad", None)) for n in nodes]}
+    return {
+        "data": [_number(n.data) for n in nodes],
+        "grad": [_number(getattr(n, "grad", None)) for n in nodes],
+    }
 
 
 def _student_step(step, nodes, Value):
@@ -153,6 +157,7 @@ def run_engine(program, detach=frozenset(), relu=None):
     function of a Tensor), to compute what a wrong relu rule would give."""
     from ..engine.functional import gradients
     from ..engine.tensor import tensor
+
     nodes = []
     for i, step in enumerate(program.steps):
         if step.kind == "leaf":
@@ -172,8 +177,10 @@ def run_engine(program, detach=frozenset(), relu=None):
             nodes.append(args[0] * args[1])
     root = nodes[-1]
     grads = gradients(root, nodes) if root.requires_grad else [None] * len(nodes)
-    return {"data": [float(n.data) for n in nodes],
-            "grad": [0.0 if g is None else float(g.data) for g in grads]}
+    return {
+        "data": [float(n.data) for n in nodes],
+        "grad": [0.0 if g is None else float(g.data) for g in grads],
+    }
 
 
 # relu with a wrong derivative, for recognising the mistake (values stay relu's)
@@ -189,6 +196,7 @@ def relu_times_value(t):
 
 
 # ------------------------------------------------------------------ programs
+
 
 def _leaf(v):
     return Step("leaf", value=float(np.round(v, 4)))
@@ -217,28 +225,32 @@ def diamond(rng):
     """a = x·w reaches L along two paths of different lengths:
     L = (a·u) · ((a + v)·k).  A walk that is not topological sends on a's
     gradient before both paths have delivered theirs."""
-    steps = [_leaf(_away_from_zero(rng)) for _ in range(5)]       # x w u v k
-    steps += [Step("mul", (0, 1)),        # 5: a = x·w
-              Step("mul", (5, 2)),        # 6: b = a·u
-              Step("add", (5, 3)),        # 7: c = a + v
-              Step("mul", (7, 4)),        # 8: d = c·k
-              Step("mul", (6, 8))]        # 9: L = b·d
+    steps = [_leaf(_away_from_zero(rng)) for _ in range(5)]  # x w u v k
+    steps += [
+        Step("mul", (0, 1)),  # 5: a = x·w
+        Step("mul", (5, 2)),  # 6: b = a·u
+        Step("add", (5, 3)),  # 7: c = a + v
+        Step("mul", (7, 4)),  # 8: d = c·k
+        Step("mul", (6, 8)),
+    ]  # 9: L = b·d
     return Program(steps, "mini_case_diamond")
 
 
 def relu_negative(rng):
     """relu at a negative input (must send 0 back) and at a positive one."""
     a = _away_from_zero(rng, sign=1.0)
-    b = _away_from_zero(rng, sign=-1.0)           # a·b < 0
+    b = _away_from_zero(rng, sign=-1.0)  # a·b < 0
     c, d = (_away_from_zero(rng, sign=1.0) for _ in range(2))
     e = _away_from_zero(rng)
     steps = [_leaf(v) for v in (a, b, c, d, e)]
-    steps += [Step("mul", (0, 1)),      # 5: p = a·b < 0
-              Step("relu", (5,)),       # 6: relu(p) = 0
-              Step("add", (2, 3)),      # 7: s = c + d > 0
-              Step("relu", (7,)),       # 8: relu(s) = s
-              Step("add", (6, 8)),      # 9
-              Step("mul", (9, 4))]      # 10: L
+    steps += [
+        Step("mul", (0, 1)),  # 5: p = a·b < 0
+        Step("relu", (5,)),  # 6: relu(p) = 0
+        Step("add", (2, 3)),  # 7: s = c + d > 0
+        Step("relu", (7,)),  # 8: relu(s) = s
+        Step("add", (6, 8)),  # 9
+        Step("mul", (9, 4)),
+    ]  # 10: L
     return Program(steps, "mini_case_relu")
 
 
@@ -256,17 +268,23 @@ def long_chain(rng, n_ops):
             steps.append(_leaf(k))
             steps.append(Step("mul" if i % 2 == 0 else "add", (v, len(steps) - 1)))
         v = len(steps) - 1
-    summary = (f"x = Value({steps[0].value!r})\nv = x\n"
-               f"# {n_ops} operations: v = v * Value(k) or v + Value(k), "
-               f"a v.relu() every 10th\nv.backward()")
+    summary = (
+        f"x = Value({steps[0].value!r})\nv = x\n"
+        f"# {n_ops} operations: v = v * Value(k) or v + Value(k), "
+        f"a v.relu() every 10th\nv.backward()"
+    )
     return Program(steps, "mini_case_chain", summary=summary)
 
 
 def numbers_mixed(rng):
     """Raw Python numbers on either side: 2 * a + a * 3 + 1."""
     steps = [_leaf(_away_from_zero(rng))]
-    steps += [Step("mul", (("num", 2.0), 0)), Step("mul", (0, ("num", 3.0))),
-              Step("add", (1, 2)), Step("add", (3, ("num", 1.0)))]
+    steps += [
+        Step("mul", (("num", 2.0), 0)),
+        Step("mul", (0, ("num", 3.0))),
+        Step("add", (1, 2)),
+        Step("add", (3, ("num", 1.0))),
+    ]
     return Program(steps, "mini_case_numbers")
 
 
@@ -284,6 +302,7 @@ def random_program(rng, numbers=False):
             if rng.random() < 0.6:
                 return int(rng.integers(recent, len(steps)))
             return int(rng.integers(0, len(steps)))
+
         if kind == "relu":
             # never relu at exactly 0 (relu of a relu that was cut): its
             # derivative there is a convention, not something to grade
@@ -300,7 +319,7 @@ def random_program(rng, numbers=False):
     used = {a for s in steps for a in s.args if not isinstance(a, tuple)}
     sinks = [i for i in range(len(steps)) if i not in used]
     acc = sinks[0]
-    for s in sinks[1:]:        # sinks ascend, so the last sum is the last node: L
+    for s in sinks[1:]:  # sinks ascend, so the last sum is the last node: L
         steps.append(Step("add", (acc, s)))
         acc = len(steps) - 1
     return Program(steps, "mini_case_random")

@@ -39,8 +39,9 @@ from ._tree import tree_leaves, tree_map, tree_structure
 
 _IMPORTED = set(globals())
 
-tree_util = SimpleNamespace(tree_map=tree_map, tree_leaves=tree_leaves,
-                            tree_structure=tree_structure)
+tree_util = SimpleNamespace(
+    tree_map=tree_map, tree_leaves=tree_leaves, tree_structure=tree_structure
+)
 tree = SimpleNamespace(map=tree_map, leaves=tree_leaves, structure=tree_structure)
 
 
@@ -51,7 +52,8 @@ class _Config:
         if name == "jax_enable_x64" and value:
             raise NotImplementedError(
                 "autograd_viz.jax has no 64-bit mode: it behaves as JAX does by default "
-                "(float32 and int32). Leave jax_enable_x64 off")
+                "(float32 and int32). Leave jax_enable_x64 off"
+            )
 
     def __repr__(self):
         return "<autograd_viz.jax config: 32-bit, like JAX by default>"
@@ -68,14 +70,34 @@ def devices():
     return ["cpu (autograd_viz: numpy, eager)"]
 
 
-__all__ = ["Array", "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "jacobian",
-           "hessian", "jit", "vmap", "numpy", "lax", "nn", "random", "tree_util", "tree",
-           "config", "device_get", "devices"]
+__all__ = [
+    "Array",
+    "grad",
+    "value_and_grad",
+    "jvp",
+    "vjp",
+    "jacfwd",
+    "jacrev",
+    "jacobian",
+    "hessian",
+    "jit",
+    "vmap",
+    "numpy",
+    "lax",
+    "nn",
+    "random",
+    "tree_util",
+    "tree",
+    "config",
+    "device_get",
+    "devices",
+]
 
 
 def __getattr__(name):
     # only reached for names this package does not define
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(f"autograd_viz.jax does not provide {name}; it provides "
-                         f"{', '.join(sorted(__all__))}")
+    raise AttributeError(
+        f"autograd_viz.jax does not provide {name}; it provides {', '.join(sorted(__all__))}"
+    )

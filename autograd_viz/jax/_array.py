@@ -34,10 +34,12 @@ _GRAD_SLOT = Node.grad
 
 # ------------------------------------------------------------------ dtypes
 
-_CANONICAL = {np.dtype(np.float64): np.dtype(np.float32),
-              np.dtype(np.int64): np.dtype(np.int32),
-              np.dtype(np.uint64): np.dtype(np.uint32),
-              np.dtype(np.complex128): np.dtype(np.complex64)}
+_CANONICAL = {
+    np.dtype(np.float64): np.dtype(np.float32),
+    np.dtype(np.int64): np.dtype(np.int32),
+    np.dtype(np.uint64): np.dtype(np.uint32),
+    np.dtype(np.complex128): np.dtype(np.complex64),
+}
 FLOAT, INT, BOOL = np.dtype(np.float32), np.dtype(np.int32), np.dtype(np.bool_)
 # bool < integers < floats < complex: a weak value of a lower kind takes the
 # dtype of the strong one it meets; of a higher kind it wins, staying weak
@@ -64,23 +66,25 @@ def result_type(a, b):
         if _rank(weak.data.dtype) <= _rank(strong.data.dtype):
             return strong.data.dtype, False
         return _KIND_DEFAULT[_rank(weak.data.dtype)], True
-    if _rank(da) != _rank(db):               # int + float16 is float16, not float64
+    if _rank(da) != _rank(db):  # int + float16 is float16, not float64
         return (da if _rank(da) > _rank(db) else db), wa
     return canonical(np.result_type(da, db)), wa
 
 
 # ------------------------------------------------------------------ the array
 
-_T = av.Tensor      # the engine's operators, which record
+_T = av.Tensor  # the engine's operators, which record
 
 
 class Array(av.Tensor):
     """A JAX-flavoured engine array: ``Array([0., 1., 2., 3.], dtype=float32)``."""
 
     _default_float = np.float32
-    _weak = False            # set per instance for values made from Python numbers
-    _dtype_advice = ("Create it as floats, e.g. jnp.arange(4.0) or "
-                     "jnp.array(..., dtype=jnp.float32), or convert with x.astype(jnp.float32)")
+    _weak = False  # set per instance for values made from Python numbers
+    _dtype_advice = (
+        "Create it as floats, e.g. jnp.arange(4.0) or "
+        "jnp.array(..., dtype=jnp.float32), or convert with x.astype(jnp.float32)"
+    )
 
     # -- what JAX arrays do not have: a tape --------------------------------
     # A user asking for x.grad or x.backward() gets an AttributeError that
@@ -112,7 +116,8 @@ class Array(av.Tensor):
         raise TypeError(
             f"JAX arrays are immutable: x[{i}] = {v} cannot change this array. "
             f"Make a new one instead: x = x.at[{i}].set({v}) (also .add, .multiply, "
-            f".min, .max, .get)")
+            f".min, .max, .get)"
+        )
 
     @property
     def at(self):
@@ -142,34 +147,73 @@ class Array(av.Tensor):
         return _mark(out, False)
 
     def block_until_ready(self):
-        return self                       # nothing runs asynchronously here
+        return self  # nothing runs asynchronously here
 
     # -- operators: JAX's promotion, then the engine's op -----------------------
-    def __add__(self, other): return binary(_T.__add__, self, other)
-    def __radd__(self, other): return binary(_T.__add__, other, self)
-    def __sub__(self, other): return binary(_T.__sub__, self, other)
-    def __rsub__(self, other): return binary(_T.__sub__, other, self)
-    def __mul__(self, other): return binary(_T.__mul__, self, other)
-    def __rmul__(self, other): return binary(_T.__mul__, other, self)
-    def __truediv__(self, other): return binary(_T.__truediv__, self, other, to_float=True)
-    def __rtruediv__(self, other): return binary(_T.__truediv__, other, self, to_float=True)
-    def __pow__(self, other): return binary(_T.__pow__, self, other)
-    def __rpow__(self, other): return binary(_T.__pow__, other, self)
-    def __matmul__(self, other): return binary(av.matmul, self, other, weak_ok=False)
-    def __rmatmul__(self, other): return binary(av.matmul, other, self, weak_ok=False)
+    def __add__(self, other):
+        return binary(_T.__add__, self, other)
+
+    def __radd__(self, other):
+        return binary(_T.__add__, other, self)
+
+    def __sub__(self, other):
+        return binary(_T.__sub__, self, other)
+
+    def __rsub__(self, other):
+        return binary(_T.__sub__, other, self)
+
+    def __mul__(self, other):
+        return binary(_T.__mul__, self, other)
+
+    def __rmul__(self, other):
+        return binary(_T.__mul__, other, self)
+
+    def __truediv__(self, other):
+        return binary(_T.__truediv__, self, other, to_float=True)
+
+    def __rtruediv__(self, other):
+        return binary(_T.__truediv__, other, self, to_float=True)
+
+    def __pow__(self, other):
+        return binary(_T.__pow__, self, other)
+
+    def __rpow__(self, other):
+        return binary(_T.__pow__, other, self)
+
+    def __matmul__(self, other):
+        return binary(av.matmul, self, other, weak_ok=False)
+
+    def __rmatmul__(self, other):
+        return binary(av.matmul, other, self, weak_ok=False)
+
     # x += 1 rebinds x to a new array, as it does in JAX
     __iadd__, __isub__, __imul__, __itruediv__ = __add__, __sub__, __mul__, __truediv__
 
-    def __neg__(self): return _keep_weak(av.Tensor.__neg__(self), self)
-    def __abs__(self): return _keep_weak(av.Tensor.__abs__(self), self)
+    def __neg__(self):
+        return _keep_weak(av.Tensor.__neg__(self), self)
 
-    def __eq__(self, other): return compare(operator.eq, self, other)
-    def __ne__(self, other): return compare(operator.ne, self, other)
-    def __lt__(self, other): return compare(operator.lt, self, other)
-    def __le__(self, other): return compare(operator.le, self, other)
-    def __gt__(self, other): return compare(operator.gt, self, other)
-    def __ge__(self, other): return compare(operator.ge, self, other)
-    __hash__ = None                      # unhashable, like JAX arrays
+    def __abs__(self):
+        return _keep_weak(av.Tensor.__abs__(self), self)
+
+    def __eq__(self, other):
+        return compare(operator.eq, self, other)
+
+    def __ne__(self, other):
+        return compare(operator.ne, self, other)
+
+    def __lt__(self, other):
+        return compare(operator.lt, self, other)
+
+    def __le__(self, other):
+        return compare(operator.le, self, other)
+
+    def __gt__(self, other):
+        return compare(operator.gt, self, other)
+
+    def __ge__(self, other):
+        return compare(operator.ge, self, other)
+
+    __hash__ = None  # unhashable, like JAX arrays
 
     def __getitem__(self, index):
         return _keep_weak(av.Tensor.__getitem__(self, index), self)
@@ -185,13 +229,14 @@ class Array(av.Tensor):
         return reduction(av.max, self, axis, keepdims)
 
     def min(self, axis=None, keepdims=False):
-        if self.dtype.kind in "biu":          # -x would wrap around for unsigned ints
+        if self.dtype.kind in "biu":  # -x would wrap around for unsigned ints
             axis = tuple(axis) if isinstance(axis, list) else axis
             return constant(np.min(np.asarray(self.data), axis=axis, keepdims=keepdims))
         return -reduction(av.max, -self, axis, keepdims)
 
     def dot(self, other):
         from .numpy import dot
+
         return dot(self, other)
 
     def reshape(self, *shape, order="C"):
@@ -214,14 +259,19 @@ class Array(av.Tensor):
         return self.reshape(np.squeeze(np.empty(self.shape, dtype=np.bool_), axis).shape)
 
 
-_NO_TAPE = ("JAX keeps no tape and stores no gradient on arrays. Write the computation "
-            "as a function f of x and call jax.grad(f)(x) (or jax.value_and_grad(f)(x))")
+_NO_TAPE = (
+    "JAX keeps no tape and stores no gradient on arrays. Write the computation "
+    "as a function f of x and call jax.grad(f)(x) (or jax.value_and_grad(f)(x))"
+)
 # what a PyTorch or MXNet habit reaches for, and what JAX offers instead
-_MISSING = {name: _NO_TAPE for name in ("grad", "backward", "requires_grad_", "zero_",
-                                        "retain_grad", "attach_grad")}
+_MISSING = {
+    name: _NO_TAPE
+    for name in ("grad", "backward", "requires_grad_", "zero_", "retain_grad", "attach_grad")
+}
 _MISSING["detach"] = "stop the gradient with jax.lax.stop_gradient(x)"
-_MISSING.update({name: f"use jnp.{name}(x)"
-                 for name in ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")})
+_MISSING.update(
+    {name: f"use jnp.{name}(x)" for name in ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")}
+)
 _MISSING["norm"] = "use jnp.linalg.norm(x)"
 _MISSING["sigmoid"] = "use jax.nn.sigmoid(x)"
 _MISSING["relu"] = "use jax.nn.relu(x)"
@@ -232,6 +282,7 @@ def _hidden(name):
     # calls av.Tensor's own, which this property does not hide
     def missing(self):
         raise AttributeError(name)
+
     return property(missing)
 
 
@@ -243,6 +294,7 @@ del _name
 
 # ------------------------------------------------------------------ lifting
 
+
 def _dtype(dtype):
     """A numpy dtype from jnp.float32, np.float32, 'float32', float, int, bool."""
     if dtype is float:
@@ -251,7 +303,7 @@ def _dtype(dtype):
         return INT
     if dtype is bool:
         return BOOL
-    inner = getattr(dtype, "dtype", None)       # jnp.float32 carries its numpy dtype
+    inner = getattr(dtype, "dtype", None)  # jnp.float32 carries its numpy dtype
     return inner if isinstance(inner, np.dtype) else np.dtype(dtype)
 
 
@@ -288,8 +340,14 @@ def lift(x, dtype=None):
             # made): an Array that is a recorded identity of it, so gradients
             # and tangents still reach it
             data = _canonical_data(x.data)
-            return _output(Array, data if data.ndim else data[()], ops.cast, (x,),
-                           {"dtype": data.dtype}, x.requires_grad)
+            return _output(
+                Array,
+                data if data.ndim else data[()],
+                ops.cast,
+                (x,),
+                {"dtype": data.dtype},
+                x.requires_grad,
+            )
         return Array._plain(_canonical_data(np.asarray(x.data)))
     if dtype is not None:
         data = np.asarray(as_numpy(x))
@@ -304,8 +362,10 @@ def lift(x, dtype=None):
     try:
         data = np.array(x)
     except ValueError:
-        raise av.ShapeError("the nested lists have rows of different lengths, so they do "
-                            "not form an array; make every row the same length") from None
+        raise av.ShapeError(
+            "the nested lists have rows of different lengths, so they do "
+            "not form an array; make every row the same length"
+        ) from None
     if data.dtype.kind in "OUSV":
         raise TypeError(f"JAX arrays hold numbers, not {type(x).__name__}: got {x!r}")
     if isinstance(x, (list, tuple)) and data.dtype.kind == "f":
@@ -317,8 +377,11 @@ def as_numpy(x):
     if isinstance(x, av.Tensor):
         return np.asarray(x.data)
     if isinstance(x, (list, tuple)):
-        return np.array([as_numpy(v) for v in x]) if x and any(
-            isinstance(v, av.Tensor) for v in x) else np.array(x)
+        return (
+            np.array([as_numpy(v) for v in x])
+            if x and any(isinstance(v, av.Tensor) for v in x)
+            else np.array(x)
+        )
     return x
 
 
@@ -402,6 +465,7 @@ def constant(data, weak=False):
 
 # ------------------------------------------------------------------ printing
 
+
 def format_array(data, weak=False):
     """The text JAX prints for an array of these values."""
     arr = np.asarray(data)
@@ -411,8 +475,7 @@ def format_array(data, weak=False):
     if arr.size == 0:
         body = f"[], shape={arr.shape}"
     else:
-        body = np.array2string(arr, max_line_width=width, separator=", ",
-                               prefix=prefix, suffix=",")
+        body = np.array2string(arr, max_line_width=width, separator=", ", prefix=prefix, suffix=",")
     # JAX keeps the dtype on the last line, padding it by the prefix's width
     # when the line is too full (it never breaks the line there)
     last_line = len(body) - body.rfind("\n") + 1
@@ -422,6 +485,7 @@ def format_array(data, weak=False):
 
 def _index_text(index):
     """The index as it is written between brackets: 0, 1:3, ..., (0, 1)."""
+
     def one(i):
         if isinstance(i, slice):
             parts = ["" if p is None else str(p) for p in (i.start, i.stop, i.step)]
@@ -433,6 +497,7 @@ def _index_text(index):
         if isinstance(i, av.Tensor):
             return "idx"
         return repr(i)
+
     if isinstance(index, tuple):
         return ", ".join(one(i) for i in index) if index else "()"
     return one(index)
@@ -447,6 +512,7 @@ def _value_text(value):
 
 
 # ------------------------------------------------------------------ x.at[...]
+
 
 class _IndexUpdateHelper:
     """What ``x.at`` is: indexing it gives the updates of those entries."""
@@ -496,7 +562,8 @@ class _IndexUpdateRef:
                 raise av.ShapeError(
                     f"x.at[{_index_text(self.index)}]: the new values have shape "
                     f"{values.shape}, which does not broadcast to the {picked_shape} "
-                    f"entries picked from an array of shape {x.shape}") from None
+                    f"entries picked from an array of shape {x.shape}"
+                ) from None
         mask = np.zeros(x.shape, dtype=x.data.dtype)
         mask[index] = 1
         spread = apply(ops.unindex, values, index=index, shape=x.shape)
@@ -519,15 +586,19 @@ class _IndexUpdateRef:
         elif how == "divide":
             out = x / spread
         else:
-            out = x ** spread
+            out = x**spread
         exact = np.array(np.asarray(x.data))
         index = _plain_index(self.index)
         new = np.asarray(values.data).astype(exact.dtype)
         if how == "set":
             exact[index] = new
         else:
-            ufunc = {"add": np.add, "multiply": np.multiply, "divide": np.divide,
-                     "power": np.power}[how]
+            ufunc = {
+                "add": np.add,
+                "multiply": np.multiply,
+                "divide": np.divide,
+                "power": np.power,
+            }[how]
             ufunc.at(exact, index, np.broadcast_to(new, np.shape(exact[index])))
         out.data = exact if exact.ndim else exact[()]
         return _finish(out, x._weak)
@@ -552,10 +623,12 @@ class _IndexUpdateRef:
 
     def min(self, values, **_):
         from .numpy import minimum
+
         return self.set(minimum(self.array[self.index], values))
 
     def max(self, values, **_):
         from .numpy import maximum
+
         return self.set(maximum(self.array[self.index], values))
 
 

@@ -33,13 +33,14 @@ def _transform():
     global _depth
     _depth += 1
     try:
-        with np.errstate(**_array.QUIET):      # as JAX: inf and nan, no warnings
+        with np.errstate(**_array.QUIET):  # as JAX: inf and nan, no warnings
             yield _depth > 1
     finally:
         _depth -= 1
 
 
 # ------------------------------------------------------------------ helpers
+
 
 def _argnums(who, argnums, n_args):
     many = isinstance(argnums, (tuple, list))
@@ -51,7 +52,8 @@ def _argnums(who, argnums, n_args):
         raise TypeError(
             f"differentiating with respect to argnums={argnums!r} requires at least "
             f"{max(max(nums) + 1, -min(nums))} positional arguments to be passed by the "
-            f"caller, but got only {n_args} positional arguments")
+            f"caller, but got only {n_args} positional arguments"
+        )
     return many, tuple(n % n_args for n in nums)
 
 
@@ -60,7 +62,8 @@ def _check_float(x, who, what):
         raise TypeError(
             f"{who} requires real-valued inputs (a floating-point dtype), but {what} is "
             f"{x.dtype}. Pass floats, e.g. jnp.arange(4.0) rather than jnp.arange(4), "
-            f"or convert with x.astype(jnp.float32)")
+            f"or convert with x.astype(jnp.float32)"
+        )
 
 
 def _input_node(x, nested, who, what):
@@ -96,7 +99,8 @@ def _as_output(value, who):
     raise TypeError(
         f"{who}: the function must return JAX arrays (or a tuple, list or dict of them), "
         f"but it returned {_short(value)} (of type {type(value).__name__}). Compute the "
-        f"result with jnp functions, or wrap it in jnp.asarray(...)")
+        f"result with jnp functions, or wrap it in jnp.asarray(...)"
+    )
 
 
 def _output_leaves(out, who):
@@ -116,8 +120,10 @@ def _split_aux(result, has_aux, who):
     if not has_aux:
         return result, None
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
-        raise TypeError(f"{who}(..., has_aux=True) needs the function to return a pair "
-                        f"(output, auxiliary data), but it returned {_short(result)}")
+        raise TypeError(
+            f"{who}(..., has_aux=True) needs the function to return a pair "
+            f"(output, auxiliary data), but it returned {_short(result)}"
+        )
     return result[0], result[1]
 
 
@@ -142,8 +148,9 @@ def _pullback(outs, cotangents, nodes, create_graph, retain_graph):
     for out, ct in zip(outs, cotangents):
         if not out.requires_grad:
             continue
-        grads = gradients(out, nodes, ct, retain_graph=retain_graph or create_graph,
-                          create_graph=create_graph)
+        grads = gradients(
+            out, nodes, ct, retain_graph=retain_graph or create_graph, create_graph=create_graph
+        )
         for i, g in enumerate(grads):
             if g is not None:
                 total[i] = g if total[i] is None else total[i] + g
@@ -151,6 +158,7 @@ def _pullback(outs, cotangents, nodes, create_graph, retain_graph):
 
 
 # ------------------------------------------------------------------ reverse mode
+
 
 def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     """A function returning ``(fun(*args), gradient)``; see :func:`grad`."""
@@ -177,8 +185,9 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
                 aux = rebuild_aux([_result(_as_output(a, "grad"), nested) for a in aux_leaves])
         trees, start = [], 0
         for _, ns, rebuild in per_arg:
-            trees.append(rebuild([_like(g, x, nested)
-                                  for g, x in zip(grads[start:start + len(ns)], ns)]))
+            trees.append(
+                rebuild([_like(g, x, nested) for g, x in zip(grads[start : start + len(ns)], ns)])
+            )
             start += len(ns)
         g = tuple(trees) if many else trees[0]
         return ((value, aux), g) if has_aux else (value, g)
@@ -208,23 +217,29 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
 
 
 def _scalar_output(out):
-    if isinstance(out, (tuple, list, dict)) or out is None or not (
-            isinstance(out, av.Tensor) or isinstance(out, (int, float, np.number))):
+    if (
+        isinstance(out, (tuple, list, dict))
+        or out is None
+        or not (isinstance(out, av.Tensor) or isinstance(out, (int, float, np.number)))
+    ):
         raise TypeError(
             f"Gradient only defined for scalar-output functions. Output was "
             f"{_short(out)}. grad needs the function to return one number; for several "
-            f"outputs use jax.jacrev(f), or pass has_aux=True if the others are extras")
+            f"outputs use jax.jacrev(f), or pass has_aux=True if the others are extras"
+        )
     out = _as_output(out, "grad")
     if out.shape != ():
         raise TypeError(
             f"Gradient only defined for scalar-output functions. Output had shape: "
             f"{out.shape}. Reduce it to one number first, e.g. grad(lambda x: f(x).sum()), "
-            f"or use jax.jacrev(f) for the gradient of every entry")
+            f"or use jax.jacrev(f) for the gradient of every entry"
+        )
     if out.dtype.kind != "f":
         raise TypeError(
             f"grad requires real-valued outputs (a floating-point dtype), but the output "
             f"is {out.dtype}. Compute it from floats, e.g. jnp.arange(4.0) rather than "
-            f"jnp.arange(4)")
+            f"jnp.arange(4)"
+        )
     return out
 
 
@@ -247,7 +262,8 @@ def vjp(fun, *primals, has_aux=False):
         if structure(cotangent) != out_tree and not (len(ct_leaves) == len(out_leaves) == 1):
             raise TypeError(
                 f"the cotangent passed to the VJP function must have the structure of the "
-                f"function's output, {out_tree}, but it has {structure(cotangent)}")
+                f"function's output, {out_tree}, but it has {structure(cotangent)}"
+            )
         cts = []
         for o, c in zip(out_leaves, ct_leaves):
             c = lift(c)
@@ -256,7 +272,8 @@ def vjp(fun, *primals, has_aux=False):
                     f"unexpected JAX type (e.g. shape/dtype) for argument to VJP function: "
                     f"got {_jax_type(c)}, but expected {_jax_type(o)} because the "
                     f"corresponding output of the differentiated function had JAX type "
-                    f"{_jax_type(o)}; pass a cotangent like jnp.ones_like(out)")
+                    f"{_jax_type(o)}; pass a cotangent like jnp.ones_like(out)"
+                )
             cts.append(c)
         with _transform() as inner_nested:
             create = inner_nested or nested or any(_array.tracked(c) for c in cts)
@@ -273,6 +290,7 @@ def _jax_type(x):
 
 # ------------------------------------------------------------------ forward mode
 
+
 def jvp(fun, primals, tangents, has_aux=False):
     """``(fun(*primals), J · tangents)``: forward mode, one sweep.
 
@@ -282,14 +300,16 @@ def jvp(fun, primals, tangents, has_aux=False):
         raise TypeError(
             f"primal and tangent arguments to jax.jvp must be tuples or lists; found "
             f"{type(primals).__name__} and {type(tangents).__name__}. Wrap one array in "
-            f"a tuple: jvp(f, (x,), (t,))")
+            f"a tuple: jvp(f, (x,), (t,))"
+        )
     p_leaves, rebuild = flatten(list(primals))
     t_leaves, _ = flatten(list(tangents))
     if structure(tuple(primals)) != structure(tuple(tangents)):
         raise TypeError(
             f"primal and tangent arguments to jax.jvp must have the same tree structure; "
             f"primals have tree structure {structure(tuple(primals))} whereas tangents have "
-            f"tree structure {structure(tuple(tangents))}. Give one tangent per primal")
+            f"tree structure {structure(tuple(tangents))}. Give one tangent per primal"
+        )
     ps, ts = [], []
     for i, (p, t) in enumerate(zip(p_leaves, t_leaves)):
         p, t = lift(p), lift(t)
@@ -298,12 +318,14 @@ def jvp(fun, primals, tangents, has_aux=False):
             raise ValueError(
                 f"jvp called with different primal and tangent shapes: primal {i} has "
                 f"shape {p.shape} but its tangent has shape {t.shape}; each tangent must "
-                f"have its primal's shape")
+                f"have its primal's shape"
+            )
         if p.dtype != t.dtype:
             raise TypeError(
                 f"primal and tangent arguments to jax.jvp do not match: primal {i} has "
                 f"dtype {p.dtype} but its tangent has dtype {t.dtype}; the dtypes must be "
-                f"equal (e.g. jnp.ones_like(x) as the tangent of x)")
+                f"equal (e.g. jnp.ones_like(x) as the tangent of x)"
+            )
         ps.append(p)
         ts.append(t)
     with _transform() as nested:
@@ -342,6 +364,7 @@ def _push_forward(flat_fun, primals, tangents):
 
 # ------------------------------------------------------------------ Jacobians
 
+
 def _jacobian(fun, argnums, has_aux, column_of, mode):
     def jac_f(*args, **kwargs):
         many, nums = _argnums(mode, argnums, len(args))
@@ -354,12 +377,14 @@ def _jacobian(fun, argnums, has_aux, column_of, mode):
 
         jacs, aux = column_of(of_diff, [args[n] for n in nums], has_aux)
         return (jacs if many else jacs[0], aux) if has_aux else (jacs if many else jacs[0])
+
     jac_f.__name__ = f"{mode}_{getattr(fun, '__name__', 'fun')}"
     return jac_f
 
 
 def _jac_rev(of_diff, diff_args, has_aux):
     from .numpy import stack
+
     result = vjp(of_diff, *diff_args, has_aux=has_aux)
     out, pull = result[0], result[1]
     aux = result[2] if has_aux else None
@@ -393,8 +418,9 @@ def _jac_rev(of_diff, diff_args, has_aux):
 
 def _jac_fwd(of_diff, diff_args, has_aux):
     from .numpy import stack
+
     flat = [flatten(x) for x in diff_args]
-    columns = []                         # (arg j, leaf m, output tangents per basis vector)
+    columns = []  # (arg j, leaf m, output tangents per basis vector)
     out = aux = None
     for j, (x_leaves, _rebuild_x) in enumerate(flat):
         for m, xl in enumerate(x_leaves):
@@ -402,8 +428,10 @@ def _jac_fwd(of_diff, diff_args, has_aux):
             _check_float(xl, "jacfwd", f"argument {j}")
             cols = []
             for k in range(xl.size):
-                tangents = [[constant(np.zeros(np.shape(q), dtype=lift(q).dtype)) for q in xs]
-                            for xs, _ in flat]
+                tangents = [
+                    [constant(np.zeros(np.shape(q), dtype=lift(q).dtype)) for q in xs]
+                    for xs, _ in flat
+                ]
                 e = np.zeros(xl.size, dtype=xl.dtype)
                 e[k] = 1
                 tangents[j][m] = constant(e.reshape(xl.shape))
@@ -413,7 +441,7 @@ def _jac_fwd(of_diff, diff_args, has_aux):
                 aux = result[2] if has_aux else None
                 cols.append(flatten(t_out)[0])
             columns.append((j, m, xl, cols))
-    if out is None:      # every argument empty: run once for the output's shape
+    if out is None:  # every argument empty: run once for the output's shape
         out = of_diff(*diff_args)
         if has_aux:
             out, aux = out
@@ -457,17 +485,23 @@ def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
 
 # ------------------------------------------------------------------ jit and vmap
 
-def jit(fun=None, *, static_argnums=None, static_argnames=None, donate_argnums=None,
-        **options):
+
+def jit(fun=None, *, static_argnums=None, static_argnames=None, donate_argnums=None, **options):
     """Returns ``fun`` unchanged in behaviour.  Nothing is compiled here: the
     engine runs every op eagerly, so the result is the same and just as fast."""
     if fun is None:
-        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames,
-                             donate_argnums=donate_argnums, **options)
+        return lambda f: jit(
+            f,
+            static_argnums=static_argnums,
+            static_argnames=static_argnames,
+            donate_argnums=donate_argnums,
+            **options,
+        )
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
         return fun(*args, **kwargs)
+
     return jitted
 
 
@@ -480,12 +514,14 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
     @functools.wraps(fun)
     def vmapped(*args):
         from .numpy import stack
+
         if isinstance(in_axes, (tuple, list)):
             if len(in_axes) != len(args):
                 raise ValueError(
                     f"vmap in_axes must be an int, None, or a tuple of entries corresponding "
                     f"to the positional arguments passed to the function, but got "
-                    f"len(in_axes)={len(in_axes)}, len(args)={len(args)}")
+                    f"len(in_axes)={len(in_axes)}, len(args)={len(args)}"
+                )
             axes = list(in_axes)
         else:
             axes = [in_axes] * len(args)
@@ -501,21 +537,30 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
                             f"vmap was requested to map argument {i} along axis {axis}, "
                             f"which implies that its rank should be at least {axis + 1 if axis >= 0 else -axis}, "
                             f"but it is only {x.ndim} (its shape is {x.shape}); pass "
-                            f"in_axes=None for an argument that is not mapped")
+                            f"in_axes=None for an argument that is not mapped"
+                        )
                     sizes.append((x.shape[axis], i, axis, x))
             flat.append((leaves, rebuild, axis))
         if not sizes and axis_size is None:
-            raise ValueError("vmap must have at least one non-None value in in_axes (an "
-                             "argument to map over), or axis_size must be given")
+            raise ValueError(
+                "vmap must have at least one non-None value in in_axes (an "
+                "argument to map over), or axis_size must be given"
+            )
         n = sizes[0][0] if sizes else axis_size
         if any(s[0] != n for s in sizes):
-            lines = "\n".join(f"  * axis {axis} of argument {i} (shape {x.shape}) has size {s}"
-                              for s, i, axis, x in sizes)
-            raise ValueError(f"vmap got inconsistent sizes for array axes to be mapped:\n"
-                             f"{lines}\nevery mapped axis must have the same size")
+            lines = "\n".join(
+                f"  * axis {axis} of argument {i} (shape {x.shape}) has size {s}"
+                for s, i, axis, x in sizes
+            )
+            raise ValueError(
+                f"vmap got inconsistent sizes for array axes to be mapped:\n"
+                f"{lines}\nevery mapped axis must have the same size"
+            )
         if n == 0:
-            raise ValueError("vmap over an axis of size 0: autograd_viz runs the function "
-                             "once per index, so there is nothing to run")
+            raise ValueError(
+                "vmap over an axis of size 0: autograd_viz runs the function "
+                "once per index, so there is nothing to run"
+            )
         results = []
         for k in range(n):
             call = []
@@ -523,19 +568,25 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
                 if axis is None:
                     call.append(rebuild(leaves))
                 else:
-                    call.append(rebuild([x[(slice(None),) * (axis % x.ndim) + (k,)]
-                                         for x in leaves]))
+                    call.append(
+                        rebuild([x[(slice(None),) * (axis % x.ndim) + (k,)] for x in leaves])
+                    )
             results.append(fun(*call))
         first_leaves, rebuild_out = flatten(results[0])
         per_result = [flatten(r)[0] for r in results]
         out_axis = out_axes if isinstance(out_axes, int) else 0
-        return rebuild_out([stack([lift(r[i]) for r in per_result], axis=out_axis)
-                            for i in range(len(first_leaves))])
+        return rebuild_out(
+            [
+                stack([lift(r[i]) for r in per_result], axis=out_axis)
+                for i in range(len(first_leaves))
+            ]
+        )
 
     return vmapped
 
 
 # ------------------------------------------------------------------ stop_gradient
+
 
 def stop_gradient(x):
     """The same values, with no derivative: gradients (of any order, in either

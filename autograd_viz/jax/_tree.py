@@ -17,14 +17,15 @@ def flatten(tree):
         def rebuild(values):
             children, start = [], 0
             for part, rebuild_child in parts:
-                children.append(rebuild_child(values[start:start + len(part)]))
+                children.append(rebuild_child(values[start : start + len(part)]))
                 start += len(part)
-            if isinstance(tree, tuple) and hasattr(tree, "_fields"):      # a namedtuple
+            if isinstance(tree, tuple) and hasattr(tree, "_fields"):  # a namedtuple
                 return type(tree)(*children)
             return type(tree)(children)
+
         return leaves, rebuild
     if isinstance(tree, dict):
-        keys = sorted(tree)                  # JAX orders a dict's leaves by key
+        keys = sorted(tree)  # JAX orders a dict's leaves by key
         leaves, rebuild_values = flatten([tree[k] for k in keys])
         return leaves, lambda values: type(tree)(zip(keys, rebuild_values(values)))
     if tree is None:
@@ -50,8 +51,9 @@ def tree_map(f, tree, *rest):
     others = [flatten(r)[0] for r in rest]
     for r, other in zip(rest, others):
         if len(other) != len(leaves):
-            raise ValueError(f"tree_map: the trees differ, {structure(tree)} against "
-                             f"{structure(r)}")
+            raise ValueError(
+                f"tree_map: the trees differ, {structure(tree)} against {structure(r)}"
+            )
     return rebuild([f(*args) for args in zip(leaves, *others)])
 
 

@@ -58,6 +58,7 @@ def log_softmax(x, axis=-1):
 
 def one_hot(x, num_classes, dtype=None):
     import numpy as np
+
     x = np.asarray(_array.as_numpy(lift(x)))
     dtype = _array.canonical(_array._dtype(dtype)) if dtype is not None else _array.FLOAT
     return _array.constant((x[..., None] == np.arange(num_classes)).astype(dtype))

@@ -23,7 +23,7 @@ from ..engine.tensor import concatenate as _concatenate
 from . import _array
 from ._array import Array, canonical, constant, lift, reduction, tracked, unary
 
-_IMPORTED = set(globals())     # what the message for a missing name leaves out
+_IMPORTED = set(globals())  # what the message for a missing name leaves out
 
 ndarray = Array
 
@@ -34,7 +34,7 @@ class _ScalarType:
     def __init__(self, name, dtype, asked=None):
         self.__name__ = name
         self.dtype = _np.dtype(dtype)
-        self._asked = asked            # float64 etc.: what was asked for, for the warning
+        self._asked = asked  # float64 etc.: what was asked for, for the warning
 
     def __call__(self, value):
         _warn_if_narrowed(self._asked, self.dtype)
@@ -55,8 +55,12 @@ class _ScalarType:
 
 def _warn_if_narrowed(asked, got):
     if asked is not None:
-        warnings.warn(f"{asked} was asked for, but JAX without x64 has no 64-bit types: "
-                      f"using {got} (as JAX does)", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"{asked} was asked for, but JAX without x64 has no 64-bit types: "
+            f"using {got} (as JAX does)",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 float16 = _ScalarType("float16", _np.float16)
@@ -92,18 +96,21 @@ def _dtype(dtype):
 
 # ------------------------------------------------------------------ creation
 
+
 def array(object, dtype=None, copy=True):
     """A new array: Python floats give float32, ints int32; a lone Python
     number gives a weakly typed array (it prints ``weak_type=True``)."""
     dtype = _dtype(dtype)
     if isinstance(object, Array) and dtype is None:
-        if tracked(object):               # a copy that derivatives pass through
+        if tracked(object):  # a copy that derivatives pass through
             return object.reshape(object.shape)
         return constant(_np.array(object.data), object._weak)
-    if isinstance(object, (list, tuple)) and builtins.any(
-            tracked(v) for v in _leaves(object)):
-        return stack([array(v) for v in object]) if dtype is None else \
-            stack([array(v) for v in object]).astype(dtype)
+    if isinstance(object, (list, tuple)) and builtins.any(tracked(v) for v in _leaves(object)):
+        return (
+            stack([array(v) for v in object])
+            if dtype is None
+            else stack([array(v) for v in object]).astype(dtype)
+        )
     return lift(_array.as_numpy(object) if dtype is not None else object, dtype)
 
 
@@ -147,8 +154,10 @@ def ones(shape, dtype=None):
 
 def full(shape, fill_value, dtype=None):
     fill = lift(fill_value)
-    return constant(_np.full(_shape(shape), _np.asarray(fill.data),
-                             dtype=_dtype(dtype) or fill.dtype), fill._weak and dtype is None)
+    return constant(
+        _np.full(_shape(shape), _np.asarray(fill.data), dtype=_dtype(dtype) or fill.dtype),
+        fill._weak and dtype is None,
+    )
 
 
 def eye(N, M=None, k=0, dtype=None):
@@ -172,12 +181,29 @@ def full_like(a, fill_value, dtype=None):
 
 # ------------------------------------------------------------------ elementwise
 
-def exp(x): return unary(_av.exp, x)
-def log(x): return unary(_av.log, x)
-def sin(x): return unary(_av.sin, x)
-def cos(x): return unary(_av.cos, x)
-def tanh(x): return unary(_av.tanh, x)
-def sqrt(x): return unary(_av.sqrt, x)
+
+def exp(x):
+    return unary(_av.exp, x)
+
+
+def log(x):
+    return unary(_av.log, x)
+
+
+def sin(x):
+    return unary(_av.sin, x)
+
+
+def cos(x):
+    return unary(_av.cos, x)
+
+
+def tanh(x):
+    return unary(_av.tanh, x)
+
+
+def sqrt(x):
+    return unary(_av.sqrt, x)
 
 
 def tan(x):
@@ -205,10 +231,20 @@ def power(x, y):
     return lift(x) ** y
 
 
-def add(x, y): return lift(x) + y
-def subtract(x, y): return lift(x) - y
-def multiply(x, y): return lift(x) * y
-def divide(x, y): return lift(x) / y
+def add(x, y):
+    return lift(x) + y
+
+
+def subtract(x, y):
+    return lift(x) - y
+
+
+def multiply(x, y):
+    return lift(x) * y
+
+
+def divide(x, y):
+    return lift(x) / y
 
 
 true_divide = divide
@@ -226,8 +262,11 @@ def _masked_choice(mask, a, b, exact):
     flip the sign of a selected −0)."""
     m = constant(mask)
     out = a * m + b * (1 - m)
-    out.data = _np.asarray(exact, dtype=out.data.dtype)[()] if out.data.ndim == 0 \
+    out.data = (
+        _np.asarray(exact, dtype=out.data.dtype)[()]
+        if out.data.ndim == 0
         else _np.asarray(exact, dtype=out.data.dtype)
+    )
     return out
 
 
@@ -281,6 +320,7 @@ def clip(x, min=None, max=None):
 
 # ------------------------------------------------------------------ reductions
 
+
 def sum(a, axis=None, keepdims=False, dtype=None):
     return reduction(_av.sum, a, axis, keepdims, dtype)
 
@@ -318,6 +358,7 @@ def any(a, axis=None):
 
 # ------------------------------------------------------------------ linear algebra
 
+
 def dot(a, b):
     """Vectors: the inner product; a scalar: a product; otherwise matmul."""
     a, b = lift(a), lift(b)
@@ -333,8 +374,10 @@ def vdot(a, b):
 def matmul(a, b):
     a, b = lift(a), lift(b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul needs at least one axis on each side, got shapes "
-                         f"{a.shape} and {b.shape}; use * to multiply by a scalar")
+        raise ValueError(
+            f"matmul needs at least one axis on each side, got shapes "
+            f"{a.shape} and {b.shape}; use * to multiply by a scalar"
+        )
     return a @ b
 
 
@@ -354,8 +397,10 @@ class _Linalg:
         """The 2-norm (Frobenius for matrices); with ``axis``, along those axes."""
         x = _array._floating(lift(x))
         if ord not in (None, 2, "fro"):
-            raise NotImplementedError(f"jnp.linalg.norm(x, ord={ord!r}) is not provided by "
-                                      f"autograd_viz.jax; the 2-norm (ord=None) is")
+            raise NotImplementedError(
+                f"jnp.linalg.norm(x, ord={ord!r}) is not provided by "
+                f"autograd_viz.jax; the 2-norm (ord=None) is"
+            )
         if axis is None and not keepdims:
             return _array._finish(_av.norm(x), False)
         return sqrt(sum(x * x, axis=axis, keepdims=keepdims))
@@ -368,6 +413,7 @@ linalg = _Linalg()
 
 
 # ------------------------------------------------------------------ shape
+
 
 def reshape(a, shape=None, order="C", *, newshape=None):
     shape = newshape if shape is None else shape
@@ -411,8 +457,10 @@ def stack(arrays, axis=0):
     first = arrays[0]
     for i, a in enumerate(arrays):
         if a.shape != first.shape:
-            raise _av.ShapeError(f"jnp.stack: array {i} has shape {a.shape} but array 0 has "
-                                 f"shape {first.shape}; all must have the same shape")
+            raise _av.ShapeError(
+                f"jnp.stack: array {i} has shape {a.shape} but array 0 has "
+                f"shape {first.shape}; all must have the same shape"
+            )
     dtype = first.dtype
     weak = builtins.all(a._weak for a in arrays)
     for a in arrays[1:]:
@@ -420,8 +468,9 @@ def stack(arrays, axis=0):
     arrays = [_array._cast(a, dtype) for a in arrays]
     ndim_out = first.ndim + 1
     if not -ndim_out <= axis < ndim_out:
-        raise _av.ShapeError(f"jnp.stack: axis={axis} is out of range for arrays of shape "
-                             f"{first.shape}")
+        raise _av.ShapeError(
+            f"jnp.stack: axis={axis} is out of range for arrays of shape {first.shape}"
+        )
     axis %= ndim_out
     if not builtins.any(tracked(a) for a in arrays):
         return constant(_np.stack([_np.asarray(a.data) for a in arrays], axis=axis), weak)
@@ -450,14 +499,19 @@ def concatenate(arrays, axis=0):
 
 # ------------------------------------------------------------------ comparing
 
+
 def allclose(a, b, rtol=1e-05, atol=1e-08):
-    return constant(_np.asarray(_np.allclose(_array.as_numpy(lift(a)), _array.as_numpy(lift(b)),
-                                             rtol=rtol, atol=atol)))
+    return constant(
+        _np.asarray(
+            _np.allclose(_array.as_numpy(lift(a)), _array.as_numpy(lift(b)), rtol=rtol, atol=atol)
+        )
+    )
 
 
 def array_equal(a, b):
-    return constant(_np.asarray(_np.array_equal(_array.as_numpy(lift(a)),
-                                                _array.as_numpy(lift(b)))))
+    return constant(
+        _np.asarray(_np.array_equal(_array.as_numpy(lift(a)), _array.as_numpy(lift(b))))
+    )
 
 
 def isnan(x):
@@ -468,20 +522,43 @@ def isfinite(x):
     return constant(_np.isfinite(_np.asarray(lift(x).data)))
 
 
-def equal(a, b): return lift(a) == b
-def greater(a, b): return lift(a) > b
-def less(a, b): return lift(a) < b
+def equal(a, b):
+    return lift(a) == b
 
 
-_DTYPE_NAMES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
-                "uint32", "bool_", "complex64", "float_", "int_")
-_PROVIDED = sorted(n for n in globals()
-                   if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES)
+def greater(a, b):
+    return lift(a) > b
+
+
+def less(a, b):
+    return lift(a) < b
+
+
+_DTYPE_NAMES = (
+    "float16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint32",
+    "bool_",
+    "complex64",
+    "float_",
+    "int_",
+)
+_PROVIDED = sorted(
+    n for n in globals() if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES
+)
 
 
 def __getattr__(name):
     # only reached for names this module does not define
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(f"autograd_viz.jax.numpy does not provide {name}; it provides "
-                         f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}")
+    raise AttributeError(
+        f"autograd_viz.jax.numpy does not provide {name}; it provides "
+        f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}"
+    )

@@ -91,8 +91,10 @@ def _seed_words(seed, who):
             raise TypeError(f"{who}: the seed must be an integer, got {seed!r}")
         seed = int(seed.item())
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"PRNG key seed must be an integer; got {seed!r} "
-                        f"({type(seed).__name__}). Pass a whole number, e.g. {who}(0)")
+        raise TypeError(
+            f"PRNG key seed must be an integer; got {seed!r} "
+            f"({type(seed).__name__}). Pass a whole number, e.g. {who}(0)"
+        )
     # without x64 JAX keeps the low 32 bits of the seed, in the second word
     return np.array([0, int(seed) & 0xFFFFFFFF], dtype=np.uint32)
 
@@ -120,16 +122,22 @@ def _words(k, who, single=True):
     """The two uint32 words of key ``k``, a typed key or a raw uint32 key."""
     if isinstance(k, KeyArray):
         words = k._words
-    elif isinstance(k, (Array, np.ndarray)) and np.asarray(_array.as_numpy(k)).dtype == np.uint32 \
-            and np.shape(k)[-1:] == (2,):
+    elif (
+        isinstance(k, (Array, np.ndarray))
+        and np.asarray(_array.as_numpy(k)).dtype == np.uint32
+        and np.shape(k)[-1:] == (2,)
+    ):
         words = np.asarray(_array.as_numpy(k))
     else:
         raise TypeError(
             f"{who} needs a PRNG key, made by jax.random.key(seed) (or jax.random.PRNGKey"
-            f"(seed)) and split into new keys with jax.random.split(key); got {_short(k)}")
+            f"(seed)) and split into new keys with jax.random.split(key); got {_short(k)}"
+        )
     if single and words.shape != (2,):
-        raise TypeError(f"{who} takes a single key, but got a batch of keys of shape "
-                        f"{words.shape[:-1]}; pick one (keys[0]) or map with jax.vmap")
+        raise TypeError(
+            f"{who} takes a single key, but got a batch of keys of shape "
+            f"{words.shape[:-1]}; pick one (keys[0]) or map with jax.vmap"
+        )
     return words
 
 
@@ -178,8 +186,10 @@ def _shape(shape, who):
 def _float_dtype(dtype, who):
     dtype = canonical(_array._dtype(dtype))
     if dtype.kind != "f":
-        raise TypeError(f"{who} draws floating-point numbers; dtype={dtype} is not a float "
-                        f"dtype (use jnp.float32, or random.randint for integers)")
+        raise TypeError(
+            f"{who} draws floating-point numbers; dtype={dtype} is not a float "
+            f"dtype (use jnp.float32, or random.randint for integers)"
+        )
     return dtype
 
 

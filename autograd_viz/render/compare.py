@@ -36,16 +36,18 @@ from .values import esc_html, fmt_inline
 @dataclass
 class Comparison:
     """Both modes run on one graph: the frames and what each mode cost."""
-    frames: list                 # the side-by-side frames
-    counts: dict                 # inputs, outputs, *_sweeps, *_ops, stored_values
-    jacobians: dict              # {"forward": (m, n) array, "reverse": (m, n) array}
+
+    frames: list  # the side-by-side frames
+    counts: dict  # inputs, outputs, *_sweeps, *_ops, stored_values
+    jacobians: dict  # {"forward": (m, n) array, "reverse": (m, n) array}
     forward_frames: list = field(default_factory=list)
     reverse_frames: list = field(default_factory=list)
-    engine_sweeps: dict = field(default_factory=dict)   # STATE.sweeps deltas while it ran
+    engine_sweeps: dict = field(default_factory=dict)  # STATE.sweeps deltas while it ran
 
 
-def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rankdir="auto",
-            caller=None):
+def compare(
+    target, *args, wrt=None, lang=None, names=None, backend="auto", rankdir="auto", caller=None
+):
     """Run both modes on ``target`` (an output Tensor, or a function and its
     arguments) and build the side-by-side frames; see :class:`Comparison`."""
     lang = resolve_lang(lang)
@@ -54,27 +56,38 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
         fn = target
         run = record(fn, args, backward=False)
         if len(run.outputs) != 1:
-            raise ValueError("compare_modes needs a function with one output tensor; "
-                             "return a tuple's parts one at a time")
+            raise ValueError(
+                "compare_modes needs a function with one output tensor; "
+                "return a tuple's parts one at a time"
+            )
         root = run.outputs[0]
         names = names_for(run, names)
         wrt = run.leaves if wrt is None else pick_wrt(run, wrt)
     else:
         if args:
-            raise TypeError("compare_modes(y) takes the output alone; to pass arguments "
-                            "give the function first: compare_modes(f, x)")
+            raise TypeError(
+                "compare_modes(y) takes the output alone; to pass arguments "
+                "give the function first: compare_modes(f, x)"
+            )
         root = root_of(target)
     if not root.requires_grad:
-        raise ValueError("this value has no recorded history to differentiate: compute it "
-                         "from a tensor with requires_grad=True (or pass a function and "
-                         "its arguments)")
+        raise ValueError(
+            "this value has no recorded history to differentiate: compute it "
+            "from a tensor with requires_grad=True (or pass a function and "
+            "its arguments)"
+        )
     model = build_model(root, lang, names=names, caller=caller, rankdir=rankdir)
     if wrt is None:
-        wrt = [n.tensor for n in model.nodes
-               if n.kind == "leaf" and n.tensor.requires_grad and not n.cut]
+        wrt = [
+            n.tensor
+            for n in model.nodes
+            if n.kind == "leaf" and n.tensor.requires_grad and not n.cut
+        ]
         if not wrt:
-            raise ValueError("nothing to differentiate by: no input of this graph requires "
-                             "grad (make one with requires_grad=True)")
+            raise ValueError(
+                "nothing to differentiate by: no input of this graph requires "
+                "grad (make one with requires_grad=True)"
+            )
     leaves = resolve_wrt(model, wrt, root)
     n_in = sum(int(np.size(x.data)) for x in leaves)
     n_out = int(np.size(root.data))
@@ -98,8 +111,10 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
             # the user's own arguments, and tangents of the same flavour
             by_leaf = {id(x): b for x, b in zip(leaves, basis)}
             primals = tuple(args)
-            tangents = tuple(_like(a, by_leaf.get(id(x), np.zeros(np.shape(x.data))))
-                             for a, x in zip(args, run.leaves))
+            tangents = tuple(
+                _like(a, by_leaf.get(id(x), np.zeros(np.shape(x.data))))
+                for a, x in zip(args, run.leaves)
+            )
             _, tan = jvp(fn, primals, tangents)
             cols.append(np.ravel(np.asarray(_graph.as_plain(tan), dtype=float)))
         else:
@@ -111,11 +126,14 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
     reverse_steps = [trace.steps(root) for trace, _, _ in reverse_runs]
     model.steps = [step for steps in reverse_steps for step in steps]
     model.seed = reverse_runs[0][1]
-    forward_runs = [run_tangents(model, root, leaves, _basis(leaves, k))
-                    for k in range(min(n_in, SHOW_SWEEPS))]
+    forward_runs = [
+        run_tangents(model, root, leaves, _basis(leaves, k)) for k in range(min(n_in, SHOW_SWEEPS))
+    ]
     counts = {
-        "inputs": n_in, "outputs": n_out,
-        "forward_sweeps": n_in, "reverse_sweeps": n_out,
+        "inputs": n_in,
+        "outputs": n_out,
+        "forward_sweeps": n_in,
+        "reverse_sweeps": n_out,
         "forward_ops": len(forward_runs[0].steps) if forward_runs else 0,
         "reverse_ops": len(reverse_runs[0][0]),
         "stored_values": stored_values(model, root),
@@ -123,11 +141,15 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
     jac_f = np.stack(cols, axis=1) if cols else np.zeros((n_out, 0))
     jac_r = np.stack(rows, axis=0) if rows else np.zeros((0, n_in))
     reverse_painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
-    forward_painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes),
-                              layout=reverse_painter.layout,
-                              legend=[legend_line(model, forward_runs[0])])
+    forward_painter = Painter(
+        model,
+        backend=backend,
+        pending_legend=bool(model.op_nodes),
+        layout=reverse_painter.layout,
+        legend=[legend_line(model, forward_runs[0])],
+    )
     grads0 = reverse_runs[0][2]
-    fwd = []                    # (frame, sweep number)
+    fwd = []  # (frame, sweep number)
     for k, trun in enumerate(forward_runs):
         check = (jac_r[:, k].reshape(np.shape(root.data)), grads0)
         fwd += [(f, k) for f in tangent_frames(model, forward_painter, trun, check=check)]
@@ -139,11 +161,18 @@ def compare(target, *args, wrt=None, lang=None, names=None, backend="auto", rank
         rev += [(f, k) for f in backward_frames(model, reverse_painter)]
     model.steps, model.seed = reverse_steps[0], reverse_runs[0][1]
     frames = side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs)
-    return Comparison(frames, counts, {"forward": jac_f, "reverse": jac_r},
-                      [f for f, _ in fwd], [f for f, _ in rev], engine)
+    return Comparison(
+        frames,
+        counts,
+        {"forward": jac_f, "reverse": jac_r},
+        [f for f, _ in fwd],
+        [f for f, _ in rev],
+        engine,
+    )
 
 
 # ---------------------------------------------------------------- costs
+
 
 def stored_values(model, root):
     """{"forward": most values alive at once in a forward sweep,
@@ -192,19 +221,19 @@ def _vjp_reads(prim, i):
     code = getattr(fn, "__code__", None)
     out = None
     if code is not None:
-        params = code.co_varnames[:code.co_argcount]
+        params = code.co_varnames[: code.co_argcount]
         used = set()
         code_ops = list(dis.get_instructions(fn))
         for k, ins in enumerate(code_ops):
             if ins.opname.startswith("LOAD_FAST") or ins.opname == "LOAD_DEREF":
                 if _shape_only(code_ops, k):
-                    continue        # F.shape(a), F.ndim(a): only the shape is kept
+                    continue  # F.shape(a), F.ndim(a): only the shape is kept
                 val = ins.argval
                 used.update(val if isinstance(val, tuple) else (val,))
         out = set()
         if len(params) > 2 and params[2] in used:
             out.add("ans")
-        for j, name in enumerate(params[3:3 + prim.arity]):
+        for j, name in enumerate(params[3 : 3 + prim.arity]):
             if name in used:
                 out.add(j)
     _READS[key] = out
@@ -228,8 +257,7 @@ def replay_sweep(root, leaves, seeds):
                 seed = by_leaf.get(id(node))
                 env[id(node)] = plain if seed is None else forward.make_dual(plain, seed)
             else:
-                env[id(node)] = apply(node.op, *[env[id(p)] for p in node.inputs],
-                                      **node.params)
+                env[id(node)] = apply(node.op, *[env[id(p)] for p in node.inputs], **node.params)
         tangent = forward.tangent_of(env[id(root)])
     if tangent is None:
         return np.zeros(np.shape(root.data))
@@ -239,9 +267,13 @@ def replay_sweep(root, leaves, seeds):
 def _shape_only(code_ops, k):
     """Whether the load at ``k`` only feeds ``F.shape(...)`` / ``F.ndim(...)``."""
     prev = code_ops[k - 1] if k else None
-    return (prev is not None and prev.opname in ("LOAD_METHOD", "LOAD_ATTR")
-            and prev.argval in ("shape", "ndim") and k + 1 < len(code_ops)
-            and not code_ops[k + 1].opname.startswith("LOAD"))
+    return (
+        prev is not None
+        and prev.opname in ("LOAD_METHOD", "LOAD_ATTR")
+        and prev.argval in ("shape", "ndim")
+        and k + 1 < len(code_ops)
+        and not code_ops[k + 1].opname.startswith("LOAD")
+    )
 
 
 def _flat(g, x):
@@ -271,13 +303,14 @@ def _like(arg, data):
 
 def _engine_jvp():
     import autograd_viz
+
     return getattr(autograd_viz, "jvp", None)
 
 
 # ---------------------------------------------------------------- frames
 
-HEAD = 26           # room for each half's heading, in points
-SHOW_SWEEPS = 4     # sweeps of each mode drawn; the rest only counted
+HEAD = 26  # room for each half's heading, in points
+SHOW_SWEEPS = 4  # sweeps of each mode drawn; the rest only counted
 
 
 def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
@@ -285,42 +318,76 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
     mode steps through its sweeps, then stays on its last frame."""
     lang = model.lang
     root = model.node_of(model.root).name
-    heads_f = [t("cmp_forward_head", lang, i=k + 1, k=counts["forward_sweeps"],
-                 seed=", ".join(f"{dot_name(name_of(model, x))} = {fmt_inline(s)}"
-                                for x, s in zip(run.wrt, run.seeds)))
-               for k, run in enumerate(forward_runs)]
-    heads_r = [t("cmp_reverse_head", lang, i=k + 1, k=counts["reverse_sweeps"])
-               + f" (∂{root}/∂{root} = {fmt_inline(seed)})"
-               for k, (_, seed, _) in enumerate(reverse_runs)]
+    heads_f = [
+        t(
+            "cmp_forward_head",
+            lang,
+            i=k + 1,
+            k=counts["forward_sweeps"],
+            seed=", ".join(
+                f"{dot_name(name_of(model, x))} = {fmt_inline(s)}"
+                for x, s in zip(run.wrt, run.seeds)
+            ),
+        )
+        for k, run in enumerate(forward_runs)
+    ]
+    heads_r = [
+        t("cmp_reverse_head", lang, i=k + 1, k=counts["reverse_sweeps"])
+        + f" (∂{root}/∂{root} = {fmt_inline(seed)})"
+        for k, (_, seed, _) in enumerate(reverse_runs)
+    ]
     head_pass = t("cmp_reverse_pass", lang, k=counts["reverse_sweeps"])
     box = _viewbox(rev[0][0].svg)
     stacked = box[0] > 1.3 * box[1]
     n = max(len(fwd), len(rev))
-    summary = [t("cmp_counts", lang, **counts), t("cmp_ops", lang, **counts),
-               t("cmp_stored", lang, **counts["stored_values"])]
+    summary = [
+        t("cmp_counts", lang, **counts),
+        t("cmp_ops", lang, **counts),
+        t("cmp_stored", lang, **counts["stored_values"]),
+    ]
     for mode, shown in (("forward", len(forward_runs)), ("reverse", len(reverse_runs))):
         if counts[f"{mode}_sweeps"] > shown:
-            summary.append(t("cmp_more_sweeps", lang, mode=t(f"cmp_{mode}_side", lang),
-                             shown=shown, k=counts[f"{mode}_sweeps"]))
+            summary.append(
+                t(
+                    "cmp_more_sweeps",
+                    lang,
+                    mode=t(f"cmp_{mode}_side", lang),
+                    shown=shown,
+                    k=counts[f"{mode}_sweeps"],
+                )
+            )
     rev_forward = sum(1 for _, k in rev if k is None)
     frames = []
     for i in range(n):
         (f, fk), (r, rk) = fwd[min(i, len(fwd) - 1)], rev[min(i, len(rev) - 1)]
         lines = [f"{heads_f[fk]} · {f.title}"]
-        lines += (["  " + x for x in f.text.splitlines()] if i < len(fwd)
-                  else ["  " + t("cmp_forward_done", lang, n=len(fwd))])
+        lines += (
+            ["  " + x for x in f.text.splitlines()]
+            if i < len(fwd)
+            else ["  " + t("cmp_forward_done", lang, n=len(fwd))]
+        )
         lines.append("")
         lines.append(f"{head_pass if rk is None else heads_r[rk]} · {r.title}")
-        lines += (["  " + x for x in r.text.splitlines()] if i < len(rev)
-                  else ["  " + t("cmp_reverse_done", lang, n=len(rev))])
+        lines += (
+            ["  " + x for x in r.text.splitlines()]
+            if i < len(rev)
+            else ["  " + t("cmp_reverse_done", lang, n=len(rev))]
+        )
         if i == rev_forward - 1:
             lines.append("  " + t("cmp_reverse_wait", lang))
         if i == 0 or i == n - 1:
             lines += [""] + summary
-        svg = combine(f.svg, r.svg, heads_f[fk], head_pass if rk is None else heads_r[rk],
-                      stacked)
-        frames.append(Frame("compare", t("cmp_title", lang, i=i + 1, n=n), "\n".join(lines),
-                            panel_html(lines), svg, r.node))
+        svg = combine(f.svg, r.svg, heads_f[fk], head_pass if rk is None else heads_r[rk], stacked)
+        frames.append(
+            Frame(
+                "compare",
+                t("cmp_title", lang, i=i + 1, n=n),
+                "\n".join(lines),
+                panel_html(lines),
+                svg,
+                r.node,
+            )
+        )
     return frames
 
 
@@ -337,11 +404,17 @@ def _inner(svg, x, y, prefix=""):
     ``prefix`` keeps its element ids apart from the other half's."""
     w, h = _viewbox(svg)
     m = _SVG_OPEN.search(svg)
-    body = svg[m.end():svg.rindex("</svg>")]
+    body = svg[m.end() : svg.rindex("</svg>")]
     if prefix:
         body = body.replace(' id="', f' id="{prefix}')
-    return (f'<svg x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
-            f'viewBox="0 0 {w:.1f} {h:.1f}">{body}</svg>'), w, h
+    return (
+        (
+            f'<svg x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
+            f'viewBox="0 0 {w:.1f} {h:.1f}">{body}</svg>'
+        ),
+        w,
+        h,
+    )
 
 
 def combine(forward_svg, reverse_svg, head_f, head_r, stacked):
@@ -357,13 +430,17 @@ def combine(forward_svg, reverse_svg, head_f, head_r, stacked):
     f_el, _, _ = _inner(forward_svg, places[0][0], places[0][1], prefix="fwd-")
     r_el, _, _ = _inner(reverse_svg, places[1][0], places[1][1])
     heads = [(places[0], head_f, TANGENT_TEXT), (places[1], head_r, GRAD_TEXT)]
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
-             f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
-             f'font-family="{FONT}" class="autograd-viz avz-compare">',
-             f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="white"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
+        f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
+        f'font-family="{FONT}" class="autograd-viz avz-compare">',
+        f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="white"/>',
+    ]
     for (x, y), text, colour in heads:
-        parts.append(f'<text x="{x + 14:.1f}" y="{y - 7:.1f}" font-size="15" '
-                     f'font-weight="bold" fill="{colour}" class="avz-mode-head">'
-                     f'{esc_html(text)}</text>')
+        parts.append(
+            f'<text x="{x + 14:.1f}" y="{y - 7:.1f}" font-size="15" '
+            f'font-weight="bold" fill="{colour}" class="avz-mode-head">'
+            f"{esc_html(text)}</text>"
+        )
     parts += [f_el, r_el, "</svg>"]
     return "\n".join(parts)

@@ -28,10 +28,12 @@ class CompareModes(StepThrough):
 
     def __repr__(self):
         c = self.counts
-        return (f"<CompareModes: {len(self.frames)} steps; whole Jacobian "
-                f"{c['outputs']}×{c['inputs']}: forward sweeps {c['forward_sweeps']}, "
-                f"reverse sweeps {c['reverse_sweeps']}; showing {self.index + 1}/"
-                f"{len(self.frames)}>")
+        return (
+            f"<CompareModes: {len(self.frames)} steps; whole Jacobian "
+            f"{c['outputs']}×{c['inputs']}: forward sweeps {c['forward_sweeps']}, "
+            f"reverse sweeps {c['reverse_sweeps']}; showing {self.index + 1}/"
+            f"{len(self.frames)}>"
+        )
 
 
 def compare_modes(target, *args, lang=None, **options):

@@ -40,8 +40,7 @@ def _html_label(lines):
         elif line.role == "tangent":
             parts.append(f'<FONT COLOR="{TANGENT_TEXT}"><B>{text}</B></FONT>')
         elif line.role == "const":
-            parts.append(f'<FONT POINT-SIZE="{SMALL_FONT_SIZE}" COLOR="{CONST_TEXT}">'
-                         f'{text}</FONT>')
+            parts.append(f'<FONT POINT-SIZE="{SMALL_FONT_SIZE}" COLOR="{CONST_TEXT}">{text}</FONT>')
         else:
             parts.append(text)
     return "<" + "<BR/>".join(parts) + ">"
@@ -49,9 +48,17 @@ def _html_label(lines):
 
 # ---------------------------------------------------------------- DOT text
 
+
 def graph_attrs(model):
-    attrs = [f"rankdir={model.rankdir}", "nodesep=0.3", "ranksep=0.45", "pad=0.2",
-             'bgcolor="white"', f'fontname="{FONT}"', f"fontsize={SMALL_FONT_SIZE}"]
+    attrs = [
+        f"rankdir={model.rankdir}",
+        "nodesep=0.3",
+        "ranksep=0.45",
+        "pad=0.2",
+        'bgcolor="white"',
+        f'fontname="{FONT}"',
+        f"fontsize={SMALL_FONT_SIZE}",
+    ]
     if model.big:
         # cap network simplex and crossing reduction (see _layout_cost)
         attrs += ["nslimit=0.02", "nslimit1=0.5", "mclimit=0.1", "searchsize=10"]
@@ -80,17 +87,21 @@ def to_dot(model, grads=None, widest=False, legend=True):
         # no text at all (it skips loading fonts and measuring text, a third
         # of its time on big graphs, and both Graphviz builds agree); colours
         # and line styles are left out too, the frames paint them
-        lines = ["digraph autograd {",
-                 "  graph [" + ", ".join(graph_attrs(model)) + "];",
-                 '  node [shape=box, label="", fixedsize=true];',
-                 "  edge [arrowsize=0.8];"]
+        lines = [
+            "digraph autograd {",
+            "  graph [" + ", ".join(graph_attrs(model)) + "];",
+            '  node [shape=box, label="", fixedsize=true];',
+            "  edge [arrowsize=0.8];",
+        ]
         states = all_grad_versions(model)
     else:
-        lines = ["digraph autograd {",
-                 "  graph [" + ", ".join(graph_attrs(model)) + "];",
-                 f'  node [fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.16,0.09", '
-                 f'penwidth=2, fontcolor="{TEXT}"];',
-                 f'  edge [color="{EDGE}", penwidth=1.5, arrowsize=0.8];']
+        lines = [
+            "digraph autograd {",
+            "  graph [" + ", ".join(graph_attrs(model)) + "];",
+            f'  node [fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.16,0.09", '
+            f'penwidth=2, fontcolor="{TEXT}"];',
+            f'  edge [color="{EDGE}", penwidth=1.5, arrowsize=0.8];',
+        ]
     grouped = {}
     for node in model.nodes:
         if node.group is not None:
@@ -99,13 +110,19 @@ def to_dot(model, grads=None, widest=False, legend=True):
     for node in model.nodes:
         shape, style, fill, line = node_style(node)
         if widest:
-            w, h = box_size(node, [model.lines(node, True, g)
-                                   for g in states.get(node.id, [None])]
-                            + [model.lines(node, True, None, tan)
-                               for tan in (model.tangent_versions or {}).get(node.id, ())])
+            w, h = box_size(
+                node,
+                [model.lines(node, True, g) for g in states.get(node.id, [None])]
+                + [
+                    model.lines(node, True, None, tan)
+                    for tan in (model.tangent_versions or {}).get(node.id, ())
+                ],
+            )
             # inches, rounded up: a box never ends up smaller than its text
-            attrs = [f"width={math.ceil(w / 72 * 1000) / 1000}",
-                     f"height={math.ceil(h / 72 * 1000) / 1000}"]
+            attrs = [
+                f"width={math.ceil(w / 72 * 1000) / 1000}",
+                f"height={math.ceil(h / 72 * 1000) / 1000}",
+            ]
             if node.kind == "const":
                 attrs.append("shape=plaintext")
             body.append((node, f"  {node.id} [" + ", ".join(attrs) + "];"))
@@ -126,8 +143,10 @@ def to_dot(model, grads=None, widest=False, legend=True):
         if widest:
             lines.append(f'    label="{esc_dot_string(label)}";')
         else:
-            lines.append(f'    label="{esc_dot_string(label)}"; style="rounded,dashed"; '
-                         f'color="{GROUP_LINE}"; fontcolor="{CONST_TEXT}"; penwidth=1.5;')
+            lines.append(
+                f'    label="{esc_dot_string(label)}"; style="rounded,dashed"; '
+                f'color="{GROUP_LINE}"; fontcolor="{CONST_TEXT}"; penwidth=1.5;'
+            )
         for node, text in body:
             if node.group == index:
                 lines.append("  " + text)
@@ -136,12 +155,15 @@ def to_dot(model, grads=None, widest=False, legend=True):
         lines.append(f"  {{rank=same; {a}; {b}}}")
     for e in model.edges:
         if e.kind == "detach" and widest:
-            lines.append(f'  {e.tail} -> {e.head} [label='
-                         f'"{esc_dot_string(t("detach_edge", model.lang))}"];')
+            lines.append(
+                f'  {e.tail} -> {e.head} [label="{esc_dot_string(t("detach_edge", model.lang))}"];'
+            )
         elif e.kind == "detach":
-            lines.append(f'  {e.tail} -> {e.head} [style=dashed, color="{DETACHED_LINE}", '
-                         f'penwidth=2, label="{esc_dot_string(t("detach_edge", model.lang))}", '
-                         f'fontcolor="{CONST_TEXT}"];')
+            lines.append(
+                f'  {e.tail} -> {e.head} [style=dashed, color="{DETACHED_LINE}", '
+                f'penwidth=2, label="{esc_dot_string(t("detach_edge", model.lang))}", '
+                f'fontcolor="{CONST_TEXT}"];'
+            )
         else:
             lines.append(f"  {e.tail} -> {e.head};")
     if legend:

@@ -1,9 +1,9 @@
 """``av.draw``: the recorded graph as a picture that shows itself in Jupyter.
 
-    d = av.draw(y)          # op nodes, forward values, gradients after backward
-    d                       # in a notebook: the SVG (and a PNG copy for untrusted viewers)
-    d.source                # the DOT text
-    d.save("graph.png")     # .svg, .png or .dot by suffix
+d = av.draw(y)          # op nodes, forward values, gradients after backward
+d                       # in a notebook: the SVG (and a PNG copy for untrusted viewers)
+d.source                # the DOT text
+d.save("graph.png")     # .svg, .png or .dot by suffix
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Diagram:
         self.backend = backend
         self._svg = None
         self._source = None
-        self._bundle_png = None     # the notebook's PNG copy, made on first display
+        self._bundle_png = None  # the notebook's PNG copy, made on first display
 
     @property
     def source(self):
@@ -66,8 +66,10 @@ class Diagram:
         elif suffix == ".png":
             path.write_bytes(self.png(scale))
         else:
-            raise ValueError(f"cannot save a diagram as {suffix or 'a file without suffix'!r}: "
-                             f"use a path ending in .svg, .png or .dot, e.g. 'graph.svg'")
+            raise ValueError(
+                f"cannot save a diagram as {suffix or 'a file without suffix'!r}: "
+                f"use a path ending in .svg, .png or .dot, e.g. 'graph.svg'"
+            )
         return path
 
     def png(self, scale=1):
@@ -80,15 +82,16 @@ class Diagram:
         # JupyterLab will not show SVG; a PNG it (and GitHub) shows.  Trusted
         # viewers draw the SVG, so the PNG is kept small: one pixel per CSS pixel
         # (fewer for a huge graph), 64 colours.
-        wanted = (include is None or "image/png" in include) and \
-            (not exclude or "image/png" not in exclude)
+        wanted = (include is None or "image/png" in include) and (
+            not exclude or "image/png" not in exclude
+        )
         if wanted and self._bundle_png is None:
             try:
                 scale = raster.fit_scale(self.svg, BUNDLE_PNG_PIXELS)
                 png = raster.svg_to_png(self.svg, scale, palette=True)
                 self._bundle_png = base64.b64encode(png).decode("ascii")
             except (raster.RasterError, ValueError):
-                self._bundle_png = ""   # no rasteriser here: the SVG and the text still show
+                self._bundle_png = ""  # no rasteriser here: the SVG and the text still show
         if wanted and self._bundle_png:
             bundle["image/png"] = self._bundle_png
         return bundle
@@ -120,10 +123,12 @@ def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto"):
         target, names = run.target, names_for(run, names)
     elif args:
         if isinstance(args[0], str) and len(args) == 1 and lang is None:
-            lang = args[0]          # draw(y, "vi"), as before functions could be drawn
+            lang = args[0]  # draw(y, "vi"), as before functions could be drawn
         else:
-            raise TypeError("draw(y) takes the output alone; to pass arguments, give the "
-                            "function first: draw(f, x)")
+            raise TypeError(
+                "draw(y) takes the output alone; to pass arguments, give the "
+                "function first: draw(f, x)"
+            )
     model = build_model(target, lang, names=names, rankdir=rankdir)
-    render_backend.choose(backend)      # fail now, with the fix, if Graphviz is missing
+    render_backend.choose(backend)  # fail now, with the fix, if Graphviz is missing
     return Diagram(model, backend=backend)

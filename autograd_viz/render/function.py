@@ -21,11 +21,12 @@ from ..engine.tensor import Tensor
 @dataclass
 class Recorded:
     """One recorded run of a function."""
+
     fn: object
-    leaves: list                 # one fresh leaf per argument
-    names: dict                  # {name: tensor}, parameters and the function's locals
-    out: object                  # what it returned (a Tensor or a tuple of them)
-    outputs: list = field(default_factory=list)     # the Tensors among ``out``
+    leaves: list  # one fresh leaf per argument
+    names: dict  # {name: tensor}, parameters and the function's locals
+    out: object  # what it returned (a Tensor or a tuple of them)
+    outputs: list = field(default_factory=list)  # the Tensors among ``out``
     first_order: list = field(default_factory=list)  # see record()
 
     @property
@@ -42,8 +43,7 @@ _RECORDING = {}
 def is_function(target):
     """Whether ``target`` is a function to run (not a Tensor or a tape to draw)."""
 
-    return callable(target) and not isinstance(target, Tensor) \
-        and not hasattr(target, "recorded")
+    return callable(target) and not isinstance(target, Tensor) and not hasattr(target, "recorded")
 
 
 def _recording_flavour(cls):
@@ -54,9 +54,16 @@ def _recording_flavour(cls):
         return cls
     hit = _RECORDING.get(cls)
     if hit is None:
-        hit = _RECORDING[cls] = type(cls.__name__, (cls,), {
-            "__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__,
-            "_records": classmethod(lambda c: True)})
+        hit = _RECORDING[cls] = type(
+            cls.__name__,
+            (cls,),
+            {
+                "__slots__": (),
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+                "_records": classmethod(lambda c: True),
+            },
+        )
     return hit
 
 
@@ -72,8 +79,11 @@ def _param_names(fn, count):
         elif p.kind == p.VAR_POSITIONAL:
             # f(*args) (a wrapper such as grad(f)): x, or x1, x2, ... like a textbook
             rest = count - len(names)
-            names += ["x"] if rest == 1 and "x" not in names else \
-                [f"x{i + 1}" for i in range(len(names), count)]
+            names += (
+                ["x"]
+                if rest == 1 and "x" not in names
+                else [f"x{i + 1}" for i in range(len(names), count)]
+            )
             break
     names += [f"x{i + 1}" for i in range(len(names), count)]
     return names[:count]
@@ -91,8 +101,9 @@ def leaf_from(arg, name, flavour=None):
         if data.dtype.kind in "biuf":
             data = data.astype(cls._default_float)
         else:
-            raise TypeError(f"argument {name!r} is a {type(arg).__name__}: pass numbers, "
-                            f"arrays or tensors")
+            raise TypeError(
+                f"argument {name!r} is a {type(arg).__name__}: pass numbers, arrays or tensors"
+            )
     leaf = _recording_flavour(cls)._plain(np.array(data))
     # the engine's own methods: a flavour may hide them from its users (JAX)
     Tensor.requires_grad_(leaf, True)
@@ -105,11 +116,14 @@ def record(fn, args, kwargs=None, backward=True):
     run the reverse pass (``.grad`` lands on the fresh leaves only)."""
 
     if not callable(fn):
-        raise TypeError(f"{type(fn).__name__} is not a function: pass f and its arguments, "
-                        f"or a tensor alone")
+        raise TypeError(
+            f"{type(fn).__name__} is not a function: pass f and its arguments, or a tensor alone"
+        )
     if not args:
-        raise TypeError(f"{getattr(fn, '__name__', 'f')} needs its arguments: "
-                        f"av.draw(f, x) runs f(x) and draws it")
+        raise TypeError(
+            f"{getattr(fn, '__name__', 'f')} needs its arguments: "
+            f"av.draw(f, x) runs f(x) and draws it"
+        )
     names = _param_names(fn, len(args))
     flavour = next((type(a) for a in args if isinstance(a, Tensor)), None)
     leaves = [leaf_from(a, n, flavour) for a, n in zip(args, names)]
@@ -123,10 +137,11 @@ def record(fn, args, kwargs=None, backward=True):
 
     from ..engine.graph import STATE
     from ..engine.tensor import enable_grad
+
     previous = sys.getprofile()
     if code is not None:
         sys.setprofile(watch)
-    recorded = []               # every node recorded during the call
+    recorded = []  # every node recorded during the call
     STATE.recorders.append(recorded)
     try:
         with enable_grad():
@@ -135,12 +150,19 @@ def record(fn, args, kwargs=None, backward=True):
         STATE.recorders[:] = [r for r in STATE.recorders if r is not recorded]
         if code is not None:
             sys.setprofile(previous)
-    outputs = [out] if isinstance(out, Tensor) else \
-        [o for o in out if isinstance(o, Tensor)] if isinstance(out, (tuple, list)) else []
+    outputs = (
+        [out]
+        if isinstance(out, Tensor)
+        else [o for o in out if isinstance(o, Tensor)]
+        if isinstance(out, (tuple, list))
+        else []
+    )
     if not outputs:
-        raise TypeError(f"{getattr(fn, '__name__', 'f')} returned a {type(out).__name__}; "
-                        f"it must return a tensor (or a tuple of them) computed from its "
-                        f"arguments")
+        raise TypeError(
+            f"{getattr(fn, '__name__', 'f')} returned a {type(out).__name__}; "
+            f"it must return a tensor (or a tuple of them) computed from its "
+            f"arguments"
+        )
     named = {}
     for var, value in local_vars.items():
         if isinstance(value, Tensor) and not var.startswith("_"):
@@ -149,8 +171,13 @@ def record(fn, args, kwargs=None, backward=True):
         named[leaf.name] = leaf
     # an output returned as an expression is named after the function (f, loss, ...)
     fname = getattr(fn, "__name__", "")
-    if len(outputs) == 1 and not outputs[0].name and fname.isidentifier() \
-            and all(v is not outputs[0] for v in named.values()) and fname not in named:
+    if (
+        len(outputs) == 1
+        and not outputs[0].name
+        and fname.isidentifier()
+        and all(v is not outputs[0] for v in named.values())
+        and fname not in named
+    ):
         named[fname] = outputs[0]
     run = Recorded(fn, leaves, named, out, outputs, _first_order(recorded, outputs))
     only = outputs[0]
@@ -170,8 +197,7 @@ def _first_order(recorded, outputs):
         return []
     seen = {id(x) for x in below}
     used = {id(p) for x in recorded for p in x.inputs}
-    return [x for x in recorded if id(x) not in seen and id(x) not in used
-            and not x.from_backward]
+    return [x for x in recorded if id(x) not in seen and id(x) not in used and not x.from_backward]
 
 
 def names_for(run, names=None):
@@ -204,8 +230,10 @@ def pick_wrt(run, wrt):
             out.append(run.leaves[p])
         elif isinstance(p, str):
             if p not in by_name:
-                raise ValueError(f"wrt={p!r} is not a parameter of the function; "
-                                 f"its parameters: {', '.join(by_name)}")
+                raise ValueError(
+                    f"wrt={p!r} is not a parameter of the function; "
+                    f"its parameters: {', '.join(by_name)}"
+                )
             out.append(by_name[p])
         else:
             out.append(p)

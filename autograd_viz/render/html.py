@@ -92,8 +92,10 @@ def svg_img_html(svg, alt=""):
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     width = natural_width_px(svg)
     size = f' width="{round(width)}"' if width else ""
-    return (f'<img src="data:image/svg+xml;base64,{data}"{size} '
-            f'alt="{html.escape(alt, quote=True)}" style="max-width: 100%; height: auto">')
+    return (
+        f'<img src="data:image/svg+xml;base64,{data}"{size} '
+        f'alt="{html.escape(alt, quote=True)}" style="max-width: 100%; height: auto">'
+    )
 
 
 def min_width_px(svg):
@@ -125,8 +127,13 @@ def json_for_script(value):
     gives back the exact original text.
     """
     text = json.dumps(value, ensure_ascii=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 # The stylesheet and script are constants (no user text), so they need no escaping.
@@ -239,20 +246,32 @@ def player_html(frames, lang="en", title=None, start=0):
     labels = labels_for(lang)
     frames = list(frames)
     if not frames:
-        raise ValueError("There are no frames to play; build them with "
-                         "autograd_viz.step_through(y) after computing y.")
+        raise ValueError(
+            "There are no frames to play; build them with "
+            "autograd_viz.step_through(y) after computing y."
+        )
     title = labels["title"] if title is None else str(title)
     start = min(max(int(start), 0), len(frames) - 1)
     payload = {
         "labels": {k: labels[k] for k in ("play", "pause")},
         "start": start,
-        "frames": [{"svg": inline_svg(f.svg), "minWidth": min_width_px(f.svg),
-                    "title": f.title or "", "kind": f.kind, "node": getattr(f, "node", None),
-                    "explanation": explanation_html(f)} for f in frames],
+        "frames": [
+            {
+                "svg": inline_svg(f.svg),
+                "minWidth": min_width_px(f.svg),
+                "title": f.title or "",
+                "kind": f.kind,
+                "node": getattr(f, "node", None),
+                "explanation": explanation_html(f),
+            }
+            for f in frames
+        ],
     }
     speed_options = "".join(
         f'<option value="{ms}"{" selected" if ms == DEFAULT_SPEED_MS else ""}>'
-        f"{html.escape(name)}</option>" for name, ms in labels["speeds"])
+        f"{html.escape(name)}</option>"
+        for name, ms in labels["speeds"]
+    )
     e = html.escape
     # the first frame is also written out as plain markup so the page shows
     # something (and prints) even with scripts disabled.
@@ -300,7 +319,8 @@ def write_player(path, frames, lang="en", title=None, start=0):
     """Write the player to `path` (UTF-8) and return it as a Path."""
     path = Path(path)
     if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder; give a file name such as "
-                                f"{path / 'step_through.html'}.")
+        raise IsADirectoryError(
+            f"{path} is a folder; give a file name such as {path / 'step_through.html'}."
+        )
     path.write_text(player_html(frames, lang=lang, title=title, start=start), encoding="utf-8")
     return path

@@ -21,7 +21,7 @@ _CACHE_SIZE = 16
 
 @dataclass
 class Box:
-    x: float        # centre
+    x: float  # centre
     y: float
     w: float
     h: float
@@ -31,8 +31,8 @@ class Box:
 class EdgeGeom:
     tail: str
     head: str
-    points: list            # cubic Bezier control points: p0, then 3 per segment
-    arrow: tuple | None     # where the arrowhead tip is (None: no arrowhead)
+    points: list  # cubic Bezier control points: p0, then 3 per segment
+    arrow: tuple | None  # where the arrowhead tip is (None: no arrowhead)
     label: str = ""
     label_pos: tuple | None = None
 
@@ -52,8 +52,8 @@ class Cluster:
 class Layout:
     width: float
     height: float
-    nodes: dict = field(default_factory=dict)       # node name -> Box
-    edges: list = field(default_factory=list)       # EdgeGeom, in DOT order
+    nodes: dict = field(default_factory=dict)  # node name -> Box
+    edges: list = field(default_factory=list)  # EdgeGeom, in DOT order
     clusters: list = field(default_factory=list)
 
     def edges_between(self):
@@ -96,18 +96,30 @@ def parse_json(raw):
         names[obj["_gvid"]] = obj["name"]
         if "bb" in obj and "pos" not in obj:
             x0, y0, x1, y1 = (float(v) for v in obj["bb"].split(","))
-            out.clusters.append(Cluster(obj["name"], obj.get("label", ""),
-                                        x0 - llx, top - y1, x1 - llx, top - y0,
-                                        pt(obj["lp"]) if "lp" in obj else None))
+            out.clusters.append(
+                Cluster(
+                    obj["name"],
+                    obj.get("label", ""),
+                    x0 - llx,
+                    top - y1,
+                    x1 - llx,
+                    top - y0,
+                    pt(obj["lp"]) if "lp" in obj else None,
+                )
+            )
         elif "pos" in obj:
             x, y = pt(obj["pos"])
-            out.nodes[obj["name"]] = Box(x, y, float(obj["width"]) * 72,
-                                         float(obj["height"]) * 72)
+            out.nodes[obj["name"]] = Box(x, y, float(obj["width"]) * 72, float(obj["height"]) * 72)
     for e in data.get("edges", []):
-        out.edges.append(EdgeGeom(names[e["tail"]], names[e["head"]],
-                                  *_spline(e.get("pos", ""), llx, top),
-                                  e.get("label", ""),
-                                  pt(e["lp"]) if "lp" in e else None))
+        out.edges.append(
+            EdgeGeom(
+                names[e["tail"]],
+                names[e["head"]],
+                *_spline(e.get("pos", ""), llx, top),
+                e.get("label", ""),
+                pt(e["lp"]) if "lp" in e else None,
+            )
+        )
     return out
 
 

@@ -25,25 +25,26 @@ from ..i18n import t
 from .style import node_lines
 from .values import fmt_inline, fmt_shape
 
-MAX_OPS = 800          # bigger graphs show their last MAX_OPS ops (Graphviz cannot lay
-                       # out thousands of ranks: it runs for minutes, then crashes)
+MAX_OPS = 800  # bigger graphs show their last MAX_OPS ops (Graphviz cannot lay
+# out thousands of ranks: it runs for minutes, then crashes)
 
 
 # ---------------------------------------------------------------- the model
 
+
 @dataclass
 class Node:
-    id: str                     # "n0", "n1", ... in run order
+    id: str  # "n0", "n1", ... in run order
     tensor: object = field(repr=False)
-    kind: str                   # "leaf", "const" or "op"
-    name: str                   # what the text calls it: "x", "v2", or a constant's value
-    formula: str = ""           # op nodes: "2 × v1"
+    kind: str  # "leaf", "const" or "op"
+    name: str  # what the text calls it: "x", "v2", or a constant's value
+    formula: str = ""  # op nodes: "2 × v1"
     detached: bool = False
     from_backward: bool = False
-    group: int | None = None    # index into Model.groups for a run of repeated ops
-    copy_of: Node | None = None   # ghosts: the node this is a copy of
-    cut: bool = False           # an op result whose history is not drawn (huge graphs)
-    asked: bool = False         # an inner value whose gradient the user asked for
+    group: int | None = None  # index into Model.groups for a run of repeated ops
+    copy_of: Node | None = None  # ghosts: the node this is a copy of
+    cut: bool = False  # an op result whose history is not drawn (huge graphs)
+    asked: bool = False  # an inner value whose gradient the user asked for
 
     @property
     def title(self):
@@ -55,22 +56,22 @@ class Node:
 class Edge:
     tail: str
     head: str
-    kind: str = "data"          # "data" (input -> op) or "detach" (source -> detached copy)
-    position: int = 0           # which input of the op
+    kind: str = "data"  # "data" (input -> op) or "detach" (source -> detached copy)
+    position: int = 0  # which input of the op
     id: str = ""
 
 
 @dataclass
 class Model:
     lang: str
-    nodes: list                 # Node, in run order
-    edges: list                 # Edge
-    groups: list                # (label, [node ids])
-    root: object = None         # the tensor the recorded backward pass started from
-    steps: list = field(default_factory=list)    # graph.BackwardStep, in visiting order
+    nodes: list  # Node, in run order
+    edges: list  # Edge
+    groups: list  # (label, [node ids])
+    root: object = None  # the tensor the recorded backward pass started from
+    steps: list = field(default_factory=list)  # graph.BackwardStep, in visiting order
     seed: object = None
     rankdir: str = "LR"
-    big: bool = False           # use the cheap layout settings
+    big: bool = False  # use the cheap layout settings
 
     def __post_init__(self):
         self.by_tensor = {id(n.tensor): n for n in self.nodes if n.kind != "ghost"}
@@ -94,8 +95,8 @@ class Model:
     # layout sizes the boxes for them too (frames/tangent.py fills it in)
     tangent_versions = None
 
-    hidden_ops = 0              # ops of a huge graph that are not drawn
-    same_rank = ()              # (input id, op id) pairs drawn side by side (_add_ghosts)
+    hidden_ops = 0  # ops of a huge graph that are not drawn
+    same_rank = ()  # (input id, op id) pairs drawn side by side (_add_ghosts)
 
     def node_of(self, tensor):
         return self.by_tensor[id(tensor)]
@@ -178,8 +179,15 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
             kind = "leaf"
         else:
             kind = "const"
-        node = Node(nid, tensor, kind, "", detached=tensor.detached_from is not None,
-                    from_backward=bool(tensor.from_backward), cut=id(tensor) in cut)
+        node = Node(
+            nid,
+            tensor,
+            kind,
+            "",
+            detached=tensor.detached_from is not None,
+            from_backward=bool(tensor.from_backward),
+            cut=id(tensor) in cut,
+        )
         nodes.append(node)
         by_tensor[id(tensor)] = node
 
@@ -203,8 +211,7 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
         if node.kind == "op":
             for pos, inp in enumerate(tensor.inputs):
                 edges.append(Edge(by_tensor[id(inp)].id, node.id, "data", pos))
-            node.formula = _formula(tensor, [by_tensor[id(i)].name for i in tensor.inputs],
-                                    lang)
+            node.formula = _formula(tensor, [by_tensor[id(i)].name for i in tensor.inputs], lang)
         src = tensor.detached_from
         if src is not None and id(src) in by_tensor:
             edges.append(Edge(by_tensor[id(src)].id, node.id, "detach"))
@@ -219,8 +226,9 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
     asked = _asked_for(target, Tensor)
     for node in nodes:
         # a gradient kept on an inner value (retain_grad) or a tape asked about it
-        node.asked = node.kind == "op" and (_graph.grad_of(node.tensor) is not None
-                                            or id(node.tensor) in asked)
+        node.asked = node.kind == "op" and (
+            _graph.grad_of(node.tensor) is not None or id(node.tensor) in asked
+        )
     groups = _repeated_runs(nodes, by_tensor, lang)
     if hidden:
         steps = [s for s in steps if id(s.node) in by_tensor]
@@ -263,8 +271,10 @@ def _roots_of(target, Tensor):
         return [target], None, None
     if isinstance(target, (list, tuple)):
         if not target or not all(isinstance(x, Tensor) for x in target):
-            raise TypeError("draw a Tensor, a non-empty list of Tensors or a GradientTape; "
-                            "the list given holds something else")
+            raise TypeError(
+                "draw a Tensor, a non-empty list of Tensors or a GradientTape; "
+                "the list given holds something else"
+            )
         return list(target), None, None
     recorded = getattr(target, "recorded", None)
     if recorded is not None:
@@ -280,11 +290,15 @@ def _roots_of(target, Tensor):
             else:
                 trace = None
         if not roots:
-            raise ValueError("this tape has recorded nothing yet: compute something inside "
-                             "`with tf.GradientTape() as tape:` from a watched variable first")
+            raise ValueError(
+                "this tape has recorded nothing yet: compute something inside "
+                "`with tf.GradientTape() as tape:` from a watched variable first"
+            )
         return roots, trace_root, trace
-    raise TypeError(f"cannot draw a {type(target).__name__}: pass a Tensor (e.g. the "
-                    f"output y), a list of Tensors, or a GradientTape")
+    raise TypeError(
+        f"cannot draw a {type(target).__name__}: pass a Tensor (e.g. the "
+        f"output y), a list of Tensors, or a GradientTape"
+    )
 
 
 def _first_order_roots(tensors, roots, caller):
@@ -305,8 +319,12 @@ def _first_order_roots(tensors, roots, caller):
     for scope in (caller.f_locals, caller.f_globals):
         for value in list(scope.values()):
             trace = getattr(value, "trace", None) if isinstance(value, Tensor) else None
-            if (trace is None or not trace.create_graph or id(value) in drawn
-                    or any(value is r for r in roots + found)):
+            if (
+                trace is None
+                or not trace.create_graph
+                or id(value) in drawn
+                or any(value is r for r in roots + found)
+            ):
                 continue
             if any(id(x) in leaves for x in _graph.whole_graph([value]) if x.op is None):
                 found.append(value)
@@ -352,8 +370,12 @@ def _display_names(tensors, names, caller):
         frame_vars = [caller.f_locals, caller.f_globals]
     for scope in frame_vars:
         for var, value in list(scope.items()):
-            if (isinstance(value, Tensor) and id(value) in wanted and id(value) not in found
-                    and not var.startswith("_")):
+            if (
+                isinstance(value, Tensor)
+                and id(value) in wanted
+                and id(value) not in found
+                and not var.startswith("_")
+            ):
                 found[id(value)] = var
     for x in tensors:
         if x.name:
@@ -407,8 +429,10 @@ def _fmt_index(index):
     out = []
     for p in parts:
         if isinstance(p, slice):
-            out.append(":".join("" if v is None else str(v) for v in (p.start, p.stop))
-                       + ("" if p.step is None else f":{p.step}"))
+            out.append(
+                ":".join("" if v is None else str(v) for v in (p.start, p.stop))
+                + ("" if p.step is None else f":{p.step}")
+            )
         elif p is Ellipsis:
             out.append("…")
         elif p is None:
@@ -429,8 +453,11 @@ def _repeated_runs(nodes, by_tensor, lang, min_run=3):
 
     def signature(n):
         x = n.tensor
-        consts = tuple((i, np.asarray(p.data).tobytes()) for i, p in enumerate(x.inputs)
-                       if by_tensor[id(p)].kind == "const")
+        consts = tuple(
+            (i, np.asarray(p.data).tobytes())
+            for i, p in enumerate(x.inputs)
+            if by_tensor[id(p)].kind == "const"
+        )
         return (x.op.name, repr(sorted(x.params.items())), consts)
 
     def chained_from(n):
@@ -487,8 +514,7 @@ def _layout_cost(model):
     """
     depth = {}
     for n in model.nodes:
-        ins = ([] if n.kind != "op" else
-               [depth[model.node_of(p).id] for p in n.tensor.inputs])
+        ins = [] if n.kind != "op" else [depth[model.node_of(p).id] for p in n.tensor.inputs]
         depth[n.id] = 1 + max(ins) if ins else 0
     span = 0
     for e in model.edges:
@@ -517,12 +543,14 @@ def _add_ghosts(model, depth):
     anchor_depth = {}
     for leaf_id, head_id in first_use.items():
         head = model.by_id[head_id]
-        if depth[head_id] - depth[leaf_id] <= 3 or model.by_id[leaf_id].group is not None \
-                or head.group is not None:
+        if (
+            depth[head_id] - depth[leaf_id] <= 3
+            or model.by_id[leaf_id].group is not None
+            or head.group is not None
+        ):
             continue
         # the head's deepest input that is an op result sits one rank above it
-        partner = max((model.node_of(p) for p in head.tensor.inputs),
-                      key=lambda n: depth[n.id])
+        partner = max((model.node_of(p) for p in head.tensor.inputs), key=lambda n: depth[n.id])
         if partner.kind == "op" and partner.group is None:
             model.same_rank.append((leaf_id, partner.id))
             anchor_depth[leaf_id] = depth[partner.id]
@@ -531,10 +559,18 @@ def _add_ghosts(model, depth):
         if e.kind != "data":
             continue
         tail = model.by_id[e.tail]
-        if tail.kind in ("leaf", "const") and \
-                depth[e.head] - anchor_depth.get(e.tail, depth[e.tail]) > 3:
-            ghost = Node(f"g{count}", tail.tensor, "ghost", tail.name,
-                         detached=tail.detached, from_backward=tail.from_backward)
+        if (
+            tail.kind in ("leaf", "const")
+            and depth[e.head] - anchor_depth.get(e.tail, depth[e.tail]) > 3
+        ):
+            ghost = Node(
+                f"g{count}",
+                tail.tensor,
+                "ghost",
+                tail.name,
+                detached=tail.detached,
+                from_backward=tail.from_backward,
+            )
             ghost.copy_of = tail
             count += 1
             model.nodes.append(ghost)

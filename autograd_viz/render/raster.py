@@ -75,14 +75,18 @@ def svg_to_png(svg, scale=1.0, *, palette=False, max_pixels=MAX_PIXELS):
     width, height = png_pixel_size(svg, scale)
     if width * height > max_pixels:
         fit = fit_scale(svg, max_pixels, scale)
-        raise ValueError(f"scale must be smaller for this diagram: at scale={scale:g} its PNG "
-                         f"would be {width}×{height} pixels (more than {max_pixels:,}); use "
-                         f"scale={fit:.2g} or less, or save it as .svg (any size, sharp)")
+        raise ValueError(
+            f"scale must be smaller for this diagram: at scale={scale:g} its PNG "
+            f"would be {width}×{height} pixels (more than {max_pixels:,}); use "
+            f"scale={fit:.2g} or less, or save it as .svg (any size, sharp)"
+        )
     try:
         import resvg_py
     except ImportError as e:
-        raise RasterError("PNG needs the resvg-py package (installed with autograd_viz): "
-                          "pip install resvg-py; or save as .svg") from e
+        raise RasterError(
+            "PNG needs the resvg-py package (installed with autograd_viz): "
+            "pip install resvg-py; or save as .svg"
+        ) from e
     root = _ROOT.search(svg)
     # resvg-py refuses point units on the root, so give it the size in pixels;
     # the viewBox keeps the drawing's own coordinates.  The font is named
@@ -90,12 +94,17 @@ def svg_to_png(svg, scale=1.0, *, palette=False, max_pixels=MAX_PIXELS):
     head = re.sub(_SIZE.format("width"), f' width="{width}"', root.group(0))
     head = re.sub(_SIZE.format("height"), f' height="{height}"', head)
     head = re.sub(r'\sfont-family="[^"]*"', f' font-family="{FONT}, sans-serif"', head)
-    text = svg[:root.start()] + head + svg[root.end():]
+    text = svg[: root.start()] + head + svg[root.end() :]
     fonts = _font_files()
     try:
-        png = resvg_py.svg_to_bytes(svg_string=text, width=width, height=height,
-                                    font_files=fonts or None, font_family=FONT,
-                                    sans_serif_family=FONT)
+        png = resvg_py.svg_to_bytes(
+            svg_string=text,
+            width=width,
+            height=height,
+            font_files=fonts or None,
+            font_family=FONT,
+            sans_serif_family=FONT,
+        )
     except ValueError as e:
         raise RasterError(f"resvg could not rasterise the diagram: {e}") from None
     return _to_palette(bytes(png)) if palette else bytes(png)
@@ -125,9 +134,16 @@ def _font_files():
     if _FONTS is None:
         try:
             import matplotlib
+
             folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
         except ImportError:
             folder = ""
-        _FONTS = [p for p in (os.path.join(folder, "DejaVuSans.ttf"),
-                              os.path.join(folder, "DejaVuSans-Bold.ttf")) if os.path.isfile(p)]
+        _FONTS = [
+            p
+            for p in (
+                os.path.join(folder, "DejaVuSans.ttf"),
+                os.path.join(folder, "DejaVuSans-Bold.ttf"),
+            )
+            if os.path.isfile(p)
+        ]
     return _FONTS

@@ -23,17 +23,18 @@ DETACHED_FILL, DETACHED_LINE = "#f7e3ee", "#cc79a7"
 BACKWARD_FILL, BACKWARD_LINE = "#d8f1e8", "#009e73"
 CONST_TEXT = "#444444"
 GRAD_TEXT = "#a33f00"
-TANGENT_TEXT = "#005a8e"        # Okabe-Ito blue, darkened: forward-mode tangents
+TANGENT_TEXT = "#005a8e"  # Okabe-Ito blue, darkened: forward-mode tangents
 EDGE = "#555555"
 GROUP_LINE = "#8a8a8a"
 
 
 # ---------------------------------------------------------------- labels
 
+
 @dataclass(frozen=True)
 class Line:
     text: str
-    role: str                   # "title", "value", "grad", "tangent", "const"
+    role: str  # "title", "value", "grad", "tangent", "const"
 
 
 def dot_name(name):
@@ -60,7 +61,9 @@ def node_lines(node, lang, computed=True, grad=None, tangent=None):
     if computed:
         lines += [Line(x, "value") for x in value_lines(tensor.data, lang, "")]
     if tangent is not None:
-        lines += [Line(x, "tangent") for x in value_lines(tangent, lang, dot_name(node.name) + " = ")]
+        lines += [
+            Line(x, "tangent") for x in value_lines(tangent, lang, dot_name(node.name) + " = ")
+        ]
     if grad is not None:
         # a gradient the user asked for on an inner value (retain_grad, a tape
         # asked about it) is starred, so it stands out from the ones drawn anyway
@@ -74,7 +77,7 @@ def node_lines(node, lang, computed=True, grad=None, tangent=None):
 # the plain text of constants)
 PAD_X, PAD_Y, MIN_W, MIN_H = 11.52, 6.48, 54.0, 36.0
 CONST_PAD, CONST_MIN = 2.88, 14.4
-LINE_GAP = 1.2                  # line height as a multiple of the font size
+LINE_GAP = 1.2  # line height as a multiple of the font size
 
 
 def line_font(line):

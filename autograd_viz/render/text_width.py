@@ -23,11 +23,18 @@ import unicodedata
 # code point ranges in the table: Latin-1 and Latin Extended-A/B (Vietnamese
 # ơ ư), Greek, modifier letters (ᵀ), Vietnamese's precomposed letters,
 # punctuation, super/subscripts, arrows and mathematical operators
-RANGES = ((0x20, 0x24F), (0x370, 0x3FF), (0x1D2C, 0x1D6A), (0x1E00, 0x1EFF),
-          (0x2010, 0x209C), (0x2190, 0x21FF), (0x2200, 0x22FF))
+RANGES = (
+    (0x20, 0x24F),
+    (0x370, 0x3FF),
+    (0x1D2C, 0x1D6A),
+    (0x1E00, 0x1EFF),
+    (0x2010, 0x209C),
+    (0x2190, 0x21FF),
+    (0x2200, 0x22FF),
+)
 
-UNKNOWN = 1250          # a glyph DejaVu lacks (CJK, emoji): more than a full em
-SAFETY = 1.02           # hinting and fractional font sizes may add a little
+UNKNOWN = 1250  # a glyph DejaVu lacks (CJK, emoji): more than a full em
+SAFETY = 1.02  # hinting and fractional font sizes may add a little
 
 
 def font_widths(bold):
@@ -76,9 +83,9 @@ def _unpack(numbers):
     return table
 
 
-_TABLES = {}            # bold -> {character: width}
-_FONTS = {}             # bold -> matplotlib FT2Font, opened for the first odd character
-_LINES = {}             # (text, bold) -> width in em; node labels repeat a lot
+_TABLES = {}  # bold -> {character: width}
+_FONTS = {}  # bold -> matplotlib FT2Font, opened for the first odd character
+_LINES = {}  # (text, bold) -> width in em; node labels repeat a lot
 
 
 def _table(bold):
@@ -92,7 +99,7 @@ def _odd_char(ch, bold):
     """Width of a character outside the table (measured once, then remembered)."""
     table = _table(bold)
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-        width = 0           # marks sit on the letter before them
+        width = 0  # marks sit on the letter before them
     else:
         width = None
         try:
@@ -101,10 +108,10 @@ def _odd_char(ch, bold):
                 font = _FONTS[bold] = _font(bold)
             if len(ch) == 1:
                 width = _measure(font, ord(ch))
-        except Exception:   # no matplotlib font here: fall back to a generous guess
+        except Exception:  # no matplotlib font here: fall back to a generous guess
             width = None
         if width is None:
-            width = UNKNOWN     # drawn from another font; CJK ideographs are 1 em
+            width = UNKNOWN  # drawn from another font; CJK ideographs are 1 em
     table[ch] = width
     return width
 

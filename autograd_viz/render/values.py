@@ -9,10 +9,11 @@ import numpy as np
 
 from ..i18n import t
 
-SMALL_ENTRIES = 6      # vectors up to this many entries show every value
+SMALL_ENTRIES = 6  # vectors up to this many entries show every value
 
 
 # ---------------------------------------------------------------- numbers
+
 
 def fmt_number(x):
     """A compact number: 4 significant digits, no trailing '.0', no '-0'."""
@@ -60,8 +61,10 @@ def value_lines(a, lang, prefix, max_entries=SMALL_ENTRIES):
         return [f"{prefix}{small}"]
     flat = a.ravel()
     head = _fmt_flat(flat[:3])
-    return [f"{prefix}[{head}, …] ({t('shape', lang)} {fmt_shape(a.shape)})",
-            f"{t('min', lang)} {fmt_number(flat.min())}, {t('max', lang)} {fmt_number(flat.max())}"]
+    return [
+        f"{prefix}[{head}, …] ({t('shape', lang)} {fmt_shape(a.shape)})",
+        f"{t('min', lang)} {fmt_number(flat.min())}, {t('max', lang)} {fmt_number(flat.max())}",
+    ]
 
 
 def fmt_inline(a, max_entries=8):
@@ -76,10 +79,17 @@ def fmt_inline(a, max_entries=8):
 
 # ---------------------------------------------------------------- escaping
 
+
 def esc_html(text):
     """Escape text for HTML-like DOT labels, SVG and HTML."""
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
 def esc_dot_string(text):

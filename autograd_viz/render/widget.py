@@ -55,8 +55,10 @@ class StepThrough(widgets.VBox):
     def __init__(self, frames, lang="en", title=None):
         self.frames = list(frames)
         if not self.frames:
-            raise ValueError("There are no frames to play: the graph has no recorded ops. "
-                             "Compute something from a tensor with requires_grad=True first.")
+            raise ValueError(
+                "There are no frames to play: the graph has no recorded ops. "
+                "Compute something from a tensor with requires_grad=True first."
+            )
         self.lang = lang
         self.labels = labels_for(lang)
         self.title = title
@@ -68,36 +70,57 @@ class StepThrough(widgets.VBox):
         self.panel = widgets.HTML()
         self.panel.add_class("avz-panel")
 
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1, readout=False,
-                                        continuous_update=True, description=words["step"],
-                                        layout=widgets.Layout(flex="1 1 240px", min_width="180px"),
-                                        style={"description_width": "initial"})
-        self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=DEFAULT_SPEED_MS,
-                                 show_repeat=False,
-                                 tooltip=f"{words['play']} / {words['pause']}")
+        self.slider = widgets.IntSlider(
+            value=0,
+            min=0,
+            max=last,
+            step=1,
+            readout=False,
+            continuous_update=True,
+            description=words["step"],
+            layout=widgets.Layout(flex="1 1 240px", min_width="180px"),
+            style={"description_width": "initial"},
+        )
+        self.play = widgets.Play(
+            value=0,
+            min=0,
+            max=last,
+            step=1,
+            interval=DEFAULT_SPEED_MS,
+            show_repeat=False,
+            tooltip=f"{words['play']} / {words['pause']}",
+        )
         # the link lives in the browser so playback stays smooth even when the
         # kernel is busy; the slider then tells Python which frame to show.
         self._play_link = widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.prev_button = widgets.Button(description=f"◀ {words['prev']}",
-                                          tooltip=words["prev"],
-                                          layout=widgets.Layout(width="auto"))
-        self.next_button = widgets.Button(description=f"{words['next']} ▶",
-                                          tooltip=words["next"],
-                                          layout=widgets.Layout(width="auto"))
+        self.prev_button = widgets.Button(
+            description=f"◀ {words['prev']}",
+            tooltip=words["prev"],
+            layout=widgets.Layout(width="auto"),
+        )
+        self.next_button = widgets.Button(
+            description=f"{words['next']} ▶",
+            tooltip=words["next"],
+            layout=widgets.Layout(width="auto"),
+        )
         self.counter = widgets.Label()
         self.counter.add_class("avz-counter")
-        self.speed = widgets.Dropdown(options=list(words["speeds"]), value=DEFAULT_SPEED_MS,
-                                      description=words["speed"],
-                                      layout=widgets.Layout(width="auto"),
-                                      style={"description_width": "initial"})
+        self.speed = widgets.Dropdown(
+            options=list(words["speeds"]),
+            value=DEFAULT_SPEED_MS,
+            description=words["speed"],
+            layout=widgets.Layout(width="auto"),
+            style={"description_width": "initial"},
+        )
 
         self.prev_button.on_click(lambda _button: self.prev())
         self.next_button.on_click(lambda _button: self.next())
         self.slider.observe(self._on_slider, names="value")
         self.speed.observe(self._on_speed, names="value")
 
-        controls = widgets.HBox([self.play, self.prev_button, self.slider, self.next_button,
-                                 self.counter, self.speed])
+        controls = widgets.HBox(
+            [self.play, self.prev_button, self.slider, self.next_button, self.counter, self.speed]
+        )
         controls.add_class("avz-controls")
         style = widgets.HTML(_CSS, layout=widgets.Layout(display="none"))
         super().__init__(children=[style, self.diagram, controls, self.panel])
@@ -127,8 +150,10 @@ class StepThrough(widgets.VBox):
         if -n <= i < 0:  # like a list: -1 is the last frame
             i += n
         if not 0 <= i < n:
-            raise IndexError(f"index={proposal['value']} is outside the {n} frames; "
-                             f"use 0 … {n - 1} (or -1 for the last).")
+            raise IndexError(
+                f"index={proposal['value']} is outside the {n} frames; "
+                f"use 0 … {n - 1} (or -1 for the last)."
+            )
         return i
 
     @traitlets.observe("index")
@@ -148,7 +173,8 @@ class StepThrough(widgets.VBox):
         self.panel.value = (
             f'<div class="avz-panel-box avz-{kind}">'
             f'<div class="avz-title">{html.escape(frame.title or "")}</div>'
-            f"{explanation_html(frame)}</div>")
+            f"{explanation_html(frame)}</div>"
+        )
         self.slider.value = i
         self.counter.value = f"{i + 1} / {len(self.frames)}"
         self.prev_button.disabled = i == 0
@@ -158,25 +184,30 @@ class StepThrough(widgets.VBox):
 
     def to_html(self, path, title=None):
         """Write one self-contained HTML file that plays these frames; returns its Path."""
-        return write_player(path, self.frames, lang=self.lang,
-                            title=self.title if title is None else title)
+        return write_player(
+            path, self.frames, lang=self.lang, title=self.title if title is None else title
+        )
 
     def __repr__(self):
         words, n = self.labels, len(self.frames)
         backward = sum(1 for f in self.frames if f.kind == "backward")
         count = words["one_frame"] if n == 1 else words["n_frames"].format(n=n)
-        return (f"<StepThrough: {count} "
-                f"({words['forward']}: {n - backward}, {words['backward']}: {backward}); "
-                f"{words['at']} {self.index + 1}/{n}: {self.frame.title}>")
+        return (
+            f"<StepThrough: {count} "
+            f"({words['forward']}: {n - backward}, {words['backward']}: {backward}); "
+            f"{words['at']} {self.index + 1}/{n}: {self.frame.title}>"
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs) or {}
         # Viewers that do not draw the widget (an untrusted notebook in JupyterLab,
         # nbconvert, GitHub) show this HTML: the frame on screen as an <img> of its
         # SVG, since they strip inline <svg> but keep images with a data: URI.
-        bundle["text/html"] = (f'<div class="avz-static">{_picture_html(self.frame)}'
-                               f"<p><b>{html.escape(self.frame.title or '')}</b></p>"
-                               f"{explanation_html(self.frame)}</div>")
+        bundle["text/html"] = (
+            f'<div class="avz-static">{_picture_html(self.frame)}'
+            f"<p><b>{html.escape(self.frame.title or '')}</b></p>"
+            f"{explanation_html(self.frame)}</div>"
+        )
         return bundle
 
 
@@ -197,9 +228,15 @@ def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=Non
     """
     from .frames import build_frames  # imported here so the widget works with any frame list
     from .function import is_function, names_for, pick_wrt, record
-    if args and not is_function(target) and len(args) == 1 and isinstance(args[0], str) \
-            and lang is None:
-        lang, args = args[0], ()        # step_through(y, "vi"), as before functions
+
+    if (
+        args
+        and not is_function(target)
+        and len(args) == 1
+        and isinstance(args[0], str)
+        and lang is None
+    ):
+        lang, args = args[0], ()  # step_through(y, "vi"), as before functions
     lang = resolve_lang(lang)
     labels_for(lang)  # fail on an unknown language before any heavy work
     if is_function(target):
@@ -211,7 +248,9 @@ def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=Non
         else:
             target = run.target
     elif args:
-        raise TypeError("step_through(y) takes the output alone; to pass arguments, "
-                        "give the function first: step_through(f, x)")
+        raise TypeError(
+            "step_through(y) takes the output alone; to pass arguments, "
+            "give the function first: step_through(f, x)"
+        )
     frames = build_frames(target, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
     return StepThrough(frames, lang=lang)

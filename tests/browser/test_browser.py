@@ -45,7 +45,7 @@ WIDGET = ".avz-step"
 DIAGRAM = ".avz-step .avz-diagram"
 PANEL = ".avz-step .avz-panel"
 COUNTER = ".avz-step .avz-counter"
-NEXT, PREV = "Next", "Previous"          # the notebook uses lang="en"
+NEXT, PREV = "Next", "Previous"  # the notebook uses lang="en"
 
 
 def expected_frames():
@@ -70,7 +70,9 @@ def _widget_state(page):
             svg: (document.querySelector(d + ' svg') || {outerHTML: ''}).outerHTML,
             panel: (document.querySelector(p) || {innerText: ''}).innerText,
             counter: (document.querySelector(c) || {innerText: ''}).innerText,
-        })""", [DIAGRAM, PANEL, COUNTER])
+        })""",
+        [DIAGRAM, PANEL, COUNTER],
+    )
 
 
 def test_step_through_widget_in_jupyterlab(jupyterlab, tmp_path):
@@ -82,12 +84,15 @@ def test_step_through_widget_in_jupyterlab(jupyterlab, tmp_path):
             page.wait_for_function(
                 "s => document.querySelector(s) && "
                 "document.querySelector(s).innerText.trim().length > 0",
-                arg=COUNTER, timeout=30_000)
+                arg=COUNTER,
+                timeout=30_000,
+            )
         except Exception as exc:
             page.screenshot(path=str(tmp_path / "no_widget.png"), full_page=True)
             outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
-            pytest.fail(f"the step-through widget did not appear: {exc}\n"
-                        f"cell outputs: {outputs}\n{console}")
+            pytest.fail(
+                f"the step-through widget did not appear: {exc}\ncell outputs: {outputs}\n{console}"
+            )
 
         page.locator(WIDGET).scroll_into_view_if_needed()
         before = _widget_state(page)
@@ -100,24 +105,33 @@ def test_step_through_widget_in_jupyterlab(jupyterlab, tmp_path):
         try:
             page.wait_for_function(
                 "s => document.querySelector(s).innerText.trim().startsWith('2 /')",
-                arg=COUNTER, timeout=30_000)
+                arg=COUNTER,
+                timeout=30_000,
+            )
         except Exception as exc:
-            pytest.fail(f"clicking Next did not move to frame 2: {exc}\n"
-                        f"state: {_widget_state(page)}\n{console}")
+            pytest.fail(
+                f"clicking Next did not move to frame 2: {exc}\n"
+                f"state: {_widget_state(page)}\n{console}"
+            )
         after = _widget_state(page)
-        assert after["svg"] and after["svg"] != before["svg"], \
+        assert after["svg"] and after["svg"] != before["svg"], (
             "the diagram SVG did not change after Next"
-        assert after["panel"].strip() and after["panel"] != before["panel"], \
+        )
+        assert after["panel"].strip() and after["panel"] != before["panel"], (
             "the explanation panel did not change after Next"
+        )
         assert same_text(expected[1], after["panel"]), (after["panel"], expected[1].text)
 
         # jump to the last frame with the slider's keyboard (End) and read the chain rule
-        page.locator(f"{WIDGET} .widget-slider .ui-slider-handle, "
-                     f"{WIDGET} .widget-slider [role='slider']").first.focus()
+        page.locator(
+            f"{WIDGET} .widget-slider .ui-slider-handle, {WIDGET} .widget-slider [role='slider']"
+        ).first.focus()
         page.keyboard.press("End")
         page.wait_for_function(
             "([s, n]) => document.querySelector(s).innerText.trim() === n + ' / ' + n",
-            arg=[COUNTER, total], timeout=30_000)
+            arg=[COUNTER, total],
+            timeout=30_000,
+        )
         last = _widget_state(page)
         assert last["svg"] != after["svg"]
         # the last frame is the chain rule into x, with x used twice
@@ -133,12 +147,18 @@ def test_step_through_widget_in_jupyterlab(jupyterlab, tmp_path):
         page.locator(f"{WIDGET} button", has_text=PREV).click()
         page.wait_for_function(
             "([s, n]) => document.querySelector(s).innerText.trim() === (n - 1) + ' / ' + n",
-            arg=[COUNTER, total], timeout=30_000)
+            arg=[COUNTER, total],
+            timeout=30_000,
+        )
         page.locator(f"{WIDGET} .widget-play button").first.click()
         try:
             page.wait_for_function(
                 "([s, n]) => document.querySelector(s).innerText.trim() === n + ' / ' + n",
-                arg=[COUNTER, total], timeout=30_000)
+                arg=[COUNTER, total],
+                timeout=30_000,
+            )
         except Exception as exc:
-            pytest.fail(f"Play did not advance to the last frame: {exc}\n"
-                        f"state: {_widget_state(page)}\n{console}")
+            pytest.fail(
+                f"Play did not advance to the last frame: {exc}\n"
+                f"state: {_widget_state(page)}\n{console}"
+            )

@@ -31,7 +31,7 @@ from browser_support import (
 
 QUIZ_NB = Path(__file__).resolve().parent / "browser_nb" / "quiz.ipynb"
 CHAPTER_NB = "en/01_autograd_chapter_pytorch.ipynb"
-GREEN, RED = "rgb(26, 127, 55)", "rgb(207, 34, 46)"     # quiz.py's #1a7f37 and #cf222e
+GREEN, RED = "rgb(26, 127, 55)", "rgb(207, 34, 46)"  # quiz.py's #1a7f37 and #cf222e
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,12 +48,16 @@ def _fail_with_page(page, tmp_path, what, exc, console):
 
 # -- 1. the quiz ------------------------------------------------------------------------
 
+
 def quiz_like_the_notebook():
     """The notebook's GradientQuiz, built here with the seed and language its cell uses."""
     from autograd_viz.exercises.quiz import GradientQuiz
 
-    source = "".join("".join(c["source"]) for c in json.loads(QUIZ_NB.read_text())["cells"]
-                     if c["cell_type"] == "code")
+    source = "".join(
+        "".join(c["source"])
+        for c in json.loads(QUIZ_NB.read_text())["cells"]
+        if c["cell_type"] == "code"
+    )
     seed = int(re.search(r"seed=(\d+)", source).group(1))
     lang = re.search(r"lang=\"(\w+)\"", source).group(1)
     return GradientQuiz(seed=seed, lang=lang)
@@ -66,7 +70,8 @@ def _quiz_rows(page):
             .map(box => [box.querySelector('label').innerText.trim(), {
                 border: getComputedStyle(box).borderTopColor,
                 row: box.closest('.widget-hbox').innerText,
-            }]))""")
+            }]))"""
+    )
 
 
 @pytest.fixture
@@ -84,7 +89,7 @@ def test_quiz_marks_wrong_and_right_boxes(quiz_lab, tmp_path):
 
     quiz = quiz_like_the_notebook()
     root, nodes, answers = quiz.root_name, quiz.nodes, quiz.answers
-    wrong = nodes[0]                    # an input used twice: its hint is a sum of two terms
+    wrong = nodes[0]  # an input used twice: its hint is a sum of two terms
     right = [n for n in nodes if n != wrong]
     label = {n: f"d{root}/d{n}" for n in nodes}
     typed = {n: answers[n] for n in right}
@@ -93,30 +98,35 @@ def test_quiz_marks_wrong_and_right_boxes(quiz_lab, tmp_path):
     base, token = quiz_lab
     with notebook_page(base, token, QUIZ_NB.name, tmp_path) as (page, console):
         run_all_cells(page, console, tmp_path)
-        check = page.locator(".jp-OutputArea button.jupyter-button",
-                             has_text=msg("quiz_check", quiz.lang))
+        check = page.locator(
+            ".jp-OutputArea button.jupyter-button", has_text=msg("quiz_check", quiz.lang)
+        )
         try:
             check.wait_for(timeout=90_000)
             page.wait_for_function(
-                "n => document.querySelectorAll('.jp-OutputArea .widget-text input')"
-                ".length === n", arg=len(nodes), timeout=30_000)
+                "n => document.querySelectorAll('.jp-OutputArea .widget-text input').length === n",
+                arg=len(nodes),
+                timeout=30_000,
+            )
         except Exception as exc:
             _fail_with_page(page, tmp_path, "the quiz widget did not appear", exc, console)
         before = _quiz_rows(page)
         assert sorted(before) == sorted(label.values()), before
 
         for n in nodes:
-            box = page.locator(".jp-OutputArea .widget-text").filter(
-                has=page.get_by_text(label[n], exact=True)).locator("input")
+            box = (
+                page.locator(".jp-OutputArea .widget-text")
+                .filter(has=page.get_by_text(label[n], exact=True))
+                .locator("input")
+            )
             box.fill(f"{typed[n]:g}")
-            box.press("Tab")        # FloatText sends its value on change (blur)
+            box.press("Tab")  # FloatText sends its value on change (blur)
         check.click()
         score = msg("quiz_score", quiz.lang, right=len(right), n=len(nodes))
         try:
             page.locator(".jp-OutputArea", has_text=score).first.wait_for(timeout=30_000)
         except Exception as exc:
-            _fail_with_page(page, tmp_path, f"Check did not report {score!r}", exc,
-                            console)
+            _fail_with_page(page, tmp_path, f"Check did not report {score!r}", exc, console)
 
         rows = _quiz_rows(page)
         bad = rows[label[wrong]]
@@ -136,8 +146,11 @@ def test_quiz_marks_wrong_and_right_boxes(quiz_lab, tmp_path):
         keep_screenshot(shot, "quiz_browser.png")
 
         # fixing the wrong box and checking again turns it green: the kernel re-reads it
-        box = page.locator(".jp-OutputArea .widget-text").filter(
-            has=page.get_by_text(label[wrong], exact=True)).locator("input")
+        box = (
+            page.locator(".jp-OutputArea .widget-text")
+            .filter(has=page.get_by_text(label[wrong], exact=True))
+            .locator("input")
+        )
         box.fill(f"{answers[wrong]:g}")
         box.press("Tab")
         check.click()
@@ -147,6 +160,7 @@ def test_quiz_marks_wrong_and_right_boxes(quiz_lab, tmp_path):
 
 
 # -- 2. the first notebook, as a newcomer opens it ----------------------------------------------
+
 
 def chapter_first_frames():
     """(frames, x.grad) of the notebook's first av.step_through(y): the chapter's first
@@ -175,14 +189,15 @@ def _step_state(widget):
                 return parts.join(' ');
             })(),
             counter: (w.querySelector('.avz-counter') || {textContent: ''}).textContent.trim(),
-        })""")
+        })"""
+    )
 
 
 @pytest.fixture
 def notebooks_lab(tmp_path):
     chromium_path()
     root = tmp_path / "notebooks"
-    shutil.copytree(REPO / "notebooks", root)     # the server may write into its root
+    shutil.copytree(REPO / "notebooks", root)  # the server may write into its root
     with jupyterlab_server(tmp_path, root) as server:
         yield server
 
@@ -201,10 +216,11 @@ def test_newcomer_steps_through_the_first_example(notebooks_lab, tmp_path):
             widget.locator(".avz-diagram svg").wait_for(state="attached", timeout=90_000)
             page.wait_for_function(
                 "() => { const c = document.querySelector('.avz-step .avz-counter');"
-                " return c && c.textContent.trim().length > 0; }", timeout=30_000)
+                " return c && c.textContent.trim().length > 0; }",
+                timeout=30_000,
+            )
         except Exception as exc:
-            _fail_with_page(page, tmp_path, "no step-through widget appeared", exc,
-                            console)
+            _fail_with_page(page, tmp_path, "no step-through widget appeared", exc, console)
         widget.scroll_into_view_if_needed()
 
         seen = [_step_state(widget)]
@@ -215,17 +231,22 @@ def test_newcomer_steps_through_the_first_example(notebooks_lab, tmp_path):
             next_button.click()
             try:
                 page.wait_for_function(
-                    "([w, want]) => w.querySelector('.avz-counter').textContent.trim()"
-                    " === want", arg=[widget.element_handle(), f"{i + 1} / {n}"],
-                    timeout=30_000)
+                    "([w, want]) => w.querySelector('.avz-counter').textContent.trim() === want",
+                    arg=[widget.element_handle(), f"{i + 1} / {n}"],
+                    timeout=30_000,
+                )
             except Exception as exc:
-                pytest.fail(f"Next did not move to frame {i + 1}: {exc}\n"
-                            f"state: {_step_state(widget)}\n{console}")
+                pytest.fail(
+                    f"Next did not move to frame {i + 1}: {exc}\n"
+                    f"state: {_step_state(widget)}\n{console}"
+                )
             now = _step_state(widget)
-            assert now["svg"] and now["svg"] != seen[-1]["svg"], \
+            assert now["svg"] and now["svg"] != seen[-1]["svg"], (
                 f"the diagram did not change on Next to frame {i + 1}"
-            assert now["panel"].strip() and now["panel"] != seen[-1]["panel"], \
+            )
+            assert now["panel"].strip() and now["panel"] != seen[-1]["panel"], (
                 f"the chain-rule panel did not change on Next to frame {i + 1}"
+            )
             assert _squash(frames[i].title) in _squash(now["panel"]), (now, frames[i].title)
             assert _squash(frames[i].text) in _squash(now["panel"]), (now, frames[i].text)
             seen.append(now)

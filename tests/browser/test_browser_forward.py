@@ -48,6 +48,7 @@ def expected():
 
     def f(x):
         return 2 * av.dot(x, x)
+
     return forward, av.compare_modes(f, av.arange(3.0))
 
 
@@ -64,14 +65,18 @@ def _state(page, k):
             return {svg: svg ? svg.outerHTML : '',
                     panel: (w.querySelector('.avz-panel') || {innerText: ''}).innerText,
                     counter: (w.querySelector('.avz-counter') || {innerText: ''}).innerText};
-        }""", k)
+        }""",
+        k,
+    )
 
 
 def _wait_counter(page, k, text):
     page.wait_for_function(
         "([k, t]) => { const w = document.querySelectorAll('.avz-step')[k];"
         " return w && w.querySelector('.avz-counter').innerText.trim() === t; }",
-        arg=[k, text], timeout=30_000)
+        arg=[k, text],
+        timeout=30_000,
+    )
 
 
 def test_forward_mode_and_comparison_widgets_step_in_jupyterlab(jupyterlab, tmp_path):
@@ -82,7 +87,8 @@ def test_forward_mode_and_comparison_widgets_step_in_jupyterlab(jupyterlab, tmp_
         try:
             page.wait_for_function(
                 "() => document.querySelectorAll('.avz-step .avz-diagram svg').length >= 2",
-                timeout=90_000)
+                timeout=90_000,
+            )
         except Exception as exc:
             page.screenshot(path=str(tmp_path / "no_widget.png"), full_page=True)
             outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
@@ -101,7 +107,7 @@ def test_forward_mode_and_comparison_widgets_step_in_jupyterlab(jupyterlab, tmp_
         assert last["svg"] != first["svg"]
         assert squash(forward[-1].text) in squash(last["panel"]), last["panel"]
         assert "Reverse mode gives the same number" in last["panel"]
-        assert "tangent" in last["svg"]                 # the tangent lines are painted
+        assert "tangent" in last["svg"]  # the tangent lines are painted
         widgets.nth(0).scroll_into_view_if_needed()
         shot = tmp_path / "forward.png"
         widgets.nth(0).screenshot(path=str(shot))
@@ -142,11 +148,14 @@ def test_offline_players_of_forward_mode_and_comparison_step_in_chromium(tmp_pat
 
     chromium_path()
     import autograd_viz as av
+
     forward, comparison = expected()
     x = av.tensor(2.0, requires_grad=True, name="x")
     z = av.sin(x * 3.0) + x
-    players = {"forward.html": av.step_through(z, mode="forward", wrt=x),
-               "compare.html": comparison}
+    players = {
+        "forward.html": av.step_through(z, mode="forward", wrt=x),
+        "compare.html": comparison,
+    }
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:

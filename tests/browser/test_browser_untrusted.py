@@ -68,17 +68,22 @@ def _picture(page, cell_index, what, tmp_path, shot_name):
     img = cell.locator(".jp-OutputArea-output img").first
     try:
         img.wait_for(state="visible", timeout=30_000)
-        page.wait_for_function("el => el.complete && el.naturalWidth > 0",
-                               arg=img.element_handle(), timeout=30_000)
+        page.wait_for_function(
+            "el => el.complete && el.naturalWidth > 0", arg=img.element_handle(), timeout=30_000
+        )
     except Exception as exc:
         page.screenshot(path=str(tmp_path / f"{shot_name}_failure.png"), full_page=True)
         keep_screenshot(tmp_path / f"{shot_name}_failure.png", f"{shot_name}_failure.png")
         text = cell.locator(".jp-OutputArea").inner_text()
-        pytest.fail(f"{what}: no loaded picture in cell {cell_index} ({exc}); "
-                    f"the output shows: {text[:400]!r}")
-    facts = img.evaluate("el => ({w: el.naturalWidth, h: el.naturalHeight,"
-                         " src: el.getAttribute('src').slice(0, 30),"
-                         " box: el.getBoundingClientRect().toJSON()})")
+        pytest.fail(
+            f"{what}: no loaded picture in cell {cell_index} ({exc}); "
+            f"the output shows: {text[:400]!r}"
+        )
+    facts = img.evaluate(
+        "el => ({w: el.naturalWidth, h: el.naturalHeight,"
+        " src: el.getAttribute('src').slice(0, 30),"
+        " box: el.getBoundingClientRect().toJSON()})"
+    )
     output = cell.locator(".jp-OutputArea").first
     shot = tmp_path / f"{shot_name}.png"
     output.screenshot(path=str(shot))
@@ -95,15 +100,17 @@ def test_unrun_shipped_notebook_shows_its_diagrams(untrusted_lab, tmp_path):
     steps_cell = _first_cell_with(nb, lambda d: WIDGET in d)
 
     with notebook_page(base, token, NOTEBOOK, tmp_path) as (page, console):
-        diagram = _picture(page, draw_cell, "the first av.draw output", tmp_path,
-                           "untrusted_first_diagram")
+        diagram = _picture(
+            page, draw_cell, "the first av.draw output", tmp_path, "untrusted_first_diagram"
+        )
         assert diagram["src"].startswith("data:image/png"), diagram  # the untrusted fallback
         assert diagram["w"] > 200 and diagram["h"] > 50, diagram
         assert diagram["box"]["width"] > 200 and diagram["box"]["height"] > 50, diagram
         assert "<autograd_viz diagram" not in diagram["text"], diagram["text"]
 
-        player = _picture(page, steps_cell, "the first step-through", tmp_path,
-                          "untrusted_first_step_through")
+        player = _picture(
+            page, steps_cell, "the first step-through", tmp_path, "untrusted_first_step_through"
+        )
         assert player["src"].startswith("data:image/svg+xml"), player
         assert player["box"]["width"] > 100 and player["box"]["height"] > 50, player
         assert player["svg_elements"] == 0, "inline SVG would have been stripped"

@@ -19,10 +19,11 @@ def real_torch():
         import torch as real
     except ImportError as e:
         if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
-            pytest.fail(f"CI=true but PyTorch cannot be imported ({e}); the oracle tests "
-                        f"compare with real PyTorch, so CI must install it")
-        pytest.skip(f"PyTorch is not installed ({e}): the comparison with real PyTorch "
-                    f"did not run")
+            pytest.fail(
+                f"CI=true but PyTorch cannot be imported ({e}); the oracle tests "
+                f"compare with real PyTorch, so CI must install it"
+            )
+        pytest.skip(f"PyTorch is not installed ({e}): the comparison with real PyTorch did not run")
     return real
 
 
@@ -46,8 +47,9 @@ def _snapshot(value):
     if isinstance(value, (tuple, list)):
         return type(value)(_snapshot(v) for v in value)
     if hasattr(value, "requires_grad") and hasattr(value, "numpy"):
-        kept = Snapshot(np.array(value.detach().numpy() if hasattr(value, "detach")
-                                 else value.numpy()))
+        kept = Snapshot(
+            np.array(value.detach().numpy() if hasattr(value, "detach") else value.numpy())
+        )
         kept.requires_grad = bool(value.requires_grad)
         kept.text = repr(value)
         return kept

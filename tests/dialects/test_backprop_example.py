@@ -78,8 +78,7 @@ TORCH_E = [
     "q.retain_grad()\n"
     "e = q * c\n"
     "e",
-    "e.backward()\n"
-    "q.grad, a.grad, b.grad, c.grad",
+    "e.backward()\nq.grad, a.grad, b.grad, c.grad",
     "q.is_leaf, q.retains_grad, a.is_leaf",
 ]
 
@@ -96,8 +95,7 @@ TORCH_NET = [
     "o = W2 @ h\n"
     "L = 0.5 * ((o - y) ** 2).sum()\n"
     "z, h, o, L",
-    "L.backward()\n"
-    "W2.grad",
+    "L.backward()\nW2.grad",
     "h.grad",
     "z.grad",
     "W1.grad",
@@ -114,8 +112,12 @@ def test_torch_e_gives_the_interior_gradient_and_prints_like_torch():
     want = by_hand_e()
     assert shown[0].item() == want["e"]
     q, a, b, c = shown[1]
-    assert [t.item() for t in (q, a, b, c)] == [want["de_dq"], want["de_da"], want["de_db"],
-                                               want["de_dc"]]
+    assert [t.item() for t in (q, a, b, c)] == [
+        want["de_dq"],
+        want["de_da"],
+        want["de_db"],
+        want["de_dc"],
+    ]
     assert shown[2] == (False, True, True)
 
 
@@ -135,6 +137,7 @@ def test_torch_network_gives_the_books_numbers_and_prints_like_torch():
 def test_relu_gradient_zeros_are_positive():
     # a dead unit's gradient is +0 however negative the upstream gradient, as PyTorch prints it
     import autograd_viz.torch as torch
+
     z = torch.tensor([-1.0, 2.0], requires_grad=True)
     (torch.relu(z) * torch.tensor([-4.0, 2.0])).sum().backward()
     assert repr(z.grad) == "tensor([0., 2.])"
@@ -143,10 +146,11 @@ def test_relu_gradient_zeros_are_positive():
 
 def test_torch_network_drawing_shows_the_retained_interior_gradients():
     """The renderer reads .grad of interior nodes kept by retain_grad()."""
-    ns, _ = run_cells([c.replace("import torch", "import autograd_viz.torch as torch")
-                       for c in TORCH_NET[:3]])
+    ns, _ = run_cells(
+        [c.replace("import torch", "import autograd_viz.torch as torch") for c in TORCH_NET[:3]]
+    )
     source = av.draw(ns["L"], names={"x": ns["x"]}).source
-    assert "grad: [0, 2]" in source and "grad: [-4, 2]" in source      # dL/dz, dL/dh
+    assert "grad: [0, 2]" in source and "grad: [-4, 2]" in source  # dL/dz, dL/dh
 
 
 # ------------------------------------------------------------------ TensorFlow
@@ -175,8 +179,7 @@ TF_NET = [
     "    o = tf.linalg.matvec(W2, h)\n"
     "    L = 0.5 * tf.reduce_sum((o - y) ** 2)\n"
     "L",
-    "dW1, dW2, dz, dh = tape.gradient(L, [W1, W2, z, h])\n"
-    "dW2",
+    "dW1, dW2, dz, dh = tape.gradient(L, [W1, W2, z, h])\ndW2",
     "dh",
     "dz",
     "dW1",
@@ -188,8 +191,12 @@ def test_tf_e_gives_the_interior_gradient_from_one_gradient_call():
     want = by_hand_e()
     assert repr(shown[0]) == "<tf.Tensor: shape=(), dtype=float32, numpy=-9.0>"
     assert isinstance(shown[1], list) and len(shown[1]) == 4
-    assert [g.item() for g in shown[1]] == [want["de_dq"], want["de_da"], want["de_db"],
-                                           want["de_dc"]]
+    assert [g.item() for g in shown[1]] == [
+        want["de_dq"],
+        want["de_da"],
+        want["de_db"],
+        want["de_dc"],
+    ]
 
 
 def test_tf_network_gives_the_books_numbers_with_interior_sources():
@@ -198,19 +205,20 @@ def test_tf_network_gives_the_books_numbers_with_interior_sources():
     assert repr(shown[1]) == "<tf.Tensor: shape=(), dtype=float32, numpy=2.0>"
     # (dL/dW2 = -2 · h holds -2 · 0 = -0. at the dead unit, in IEEE arithmetic
     # and so in every framework: its value is checked below, not its print)
-    assert repr(shown[3]) == ("<tf.Tensor: shape=(2,), dtype=float32, "
-                              "numpy=array([-4.,  2.], dtype=float32)>")
+    assert repr(shown[3]) == (
+        "<tf.Tensor: shape=(2,), dtype=float32, numpy=array([-4.,  2.], dtype=float32)>"
+    )
     _close(shown[2], want["dL_dW2"])
     _close(shown[3], want["dL_dh"])
     _close(shown[4], want["dL_dz"])
     _close(shown[5], want["dL_dW1"])
-    assert ns["tape"].last_sources[2] is ns["z"]        # for the renderer
+    assert ns["tape"].last_sources[2] is ns["z"]  # for the renderer
 
 
 def test_tf_interior_source_the_tape_did_not_record_gets_none():
     ns, _ = run_cells(TF_NET[:1])
     tf = ns["tf"]
-    z_before = tf.linalg.matvec(ns["W1"], ns["x"])     # computed before the tape
+    z_before = tf.linalg.matvec(ns["W1"], ns["x"])  # computed before the tape
     with tf.GradientTape() as tape:
         h = tf.nn.relu(tf.linalg.matvec(ns["W1"], ns["x"]))
         L = 0.5 * tf.reduce_sum(tf.linalg.matvec(ns["W2"], h) ** 2)
@@ -231,8 +239,7 @@ MX_E = [
     "    q = a + b\n"
     "    e = q * c\n"
     "e",
-    "e.backward()\n"
-    "a.grad, b.grad, c.grad",
+    "e.backward()\na.grad, b.grad, c.grad",
     # MXNet differentiates with respect to variables only: to see de/dq,
     # make q a variable of its own and send c back into the first half
     "with autograd.record():\n"
@@ -243,8 +250,7 @@ MX_E = [
     "    e = q_var * c\n"
     "e.backward()\n"
     "q_var.grad",
-    "q.backward(q_var.grad)\n"
-    "a.grad, b.grad",
+    "q.backward(q_var.grad)\na.grad, b.grad",
 ]
 
 MX_NET = [
@@ -262,8 +268,7 @@ MX_NET = [
     "    o = np.dot(W2, h)\n"
     "    L = 0.5 * ((o - y) ** 2).sum()\n"
     "L",
-    "L.backward()\n"
-    "W2.grad",
+    "L.backward()\nW2.grad",
     "W1.grad",
     # the interior gradients, one stage at a time: each stage's input is a
     # variable of its own, and its head gradient is the gradient from above
@@ -301,7 +306,7 @@ def test_mxnet_network_gives_the_books_numbers():
     _close(shown[3], want["dL_dW1"])
     _close(shown[4], want["dL_dh"])
     _close(shown[5], want["dL_dz"])
-    gW2, gh = shown[6]                      # autograd.grad: a list, .grad untouched
+    gW2, gh = shown[6]  # autograd.grad: a list, .grad untouched
     _close(gW2, want["dL_dW2"])
     _close(gh, want["dL_dh"])
 
@@ -317,18 +322,20 @@ def test_dead_unit_row_of_dW1_is_zero_for_any_input_that_kills_it(framework, rng
         z = W1 @ x
         if framework == "tf":
             import autograd_viz.tf as tf
+
             v1, v2 = tf.Variable(W1), tf.Variable(W2)
             with tf.GradientTape() as tape:
                 o = tf.linalg.matvec(v2, tf.nn.relu(tf.linalg.matvec(v1, tf.constant(x))))
-                L = 0.5 * tf.reduce_sum(o ** 2)
+                L = 0.5 * tf.reduce_sum(o**2)
             g = onp.asarray(tape.gradient(L, v1))
         else:
             from autograd_viz.mxnet import autograd, np, npx
+
             v1, v2 = np.array(W1), np.array(W2)
             v1.attach_grad()
             with autograd.record():
                 o = np.dot(v2, npx.relu(np.dot(v1, np.array(x))))
-                L = 0.5 * (o ** 2).sum()
+                L = 0.5 * (o**2).sum()
             L.backward()
             g = onp.asarray(v1.grad)
         h = onp.maximum(z, 0)

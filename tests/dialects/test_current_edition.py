@@ -35,10 +35,14 @@ from autograd_viz.engine.graph import STATE
 
 X = onp.arange(4, dtype=onp.float32)
 XS = onp.array([0.5, 1.0, 2.0], onp.float32)
-A = onp.float32(-0.37)                   # the control-flow input (fixed: see below)
-TORCH_IMPORTS = [("import torch", "import autograd_viz.torch as torch"),
-                 ("import torch.autograd.forward_ad as fwAD",
-                  "import autograd_viz.torch.autograd.forward_ad as fwAD")]
+A = onp.float32(-0.37)  # the control-flow input (fixed: see below)
+TORCH_IMPORTS = [
+    ("import torch", "import autograd_viz.torch as torch"),
+    (
+        "import torch.autograd.forward_ad as fwAD",
+        "import autograd_viz.torch.autograd.forward_ad as fwAD",
+    ),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -134,11 +138,11 @@ def test_torch_tab_gives_the_chapters_answers():
     assert _f32(ns["a"].grad) == _control_flow_k(A)
     z, z_requires = shown[11]
     assert onp.array_equal(_f32(z), 2 * X) and z_requires is False
-    assert shown[12][1:] == (False, True)            # decorated: off inside, on again after
+    assert shown[12][1:] == (False, True)  # decorated: off inside, on again after
     assert shown[13] == (False, True)
     assert abs(shown[14].item() - onp.cos(1.0)) < 1e-6 and shown[14].requires_grad
     assert abs(shown[15].item() + onp.sin(1.0)) < 1e-6
-    assert shown[16][0] == 12.0 and shown[16][1].item() == 12.0      # 3v², then 6v
+    assert shown[16][0] == 12.0 and shown[16][1].item() == 12.0  # 3v², then 6v
     want = _sin_times_x_slope(XS)
     for forward_or_reverse in (shown[17], shown[18], shown[19][1], shown[20]):
         onp.testing.assert_allclose(_f32(forward_or_reverse), want, rtol=1e-6)
@@ -206,8 +210,9 @@ def _tf_repr(values):
 
 
 def test_tf_tab_gives_the_chapters_answers_printed_the_tf_way():
-    ns, shown = run_cells(swapped(TF_TAB, "import tensorflow as tf", "import autograd_viz.tf as tf"),
-                          snapshot=True)
+    ns, shown = run_cells(
+        swapped(TF_TAB, "import tensorflow as tf", "import autograd_viz.tf as tf"), snapshot=True
+    )
     assert ns["tf"] is avtf
     assert _text(shown[0]) == _tf_repr(X)
     assert _text(shown[2]) == _tf_repr(onp.float32(2 * X @ X))
@@ -216,13 +221,13 @@ def test_tf_tab_gives_the_chapters_answers_printed_the_tf_way():
     assert _text(shown[6]) == _tf_repr(2 * X)
     assert onp.all(shown[7]) and onp.all(shown[8]) and onp.all(shown[10])
     assert _f32(ns["d_grad"]) == _control_flow_k(A)
-    assert _text(shown[11]) == _tf_repr(2 * X)        # k = 3x was not recorded: a constant
+    assert _text(shown[11]) == _tf_repr(2 * X)  # k = 3x was not recorded: a constant
     grads = shown[12]
     assert isinstance(grads, list) and len(grads) == 1
-    assert onp.array_equal(_f32(grads[0]), 2 * X)    # only `inside` reached x
+    assert onp.array_equal(_f32(grads[0]), 2 * X)  # only `inside` reached x
     dy, d2y = shown[13]
     assert abs(dy.item() - onp.cos(1.0)) < 1e-6 and abs(d2y.item() + onp.sin(1.0)) < 1e-6
-    assert _text(shown[14]) == _tf_repr(onp.float32(12.0))            # 6v at v = 2
+    assert _text(shown[14]) == _tf_repr(onp.float32(12.0))  # 6v at v = 2
     want = _sin_times_x_slope(XS)
     onp.testing.assert_allclose(_f32(shown[15]), want, rtol=1e-6)
     onp.testing.assert_array_equal(_f32(shown[15]), _f32(shown[16]))  # forward == reverse
@@ -239,8 +244,8 @@ def test_tf_stop_recording_on_the_inner_tape_leaves_the_outer_recording():
             with inner.stop_recording():
                 y = x * x
         z = y * 2
-    assert inner.gradient(z, x) is None                # inner saw neither op
-    assert outer.gradient(z, x).item() == 12.0         # outer saw both: d(2x²)/dx
+    assert inner.gradient(z, x) is None  # inner saw neither op
+    assert outer.gradient(z, x).item() == 12.0  # outer saw both: d(2x²)/dx
 
 
 def test_tf_tape_that_did_not_watch_a_constant_sees_no_path_through_it():
@@ -249,7 +254,7 @@ def test_tf_tape_that_did_not_watch_a_constant_sees_no_path_through_it():
         with avtf.GradientTape() as inner:
             inner.watch(c)
             y = c * c
-    assert outer.gradient(y, c) is None                # only inner watched c
+    assert outer.gradient(y, c) is None  # only inner watched c
     assert inner.gradient(y, c).item() == 6.0
 
 
@@ -265,7 +270,7 @@ def test_tf_forward_accumulators_nest_and_forward_over_backward_gives_hvp():
     v = avtf.Variable([1.0, 2.0])
     with avtf.autodiff.ForwardAccumulator(v, avtf.constant([1.0, 0.0])) as acc:
         with avtf.GradientTape() as tape:
-            y = avtf.reduce_sum(v ** 3.0)
+            y = avtf.reduce_sum(v**3.0)
         backward = tape.gradient(y, v)
     assert repr(backward) == _tf_repr(onp.array([3.0, 12.0], onp.float32))
     assert repr(acc.jvp(backward)) == _tf_repr(onp.array([6.0, 0.0], onp.float32))
@@ -306,23 +311,28 @@ MX_TAB = [
 
 
 def test_mxnet_tab_gives_the_chapters_answers_printed_the_mxnet_way():
-    ns, shown = run_cells(swapped(MX_TAB, "from mxnet import autograd, np, npx",
-                                  "from autograd_viz.mxnet import autograd, np, npx"),
-                          snapshot=True)
+    ns, shown = run_cells(
+        swapped(
+            MX_TAB,
+            "from mxnet import autograd, np, npx",
+            "from autograd_viz.mxnet import autograd, np, npx",
+        ),
+        snapshot=True,
+    )
     assert _text(shown[0]) == "array([0., 1., 2., 3.])"
     assert _text(shown[1]) == "array([0., 0., 0., 0.])"
     assert _text(shown[2]) == "array(28.)" and _text(shown[3]) == "array([ 0.,  4.,  8., 12.])"
     assert onp.all(shown[4])
-    assert _text(shown[5]) == "array([1., 1., 1., 1.])"      # overwritten, not added
-    assert _text(shown[6]) == "array([0., 2., 4., 6.])"      # the sum of a non-scalar
+    assert _text(shown[5]) == "array([1., 1., 1., 1.])"  # overwritten, not added
+    assert _text(shown[6]) == "array([0., 2., 4., 6.])"  # the sum of a non-scalar
     assert onp.all(shown[7]) and onp.all(shown[8]) and onp.all(shown[10])
     assert _f32(ns["a"].grad) == _control_flow_k(A)
-    assert _text(shown[11]) == "array([0., 2., 4., 6.])"     # k under pause(): a constant
+    assert _text(shown[11]) == "array([0., 2., 4., 6.])"  # k under pause(): a constant
     assert shown[12] == ((True, True), (False, False), (False, False))
     ds, d2s = shown[13]
     assert abs(ds.item() - onp.cos(1.0)) < 1e-6 and abs(d2s.item() + onp.sin(1.0)) < 1e-6
     dv, d2v = shown[14]
-    assert isinstance(dv, list) and [g.text for g in dv] == ["array(12.)"]    # autograd.grad: a list
+    assert isinstance(dv, list) and [g.text for g in dv] == ["array(12.)"]  # autograd.grad: a list
     assert d2v.text == "array(12.)"
 
 
@@ -350,11 +360,11 @@ def test_older_mxnet_edition_idioms():
     gx, gu, gy = shown[2]
     assert gx.text == "array([-1., -1., -1., -1.])"
     assert gu.text == "array([5., 5., 5., 5.])"
-    assert gy.text == "array([0., 0., 0., 0.])"       # attach_grad's zeros, never reached
+    assert gy.text == "array([0., 0., 0., 0.])"  # attach_grad's zeros, never reached
     assert ns["u"].is_leaf and ns["u"].detached_from is not None
-    onp.testing.assert_allclose(_f32(shown[3]), 4 * X * onp.array([10, 1, .1, .01]), rtol=1e-6)
+    onp.testing.assert_allclose(_f32(shown[3]), 4 * X * onp.array([10, 1, 0.1, 0.01]), rtol=1e-6)
     assert shown[4][:2] == (False, True) and bool(shown[4][2])
-    assert _text(shown[5]) == "array([3., 3., 3., 3.])"   # the copy passes the gradient on
+    assert _text(shown[5]) == "array([3., 3., 3., 3.])"  # the copy passes the gradient on
 
 
 def test_mxnet_attach_grad_inside_record_draws_the_cut():
@@ -378,8 +388,11 @@ _OPS = [
     lambda T, a, b: a * T.dot(a, b),
 ]
 
-programs = st.lists(st.tuples(st.integers(0, len(_OPS) - 1), st.integers(0, 99),
-                              st.integers(0, 99), st.booleans()), min_size=1, max_size=8)
+programs = st.lists(
+    st.tuples(st.integers(0, len(_OPS) - 1), st.integers(0, 99), st.integers(0, 99), st.booleans()),
+    min_size=1,
+    max_size=8,
+)
 vectors = st.lists(st.floats(-2, 2, width=32), min_size=3, max_size=3)
 
 
@@ -402,8 +415,9 @@ def _run_program(T, program, x_np, w_np, retain):
 def _close_to(ours, theirs):
     assert (ours is None) == (theirs is None)
     if ours is not None:
-        onp.testing.assert_allclose(onp.asarray(ours.detach()), theirs.detach().numpy(),
-                                    rtol=2e-4, atol=2e-5)
+        onp.testing.assert_allclose(
+            onp.asarray(ours.detach()), theirs.detach().numpy(), rtol=2e-4, atol=2e-5
+        )
 
 
 @given(program=programs, x_np=vectors, w_np=vectors)
@@ -416,7 +430,7 @@ def test_torch_dialect_matches_real_torch_on_random_programs(program, x_np, w_np
     for T in (avtorch, real):
         x, w, interior, L = _run_program(T, program, x_np, w_np, retain=True)
         L.backward(retain_graph=True)
-        L.backward(retain_graph=True)         # leaves and retained grads both accumulate
+        L.backward(retain_graph=True)  # leaves and retained grads both accumulate
         retained = [t.grad if t.retains_grad else None for t in interior]
         grads = T.autograd.grad(L, [x, w] + interior, allow_unused=True, retain_graph=True)
         (gx,) = T.autograd.grad(L, x, create_graph=True, allow_unused=True)
@@ -446,7 +460,9 @@ def _program_function(program):
         def fn(x):
             _, _, _, L = _run_program_on(T, program, x)
             return L
+
         return fn
+
     return f
 
 
@@ -486,18 +502,20 @@ def test_torch_func_and_forward_ad_match_real_torch(program, x_np, v_np):
         answers.append((value, tangent, cot, g, jf, jr, hess, dual_tangent))
     ours, theirs = answers
     for a, b in zip(ours, theirs):
-        if b is None:        # real torch: no tangent where out does not depend on x
+        if b is None:  # real torch: no tangent where out does not depend on x
             assert a is None or not onp.asarray(a).any()
             continue
         onp.testing.assert_allclose(onp.asarray(a), b.detach().numpy(), rtol=5e-4, atol=5e-5)
         assert isinstance(a, avtorch.Tensor)
     # and the two modes agree with each other, and along v with the gradient
     onp.testing.assert_allclose(onp.asarray(ours[4]), onp.asarray(ours[5]), rtol=1e-4, atol=1e-5)
-    onp.testing.assert_allclose(onp.asarray(ours[1]), onp.asarray(ours[3]) @ v_np,
-                                rtol=1e-3, atol=1e-4)
+    onp.testing.assert_allclose(
+        onp.asarray(ours[1]), onp.asarray(ours[3]) @ v_np, rtol=1e-3, atol=1e-4
+    )
 
 
 # ------------------------------------------------------------------ bad input
+
 
 def _real_message(call):
     with pytest.raises(Exception) as info:
@@ -515,23 +533,26 @@ def test_torch_autograd_grad_of_an_unused_input_says_allow_unused_as_torch_does(
         if T is avtorch:
             ours = str(info.value)
         else:
-            assert ours == str(info.value)           # PyTorch's own words, index included
+            assert ours == str(info.value)  # PyTorch's own words, index included
         # and the session goes on: allow_unused gives None, materialize_grads zeros
         gx, gw = T.autograd.grad((x * x).sum(), [x, w], allow_unused=True)
         assert gw is None and gx.tolist() == [2.0, 4.0]
-        _, gw = T.autograd.grad((x * x).sum(), [x, w], allow_unused=True,
-                                materialize_grads=True)
+        _, gw = T.autograd.grad((x * x).sum(), [x, w], allow_unused=True, materialize_grads=True)
         assert gw.tolist() == [0.0, 0.0]
     assert "allow_unused=True" in ours and "index 1" in ours
 
 
-@pytest.mark.parametrize("call", [
-    "T.autograd.grad(x * x, [x])",                                 # non-scalar, no grad_outputs
-    "T.autograd.grad((x * x).sum(), [x], grad_outputs=T.ones(3))",  # wrong shape
-    "T.autograd.grad(T.ones(2).sum(), [x])",                       # output needs no grad
-    "T.autograd.grad((x * x).sum(), [T.ones(2)])",                 # input needs no grad
-    "T.ones(2).retain_grad()",
-], ids=["non-scalar", "grad_outputs-shape", "output-no-grad", "input-no-grad", "retain_grad"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "T.autograd.grad(x * x, [x])",  # non-scalar, no grad_outputs
+        "T.autograd.grad((x * x).sum(), [x], grad_outputs=T.ones(3))",  # wrong shape
+        "T.autograd.grad(T.ones(2).sum(), [x])",  # output needs no grad
+        "T.autograd.grad((x * x).sum(), [T.ones(2)])",  # input needs no grad
+        "T.ones(2).retain_grad()",
+    ],
+    ids=["non-scalar", "grad_outputs-shape", "output-no-grad", "input-no-grad", "retain_grad"],
+)
 def test_torch_autograd_misuse_raises_what_torch_raises_and_says_more(call):
     real = real_torch()
     messages = []
@@ -540,34 +561,45 @@ def test_torch_autograd_misuse_raises_what_torch_raises_and_says_more(call):
         with pytest.raises(RuntimeError) as info:
             eval(call, {"T": T, "x": x})
         messages.append(str(info.value))
-        assert T.autograd.grad((x * x).sum(), [x])[0].tolist() == [2.0, 4.0]   # still fine
+        assert T.autograd.grad((x * x).sum(), [x])[0].tolist() == [2.0, 4.0]  # still fine
     ours, theirs = messages
     # PyTorch's sentence first (it is what users search for), then our fix
     assert ours.startswith(theirs.rstrip(".").split(" (")[0]), (ours, theirs)
 
 
-@pytest.mark.parametrize("call", [
-    "T.func.jvp(f, x, v)",                                   # primals not a tuple
-    "T.func.jvp(f, (x,), (v, v))",                           # a tangent too many
-    "T.func.jvp(f, (x,), (T.ones(2),))",                     # tangent shape
-    "T.func.jvp(lambda t: 3, (x,), (v,))",                   # f returns a number
-    "T.func.vjp(lambda t: 3, x)",
-    "T.func.grad(lambda t: t * t)(x)",                       # non-scalar
-    "T.func.grad(lambda t: 3.0)(x)",
-], ids=["primals-tuple", "tangents-length", "tangent-shape", "jvp-non-tensor",
-        "vjp-non-tensor", "grad-non-scalar", "grad-non-tensor"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "T.func.jvp(f, x, v)",  # primals not a tuple
+        "T.func.jvp(f, (x,), (v, v))",  # a tangent too many
+        "T.func.jvp(f, (x,), (T.ones(2),))",  # tangent shape
+        "T.func.jvp(lambda t: 3, (x,), (v,))",  # f returns a number
+        "T.func.vjp(lambda t: 3, x)",
+        "T.func.grad(lambda t: t * t)(x)",  # non-scalar
+        "T.func.grad(lambda t: 3.0)(x)",
+    ],
+    ids=[
+        "primals-tuple",
+        "tangents-length",
+        "tangent-shape",
+        "jvp-non-tensor",
+        "vjp-non-tensor",
+        "grad-non-scalar",
+        "grad-non-tensor",
+    ],
+)
 def test_torch_func_bad_input_raises_torchs_error(call):
     real = real_torch()
     messages = []
     for T in (avtorch, real):
         x, v = T.tensor([1.0, 2.0, 3.0]), T.ones(3)
-        f = lambda t: (t ** 3).sum()      # noqa: E731
+        f = lambda t: (t**3).sum()  # noqa: E731
         with pytest.raises(RuntimeError) as info:
             eval(call, {"T": T, "x": x, "v": v, "f": f})
         messages.append(str(info.value))
-        assert T.func.jvp(f, (x,), (v,))[1].item() == 42.0        # the session goes on
+        assert T.func.jvp(f, (x,), (v,))[1].item() == 42.0  # the session goes on
     ours, theirs = messages
-    prefix = theirs.split(" Got ")[0]     # torch then prints its pytree structures
+    prefix = theirs.split(" Got ")[0]  # torch then prints its pytree structures
     assert ours.startswith(prefix), (ours, theirs)
 
 
@@ -575,13 +607,17 @@ def test_make_dual_outside_a_level_and_of_a_bad_tangent():
     real = real_torch()
     import autograd_viz.torch.autograd.forward_ad as fwAD
     import torch.autograd.forward_ad as real_fwAD
+
     for T, ad in ((avtorch, fwAD), (real, real_fwAD)):
         x = T.tensor([1.0, 2.0])
         with pytest.raises(RuntimeError, match="no level exists, make sure to enter_dual_level"):
             ad.make_dual(x, T.ones(2))
         with ad.dual_level():
-            with pytest.raises(RuntimeError, match=r"Tensor is of size \[2\] while the given "
-                                                   r"forward gradient is of size \[3\]"):
+            with pytest.raises(
+                RuntimeError,
+                match=r"Tensor is of size \[2\] while the given "
+                r"forward gradient is of size \[3\]",
+            ):
                 ad.make_dual(x, T.ones(3))
             with pytest.raises(ValueError, match="Expected primal to be floating point"):
                 ad.make_dual(T.arange(2), T.ones(2))
@@ -591,14 +627,14 @@ def test_make_dual_outside_a_level_and_of_a_bad_tangent():
 
 def test_tf_gradient_for_a_source_the_tape_never_saw_is_none_and_the_session_goes_on():
     x = avtf.Variable([1.0, 2.0])
-    stranger = avtf.constant([5.0, 6.0])                # never watched, never used
+    stranger = avtf.constant([5.0, 6.0])  # never watched, never used
     with avtf.GradientTape() as tape:
         y = avtf.reduce_sum(x * x)
     gx, gs = tape.gradient(y, [x, stranger])
     assert gs is None and gx.tolist() == [2.0, 4.0]
     with pytest.raises(RuntimeError, match="persistent=True"):
-        tape.gradient(y, x)                              # a plain tape answers once
-    with avtf.GradientTape() as tape:                    # a new tape works
+        tape.gradient(y, x)  # a plain tape answers once
+    with avtf.GradientTape() as tape:  # a new tape works
         y = avtf.reduce_sum(x * stranger)
     assert tape.gradient(y, x).tolist() == [5.0, 6.0]
 
@@ -614,13 +650,16 @@ def test_tf_stop_recording_outside_the_tape_says_where_to_use_it():
     assert not STATE.recorders
 
 
-@pytest.mark.parametrize("tangent, words", [
-    ("tf3", ["shape (3,)", "shape (2,)"]),
-    # a Python list is a structure of 3 tangents for one primal (as in TF's nest)
-    ([1.0, 0.0, 0.0], ["1 primals", "3 tangents"]),
-    (onp.zeros(2, onp.float32).astype(onp.float64), None),       # numbers: converted, as TF
-    ("tf64", ["float64", "float32"]),
-])
+@pytest.mark.parametrize(
+    "tangent, words",
+    [
+        ("tf3", ["shape (3,)", "shape (2,)"]),
+        # a Python list is a structure of 3 tangents for one primal (as in TF's nest)
+        ([1.0, 0.0, 0.0], ["1 primals", "3 tangents"]),
+        (onp.zeros(2, onp.float32).astype(onp.float64), None),  # numbers: converted, as TF
+        ("tf64", ["float64", "float32"]),
+    ],
+)
 def test_tf_forward_accumulator_tangent_must_fit_its_primal(tangent, words):
     v = avtf.Variable([1.0, 2.0])
     if isinstance(tangent, str) and tangent == "tf64":
@@ -653,6 +692,7 @@ def test_tf_forward_accumulator_misuse():
 
 def test_mxnet_grad_with_respect_to_a_non_variable_names_attach_grad():
     from autograd_viz.mxnet import autograd, np
+
     x, w = np.array([1.0, 2.0]), np.array([3.0, 4.0])
     x.attach_grad()
     with autograd.record():
@@ -661,7 +701,7 @@ def test_mxnet_grad_with_respect_to_a_non_variable_names_attach_grad():
         autograd.grad(y, [x, w])
     with pytest.raises(ValueError, match="same length"):
         autograd.backward([y], [np.array(1.0), np.array(2.0)])
-    gx, = autograd.grad(y, [x])                          # the session goes on
+    (gx,) = autograd.grad(y, [x])  # the session goes on
     assert gx.tolist() == [3.0, 4.0] and x.grad.tolist() == [0.0, 0.0]
 
 
@@ -674,7 +714,7 @@ def test_tf_watching_an_integer_tensor_warns_and_its_gradient_is_none():
         y = n * n
     assert tape.gradient(y, n) is None
     f = avtf.cast(n, avtf.float32)
-    with avtf.GradientTape() as tape:                    # the advice works
+    with avtf.GradientTape() as tape:  # the advice works
         tape.watch(f)
         y = f * f
     assert tape.gradient(y, f).tolist() == [2.0, 4.0]
@@ -692,15 +732,16 @@ GRAD_MODE_CELLS = [
     "try:\n    with torch.no_grad():\n        raise KeyError('boom')\nexcept KeyError:\n    pass\n"
     "torch.is_grad_enabled()",
     "y = (x * x).sum()\n(g,) = torch.autograd.grad(y, x, create_graph=True)\n"
-    "(g2,) = torch.autograd.grad(y, x)\ng, g2",                      # create_graph kept the graph
+    "(g2,) = torch.autograd.grad(y, x)\ng, g2",  # create_graph kept the graph
     "y = (x * x).sum()\n_ = torch.autograd.grad(y, x)\n"
     "try:\n    torch.autograd.grad(y, x)\n    again = 'ran'\nexcept RuntimeError as e:\n"
-    "    again = 'retain_graph=True' in str(e)\nagain",                # and without, it is freed
+    "    again = 'retain_graph=True' in str(e)\nagain",  # and without, it is freed
 ]
 
 
 def test_torch_grad_modes_and_retain_graph_default_as_real_torch():
     from dialect_oracle import assert_same_printouts_as_real_torch
+
     ns, shown = assert_same_printouts_as_real_torch(GRAD_MODE_CELLS)
     assert shown[1] == (True, False, True) and shown[2] == (False, "bare")
     assert shown[3] is True and shown[4] == (False, True) and shown[5] is True
@@ -718,10 +759,12 @@ def test_cat_carries_gradients_and_tangents_like_real_torch(n, m, seed):
     def f(lib, t, W):
         return lib.cat([t * t, lib.sin(t), W @ t])
 
-    ours = avtorch.func.jvp(lambda t: f(avtorch, t, avtorch.tensor(w)),
-                            (avtorch.tensor(x),), (avtorch.tensor(v),))
-    theirs = torch.func.jvp(lambda t: f(torch, t, torch.tensor(w)),
-                            (torch.tensor(x),), (torch.tensor(v),))
+    ours = avtorch.func.jvp(
+        lambda t: f(avtorch, t, avtorch.tensor(w)), (avtorch.tensor(x),), (avtorch.tensor(v),)
+    )
+    theirs = torch.func.jvp(
+        lambda t: f(torch, t, torch.tensor(w)), (torch.tensor(x),), (torch.tensor(v),)
+    )
     for a, b in zip(ours, theirs):
         onp.testing.assert_allclose(onp.asarray(a.data), b.numpy(), rtol=1e-5, atol=1e-6)
     xt = avtorch.tensor(x, requires_grad=True)

@@ -34,8 +34,16 @@ X = onp.arange(4, dtype=onp.float32)
 ALL_TRUE = onp.ones(4, dtype=bool)
 
 # what every tab's cells compute, by cell index (the tabs are written in step)
-VALUES = {0: X, 2: 2 * X @ X, 3: 4 * X, 4: ALL_TRUE, 5: onp.ones(4, onp.float32),
-          6: 2 * X, 7: ALL_TRUE, 8: ALL_TRUE}
+VALUES = {
+    0: X,
+    2: 2 * X @ X,
+    3: 4 * X,
+    4: ALL_TRUE,
+    5: onp.ones(4, onp.float32),
+    6: 2 * X,
+    7: ALL_TRUE,
+    8: ALL_TRUE,
+}
 
 # how each framework prints some of them (as the real frameworks do)
 REPRS = {
@@ -53,11 +61,10 @@ REPRS = {
         4: "array([ True,  True,  True,  True])",
     },
     "tensorflow": {
-        0: "<tf.Tensor: shape=(4,), dtype=float32, numpy=array([0., 1., 2., 3.], "
-           "dtype=float32)>",
+        0: "<tf.Tensor: shape=(4,), dtype=float32, numpy=array([0., 1., 2., 3.], dtype=float32)>",
         2: "<tf.Tensor: shape=(), dtype=float32, numpy=28.0>",
         3: "<tf.Tensor: shape=(4,), dtype=float32, numpy=array([ 0.,  4.,  8., 12.], "
-           "dtype=float32)>",
+        "dtype=float32)>",
         4: "<tf.Tensor: shape=(4,), dtype=bool, numpy=array([ True,  True,  True,  True])>",
     },
 }
@@ -83,14 +90,14 @@ def run_tab(tab, upto=None):
 
 # ------------------------------------------------------------------ extraction
 
+
 def test_every_tab_has_the_same_twelve_cells_and_one_swapped_import():
     for tab in chapter.TABS:
         cells = chapter.cells(tab)
         assert len(cells) == 12, tab
         old, new = chapter.IMPORTS[tab]
         assert new in cells[0].splitlines()
-        assert not any(old in line.split() or line == old
-                       for c in cells for line in c.splitlines())
+        assert not any(old in line.split() or line == old for c in cells for line in c.splitlines())
         assert not any(c.startswith("#@tab") for c in cells)
 
 
@@ -106,6 +113,7 @@ def test_run_cell_returns_the_last_expression_like_a_notebook():
 
 
 # ------------------------------------------------------------------ the chapter
+
 
 @pytest.mark.parametrize("tab", chapter.TABS)
 def test_chapter_runs_and_gives_the_framework_answer(tab):
@@ -124,7 +132,7 @@ def test_chapter_runs_and_gives_the_framework_answer(tab):
             assert repr(cell.value) == REPRS[tab][i], (tab, i)
         if i == 1:
             _check_gradient_buffer(tab, cell)
-        if i == 7:               # detach: u is y's value with no history
+        if i == 7:  # detach: u is y's value with no history
             assert onp.array_equal(onp.asarray(ns["u"]), X * X)
             assert not ns["u"].requires_grad and ns["u"].detached_from is ns["y"]
         if i == 11:
@@ -137,14 +145,15 @@ def _check_gradient_buffer(tab, cell):
     x = cell.namespace["x"]
     assert x.requires_grad
     if tab == "pytorch":
-        assert cell.value is None            # .grad starts as None
+        assert cell.value is None  # .grad starts as None
         assert repr(x) == "tensor([0., 1., 2., 3.], requires_grad=True)"
     elif tab == "mxnet":
         assert onp.array_equal(onp.asarray(cell.value), onp.zeros(4, onp.float32))
     else:
         assert isinstance(x, tf.Variable) and not cell.has_value
-        assert repr(x).startswith("<tf.Variable 'Variable:0' shape=(4,) dtype=float32, "
-                                  "numpy=array([0., 1., 2., 3.]")
+        assert repr(x).startswith(
+            "<tf.Variable 'Variable:0' shape=(4,) dtype=float32, numpy=array([0., 1., 2., 3.]"
+        )
 
 
 def _check_control_flow_cell(tab, cell):
@@ -171,7 +180,7 @@ def _check_control_flow_gradient(a, d, grad):
     assert norm >= 1000 * (1 - 1e-6), "the loop stops only past norm 1000"
     assert scale == 2 or norm / 2 < 1000 * (1 + 1e-6), "and at the first doubling past it"
     total = b.sum()
-    if abs(total) > 1e-4 * onp.abs(b).sum():        # the if-branch is clear-cut
+    if abs(total) > 1e-4 * onp.abs(b).sum():  # the if-branch is clear-cut
         assert (k == scale) == (total > 0), "c = b when b.sum() > 0, else 100 * b"
     assert onp.array_equal(d, onp.float32(k) * a), "d = k * a"
     onp.testing.assert_allclose(grad, d / a, rtol=1e-6)
@@ -184,17 +193,19 @@ def _real_torch():
         import torch as real
     except ImportError as e:
         if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
-            pytest.fail(f"CI=true but PyTorch cannot be imported ({e}); the oracle tests "
-                        f"compare with real PyTorch, so CI must install it")
-        pytest.skip(f"PyTorch is not installed ({e}): the comparison with real PyTorch "
-                    f"did not run")
+            pytest.fail(
+                f"CI=true but PyTorch cannot be imported ({e}); the oracle tests "
+                f"compare with real PyTorch, so CI must install it"
+            )
+        pytest.skip(f"PyTorch is not installed ({e}): the comparison with real PyTorch did not run")
     return real
 
 
-@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception),
-                                         ("", pytest.skip.Exception)])
+@pytest.mark.parametrize(
+    "ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)]
+)
 def test_missing_real_torch_fails_under_ci_and_skips_elsewhere(monkeypatch, ci, outcome):
-    monkeypatch.setitem(sys.modules, "torch", None)      # makes `import torch` fail
+    monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` fail
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome, match="PyTorch"):
         _real_torch()
@@ -205,7 +216,7 @@ def test_pytorch_tab_prints_what_real_torch_prints():
     real = _real_torch()
     ours, theirs = {}, {"__name__": "__chapter__"}
     for cell in chapter.run("pytorch", ours):
-        if cell.index >= 9:          # the control-flow cells draw random numbers
+        if cell.index >= 9:  # the control-flow cells draw random numbers
             break
         src = cell.source.replace("import autograd_viz.torch as torch", "import torch")
         value, _ = chapter.run_cell(src, theirs)
@@ -215,6 +226,7 @@ def test_pytorch_tab_prints_what_real_torch_prints():
 
 # ------------------------------------------------------------------ exercise 2
 
+
 def test_torch_second_backward_says_retain_graph_and_session_recovers():
     ns = run_tab("pytorch")
     chapter.run_cell("x.grad.zero_()\ny = 2 * torch.dot(x, x)\ny.backward()", ns)
@@ -222,8 +234,10 @@ def test_torch_second_backward_says_retain_graph_and_session_recovers():
         chapter.run_cell("y.backward()", ns)
     value, _ = chapter.run_cell(
         "x.grad.zero_()\ny = 2 * torch.dot(x, x)\n"
-        "y.backward(retain_graph=True)\ny.backward()\nx.grad", ns)
-    assert onp.array_equal(onp.asarray(value), 8 * X)      # accumulated twice
+        "y.backward(retain_graph=True)\ny.backward()\nx.grad",
+        ns,
+    )
+    assert onp.array_equal(onp.asarray(value), 8 * X)  # accumulated twice
 
 
 def test_mxnet_second_backward_says_retain_graph_and_overwrites_when_retained():
@@ -233,18 +247,20 @@ def test_mxnet_second_backward_says_retain_graph_and_overwrites_when_retained():
         chapter.run_cell("y.backward()", ns)
     value, _ = chapter.run_cell(
         "with autograd.record():\n    y = 2 * np.dot(x, x)\n"
-        "y.backward(retain_graph=True)\ny.backward()\nx.grad", ns)
-    assert onp.array_equal(onp.asarray(value), 4 * X)      # written, not added
+        "y.backward(retain_graph=True)\ny.backward()\nx.grad",
+        ns,
+    )
+    assert onp.array_equal(onp.asarray(value), 4 * X)  # written, not added
 
 
 def test_tf_second_gradient_on_a_plain_tape_says_persistent():
     ns = run_tab("tensorflow")
-    chapter.run_cell("with tf.GradientTape() as t:\n    y = 2 * tf.tensordot(x, x, axes=1)\n"
-                     "t.gradient(y, x)", ns)
+    chapter.run_cell(
+        "with tf.GradientTape() as t:\n    y = 2 * tf.tensordot(x, x, axes=1)\nt.gradient(y, x)", ns
+    )
     with pytest.raises(RuntimeError, match=re.escape("persistent=True")):
         chapter.run_cell("t.gradient(y, x)", ns)
-    value, _ = chapter.run_cell("with tf.GradientTape() as t:\n    y = x * x\n"
-                                "t.gradient(y, x)", ns)
+    value, _ = chapter.run_cell("with tf.GradientTape() as t:\n    y = x * x\nt.gradient(y, x)", ns)
     assert onp.array_equal(onp.asarray(value), 2 * X)
 
 
@@ -254,11 +270,14 @@ def test_tf_second_gradient_on_a_plain_tape_says_persistent():
 # all-zero `a` loops forever, and a single zero entry makes d / a = 0 / 0 = nan
 # there while the gradient is k.  Magnitudes stay in [2^-10, 1e3] so the loop
 # is short and nothing overflows float32.
-nonzero_entries = st.one_of(st.floats(2.0**-10, 1e3, width=32),
-                            st.floats(-1e3, -2.0**-10, width=32))
+nonzero_entries = st.one_of(
+    st.floats(2.0**-10, 1e3, width=32), st.floats(-1e3, -(2.0**-10), width=32)
+)
 control_flow_inputs = hnp.arrays(
-    onp.float32, hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=4),
-    elements=nonzero_entries)
+    onp.float32,
+    hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=4),
+    elements=nonzero_entries,
+)
 
 
 @pytest.fixture(scope="module")
@@ -272,9 +291,9 @@ def _grad_of_f(tab, f, a_np):
     if tab == "pytorch":
         a = torch.tensor(a_np, requires_grad=True)
         d = f(a)
-        if d.numel() > 1:                # (one element is fine, as in torch)
+        if d.numel() > 1:  # (one element is fine, as in torch)
             with pytest.raises(RuntimeError, match="gradient="):
-                d.backward()             # torch wants gradient= for a vector
+                d.backward()  # torch wants gradient= for a vector
             d.sum().backward()
         else:
             d.backward()
@@ -284,12 +303,12 @@ def _grad_of_f(tab, f, a_np):
         a.attach_grad()
         with mx.autograd.record():
             d = f(a)
-        d.backward()                     # MXNet sums a non-scalar
+        d.backward()  # MXNet sums a non-scalar
         return a, d, a.grad
     a = tf.Variable(a_np)
     with tf.GradientTape() as t:
         d = f(a)
-    return a, d, t.gradient(d, a)        # TF: the gradient of the sum
+    return a, d, t.gradient(d, a)  # TF: the gradient of the sum
 
 
 @pytest.mark.parametrize("tab", chapter.TABS)
@@ -305,8 +324,9 @@ def test_control_flow_gradient_is_d_over_a_for_scalars_vectors_matrices(chapter_
 
 # ------------------------------------------------------------------ torch rules
 
+
 def test_torch_accumulates_without_zero_():
-    ns = run_tab("pytorch", upto=4)              # x.grad == 4x
+    ns = run_tab("pytorch", upto=4)  # x.grad == 4x
     value, _ = chapter.run_cell("y = x.sum()\ny.backward()\nx.grad", ns)
     assert onp.array_equal(onp.asarray(value), 4 * X + 1)
 
@@ -316,8 +336,10 @@ def test_torch_names_dtypes_and_grad_fn():
     assert x.dtype == torch.float32 and repr(x.dtype) == "torch.float32"
     assert torch.arange(4).dtype == torch.int64
     assert repr(torch.arange(4)) == "tensor([0, 1, 2, 3])"
-    assert repr(torch.tensor([0.5, 2.0], dtype=torch.float64)) == \
-        "tensor([0.5000, 2.0000], dtype=torch.float64)"
+    assert (
+        repr(torch.tensor([0.5, 2.0], dtype=torch.float64))
+        == "tensor([0.5000, 2.0000], dtype=torch.float64)"
+    )
     assert (x * x).grad_fn.name() == "MulBackward0" and x.grad_fn is None
     r = torch.randn(size=(), requires_grad=True)
     assert r.shape == () and r.dtype == torch.float32 and r.requires_grad
@@ -343,15 +365,16 @@ def test_torch_autograd_grad_leaves_grad_alone():
 def test_torch_second_derivative_stays_torch():
     x = torch.tensor(2.0, requires_grad=True)
     (x * x * x).backward(create_graph=True)
-    first = x.grad                                   # 3x^2, itself differentiable
+    first = x.grad  # 3x^2, itself differentiable
     assert re.fullmatch(r"tensor\(12\., grad_fn=<\w+Backward\d?>\)", repr(first))
     x.grad = None
     first.backward()
-    assert x.grad.item() == 6 * 2.0                  # 6x
+    assert x.grad.item() == 6 * 2.0  # 6x
 
 
 def test_framework_dtypes_compare_and_copy_like_numpy_dtypes():
     import copy
+
     assert torch.float32 == onp.float32 and onp.dtype("float32") == torch.float32
     assert copy.deepcopy(torch.float64) == torch.float64 and tf.int32.itemsize == 4
     assert onp.zeros(2, dtype=tf.float64).dtype == onp.float64
@@ -359,11 +382,12 @@ def test_framework_dtypes_compare_and_copy_like_numpy_dtypes():
 
 # ------------------------------------------------------------------ mxnet rules
 
+
 def test_mxnet_records_only_inside_record():
     x = mx.np.arange(4)
     x.attach_grad()
     assert x.dtype == onp.float32 and not mx.autograd.is_recording()
-    y = x * x                                   # outside record(): a constant
+    y = x * x  # outside record(): a constant
     assert not y.requires_grad
     with pytest.raises(RuntimeError, match=r"autograd\.record\(\)"):
         y.backward()
@@ -393,11 +417,11 @@ def test_mxnet_record_scope_survives_an_error():
 def test_mxnet_creation_defaults_to_float32():
     assert mx.np.array([1, 2, 3]).dtype == onp.float32
     assert repr(mx.np.random.normal().shape) == "()"
-    assert repr(mx.np.array([1.0, 2.0], dtype=mx.np.float64)) == \
-        "array([1., 2.], dtype=float64)"
+    assert repr(mx.np.array([1.0, 2.0], dtype=mx.np.float64)) == "array([1., 2.], dtype=float64)"
 
 
 # ------------------------------------------------------------------ tf rules
+
 
 def test_tf_persistent_tape_answers_twice():
     x = tf.Variable(tf.range(4, dtype=tf.float32))
@@ -414,8 +438,8 @@ def test_tf_nested_tapes_give_the_second_derivative():
     with tf.GradientTape() as outer:
         with tf.GradientTape() as inner:
             y = x * x * x
-        dy = inner.gradient(y, x)                    # 3x^2, recorded by outer
-    assert dy.item() == 12.0 and outer.gradient(dy, x).item() == 12.0   # 6x
+        dy = inner.gradient(y, x)  # 3x^2, recorded by outer
+    assert dy.item() == 12.0 and outer.gradient(dy, x).item() == 12.0  # 6x
 
 
 def test_tf_unrelated_or_unwatched_sources_get_none():
@@ -441,7 +465,7 @@ def test_tf_records_only_while_the_tape_is_open():
     after = x * 3
     assert not outside.requires_grad and not after.requires_grad
     assert len(t.recorded) == 2 and t.recorded[0] is inside and t.recorded[1] is total
-    assert t.gradient(outside, x) is None        # computed before the tape opened
+    assert t.gradient(outside, x) is None  # computed before the tape opened
     assert t.last_target is outside and t.last_trace is None
 
 
@@ -469,25 +493,34 @@ def test_tf_variables_and_their_results():
         y.assign([0.0, 0.0])
 
 
-@pytest.mark.parametrize("shapes, axes", [
-    (((3,), (3,)), 1), (((2, 3), (3, 4)), 1), (((2, 3), (2, 3)), 2),
-    (((2, 3, 4), (4, 3)), ([1, 2], [1, 0])), (((3, 2), (3, 4)), ([0], [0])),
-])
+@pytest.mark.parametrize(
+    "shapes, axes",
+    [
+        (((3,), (3,)), 1),
+        (((2, 3), (3, 4)), 1),
+        (((2, 3), (2, 3)), 2),
+        (((2, 3, 4), (4, 3)), ([1, 2], [1, 0])),
+        (((3, 2), (3, 4)), ([0], [0])),
+    ],
+)
 def test_tf_tensordot_matches_numpy_and_hips_autograd(rng, shapes, axes):
     a_np, b_np = (rng.standard_normal(s).astype(onp.float32) for s in shapes)
     a, b = tf.Variable(a_np), tf.Variable(b_np)
     with tf.GradientTape() as t:
         out = tf.tensordot(a, b, axes=axes)
     onp.testing.assert_allclose(onp.asarray(out), onp.tensordot(a_np, b_np, axes), rtol=1e-5)
-    ga, gb = t.gradient(out, [a, b])               # of the sum of out
+    ga, gb = t.gradient(out, [a, b])  # of the sum of out
     total = lambda p, q: anp.sum(anp.tensordot(p, q, axes))
-    want_a, want_b = hips_grad(total, 0)(a_np.astype(float), b_np.astype(float)), \
-        hips_grad(total, 1)(a_np.astype(float), b_np.astype(float))
+    want_a, want_b = (
+        hips_grad(total, 0)(a_np.astype(float), b_np.astype(float)),
+        hips_grad(total, 1)(a_np.astype(float), b_np.astype(float)),
+    )
     onp.testing.assert_allclose(onp.asarray(ga), want_a, rtol=1e-5, atol=1e-6)
     onp.testing.assert_allclose(onp.asarray(gb), want_b, rtol=1e-5, atol=1e-6)
 
 
 # ------------------------------------------------------------------ training steps
+
 
 @pytest.mark.parametrize("step", ["w[:] = w - lr * w.grad", "w -= lr * w.grad"])
 def test_mxnet_sgd_step_outside_record_updates_in_place(step):
@@ -507,8 +540,9 @@ def test_mxnet_sgd_step_outside_record_updates_in_place(step):
         assert ns["w"] is w and w.requires_grad and w.dtype == onp.float32
         onp.testing.assert_allclose(onp.asarray(w), before - 0.25 * grad, rtol=1e-6)
     # each step halves the distance to the target
-    onp.testing.assert_allclose(onp.asarray(w) - target,
-                                (onp.array([1.0, -2.0, 3.0]) - target) / 8, rtol=1e-5)
+    onp.testing.assert_allclose(
+        onp.asarray(w) - target, (onp.array([1.0, -2.0, 3.0]) - target) / 8, rtol=1e-5
+    )
 
 
 @pytest.mark.parametrize("step", ["w[:] = w - lr * w.grad", "w -= lr * w.grad"])
@@ -523,12 +557,19 @@ def test_mxnet_sgd_step_inside_record_is_refused_naming_record(step):
         with pytest.raises(RuntimeError, match=re.escape("outside `autograd.record()`")):
             exec(step, ns)
     assert ns["w"] is w and onp.array_equal(onp.asarray(w), [1.0, -2.0, 3.0])
-    exec(step, ns)                                   # and outside, it works
+    exec(step, ns)  # and outside, it works
     onp.testing.assert_allclose(onp.asarray(w), [0.5, -1.0, 1.5])
 
 
-@pytest.mark.parametrize("symbol, update", [("+=", "v.assign_add("), ("-=", "v.assign_sub("),
-                                            ("*=", "v.assign(v * "), ("/=", "v.assign(v / ")])
+@pytest.mark.parametrize(
+    "symbol, update",
+    [
+        ("+=", "v.assign_add("),
+        ("-=", "v.assign_sub("),
+        ("*=", "v.assign(v * "),
+        ("/=", "v.assign(v / "),
+    ],
+)
 def test_tf_operator_assignment_on_a_variable_points_to_assign(symbol, update):
     v = tf.Variable([1.0, 2.0])
     ns = {"v": v}
@@ -576,19 +617,22 @@ def test_tf_training_loop_with_assign_sub_fits_a_line():
     losses = []
     for _ in range(10):
         for i in range(0, 200, batch):
-            X, y = features[i:i + batch], labels[i:i + batch]
+            X, y = features[i : i + batch], labels[i : i + batch]
             with tf.GradientTape() as g:
                 loss = tf.reduce_sum((tf.matmul(X, w) + b - y) ** 2 / 2)
             dw, db = g.gradient(loss, [w, b])
             # the gradient of this batch only (nothing carried over)
             residual = onp.asarray(X) @ onp.asarray(w) + onp.asarray(b) - onp.asarray(y)
-            onp.testing.assert_allclose(onp.asarray(dw), onp.asarray(X).T @ residual,
-                                        rtol=1e-4, atol=1e-4)
+            onp.testing.assert_allclose(
+                onp.asarray(dw), onp.asarray(X).T @ residual, rtol=1e-4, atol=1e-4
+            )
             w.assign_sub(lr * dw / batch)
             b.assign_sub(lr * db / batch)
         losses.append(float(tf.reduce_mean((tf.matmul(features, w) + b - labels) ** 2)))
-    assert w is params[0] and b is params[1] and isinstance(w, tf.Variable) and w.dtype == tf.float32
-    assert losses[-1] < 5e-4 < losses[0]        # the noise alone gives 1e-4
+    assert (
+        w is params[0] and b is params[1] and isinstance(w, tf.Variable) and w.dtype == tf.float32
+    )
+    assert losses[-1] < 5e-4 < losses[0]  # the noise alone gives 1e-4
     onp.testing.assert_allclose(onp.asarray(w), true_w, atol=0.02)
     onp.testing.assert_allclose(onp.asarray(b), [true_b], atol=0.02)
 
@@ -617,24 +661,42 @@ def test_tf_cast_converts_and_passes_gradients_where_it_can():
 
 # ------------------------------------------------------------------ dtype advice
 
-@pytest.mark.parametrize("make, advice, fixed", [
-    (lambda: torch.arange(4, requires_grad=True), "x.float()",
-     lambda: torch.arange(4).float().requires_grad_()),
-    (lambda: torch.tensor([1, 2]).requires_grad_(), "torch.arange(4.0)",
-     lambda: torch.arange(4.0, requires_grad=True)),
-    (lambda: tf.Variable(tf.range(4)), "tf.cast(x, tf.float32)",
-     lambda: tf.Variable(tf.cast(tf.range(4), tf.float32))),
-    (lambda: mx.np.arange(4, dtype=mx.np.int32).attach_grad(), "x.astype('float32')",
-     lambda: mx.np.arange(4, dtype=mx.np.int32).astype("float32").attach_grad()),
-], ids=["torch-requires_grad", "torch-requires_grad_", "tf-Variable", "mxnet-attach_grad"])
+
+@pytest.mark.parametrize(
+    "make, advice, fixed",
+    [
+        (
+            lambda: torch.arange(4, requires_grad=True),
+            "x.float()",
+            lambda: torch.arange(4).float().requires_grad_(),
+        ),
+        (
+            lambda: torch.tensor([1, 2]).requires_grad_(),
+            "torch.arange(4.0)",
+            lambda: torch.arange(4.0, requires_grad=True),
+        ),
+        (
+            lambda: tf.Variable(tf.range(4)),
+            "tf.cast(x, tf.float32)",
+            lambda: tf.Variable(tf.cast(tf.range(4), tf.float32)),
+        ),
+        (
+            lambda: mx.np.arange(4, dtype=mx.np.int32).attach_grad(),
+            "x.astype('float32')",
+            lambda: mx.np.arange(4, dtype=mx.np.int32).astype("float32").attach_grad(),
+        ),
+    ],
+    ids=["torch-requires_grad", "torch-requires_grad_", "tf-Variable", "mxnet-attach_grad"],
+)
 def test_integer_tensor_asked_for_a_gradient_gets_its_frameworks_advice(make, advice, fixed):
     with pytest.raises(av.DtypeError) as info:
         make()
     assert advice in str(info.value) and "float64')" not in str(info.value)
-    fixed()                                   # and the advice works
+    fixed()  # and the advice works
 
 
 # ------------------------------------------------------------------ torch names
+
 
 def test_torch_size_is_a_method_and_the_engine_still_counts():
     x = torch.zeros(2, 3, requires_grad=True)
@@ -661,8 +723,9 @@ def test_torch_reductions_take_dim_and_keepdim(rng):
     assert kept.shape == (3, 1)
     onp.testing.assert_allclose(onp.asarray(kept), a.sum(1, keepdims=True), rtol=1e-6)
     onp.testing.assert_allclose(onp.asarray(torch.mean(x, dim=0)), a.mean(0), rtol=1e-6)
-    onp.testing.assert_allclose(onp.asarray(x.mean(0, keepdim=True)), a.mean(0, keepdims=True),
-                                rtol=1e-6)
+    onp.testing.assert_allclose(
+        onp.asarray(x.mean(0, keepdim=True)), a.mean(0, keepdims=True), rtol=1e-6
+    )
     onp.testing.assert_allclose(onp.asarray(torch.sum(x, dim=(0, 1))), a.sum(), rtol=1e-5)
     weights = onp.arange(3, dtype=onp.float32).reshape(3, 1)
     (kept * torch.tensor(weights)).sum().backward()
@@ -671,20 +734,23 @@ def test_torch_reductions_take_dim_and_keepdim(rng):
 
 @pytest.mark.parametrize("keepdim", [False, True])
 def test_torch_max_along_dim_gives_values_and_indices(rng, keepdim):
-    a = rng.permutation(12).astype(onp.float32).reshape(3, 4)      # no ties
+    a = rng.permutation(12).astype(onp.float32).reshape(3, 4)  # no ties
     x = torch.tensor(a, requires_grad=True)
     values, indices = out = x.max(dim=1, keepdim=keepdim)
     assert out.values is values and out.indices is indices
     onp.testing.assert_array_equal(onp.asarray(values), a.max(1, keepdims=keepdim))
-    onp.testing.assert_array_equal(onp.asarray(indices), onp.argmax(a, 1) if not keepdim
-                                   else onp.argmax(a, 1)[:, None])
+    onp.testing.assert_array_equal(
+        onp.asarray(indices), onp.argmax(a, 1) if not keepdim else onp.argmax(a, 1)[:, None]
+    )
     assert indices.dtype == torch.int64 and not indices.requires_grad
     values.sum().backward()
     want = onp.zeros_like(a)
     want[onp.arange(3), onp.argmax(a, 1)] = 1
     assert onp.array_equal(onp.asarray(x.grad), want)
-    assert torch.max(x).item() == a.max() and torch.max(x, 0).indices.tolist() == \
-        onp.argmax(a, 0).tolist()
+    assert (
+        torch.max(x).item() == a.max()
+        and torch.max(x, 0).indices.tolist() == onp.argmax(a, 0).tolist()
+    )
 
 
 def test_torch_view_t_pow_clone_are_differentiable(rng):
@@ -696,8 +762,8 @@ def test_torch_view_t_pow_clone_are_differentiable(rng):
     assert y.shape == (3, 2)
     onp.testing.assert_allclose(onp.asarray(y), (a.reshape(2, 3).T) ** 3, rtol=1e-6)
     y.sum().backward()
-    onp.testing.assert_allclose(onp.asarray(x.grad), 3 * a ** 2, rtol=1e-5)
-    assert x.view(-1, 2).shape == (3, 2) and x.t() is x          # 1-d: t() is a no-op
+    onp.testing.assert_allclose(onp.asarray(x.grad), 3 * a**2, rtol=1e-5)
+    assert x.view(-1, 2).shape == (3, 2) and x.t() is x  # 1-d: t() is a no-op
     with pytest.raises(av.ShapeError, match="at most 2"):
         torch.zeros(1, 2, 3).t()
 
@@ -707,8 +773,8 @@ def test_torch_float_and_double_convert():
     assert torch.arange(4).double().dtype == torch.float64
     assert (torch.arange(4) > 1).float().tolist() == [0.0, 0.0, 1.0, 1.0]
     x = torch.arange(3.0, requires_grad=True)
-    assert x.float() is x                                   # already float32
-    wide = x.double()                                       # recorded, like torch's
+    assert x.float() is x  # already float32
+    wide = x.double()  # recorded, like torch's
     assert wide.dtype == torch.float64 and "ToCopyBackward0" in repr(wide)
     (wide * wide).sum().backward()
     assert x.grad.dtype == torch.float32 and x.grad.tolist() == [0.0, 2.0, 4.0]
@@ -753,8 +819,10 @@ def test_torch_names_it_does_not_provide_are_named():
 def test_torch_extras_print_what_real_torch_prints():
     real = _real_torch()
     a = onp.array([[1.0, 5.0, 2.0], [4.0, 0.0, 6.0]], onp.float32)
-    for ours, theirs in [(torch.tensor(a), real.tensor(a)),
-                         (torch.tensor(a).t(), real.tensor(a).t())]:
+    for ours, theirs in [
+        (torch.tensor(a), real.tensor(a)),
+        (torch.tensor(a).t(), real.tensor(a).t()),
+    ]:
         assert repr(ours.size()) == repr(theirs.size()) and ours.size(-1) == theirs.size(-1)
         assert repr(ours.max(dim=1)) == repr(theirs.max(dim=1))
         assert repr(ours.max(0, keepdim=True)) == repr(theirs.max(0, keepdim=True))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import autograd_viz as av
 
-python_ints = st.lists(st.integers(-10**6, 10**6), min_size=1, max_size=6)
+python_ints = st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=6)
 
 
 @given(python_ints)
@@ -29,10 +29,10 @@ def test_scalars_nested_lists_and_floats_are_float64():
 
 
 def test_typed_data_and_an_explicit_dtype_are_kept():
-    assert av.tensor(np.array([1, 2])).dtype == np.int64          # numpy said int64
+    assert av.tensor(np.array([1, 2])).dtype == np.int64  # numpy said int64
     assert av.tensor(np.array([1, 2], dtype=np.float32)).dtype == np.float32
     assert av.tensor([1, 2], dtype=np.int32).dtype == np.int32
     assert av.tensor([True, False]).dtype == np.bool_
-    assert av.arange(4).dtype == np.int64                         # integer tensors exist
+    assert av.arange(4).dtype == np.int64  # integer tensors exist
     with pytest.raises(TypeError, match="float"):
-        av.tensor(np.array([1, 2]), requires_grad=True)           # and still say the fix
+        av.tensor(np.array([1, 2]), requires_grad=True)  # and still say the fix

@@ -44,6 +44,7 @@ def _shape_text(shape):
 
 # ------------------------------------------------------------ .grad semantics
 
+
 def test_grad_starts_as_none_and_accumulates_across_backward_calls():
     x = av.tensor([1.0, 2.0, 3.0], requires_grad=True)
     assert x.grad is None
@@ -68,9 +69,9 @@ def test_zero_resets_grad_in_place_and_accumulation_restarts():
 
 
 def test_grad_has_the_leaf_shape_after_broadcasting():
-    b = av.tensor([[1.0], [2.0]], requires_grad=True)      # (2, 1)
-    c = av.tensor(3.0, requires_grad=True)                 # ()
-    a = av.ones(3)                                         # (3,)
+    b = av.tensor([[1.0], [2.0]], requires_grad=True)  # (2, 1)
+    c = av.tensor(3.0, requires_grad=True)  # ()
+    a = av.ones(3)  # (3,)
     (a * b * c).sum().backward()
     assert b.grad.shape == (2, 1) and c.grad.shape == ()
     np.testing.assert_array_equal(b.grad.data, [[9.0], [9.0]])
@@ -83,7 +84,7 @@ def test_backward_with_gradient_weights_entries():
     y.backward(gradient=av.tensor([1.0, 0.0, -1.0]))
     np.testing.assert_array_equal(x.grad.data, [2.0, 0.0, -6.0])
     x.grad.zero_()
-    (x * x).backward(gradient=[0.5, 0.5, 0.5])           # a list works too
+    (x * x).backward(gradient=[0.5, 0.5, 0.5])  # a list works too
     np.testing.assert_array_equal(x.grad.data, [1.0, 2.0, 3.0])
 
 
@@ -92,11 +93,12 @@ def test_gradients_returns_values_without_touching_grad():
     u = av.tensor(5.0, requires_grad=True)
     (gx, gu) = av.gradients((x * x).sum(), [x, u])
     np.testing.assert_array_equal(gx.data if isinstance(gx, av.Tensor) else gx, [2.0, 4.0])
-    assert gu is None                     # the output does not depend on u
+    assert gu is None  # the output does not depend on u
     assert x.grad is None and u.grad is None
 
 
 # ------------------------------------------------------------ backward errors
+
 
 def test_backward_on_non_scalar_without_gradient_names_shape_and_fix():
     x = av.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
@@ -115,7 +117,7 @@ def test_backward_on_non_scalar_without_gradient_names_shape_and_fix():
 
 def test_one_element_non_0d_output_needs_no_gradient():
     x = av.tensor([3.0], requires_grad=True)
-    (x * x).backward()                      # shape (1,): like PyTorch, allowed
+    (x * x).backward()  # shape (1,): like PyTorch, allowed
     np.testing.assert_array_equal(x.grad.data, [6.0])
 
 
@@ -128,7 +130,7 @@ def test_gradient_of_wrong_shape_names_both_shapes(bad_shape):
     msg = str(err.value)
     assert _shape_text(bad_shape) in msg and "(2,)" in msg
     assert isinstance(err.value, ValueError)
-    y.backward(gradient=np.ones(2))     # still possible with the right shape
+    y.backward(gradient=np.ones(2))  # still possible with the right shape
     np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
     assert_session_usable()
 
@@ -154,7 +156,7 @@ def test_second_backward_through_a_shared_intermediate_also_raises():
     h = x.exp()
     (h * 2).backward()
     with pytest.raises(av.BackwardError, match="retain_graph=True"):
-        (h * 3).backward()        # h's node was freed by the first pass
+        (h * 3).backward()  # h's node was freed by the first pass
 
 
 def test_retain_graph_allows_a_second_backward_that_doubles_grad():
@@ -166,7 +168,7 @@ def test_retain_graph_allows_a_second_backward_that_doubles_grad():
     y.backward()
     np.testing.assert_allclose(x.grad.data, 2 * once)
     with pytest.raises(av.BackwardError, match="retain_graph=True"):
-        y.backward()               # the second call did not retain
+        y.backward()  # the second call did not retain
 
 
 def test_backward_on_value_without_history_explains_requires_grad():
@@ -180,8 +182,9 @@ def test_error_inside_a_backward_pass_leaves_a_usable_session():
     def broken_vjp(F, g, ans, a):
         raise ArithmeticError("deliberately broken rule")
 
-    broken = ops.Primitive("broken_for_test", np.negative, (broken_vjp,), "−a", ("−1",),
-                           elementwise=True)
+    broken = ops.Primitive(
+        "broken_for_test", np.negative, (broken_vjp,), "−a", ("−1",), elementwise=True
+    )
     for create_graph in (False, True):
         x = av.tensor([1.0, 2.0], requires_grad=True)
         y = apply(broken, x * x).sum()
@@ -194,19 +197,23 @@ def test_error_inside_a_backward_pass_leaves_a_usable_session():
 
 # ------------------------------------------------------------ bad input
 
-@pytest.mark.parametrize("make", [
-    lambda: av.arange(4, requires_grad=True),
-    lambda: av.tensor(np.array([1, 2, 3]), requires_grad=True),   # numpy said int64
-    lambda: av.arange(4).requires_grad_(),
-    lambda: av.tensor([True, False]).requires_grad_(),
-])
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: av.arange(4, requires_grad=True),
+        lambda: av.tensor(np.array([1, 2, 3]), requires_grad=True),  # numpy said int64
+        lambda: av.arange(4).requires_grad_(),
+        lambda: av.tensor([True, False]).requires_grad_(),
+    ],
+)
 def test_integer_or_bool_tensor_cannot_require_grad(make):
     with pytest.raises(av.DtypeError) as err:
         make()
     msg = str(err.value)
     assert isinstance(err.value, TypeError)
-    assert "float" in msg                        # the fix: make it floating point
-    assert re.search(r"int64|bool", msg)         # and what it is now
+    assert "float" in msg  # the fix: make it floating point
+    assert re.search(r"int64|bool", msg)  # and what it is now
     assert_session_usable()
 
 
@@ -215,7 +222,7 @@ def test_integer_tensors_still_compute():
     assert np.issubdtype(n.dtype, np.integer) and not n.requires_grad
     np.testing.assert_array_equal((n * 2 + 1).data, [1, 3, 5, 7])
     x = av.arange(4.0, requires_grad=True)
-    (x * n).sum().backward()                     # an int tensor as a constant
+    (x * n).sum().backward()  # an int tensor as a constant
     np.testing.assert_array_equal(x.grad.data, [0.0, 1.0, 2.0, 3.0])
 
 
@@ -245,22 +252,31 @@ def test_text_as_an_operand_raises_type_error():
     assert_session_usable()
 
 
-@pytest.mark.parametrize("op, sa, sb", [
-    ("add", (2, 3), (4,)),
-    ("add", (3,), (2, 2)),
-    ("mul", (2, 3), (3, 2)),
-    ("sub", (5,), (4, 3)),
-    ("div", (2, 1, 3), (2, 4)),
-    ("matmul", (2, 3), (4, 5)),
-    ("matmul", (3,), (4,)),
-    ("matmul", (2, 2, 3), (3, 3, 2)),
-    ("dot", (3,), (4,)),
-])
+@pytest.mark.parametrize(
+    "op, sa, sb",
+    [
+        ("add", (2, 3), (4,)),
+        ("add", (3,), (2, 2)),
+        ("mul", (2, 3), (3, 2)),
+        ("sub", (5,), (4, 3)),
+        ("div", (2, 1, 3), (2, 4)),
+        ("matmul", (2, 3), (4, 5)),
+        ("matmul", (3,), (4,)),
+        ("matmul", (2, 2, 3), (3, 3, 2)),
+        ("dot", (3,), (4,)),
+    ],
+)
 def test_shape_mismatch_names_both_shapes(op, sa, sb):
     a = av.ones(sa, requires_grad=True)
     b = av.ones(sb, requires_grad=True)
-    f = {"add": lambda: a + b, "mul": lambda: a * b, "sub": lambda: a - b,
-         "div": lambda: a / b, "matmul": lambda: a @ b, "dot": lambda: av.dot(a, b)}[op]
+    f = {
+        "add": lambda: a + b,
+        "mul": lambda: a * b,
+        "sub": lambda: a - b,
+        "div": lambda: a / b,
+        "matmul": lambda: a @ b,
+        "dot": lambda: av.dot(a, b),
+    }[op]
     with pytest.raises(av.ShapeError) as err:
         f()
     msg = str(err.value)
@@ -279,6 +295,7 @@ def test_reshape_mismatch_names_both_shapes(shape, target):
 
 
 # ------------------------------------------------------------ nan and inf
+
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_nan_and_inf_propagate_like_numpy_forward_and_backward():
@@ -311,15 +328,17 @@ def test_sigmoid_does_not_overflow_for_large_inputs():
     a = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
     x = av.tensor(a, requires_grad=True)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")           # not even an overflow warning
+        warnings.simplefilter("error")  # not even an overflow warning
         y = av.sigmoid(x)
         y.sum().backward()
     assert np.all(np.isfinite(y.data)) and np.all(np.isfinite(x.grad.data))
-    np.testing.assert_allclose(y.data, [0.0, 1.9287498479639178e-22, 0.5, 1.0, 1.0],
-                               rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        y.data, [0.0, 1.9287498479639178e-22, 0.5, 1.0, 1.0], rtol=1e-12, atol=0
+    )
 
 
 # ------------------------------------------------------------ detach, no_grad
+
 
 def test_detach_stops_gradients():
     x = av.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -328,9 +347,9 @@ def test_detach_stops_gradients():
     assert not u.requires_grad and u.is_leaf and u.op is None
     assert u.detached_from is y
     np.testing.assert_array_equal(u.data, y.data)
-    z = (u * x).sum()                # d z / d x = u, treated as a constant
+    z = (u * x).sum()  # d z / d x = u, treated as a constant
     z.backward()
-    np.testing.assert_array_equal(x.grad.data, x.data ** 2)
+    np.testing.assert_array_equal(x.grad.data, x.data**2)
 
 
 def test_no_grad_records_nothing_and_restores_the_mode():
@@ -346,21 +365,27 @@ def test_no_grad_records_nothing_and_restores_the_mode():
     assert (x * 2).requires_grad
     with pytest.raises(av.BackwardError):
         y.sum().backward()
-    with pytest.raises(KeyError):                 # an error inside the block
+    with pytest.raises(KeyError):  # an error inside the block
         with av.no_grad():
             raise KeyError("inside")
-    assert (x * 2).requires_grad                  # ...still restores recording
+    assert (x * 2).requires_grad  # ...still restores recording
     assert_session_usable()
 
 
 # ------------------------------------------------------------ comparisons
 
+
 def test_comparisons_return_bool_tensors_without_gradient():
     x = av.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = av.tensor([3.0, 2.0, 1.0])
-    results = {"==": (x == y, [False, True, False]), "!=": (x != y, [True, False, True]),
-               "<": (x < y, [True, False, False]), "<=": (x <= y, [True, True, False]),
-               ">": (x > 2, [False, False, True]), ">=": (x >= 2.0, [False, True, True])}
+    results = {
+        "==": (x == y, [False, True, False]),
+        "!=": (x != y, [True, False, True]),
+        "<": (x < y, [True, False, False]),
+        "<=": (x <= y, [True, True, False]),
+        ">": (x > 2, [False, False, True]),
+        ">=": (x >= 2.0, [False, True, True]),
+    }
     for name, (r, want) in results.items():
         assert isinstance(r, av.Tensor), name
         assert r.dtype == np.bool_, name
@@ -377,7 +402,7 @@ def test_bool_of_one_element_and_of_many():
     assert bool(av.tensor([[0.5]])) is True
     assert bool(av.tensor(0.0)) is False
     n = 0
-    while x.sum() * (n + 1) < 20:        # Python control flow on tensor values
+    while x.sum() * (n + 1) < 20:  # Python control flow on tensor values
         n += 1
     assert n == 3
     with pytest.raises(ValueError) as err:
@@ -390,6 +415,7 @@ def test_bool_of_one_element_and_of_many():
 
 
 # ------------------------------------------------------------ float32
+
 
 def test_float32_survives_python_scalars_and_reaches_grad():
     x = av.tensor([0.5, 1.5, 2.5], dtype=av.float32, requires_grad=True)
@@ -421,16 +447,19 @@ def test_float32_grad_keeps_dtype_when_accumulating_and_with_create_graph():
 
 # ------------------------------------------------------------ functional
 
+
 def test_grad_nests_to_the_third_derivative_of_sin_x_times_x():
     f = lambda x: av.sin(x) * x  # noqa: E731
     f_hips = lambda x: anp.sin(x) * x  # noqa: E731
     d3 = av.grad(av.grad(av.grad(f)))
     for x0 in np.linspace(-3, 3, 7):
         got = d3(x0).item()
-        assert math.isclose(got, -3 * math.sin(x0) - x0 * math.cos(x0), rel_tol=1e-12,
-                            abs_tol=1e-12)
-        assert math.isclose(got, hips_grad(hips_grad(hips_grad(f_hips)))(x0),
-                            rel_tol=1e-12, abs_tol=1e-12)
+        assert math.isclose(
+            got, -3 * math.sin(x0) - x0 * math.cos(x0), rel_tol=1e-12, abs_tol=1e-12
+        )
+        assert math.isclose(
+            got, hips_grad(hips_grad(hips_grad(f_hips)))(x0), rel_tol=1e-12, abs_tol=1e-12
+        )
     # nesting does not touch anyone's .grad
     x = av.tensor(0.7, requires_grad=True)
     av.grad(av.grad(f))(x)
@@ -495,16 +524,23 @@ def test_jacobian_of_elementwise_and_matmul_maps_matches_hips(data):
 def test_gradcheck_returns_true_on_correct_functions(rng):
     a, b = rng.standard_normal((3, 2)), rng.standard_normal(2)
     assert av.gradcheck(lambda x, y: av.tanh(x @ y) * av.sigmoid(y).sum(), a, b) is True
-    assert av.gradcheck(lambda x: (x.max(axis=0) * x.mean()).sum(),
-                        np.array([[1.0, 4.0], [3.0, 2.0]])) is True
+    assert (
+        av.gradcheck(lambda x: (x.max(axis=0) * x.mean()).sum(), np.array([[1.0, 4.0], [3.0, 2.0]]))
+        is True
+    )
     assert av.gradcheck(lambda x: av.norm(x) * x[1:], av.tensor([1.0, 2.0, -2.0])) is True
 
 
 def _wrong_cube():
     # forward a³, backward 2a² instead of 3a²: deliberately wrong, never registered
-    return ops.Primitive("wrong_cube_for_test", lambda a: a ** 3,
-                         (lambda F, g, ans, a: g * 2 * a * a,), "a³", ("2a² (wrong)",),
-                         elementwise=True)
+    return ops.Primitive(
+        "wrong_cube_for_test",
+        lambda a: a**3,
+        (lambda F, g, ans, a: g * 2 * a * a,),
+        "a³",
+        ("2a² (wrong)",),
+        elementwise=True,
+    )
 
 
 def test_gradcheck_names_worst_element_expected_and_got_for_a_broken_primitive():
@@ -525,20 +561,21 @@ def test_gradcheck_names_worst_element_expected_and_got_for_a_broken_primitive()
 
 def test_gradcheck_catches_a_detach_that_hides_a_dependency():
     def f(x, y):
-        return (x * y.detach() * y).sum()     # analytic d/dy = x·y, numeric 2·x·y
+        return (x * y.detach() * y).sum()  # analytic d/dy = x·y, numeric 2·x·y
 
     x0, y0 = np.array([1.0, 2.0]), np.array([0.5, -3.0])
     with pytest.raises(av.GradcheckError) as err:
         av.gradcheck(f, x0, y0)
     e = err.value
-    assert e.input_index == 1 and e.index == (1,)      # |x·y| is largest at element 1
+    assert e.input_index == 1 and e.index == (1,)  # |x·y| is largest at element 1
     assert math.isclose(e.expected, 2 * 2.0 * -3.0, rel_tol=1e-6)
     assert math.isclose(e.got, 2.0 * -3.0, rel_tol=1e-12)
-    with pytest.raises(AssertionError):          # plain `except AssertionError` catches it
+    with pytest.raises(AssertionError):  # plain `except AssertionError` catches it
         av.gradcheck(f, x0, y0)
 
 
 # ------------------------------------------------------------ the trace
+
 
 @pytest.mark.parametrize("x0", [2.0, [1.0, -2.0, 0.5]])
 def test_trace_of_x_cubed_shows_upstream_contributions_and_running_sums(x0):
@@ -554,14 +591,14 @@ def test_trace_of_x_cubed_shows_upstream_contributions_and_running_sums(x0):
     np.testing.assert_array_equal(top.upstream, np.ones(y.shape))
     to_t, to_x = top.sends
     assert to_t.input is t and to_t.position == 0 and to_t.rule == "b"
-    np.testing.assert_array_equal(to_t.contribution, a)           # upstream · x
+    np.testing.assert_array_equal(to_t.contribution, a)  # upstream · x
     assert to_t.total_before is None and not to_t.accumulates
     assert to_x.input is x and to_x.position == 1 and to_x.rule == "a"
-    np.testing.assert_array_equal(to_x.contribution, a * a)       # upstream · x²
+    np.testing.assert_array_equal(to_x.contribution, a * a)  # upstream · x²
     assert to_x.total_before is None
     np.testing.assert_array_equal(to_x.total_after, a * a)
 
-    np.testing.assert_array_equal(inner.upstream, a)              # d y / d t = x
+    np.testing.assert_array_equal(inner.upstream, a)  # d y / d t = x
     first, second = inner.sends
     assert first.input is x and second.input is x
     np.testing.assert_array_equal(first.contribution, a * a)
@@ -590,6 +627,7 @@ def test_trace_belongs_to_its_root():
 
 # ------------------------------------------------------------ memory
 
+
 def test_dropping_a_graph_frees_it_without_the_cycle_collector():
     gc.collect()
     gc.disable()
@@ -599,7 +637,7 @@ def test_dropping_a_graph_frees_it_without_the_cycle_collector():
         y = (h * x).sum()
         ref = weakref.ref(h)
         del h
-        assert ref() is not None                  # y still needs it
+        assert ref() is not None  # y still needs it
         del y
         assert ref() is None, "an intermediate outlived its graph: a reference cycle"
 
@@ -610,8 +648,8 @@ def test_dropping_a_graph_frees_it_without_the_cycle_collector():
         y.backward(create_graph=True)
         ref = weakref.ref(h)
         del h, y
-        x.grad = None          # a create_graph grad holds the graph, like PyTorch
-        (x * 1.0).sum().backward()                # a newer backward takes over
+        x.grad = None  # a create_graph grad holds the graph, like PyTorch
+        (x * 1.0).sum().backward()  # a newer backward takes over
         assert ref() is None, "a graph survived after backward: a reference cycle"
     finally:
         gc.enable()
@@ -635,7 +673,7 @@ def test_ten_thousand_training_steps_do_not_grow_memory():
             b.grad.zero_()
         return loss
 
-    train(50)                                  # warm up caches outside the measure
+    train(50)  # warm up caches outside the measure
     tracemalloc.start()
     try:
         train(1_000)
@@ -647,25 +685,27 @@ def test_ten_thousand_training_steps_do_not_grow_memory():
     finally:
         tracemalloc.stop()
     assert after_10k - after_1k < 64 * 1024, (
-        f"memory grew by {after_10k - after_1k} bytes between step 1,000 and 10,000")
-    assert loss.item() < 1e-6                  # and it did learn
+        f"memory grew by {after_10k - after_1k} bytes between step 1,000 and 10,000"
+    )
+    assert loss.item() < 1e-6  # and it did learn
     np.testing.assert_allclose(w.data, [1.0, -2.0, 0.5], atol=1e-3)
 
 
 # ------------------------------------------------------------ higher order via .backward
 
+
 def test_create_graph_grad_can_be_differentiated_again():
     x = av.tensor([2.0, -1.0], requires_grad=True)
-    y = (x ** 3).sum()
+    y = (x**3).sum()
     y.backward(create_graph=True)
     g = x.grad
-    np.testing.assert_array_equal(g.data, 3 * x.data ** 2)
+    np.testing.assert_array_equal(g.data, 3 * x.data**2)
     assert g.requires_grad and g.from_backward and y.trace.create_graph
     x.grad = None
-    g.sum().backward()                    # d/dx sum(3x²) = 6x
+    g.sum().backward()  # d/dx sum(3x²) = 6x
     np.testing.assert_array_equal(x.grad.data, 6 * x.data)
-    y.backward()                          # create_graph kept the graph: allowed
-    np.testing.assert_array_equal(x.grad.data, 6 * x.data + 3 * x.data ** 2)
+    y.backward()  # create_graph kept the graph: allowed
+    np.testing.assert_array_equal(x.grad.data, 6 * x.data + 3 * x.data**2)
 
 
 def test_max_ties_share_the_gradient_like_hips():
@@ -682,22 +722,23 @@ def test_max_ties_share_the_gradient_like_hips():
 def test_reused_value_accumulates_through_iteration_and_indexing():
     v = av.tensor([1.0, 2.0, 3.0], requires_grad=True)
     total = v[0] * 0
-    for row in v:                              # each row is v[i]
+    for row in v:  # each row is v[i]
         total = total + row * row
-    (total + v[[0, 0, 2]].sum()).backward()    # repeated index: contributions add
+    (total + v[[0, 0, 2]].sum()).backward()  # repeated index: contributions add
     np.testing.assert_array_equal(v.grad.data, 2 * v.data + [2.0, 0.0, 1.0])
 
 
 # ------------------------------------------------------------ operands and edge shapes
 
+
 def test_numpy_array_on_the_left_keeps_the_history():
     x = av.tensor([1.0, 2.0], requires_grad=True)
     a = np.array([3.0, 4.0])
-    y = a * x + a / x - a ** x + (a @ x) + np.float64(2.0) * x
+    y = a * x + a / x - a**x + (a @ x) + np.float64(2.0) * x
     assert isinstance(y, av.Tensor) and y.requires_grad
     y.sum().backward()
     # a @ x is a scalar broadcast over both entries of y, so it counts twice
-    want = a - a / x.data ** 2 - a ** x.data * np.log(a) + 2 * a + 2.0
+    want = a - a / x.data**2 - a**x.data * np.log(a) + 2 * a + 2.0
     np.testing.assert_allclose(x.grad.data, want, rtol=1e-12)
     r = a < x
     assert isinstance(r, av.Tensor) and r.dtype == np.bool_ and not r.requires_grad
@@ -711,11 +752,11 @@ def test_empty_tensors_compute_and_differentiate_like_numpy(shape):
     assert y.item() == 0.0
     y.backward()
     assert x.grad.shape == shape and x.grad.data.size == 0
-    assert np.isnan(x.mean().item())                 # numpy's mean of nothing
+    assert np.isnan(x.mean().item())  # numpy's mean of nothing
 
 
 def test_a_cast_between_float_precisions_passes_gradients_back_at_the_inputs_precision():
-    x = av.tensor([0.5, -1.25, 3.0], requires_grad=True)           # float64
+    x = av.tensor([0.5, -1.25, 3.0], requires_grad=True)  # float64
     narrow = x.astype("float32")
     assert narrow.dtype == np.float32 and narrow.op.name == "cast"
     y = (narrow * narrow * narrow).sum()

@@ -15,14 +15,16 @@ import pytest
 import autograd_viz as av
 from autograd_viz.engine import graph
 
-N = 5000          # above the threshold
+N = 5000  # above the threshold
 
 
 @pytest.fixture
 def plain_path(monkeypatch):
     """Call it to switch the fast path off."""
+
     def off():
         monkeypatch.setattr(graph, "_IN_PLACE_FROM", 1 << 62)
+
     return off
 
 
@@ -35,16 +37,22 @@ def _grads(f, arrays, dtype):
 
 CASES = {
     # the benchmark's case 3: x reaches the sum along four paths
-    "sin_x_exp": (lambda x: (av.sin(x) * x + av.exp(-x * x)).sum(),
-                  lambda x: np.cos(x) * x + np.sin(x) - 2 * x * np.exp(-x * x)),
+    "sin_x_exp": (
+        lambda x: (av.sin(x) * x + av.exp(-x * x)).sum(),
+        lambda x: np.cos(x) * x + np.sin(x) - 2 * x * np.exp(-x * x),
+    ),
     # add hands its upstream to both sides: the same object twice
     "x_plus_x": (lambda x: (x + x).sum(), lambda x: 2 * np.ones_like(x)),
     # sub's -g, div's g / b, tanh's g * (1 - ans²) gathered into one sum
-    "mixed": (lambda x: (x / 3.0 - av.tanh(x) + x * x - x).sum(),
-              lambda x: 1 / 3.0 - (1 - np.tanh(x) ** 2) + 2 * x - 1),
+    "mixed": (
+        lambda x: (x / 3.0 - av.tanh(x) + x * x - x).sum(),
+        lambda x: 1 / 3.0 - (1 - np.tanh(x) ** 2) + 2 * x - 1,
+    ),
     # mean spreads 1/n over the uses
-    "mean": (lambda x: (av.sin(x) * x + x).mean(),
-             lambda x: (np.cos(x) * x + np.sin(x) + 1) / x.size),
+    "mean": (
+        lambda x: (av.sin(x) * x + x).mean(),
+        lambda x: (np.cos(x) * x + np.sin(x) + 1) / x.size,
+    ),
 }
 
 
@@ -60,8 +68,7 @@ def test_same_bits_as_the_plain_path(name, dtype, plain_path):
     assert np.array_equal(x_fast.grad.numpy(), x_plain.grad.numpy())
     assert float(out_fast) == float(out_plain)
     tol = 1e-10 if dtype == np.float64 else 1e-4
-    np.testing.assert_allclose(x_fast.grad.numpy(), by_hand(x0.astype(dtype)), rtol=tol,
-                               atol=tol)
+    np.testing.assert_allclose(x_fast.grad.numpy(), by_hand(x0.astype(dtype)), rtol=tol, atol=tol)
 
 
 def test_two_leaves_broadcasting_and_mixed_precision(plain_path):
@@ -81,8 +88,7 @@ def test_two_leaves_broadcasting_and_mixed_precision(plain_path):
         assert a.grad.dtype == b.grad.dtype
         assert np.array_equal(a.grad.numpy(), b.grad.numpy())
     # w's last term is added to each of x's two rows: 2 rows x d(w32 w)/dw = 4 w
-    np.testing.assert_allclose(fast[1].grad.numpy(), x0.sum(0) + 4 * w0, rtol=1e-6,
-                               atol=1e-6)
+    np.testing.assert_allclose(fast[1].grad.numpy(), x0.sum(0) + 4 * w0, rtol=1e-6, atol=1e-6)
 
 
 def test_gradients_own_their_memory_and_the_trace_is_unchanged():
@@ -99,9 +105,14 @@ def test_gradients_own_their_memory_and_the_trace_is_unchanged():
     # what the trace shows is what the VJPs give (nothing was added into it later)
     for step in y.trace.steps(y):
         for send in step.sends:
-            recomputed = send._op.vjp(send.position, graph.ops.NUMPY, step.upstream,
-                                      step.node.data, [p.data for p in step.node._parents],
-                                      step.node._params or {})
+            recomputed = send._op.vjp(
+                send.position,
+                graph.ops.NUMPY,
+                step.upstream,
+                step.node.data,
+                [p.data for p in step.node._parents],
+                step.node._params or {},
+            )
             assert np.array_equal(send.contribution, recomputed)
     # x.grad = w + exp(x) + 1, w.grad = x + 1
     np.testing.assert_allclose(x.grad.numpy(), w.data + np.exp(x.data) + 1)
@@ -121,17 +132,17 @@ def test_add_writes_in_place_only_into_an_array_nobody_else_holds():
     h._gacc = np.ones(N)
     acc = h._gacc
     c = np.full(N, 2.0)
-    assert graph._add(acc, c) is acc           # only the slot and this frame hold it
+    assert graph._add(acc, c) is acc  # only the slot and this frame hold it
     assert np.array_equal(acc, np.full(N, 3.0))
-    kept = acc                                 # someone else holds it now
+    kept = acc  # someone else holds it now
     out = graph._add(acc, c)
     assert out is not acc and np.array_equal(kept, np.full(N, 3.0))
     del kept
-    view = np.ones(2 * N)[:N]                  # a view writes into its base: never
+    view = np.ones(2 * N)[:N]  # a view writes into its base: never
     h._gacc = view
     acc = h._gacc
     assert graph._add(acc, c) is not acc
-    h._gacc = np.ones(N, dtype=np.float32)     # float32 + float64 is float64: a new array
+    h._gacc = np.ones(N, dtype=np.float32)  # float32 + float64 is float64: a new array
     acc = h._gacc
     out = graph._add(acc, c)
     assert out is not acc and out.dtype == np.float64

@@ -63,6 +63,7 @@ def _clean():
 
 # ---------------------------------------------------------------- (a)
 
+
 @pytest.mark.parametrize("name", NAMES)
 @MANY
 @given(data=st.data())
@@ -97,8 +98,11 @@ def test_renderer_tangent_steps_give_jvps_numbers(name, data):
     steps = forward.tangent_steps(out, xs, ts)
     assert [s.node for s in steps] == [out]
     (step,) = steps
-    _, t_out = av.jvp(lambda *z: spec.av(*z, **params), tuple(av.tensor(a) for a in arrays),
-                      tuple(av.tensor(t) for t in ts))
+    _, t_out = av.jvp(
+        lambda *z: spec.av(*z, **params),
+        tuple(av.tensor(a) for a in arrays),
+        tuple(av.tensor(t) for t in ts),
+    )
     _close(step.tangent, t_out.data, 1e-12, 1e-14, f"{name}: tangent_steps vs jvp")
     # the step's tangent is the sum of what each input pushed, with the rule text
     total = sum(np.asarray(p.contribution) for p in step.pushes)
@@ -110,11 +114,17 @@ def test_renderer_tangent_steps_give_jvps_numbers(name, data):
         if prim.elementwise and d is not None:
             # elementwise: contribution = local derivative × tangent, entry by entry
             t_b = np.broadcast_to(p.tangent_in, np.shape(out.data))
-            _close(p.contribution, np.broadcast_to(d, np.shape(out.data)) * t_b,
-                   1e-12, 1e-14, f"{name}: contribution = local derivative × tangent")
+            _close(
+                p.contribution,
+                np.broadcast_to(d, np.shape(out.data)) * t_b,
+                1e-12,
+                1e-14,
+                f"{name}: contribution = local derivative × tangent",
+            )
 
 
 # ---------------------------------------------------------------- (b)
+
 
 @pytest.mark.parametrize("name", NAMES)
 @MANY
@@ -155,14 +165,14 @@ def test_second_order_every_way_forward_and_reverse_nest(name, data):
     def grad_loss(*xs):
         return av.grad(lambda *z: (f(*z) * av.tensor(w)).sum(), argnums=tuple(range(n)))(*xs)
 
-    _, hvp = av.jvp(grad_loss, tuple(av.tensor(a) for a in arrays),
-                    tuple(av.tensor(u) for u in us))
+    _, hvp = av.jvp(grad_loss, tuple(av.tensor(a) for a in arrays), tuple(av.tensor(u) for u in us))
 
     def grad_np(i):
         def g(*a):
             xs = [av.tensor(x, requires_grad=True) for x in a]
             (f(*xs) * av.tensor(w)).sum().backward()
             return xs[i].grad.data
+
         return g
 
     for i in range(n):
@@ -194,10 +204,12 @@ def _hips_jvp_traced(f, xs, ts):
     value so that HIPS's reverse mode can differentiate it in x."""
     total = None
     for i in range(len(xs)):
+
         def f_i(xi, i=i):
             args = list(xs)
             args[i] = xi
             return f(*args)
+
         _, t_out = make_jvp(f_i)(xs[i])(ts[i])
         total = t_out if total is None else total + t_out
     return total
@@ -205,9 +217,13 @@ def _hips_jvp_traced(f, xs, ts):
 
 # ---------------------------------------------------------------- random programs
 
-UNARY = [("sin", av.sin, anp.sin), ("tanh", av.tanh, anp.tanh), ("exp", lambda z: av.exp(z * 0.3),
-         lambda z: anp.exp(z * 0.3)), ("sq", lambda z: z * z, lambda z: z * z),
-         ("sigmoid", av.sigmoid, lambda z: 1 / (1 + anp.exp(-z)))]
+UNARY = [
+    ("sin", av.sin, anp.sin),
+    ("tanh", av.tanh, anp.tanh),
+    ("exp", lambda z: av.exp(z * 0.3), lambda z: anp.exp(z * 0.3)),
+    ("sq", lambda z: z * z, lambda z: z * z),
+    ("sigmoid", av.sigmoid, lambda z: 1 / (1 + anp.exp(-z))),
+]
 
 
 @st.composite
@@ -216,9 +232,16 @@ def programs(draw):
     that reuse earlier values, a matmul with a constant, ending in a vector."""
     n = draw(st.integers(1, 4), label="n")
     m = draw(st.integers(1, 3), label="m")
-    steps = draw(st.lists(st.tuples(st.integers(0, len(UNARY) - 1), st.integers(0, 9),
-                                    st.sampled_from(["+", "*", "-"])),
-                          min_size=1, max_size=6), label="steps")
+    steps = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, len(UNARY) - 1), st.integers(0, 9), st.sampled_from(["+", "*", "-"])
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+        label="steps",
+    )
     W = draw(S.values((m, n)), label="W")
     x = draw(S.values((n,)), label="x")
     return n, m, steps, W, x
@@ -234,6 +257,7 @@ def _program(steps, W, lib):
             z = z + b if op == "+" else z * b if op == "*" else z - b
             vals.append(z)
         return (av.tensor(W) if lib == "av" else W) @ vals[-1]
+
     return f
 
 
@@ -259,9 +283,12 @@ def test_hessian_of_random_programs_matches_hips_and_every_nesting(p, w):
     want = hips_jacobian(hips_jacobian(lambda z: _program(steps, W, "anp")(z)[w % m]))(x)
     # HIPS's own second derivative turns 0·inf into nan where a weight is 0
     assume(np.all(np.isfinite(want)))
-    for name, h in [("hessian", av.hessian(g)), ("jacfwd(jacfwd)", av.jacfwd(av.jacfwd(g))),
-                    ("jacrev(jacrev)", av.jacrev(av.jacrev(g))),
-                    ("jacrev(jacfwd)", av.jacrev(av.jacfwd(g)))]:
+    for name, h in [
+        ("hessian", av.hessian(g)),
+        ("jacfwd(jacfwd)", av.jacfwd(av.jacfwd(g))),
+        ("jacrev(jacrev)", av.jacrev(av.jacrev(g))),
+        ("jacrev(jacfwd)", av.jacrev(av.jacfwd(g))),
+    ]:
         got = h(av.tensor(x))
         assert got.shape == (n, n), name
         assert not got.requires_grad, f"{name}: the result keeps an inner graph"
@@ -270,6 +297,7 @@ def test_hessian_of_random_programs_matches_hips_and_every_nesting(p, w):
 
 
 # ---------------------------------------------------------------- the transforms
+
 
 def test_value_and_grad_and_vjp_agree_with_grad():
     x = av.tensor([0.5, -1.0, 2.0])
@@ -280,7 +308,7 @@ def test_value_and_grad_and_vjp_agree_with_grad():
     out, vjp_fn = av.vjp(lambda z: av.sin(z) * z, x)
     (g2,) = vjp_fn(av.ones(3))
     np.testing.assert_allclose(g2.data, g.data)
-    (g3,) = vjp_fn(av.tensor([1.0, 0.0, 0.0]))     # the function can be called again
+    (g3,) = vjp_fn(av.tensor([1.0, 0.0, 0.0]))  # the function can be called again
     np.testing.assert_allclose(g3.data, [g.data[0], 0, 0])
     # several outputs, several primals
     out, vjp_fn = av.vjp(lambda a, b: (a * b, a + b), x, 2 * x)
@@ -328,9 +356,9 @@ def test_sweeps_are_counted_one_per_pass():
     av.grad(f)(x)
     assert STATE.sweeps["forward"] - before["forward"] == 1
     assert STATE.sweeps["reverse"] - before["reverse"] == 1
-    av.jacfwd(f)(x)                         # one forward sweep per input element
+    av.jacfwd(f)(x)  # one forward sweep per input element
     assert STATE.sweeps["forward"] - before["forward"] == 4
-    av.jacrev(lambda z: z * 2)(x)           # one reverse sweep per output element
+    av.jacrev(lambda z: z * 2)(x)  # one reverse sweep per output element
     assert STATE.sweeps["reverse"] - before["reverse"] == 4
 
 
@@ -344,6 +372,7 @@ def test_dual_level_make_dual_and_tangent_of():
 
 
 # ---------------------------------------------------------------- bad input
+
 
 def test_tangent_shape_or_dtype_mismatch_names_both():
     x = av.tensor([1.0, 2.0, 3.0])
@@ -379,6 +408,7 @@ def test_make_dual_outside_a_level_says_how():
 def test_an_error_inside_jvp_closes_its_level():
     def boom(z):
         raise ValueError("student bug")
+
     with pytest.raises(ValueError, match="student bug"):
         av.jvp(boom, (av.tensor(1.0),), (av.tensor(1.0),))
     _clean()

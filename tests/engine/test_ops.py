@@ -53,12 +53,13 @@ MANY = settings(max_examples=3 * settings.default.max_examples)
 
 # ---------------------------------------------------------------- specs
 
+
 @dataclass
 class Spec:
-    draw: Callable           # data -> (list of float64 arrays, params dict)
-    av: Callable             # (*Tensors, **params) -> Tensor made by this primitive
-    np: Callable             # (*arrays, **params) -> numpy result
-    anp: Callable            # the same in autograd.numpy (differentiable by HIPS)
+    draw: Callable  # data -> (list of float64 arrays, params dict)
+    av: Callable  # (*Tensors, **params) -> Tensor made by this primitive
+    np: Callable  # (*arrays, **params) -> numpy result
+    anp: Callable  # the same in autograd.numpy (differentiable by HIPS)
     # analytic local derivative per input, for primitives whose diagram
     # shows a value (elementwise ops and scalar reductions); None otherwise
     deriv: Callable | None = None
@@ -69,6 +70,7 @@ def _unary(lo, hi, *, nonzero=False):
         shape = data.draw(S.shapes(), label="shape")
         elements = S.away_from_zero(lo, hi) if nonzero else S.floats(lo, hi)
         return [data.draw(S.arrays(shape, elements), label="a")], {}
+
     return draw
 
 
@@ -78,6 +80,7 @@ def _binary(a_elements, b_elements):
         a = data.draw(S.arrays(sa, a_elements), label="a")
         b = data.draw(S.arrays(sb, b_elements), label="b")
         return [a, b], {}
+
     return draw
 
 
@@ -93,6 +96,7 @@ def _reduction(distinct=False, nonzero=False):
         axis = data.draw(S.axes_for(len(shape)), label="axis")
         keepdims = data.draw(st.booleans(), label="keepdims")
         return [a], {"axis": axis, "keepdims": keepdims}
+
     return draw
 
 
@@ -191,68 +195,136 @@ EXPONENT = S.away_from_zero(0.1, 2.0)
 DENOMINATOR = S.away_from_zero(0.5, 2.0)
 
 SPECS: dict[str, Spec] = {
-    "add": Spec(_binary(ANY, ANY), lambda a, b: a + b, np.add, lambda a, b: a + b,
-                lambda a, b: (np.ones_like(a), np.ones_like(b))),
-    "sub": Spec(_binary(ANY, ANY), lambda a, b: a - b, np.subtract, lambda a, b: a - b,
-                lambda a, b: (np.ones_like(a), -np.ones_like(b))),
-    "mul": Spec(_binary(ANY, ANY), lambda a, b: a * b, np.multiply, lambda a, b: a * b,
-                lambda a, b: (b + 0 * a, a + 0 * b)),
-    "div": Spec(_binary(ANY, DENOMINATOR), lambda a, b: a / b, np.divide,
-                lambda a, b: a / b, lambda a, b: (1 / b + 0 * a, -a / b**2)),
-    "pow": Spec(_binary(POSITIVE, EXPONENT), lambda a, b: a ** b, np.power,
-                lambda a, b: a ** b,
-                lambda a, b: (b * a ** (b - 1), a ** b * np.log(a))),
-    "neg": Spec(_unary(-2, 2), lambda a: -a, np.negative, lambda a: -a,
-                lambda a: (-np.ones_like(a),)),
+    "add": Spec(
+        _binary(ANY, ANY),
+        lambda a, b: a + b,
+        np.add,
+        lambda a, b: a + b,
+        lambda a, b: (np.ones_like(a), np.ones_like(b)),
+    ),
+    "sub": Spec(
+        _binary(ANY, ANY),
+        lambda a, b: a - b,
+        np.subtract,
+        lambda a, b: a - b,
+        lambda a, b: (np.ones_like(a), -np.ones_like(b)),
+    ),
+    "mul": Spec(
+        _binary(ANY, ANY),
+        lambda a, b: a * b,
+        np.multiply,
+        lambda a, b: a * b,
+        lambda a, b: (b + 0 * a, a + 0 * b),
+    ),
+    "div": Spec(
+        _binary(ANY, DENOMINATOR),
+        lambda a, b: a / b,
+        np.divide,
+        lambda a, b: a / b,
+        lambda a, b: (1 / b + 0 * a, -a / b**2),
+    ),
+    "pow": Spec(
+        _binary(POSITIVE, EXPONENT),
+        lambda a, b: a**b,
+        np.power,
+        lambda a, b: a**b,
+        lambda a, b: (b * a ** (b - 1), a**b * np.log(a)),
+    ),
+    "neg": Spec(
+        _unary(-2, 2), lambda a: -a, np.negative, lambda a: -a, lambda a: (-np.ones_like(a),)
+    ),
     "exp": Spec(_unary(-2, 2), av.exp, np.exp, anp.exp, lambda a: (np.exp(a),)),
     "log": Spec(_unary(0.2, 2), av.log, np.log, anp.log, lambda a: (1 / a,)),
     "sin": Spec(_unary(-3, 3), av.sin, np.sin, anp.sin, lambda a: (np.cos(a),)),
     "cos": Spec(_unary(-3, 3), av.cos, np.cos, anp.cos, lambda a: (-np.sin(a),)),
-    "tanh": Spec(_unary(-3, 3), av.tanh, np.tanh, anp.tanh,
-                 lambda a: (1 - np.tanh(a) ** 2,)),
-    "sigmoid": Spec(_unary(-4, 4), av.sigmoid, _sigmoid_np, _sigmoid_anp,
-                    lambda a: (_sigmoid_np(a) * (1 - _sigmoid_np(a)),)),
-    "relu": Spec(_unary(0.1, 2, nonzero=True), av.relu, lambda a: np.maximum(a, 0),
-                 lambda a: anp.maximum(a, 0.0), lambda a: ((a > 0).astype(float),)),
-    "abs": Spec(_unary(0.1, 2, nonzero=True), av.abs, np.abs, anp.abs,
-                lambda a: (np.sign(a),)),
-    "sqrt": Spec(_unary(0.2, 2), av.sqrt, np.sqrt, anp.sqrt,
-                 lambda a: (0.5 / np.sqrt(a),)),
-    "sum": Spec(_reduction(), lambda a, **p: av.sum(a, **p),
-                lambda a, **p: np.sum(a, **p), lambda a, **p: anp.sum(a, **p),
-                lambda a, **p: (np.ones_like(a),)),
-    "mean": Spec(_reduction(), lambda a, **p: av.mean(a, **p),
-                 lambda a, **p: np.mean(a, **p), lambda a, **p: anp.mean(a, **p),
-                 lambda a, axis, keepdims: (np.ones_like(a) / _count(a.shape, axis),)),
-    "max": Spec(_reduction(distinct=True), lambda a, **p: av.max(a, **p),
-                lambda a, **p: np.max(a, **p), lambda a, **p: anp.max(a, **p),
-                lambda a, axis, keepdims: (_max_mask(a, axis, keepdims),)),
-    "norm": Spec(_draw_norm, av.norm, lambda a: np.linalg.norm(a),
-                 lambda a: anp.sqrt(anp.sum(a * a)),
-                 lambda a: (a / np.linalg.norm(a),)),
+    "tanh": Spec(_unary(-3, 3), av.tanh, np.tanh, anp.tanh, lambda a: (1 - np.tanh(a) ** 2,)),
+    "sigmoid": Spec(
+        _unary(-4, 4),
+        av.sigmoid,
+        _sigmoid_np,
+        _sigmoid_anp,
+        lambda a: (_sigmoid_np(a) * (1 - _sigmoid_np(a)),),
+    ),
+    "relu": Spec(
+        _unary(0.1, 2, nonzero=True),
+        av.relu,
+        lambda a: np.maximum(a, 0),
+        lambda a: anp.maximum(a, 0.0),
+        lambda a: ((a > 0).astype(float),),
+    ),
+    "abs": Spec(_unary(0.1, 2, nonzero=True), av.abs, np.abs, anp.abs, lambda a: (np.sign(a),)),
+    "sqrt": Spec(_unary(0.2, 2), av.sqrt, np.sqrt, anp.sqrt, lambda a: (0.5 / np.sqrt(a),)),
+    "sum": Spec(
+        _reduction(),
+        lambda a, **p: av.sum(a, **p),
+        lambda a, **p: np.sum(a, **p),
+        lambda a, **p: anp.sum(a, **p),
+        lambda a, **p: (np.ones_like(a),),
+    ),
+    "mean": Spec(
+        _reduction(),
+        lambda a, **p: av.mean(a, **p),
+        lambda a, **p: np.mean(a, **p),
+        lambda a, **p: anp.mean(a, **p),
+        lambda a, axis, keepdims: (np.ones_like(a) / _count(a.shape, axis),),
+    ),
+    "max": Spec(
+        _reduction(distinct=True),
+        lambda a, **p: av.max(a, **p),
+        lambda a, **p: np.max(a, **p),
+        lambda a, **p: anp.max(a, **p),
+        lambda a, axis, keepdims: (_max_mask(a, axis, keepdims),),
+    ),
+    "norm": Spec(
+        _draw_norm,
+        av.norm,
+        lambda a: np.linalg.norm(a),
+        lambda a: anp.sqrt(anp.sum(a * a)),
+        lambda a: (a / np.linalg.norm(a),),
+    ),
     "dot": Spec(_draw_dot, av.dot, np.dot, anp.dot, lambda a, b: (b, a)),
     "matmul": Spec(_draw_matmul, lambda a, b: a @ b, np.matmul, anp.matmul),
-    "reshape": Spec(_draw_reshape, lambda a, shape: a.reshape(shape),
-                    lambda a, shape: np.reshape(a, shape),
-                    lambda a, shape: anp.reshape(a, shape)),
-    "transpose": Spec(_draw_transpose, lambda a, axes: av.transpose(a, axes),
-                      lambda a, axes: np.transpose(a, axes),
-                      lambda a, axes: anp.transpose(a, _positive_axes(axes, anp.ndim(a)))),
-    "broadcast_to": Spec(_draw_broadcast_to, lambda a, shape: av.broadcast_to(a, shape),
-                         lambda a, shape: np.broadcast_to(a, shape),
-                         # HIPS's broadcast_to cannot add leading axes; adding
-                         # zeros of the target shape broadcasts the same way
-                         lambda a, shape: a + anp.zeros(shape)),
-    "getitem": Spec(_draw_getitem, lambda a, index: a[index],
-                    lambda a, index: a[index], lambda a, index: a[index]),
+    "reshape": Spec(
+        _draw_reshape,
+        lambda a, shape: a.reshape(shape),
+        lambda a, shape: np.reshape(a, shape),
+        lambda a, shape: anp.reshape(a, shape),
+    ),
+    "transpose": Spec(
+        _draw_transpose,
+        lambda a, axes: av.transpose(a, axes),
+        lambda a, axes: np.transpose(a, axes),
+        lambda a, axes: anp.transpose(a, _positive_axes(axes, anp.ndim(a))),
+    ),
+    "broadcast_to": Spec(
+        _draw_broadcast_to,
+        lambda a, shape: av.broadcast_to(a, shape),
+        lambda a, shape: np.broadcast_to(a, shape),
+        # HIPS's broadcast_to cannot add leading axes; adding
+        # zeros of the target shape broadcasts the same way
+        lambda a, shape: a + anp.zeros(shape),
+    ),
+    "getitem": Spec(
+        _draw_getitem,
+        lambda a, index: a[index],
+        lambda a, index: a[index],
+        lambda a, index: a[index],
+    ),
     # the harness works in float64, where a cast to float64 is exact; float32
     # round trips are checked in test_engine.py
-    "cast": Spec(_unary(-2, 2), lambda a: apply(ops.cast, a, dtype=np.dtype("float64")),
-                 lambda a: np.asarray(a, dtype=np.float64), lambda a: a * 1.0,
-                 lambda a: (np.ones_like(a),)),
-    "unindex": Spec(_draw_unindex,
-                    lambda g, index, shape: apply(ops.unindex, g, index=index, shape=shape),
-                    _np_unindex, _anp_unindex),
+    "cast": Spec(
+        _unary(-2, 2),
+        lambda a: apply(ops.cast, a, dtype=np.dtype("float64")),
+        lambda a: np.asarray(a, dtype=np.float64),
+        lambda a: a * 1.0,
+        lambda a: (np.ones_like(a),),
+    ),
+    "unindex": Spec(
+        _draw_unindex,
+        lambda g, index, shape: apply(ops.unindex, g, index=index, shape=shape),
+        _np_unindex,
+        _anp_unindex,
+    ),
 }
 
 NAMES = sorted(SPECS)
@@ -260,8 +332,10 @@ NAMES = sorted(SPECS)
 
 def test_every_primitive_has_a_spec():
     missing = sorted(set(ops.REGISTRY) - set(SPECS))
-    assert not missing, (f"primitives without a test spec in tests/engine/test_ops.py: {missing}; "
-                         f"add a Spec with its domain, numpy and HIPS autograd references")
+    assert not missing, (
+        f"primitives without a test spec in tests/engine/test_ops.py: {missing}; "
+        f"add a Spec with its domain, numpy and HIPS autograd references"
+    )
     stale = sorted(set(SPECS) - set(ops.REGISTRY))
     assert not stale, f"specs for primitives that no longer exist: {stale}"
 
@@ -273,6 +347,7 @@ def test_specs_show_values_exactly_where_the_primitive_does():
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _ensure_clean_state():
     assert STATE.grad_enabled and not STATE.forcing and not STATE.recorders
@@ -327,18 +402,24 @@ def _hips_gradient(f, arrays, i):
 
 
 def _grad_or_zeros(g, like):
-    return np.zeros(np.shape(like)) if g is None else np.asarray(g.data if isinstance(g, av.Tensor) else g)
+    return (
+        np.zeros(np.shape(like))
+        if g is None
+        else np.asarray(g.data if isinstance(g, av.Tensor) else g)
+    )
 
 
 def _sum_to_shape(x, shape):
     x = np.asarray(x)
     while x.ndim > len(shape):
         x = x.sum(axis=0)
-    return x.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1),
-                 keepdims=True).reshape(shape)
+    return x.sum(
+        axis=tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1), keepdims=True
+    ).reshape(shape)
 
 
 # ---------------------------------------------------------------- (a), (b)
+
 
 @pytest.mark.parametrize("name", NAMES)
 @MANY
@@ -384,13 +465,22 @@ def test_first_order_matches_finite_differences_and_hips(name, data):
 
     for i, a in enumerate(arrays):
         what = f"{name}: d sum(w*f)/d input {i}"
-        _close(_grad_or_zeros(via_gradients[i], a), got[i], 0, 0,
-               what + " (gradients vs backward)")
+        _close(_grad_or_zeros(via_gradients[i], a), got[i], 0, 0, what + " (gradients vs backward)")
         _close(xs3[i].grad.data, got[i], 1e-12, 1e-14, what + " (loss written out)")
-        _close(got[i], numeric_gradient(loss_np, arrays, i), FD_RTOL, FD_ATOL,
-               what + " vs central differences")
-        _close(got[i], _hips_gradient(loss_hips, arrays, i), ORACLE_RTOL, ORACLE_ATOL,
-               what + " vs HIPS autograd")
+        _close(
+            got[i],
+            numeric_gradient(loss_np, arrays, i),
+            FD_RTOL,
+            FD_ATOL,
+            what + " vs central differences",
+        )
+        _close(
+            got[i],
+            _hips_gradient(loss_hips, arrays, i),
+            ORACLE_RTOL,
+            ORACLE_ATOL,
+            what + " vs HIPS autograd",
+        )
 
     assert av.gradcheck(lambda *t: spec.av(*t, **params), *arrays) is True
     _ensure_clean_state()
@@ -398,15 +488,18 @@ def test_first_order_matches_finite_differences_and_hips(name, data):
 
 # ---------------------------------------------------------------- (c)
 
+
 def _vjp_dot_v(name, params, v):
     """phi(x..., w) = sum_i <v_i, d sum(w * f(x)) / d x_i>, computed by a
     plain (first-order) backward: the function whose gradient is the
     second-order quantity under test."""
+
     def phi(*z):
         *arrays, w = z
         xs, out = _run(name, arrays, params)
         out.backward(gradient=w)
         return float(sum(np.sum(vi * x.grad.data) for vi, x in zip(v, xs)))
+
     return phi
 
 
@@ -446,10 +539,20 @@ def test_second_order_matches_hips_and_finite_differences(name, data):
     phi_fd = _vjp_dot_v(name, params, v)
     for j in range(len(z)):
         what = f"{name}: second derivative, d phi / d {'w' if j == len(arrays) else f'input {j}'}"
-        _close(got[j], _hips_gradient(phi_hips, z, j), ORACLE_RTOL, ORACLE_ATOL,
-               what + " vs HIPS autograd")
-        _close(got[j], numeric_gradient(phi_fd, z, j), FD_RTOL, FD_ATOL,
-               what + " vs central differences of the first gradient")
+        _close(
+            got[j],
+            _hips_gradient(phi_hips, z, j),
+            ORACLE_RTOL,
+            ORACLE_ATOL,
+            what + " vs HIPS autograd",
+        )
+        _close(
+            got[j],
+            numeric_gradient(phi_fd, z, j),
+            FD_RTOL,
+            FD_ATOL,
+            what + " vs central differences of the first gradient",
+        )
     _ensure_clean_state()
 
 
@@ -471,11 +574,17 @@ def test_nested_grad_gives_the_elementwise_second_derivative(name, data):
         expected2 = hips_grad(hips_grad(spec.anp))(a)
     _close(d1(a).data, expected1, ORACLE_RTOL, ORACLE_ATOL, f"{name}'")
     _close(d2(a).data, expected2, ORACLE_RTOL, ORACLE_ATOL, f"{name}''")
-    _close(d2(a).data, (d1(a + EPS).item() - d1(a - EPS).item()) / (2 * EPS),
-           FD_RTOL, FD_ATOL, f"{name}'' vs central differences of {name}'")
+    _close(
+        d2(a).data,
+        (d1(a + EPS).item() - d1(a - EPS).item()) / (2 * EPS),
+        FD_RTOL,
+        FD_ATOL,
+        f"{name}'' vs central differences of {name}'",
+    )
 
 
 # ---------------------------------------------------------------- (d)
+
 
 @pytest.mark.parametrize("name", sorted(ops.REGISTRY))
 def test_primitive_has_formula_and_a_rule_per_input(name):
@@ -529,59 +638,92 @@ def test_trace_local_derivative_is_the_analytic_one(name, data):
             _close(local, want, 1e-12, 1e-14, f"{name}: local derivative of input {i}")
             # the diagram's chain rule adds up: upstream x local, summed over
             # the copies broadcasting made, is what was sent
-            _close(send.contribution, _sum_to_shape(w * local, xs[i].shape),
-                   1e-12, 1e-14, f"{name}: upstream x local")
+            _close(
+                send.contribution,
+                _sum_to_shape(w * local, xs[i].shape),
+                1e-12,
+                1e-14,
+                f"{name}: upstream x local",
+            )
         else:
             _close(local, derivs[i], 1e-12, 1e-14, f"{name}: local derivative of input {i}")
 
 
 # ---------------------------------------------------------------- op chains
 
+
 class _AV:
     """The chain's operations on autograd_viz tensors."""
-    exp, log, sin, cos, tanh, sigmoid, sqrt = av.exp, av.log, av.sin, av.cos, av.tanh, \
-        av.sigmoid, av.sqrt
+
+    exp, log, sin, cos, tanh, sigmoid, sqrt = (
+        av.exp,
+        av.log,
+        av.sin,
+        av.cos,
+        av.tanh,
+        av.sigmoid,
+        av.sqrt,
+    )
     norm, dot = av.norm, av.dot
 
     @staticmethod
-    def sum(x, axis, keepdims): return av.sum(x, axis=axis, keepdims=keepdims)
+    def sum(x, axis, keepdims):
+        return av.sum(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
-    def mean(x, axis, keepdims): return av.mean(x, axis=axis, keepdims=keepdims)
+    def mean(x, axis, keepdims):
+        return av.mean(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
-    def reshape(x, shape): return av.reshape(x, shape)
+    def reshape(x, shape):
+        return av.reshape(x, shape)
 
     @staticmethod
-    def transpose(x, axes): return av.transpose(x, axes)
+    def transpose(x, axes):
+        return av.transpose(x, axes)
 
     @staticmethod
-    def broadcast_to(x, shape): return av.broadcast_to(x, shape)
+    def broadcast_to(x, shape):
+        return av.broadcast_to(x, shape)
 
 
 class _HIPS:
     """The same operations in autograd.numpy."""
-    exp, log, sin, cos, tanh, sqrt, dot = anp.exp, anp.log, anp.sin, anp.cos, anp.tanh, \
-        anp.sqrt, anp.dot
+
+    exp, log, sin, cos, tanh, sqrt, dot = (
+        anp.exp,
+        anp.log,
+        anp.sin,
+        anp.cos,
+        anp.tanh,
+        anp.sqrt,
+        anp.dot,
+    )
     sigmoid = staticmethod(_sigmoid_anp)
 
     @staticmethod
-    def norm(x): return anp.sqrt(anp.sum(x * x))
+    def norm(x):
+        return anp.sqrt(anp.sum(x * x))
 
     @staticmethod
-    def sum(x, axis, keepdims): return anp.sum(x, axis=axis, keepdims=keepdims)
+    def sum(x, axis, keepdims):
+        return anp.sum(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
-    def mean(x, axis, keepdims): return anp.mean(x, axis=axis, keepdims=keepdims)
+    def mean(x, axis, keepdims):
+        return anp.mean(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
-    def reshape(x, shape): return anp.reshape(x, shape)
+    def reshape(x, shape):
+        return anp.reshape(x, shape)
 
     @staticmethod
-    def transpose(x, axes): return anp.transpose(x, _positive_axes(axes, anp.ndim(x)))
+    def transpose(x, axes):
+        return anp.transpose(x, _positive_axes(axes, anp.ndim(x)))
 
     @staticmethod
-    def broadcast_to(x, shape): return x + anp.zeros(shape)
+    def broadcast_to(x, shape):
+        return x + anp.zeros(shape)
 
 
 # Each step: (name, needs, draw) where draw(data, shape) gives the step's
@@ -639,17 +781,19 @@ CHAIN_STEPS = {
     "log_1p_sq": (lambda s: True, _no_params, lambda B, x, l: B.log(1.0 + x * x)),
     "sqrt_1p_sq": (lambda s: True, _no_params, lambda B, x, l: B.sqrt(x * x + 1)),
     "x_tanh_x": (lambda s: True, _no_params, lambda B, x, l: x * B.tanh(x)),
-    "cube": (lambda s: True, _no_params, lambda B, x, l: x ** 3),
+    "cube": (lambda s: True, _no_params, lambda B, x, l: x**3),
     "neg_scaled": (lambda s: True, _no_params, lambda B, x, l: -(0.5 * x) + 2),
     "recip": (lambda s: True, _no_params, lambda B, x, l: 1 / (1 + x * x)),
     "add_leaf": (lambda s: True, _leaf_broadcasting_with, lambda B, x, l: x + l[0]),
     "sub_leaf": (lambda s: True, _leaf_broadcasting_with, lambda B, x, l: l[0] - x),
     "mul_leaf": (lambda s: True, _leaf_broadcasting_with, lambda B, x, l: x * l[0]),
-    "div_leaf": (lambda s: True, _leaf_broadcasting_with,
-                 lambda B, x, l: x / (1.0 + l[0] * l[0])),
-    "pow_leaf": (lambda s: True, _leaf_broadcasting_with,
-                 # exponent kept >= 0.5 (see EXPONENT)
-                 lambda B, x, l: (1 + B.sigmoid(x)) ** (l[0] * l[0] + 0.5)),
+    "div_leaf": (lambda s: True, _leaf_broadcasting_with, lambda B, x, l: x / (1.0 + l[0] * l[0])),
+    "pow_leaf": (
+        lambda s: True,
+        _leaf_broadcasting_with,
+        # exponent kept >= 0.5 (see EXPONENT)
+        lambda B, x, l: (1 + B.sigmoid(x)) ** (l[0] * l[0] + 0.5),
+    ),
     "sum": (lambda s: len(s) > 0, _axis_params, lambda B, x, l, **p: B.sum(x, **p)),
     "mean": (lambda s: len(s) > 0, _axis_params, lambda B, x, l, **p: B.mean(x, **p)),
     "norm": (lambda s: True, _no_params, lambda B, x, l: B.norm(x)),
@@ -658,8 +802,11 @@ CHAIN_STEPS = {
     "reshape": (lambda s: True, _reshape_params, lambda B, x, l, **p: B.reshape(x, **p)),
     "transpose": (lambda s: True, _transpose_params, lambda B, x, l, **p: B.transpose(x, **p)),
     "getitem": (lambda s: len(s) > 0, _getitem_params, lambda B, x, l, **p: x[p["index"]]),
-    "broadcast_to": (lambda s: len(s) < 3, _broadcast_params,
-                     lambda B, x, l, **p: B.broadcast_to(x, **p)),
+    "broadcast_to": (
+        lambda s: len(s) < 3,
+        _broadcast_params,
+        lambda B, x, l, **p: B.broadcast_to(x, **p),
+    ),
 }
 
 
@@ -732,8 +879,13 @@ def test_random_op_chains_match_hips_first_and_second_order(chain, data):
     firsts = av.gradients(out, xs, gradient=w, create_graph=True)
     second_terms = []
     for i, (g, a) in enumerate(zip(firsts, leaves)):
-        _close(_grad_or_zeros(g, a), _hips_gradient(loss_hips, leaves, i),
-               1e-8, 1e-10, f"first order, leaf {i}, chain {steps}")
+        _close(
+            _grad_or_zeros(g, a),
+            _hips_gradient(loss_hips, leaves, i),
+            1e-8,
+            1e-10,
+            f"first order, leaf {i}, chain {steps}",
+        )
         if g is not None:
             second_terms.append((g * av.tensor(v[i])).sum())
     phi = second_terms[0]
@@ -741,22 +893,34 @@ def test_random_op_chains_match_hips_first_and_second_order(chain, data):
         phi = phi + t
     seconds = av.gradients(phi, xs) if phi.requires_grad else [None] * n
     for i, (g, a) in enumerate(zip(seconds, leaves)):
-        _close(_grad_or_zeros(g, a), _hips_gradient(phi_hips, leaves, i),
-               1e-8, 1e-10, f"second order, leaf {i}, chain {steps}")
+        _close(
+            _grad_or_zeros(g, a),
+            _hips_gradient(phi_hips, leaves, i),
+            1e-8,
+            1e-10,
+            f"second order, leaf {i}, chain {steps}",
+        )
 
     # .backward() through the same kind of graph fills .grad with the same numbers
     ys = [av.tensor(a, requires_grad=True) for a in leaves]
     _run_chain(_AV, steps, ys).backward(gradient=w)
     for i, (y, g) in enumerate(zip(ys, firsts)):
-        _close(_grad_or_zeros(y.grad, leaves[i]), _grad_or_zeros(g, leaves[i]), 1e-12, 1e-14,
-               f"backward vs gradients, leaf {i}")
+        _close(
+            _grad_or_zeros(y.grad, leaves[i]),
+            _grad_or_zeros(g, leaves[i]),
+            1e-12,
+            1e-14,
+            f"backward vs gradients, leaf {i}",
+        )
     _ensure_clean_state()
 
 
 # ---------------------------------------------------------------- API forms
 
-@pytest.mark.parametrize("name", ["exp", "log", "sin", "cos", "tanh", "sigmoid", "relu",
-                                  "abs", "sqrt"])
+
+@pytest.mark.parametrize(
+    "name", ["exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sqrt"]
+)
 def test_method_and_function_forms_record_the_same_primitive(name):
     a = np.array([0.3, 1.7, 0.9])
     x = av.tensor(a, requires_grad=True)
@@ -775,10 +939,10 @@ def test_reflected_operators_and_python_scalars(data):
     c = data.draw(S.floats(0.5, 2.0))
 
     def f_av(x):
-        return (2 * x + c - x / c + c / x - (c - x) * x + c ** x + x ** c + (-x)).sum()
+        return (2 * x + c - x / c + c / x - (c - x) * x + c**x + x**c + (-x)).sum()
 
     def f_hips(x):
-        return anp.sum(2 * x + c - x / c + c / x - (c - x) * x + c ** x + x ** c + (-x))
+        return anp.sum(2 * x + c - x / c + c / x - (c - x) * x + c**x + x**c + (-x))
 
     x = av.tensor(a, requires_grad=True)
     f_av(x).backward()
@@ -793,9 +957,9 @@ def test_negative_base_with_constant_integer_exponent(data):
     shape = data.draw(S.shapes())
     a = data.draw(S.nonzero_values(shape, 0.2, 2.0))
     x = av.tensor(a, requires_grad=True)
-    y = x ** 3
+    y = x**3
     g1 = av.gradients(y, [x], gradient=np.ones(shape), create_graph=True)[0]
-    _close(g1.data, 3 * a ** 2, 1e-12, 1e-14, "d x^3")
+    _close(g1.data, 3 * a**2, 1e-12, 1e-14, "d x^3")
     (g2,) = av.gradients(g1.sum(), [x])
     _close(g2.data, 6 * a, 1e-12, 1e-14, "d2 x^3")
     assert np.all(np.isfinite(g2.data))

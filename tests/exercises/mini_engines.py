@@ -29,6 +29,7 @@ class Value:
         def back():
             self.grad += out.grad
             other.grad += out.grad
+
         out._back = back
         return out
 
@@ -39,6 +40,7 @@ class Value:
         def back():
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
+
         out._back = back
         return out
 
@@ -53,6 +55,7 @@ class Value:
 
         def back():
             self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+
         out._back = back
         return out
 
@@ -86,6 +89,7 @@ class AssignNotAdd(Value):
         def back():
             self.grad = out.grad
             other.grad = out.grad
+
         out._back = back
         return out
 
@@ -96,6 +100,7 @@ class AssignNotAdd(Value):
         def back():
             self.grad = other.data * out.grad
             other.grad = self.data * out.grad
+
         out._back = back
         return out
 
@@ -176,6 +181,7 @@ class RecursiveTopo(Value):
                 for child in node._prev:
                     visit(child)
                 order.append(node)
+
         visit(self)
         return order
 
@@ -188,6 +194,7 @@ class ReluPassesEverything(Value):
 
         def back():
             self.grad += out.grad
+
         out._back = back
         return out
 
@@ -200,6 +207,7 @@ class ReluTimesValue(Value):
 
         def back():
             self.grad += out.data * out.grad
+
         out._back = back
         return out
 
@@ -212,12 +220,14 @@ class ReluForwardWrong(Value):
 
         def back():
             self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+
         out._back = back
         return out
 
 
 class NoRelu(Value):
     """No relu method at all."""
+
     relu = None
 
 

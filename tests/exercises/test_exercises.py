@@ -43,11 +43,13 @@ def no_children_left():
 
 # a small instructor-made exercise: the gradient of y = 2·xᵀx is 4x
 def grad_exercise(**kw):
-    return Exercise(title={"en": "Gradient of 2xᵀx", "vi": "Gradient của 2xᵀx"},
-                    inputs=lambda rng: (rng.normal(size=int(rng.integers(2, 6))),),
-                    reference=lambda x: 4 * x,
-                    hints={"en": "y = 2·Σx², so dy/dx = ...", "vi": "y = 2·Σx², nên dy/dx = ..."},
-                    **kw)
+    return Exercise(
+        title={"en": "Gradient of 2xᵀx", "vi": "Gradient của 2xᵀx"},
+        inputs=lambda rng: (rng.normal(size=int(rng.integers(2, 6))),),
+        reference=lambda x: 4 * x,
+        hints={"en": "y = 2·Σx², so dy/dx = ...", "vi": "y = 2·Σx², nên dy/dx = ..."},
+        **kw,
+    )
 
 
 def good_grad(x):
@@ -58,6 +60,7 @@ def good_grad(x):
 
 
 # ------------------------------------------------------------------ the Exercise spec
+
 
 def test_a_correct_function_passes_on_fresh_inputs():
     ex = grad_exercise()
@@ -72,9 +75,14 @@ def test_inputs_are_fresh_so_a_hard_coded_answer_fails():
 
     def inputs_of_one_check():
         seen = []
-        Exercise(title="probe", inputs=ex.inputs, reference=lambda x: x, cases=3,
-                 call=lambda answer, x: x.numpy(),
-                 check=lambda got, expected, args, ctx: seen.append(got)).check(lambda x: x)
+        Exercise(
+            title="probe",
+            inputs=ex.inputs,
+            reference=lambda x: x,
+            cases=3,
+            call=lambda answer, x: x.numpy(),
+            check=lambda got, expected, args, ctx: seen.append(got),
+        ).check(lambda x: x)
         return seen
 
     first, second = inputs_of_one_check(), inputs_of_one_check()
@@ -90,15 +98,21 @@ def test_inputs_are_fresh_so_a_hard_coded_answer_fails():
     assert not value and "needs a function" in value.message
 
 
-@pytest.mark.parametrize("answer, pattern", [
-    (lambda x: None, r"got None: the function returned nothing"),
-    (lambda x: "forty-two", r"got str \('forty-two'\), which is not a number"),
-    (lambda x: {"grad": 1}, r"got dict .* not a number"),
-    (lambda x: x * np.nan, r"contains nan .* at 0"),
-    (lambda x: av.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]), r"wrong shape: expected \(\d,\), got \(7,\)"),
-    (lambda x: (x, x), r"expected one value, got a tuple of 2 values"),
-    (lambda x: 3 * x, r"wrong value at index \d: expected .*, got .*tolerance"),
-])
+@pytest.mark.parametrize(
+    "answer, pattern",
+    [
+        (lambda x: None, r"got None: the function returned nothing"),
+        (lambda x: "forty-two", r"got str \('forty-two'\), which is not a number"),
+        (lambda x: {"grad": 1}, r"got dict .* not a number"),
+        (lambda x: x * np.nan, r"contains nan .* at 0"),
+        (
+            lambda x: av.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]),
+            r"wrong shape: expected \(\d,\), got \(7,\)",
+        ),
+        (lambda x: (x, x), r"expected one value, got a tuple of 2 values"),
+        (lambda x: 3 * x, r"wrong value at index \d: expected .*, got .*tolerance"),
+    ],
+)
 def test_each_bad_answer_gets_its_own_message(answer, pattern):
     result = grad_exercise(cases=1).check(answer)
     assert not result
@@ -110,7 +124,7 @@ def test_each_bad_answer_gets_its_own_message(answer, pattern):
 
 def test_a_raising_function_reports_type_message_and_line_not_our_traceback():
     def broken(x):
-        y = x @ av.ones((7, 7))          # shapes do not fit
+        y = x @ av.ones((7, 7))  # shapes do not fit
         return y
 
     result = grad_exercise(cases=1).check(broken)
@@ -123,7 +137,7 @@ def test_a_raising_function_reports_type_message_and_line_not_our_traceback():
 
 def test_a_function_that_never_returns_is_stopped_and_the_process_stays_usable():
     def forever(x):
-        b = x * 0                       # the chapter's loop with a = 0
+        b = x * 0  # the chapter's loop with a = 0
         while b.norm() < 1000:
             b = b * 2
         return b
@@ -159,6 +173,7 @@ def test_the_in_process_fallback_also_stops_an_endless_loop():
     def forever(x):
         while True:
             x = x + 0
+
     result = grad_exercise(cases=1, time_limit=0.5, isolate=False).check(forever)
     assert not result and "hit the time limit of 0.5 seconds" in result.message
     assert grad_exercise(cases=1, isolate=False).check(good_grad)
@@ -168,6 +183,7 @@ def test_what_the_student_printed_is_shown():
     def chatty(x):
         print("shape is", x.shape)
         return good_grad(x)
+
     result = grad_exercise(cases=1).check(chatty)
     assert result and "your code printed:\nshape is (" in str(result)
 
@@ -175,8 +191,13 @@ def test_what_the_student_printed_is_shown():
 @pytest.mark.parametrize("isolate", [True, False])
 def test_a_flood_of_printing_is_cut_to_a_few_kilobytes(isolate):
     flood = 10_000_000
-    ex = Exercise(title="t", inputs=lambda rng: (rng.normal(size=2),),
-                  reference=lambda x: x, cases=1, isolate=isolate)
+    ex = Exercise(
+        title="t",
+        inputs=lambda rng: (rng.normal(size=2),),
+        reference=lambda x: x,
+        cases=1,
+        isolate=isolate,
+    )
     result = ex.check(lambda x: print("x" * flood))
     assert not result and "got None" in result.message
     kept = runner.PRINT_LIMIT
@@ -200,6 +221,7 @@ def test_printing_over_many_cases_is_capped_in_total():
     def chatty(x):
         print("y" * (runner.PRINT_LIMIT - 10))
         return good_grad(x)
+
     result = grad_exercise(cases=4).check(chatty)
     assert result, str(result)
     kept, note = result.printed.rsplit("\n", 1)
@@ -214,11 +236,13 @@ def test_the_student_code_cannot_change_the_kernel_state():
         av.engine.graph.STATE.grad_enabled = False
         ch.ex1.f = None
         return good_grad(x)
+
     result = grad_exercise(cases=1).check(vandal)
     # the vandal ran, and switching gradients off broke its own backward pass ...
     assert not result
-    assert result.message.startswith("your code raised BackwardError: this value does not "
-                                     "require a gradient"), result.message
+    assert result.message.startswith(
+        "your code raised BackwardError: this value does not require a gradient"
+    ), result.message
     # ... in the child only: the kernel's state is untouched and the next check passes
     assert av.engine.graph.STATE.grad_enabled is True and ch.ex1.f is ch.f1
     assert grad_exercise(cases=1).check(good_grad)
@@ -242,9 +266,15 @@ def test_the_spec_refuses_bad_inputs_clearly():
 
 # ------------------------------------------------------------------ display
 
+
 def test_result_shows_in_jupyter_green_or_red_and_escapes_text():
-    ex = Exercise(title="<b>t</b>", inputs=lambda rng: (rng.normal(size=2),),
-                  reference=lambda x: x, hints="use <script>", cases=1)
+    ex = Exercise(
+        title="<b>t</b>",
+        inputs=lambda rng: (rng.normal(size=2),),
+        reference=lambda x: x,
+        hints="use <script>",
+        cases=1,
+    )
     bad = ex.check(lambda x: "<img src=x onerror=alert(1)>")
     page = bad._repr_html_()
     assert "#cf222e" in page and "✗" in page
@@ -258,6 +288,7 @@ def test_result_shows_in_jupyter_green_or_red_and_escapes_text():
 
 # ------------------------------------------------------------------ languages
 
+
 def test_messages_exist_in_both_languages_with_the_same_fields():
     field = re.compile(r"{(\w+)")
     for key, texts in MESSAGES.items():
@@ -269,12 +300,13 @@ def test_messages_exist_in_both_languages_with_the_same_fields():
 def _source_without(path, table):
     """A module's text without the assignment of ``table`` (the table's own keys)."""
     import ast
+
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     for node in ast.parse(text).body:
         target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
         if isinstance(target, ast.Name) and target.id == table:
-            lines[node.lineno - 1:node.end_lineno] = []
+            lines[node.lineno - 1 : node.end_lineno] = []
     return "\n".join(lines)
 
 
@@ -282,17 +314,26 @@ def test_every_message_key_is_used_somewhere_in_the_package():
     from pathlib import Path
 
     from autograd_viz.i18n import TEXT
+
     package = Path(av.__file__).parent
-    tables = {package / "i18n.py": ("TEXT", TEXT),
-              package / "exercises" / "messages.py": ("MESSAGES", MESSAGES)}
-    source = "\n".join(_source_without(p, tables[p][0]) if p in tables
-                       else p.read_text(encoding="utf-8")
-                       for p in sorted(package.rglob("*.py")))
+    tables = {
+        package / "i18n.py": ("TEXT", TEXT),
+        package / "exercises" / "messages.py": ("MESSAGES", MESSAGES),
+    }
+    source = "\n".join(
+        _source_without(p, tables[p][0]) if p in tables else p.read_text(encoding="utf-8")
+        for p in sorted(package.rglob("*.py"))
+    )
     # keys built at run time, like f"ex2_right_{which}"
     prefixes = re.findall(r"""f["']([a-z][a-z0-9_]*_)\{""", source)
-    unused = [key for _, table in tables.values() for key in table
-              if f'"{key}"' not in source and f"'{key}'" not in source
-              and not any(key.startswith(p) for p in prefixes)]
+    unused = [
+        key
+        for _, table in tables.values()
+        for key in table
+        if f'"{key}"' not in source
+        and f"'{key}'" not in source
+        and not any(key.startswith(p) for p in prefixes)
+    ]
     assert not unused, f"keys no code looks up (delete them): {unused}"
 
 
@@ -315,6 +356,7 @@ def test_set_lang_and_the_per_check_override():
 
 # ------------------------------------------------------------------ grading mode
 
+
 def test_raise_on_fail_raises_assertion_error_with_the_same_message():
     ex = grad_exercise(cases=1)
     with pytest.raises(AssertionError) as info:
@@ -334,6 +376,7 @@ def test_under_nbgrader_a_failure_raises(monkeypatch):
 
 # ------------------------------------------------------------------ 1. second derivative
 
+
 def d2_by_gradients(x):
     x.requires_grad_()
     y = ch.ex1.f(x)
@@ -345,8 +388,11 @@ def d2_by_gradients(x):
 def test_ex1_passes_with_create_graph_and_reports_the_second_graph():
     result = ch.ex1.check(d2_by_gradients)
     assert result, str(result)
-    sizes = re.search(r"recorded (\d+) op nodes; .* recorded (\d+) more, so the second "
-                      r"backward walks (\d+) nodes \(([\d.]+)×", str(result))
+    sizes = re.search(
+        r"recorded (\d+) op nodes; .* recorded (\d+) more, so the second "
+        r"backward walks (\d+) nodes \(([\d.]+)×",
+        str(result),
+    )
     fwd, bwd, total, ratio = int(sizes[1]), int(sizes[2]), int(sizes[3]), float(sizes[4])
     assert fwd == 3 and bwd > fwd and total == fwd + bwd and ratio > 1
     assert ch.ex1.check(lambda x: av.grad(av.grad(ch.ex1.f))(x))
@@ -360,6 +406,7 @@ def test_ex1_passes_in_the_torch_dialect():
         (g,) = torch.autograd.grad(ch.ex1.f(x), x, create_graph=True)
         g.backward()
         return x.grad
+
     assert ch.ex1.check(d2)
 
 
@@ -371,19 +418,23 @@ def test_ex1_fails_a_hand_written_formula_a_first_derivative_and_a_number():
         x.requires_grad_()
         (g,) = av.gradients(ch.ex1.f(x), [x], create_graph=True)
         return g
+
     first = ch.ex1.check(first_only)
     assert not first and first.message.startswith("wrong value")
     assert "needs a function" in ch.ex1.check(2.5).message
 
 
-@pytest.mark.parametrize("answer, kind, kind_vi", [
-    (3.0, "a float", "một giá trị kiểu float"),
-    (3, "an int", "một giá trị kiểu int"),
-    (np.float64(2.0), "a float64", "một giá trị kiểu float64"),
-    (np.ones(3), "a numpy array of shape (3,)", "một numpy array có kích thước (3,)"),
-    ("d2", "a str", "một giá trị kiểu str"),
-    ((1.0, 2.0), "a tuple of 2 values", "một bộ (tuple) gồm 2 giá trị"),
-])
+@pytest.mark.parametrize(
+    "answer, kind, kind_vi",
+    [
+        (3.0, "a float", "một giá trị kiểu float"),
+        (3, "an int", "một giá trị kiểu int"),
+        (np.float64(2.0), "a float64", "một giá trị kiểu float64"),
+        (np.ones(3), "a numpy array of shape (3,)", "một numpy array có kích thước (3,)"),
+        ("d2", "a str", "một giá trị kiểu str"),
+        ((1.0, 2.0), "a tuple of 2 values", "một bộ (tuple) gồm 2 giá trị"),
+    ],
+)
 def test_a_value_instead_of_a_function_is_named_by_its_own_type(answer, kind, kind_vi):
     result = ch.ex1.check(answer)
     assert not result and result.message.endswith(f"got {kind}"), result.message
@@ -394,6 +445,7 @@ def test_a_value_instead_of_a_function_is_named_by_its_own_type(answer, kind, ki
 
 
 # ------------------------------------------------------------------ 2. backward twice
+
 
 def caught(run):
     try:
@@ -439,7 +491,7 @@ def test_ex2_accepts_the_real_error_of_each_dialect():
     for run in (core, pytorch, mxnet):
         result = ch.ex2.check(caught(run))
         assert result and "retain_graph=True" in str(result)
-        assert ch.ex2.check(run)                        # the function itself, run in a child
+        assert ch.ex2.check(run)  # the function itself, run in a child
     tf_result = ch.ex2.check(caught(tensorflow))
     assert tf_result and "persistent=True" in str(tf_result)
     assert ch.ex2.check(tensorflow)
@@ -451,6 +503,7 @@ def test_ex2_rejects_wrong_claims():
 
     def raised_by_hand():
         raise RuntimeError("retain_graph")
+
     assert "not raised by a backward pass" in ch.ex2.check(caught(raised_by_hand)).message
 
     def no_error():
@@ -459,6 +512,7 @@ def test_ex2_rejects_wrong_claims():
         y.backward(retain_graph=True)
         y.backward()
         return x.grad
+
     quiet = ch.ex2.check(no_error)
     assert not quiet and "ran without any error" in quiet.message
 
@@ -469,6 +523,7 @@ def test_ex2_rejects_wrong_claims():
 
 
 # ------------------------------------------------------------------ 3. vector a
+
 
 def chapter_f(a):
     b = a * 2
@@ -483,6 +538,7 @@ def chapter_f(a):
 
 def test_ex3_passes_the_chapter_f_in_core_torch_and_tf():
     import autograd_viz.tf as tf
+
     result = ch.ex3.check(chapter_f)
     assert result and "d / a" in str(result)
 
@@ -495,21 +551,29 @@ def test_ex3_passes_the_chapter_f_in_core_torch_and_tf():
         else:
             c = 100 * b
         return c
+
     assert ch.ex3.check(tf_f)
 
     def with_own_gradient(a):
         import autograd_viz.torch as torch
+
         d = chapter_f(a)
         d.backward(gradient=torch.ones_like(d))
         return d, a.grad
+
     assert ch.ex3.check(with_own_gradient)
 
 
 def test_ex3_inputs_are_vectors_and_matrices():
     shapes = []
-    probe = Exercise(title="p", inputs=ch.ex3.inputs, reference=lambda a: a, cases=4,
-                     call=lambda answer, a: a.shape,
-                     check=lambda got, e, args, ctx: shapes.append(got))
+    probe = Exercise(
+        title="p",
+        inputs=ch.ex3.inputs,
+        reference=lambda a: a,
+        cases=4,
+        call=lambda answer, a: a.shape,
+        check=lambda got, e, args, ctx: shapes.append(got),
+    )
     probe.check(lambda a: a)
     assert [len(s) for s in shapes] == [1, 2, 1, 2]
 
@@ -522,6 +586,7 @@ def test_ex3_fails_scalar_only_code_a_reduced_result_a_detached_one_and_a_loop(m
         if b > 0:
             return b
         return 100 * b
+
     r = ch.ex3.check(scalar_if)
     assert not r and "raised ValueError: the truth value" in r.message
     assert "`if b > 0:`" in r.message
@@ -531,12 +596,14 @@ def test_ex3_fails_scalar_only_code_a_reduced_result_a_detached_one_and_a_loop(m
 
     def detached(a):
         return chapter_f(a.detach())
+
     r = ch.ex3.check(detached)
     assert not r and "no gradient reached a" in r.message
 
     def wrong_gradient(a):
         d = chapter_f(a)
         return d, a * 0 + 1
+
     r = ch.ex3.check(wrong_gradient)
     assert not r and "not d / a" in r.message
 
@@ -550,12 +617,14 @@ def test_ex3_fails_scalar_only_code_a_reduced_result_a_detached_one_and_a_loop(m
         while b.norm() < 1000:
             b = b * 1
         return b
+
     r = ch.ex3.check(never_grows)
     assert not r and "hit the time limit of 1 second and was stopped" in r.message
     assert no_children_left()
 
 
 # ------------------------------------------------------------------ 4. own control flow
+
 
 def test_ex4_passes_a_function_with_data_dependent_control_flow():
     def mine(a):
@@ -566,6 +635,7 @@ def test_ex4_passes_a_function_with_data_dependent_control_flow():
         while b.abs() < 5:
             b = b * 3
         return b
+
     result = ch.ex4.check(mine)
     assert result, str(result)
     paths = int(re.search(r"took (\d+) different paths", str(result))[1])
@@ -583,25 +653,30 @@ def test_ex4_fails_no_control_flow_a_wrong_gradient_numpy_and_an_endless_loop(mo
     r = ch.ex4.check(space["straight"])
     assert not r and "ran the same operations" in r.message
     # loop counts differ over the inputs' two decades of magnitude, so paths differ
-    exec("def branchy(a):\n    b = a\n    while b.abs() < 50:\n        b = b * 2\n"
-         "    return b\n", space)
+    exec(
+        "def branchy(a):\n    b = a\n    while b.abs() < 50:\n        b = b * 2\n    return b\n",
+        space,
+    )
     assert ch.ex4.check(space["branchy"])
 
     def half_detached(a):
         if a > 0:
             return a * a.detach()
         return -a * a.detach()
+
     r = ch.ex4.check(half_detached)
     assert not r and "disagrees with finite differences" in r.message
     assert re.search(r"finite differences give [-\d.e]+, backward gave [-\d.e]+", r.message)
 
     def via_numpy(a):
         return np.sin(float(a)) if a > 0 else 0.0
+
     r = ch.ex4.check(via_numpy)
     assert not r and "f(a) returned" in r.message
 
     def through_item(a):
         return av.tensor(a.item() ** 2) if a > 0 else a.detach()
+
     r = ch.ex4.check(through_item)
     assert not r and "does not depend on a through recorded operations" in r.message
 
@@ -611,11 +686,13 @@ def test_ex4_fails_no_control_flow_a_wrong_gradient_numpy_and_an_endless_loop(mo
         while a.abs() > 0:
             a = a * 1
         return a
+
     r = ch.ex4.check(endless)
     assert not r and "hit the time limit of 1 second and was stopped" in r.message
 
 
 # ------------------------------------------------------------------ 5. sin without cos
+
 
 def sin_and_slope(x):
     x.requires_grad_()
@@ -633,6 +710,7 @@ def test_ex5_passes_backward_and_create_graph_and_the_tf_tape():
         y = av.sin(x)
         (g,) = av.gradients(y.sum(), [x], create_graph=True)
         return y, g
+
     assert ch.ex5.check(with_create_graph)
 
     import autograd_viz.tf as tf
@@ -642,6 +720,7 @@ def test_ex5_passes_backward_and_create_graph_and_the_tf_tape():
         with tf.GradientTape() as t:
             y = tf.sin(x)
         return y, t.gradient(y, x)
+
     assert ch.ex5.check(tape)
 
 
@@ -649,6 +728,7 @@ def test_ex5_catches_cos_in_the_graph_numpy_cos_and_math_cos():
     def recorded_cos(x):
         x.requires_grad_()
         return av.sin(x), av.cos(x)
+
     r = ch.ex5.check(recorded_cos)
     assert not r and "you used cos (a cos op in the graph of what you returned" in r.message
 
@@ -656,6 +736,7 @@ def test_ex5_catches_cos_in_the_graph_numpy_cos_and_math_cos():
     assert not r and "numpy.cos called 1×" in r.message
 
     import math
+
     r = ch.ex5.check(lambda x: (av.sin(x), [math.cos(v) for v in x.numpy()]))
     assert not r and re.search(r"math.cos called \d+×", r.message)
     r = ch.ex5.check(lambda x: (np.sin(x.numpy()), np.cos(x.numpy())), lang="vi")
@@ -671,6 +752,7 @@ def test_ex5_fails_a_derivative_written_by_hand_without_backward():
         x.requires_grad_()
         (x * 3).sum().backward()
         return av.sin(x).detach(), av.sin(x + np.pi / 2).detach()
+
     r = ch.ex5.check(backward_of_something_else)
     assert not r and "wrote the derivative by hand" in r.message
     vi = ch.ex5.check(lambda x: (av.sin(x), av.sin(x + np.pi / 2)), lang="vi")
@@ -683,6 +765,7 @@ def test_ex5_fails_a_derivative_written_by_hand_without_backward():
         y = torch.sin(x)
         y.sum().backward()
         return y.detach(), x.grad
+
     assert ch.ex5.check(in_torch)
 
 
@@ -695,12 +778,14 @@ def test_ex5_fails_a_single_value_and_a_wrong_derivative():
         y = av.sin(x) * 2
         y.backward(av.ones_like(y))
         return av.sin(x).detach(), x.grad
+
     r = ch.ex5.check(slope_of_something_else)
     assert not r and r.message.startswith("df/dx is wrong: wrong value")
 
 
 def test_ex5_plot_draws_both_curves():
     import matplotlib
+
     matplotlib.use("Agg")
     ax = ch.ex5.plot(sin_and_slope)
     f, df = (line.get_ydata() for line in ax.get_lines())
@@ -719,24 +804,25 @@ def test_chapter_exercises_have_titles_prompts_and_hints_in_both_languages():
 def test_runner_reports_a_child_that_dies():
     out = runner.run(lambda: os._exit(3), (), 5)
     assert out.status == "crashed" and "exit code 3" in out.emessage
-    out = runner.run(lambda: (lambda: 1), (), 5)
+    out = runner.run(lambda: lambda: 1, (), 5)
     assert out.status == "unpicklable" and out.emessage == "function"
 
 
 # ------------------------------------------------------------------ the quiz widget
 
+
 def test_quiz_marks_right_and_wrong_nodes_with_hints():
     from autograd_viz.exercises.quiz import GradientQuiz
+
     q = GradientQuiz(seed=3)
     x, y = q.values["x"], q.values["y"]
     v = x * y + x
     # the expected gradients, by hand, for L = (x·y + x)·y
-    assert q.answers == pytest.approx({"L": 1, "v": y, "u": y, "x": y * y + y,
-                                       "y": v + x * y})
+    assert q.answers == pytest.approx({"L": 1, "v": y, "u": y, "x": y * y + y, "y": v + x * y})
     assert set(q.boxes) == {"x", "y", "u", "v", "L"} and q.state()["x"] == "unchecked"
     q.boxes["L"].value = 1
     q.boxes["v"].value = y
-    q.boxes["x"].value = y * y            # forgot the second use of x
+    q.boxes["x"].value = y * y  # forgot the second use of x
     for handler in q.button._click_handlers.callbacks:
         handler(q.button)
     state = q.state()
@@ -758,6 +844,7 @@ def test_quiz_in_vietnamese_and_with_a_custom_graph():
         s = av.sin(a)
         s.name = "s"
         return [a], s
+
     q = GradientQuiz(build, lang="vi")
     assert q.answers["a"] == pytest.approx(np.cos(2.0))
     assert q.button.description == "Kiểm tra"
@@ -780,6 +867,7 @@ def test_quiz_hints_of_a_division_name_the_inputs():
         L = x / t
         t.name, L.name = "t", "L"
         return [x, y, t], L
+
     q = GradientQuiz(build)
     assert q.answers == pytest.approx({"x": 0.5, "y": -0.75, "t": -0.75, "L": 1.0})
     assert q.rows["L"] == "L = x / t" and q.rows["t"] == "t = yᵀ"
@@ -797,6 +885,7 @@ def test_quiz_refuses_two_nodes_of_one_name_and_non_scalar_nodes():
         u = x * 2
         u.name = "x"
         return [x], u
+
     with pytest.raises(ValueError, match="two quiz nodes are named 'x'"):
         GradientQuiz(twins)
 
@@ -805,6 +894,7 @@ def test_quiz_refuses_two_nodes_of_one_name_and_non_scalar_nodes():
         s = (x * x).sum()
         s.name = "s"
         return [x], s
+
     with pytest.raises(ValueError, match=r"quiz nodes must be scalars: 'x' has shape \(2,\)"):
         GradientQuiz(vector)
 
@@ -812,18 +902,21 @@ def test_quiz_refuses_two_nodes_of_one_name_and_non_scalar_nodes():
 def test_quiz_lets_a_real_drawing_bug_through(monkeypatch):
     # only a missing Graphviz is answered with the table; any other error is a bug to see
     import importlib
+
     draw_module = importlib.import_module("autograd_viz.render.draw")
     from autograd_viz.exercises.quiz import GradientQuiz
     from autograd_viz.render.backend import GraphvizNotFound
 
     def missing(*args, **kwargs):
         raise GraphvizNotFound("no dot")
+
     monkeypatch.setattr(draw_module, "draw", missing)
     q = GradientQuiz(seed=1)
     assert q.svg is None and "diagram not available" in q.widget.children[1].value
 
     def broken(*args, **kwargs):
         raise KeyError("a bug in the renderer")
+
     monkeypatch.setattr(draw_module, "draw", broken)
     with pytest.raises(KeyError, match="a bug in the renderer"):
         GradientQuiz(seed=1)
@@ -831,9 +924,10 @@ def test_quiz_lets_a_real_drawing_bug_through(monkeypatch):
 
 def test_quiz_shows_the_graph_without_gradients():
     from autograd_viz.exercises.quiz import GradientQuiz
+
     q = GradientQuiz(seed=0)
     picture = q.widget.children[1].value
-    if q.svg is None:       # no Graphviz at all: the fallback note stands in
+    if q.svg is None:  # no Graphviz at all: the fallback note stands in
         assert "diagram not available" in picture
     else:
         assert "<svg" in picture
@@ -859,6 +953,7 @@ def test_quiz_saved_output_shows_the_question_and_a_picture_to_untrusted_viewers
     graph (an <img>, since inline <svg> is stripped) and say how to answer."""
     from autograd_viz.exercises.messages import msg
     from autograd_viz.exercises.quiz import GradientQuiz
+
     quiz = GradientQuiz(seed=1, lang=lang)
     page = quiz._repr_mimebundle_()["text/html"]
     assert "<svg" not in page and '<img src="data:image/svg+xml;base64,' in page

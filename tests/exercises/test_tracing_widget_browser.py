@@ -21,7 +21,7 @@ from browser_support import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-GREEN, RED = "rgb(26, 127, 55)", "rgb(207, 34, 46)"     # quiz.py's #1a7f37 and #cf222e
+GREEN, RED = "rgb(26, 127, 55)", "rgb(207, 34, 46)"  # quiz.py's #1a7f37 and #cf222e
 
 
 def _squash(text):
@@ -35,23 +35,36 @@ def test_tracing_widget_marks_values_and_gradients_with_the_exercise_messages(tm
     root = tmp_path / "nb"
     root.mkdir()
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "from autograd_viz.exercises import autograd_chapter as ch\n"
-        "quiz = ch.manual_tracing.widget(lang='en')\nquiz")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from autograd_viz.exercises import autograd_chapter as ch\n"
+            "quiz = ch.manual_tracing.widget(lang='en')\nquiz"
+        )
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, root / "tracing.ipynb")
 
     right = ch.manual_tracing.reference()
     right = {k: float(v.data) for k, v in right.items()}
-    typed = {"q =": right["q"], "f =": -right["f"],            # f's sign wrong
-             "df/dx": 1.0,                                      # the + node's derivative alone
-             "df/dy": right["df_dy"], "df/dz": right["df_dz"],
-             "df/dq": right["df_dx"], "df/df": 1.0}
+    typed = {
+        "q =": right["q"],
+        "f =": -right["f"],  # f's sign wrong
+        "df/dx": 1.0,  # the + node's derivative alone
+        "df/dy": right["df_dy"],
+        "df/dz": right["df_dz"],
+        "df/dq": right["df_dx"],
+        "df/df": 1.0,
+    }
     wrong = {"f =": "f", "df/dx": "df_dx"}
     checked = ch.manual_tracing.check({**right, "f": -right["f"], "df_dx": 1.0}, lang="en")
-    sentences = {label: re.search(rf"• {entry} = [-\d.]+: (.*)", checked.message)[1]
-                 for label, entry in wrong.items()}
+    sentences = {
+        label: re.search(rf"• {entry} = [-\d.]+: (.*)", checked.message)[1]
+        for label, entry in wrong.items()
+    }
 
     with jupyterlab_server(tmp_path, root) as (base, token):
         with notebook_page(base, token, "tracing.ipynb", tmp_path) as (page, console):
@@ -59,25 +72,30 @@ def test_tracing_widget_marks_values_and_gradients_with_the_exercise_messages(tm
             check = page.locator(".jp-OutputArea button.jupyter-button", has_text="Check")
             check.wait_for(timeout=90_000)
             page.wait_for_function(
-                "n => document.querySelectorAll('.jp-OutputArea .widget-text input')"
-                ".length === n", arg=len(typed), timeout=30_000)
+                "n => document.querySelectorAll('.jp-OutputArea .widget-text input').length === n",
+                arg=len(typed),
+                timeout=30_000,
+            )
             # the drawing leaves q and f grey: their values are what is asked
             svg = page.locator(".jp-OutputArea svg").first.inner_html()
             assert "pending" in svg and "-12" not in svg
             for label, value in typed.items():
-                box = page.locator(".jp-OutputArea .widget-text").filter(
-                    has=page.get_by_text(label, exact=True)).locator("input")
+                box = (
+                    page.locator(".jp-OutputArea .widget-text")
+                    .filter(has=page.get_by_text(label, exact=True))
+                    .locator("input")
+                )
                 box.fill(f"{value:g}")
-                box.press("Tab")        # FloatText sends its value on change (blur)
+                box.press("Tab")  # FloatText sends its value on change (blur)
             check.click()
-            page.locator(".jp-OutputArea", has_text="5 of 7 right").first.wait_for(
-                timeout=30_000)
+            page.locator(".jp-OutputArea", has_text="5 of 7 right").first.wait_for(timeout=30_000)
             rows = page.evaluate(
                 """() => Object.fromEntries([...document.querySelectorAll(
                     '.jp-OutputArea .widget-text')].map(box => [
                     box.querySelector('label').innerText.trim(), {
                         border: getComputedStyle(box).borderTopColor,
-                        row: box.closest('.widget-hbox').innerText}]))""")
+                        row: box.closest('.widget-hbox').innerText}]))"""
+            )
             for label in typed:
                 if label in wrong:
                     assert rows[label]["border"] == RED, (label, rows[label])

@@ -30,14 +30,17 @@ def test_first_example_exact_nodes_and_edges():
     x, y = graphs.first_example()
     src = to_dot(build_model(y))
     # leaf: name, value, gradient; op nodes: formula with the caller's names, value, grad
-    assert _label(src, "n0") == ('<B>x</B><BR/>[0, 1, 2, 3]<BR/><FONT COLOR="#a33f00">'
-                                 '<B>grad: [0, 4, 8, 12]</B></FONT>')
-    assert _label(src, "n1") == ('<B>v1 = x · x</B><BR/>14<BR/><FONT COLOR="#a33f00">'
-                                 '<B>grad: 2</B></FONT>')
+    assert _label(src, "n0") == (
+        '<B>x</B><BR/>[0, 1, 2, 3]<BR/><FONT COLOR="#a33f00"><B>grad: [0, 4, 8, 12]</B></FONT>'
+    )
+    assert _label(src, "n1") == (
+        '<B>v1 = x · x</B><BR/>14<BR/><FONT COLOR="#a33f00"><B>grad: 2</B></FONT>'
+    )
     assert _label(src, "n2") == '<FONT POINT-SIZE="14" COLOR="#444444">2</FONT>'
-    assert _label(src, "n3") == ('<B>y = 2 × v1</B><BR/>28<BR/><FONT COLOR="#a33f00">'
-                                 '<B>grad: 1</B></FONT>')
-    assert "n0 [label" in src and "shape=box, style=\"filled\"" in src
+    assert _label(src, "n3") == (
+        '<B>y = 2 × v1</B><BR/>28<BR/><FONT COLOR="#a33f00"><B>grad: 1</B></FONT>'
+    )
+    assert "n0 [label" in src and 'shape=box, style="filled"' in src
     assert re.search(r"n2 \[.*shape=plaintext", src)
     assert re.search(r"n1 \[.*style=\"filled,rounded\"", src)
     edges = re.findall(r"^\s*(n\d+) -> (n\d+)", src, re.M)
@@ -163,11 +166,18 @@ def test_list_of_outputs_draws_all():
 
 
 def test_fmt_number_is_compact():
-    assert [fmt_number(v) for v in (4.0, -0.0, 0.1234567, 123456.0, 1e-7, -2.5)] == \
-        ["4", "0", "0.1235", "1.235e5", "1e-7", "-2.5"]
+    assert [fmt_number(v) for v in (4.0, -0.0, 0.1234567, 123456.0, 1e-7, -2.5)] == [
+        "4",
+        "0",
+        "0.1235",
+        "1.235e5",
+        "1e-7",
+        "-2.5",
+    ]
 
 
 # ---------------------------------------------------------------- languages
+
 
 def test_every_text_has_both_languages():
     for table in (i18n.TEXT, i18n.RULE_TEXT):
@@ -181,20 +191,25 @@ def test_every_text_has_both_languages():
 def test_every_wordy_rule_of_the_registry_is_translated():
     for prim in ops.REGISTRY.values():
         for rule in prim.rules:
-            words = [w for w in re.findall(r"[A-Za-z]{3,}", rule)
-                     if w not in {"exp", "cos", "sin", "tanh", "sign"}]
+            words = [
+                w
+                for w in re.findall(r"[A-Za-z]{3,}", rule)
+                if w not in {"exp", "cos", "sin", "tanh", "sign"}
+            ]
             if words:
                 assert rule in i18n.RULE_TEXT, f"{prim.name}: rule {rule!r} has no translation"
 
 
 def english_only_words():
     """Words of the English texts that the Vietnamese texts never use."""
+
     def words(lang):
         out = set()
         for table in (i18n.TEXT, i18n.RULE_TEXT):
             for entry in table.values():
                 out |= set(re.findall(r"[A-Za-z]{3,}", re.sub(r"{\w+}", "", entry[lang])))
         return out
+
     return words("en") - words("vi")
 
 
@@ -206,9 +221,10 @@ def test_vietnamese_dot_has_no_english_words():
     z = (u * x).sum() + (w * 2).max(axis=0).sum()
     z.backward()
     src = to_dot(build_model(z, lang="vi"))
-    visible = " ".join(re.findall(r"label=<(.*?)>, shape", src)
-                       + re.findall(r'label="((?:[^"\\]|\\.)*)"', src))
-    visible = re.sub(r"<[^>]*>", " ", visible)          # the HTML-like markup itself
+    visible = " ".join(
+        re.findall(r"label=<(.*?)>, shape", src) + re.findall(r'label="((?:[^"\\]|\\.)*)"', src)
+    )
+    visible = re.sub(r"<[^>]*>", " ", visible)  # the HTML-like markup itself
     found = set(re.findall(r"[A-Za-z]{3,}", visible)) & english_only_words()
     assert not found - FORMULA_WORDS, found
     assert "gradient:" in visible and "tách" in visible and "trục 0" in visible

@@ -18,15 +18,17 @@ from autograd_viz.render import backend as render_backend
 from autograd_viz.render.values import fmt_inline
 
 # tests that run the `dot` program itself; CI installs Graphviz, so there they run
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None and not os.environ.get("CI"),
-                               reason="the Graphviz `dot` program is not installed")
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None and not os.environ.get("CI"),
+    reason="the Graphviz `dot` program is not installed",
+)
 
 
 def test_draw_mimebundle_and_svg():
     x, y = graphs.first_example()
     d = av.draw(y)
     bundle = d._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml", "image/png", "text/plain"}   # png: test_png.py
+    assert set(bundle) == {"image/svg+xml", "image/png", "text/plain"}  # png: test_png.py
     root = ET.fromstring(bundle["image/svg+xml"])
     assert root.tag == SVG + "svg"
     titles = [t.text for t in root.iter(SVG + "title")]
@@ -58,7 +60,7 @@ def test_escaping_in_svg():
     svg = av.draw(y).svg
     assert "<script>" not in svg
     titles = [t.text for t in ET.fromstring(svg).iter(SVG + "title")]
-    assert '<script>alert("x")</script> & "q"' in titles     # parses back to the name
+    assert '<script>alert("x")</script> & "q"' in titles  # parses back to the name
 
 
 def test_leaf_with_no_history():
@@ -95,8 +97,9 @@ def test_both_backends_draw_the_same_nodes():
 
     def titles(svg_bytes):
         root = ET.fromstring(svg_bytes)
-        return sorted(g.find(SVG + "title").text for g in root.iter(SVG + "g")
-                      if g.get("class") == "node")
+        return sorted(
+            g.find(SVG + "title").text for g in root.iter(SVG + "g") if g.get("class") == "node"
+        )
 
     by_dot = render_backend.render(source, "svg", backend="dot")
     by_wasm = render_backend.render(source, "svg", backend="wasm")
@@ -109,15 +112,16 @@ def test_both_backends_draw_the_same_nodes():
 
 def test_create_graph_nodes_are_marked():
     x = av.tensor(2.0, requires_grad=True)
-    y = x ** 3
+    y = x**3
     y.backward(create_graph=True)
-    g = x.grad                              # 3x², recorded by the backward pass
+    g = x.grad  # 3x², recorded by the backward pass
     d = av.draw(g)
     assert any(n.from_backward for n in d.model.nodes)
     assert "create_graph=True" in d.svg and "create_graph=True" in d.source
 
 
 # ---------------------------------------------------------------- dialects
+
 
 def test_chapter_first_example_pytorch():
     torch = importlib.import_module("autograd_viz.torch")
@@ -155,8 +159,9 @@ def test_chapter_first_example_mxnet():
         y = 2 * np_.dot(x, x)
     y.backward()
     d = av.draw(y)
-    assert node_text(d.svg, d.model.node_of(x).id, "grad") == \
-        [f"grad: {fmt_inline(np.asarray(x.grad))}"]
+    assert node_text(d.svg, d.model.node_of(x).id, "grad") == [
+        f"grad: {fmt_inline(np.asarray(x.grad))}"
+    ]
 
 
 def test_chapter_detach_example_pytorch():
@@ -181,24 +186,26 @@ def test_chapter_control_flow_tensorflow():
     d_grad = t.gradient(d, a)
     dg = av.draw(t)
     assert len(dg.model.groups) == 1
-    assert node_text(dg.svg, dg.model.node_of(a).id, "grad") == \
-        [f"grad: {fmt_inline(np.asarray(d_grad))}"]
+    assert node_text(dg.svg, dg.model.node_of(a).id, "grad") == [
+        f"grad: {fmt_inline(np.asarray(d_grad))}"
+    ]
 
 
 def test_set_lang_switches_diagrams_frames_and_exercise_messages_together():
     from autograd_viz.exercises import autograd_chapter as ch
+
     x = av.tensor(2.0, requires_grad=True, name="x")
     y = x * x
     y.backward()
     try:
         av.set_lang("vi")
-        assert "gradient: 4" in av.draw(y).svg                 # vi word for grad on nodes
+        assert "gradient: 4" in av.draw(y).svg  # vi word for grad on nodes
         assert av.build_frames(y)[-1].text.startswith("Lan truyền ngược")
         assert ch.ex3.hint() == ch.ex3.hint(lang="vi") != ch.ex3.hint(lang="en")
-        assert "grad: 4" in av.draw(y, lang="en").svg         # an explicit lang still wins
+        assert "grad: 4" in av.draw(y, lang="en").svg  # an explicit lang still wins
         with pytest.raises(ValueError, match="one of 'en', 'vi'"):
             av.set_lang("fr")
-        assert av.get_lang() == "vi"                           # a refused value changes nothing
+        assert av.get_lang() == "vi"  # a refused value changes nothing
     finally:
         av.set_lang("en")
     assert av.build_frames(y)[-1].text.startswith("The backward pass")

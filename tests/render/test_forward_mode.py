@@ -39,8 +39,10 @@ def _real_jax():
         import jax.numpy as jnp
     except ImportError as e:
         if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
-            pytest.fail(f"CI=true but JAX cannot be imported ({e}); the forward-mode "
-                        f"oracle tests compare with real JAX, so CI must install it")
+            pytest.fail(
+                f"CI=true but JAX cannot be imported ({e}); the forward-mode "
+                f"oracle tests compare with real JAX, so CI must install it"
+            )
         pytest.skip(f"JAX is not installed ({e}): the comparison with real JAX did not run")
     jax.config.update("jax_enable_x64", True)
     return jax, jnp
@@ -49,6 +51,7 @@ def _real_jax():
 # ---------------------------------------------------------------- functions
 # Each returns every value it computes, one op each, in the order they run,
 # so frame i of the forward-mode step-through belongs to output i.
+
 
 class AV:
     sin, tanh, exp, dot, relu, sum = av.sin, av.tanh, av.exp, av.dot, av.relu, av.sum
@@ -68,6 +71,7 @@ def jax_namespace():
         @staticmethod
         def matmul(a, b):
             return a @ b
+
     return jax, JX
 
 
@@ -121,8 +125,11 @@ def test_tangent_in_every_frame_equals_jvp_and_real_jax(name, data):
     model = build_model(outs[-1], names={"a": a, "b": b})
     frames = build_frames(outs[-1], model=model, mode="forward", wrt=a, tangent=seed)
     assert len(frames) == len(outs)
-    _, engine = av.jvp(lambda p, q: fn(AV, p, q), (av.tensor(a0), av.tensor(b0)),
-                       (av.tensor(seed), av.tensor(np.zeros_like(b0))))
+    _, engine = av.jvp(
+        lambda p, q: fn(AV, p, q),
+        (av.tensor(a0), av.tensor(b0)),
+        (av.tensor(seed), av.tensor(np.zeros_like(b0))),
+    )
     _, oracle = jax.jvp(lambda p, q: fn(JX, p, q), (a0, b0), (seed, np.zeros_like(b0)))
     for frame, out, mine, real in zip(frames, outs, engine, oracle):
         node = model.by_id[frame.node]
@@ -141,8 +148,7 @@ def test_tangent_in_every_frame_equals_jvp_and_real_jax(name, data):
 @given(data=st.data())
 def test_last_frame_equals_the_reverse_mode_gradient(name, data):
     fn, a0, b0, seed, a, b, outs = _forward_case(name, data)
-    frames = build_frames(outs[-1], mode="forward", wrt=a, tangent=seed,
-                          names={"a": a, "b": b})
+    frames = build_frames(outs[-1], mode="forward", wrt=a, tangent=seed, names={"a": a, "b": b})
     # reverse mode on a separate recording of the same function
     a2 = av.tensor(a0, requires_grad=True)
     fn(AV, a2, av.tensor(b0, requires_grad=True))[-1].backward()
@@ -161,9 +167,9 @@ def test_the_brief_example_reads_as_the_rule_with_numbers():
     u = x * y
     frame = build_frames(u, mode="forward", wrt=x)[0]
     lines = [unicodedata.normalize("NFC", ln) for ln in frame.text.splitlines()]
-    nfc = lambda s: unicodedata.normalize("NFC", s)     # noqa: E731
+    nfc = lambda s: unicodedata.normalize("NFC", s)  # noqa: E731
     assert nfc("Tangent rule: u\u0307 = ∂u/∂x · x\u0307 + ∂u/∂y · y\u0307.") in lines
-    assert "  From x: local derivative ∂u/∂x = y = 3." in lines      # the backward words
+    assert "  From x: local derivative ∂u/∂x = y = 3." in lines  # the backward words
     assert nfc("u\u0307 = 3 × 1 + 2 × 0 = 3.") in lines
     assert lines[0] == nfc("Seed: x\u0307 = 1. Every other input has tangent 0.")
 
@@ -176,14 +182,20 @@ def test_linear_ops_push_the_tangent_through_the_op_itself():
     frames = build_frames(r, mode="forward", wrt=x)
     first = frames[0].text.splitlines()
     expected = fmt_inline(W.data @ np.ones(3))
-    assert f"  From x: z is linear in x, so its tangent goes through the same op: " \
-           f"W @ {dot_name('x')} = {expected}." in first
-    assert f"  From W: z is linear in W, so its tangent goes through the same op: " \
-           f"{dot_name('W')} @ x = [0, 0]." in first
-    assert "g @" not in frames[0].text          # the backward rule's g has no place here
+    assert (
+        f"  From x: z is linear in x, so its tangent goes through the same op: "
+        f"W @ {dot_name('x')} = {expected}." in first
+    )
+    assert (
+        f"  From W: z is linear in W, so its tangent goes through the same op: "
+        f"{dot_name('W')} @ x = [0, 0]." in first
+    )
+    assert "g @" not in frames[0].text  # the backward rule's g has no place here
     # one term: no sum to write out
-    assert frames[1].text.splitlines()[-3] == \
-        f"{dot_name('r')} = {fmt_inline((W.data @ np.ones(3)).reshape(2, 1))}."
+    assert (
+        frames[1].text.splitlines()[-3]
+        == f"{dot_name('r')} = {fmt_inline((W.data @ np.ones(3)).reshape(2, 1))}."
+    )
 
 
 def test_the_seed_and_zero_tangents_are_on_the_leaves_from_the_first_frame():
@@ -199,7 +211,8 @@ def test_the_seed_and_zero_tangents_are_on_the_leaves_from_the_first_frame():
     # ops not yet run are grey and show no tangent
     assert node_text(frames[0].svg, model.node_of(y).id, "tangent") == []
     assert "pending" in ET.fromstring(frames[0].svg).find(
-        f".//{SVG}g[@id='{model.node_of(y).id}']").get("class")
+        f".//{SVG}g[@id='{model.node_of(y).id}']"
+    ).get("class")
 
 
 def test_forward_frames_keep_every_node_in_place():
@@ -209,11 +222,19 @@ def test_forward_frames_keep_every_node_in_place():
     frames = build_frames(y, mode="forward", wrt=x)
     boxes = [node_boxes(f.svg) for f in frames]
     assert boxes[0] and all(b == boxes[0] for b in boxes)
-    assert len({(ET.fromstring(f.svg).get("width"), ET.fromstring(f.svg).get("height"))
-                for f in frames}) == 1
+    assert (
+        len(
+            {
+                (ET.fromstring(f.svg).get("width"), ET.fromstring(f.svg).get("height"))
+                for f in frames
+            }
+        )
+        == 1
+    )
 
 
 # ---------------------------------------------------------------- comparison
+
 
 def _halves(svg):
     """{node id: box} of each half of a side-by-side frame."""
@@ -226,6 +247,7 @@ def _halves(svg):
 def test_comparison_has_one_layout_for_both_modes_in_every_frame():
     def f(x, w):
         return (av.tanh(x * w) * x).sum()
+
     cmp = av.compare_modes(f, np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.0, 2.0]))
     first_f, first_r = _halves(cmp.frames[0].svg)
     assert first_f and first_f == first_r
@@ -257,23 +279,32 @@ def _engine_counts(call):
 def test_wide_function_needs_three_forward_sweeps_and_one_reverse(x0):
     def f(x):
         return av.sin(x * x).sum() * 2
+
     cmp, ran = _engine_counts(lambda: av.compare_modes(f, x0))
     c = cmp.counts
     assert (c["inputs"], c["outputs"]) == (3, 1)
     assert (c["forward_sweeps"], c["reverse_sweeps"]) == (3, 1)
     assert ran == {"forward": c["forward_sweeps"], "reverse": c["reverse_sweeps"]}
     # both Jacobians as the engine's own transforms give them
-    np.testing.assert_allclose(cmp.jacobians["forward"].ravel(),
-                               np.asarray(av.jacfwd(f)(av.tensor(x0)).data).ravel(), rtol=1e-10)
-    np.testing.assert_allclose(cmp.jacobians["reverse"].ravel(),
-                               np.asarray(av.jacrev(f)(av.tensor(x0)).data).ravel(), rtol=1e-10)
+    np.testing.assert_allclose(
+        cmp.jacobians["forward"].ravel(),
+        np.asarray(av.jacfwd(f)(av.tensor(x0)).data).ravel(),
+        rtol=1e-10,
+    )
+    np.testing.assert_allclose(
+        cmp.jacobians["reverse"].ravel(),
+        np.asarray(av.jacrev(f)(av.tensor(x0)).data).ravel(),
+        rtol=1e-10,
+    )
     assert "(1 × 3)" in cmp.frames[0].text
     heads = [re.findall(r'class="avz-mode-head">([^<]*)<', f.svg) for f in cmp.frames]
     forward_heads = [h[0] for h in heads]
-    for k in (1, 2, 3):          # every forward sweep is stepped, each with its seed
+    for k in (1, 2, 3):  # every forward sweep is stepped, each with its seed
         basis = fmt_inline(np.eye(3)[k - 1])
-        assert any(h.startswith(f"Forward mode: sweep {k} of 3 (seed") and basis in h
-                   for h in forward_heads), forward_heads
+        assert any(
+            h.startswith(f"Forward mode: sweep {k} of 3 (seed") and basis in h
+            for h in forward_heads
+        ), forward_heads
     assert any(h[1].startswith("Reverse mode: backward sweep 1 of 1") for h in heads)
     assert not any("sweep 2 of 1" in h[1] for h in heads)
     # forward mode takes more steps than reverse mode on a wide function
@@ -284,6 +315,7 @@ def test_wide_function_needs_three_forward_sweeps_and_one_reverse(x0):
 def test_tall_function_needs_one_forward_sweep_and_three_reverse(t0):
     def g(t):
         return av.sin(t * av.tensor([1.0, 2.0, 3.0]))
+
     cmp, ran = _engine_counts(lambda: av.compare_modes(g, t0))
     c = cmp.counts
     assert (c["inputs"], c["outputs"], c["forward_sweeps"], c["reverse_sweeps"]) == (1, 3, 1, 3)
@@ -302,8 +334,9 @@ def test_ops_per_sweep_are_what_the_engine_runs():
     assert ran == {"forward": cmp.counts["forward_sweeps"], "reverse": cmp.counts["reverse_sweeps"]}
     assert (cmp.counts["forward_sweeps"], cmp.counts["reverse_sweeps"]) == (3, 1)
     np.testing.assert_allclose(cmp.jacobians["forward"], cmp.jacobians["reverse"], rtol=1e-12)
-    assert x.grad is None                   # the comparison stores no gradient anywhere
+    assert x.grad is None  # the comparison stores no gradient anywhere
     from autograd_viz.engine import forward
+
     assert cmp.counts["forward_ops"] == len(forward.tangent_steps(y, x))
     trace, _ = av.engine.graph.run_backward(y, np.ones(()), retain_graph=True, targets=[x])
     assert cmp.counts["reverse_ops"] == len(trace) == 4
@@ -314,14 +347,15 @@ def test_stored_values_reverse_keeps_what_the_rules_read_forward_only_live_ones(
     x = av.tensor(0.7, requires_grad=True)
     v = x
     for _ in range(n):
-        v = av.sin(v)           # each sin's backward rule reads its input
+        v = av.sin(v)  # each sin's backward rule reads its input
     stored = av.compare_modes(v).counts["stored_values"]
     assert stored == {"forward": 2, "reverse": n}
-    y = av.exp(av.exp(x))       # exp's rule reads its output instead
+    y = av.exp(av.exp(x))  # exp's rule reads its output instead
     assert av.compare_modes(y).counts["stored_values"] == {"forward": 2, "reverse": 2}
 
 
 # ---------------------------------------------------------------- words
+
 
 def test_vietnamese_forward_and_comparison_have_no_english_words():
     x = av.tensor([1.0, 2.0], requires_grad=True)
@@ -350,13 +384,14 @@ def test_names_are_escaped_in_forward_frames_comparison_and_html(tmp_path):
     for f in steps.frames + cmp.frames:
         assert "<script>" not in f.svg and "<script>" not in f.html
         ET.fromstring(f.svg)
-    assert EVIL in steps.frames[0].text and EVIL in cmp.frames[0].text   # plain text stays plain
-    assert "&lt;script&gt;" in cmp.frames[0].svg                          # the heading's seed
+    assert EVIL in steps.frames[0].text and EVIL in cmp.frames[0].text  # plain text stays plain
+    assert "&lt;script&gt;" in cmp.frames[0].svg  # the heading's seed
     for widget, name in ((steps, "fwd.html"), (cmp, "cmp.html")):
         page = widget.to_html(tmp_path / name).read_text(encoding="utf-8")
         assert "<script>alert" not in page
-        data = re.search(r'<script type="application/json" id="avz-data">(.*?)</script>',
-                         page, re.S).group(1)
+        data = re.search(
+            r'<script type="application/json" id="avz-data">(.*?)</script>', page, re.S
+        ).group(1)
         frames = json.loads(data)["frames"]
         assert len(frames) == len(widget.frames)
         assert {f["kind"] for f in frames} == {"tangent" if widget is steps else "compare"}
@@ -364,10 +399,12 @@ def test_names_are_escaped_in_forward_frames_comparison_and_html(tmp_path):
 
 # ---------------------------------------------------------------- functions
 
+
 def test_draw_a_function_names_leaves_after_parameters_and_runs_reverse():
     def loss(weights, inputs):
         hidden = av.tanh(weights * inputs)
         return (hidden * hidden).sum()
+
     w0, x0 = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, 3.0])
     d = av.draw(loss, w0, x0)
     names = {n.name: n for n in d.model.nodes}
@@ -388,22 +425,26 @@ def test_a_vector_output_is_drawn_without_a_backward_pass():
 def test_step_through_a_function_in_every_dialect(dialect):
     if dialect == "torch":
         import autograd_viz.torch as torch
+
         x0 = torch.tensor([1.0, 2.0, 3.0])
 
         def f(x):
             return (torch.exp(x) * x).sum()
     elif dialect == "tf":
         import autograd_viz.tf as tf
+
         x0 = tf.constant([1.0, 2.0, 3.0])
 
         def f(x):
             return tf.reduce_sum(tf.exp(x) * x)
     else:
         from autograd_viz.mxnet import np as mnp
+
         x0 = mnp.array([1.0, 2.0, 3.0])
 
         def f(x):
             return (mnp.exp(x) * x).sum()
+
     steps = av.step_through(f, x0)
     kinds = [fr.kind for fr in steps.frames]
     assert kinds.count("forward") == 3 and kinds.count("backward") == 3
@@ -412,8 +453,11 @@ def test_step_through_a_function_in_every_dialect(dialect):
     grads = [t.text for t in ET.fromstring(last).iter(SVG + "text") if t.get("class") == "grad"]
     assert f"grad: {fmt_inline(expected.astype(np.float32))}" in grads
     fwd = av.step_through(f, x0, mode="forward", wrt="x")
-    assert fwd.frames[-1].text.splitlines()[-1].endswith(
-        f"= {fmt_inline(np.float32(expected.sum()))}.")
+    assert (
+        fwd.frames[-1]
+        .text.splitlines()[-1]
+        .endswith(f"= {fmt_inline(np.float32(expected.sum()))}.")
+    )
 
 
 def test_function_errors_say_what_to_do():
@@ -447,7 +491,7 @@ def test_forward_mode_errors_say_what_to_do():
         build_frames(y, mode="forward", wrt=x, tangent=[1.0, 2.0])
     with pytest.raises(ValueError, match="computed by an op"):
         build_frames(y * 2, mode="forward", wrt=y)
-    with pytest.raises(ValueError, match="mode=\"forward\""):
+    with pytest.raises(ValueError, match='mode="forward"'):
         build_frames(y, wrt=x)
     # the session stays usable
     assert len(build_frames(y, mode="forward", wrt=x)) == 1
@@ -455,27 +499,34 @@ def test_forward_mode_errors_say_what_to_do():
 
 # ---------------------------------------------------------------- higher order
 
+
 def _backward_nodes(svg):
     from autograd_viz.render.style import BACKWARD_FILL
+
     out = set()
     for g in ET.fromstring(svg).iter(SVG + "g"):
         rect = g.find(SVG + "rect")
-        if "node" in (g.get("class") or "").split() and rect is not None \
-                and rect.get("fill") == BACKWARD_FILL:
+        if (
+            "node" in (g.get("class") or "").split()
+            and rect is not None
+            and rect.get("fill") == BACKWARD_FILL
+        ):
             out.add(g.get("id"))
     return out
 
 
 def _legend(svg):
-    return [t.text for t in ET.fromstring(svg).iter(SVG + "text")
-            if t.get("text-anchor") == "start"]
+    return [
+        t.text for t in ET.fromstring(svg).iter(SVG + "text") if t.get("text-anchor") == "start"
+    ]
 
 
 def test_higher_order_torch_create_graph_is_told_apart():
     import autograd_viz.torch as torch
+
     x = torch.tensor(1.5, requires_grad=True)
     y = torch.sin(x) * x
-    g, = torch.autograd.grad(y, x, create_graph=True)
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
     d = av.draw([y, g])
     first = {d.model.node_of(y).id, d.model.node_of(x).id}
     green = _backward_nodes(d.svg)
@@ -485,11 +536,12 @@ def test_higher_order_torch_create_graph_is_told_apart():
 
 def test_a_gradient_drawn_alone_brings_its_first_order_part():
     import autograd_viz.torch as torch
+
     x = torch.tensor(1.5, requires_grad=True)
     y = torch.sin(x) * x
-    g, = torch.autograd.grad(y, x, create_graph=True)
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
     g.backward()
-    d = av.draw(g)           # g's graph does not lead back to y: y comes from the variables
+    d = av.draw(g)  # g's graph does not lead back to y: y comes from the variables
     assert d.model.node_of(y).kind == "op"
     green = _backward_nodes(d.svg)
     assert d.model.node_of(g).id in green and d.model.node_of(y).id not in green
@@ -503,6 +555,7 @@ def test_a_gradient_drawn_alone_brings_its_first_order_part():
 def test_higher_order_mxnet_create_graph_is_told_apart():
     from autograd_viz.mxnet import autograd
     from autograd_viz.mxnet import np as mnp
+
     x = mnp.array(1.5)
     x.attach_grad()
     with autograd.record():
@@ -517,6 +570,7 @@ def test_higher_order_mxnet_create_graph_is_told_apart():
 
 def test_higher_order_nested_tf_tapes_are_told_apart():
     import autograd_viz.tf as tf
+
     x = tf.Variable(1.5)
     with tf.GradientTape() as outer:
         with tf.GradientTape() as inner:
@@ -533,13 +587,14 @@ def test_higher_order_nested_tf_tapes_are_told_apart():
 def test_grad_of_grad_drawn_shows_both_parts():
     def f(x):
         return av.sin(x) * x
+
     steps = av.step_through(av.grad(f), 2.0)
     svg = steps.frames[-1].svg
     green = _backward_nodes(svg)
     boxes = node_boxes(svg)
-    assert green and set(boxes) - green        # both parts are on the diagram
+    assert green and set(boxes) - green  # both parts are on the diagram
     x = av.tensor(2.0)
-    expected = -2.0 * np.sin(2.0) + 2 * np.cos(2.0)    # d/dx (x cos x + sin x)
+    expected = -2.0 * np.sin(2.0) + 2 * np.cos(2.0)  # d/dx (x cos x + sin x)
     grads = [t.text for t in ET.fromstring(svg).iter(SVG + "text") if t.get("class") == "grad"]
     assert f"grad: {fmt_inline(expected)}" in grads
     np.testing.assert_allclose(float(av.grad(av.grad(f))(x)), expected)
@@ -547,6 +602,7 @@ def test_grad_of_grad_drawn_shows_both_parts():
 
 def test_a_tape_asked_about_inner_values_stars_their_gradients():
     import autograd_viz.tf as tf
+
     x = tf.Variable([1.0, 2.0])
     with tf.GradientTape() as tape:
         z = x * 3.0
@@ -566,17 +622,18 @@ def test_a_tape_asked_about_inner_values_stars_their_gradients():
 def test_a_freed_graph_still_gets_its_reverse_check_from_the_recorded_pass():
     x = av.tensor([0.5, -1.0, 2.0], requires_grad=True)
     y = (av.sin(x) * x).sum()
-    y.backward()                # frees the graph: reverse mode cannot run again
+    y.backward()  # frees the graph: reverse mode cannot run again
     frames = build_frames(y, mode="forward", wrt=x, tangent=[1.0, 2.0, 3.0])
     expected = float(np.sum(x.grad.data * np.array([1.0, 2.0, 3.0])))
     assert frames[-1].text.splitlines()[-1].endswith(f"= {fmt_inline(expected)}.")
     with pytest.raises(av.BackwardError, match="retain_graph=True"):
-        av.compare_modes(y)       # it needs fresh backward sweeps
+        av.compare_modes(y)  # it needs fresh backward sweeps
     assert av.compare_modes(lambda x: (av.sin(x) * x).sum(), x.data).counts["inputs"] == 3
 
 
 def test_cut_results_of_a_huge_graph_carry_their_tangents(monkeypatch):
     from autograd_viz.render import model as model_module
+
     monkeypatch.setattr(model_module, "MAX_OPS", 6)
     x = av.tensor(0.3, requires_grad=True)
     v = x
@@ -587,14 +644,17 @@ def test_cut_results_of_a_huge_graph_carry_their_tangents(monkeypatch):
     frames = build_frames(v, model=model, mode="forward", wrt=x)
     assert len(frames) == 6
     from autograd_viz.engine import forward
+
     steps = {id(s.node): s.tangent for s in forward.tangent_steps(v, x)}
     for node in model.nodes:
         if node.cut:
-            assert node_text(frames[0].svg, node.id, "tangent") == \
-                value_lines(steps[id(node.tensor)], "en", dot_name(node.name) + " = ")
+            assert node_text(frames[0].svg, node.id, "tangent") == value_lines(
+                steps[id(node.tensor)], "en", dot_name(node.name) + " = "
+            )
     _, expected = av.jvp(lambda p: _sin_chain(p, 12), (av.tensor(0.3),), (av.tensor(1.0),))
     assert node_text(frames[-1].svg, frames[-1].node, "tangent")[0].endswith(
-        fmt_inline(expected.data))
+        fmt_inline(expected.data)
+    )
 
 
 def _sin_chain(v, n):
@@ -605,6 +665,7 @@ def _sin_chain(v, n):
 
 def test_retain_grad_shows_where_it_was_asked():
     import autograd_viz.torch as torch
+
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     h = x * 3
     h.retain_grad()

@@ -47,13 +47,17 @@ def node_text(svg, node_id, role):
 
 def node_classes(svg):
     root = ET.fromstring(svg)
-    return {g.get("id"): set(g.get("class").split()) for g in root.iter(SVG + "g")
-            if "node" in (g.get("class") or "").split()}
+    return {
+        g.get("id"): set(g.get("class").split())
+        for g in root.iter(SVG + "g")
+        if "node" in (g.get("class") or "").split()
+    }
 
 
 def _frames_and_model(target, **kw):
     """Frames plus the model they came from; names come from the calling test's variables."""
     from autograd_viz.render.model import build_model
+
     model = build_model(target, caller=sys._getframe(1), **kw)
     return build_frames(None, model=model), model
 
@@ -66,11 +70,11 @@ def test_counts_kinds_and_order():
     kinds = [f.kind for f in frames]
     assert kinds == ["forward"] * len(ops) + ["backward"] * len(model.steps)
     # forward frames follow run order, one per op
-    assert [f.node for f in frames[:len(ops)]] == [n.id for n in ops]
+    assert [f.node for f in frames[: len(ops)]] == [n.id for n in ops]
     assert [n.tensor.seq for n in ops] == sorted(n.tensor.seq for n in ops)
     # every op node that receives a gradient has a backward frame
     got_grad = {model.node_of(s.input).id for st in model.steps for s in st.sends}
-    assert {n.id for n in ops if n.id in got_grad} <= {f.node for f in frames[len(ops):]}
+    assert {n.id for n in ops if n.id in got_grad} <= {f.node for f in frames[len(ops) :]}
     assert frames[0].title.startswith(f"Forward 1/{len(ops)}: ")
     assert frames[-1].title.startswith(f"Backward {len(model.steps)}/{len(model.steps)}: ")
 
@@ -82,8 +86,9 @@ def test_every_frame_is_wellformed_svg_with_fixed_positions():
     assert boxes[0] and all(b == boxes[0] for b in boxes)
     root = ET.fromstring(frames[0].svg)
     assert root.tag == SVG + "svg"
-    sizes = {(ET.fromstring(f.svg).get("width"), ET.fromstring(f.svg).get("height"))
-             for f in frames}
+    sizes = {
+        (ET.fromstring(f.svg).get("width"), ET.fromstring(f.svg).get("height")) for f in frames
+    }
     assert len(sizes) == 1
 
 
@@ -92,14 +97,14 @@ def test_forward_reveals_values_one_op_at_a_time():
     y = 2 * av.dot(x, x)
     frames, model = _frames_and_model(y)
     ops = model.op_nodes
-    for k, frame in enumerate(frames[:len(ops)]):
+    for k, frame in enumerate(frames[: len(ops)]):
         classes = node_classes(frame.svg)
         pending = {n for n, c in classes.items() if "pending" in c}
-        assert pending == {n.id for n in ops[k + 1:]}
+        assert pending == {n.id for n in ops[k + 1 :]}
         assert "current" in classes[ops[k].id]
         # the value appears where it is computed, not before
         assert node_text(frame.svg, ops[k].id, "value") == [fmt_inline(ops[k].tensor.data)]
-        for later in ops[k + 1:]:
+        for later in ops[k + 1 :]:
             assert node_text(frame.svg, later.id, "value") == []
     assert frames[1].text.splitlines()[-1] == "Result: y = 28."
 
@@ -126,12 +131,17 @@ def test_panel_chain_rule_numbers_match_the_trace():
             assert local.strip("()") == fmt_inline(send.local_derivative())
             assert contrib == fmt_inline(send.contribution)
             # and the numbers really are upstream × local derivative
-            np.testing.assert_allclose(np.asarray(step.upstream) * send.local_derivative(),
-                                       send.contribution)
+            np.testing.assert_allclose(
+                np.asarray(step.upstream) * send.local_derivative(), send.contribution
+            )
     # w1 is used twice: its second contribution shows the running sum, ending at .grad
     w1 = params["w1"]
-    sums = [line for f in backward for line in f.text.splitlines()
-            if line.strip().startswith("w1 is used more than once")]
+    sums = [
+        line
+        for f in backward
+        for line in f.text.splitlines()
+        if line.strip().startswith("w1 is used more than once")
+    ]
     assert len(sums) == 1
     assert sums[0].rstrip(".").endswith(f"= {fmt_inline(w1.grad.data)}")
 
@@ -181,8 +191,9 @@ def test_control_flow_frames():
     frames, model = _frames_and_model(d)
     assert len(frames) == 2 * len(model.op_nodes)
     assert 'class="cluster"' in frames[0].svg
-    assert node_text(frames[-1].svg, model.node_of(a).id, "grad") == \
-        [f"grad: {fmt_inline(a.grad.data)}"]
+    assert node_text(frames[-1].svg, model.node_of(a).id, "grad") == [
+        f"grad: {fmt_inline(a.grad.data)}"
+    ]
 
 
 def test_vietnamese_frames_have_no_english_words():
@@ -203,7 +214,7 @@ def test_names_are_escaped_in_frames():
     for f in build_frames(y):
         assert "<script>" not in f.svg and "<script>" not in f.html
         ET.fromstring(f.svg)
-    assert '<script>alert("x")</script> & "q"' in f.text      # plain text stays plain
+    assert '<script>alert("x")</script> & "q"' in f.text  # plain text stays plain
 
 
 def test_reused_leaf_long_chain_completes():
@@ -217,5 +228,6 @@ def test_reused_leaf_long_chain_completes():
     s.backward()
     frames, model = _frames_and_model(s)
     assert len(frames) == len(model.op_nodes) + len(model.steps)
-    assert node_text(frames[-1].svg, model.node_of(x).id, "grad") == \
-        [f"grad: {fmt_inline(x.grad.data)}"]
+    assert node_text(frames[-1].svg, model.node_of(x).id, "grad") == [
+        f"grad: {fmt_inline(x.grad.data)}"
+    ]

@@ -89,8 +89,9 @@ def test_needs_no_network(written):
             assert not re.match(r"(https?:)?//", value), f"<{tag} {attr}={value!r}> fetches"
         assert not (tag == "link" and "stylesheet" in (attrs.get("rel") or "")), "external CSS"
         assert not (tag == "script" and "src" in attrs), "external script"
-    code = "\n".join(body for attrs, body in page.scripts
-                     if attrs.get("type") != "application/json")
+    code = "\n".join(
+        body for attrs, body in page.scripts if attrs.get("type") != "application/json"
+    )
     for call in ("fetch(", "XMLHttpRequest", "import(", "WebSocket", "importScripts"):
         assert call not in code
     assert "@import" not in text and not re.search(r"url\(\s*['\"]?(https?:)?//", text)
@@ -127,7 +128,7 @@ def test_hostile_tensor_name_cannot_break_out(tmp_path):
     assert len(re.findall(r"</script", text, flags=re.I)) == 2
     assert "window.pwned" not in page.scripts[1][1]
     assert not any(tag == "img" for tag, _ in page.tags)
-    assert page.title == HOSTILE                       # escaped in the file, intact when read
+    assert page.title == HOSTILE  # escaped in the file, intact when read
     # the reader still sees the name, as text
     data = payload(page)
     assert any(HOSTILE in html.unescape(f["explanation"]) for f in data["frames"])
@@ -152,6 +153,7 @@ def test_bad_path_is_explained(tmp_path):
 
 # -- in a real browser ------------------------------------------------------------------
 
+
 @pytest.mark.browser
 def test_player_steps_in_chromium(written, tmp_path):
     from browser_support import ConsoleLog, keep_screenshot, launch_chromium, sync_playwright
@@ -164,17 +166,23 @@ def test_player_steps_in_chromium(written, tmp_path):
             # no network at all: any request other than the file itself is a failure
             context = browser.new_context(viewport={"width": 1100, "height": 900})
             requests = []
-            context.route("**/*", lambda route: (requests.append(route.request.url),
-                                                 route.continue_() if route.request.url
-                                                 .startswith("file://") else route.abort()))
+            context.route(
+                "**/*",
+                lambda route: (
+                    requests.append(route.request.url),
+                    route.continue_() if route.request.url.startswith("file://") else route.abort(),
+                ),
+            )
             page = context.new_page()
             console = ConsoleLog(page)
             page.goto(path.as_uri())
 
             def state():
-                return {"counter": page.inner_text("#avz-counter"),
-                        "svg": page.inner_html("#avz-diagram"),
-                        "panel": page.inner_text("#avz-panel")}
+                return {
+                    "counter": page.inner_text("#avz-counter"),
+                    "svg": page.inner_html("#avz-diagram"),
+                    "panel": page.inner_text("#avz-panel"),
+                }
 
             first = state()
             assert first["counter"] == f"1 / {n}", console
@@ -190,9 +198,9 @@ def test_player_steps_in_chromium(written, tmp_path):
             assert state() == first
             assert page.is_disabled("#avz-prev") and not page.is_disabled("#avz-next")
 
-            page.keyboard.press("ArrowRight")              # keyboard as a bonus
+            page.keyboard.press("ArrowRight")  # keyboard as a bonus
             assert state()["counter"] == f"2 / {n}"
-            page.fill("#avz-slider", str(n - 1))           # the slider jumps
+            page.fill("#avz-slider", str(n - 1))  # the slider jumps
             assert state()["counter"] == f"{n} / {n}" and page.is_disabled("#avz-next")
 
             page.evaluate("document.activeElement.blur()")  # no focus ring in the picture
@@ -203,8 +211,9 @@ def test_player_steps_in_chromium(written, tmp_path):
             page.keyboard.press("Home")
             page.select_option("#avz-speed", index=2)
             page.click("#avz-play")
-            page.wait_for_function(f"document.getElementById('avz-counter').innerText === "
-                                   f"'{n} / {n}'", timeout=30_000)
+            page.wait_for_function(
+                f"document.getElementById('avz-counter').innerText === '{n} / {n}'", timeout=30_000
+            )
             assert not page.is_disabled("#avz-play")
             assert requests == [path.as_uri()], f"unexpected requests: {requests}"
             assert not [line for line in console.lines if "error" in line.lower()], str(console)
@@ -224,7 +233,7 @@ def test_hostile_name_runs_no_script_in_chromium(tmp_path):
             page = browser.new_page()
             console = ConsoleLog(page)
             page.goto(path.as_uri())
-            for _ in range(len(steps.frames)):             # show every frame once
+            for _ in range(len(steps.frames)):  # show every frame once
                 assert page.evaluate("window.pwned") is None, console
                 page.keyboard.press("ArrowRight")
             assert page.evaluate("window.pwned") is None, console
@@ -266,9 +275,12 @@ def test_wide_graph_stays_readable_and_follows_the_current_node(tmp_path):
                         const g = [...document.querySelectorAll('#avz-diagram g[id]')]
                                   .find(e => e.id === node).getBoundingClientRect();
                         return {s: [s.left, s.right], svg: svg.width, g: [g.left, g.right]};
-                    }""", frame.node)
+                    }""",
+                    frame.node,
+                )
                 assert box["svg"] >= natural * MIN_SCALE - 1, (i, box)
-                assert box["s"][0] - 1 <= box["g"][0] and box["g"][1] <= box["s"][1] + 1, \
+                assert box["s"][0] - 1 <= box["g"][0] and box["g"][1] <= box["s"][1] + 1, (
                     f"frame {i}: node {frame.node} is out of view: {box}\n{console}"
+                )
         finally:
             browser.close()

@@ -42,9 +42,9 @@ def png_chunks(png):
     assert png[:8] == SIGNATURE, "no PNG signature"
     pos, chunks = 8, []
     while pos < len(png):
-        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
-        data = png[pos + 8:pos + 8 + length]
-        (crc,) = struct.unpack(">I", png[pos + 8 + length:pos + 12 + length])
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        data = png[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", png[pos + 8 + length : pos + 12 + length])
         assert zlib.crc32(kind + data) == crc, f"bad CRC in {kind!r}"
         chunks.append((kind, data))
         pos += 12 + length
@@ -74,8 +74,10 @@ def check_picture(png, svg, scale):
     boxes = [b for b in node_boxes(svg).values() if len(b) == 4]
     assert boxes
     for x, y, bw, bh in boxes:
-        inner = grey[round((y + 14 + 4) * px):round((y + 14 + bh - 4) * px),
-                     round((x + 14 + 4) * px):round((x + 14 + bw - 4) * px)]
+        inner = grey[
+            round((y + 14 + 4) * px) : round((y + 14 + bh - 4) * px),
+            round((x + 14 + 4) * px) : round((x + 14 + bw - 4) * px),
+        ]
         assert (inner < 90).mean() > 0.005, f"no text drawn in the box at {(x, y)}"
 
 
@@ -102,7 +104,7 @@ def test_both_backends_give_the_same_picture_at_the_same_size():
 
 
 def test_png_without_the_dot_program(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path))          # no `dot` on PATH
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` on PATH
     monkeypatch.delenv("AUTOGRAD_VIZ_BACKEND", raising=False)
     assert render_backend.choose("auto") == "wasm"
     loss, _, _ = graphs.neuron()
@@ -126,11 +128,11 @@ def test_mimebundle_carries_a_png_of_the_svg():
     assert len(png) < 40_000, "the saved picture should stay small"
     assert "image/png" not in d._repr_mimebundle_(exclude={"image/png"})
     assert "image/png" not in d._repr_mimebundle_(include={"image/svg+xml"})
-    assert d._repr_mimebundle_()["image/png"] == bundle["image/png"]     # made once, kept
+    assert d._repr_mimebundle_()["image/png"] == bundle["image/png"]  # made once, kept
 
 
 def test_without_resvg_png_says_how_to_fix_and_display_still_works(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "resvg_py", None)    # makes `import resvg_py` fail
+    monkeypatch.setitem(sys.modules, "resvg_py", None)  # makes `import resvg_py` fail
     x, y = graphs.first_example()
     d = av.draw(y)
     with pytest.raises(raster.RasterError, match="pip install resvg-py"):
@@ -177,11 +179,11 @@ def test_a_huge_diagram_is_bounded_in_the_notebook_and_refused_at_a_silly_scale(
 
     d = av.draw(_long_chain())
     w, h = raster.svg_size_px(d.svg)
-    assert w * h > 4 * BUNDLE_PNG_PIXELS            # big enough to need shrinking
+    assert w * h > 4 * BUNDLE_PNG_PIXELS  # big enough to need shrinking
     png = base64.b64decode(d._repr_mimebundle_()["image/png"])
     pw, ph = ihdr_size(png)
     assert pw * ph <= BUNDLE_PNG_PIXELS * 1.01
-    assert abs(pw / ph - w / h) < 0.02 * (w / h)      # shrunk, not cropped
+    assert abs(pw / ph - w / h) < 0.02 * (w / h)  # shrunk, not cropped
     with pytest.raises(ValueError, match=r"scale=\S+ or less, or save it as \.svg"):
         d.save(tmp_path / "huge.png", scale=2)
     assert not (tmp_path / "huge.png").exists()

@@ -19,8 +19,10 @@ import autograd_viz as av
 from autograd_viz.render import raster
 from autograd_viz.render.html import inline_svg, natural_width_px
 
-IMG = re.compile(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" width="(\d+)" '
-                 r'alt="([^"]*)"')
+IMG = re.compile(
+    r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" width="(\d+)" '
+    r'alt="([^"]*)"'
+)
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def test_step_through_html_fallback_is_a_picture_of_the_frame_on_screen(steps, i
     assert base64.b64decode(data).decode("utf-8") == inline_svg(frame.svg)
     assert int(width) == round(natural_width_px(frame.svg))
     assert html.unescape(alt) == frame.title
-    assert html.escape(frame.title) in page           # the title and the explanation stay text
+    assert html.escape(frame.title) in page  # the title and the explanation stay text
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])

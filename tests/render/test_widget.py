@@ -78,10 +78,26 @@ def shows(steps, i):
 
 def test_is_a_widget_made_of_the_promised_controls(steps):
     assert isinstance(steps, widgets.DOMWidget)
-    parts = [steps.diagram, steps.panel, steps.slider, steps.play, steps.prev_button,
-             steps.next_button, steps.speed, steps.counter]
-    kinds = [widgets.HTML, widgets.HTML, widgets.IntSlider, widgets.Play, widgets.Button,
-             widgets.Button, widgets.Dropdown, widgets.Label]
+    parts = [
+        steps.diagram,
+        steps.panel,
+        steps.slider,
+        steps.play,
+        steps.prev_button,
+        steps.next_button,
+        steps.speed,
+        steps.counter,
+    ]
+    kinds = [
+        widgets.HTML,
+        widgets.HTML,
+        widgets.IntSlider,
+        widgets.Play,
+        widgets.Button,
+        widgets.Button,
+        widgets.Dropdown,
+        widgets.Label,
+    ]
     for part, kind in zip(parts, kinds):
         assert isinstance(part, kind), part
 
@@ -104,7 +120,7 @@ def test_frame_count_is_forward_ops_plus_backward_steps():
     backward_steps = y.trace.steps(y)
     steps = av.step_through(y)
     kinds = [f.kind for f in steps.frames]
-    assert kinds.count("forward") == len(ops) == 2            # dot, then 2 ×
+    assert kinds.count("forward") == len(ops) == 2  # dot, then 2 ×
     assert kinds.count("backward") == len(backward_steps) == 2
     assert len(steps.frames) == len(ops) + len(backward_steps)
     # forward frames play first, then the backward pass
@@ -135,14 +151,14 @@ def test_next_and_prev_walk_every_frame_and_stop_at_the_ends(steps):
         assert shows(steps, i)
         seen.append(steps.diagram.value)
     assert steps.next_button.disabled and not steps.prev_button.disabled
-    steps.next()                                   # past the end: stays
+    steps.next()  # past the end: stays
     assert shows(steps, n - 1)
     # every step changes the picture (a frame that repeats its neighbour teaches nothing)
     assert all(a != b for a, b in zip(seen, seen[1:]))
     for i in reversed(range(n - 1)):
         steps.prev()
         assert shows(steps, i)
-    steps.prev()                                   # before the start: stays
+    steps.prev()  # before the start: stays
     assert shows(steps, 0)
     assert steps.prev_button.disabled
 
@@ -165,7 +181,7 @@ def test_index_is_settable_and_checked(steps):
         steps.index = n
     with pytest.raises(IndexError):
         steps.index = -n - 1
-    assert shows(steps, n - 1)                     # a bad index leaves the widget usable
+    assert shows(steps, n - 1)  # a bad index leaves the widget usable
     steps.index = 0
     assert shows(steps, 0)
 
@@ -198,9 +214,14 @@ def test_vietnamese_labels_and_frames():
     assert "avz-backward" in vi.panel.value
 
     def visible_words(w):
-        return {w.prev_button.description, w.next_button.description, w.speed.description,
-                w.slider.description, w.play.tooltip,
-                *(name for name, _ms in w.speed.options)}
+        return {
+            w.prev_button.description,
+            w.next_button.description,
+            w.speed.description,
+            w.slider.description,
+            w.play.tooltip,
+            *(name for name, _ms in w.speed.options),
+        }
 
     assert not visible_words(en) & visible_words(vi), "an English label leaked into lang='vi'"
     # the frames are built in the asked language too
@@ -223,7 +244,7 @@ def test_hostile_name_is_escaped_in_the_panel():
         steps.index = i
         assert "<img" not in steps.panel.value
         assert "<img" not in steps.diagram.value
-        readable.append(visible_text(steps.panel.value))   # entities decoded, as a reader sees
+        readable.append(visible_text(steps.panel.value))  # entities decoded, as a reader sees
     assert any(name in text for text in readable), "the name should still be shown, as text"
 
 

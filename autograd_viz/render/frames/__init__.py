@@ -22,12 +22,30 @@ from .painter import Canvas, Painter
 from .panel import panel_html
 from .tangent import legend_line, root_of, run_tangents, tangent_frames
 
-__all__ = ["Frame", "Painter", "Canvas", "build_frames", "build_tangent_frames",
-           "forward_frames", "backward_frames", "tangent_frames"]
+__all__ = [
+    "Frame",
+    "Painter",
+    "Canvas",
+    "build_frames",
+    "build_tangent_frames",
+    "forward_frames",
+    "backward_frames",
+    "tangent_frames",
+]
 
 
-def build_frames(target, lang=None, names=None, backend="auto", rankdir="auto", caller=None,
-                 model=None, mode="reverse", wrt=None, tangent=None):
+def build_frames(
+    target,
+    lang=None,
+    names=None,
+    backend="auto",
+    rankdir="auto",
+    caller=None,
+    model=None,
+    mode="reverse",
+    wrt=None,
+    tangent=None,
+):
     """The frames of ``target`` (a Tensor, list of Tensors, or a tape).
 
     ``mode="reverse"`` (the default): one forward frame per recorded op, in the
@@ -40,11 +58,19 @@ def build_frames(target, lang=None, names=None, backend="auto", rankdir="auto", 
         raise ValueError(f"mode must be 'reverse' or 'forward', got {mode!r}")
     lang = resolve_lang(lang)
     if mode == "forward":
-        return build_tangent_frames(target, wrt=wrt, tangent=tangent, lang=lang, names=names,
-                                    backend=backend, rankdir=rankdir, caller=caller,
-                                    model=model)
+        return build_tangent_frames(
+            target,
+            wrt=wrt,
+            tangent=tangent,
+            lang=lang,
+            names=names,
+            backend=backend,
+            rankdir=rankdir,
+            caller=caller,
+            model=model,
+        )
     if wrt is not None or tangent is not None:
-        raise ValueError("wrt= and tangent= belong to forward mode: add mode=\"forward\"")
+        raise ValueError('wrt= and tangent= belong to forward mode: add mode="forward"')
     if model is None:
         model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
     painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
@@ -55,16 +81,29 @@ def build_frames(target, lang=None, names=None, backend="auto", rankdir="auto", 
     return frames
 
 
-def build_tangent_frames(target, wrt=None, tangent=None, lang=None, names=None, backend="auto",
-                         rankdir="auto", caller=None, model=None):
+def build_tangent_frames(
+    target,
+    wrt=None,
+    tangent=None,
+    lang=None,
+    names=None,
+    backend="auto",
+    rankdir="auto",
+    caller=None,
+    model=None,
+):
     """The forward-mode frames of ``target`` (see :mod:`.tangent`)."""
     lang = resolve_lang(lang)
     if model is None:
         model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
     root = root_of(target) if target is not None else model.root or model.nodes[-1].tensor
     run = run_tangents(model, root, wrt, tangent)
-    painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes),
-                      legend=[legend_line(model, run)])
+    painter = Painter(
+        model,
+        backend=backend,
+        pending_legend=bool(model.op_nodes),
+        legend=[legend_line(model, run)],
+    )
     frames = tangent_frames(model, painter, run)
     if not frames:
         frames.append(leaf_frame(model, painter))
@@ -76,5 +115,11 @@ def leaf_frame(model, painter):
     lang = model.lang
     node = model.nodes[-1]
     text = t("leaf_text", lang, name=node.name, value=fmt_inline(node.tensor.data))
-    return Frame("forward", t("leaf_title", lang, name=node.name), text, panel_html([text]),
-                 painter.svg(), node.id)
+    return Frame(
+        "forward",
+        t("leaf_title", lang, name=node.name),
+        text,
+        panel_html([text]),
+        painter.svg(),
+        node.id,
+    )

@@ -44,6 +44,14 @@ def backward_frames(model, painter):
             lines += send_lines(send, node.name, target.name, g, names, step.upstream, lang)
         if not step.sends:
             lines.append(t("bwd_nothing", lang, node=node.name))
-        frames.append(Frame("backward", t("backward_title", lang, i=i, n=n, what=node.title),
-                            "\n".join(lines), panel_html(lines), canvas.svg(), node.id))
+        frames.append(
+            Frame(
+                "backward",
+                t("backward_title", lang, i=i, n=n, what=node.title),
+                "\n".join(lines),
+                panel_html(lines),
+                canvas.svg(),
+                node.id,
+            )
+        )
     return frames

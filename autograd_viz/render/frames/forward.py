@@ -37,9 +37,15 @@ def forward_frames(model, painter):
         lines = [t("fwd_compute", lang, name=node.name, formula=node.formula)]
         if inputs:
             lines.append(t("fwd_inputs", lang, inputs="; ".join(inputs)))
-        lines.append(t("fwd_result", lang, name=node.name,
-                       value=fmt_inline(node.tensor.data)))
-        frames.append(Frame("forward", t("forward_title", lang, i=i, n=len(ops),
-                                         what=node.title),
-                            "\n".join(lines), panel_html(lines), canvas.svg(), node.id))
+        lines.append(t("fwd_result", lang, name=node.name, value=fmt_inline(node.tensor.data)))
+        frames.append(
+            Frame(
+                "forward",
+                t("forward_title", lang, i=i, n=len(ops), what=node.title),
+                "\n".join(lines),
+                panel_html(lines),
+                canvas.svg(),
+                node.id,
+            )
+        )
     return frames

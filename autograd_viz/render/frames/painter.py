@@ -32,9 +32,9 @@ from ..values import esc_html
 
 MARGIN = 14
 PENDING_FILL, PENDING_LINE, PENDING_TEXT = "#f3f3f3", "#a6a6a6", "#8c8c8c"
-HIGHLIGHT = "#d55e00"           # Okabe-Ito vermillion: the node this frame is about
-FORWARD_EDGE = "#0072b2"        # Okabe-Ito blue: values flowing forward
-BACKWARD_EDGE = "#d55e00"       # gradients flowing back
+HIGHLIGHT = "#d55e00"  # Okabe-Ito vermillion: the node this frame is about
+FORWARD_EDGE = "#0072b2"  # Okabe-Ito blue: values flowing forward
+BACKWARD_EDGE = "#d55e00"  # gradients flowing back
 LEGEND_SIZE = 13
 
 
@@ -74,19 +74,26 @@ class Painter:
         legend_w = max((len(x) * LEGEND_SIZE * 0.56 for x in self.legend), default=0)
         width = max(lay.width, legend_w) + 2 * MARGIN
         height = lay.height + 2 * MARGIN + legend_h
-        head = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
-                f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
-                f'font-family="{FONT}" class="autograd-viz">',
-                f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="white"/>',
-                f'<g transform="translate({MARGIN},{MARGIN})">']
+        head = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
+            f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
+            f'font-family="{FONT}" class="autograd-viz">',
+            f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="white"/>',
+            f'<g transform="translate({MARGIN},{MARGIN})">',
+        ]
         for c in lay.clusters:
-            head.append(f'<g class="cluster"><rect x="{c.x0:.1f}" y="{c.y0:.1f}" '
-                        f'width="{c.x1 - c.x0:.1f}" height="{c.y1 - c.y0:.1f}" rx="8" '
-                        f'fill="none" stroke="{GROUP_LINE}" stroke-width="1.5" '
-                        f'stroke-dasharray="6,4"/>')
+            head.append(
+                f'<g class="cluster"><rect x="{c.x0:.1f}" y="{c.y0:.1f}" '
+                f'width="{c.x1 - c.x0:.1f}" height="{c.y1 - c.y0:.1f}" rx="8" '
+                f'fill="none" stroke="{GROUP_LINE}" stroke-width="1.5" '
+                f'stroke-dasharray="6,4"/>'
+            )
             if c.label_pos:
-                head.append(_text_el(c.label_pos[0], c.label_pos[1] + 5, c.label,
-                                     SMALL_FONT_SIZE, CONST_TEXT))
+                head.append(
+                    _text_el(
+                        c.label_pos[0], c.label_pos[1] + 5, c.label, SMALL_FONT_SIZE, CONST_TEXT
+                    )
+                )
             head.append("</g>")
         # two endings: the "grey: not computed yet" line only belongs on frames
         # that have grey nodes; the picture keeps its height either way so
@@ -106,8 +113,15 @@ class Painter:
         self._tail_plain = tails[False]
         return "\n".join(head), tails[True]
 
-    def svg(self, computed=None, grads=None, current=None, receivers=(), edges=(),
-            edge_colour=BACKWARD_EDGE):
+    def svg(
+        self,
+        computed=None,
+        grads=None,
+        current=None,
+        receivers=(),
+        edges=(),
+        edge_colour=BACKWARD_EDGE,
+    ):
         """The SVG of one state: ``computed`` op ids (None: all), ``grads`` by node id."""
         grads = grads or {}
         parts = [self._head]
@@ -128,7 +142,8 @@ class Painter:
                 hl = ""
             parts.append(self._node(n, is_computed, g, hl))
         some_pending = computed is not None and any(
-            n.id not in computed for n in self.model.nodes if n.kind == "op")
+            n.id not in computed for n in self.model.nodes if n.kind == "op"
+        )
         parts.append(self._tail if some_pending else self._tail_plain)
         return "\n".join(parts)
 
@@ -138,8 +153,13 @@ class Painter:
 
     # -- nodes ---------------------------------------------------------------
     def _node(self, node, computed, grad, hl, tangent=None):
-        key = (node.id, computed, None if grad is None else id(grad), hl,
-               None if tangent is None else id(tangent))
+        key = (
+            node.id,
+            computed,
+            None if grad is None else id(grad),
+            hl,
+            None if tangent is None else id(tangent),
+        )
         hit = self._nodes.get(key)
         if hit is None:
             hit = self._nodes[key] = self._paint_node(node, computed, grad, hl, tangent)
@@ -161,19 +181,25 @@ class Painter:
                 line, width = HIGHLIGHT, 4.5
             else:
                 width = 3.5
-        out = [f'<g class="{" ".join(classes)}" id="{node.id}">',
-               f"<title>{esc_html(node.title)}</title>"]
+        out = [
+            f'<g class="{" ".join(classes)}" id="{node.id}">',
+            f"<title>{esc_html(node.title)}</title>",
+        ]
         x0, y0 = box.x - box.w / 2, box.y - box.h / 2
         if shape != "plaintext":
             dash = ' stroke-dasharray="7,4"' if "dashed" in style else ""
             rx = 10 if "rounded" in style else 0
-            out.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box.w:.1f}" '
-                       f'height="{box.h:.1f}" rx="{rx}" fill="{fill}" stroke="{line}" '
-                       f'stroke-width="{width}"{dash}/>')
+            out.append(
+                f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box.w:.1f}" '
+                f'height="{box.h:.1f}" rx="{rx}" fill="{fill}" stroke="{line}" '
+                f'stroke-width="{width}"{dash}/>'
+            )
         elif hl == "current":
-            out.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box.w:.1f}" '
-                       f'height="{box.h:.1f}" rx="4" fill="none" stroke="{HIGHLIGHT}" '
-                       f'stroke-width="3"/>')
+            out.append(
+                f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box.w:.1f}" '
+                f'height="{box.h:.1f}" rx="4" fill="none" stroke="{HIGHLIGHT}" '
+                f'stroke-width="3"/>'
+            )
         sizes = [SMALL_FONT_SIZE if ln.role == "const" else FONT_SIZE for ln in lines]
         total = sum(s * LINE_GAP for s in sizes)
         y = box.y - total / 2
@@ -190,8 +216,7 @@ class Painter:
                 colour, weight = TANGENT_TEXT, "bold"
             elif ln.role == "const":
                 colour = CONST_TEXT if computed else PENDING_TEXT
-            out.append(_text_el(box.x, baseline, ln.text, size, colour, weight=weight,
-                                cls=ln.role))
+            out.append(_text_el(box.x, baseline, ln.text, size, colour, weight=weight, cls=ln.role))
         out.append("</g>")
         return "\n".join(out)
 
@@ -216,14 +241,23 @@ class Painter:
             colour, width = state, 3.5
         pts = geom.points
         cls = "edge" + (f" {'pending' if state == 'pending' else 'active'}" if state else "")
-        out = [f'<g class="{cls}" id="{edge.id}">',
-               f'<path d="{_path_d(pts)}" fill="none" stroke="{colour}" '
-               f'stroke-width="{width}"{dash}/>']
+        out = [
+            f'<g class="{cls}" id="{edge.id}">',
+            f'<path d="{_path_d(pts)}" fill="none" stroke="{colour}" '
+            f'stroke-width="{width}"{dash}/>',
+        ]
         if geom.arrow:
             out.append(_arrowhead(pts[-1], geom.arrow, colour, 1 + (width > 2)))
         if geom.label and geom.label_pos:
-            out.append(_text_el(geom.label_pos[0], geom.label_pos[1] + 5, geom.label,
-                                SMALL_FONT_SIZE, CONST_TEXT))
+            out.append(
+                _text_el(
+                    geom.label_pos[0],
+                    geom.label_pos[1] + 5,
+                    geom.label,
+                    SMALL_FONT_SIZE,
+                    CONST_TEXT,
+                )
+            )
         out.append("</g>")
         return "\n".join(out)
 
@@ -238,8 +272,8 @@ class Canvas:
     def __init__(self, painter, computed=None):
         self.painter = painter
         model = painter.model
-        self.state = {}          # node id -> (computed, grad, highlight, tangent)
-        self.estate = {}         # edge id -> state
+        self.state = {}  # node id -> (computed, grad, highlight, tangent)
+        self.estate = {}  # edge id -> state
         self.slot = {}
         self.parts = [painter._head]
         for e in model.edges:
@@ -285,8 +319,7 @@ class Canvas:
         self._lit_nodes, self._lit_edges = set(), set()
 
     def svg(self):
-        pending = any(not st[0] for nid, st in self.state.items()
-                      if self.nodes[nid].kind == "op")
+        pending = any(not st[0] for nid, st in self.state.items() if self.nodes[nid].kind == "op")
         self.parts[-1] = self.painter._tail if pending else self.painter._tail_plain
         return "\n".join(self.parts)
 
@@ -301,7 +334,7 @@ def _path_d(pts):
     fmt = _PATH_STARTS.get(segments)
     if fmt is None:
         fmt = _PATH_STARTS[segments] = "M%.1f,%.1f" + " C%.1f,%.1f %.1f,%.1f %.1f,%.1f" * segments
-    return fmt % tuple(v for p in pts[:1 + 3 * segments] for v in p)
+    return fmt % tuple(v for p in pts[: 1 + 3 * segments] for v in p)
 
 
 def _arrowhead(base, tip, colour, scale):
@@ -312,13 +345,17 @@ def _arrowhead(base, tip, colour, scale):
     # keep the head the size Graphviz reserved; widen it a little for thick edges
     half = length * 0.38 * (1.15 if scale > 1 else 1)
     px, py = -dy / length * half, dx / length * half
-    return (f'<polygon points="{tx:.1f},{ty:.1f} {bx + px:.1f},{by + py:.1f} '
-            f'{bx - px:.1f},{by - py:.1f}" fill="{colour}" stroke="{colour}"/>')
+    return (
+        f'<polygon points="{tx:.1f},{ty:.1f} {bx + px:.1f},{by + py:.1f} '
+        f'{bx - px:.1f},{by - py:.1f}" fill="{colour}" stroke="{colour}"/>'
+    )
 
 
 def _text_el(x, y, text, size, colour, weight=None, anchor="middle", cls=None):
     extra = f' font-weight="{weight}"' if weight else ""
     if cls:
         extra += f' class="{cls}"'
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
-            f'fill="{colour}"{extra}>{esc_html(text)}</text>')
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
+        f'fill="{colour}"{extra}>{esc_html(text)}</text>'
+    )

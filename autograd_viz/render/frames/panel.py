@@ -18,27 +18,48 @@ def send_lines(send, node_name, input_name, g_text, names, upstream, lang):
     if local is not None:
         local_text = fmt_inline(local)
         if rule == local_text:
-            lines.append("  " + t("bwd_to_plain", lang, inp=input_name, node=node_name,
-                                  local=local_text))
+            lines.append(
+                "  " + t("bwd_to_plain", lang, inp=input_name, node=node_name, local=local_text)
+            )
         else:
-            lines.append("  " + t("bwd_to", lang, inp=input_name, node=node_name, rule=rule,
-                                  local=local_text))
+            lines.append(
+                "  "
+                + t("bwd_to", lang, inp=input_name, node=node_name, rule=rule, local=local_text)
+            )
         product = np.asarray(upstream) * local
         if product.shape != np.shape(send.contribution):
-            lines.append("  " + t("bwd_chain", lang, g=g_text, local=paren(local_text),
-                                  contrib=fmt_inline(product)))
+            lines.append(
+                "  "
+                + t(
+                    "bwd_chain",
+                    lang,
+                    g=g_text,
+                    local=paren(local_text),
+                    contrib=fmt_inline(product),
+                )
+            )
             lines.append("  " + t("bwd_summed", lang, inp=input_name, contrib=contrib))
         else:
-            lines.append("  " + t("bwd_chain", lang, g=g_text, local=paren(local_text),
-                                  contrib=contrib))
+            lines.append(
+                "  " + t("bwd_chain", lang, g=g_text, local=paren(local_text), contrib=contrib)
+            )
     else:
-        lines.append("  " + t("bwd_to_jac", lang, inp=input_name, node=node_name, rule=rule,
-                              g=g_text))
+        lines.append(
+            "  " + t("bwd_to_jac", lang, inp=input_name, node=node_name, rule=rule, g=g_text)
+        )
         lines.append("  " + t("bwd_chain_jac", lang, contrib=contrib))
     if send.accumulates:
-        lines.append("  " + t("bwd_accum", lang, inp=input_name,
-                              before=fmt_inline(send.total_before), contrib=paren(contrib),
-                              after=fmt_inline(send.total_after)))
+        lines.append(
+            "  "
+            + t(
+                "bwd_accum",
+                lang,
+                inp=input_name,
+                before=fmt_inline(send.total_before),
+                contrib=paren(contrib),
+                after=fmt_inline(send.total_after),
+            )
+        )
     return lines
 
 
