@@ -567,8 +567,8 @@ MESSAGES = {
         "pass(es) and no forward-mode pass, so a reverse result was returned twice. "
         "Compute d_forward by forward mode (av.jvp, torch.func.jvp, "
         "tf.autodiff.ForwardAccumulator, jax.jvp)",
-        "vi": "cả hai giá trị đều đến từ chế độ ngược: lõi tính toán thấy {rev} lượt chế độ ngược và "
-        "không lượt chế độ xuôi nào, tức là một kết quả ngược được trả về hai lần. Hãy "
+        "vi": "cả hai giá trị đều đến từ chế độ ngược: lõi tính toán thấy {rev} lượt chế độ "
+        "ngược và không lượt chế độ xuôi nào, tức là một kết quả ngược được trả về hai lần. Hãy "
         "tính d_forward bằng chế độ xuôi (av.jvp, torch.func.jvp, "
         "tf.autodiff.ForwardAccumulator, jax.jvp)",
     },
@@ -583,8 +583,8 @@ MESSAGES = {
     "fr_counts": {
         "en": "the engine saw {fwd} forward-mode and {rev} reverse-mode pass(es) per call: "
         "for one input and one output, one of either mode gives the whole derivative",
-        "vi": "lõi tính toán thấy {fwd} lượt chế độ xuôi và {rev} lượt chế độ ngược mỗi lần gọi: với "
-        "một đầu vào và một đầu ra, một lượt của chế độ nào cũng cho cả đạo hàm",
+        "vi": "lõi tính toán thấy {fwd} lượt chế độ xuôi và {rev} lượt chế độ ngược mỗi lần "
+        "gọi: với một đầu vào và một đầu ra, một lượt của chế độ nào cũng cho cả đạo hàm",
     },
     # ---- the worked example of the backpropagation section
     "we_sign": {

@@ -535,7 +535,8 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
                     if not -x.ndim <= axis < max(x.ndim, 1) or x.ndim == 0:
                         raise ValueError(
                             f"vmap was requested to map argument {i} along axis {axis}, "
-                            f"which implies that its rank should be at least {axis + 1 if axis >= 0 else -axis}, "
+                            f"which implies that its rank should be at least "
+                            f"{axis + 1 if axis >= 0 else -axis}, "
                             f"but it is only {x.ndim} (its shape is {x.shape}); pass "
                             f"in_axes=None for an argument that is not mapped"
                         )

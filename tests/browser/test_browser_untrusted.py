@@ -4,8 +4,9 @@ A notebook the user did not execute is untrusted: JupyterLab then draws no
 image/svg+xml and no widget, and strips <svg> from HTML.  This test copies
 the shipped notebooks/en/01_autograd_chapter_pytorch.ipynb as it is (its saved
 outputs are what a newcomer gets; tests/notebooks checks they match the
-sources), opens it in a real JupyterLab WITHOUT running it, and checks that the first av.draw output and the first
-step-through are visible pictures (loaded, non-zero size on the page).
+sources), opens it in a real JupyterLab WITHOUT running it, and checks that
+the first av.draw output and the first step-through are visible pictures
+(loaded, non-zero size on the page).
 Screenshots go to test-output/screenshots/.
 """
 

@@ -99,7 +99,8 @@ TORCH_TAB = [
     "a = torch.tensor(-0.37, requires_grad=True)\nd = f(a)\nd.backward()\na.grad == d / a",
     # 11-13: turning off gradient tracking
     "with torch.no_grad():\n    z = 2 * x\nz, z.requires_grad",
-    "@torch.no_grad()\ndef scaled(t):\n    return 3 * t\nscaled(x), scaled(x).requires_grad, torch.is_grad_enabled()",
+    "@torch.no_grad()\ndef scaled(t):\n    return 3 * t\n"
+    "scaled(x), scaled(x).requires_grad, torch.is_grad_enabled()",
     "torch.set_grad_enabled(False)\noff = (x * x).requires_grad\ntorch.set_grad_enabled(True)\n"
     "off, (x * x).requires_grad",
     # 14-16: higher-order derivatives
@@ -341,7 +342,8 @@ def test_mxnet_tab_gives_the_chapters_answers_printed_the_mxnet_way():
 OLD_MX = [
     "from autograd_viz.mxnet import autograd, np, npx\nnpx.set_np()\n"
     "x = np.arange(4.0)\nx.attach_grad()",
-    "before = autograd.is_training()\nwith autograd.record():\n    during = autograd.is_training()\n"
+    "before = autograd.is_training()\nwith autograd.record():\n"
+    "    during = autograd.is_training()\n"
     "with autograd.record(train_mode=False):\n    predicting = autograd.is_training()\n"
     "before, during, predicting",
     "y = np.ones(4) * 2\ny.attach_grad()\nwith autograd.record():\n    u = x * y\n"

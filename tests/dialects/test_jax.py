@@ -566,12 +566,15 @@ def test_grad_argnums_pytrees_and_has_aux_agree_with_real_jax(real):
     "call",
     [
         "jax.vmap(lambda a: a.sum())(jnp.arange(6.0).reshape(2, 3))",
-        "jax.vmap(lambda a, b: a * b, in_axes=(0, None))(jnp.arange(6.0).reshape(3, 2), jnp.ones(2))",
-        "jax.vmap(lambda a, b: a + b, in_axes=(1, 0))(jnp.arange(6.0).reshape(2, 3), jnp.ones((3, 2)))",
+        "jax.vmap(lambda a, b: a * b, in_axes=(0, None))"
+        "(jnp.arange(6.0).reshape(3, 2), jnp.ones(2))",
+        "jax.vmap(lambda a, b: a + b, in_axes=(1, 0))"
+        "(jnp.arange(6.0).reshape(2, 3), jnp.ones((3, 2)))",
         "jax.vmap(jnp.dot)(jnp.arange(6.0).reshape(3, 2), jnp.arange(6.0).reshape(3, 2))",
         "jax.vmap(lambda a: (a, 2 * a), out_axes=1)(jnp.arange(6.0).reshape(2, 3))",
         "jax.vmap(grad(lambda a: (a ** 3).sum()))(jnp.arange(6.0).reshape(2, 3))",
-        "grad(lambda w: jax.vmap(lambda r: jnp.tanh(jnp.dot(r, w)))(jnp.arange(6.0).reshape(3, 2)).sum())(jnp.ones(2))",
+        "grad(lambda w: jax.vmap(lambda r: jnp.tanh(jnp.dot(r, w)))"
+        "(jnp.arange(6.0).reshape(3, 2)).sum())(jnp.ones(2))",
     ],
 )
 def test_vmap_maps_over_an_axis_like_real_jax(real, call):
