@@ -23,7 +23,16 @@ from ..engine import ops
 from ..engine.graph import STATE, whole_graph
 from ..engine.tensor import Tensor
 from . import runner
-from .core import Exercise, Failure, kind_of, kind_of_answer, outcome_message, plain, show
+from .core import (
+    Exercise,
+    Failure,
+    blamed,
+    kind_of,
+    kind_of_answer,
+    outcome_message,
+    plain,
+    show,
+)
 from .messages import msg
 from .probe import Recording, leaf_gradients
 
@@ -411,7 +420,12 @@ def _ex5_check(got, expected, args, ctx):
     for part, want, key in ((value[0], np.sin(x), "ex5_f"), (value[1], np.cos(x), "ex5_df")):
         problem = ctx.compare(part, want)
         if problem:
-            raise Failure(ctx.msg(key, detail=problem), {"expected": show(want), "got": show(part)})
+            at = blamed(problem)  # the entry it blames, shown with its neighbours
+            raise Failure(
+                ctx.msg(key, detail=problem),
+                {"expected": show(want, around=at), "got": show(part, around=at)},
+                at=at,
+            )
     used = []
     if got["cos_in_graph"]:
         used.append(ctx.msg("ex5_cos_graph"))

@@ -102,6 +102,14 @@ MESSAGES = {
         "vi": "sai giá trị{at}: cần {expected}, nhận được {got} (sai số cho phép {tol})",
     },
     "at_index": {"en": " at index {index}", "vi": " tại chỉ số {index}"},
+    "at_first_index": {
+        "en": " at index {index} (the first of {n} wrong entries)",
+        "vi": " tại chỉ số {index} (chỗ sai đầu tiên trong {n} chỗ sai)",
+    },
+    "tolerance": {
+        "en": "{atol} + {rtol}·|expected|",
+        "vi": "{atol} + {rtol}·|kết quả đúng|",
+    },
     "kind_a": {"en": "a {type}", "vi": "một giá trị kiểu {type}"},
     "kind_an": {"en": "an {type}", "vi": "một giá trị kiểu {type}"},
     "kind_shaped": {"en": "a {type} of shape {shape}", "vi": "một {type} có kích thước {shape}"},

@@ -20,10 +20,12 @@ import numpy as np
 from ..render.backend import GraphvizNotFound
 from ..render.html import svg_img_html
 from ..render.model import substitute
+from ..render.style import FONT_CSS, font_style
 from .messages import check_lang, msg, pick
 
 RIGHT, WRONG, EMPTY = "right", "wrong", "unchecked"
 _GREEN, _RED = "#1a7f37", "#cf222e"
+FONT = font_style()  # an inline style declaration
 
 
 def default_graph(rng):
@@ -157,7 +159,12 @@ class GradientQuiz:
         intro = msg(
             "quiz_intro_values" if self.ask_values else "quiz_intro", L, root=self.root_name
         )
-        header = w.HTML(f"<h4>{e(title)}</h4><p>{e(intro)}</p>")
+        # the font rule travels with the widget; each piece of our HTML also
+        # names the font inline (ipywidgets' HTML boxes set their own)
+        header = w.HTML(
+            f"<style>{FONT_CSS}</style><h4 style='{FONT}'>{e(title)}</h4>"
+            f"<p style='{FONT}'>{e(intro)}</p>"
+        )
         if self.svg:
             picture = w.HTML(f'<div style="max-width:100%;overflow:auto">{self.svg}</div>')
         else:
@@ -170,7 +177,7 @@ class GradientQuiz:
             # column wraps there instead of pushing the box out of line
             value = f"&nbsp; {e(msg('quiz_value', L))} = {self.values[name]:g}" if shown else ""
             label = w.HTML(
-                f'<span style="font-size:14px"><b>{e(self.rows[name])}</b> {value}</span>',
+                f'<span style="font-size:14px;{FONT}"><b>{e(self.rows[name])}</b> {value}</span>',
                 layout=w.Layout(width="260px", flex="0 0 260px"),
             )
             box = w.FloatText(
@@ -185,10 +192,10 @@ class GradientQuiz:
         if self.ask_values:
             # the forward pass first, then the backward pass: one box per row,
             # so the widget stays as narrow as the gradient quiz
-            rows.append(w.HTML(f"<b>{e(msg('quiz_forward_part', L))}</b>"))
+            rows.append(w.HTML(f"<b style='{FONT}'>{e(msg('quiz_forward_part', L))}</b>"))
             for name in self.asked_values:
                 self.value_boxes[name], self.value_feedback[name] = row(name, f"{name} =", False)
-            rows.append(w.HTML(f"<b>{e(msg('quiz_backward_part', L))}</b>"))
+            rows.append(w.HTML(f"<b style='{FONT}'>{e(msg('quiz_backward_part', L))}</b>"))
         for name in self.nodes:
             self.boxes[name], self.feedback[name] = row(
                 name, f"d{self.root_name}/d{name}", name not in self.asked_values
@@ -197,6 +204,7 @@ class GradientQuiz:
         self.button.on_click(lambda _button: self.check())
         self.summary = w.HTML("")
         self.widget = w.VBox([header, picture, *rows, w.HBox([self.button, self.summary])])
+        self.widget.add_class("avz-quiz")
         self._state = {name: EMPTY for name in self.nodes}
         self._value_state = {name: EMPTY for name in self.asked_values}
 
@@ -237,7 +245,7 @@ class GradientQuiz:
         else:
             why = self.explain(key, typed, self.lang) if self.explain else None
             text = "✗ " + (why or hint)
-        note.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
+        note.value = f'<span style="color:{colour};{FONT}">{html.escape(text)}</span>'
         return RIGHT if ok else WRONG
 
     def _value_hint(self, name):
@@ -262,8 +270,8 @@ class GradientQuiz:
         )
         picture = svg_img_html(self.svg, title) if self.svg else ""
         bundle["text/html"] = (
-            f"<h4>{e(title)}</h4><p>{e(intro)}</p>{picture}"
-            f"<p><i>{e(msg('quiz_run_to_answer', L))}</i></p>"
+            f"<div class='avz-quiz' style='{FONT}'><h4>{e(title)}</h4><p>{e(intro)}</p>"
+            f"{picture}<p><i>{e(msg('quiz_run_to_answer', L))}</i></p></div>"
         )
         return bundle
 

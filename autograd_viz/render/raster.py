@@ -23,11 +23,13 @@ from __future__ import annotations
 import os
 import re
 
+from .style import MEASURED_FONT
+
 # CSS pixels per unit of the <svg> element's width/height
 _UNIT_PX = {"pt": 4 / 3, "px": 1.0, "": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 9.6 / 2.54}
 _ROOT = re.compile(r"<svg\b[^>]*>")
 _SIZE = r'\s{0}="([\d.]+)\s*(pt|px|in|cm|mm|)"'
-FONT = "DejaVu Sans"
+FONT = MEASURED_FONT
 
 
 class RasterError(RuntimeError):
