@@ -52,6 +52,7 @@ FONT = FONT_FAMILY  # the painted diagrams' font-family attribute
 # we paint), so group labels get room for the letters we draw.
 MEASURED_FONT = "DejaVu Sans"  # text_width.py's glyph widths; raster.py draws PNGs in it
 DOT_FONT = MEASURED_FONT
+RASTER_FONT_FAMILY = f"{MEASURED_FONT}, sans-serif"  # PNGs: the measured font, whatever SVG says
 # the stylesheet fragment every HTML output includes: each class that holds our
 # text (the players and everything in them, including ipywidgets' own buttons
 # and labels, which name JupyterLab's UI font; the panels, exercise feedback,
