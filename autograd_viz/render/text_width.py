@@ -141,6 +141,20 @@ def text_width(text, size, bold=False):
     return em_width(text, bold) * size
 
 
+def wrap(text, width, size, bold=False):
+    """``text`` broken at spaces into lines no wider than ``width`` points
+    (a single word wider than that keeps a line of its own)."""
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if line and text_width(trial, size, bold) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return lines + [line] if line else lines
+
+
 # font_widths(False) and font_widths(True) over RANGES, one number per code
 # point (-: DejaVu has no glyph there); adjacent strings join into one
 _REGULAR = (
