@@ -324,6 +324,11 @@ MESSAGES = {
         "en": "{row}: compute it from the values of its inputs",
         "vi": "{row}: hãy tính nó từ giá trị của các đầu vào",
     },
+    "quiz_fill_in": {"en": "fill this in", "vi": "hãy điền ô này"},
+    "quiz_not_number": {
+        "en": "{text!r} is not a number: type one such as -2.5",
+        "vi": "{text!r} không phải một số: hãy nhập một số, ví dụ -2,5",
+    },
     "quiz_check": {"en": "Check", "vi": "Kiểm tra"},
     "quiz_value": {"en": "value", "vi": "giá trị"},
     "quiz_leaf": {"en": "input", "vi": "đầu vào"},

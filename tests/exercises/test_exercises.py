@@ -852,6 +852,8 @@ def test_quiz_in_vietnamese_and_with_a_custom_graph():
     q = GradientQuiz(build, lang="vi")
     assert q.answers["a"] == pytest.approx(np.cos(2.0))
     assert q.button.description == "Kiểm tra"
+    q.boxes["a"].value = "0,5"  # a decimal comma, as Vietnamese writes it
+    q.boxes["s"].value = "2"
     q.check()
     assert q.state() == {"a": "wrong", "s": "wrong"}
     assert "cos(a)" in q.feedback["a"].value
