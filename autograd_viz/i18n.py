@@ -27,7 +27,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "green: recorded while computing a gradient, for higher "
         "derivatives (create_graph=True, nested tapes, grad(grad(f)))",
         "vi": "màu xanh lục: được ghi lại khi tính gradient, cho đạo hàm bậc "
-        "cao (create_graph=True, tape lồng nhau, grad(grad(f)))",
+        "cao (create_graph=True, các cuộn băng lồng nhau, grad(grad(f)))",
     },
     "legend_hidden": {
         "en": "large graph: the last {shown} operations are drawn, {n} earlier "
@@ -116,12 +116,19 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No input of {node} needs a gradient.",
         "vi": "Không đầu vào nào của {node} cần gradient.",
     },
+    # a diagram as text (its repr)
+    "repr_diagram": {
+        "en": "diagram: {nodes} nodes, {ops} ops, {grads}",
+        "vi": "sơ đồ: {nodes} nút, {ops} phép toán, {grads}",
+    },
+    "repr_grads": {"en": "with gradients", "vi": "có gradient"},
+    "repr_no_grads": {"en": "no backward yet", "vi": "chưa lan truyền ngược"},
     # legend of the diagrams, new lines
     "legend_asked": {
         "en": "★ grad: a gradient you asked for on an inner value "
         "(retain_grad, or a tape asked about it)",
         "vi": "★ gradient: gradient bạn yêu cầu tại một giá trị bên trong "
-        "(retain_grad, hoặc hỏi tape về nó)",
+        "(retain_grad, hoặc hỏi cuộn băng về nó)",
     },
     "legend_tangent": {
         "en": "blue {dot} = …: tangent, how fast each value changes as the "

@@ -330,7 +330,7 @@ def by_formula(x):
             by_formula,
             r"x.grad \(u·x\) is not a gradient that a backward pass in your code "
             r"delivered",
-            r"không phải gradient mà một lượt truyền ngược",
+            r"không phải gradient mà một lượt lan truyền ngược",
         ),
         (
             lambda x: core_detach(x)[0],
