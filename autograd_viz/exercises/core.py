@@ -116,7 +116,8 @@ def kind_of_answer(obj, lang):
     return msg("kind_an" if name[:1].lower() in "aeiou" else "kind_a", lang, type=name)
 
 
-SHOW_THRESHOLD = 12  # longer arrays are shown cut short: their first and last 3 entries
+SHOW_THRESHOLD = 12  # longer arrays are shown cut short: their first and last entries
+EDGE_ITEMS = 3
 AROUND = 2  # entries shown on each side of a blamed one
 
 
@@ -136,7 +137,7 @@ def show(value, around=None, name=""):
         if arr.dtype.kind in "biuf":
             text = _array_text(arr)
             window = _window(arr, around)
-            if window is not None and arr.size > SHOW_THRESHOLD:
+            if window is not None and arr.size > SHOW_THRESHOLD and not _on_show(arr, around):
                 where, part = window
                 text += f"\n{name}[{where}] = {_array_text(part)}"
             return text
@@ -148,10 +149,18 @@ def _array_text(arr):
         arr,
         precision=4,
         threshold=SHOW_THRESHOLD,
-        edgeitems=3,
+        edgeitems=EDGE_ITEMS,
         suppress_small=True,
         max_line_width=100,
     )
+
+
+def _on_show(arr, index):
+    """Whether entry ``index`` of a 1-d array is among the ends shown anyway."""
+    if arr.ndim != 1:
+        return False
+    k = int(np.atleast_1d(index)[0])
+    return k < EDGE_ITEMS or k >= arr.shape[0] - EDGE_ITEMS
 
 
 def _window(arr, index):
@@ -366,7 +375,8 @@ class Result:
                 '<table style="border-collapse:collapse">'
                 + "".join(
                     f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
-                    f'<td><pre class="avz-mono" style="margin:0;{mono}">{e(b)}</pre></td></tr>'
+                    f'<td style="text-align:left"><pre class="avz-mono" style="margin:0;{mono}">'
+                    f"{e(b)}</pre></td></tr>"
                     for a, b in rows
                 )
                 + "</table>"

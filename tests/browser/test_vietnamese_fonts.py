@@ -137,8 +137,10 @@ def icon_fonts(page, selector):
 # -- the checker itself -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page():
+    # one browser per test: playwright's sync API cannot nest, and the JupyterLab
+    # test below starts its own
     chromium_path()
     with sync_playwright() as pw:
         browser = launch_chromium(pw)

@@ -265,14 +265,14 @@ def prose(text):
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^<>\n]+>", " ", text)  # HTML tags in markdown (<details>)
     text = re.sub(r"\{[\w.!:]*\}", " ", text)  # format fields
-    # an English term glossed in parentheses after its Vietnamese word, as
-    # the Vietnamese D2L does: "lan truyền (broadcasting)"
-    text = re.sub(r"\((\*?)[A-Za-z][A-Za-z -]{0,40}\1\)", " ", text)
     text = re.sub(r"'[^'\n]{0,60}'", " ", text)  # quoted names and values
     text = re.sub(r"\b\w+(?:[._]\w+)+(?:\(\))?", " ", text)  # x.grad, np.sin, autograd_viz
     text = re.sub(r"(?<![\w.])\.\w+", " ", text)  # .data, .jacobians
     text = re.sub(r"\b\w+\([^()\n]*\)", " ", text)  # calls and formulas: sin(x), f(x, y)
     text = re.sub(r"\b\w+=\S*", " ", text)  # keyword arguments
+    # an English term glossed in parentheses after its Vietnamese word, as
+    # the Vietnamese D2L does: "lan truyền (broadcasting)"
+    text = re.sub(r"\((\*?)[A-Za-z][A-Za-z -]{0,40}\1\)", " ", text)
     return " ".join(text.split())
 
 
@@ -314,15 +314,16 @@ QUOTED = [
     "maximum recursion depth exceeded",
     # the engine's message for a second backward through a freed graph (chapter
     # exercise 2): engine errors in Vietnamese are a later step of issue 21
-    "Trying to backward through the graph a second time",
-    "The graph behind this value was already used by a backward pass and its "
+    "the graph behind this value was already used by a backward pass and its "
     "intermediate results were freed. Pass retain_graph=True to the first "
-    "backward if you want to backward through it again",
+    "backward() if you want to run backward through the same graph again, or "
+    "recompute the value.",
     # JupyterLab's menu item, as the (English) menu shows it
     "Run All Cells",
     # nbgrader's own names for its cell kinds and buttons, as its interface shows them
     "Create Assignment",
     "Autograded answer",
+    "Solution",
     "Autograder tests",
     "autograded",
 ]
