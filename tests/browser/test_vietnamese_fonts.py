@@ -22,7 +22,6 @@ Screenshots of the Vietnamese backward frame land in test-output/screenshots.
 from __future__ import annotations
 
 import functools
-import subprocess
 import unicodedata
 
 import nbformat
@@ -36,6 +35,7 @@ from browser_support import (
     run_all_cells,
     sync_playwright,
 )
+from font_files import characters, installed
 
 pytestmark = [pytest.mark.browser]
 
@@ -62,28 +62,12 @@ def letters(text):
 
 @functools.cache
 def _font_files():
-    """PostScript name -> font file, as fontconfig (which Chromium uses) lists them."""
-    out = subprocess.run(
-        ["fc-list", "--format", "%{postscriptname}\t%{family}\t%{file}\n"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    """PostScript name or family name -> font file."""
     files = {}
-    for line in out.splitlines():
-        ps, family, path = line.split("\t")
-        files.setdefault(ps, path)
-        for name in family.split(","):
+    for ps, families, path in installed() or ():
+        for name in [ps, *families]:
             files.setdefault(name, path)
     return files
-
-
-@functools.cache
-def _cmap(path):
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, fontNumber=0, lazy=True) as font:
-        return frozenset(chr(cp) for cp in font.getBestCmap())
 
 
 def font_problems(page, roots):
@@ -107,7 +91,7 @@ def font_problems(page, roots):
                 font["familyName"]
             )
             assert path, f"fontconfig does not list the font Chromium used: {font}"
-            covered |= _cmap(path)
+            covered |= characters(path)
         missing = sorted(letters(text) - covered)
         if missing:
             names = ", ".join(f["familyName"] for f in used)

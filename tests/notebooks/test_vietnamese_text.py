@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import html
 import re
+import sys
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -185,57 +186,10 @@ def rendered_texts():
     yield "ch.ex5 result", str(ch.ex5.check(slope, lang="vi"))
     yield "ch.ex3 hint", ch.ex3.hint("vi")
 
-    class Value:  # forgets to add up: the classic "=" for "+="
-        def __init__(self, data, _children=()):
-            self.data, self.grad, self._prev, self._back = data, 0.0, _children, lambda: None
+    sys.path.insert(0, str(REPO / "tests" / "exercises"))
+    from mini_engines import AssignNotAdd  # "=" for "+=": a classic mistake, named
 
-        def __add__(self, other):
-            other = other if isinstance(other, Value) else Value(other)
-            out = Value(self.data + other.data, (self, other))
-
-            def back():
-                self.grad = out.grad
-                other.grad = out.grad
-
-            out._back = back
-            return out
-
-        def __mul__(self, other):
-            other = other if isinstance(other, Value) else Value(other)
-            out = Value(self.data * other.data, (self, other))
-
-            def back():
-                self.grad = other.data * out.grad
-                other.grad = self.data * out.grad
-
-            out._back = back
-            return out
-
-        def relu(self):
-            out = Value(max(self.data, 0.0), (self,))
-
-            def back():
-                self.grad = (self.data > 0) * out.grad
-
-            out._back = back
-            return out
-
-        def backward(self):
-            order, seen = [], set()
-
-            def visit(v):
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    for c in v._prev:
-                        visit(c)
-                    order.append(v)
-
-            visit(self)
-            self.grad = 1.0
-            for v in reversed(order):
-                v._back()
-
-    yield "bp.mini_engine result", str(bp.mini_engine.check(Value, lang="vi"))
+    yield "bp.mini_engine result", str(bp.mini_engine.check(AssignNotAdd, lang="vi"))
     quiz = GradientQuiz(seed=1, lang="vi")
     yield "quiz", _strip_html(quiz._repr_mimebundle_()["text/html"])
     quiz.check()
