@@ -27,7 +27,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "green: recorded while computing a gradient, for higher "
         "derivatives (create_graph=True, nested tapes, grad(grad(f)))",
         "vi": "màu xanh lục: được ghi lại khi tính gradient, cho đạo hàm bậc "
-        "cao (create_graph=True, tape lồng nhau, grad(grad(f)))",
+        "cao (create_graph=True, các cuộn băng lồng nhau, grad(grad(f)))",
     },
     "legend_hidden": {
         "en": "large graph: the last {shown} operations are drawn, {n} earlier "
@@ -59,6 +59,28 @@ TEXT: dict[str, dict[str, str]] = {
     "bwd_seed": {
         "en": "The backward pass starts here with ∂{root}/∂{root} = {g}.",
         "vi": "Lan truyền ngược bắt đầu tại đây với ∂{root}/∂{root} = {g}.",
+    },
+    "bwd_seed_row": {
+        "en": "The backward pass starts here with the seed {e} = {g}, the standard "
+        "basis row that picks entry {k} of {root}: this sweep gives row {k} of the "
+        "Jacobian.",
+        "vi": "Lan truyền ngược bắt đầu tại đây với khởi đầu {e} = {g}, hàng cơ sở "
+        "chuẩn chọn phần tử thứ {k} của {root}: lượt này cho hàng {k} của ma trận "
+        "Jacobi.",
+    },
+    "bwd_seed_ones": {
+        "en": "The backward pass starts here with the seed {g}: all ones, so the "
+        "gradients below are those of the sum of {root}'s entries.",
+        "vi": "Lan truyền ngược bắt đầu tại đây với khởi đầu {g}: toàn số 1, nên các "
+        "gradient dưới đây là gradient của tổng các phần tử của {root}.",
+    },
+    "bwd_seed_vector": {
+        "en": "The backward pass starts here with the seed {g} (given as gradient=): "
+        "the gradients below are those of the sum of {root}'s entries, each "
+        "weighted by its entry of the seed.",
+        "vi": "Lan truyền ngược bắt đầu tại đây với khởi đầu {g} (đưa vào qua "
+        "gradient=): các gradient dưới đây là gradient của tổng các phần tử của "
+        "{root}, mỗi phần tử nhân với phần tử tương ứng của khởi đầu.",
     },
     "bwd_to": {
         "en": "To {inp}: local derivative ∂{node}/∂{inp} = {rule} = {local}.",
@@ -94,12 +116,19 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No input of {node} needs a gradient.",
         "vi": "Không đầu vào nào của {node} cần gradient.",
     },
+    # a diagram as text (its repr)
+    "repr_diagram": {
+        "en": "diagram: {nodes} nodes, {ops} ops, {grads}",
+        "vi": "sơ đồ: {nodes} nút, {ops} phép toán, {grads}",
+    },
+    "repr_grads": {"en": "with gradients", "vi": "có gradient"},
+    "repr_no_grads": {"en": "no backward yet", "vi": "chưa lan truyền ngược"},
     # legend of the diagrams, new lines
     "legend_asked": {
         "en": "★ grad: a gradient you asked for on an inner value "
         "(retain_grad, or a tape asked about it)",
         "vi": "★ gradient: gradient bạn yêu cầu tại một giá trị bên trong "
-        "(retain_grad, hoặc hỏi tape về nó)",
+        "(retain_grad, hoặc hỏi cuộn băng về nó)",
     },
     "legend_tangent": {
         "en": "blue {dot} = …: tangent, how fast each value changes as the "
@@ -216,12 +245,62 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Mỗi lượt xuôi chạy {forward_ops} phép toán (giá trị và tiếp tuyến); mỗi "
         "lượt ngược chạy {reverse_ops} bước ngược sau một lượt tính xuôi.",
     },
-    "cmp_stored": {
-        "en": "Values kept: forward mode at most {forward} at once (only live "
-        "ones); reverse mode {reverse} (every value a backward rule reads).",
-        "vi": "Giá trị phải lưu: chế độ xuôi nhiều nhất {forward} cùng lúc (chỉ các "
-        "giá trị còn dùng); chế độ ngược {reverse} (mọi giá trị mà quy tắc "
-        "ngược cần đọc).",
+    "cmp_held": {
+        "en": "Held at once, at the busiest moment of one sweep: forward mode "
+        "{forward} ({forward_held}; {forward_at} being computed), reverse mode "
+        "{reverse} ({reverse_held}; {reverse_when}).",
+        "vi": "Số thứ phải giữ cùng lúc, ở thời điểm nhiều nhất của một lượt: "
+        "chế độ xuôi {forward} ({forward_held}; khi đang tính {forward_at}), "
+        "chế độ ngược {reverse} ({reverse_held}; {reverse_when}).",
+    },
+    "cmp_when_forward": {"en": "{at} being computed", "vi": "khi đang tính {at}"},
+    "cmp_when_backward": {
+        "en": "at the backward step of {at}",
+        "vi": "ở bước lan truyền ngược của {at}",
+    },
+    "cmp_kept": {
+        "en": "Reverse mode keeps {n} values of its forward pass until the "
+        "backward sweep reads them ({names}): the more operations, the more it "
+        "keeps. Forward mode drops each value and its tangent as soon as no "
+        "operation ahead reads them, so its count does not grow with the "
+        "length of the graph.",
+        "vi": "Chế độ ngược giữ {n} giá trị của lượt xuôi cho tới khi lượt "
+        "ngược đọc đến chúng ({names}): càng nhiều phép toán, càng phải giữ "
+        "nhiều. Chế độ xuôi bỏ mỗi giá trị cùng tiếp tuyến của nó ngay khi "
+        "không phép toán nào phía sau còn đọc, nên con số của nó không tăng "
+        "theo độ dài của đồ thị.",
+    },
+    "cmp_kept_one": {
+        "en": "Reverse mode keeps 1 value of its forward pass until the backward "
+        "sweep reads it ({names}): the more operations, the more it keeps. "
+        "Forward mode drops each value and its tangent as soon as no operation "
+        "ahead reads them, so its count does not grow with the length of the graph.",
+        "vi": "Chế độ ngược giữ 1 giá trị của lượt xuôi cho tới khi lượt ngược "
+        "đọc đến nó ({names}): càng nhiều phép toán, càng phải giữ nhiều. Chế độ "
+        "xuôi bỏ mỗi giá trị cùng tiếp tuyến của nó ngay khi không phép toán nào "
+        "phía sau còn đọc, nên con số của nó không tăng theo độ dài của đồ thị.",
+    },
+    "cmp_kept_none": {
+        "en": "Reverse mode keeps no value of its forward pass for later: no "
+        "backward rule of this graph reads one.",
+        "vi": "Chế độ ngược không phải giữ lại giá trị nào của lượt xuôi: không "
+        "quy tắc ngược nào của đồ thị này đọc chúng.",
+    },
+    "cmp_foot_forward": {
+        "en": "Held at most: {n} at once ({held})",
+        "vi": "Giữ nhiều nhất: {n} cùng lúc ({held})",
+    },
+    "cmp_foot_reverse": {
+        "en": "Held at most: {n} at once ({held}); kept for the backward sweep: {kept}",
+        "vi": "Giữ nhiều nhất: {n} cùng lúc ({held}); giữ lại cho lượt ngược: {kept}",
+    },
+    "cmp_foot_reverse_none": {
+        "en": "Held at most: {n} at once ({held}); nothing kept for the backward sweep",
+        "vi": "Giữ nhiều nhất: {n} cùng lúc ({held}); không giữ lại gì cho lượt ngược",
+    },
+    "cmp_seed_row": {
+        "en": "seed {e} = {seed}: row {row} of the Jacobian",
+        "vi": "khởi đầu {e} = {seed}: hàng {row} của ma trận Jacobi",
     },
     "cmp_forward_side": {"en": "Forward mode", "vi": "Chế độ xuôi"},
     "cmp_reverse_side": {"en": "Reverse mode", "vi": "Chế độ ngược"},

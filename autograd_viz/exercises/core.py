@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..render.style import font_style
 from . import runner
 from .messages import check_lang, msg, pick
 
@@ -115,8 +116,18 @@ def kind_of_answer(obj, lang):
     return msg("kind_an" if name[:1].lower() in "aeiou" else "kind_a", lang, type=name)
 
 
-def show(value):
-    """A short printable form of a plain value (numbers to 4 digits)."""
+SHOW_THRESHOLD = 12  # longer arrays are shown cut short: their first and last entries
+EDGE_ITEMS = 3
+AROUND = 2  # entries shown on each side of a blamed one
+
+
+def show(value, around=None, name=""):
+    """A short printable form of a plain value (numbers to 4 digits).
+
+    An array longer than :data:`SHOW_THRESHOLD` shows only its ends; with
+    ``around`` (the index a message blames: :func:`blamed`) a
+    second line shows the entries around that index, as a slice of ``name``
+    (``x[7:12] = [...]``), so the entry the message names is on screen."""
     if isinstance(value, tuple):
         return "(" + ", ".join(show(v) for v in value) + ")"
     if isinstance(value, NonNumeric):
@@ -124,10 +135,64 @@ def show(value):
     if isinstance(value, np.ndarray) or np.isscalar(value):
         arr = np.asarray(value)
         if arr.dtype.kind in "biuf":
-            return np.array2string(
-                arr, precision=4, threshold=12, edgeitems=3, suppress_small=True, max_line_width=100
-            )
+            text = _array_text(arr)
+            window = _window(arr, around)
+            if window is not None and arr.size > SHOW_THRESHOLD and not _on_show(arr, around):
+                where, part = window
+                text += f"\n{name}[{where}] = {_array_text(part)}"
+            return text
     return _short(repr(value))
+
+
+def _array_text(arr):
+    return np.array2string(
+        arr,
+        precision=4,
+        threshold=SHOW_THRESHOLD,
+        edgeitems=EDGE_ITEMS,
+        suppress_small=True,
+        max_line_width=100,
+    )
+
+
+def _on_show(arr, index):
+    """Whether entry ``index`` of a 1-d array is among the ends shown anyway."""
+    if arr.ndim != 1:
+        return False
+    k = int(np.atleast_1d(index)[0])
+    return k < EDGE_ITEMS or k >= arr.shape[0] - EDGE_ITEMS
+
+
+def _window(arr, index):
+    """(slice text, entries) of ``arr`` around ``index`` along its last axis,
+    or None when ``index`` does not point into ``arr``."""
+    if index is None or arr.ndim == 0:
+        return None
+    index = tuple(int(i) for i in np.atleast_1d(index))
+    if len(index) != arr.ndim or any(not 0 <= i < n for i, n in zip(index, arr.shape)):
+        return None
+    *lead, k = index
+    lo, hi = max(0, k - AROUND), min(arr.shape[-1], k + AROUND + 1)
+    where = ", ".join([str(i) for i in lead] + [f"{lo}:{hi}"])
+    return where, arr[(*lead, slice(lo, hi))]
+
+
+class Mismatch(str):
+    """A comparison's message that blames one entry: ``at`` (its index, a
+    tuple; None for a 0-d value), so the entries around it can be shown."""
+
+    at = None
+
+
+def blamed(message):
+    """The index a comparison's message blames (None if it blames no entry)."""
+    return message.at if isinstance(message, Mismatch) else None
+
+
+def _blaming(text, index):
+    out = Mismatch(text)
+    out.at = index
+    return out
 
 
 # ------------------------------------------------------------------ comparing
@@ -169,21 +234,42 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, lang=None):
     for test, key in ((np.isnan, "nan"), (np.isinf, "inf")):
         bad = test(got) & ~test(expected)
         if bad.any():
-            return msg(key, lang, where=_index_text(bad))
+            return _blaming(msg(key, lang, where=_index_text(bad)), _first(bad))
     err = np.abs(got - expected) - (atol + rtol * np.abs(expected))
     err = np.where(np.isnan(err), 0.0, err)
-    if err.size and err.max() > 0:
-        worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
-        at = msg("at_index", lang, index=worst if len(worst) != 1 else worst[0]) if err.ndim else ""
-        return msg(
-            "wrong_value",
-            lang,
-            at=at,
-            expected=f"{expected[worst]:.6g}",
-            got=f"{got[worst]:.6g}",
-            tol=f"{atol:g} + {rtol:g}·|expected|",
+    wrong = err > 0
+    if wrong.any():
+        # the first wrong entry, in the order a student reads the arrays
+        first = _first(wrong)
+        at = ""
+        if err.ndim:
+            index = first if len(first) != 1 else first[0]
+            n = int(wrong.sum())
+            at = (
+                msg("at_index", lang, index=index)
+                if n == 1
+                else (msg("at_first_index", lang, index=index, n=n))
+            )
+        where = first or ()
+        return _blaming(
+            msg(
+                "wrong_value",
+                lang,
+                at=at,
+                expected=f"{expected[where]:.6g}",
+                got=f"{got[where]:.6g}",
+                tol=msg("tolerance", lang, atol=f"{atol:g}", rtol=f"{rtol:g}"),
+            ),
+            first,
         )
     return None
+
+
+def _first(mask):
+    """Index (a tuple) of the first true entry of ``mask``; None for a 0-d mask."""
+    if mask.ndim == 0:
+        return None
+    return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
 # A float32 answer (TensorFlow's and JAX's default) cannot agree with a
@@ -270,9 +356,10 @@ class Result:
         e = html.escape
         colour, mark = ("#1a7f37", "✓") if self.passed else ("#cf222e", "✗")
         back = "#dafbe1" if self.passed else "#ffebe9"
+        mono = font_style(mono=True)
         parts = [
             f'<div class="av-result" style="border-left:4px solid {colour};'
-            f'background:{back};padding:6px 10px;margin:4px 0;font-family:sans-serif">',
+            f'background:{back};padding:6px 10px;margin:4px 0;{font_style()}">',
             f'<b style="color:{colour}">{mark} {e(self.title)}: {e(self._verdict())}</b>',
         ]
         if self.message:
@@ -288,7 +375,8 @@ class Result:
                 '<table style="border-collapse:collapse">'
                 + "".join(
                     f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
-                    f'<td><pre style="margin:0">{e(b)}</pre></td></tr>'
+                    f'<td style="text-align:left"><pre class="avz-mono" style="margin:0;{mono}">'
+                    f"{e(b)}</pre></td></tr>"
                     for a, b in rows
                 )
                 + "</table>"
@@ -298,7 +386,7 @@ class Result:
         if self.printed:
             parts.append(
                 f"<div>{e(msg('printed', self.lang))}:</div>"
-                f'<pre style="margin:0">{e(self.printed)}</pre>'
+                f'<pre class="avz-mono" style="margin:0;{mono}">{e(self.printed)}</pre>'
             )
         if self.hint and not self.passed:
             parts.append(f"<div><b>{e(msg('hint', self.lang))}:</b> {e(self.hint)}</div>")
@@ -319,11 +407,13 @@ def grading():
 class Failure(Exception):
     """Raised inside a check to stop at the first problem (never leaves check())."""
 
-    def __init__(self, message, case=None, figure=""):
+    def __init__(self, message, case=None, figure="", at=None):
         super().__init__(message)
         self.message = message
         self.case = case or {}
         self.figure = figure
+        # the entry the message blames (Mismatch.index): the inputs are shown around it too
+        self.at = blamed(message) if at is None else at
 
 
 class Context:
@@ -557,7 +647,11 @@ class Exercise:
             got = plain(answer)
             problem = self._judge(got, expected, (), ctx)
             if problem:
-                raise Failure(problem, {"expected": show(plain(expected)), "got": show(got)})
+                at = blamed(problem)
+                raise Failure(
+                    problem,
+                    {"expected": show(plain(expected), around=at), "got": show(got, around=at)},
+                )
             return
         if not callable(answer):
             raise Failure(msg("need_function", lang, kind=kind_of_answer(answer, lang)))
@@ -576,10 +670,19 @@ class Exercise:
                 case["got"] = show(got) if not isinstance(got, dict) else case.get("got")
                 problem = self._judge(got, expected, args, ctx)
             except Failure as f:
-                raise Failure(f.message, {**case, **f.case}, f.figure) from None
+                if f.at is not None:
+                    case["inputs"] = self._show_args(args, around=f.at)
+                raise Failure(f.message, {**case, **f.case}, f.figure, f.at) from None
             if problem:
                 if case.get("got") is None:
                     case.pop("got", None)
+                at = blamed(problem)
+                if at is not None:  # show the entries around the one the message names
+                    case["inputs"] = self._show_args(args, around=at)
+                    if expected is not None:
+                        case["expected"] = show(plain(expected), around=at)
+                    if "got" in case:
+                        case["got"] = show(got, around=at)
                 raise Failure(problem, case)
         ctx.cases_run = self.cases
 
@@ -588,11 +691,14 @@ class Exercise:
             return self._check(got, expected, args, ctx)
         return ctx.compare(got, expected)
 
-    def _show_args(self, args):
+    def _show_args(self, args, around=None):
+        """``x = [...]``, one per argument; with ``around``, an argument of the
+        blamed entry's shape also shows the entries around it (an elementwise
+        function's wrong entry comes from the input entry at the same place)."""
         names = self.arg_names or (
             ("x",) if len(args) == 1 else tuple(f"x{i + 1}" for i in range(len(args)))
         )
-        return ", ".join(f"{n} = {show(plain(a))}" for n, a in zip(names, args))
+        return ", ".join(f"{n} = {show(plain(a), around, n)}" for n, a in zip(names, args))
 
 
 class _CallInChild:

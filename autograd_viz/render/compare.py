@@ -21,7 +21,7 @@ from ..engine import graph as _graph
 from ..engine.tensor import Tensor
 from ..i18n import resolve as resolve_lang
 from ..i18n import t
-from .frames.backward import backward_frames
+from .frames.backward import backward_frames, basis_row
 from .frames.forward import forward_frames
 from .frames.frame import Frame
 from .frames.painter import Painter
@@ -29,7 +29,8 @@ from .frames.panel import panel_html
 from .frames.tangent import legend_line, name_of, resolve_wrt, root_of, run_tangents, tangent_frames
 from .function import is_function, names_for, pick_wrt, record
 from .model import build_model
-from .style import FONT, GRAD_TEXT, TANGENT_TEXT, dot_name
+from .style import FONT, GRAD_TEXT, TANGENT_TEXT, TEXT, dot_name
+from .text_width import wrap
 from .values import esc_html, fmt_inline
 
 
@@ -136,8 +137,10 @@ def compare(
         "reverse_sweeps": n_out,
         "forward_ops": len(forward_runs[0].steps) if forward_runs else 0,
         "reverse_ops": len(reverse_runs[0][0]),
-        "stored_values": stored_values(model, root),
     }
+    held = memory(model, root, leaves)
+    counts["stored_values"] = {mode: h.count for mode, h in held.items()}
+    counts["kept_for_backward"] = len(held["reverse"].kept)
     jac_f = np.stack(cols, axis=1) if cols else np.zeros((n_out, 0))
     jac_r = np.stack(rows, axis=0) if rows else np.zeros((0, n_in))
     reverse_painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
@@ -160,7 +163,7 @@ def compare(
         model.steps, model.seed = steps, seed
         rev += [(f, k) for f in backward_frames(model, reverse_painter)]
     model.steps, model.seed = reverse_steps[0], reverse_runs[0][1]
-    frames = side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs)
+    frames = side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs, held)
     return Comparison(
         frames,
         counts,
@@ -174,37 +177,120 @@ def compare(
 # ---------------------------------------------------------------- costs
 
 
-def stored_values(model, root):
-    """{"forward": most values alive at once in a forward sweep,
-    "reverse": values the backward rules read, kept from the forward pass}
-    (constants left out: they are part of the program, not of the data)."""
-    consts = {id(n.tensor) for n in model.nodes if n.kind == "const"}
+@dataclass
+class Held:
+    """What one mode holds at the busiest moment of one sweep."""
+
+    count: int  # values, tangents and gradients held at once
+    labels: list  # what they are, as the text names them (x, ẋ, grad v1)
+    at: str  # the step: the op being computed (or whose backward step runs)
+    backward: bool = False  # reverse mode: the moment is in the backward sweep
+    kept: list = field(default_factory=list)  # reverse mode: values kept for the backward sweep
+
+
+def memory(model, root, leaves):
+    """{"forward": Held, "reverse": Held}: the most values each mode must hold
+    at once in one sweep of ``root``'s graph, by the usual bookkeeping (a
+    value lives from the step that computes it to the last step that reads
+    it; the inputs are there from the start; constants are part of the
+    program, not counted):
+
+    * forward mode carries each value and, if it depends on ``leaves``, its
+      tangent; both are dropped once no op ahead reads them.
+    * reverse mode runs the forward pass holding the values, but keeps the
+      ones its backward rules read (read off the rules' code, so the count
+      follows the primitive table) until the backward sweep gets there; the
+      backward sweep holds those and the gradients in flight (a gradient lives
+      from the first contribution to it until its node's step; the inputs'
+      gradients are the result and stay).
+    """
     order = _graph.whole_graph([root])
-    position = {id(x): i for i, x in enumerate(order)}
-    last_use = {}
-    kept = set()
+    pos = {id(x): i for i, x in enumerate(order)}
+    const = {id(n.tensor) for n in model.nodes if n.kind == "const"}
+    const |= {id(x) for x in order if x.op is None and not x.requires_grad and id(x) not in const}
+    const -= {id(x) for x in leaves}
+    const -= {id(n.tensor) for n in model.nodes if n.kind == "leaf"}
+    wrt = {id(x) for x in leaves}
+    active = set()
     for x in order:
-        if x.op is None:
-            continue
-        for p in x.inputs:
-            last_use[id(p)] = max(last_use.get(id(p), -1), position[id(x)])
+        if id(x) in wrt or (x.op is not None and any(id(p) in active for p in x.inputs)):
+            active.add(id(x))
+    last_use = {id(root): len(order)}
+    for i, x in enumerate(order):
+        for p in x.inputs if x.op is not None else ():
+            last_use[id(p)] = max(last_use.get(id(p), -1), i)
+    born = {id(x): (i if x.op is not None else -1) for i, x in enumerate(order)}
+    ops = [x for x in order if x.op is not None]
+
+    def name(x):
+        return name_of(model, x)
+
+    def live(i):
+        return [
+            x
+            for x in order
+            if id(x) not in const and born[id(x)] <= i <= last_use.get(id(x), born[id(x)])
+        ]
+
+    # forward mode: each live value, and its tangent where it has one
+    fwd = Held(0, [], "")
+    for x in ops:
+        i = pos[id(x)]
+        held = live(i)
+        labels = []
+        for v in held:
+            labels.append(name(v))
+            if id(v) in active:
+                labels.append(dot_name(name(v)))
+        if len(labels) > fwd.count:
+            fwd = Held(len(labels), labels, name(x))
+
+    # reverse mode: which values the backward rules read, and the last (in
+    # backward order) op reading each
+    backward_ops = [x for x in reversed(ops) if id(x) in active]
+    step_of = {id(x): j for j, x in enumerate(backward_ops)}
+    kept_until = {}  # id -> backward step of its last reader
+    kept_tensor = {}
+    for x in backward_ops:
         for i, p in enumerate(x.inputs):
-            if not p.requires_grad:
+            if id(p) not in active:
                 continue
             reads = _vjp_reads(x.op, i)
-            if reads is None or "ans" in reads:
-                kept.add(id(x))
-            for j, q in enumerate(x.inputs):
-                if reads is None or j in reads:
-                    kept.add(id(q))
-    last_use[id(root)] = len(order)
-    live, peak = set(), 0
-    for i, x in enumerate(order):
-        if id(x) not in consts:
-            live.add(id(x))
-        peak = max(peak, len(live))
-        live = {v for v in live if last_use.get(v, -1) > i}
-    return {"forward": peak, "reverse": len(kept - consts)}
+            wanted = [x] if reads is None or "ans" in reads else []
+            wanted += [q for j, q in enumerate(x.inputs) if reads is None or j in reads]
+            for q in wanted:
+                if id(q) in const:
+                    continue
+                kept_until[id(q)] = max(kept_until.get(id(q), -1), step_of[id(x)])
+                kept_tensor[id(q)] = q
+    kept = sorted(kept_tensor.values(), key=lambda q: pos[id(q)])
+    rev = Held(0, [], "", kept=[name(q) for q in kept])
+    for x in ops:  # its forward pass
+        i = pos[id(x)]
+        held = {id(v): v for v in live(i)}
+        held.update((id(q), q) for q in kept if born[id(q)] <= i)
+        held = sorted(held.values(), key=lambda q: pos[id(q)])
+        if len(held) > rev.count:
+            rev = Held(len(held), [name(v) for v in held], name(x), kept=rev.kept)
+    first_grad = {id(root): 0}
+    for j, x in enumerate(backward_ops):
+        for p in x.inputs:
+            if id(p) in active:
+                first_grad.setdefault(id(p), j)
+    grad_word = t("grad", model.lang)
+    for j, x in enumerate(backward_ops):  # its backward sweep
+        values = [q for q in kept if kept_until[id(q)] >= j]
+        grads = [
+            v
+            for v in order
+            if id(v) in first_grad
+            and first_grad[id(v)] <= j
+            and (v.op is None or step_of.get(id(v), j) >= j)
+        ]
+        labels = [name(v) for v in values] + [f"{grad_word} {name(v)}" for v in grads]
+        if len(labels) > rev.count:
+            rev = Held(len(labels), labels, name(x), backward=True, kept=rev.kept)
+    return {"forward": fwd, "reverse": rev}
 
 
 _READS = {}
@@ -309,11 +395,13 @@ def _engine_jvp():
 
 # ---------------------------------------------------------------- frames
 
-HEAD = 26  # room for each half's heading, in points
 SHOW_SWEEPS = 4  # sweeps of each mode drawn; the rest only counted
+HEAD_SIZE, HEAD_LINE = 15, 19  # each half's heading: bold, wrapped to the half's width
+FOOT_SIZE, FOOT_LINE = 13, 17  # the line under each half: what that mode holds
+GAP = 12  # between the two halves
 
 
-def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
+def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs, held=None):
     """One frame per step: forward mode's frame beside reverse mode's; each
     mode steps through its sweeps, then stays on its last frame."""
     lang = model.lang
@@ -333,18 +421,28 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
     ]
     heads_r = [
         t("cmp_reverse_head", lang, i=k + 1, k=counts["reverse_sweeps"])
-        + f" (∂{root}/∂{root} = {fmt_inline(seed)})"
+        + f" ({reverse_seed(root, seed, k, lang)})"
         for k, (_, seed, _) in enumerate(reverse_runs)
     ]
     head_pass = t("cmp_reverse_pass", lang, k=counts["reverse_sweeps"])
-    box = _viewbox(rev[0][0].svg)
-    stacked = box[0] > 1.3 * box[1]
+    box_f, box_r = _viewbox(fwd[0][0].svg), _viewbox(rev[0][0].svg)
+    stacked = box_r[0] > 1.3 * box_r[1]
+    # each half's width, for wrapping its words (the same rows in every frame,
+    # so the pictures do not move)
+    width_f = max(box_f[0], box_r[0]) if stacked else box_f[0]
+    width_r = max(box_f[0], box_r[0]) if stacked else box_r[0]
+    wrapped_f = [_lines(h, width_f, HEAD_SIZE, True) for h in heads_f]
+    wrapped_r = [_lines(h, width_r, HEAD_SIZE, True) for h in heads_r + [head_pass]]
+    head_rows = max(len(w) for w in wrapped_f + wrapped_r)
+    foot_f = foot_r = []
+    if held is not None:
+        foot_f = _lines(held_line("forward", held["forward"], lang), width_f, FOOT_SIZE, False)
+        foot_r = _lines(held_line("reverse", held["reverse"], lang), width_r, FOOT_SIZE, False)
+    foot_rows = max(len(foot_f), len(foot_r))
     n = max(len(fwd), len(rev))
-    summary = [
-        t("cmp_counts", lang, **counts),
-        t("cmp_ops", lang, **counts),
-        t("cmp_stored", lang, **counts["stored_values"]),
-    ]
+    summary = [t("cmp_counts", lang, **counts), t("cmp_ops", lang, **counts)]
+    if held is not None:
+        summary += held_summary(held, lang)
     for mode, shown in (("forward", len(forward_runs)), ("reverse", len(reverse_runs))):
         if counts[f"{mode}_sweeps"] > shown:
             summary.append(
@@ -377,7 +475,17 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
             lines.append("  " + t("cmp_reverse_wait", lang))
         if i == 0 or i == n - 1:
             lines += [""] + summary
-        svg = combine(f.svg, r.svg, heads_f[fk], head_pass if rk is None else heads_r[rk], stacked)
+        svg = combine(
+            f.svg,
+            r.svg,
+            wrapped_f[fk],
+            wrapped_r[-1] if rk is None else wrapped_r[rk],
+            stacked,
+            foot_f,
+            foot_r,
+            head_rows,
+            foot_rows,
+        )
         frames.append(
             Frame(
                 "compare",
@@ -389,6 +497,62 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
             )
         )
     return frames
+
+
+def reverse_seed(root, seed, k, lang):
+    """How a reverse sweep's seed is written: ∂y/∂y = 1 for a single number;
+    for an output with several entries, the standard basis row e_kᵀ that
+    picks entry k (the sweep gives row k of the Jacobian)."""
+    seed = np.asarray(seed)
+    if seed.size == 1:
+        return f"∂{root}/∂{root} = {fmt_inline(seed)}"
+    return t(
+        "cmp_seed_row",
+        lang,
+        e=basis_row(k + 1),
+        seed=fmt_inline(seed),
+        row=k + 1,
+    )
+
+
+def _names(labels):
+    return ", ".join(labels)
+
+
+def held_line(mode, held, lang):
+    """The line under a half of the picture: what that mode holds at most."""
+    if mode == "forward":
+        return t("cmp_foot_forward", lang, n=held.count, held=_names(held.labels))
+    key = "cmp_foot_reverse" if held.kept else "cmp_foot_reverse_none"
+    return t(key, lang, n=held.count, held=_names(held.labels), kept=_names(held.kept))
+
+
+def held_summary(held, lang):
+    """The panel's sentences on memory: the two counts, what they are, and why."""
+    f, r = held["forward"], held["reverse"]
+    when = "cmp_when_backward" if r.backward else "cmp_when_forward"
+    lines = [
+        t(
+            "cmp_held",
+            lang,
+            forward=f.count,
+            forward_held=_names(f.labels),
+            forward_at=f.at,
+            reverse=r.count,
+            reverse_held=_names(r.labels),
+            reverse_when=t(when, lang, at=r.at),
+        )
+    ]
+    if r.kept:
+        key = "cmp_kept_one" if len(r.kept) == 1 else "cmp_kept"
+        lines.append(t(key, lang, n=len(r.kept), names=_names(r.kept)))
+    else:
+        lines.append(t("cmp_kept_none", lang))
+    return lines
+
+
+def _lines(text, width, size, bold):
+    return wrap(text, max(width - 20, 160), size, bold)
 
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
@@ -417,30 +581,72 @@ def _inner(svg, x, y, prefix=""):
     )
 
 
-def combine(forward_svg, reverse_svg, head_f, head_r, stacked):
-    """The two halves in one SVG, each under its heading."""
+def combine(
+    forward_svg,
+    reverse_svg,
+    head_f,
+    head_r,
+    stacked,
+    foot_f=(),
+    foot_r=(),
+    head_rows=None,
+    foot_rows=None,
+):
+    """The two halves in one SVG, each under its heading (lines, already
+    wrapped to the half's width) and over its footer line."""
     fw, fh = _viewbox(forward_svg)
     rw, rh = _viewbox(reverse_svg)
+    head_f, head_r = _as_lines(head_f), _as_lines(head_r)
+    head_rows = head_rows or max(len(head_f), len(head_r))
+    foot_rows = max(len(foot_f), len(foot_r)) if foot_rows is None else foot_rows
+    head = 10 + head_rows * HEAD_LINE
+    foot = 6 + foot_rows * FOOT_LINE if foot_rows else 0
     if stacked:
-        width, height = max(fw, rw), fh + rh + 2 * HEAD
-        places = ((0, HEAD), (0, fh + 2 * HEAD))
+        width = max(fw, rw)
+        height = fh + rh + 2 * (head + foot)
+        places = ((0, head), (0, fh + foot + 2 * head))
+        feet = (head + fh, fh + rh + foot + 2 * head)
     else:
-        width, height = fw + rw + 12, max(fh, rh) + HEAD
-        places = ((0, HEAD), (fw + 12, HEAD))
+        width, height = fw + rw + GAP, max(fh, rh) + head + foot
+        places = ((0, head), (fw + GAP, head))
+        feet = (head + max(fh, rh),) * 2
     f_el, _, _ = _inner(forward_svg, places[0][0], places[0][1], prefix="fwd-")
     r_el, _, _ = _inner(reverse_svg, places[1][0], places[1][1])
-    heads = [(places[0], head_f, TANGENT_TEXT), (places[1], head_r, GRAD_TEXT)]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
         f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
         f'font-family="{FONT}" class="autograd-viz avz-compare">',
         f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="white"/>',
     ]
-    for (x, y), text, colour in heads:
+    halves = (
+        (places[0], feet[0], head_f, foot_f, TANGENT_TEXT),
+        (places[1], feet[1], head_r, foot_r, GRAD_TEXT),
+    )
+    for (x, y), bottom, heading, footer, colour in halves:
+        top = y - head
         parts.append(
-            f'<text x="{x + 14:.1f}" y="{y - 7:.1f}" font-size="15" '
-            f'font-weight="bold" fill="{colour}" class="avz-mode-head">'
-            f"{esc_html(text)}</text>"
+            f'<text font-size="{HEAD_SIZE}" font-weight="bold" fill="{colour}" '
+            f'class="avz-mode-head">'
+            + "".join(
+                f'<tspan x="{x + 14:.1f}" y="{top + (k + 1) * HEAD_LINE:.1f}">'
+                f"{esc_html(line)}</tspan>"
+                for k, line in enumerate(heading)
+            )
+            + "</text>"
         )
+        if footer:
+            parts.append(
+                f'<text font-size="{FOOT_SIZE}" fill="{TEXT}" class="avz-mode-held">'
+                + "".join(
+                    f'<tspan x="{x + 14:.1f}" y="{bottom + (k + 1) * FOOT_LINE:.1f}">'
+                    f"{esc_html(line)}</tspan>"
+                    for k, line in enumerate(footer)
+                )
+                + "</text>"
+            )
     parts += [f_el, r_el, "</svg>"]
     return "\n".join(parts)
+
+
+def _as_lines(text):
+    return [text] if isinstance(text, str) else list(text)

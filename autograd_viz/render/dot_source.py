@@ -15,8 +15,8 @@ from .model import MAX_OPS
 from .style import (
     CONST_TEXT,
     DETACHED_LINE,
+    DOT_FONT,
     EDGE,
-    FONT,
     FONT_SIZE,
     GRAD_TEXT,
     GROUP_LINE,
@@ -56,7 +56,7 @@ def graph_attrs(model):
         "ranksep=0.45",
         "pad=0.2",
         'bgcolor="white"',
-        f'fontname="{FONT}"',
+        f'fontname="{DOT_FONT}"',
         f"fontsize={SMALL_FONT_SIZE}",
     ]
     if model.big:
@@ -98,7 +98,7 @@ def to_dot(model, grads=None, widest=False, legend=True):
         lines = [
             "digraph autograd {",
             "  graph [" + ", ".join(graph_attrs(model)) + "];",
-            f'  node [fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.16,0.09", '
+            f'  node [fontname="{DOT_FONT}", fontsize={FONT_SIZE}, margin="0.16,0.09", '
             f'penwidth=2, fontcolor="{TEXT}"];',
             f'  edge [color="{EDGE}", penwidth=1.5, arrowsize=0.8];',
         ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from ..i18n import t
 from . import backend as render_backend
 from . import dot_source as _dot
 from . import raster
@@ -97,9 +98,10 @@ class Diagram:
         return bundle
 
     def __repr__(self):
-        ops = len(self.model.op_nodes)
-        grads = "with gradients" if self.model.root is not None else "no backward yet"
-        return f"<autograd_viz diagram: {len(self.model.nodes)} nodes, {ops} ops, {grads}>"
+        lang = self.model.lang
+        grads = t("repr_grads" if self.model.root is not None else "repr_no_grads", lang)
+        nodes, ops = len(self.model.nodes), len(self.model.op_nodes)
+        return "<autograd_viz " + t("repr_diagram", lang, nodes=nodes, ops=ops, grads=grads) + ">"
 
 
 def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto"):

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from .frames.panel import text_html
+from .style import FONT_CSS
 
 PLAYER_LABELS = {
     "en": {
@@ -137,10 +138,11 @@ def json_for_script(value):
 
 
 # The stylesheet and script are constants (no user text), so they need no escaping.
-_CSS = """
+_CSS = (
+    """
 :root { color-scheme: light; }
-body { margin: 0; padding: 16px; font: 15px/1.45 system-ui, -apple-system, "Segoe UI",
-       Roboto, "Noto Sans", "DejaVu Sans", sans-serif; color: #1f2328; background: #fff; }
+body { margin: 0; padding: 16px; font-size: 15px; line-height: 1.45; color: #1f2328;
+       background: #fff; }
 h1 { font-size: 18px; margin: 0 0 10px; }
 .avz-player { max-width: 1100px; }
 .avz-diagram { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; overflow: auto;
@@ -162,10 +164,11 @@ h1 { font-size: 18px; margin: 0 0 10px; }
 .avz-panel.avz-backward { border-left-color: #cf222e; }
 .avz-panel.avz-compare { border-left-color: #8250df; }
 .avz-title { font-weight: 600; margin: 2px 0 4px; }
-.avz-text { white-space: pre-wrap; font-family: ui-monospace, "DejaVu Sans Mono", Menlo,
-            Consolas, monospace; font-size: 14px; }
+.avz-text { white-space: pre-wrap; font-size: 14px; }
 .avz-keys { color: #57606a; font-size: 12px; margin-top: 8px; }
 """
+    + FONT_CSS
+)
 
 _SCRIPT = """
 (function () {

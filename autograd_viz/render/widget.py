@@ -22,10 +22,12 @@ from .html import (
     svg_img_html,
     write_player,
 )
+from .style import FONT_CSS, font_style
 
 # one stylesheet for every StepThrough on the page; class names are prefixed so
 # they cannot clash with JupyterLab's own.
-_CSS = """<style>
+_CSS = (
+    """<style>
 .avz-step .avz-diagram { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px;
   background: #fff; overflow: auto; text-align: center; }
 .avz-step .avz-diagram svg { max-width: 100%; height: auto; vertical-align: top; }
@@ -38,9 +40,11 @@ _CSS = """<style>
 .avz-step .avz-panel-box.avz-backward { border-left-color: #cf222e; }
 .avz-step .avz-panel-box.avz-compare { border-left-color: #8250df; }
 .avz-step .avz-title { font-weight: 600; font-size: 14px; margin: 2px 0 4px; }
-.avz-step .avz-text { white-space: pre-wrap; font-size: 13.5px;
-  font-family: var(--jp-code-font-family, ui-monospace, "DejaVu Sans Mono", monospace); }
-</style>"""
+.avz-step .avz-text { white-space: pre-wrap; font-size: 13.5px; }
+"""
+    + FONT_CSS
+    + "</style>"
+)
 
 
 class StepThrough(widgets.VBox):
@@ -204,7 +208,7 @@ class StepThrough(widgets.VBox):
         # nbconvert, GitHub) show this HTML: the frame on screen as an <img> of its
         # SVG, since they strip inline <svg> but keep images with a data: URI.
         bundle["text/html"] = (
-            f'<div class="avz-static">{_picture_html(self.frame)}'
+            f'<div class="avz-static" style="{font_style()}">{_picture_html(self.frame)}'
             f"<p><b>{html.escape(self.frame.title or '')}</b></p>"
             f"{explanation_html(self.frame)}</div>"
         )

@@ -31,7 +31,7 @@ def backward_frames(model, painter):
         names = {k: model.node_of(p).name for k, p in zip("ab", step.node.inputs)}
         g = fmt_inline(step.upstream)
         if node is root and i == 1:
-            lines = [t("bwd_seed", lang, root=root.name, g=g)]
+            lines = [seed_line(root.name, model.seed, lang)]
         else:
             lines = [t("bwd_arrives", lang, node=node.name, root=root.name, g=g)]
         canvas.node(node, True, canvas.grad_of(node.id), "current")
@@ -55,3 +55,31 @@ def backward_frames(model, painter):
             )
         )
     return frames
+
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def basis_row(k):
+    """e_kᵀ written with a subscript: the k-th (from 1) standard basis row."""
+    return f"e{str(k).translate(_SUBSCRIPT)}ᵀ"
+
+
+def seed_line(root, seed, lang):
+    """The first backward step's words for its seed.  A single number is
+    ∂y/∂y = 1; an output with several entries has no such derivative (∂y/∂y
+    is the identity matrix), so its seed is named for what it is: a standard
+    basis row e_kᵀ (one row of the Jacobian, as compare_modes runs), all ones
+    (the gradient of the sum of the entries), or the weights given as gradient=."""
+    seed = np.asarray(seed)
+    g = fmt_inline(seed)
+    if seed.size == 1:
+        return t("bwd_seed", lang, root=root, g=g)
+    flat = seed.ravel()
+    if np.all(flat == 1):
+        return t("bwd_seed_ones", lang, root=root, g=g)
+    hot = np.flatnonzero(flat)
+    if len(hot) == 1 and flat[hot[0]] == 1:
+        k = int(hot[0]) + 1
+        return t("bwd_seed_row", lang, root=root, g=g, e=basis_row(k), k=k)
+    return t("bwd_seed_vector", lang, root=root, g=g)

@@ -6,6 +6,7 @@ import numpy as np
 
 from ...i18n import rule_text, t
 from ..model import substitute
+from ..style import font_style
 from ..values import esc_html, fmt_inline
 
 
@@ -73,7 +74,8 @@ def panel_html(lines):
 
 
 def text_html(escaped):
-    """Escaped explanation text in its box.  The line breaks are kept by an
-    inline style, not only by the player's stylesheet: an untrusted notebook's
-    saved output loses every <style>, and its lines would run together."""
-    return '<div class="avz-text" style="white-space: pre-wrap">' + escaped + "</div>"
+    """Escaped explanation text in its box.  The line breaks and the font are
+    kept by an inline style, not only by the player's stylesheet: an untrusted
+    notebook's saved output loses every <style>, and its lines would run
+    together (in a font that may lack Vietnamese letters)."""
+    return f'<div class="avz-text" style="white-space: pre-wrap; {font_style()}">{escaped}</div>'
