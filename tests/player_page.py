@@ -130,8 +130,8 @@ _CONTRAST = (
       if (rect) { const f = parse(getComputedStyle(rect).fill); if (f && f[3] > 0) { bg = f; } }
       const fg = parse(getComputedStyle(t).fill);
       const px = t.getBoundingClientRect().height;
-      found.push({what: 'svg ' + (t.getAttribute('class') || 'text'), text: t.textContent.slice(0, 40),
-                  ratio: ratio(fg, bg), px: px});
+      found.push({what: 'svg ' + (t.getAttribute('class') || 'text'),
+                  text: t.textContent.slice(0, 40), ratio: ratio(fg, bg), px: px});
     });
   }
   return found;
@@ -153,7 +153,8 @@ _ACTIVE = (
   const panel = p.querySelector('.avz-panel').getBoundingClientRect();
   if (!current) { return {none: true}; }
   const r = current.getBoundingClientRect();
-  return {box: [r.left, r.top, r.right, r.bottom], view: [view.left, view.top, view.right, view.bottom],
+  return {box: [r.left, r.top, r.right, r.bottom],
+          view: [view.left, view.top, view.right, view.bottom],
           svg: [svg.width, svg.height], controls: [controls.top, controls.bottom],
           panel: [panel.top, panel.bottom], id: current.id,
           smallest: Math.min(...[...p.querySelectorAll('.avz-svgbox text')]
