@@ -9,6 +9,10 @@ The widget is thin (ipywidgets only): the graph, the right answers and the
 hint for every node are computed in Python when the quiz is made.  Without a
 kernel, a test sets ``quiz.boxes[name].value`` and calls ``quiz.check()`` (or
 clicks through ``quiz.button._click_handlers``), then reads ``quiz.state()``.
+
+The graph is shown by the step-through player (``quiz.player``), themed like
+every other step-through; once every box is right it plays the solution: the
+forward pass, then the backward pass with the chain rule at each step.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import html
 import numpy as np
 
 from ..render.backend import GraphvizNotFound
+from ..render.frames.frame import Frame
 from ..render.html import svg_img_html
 from ..render.model import substitute
 from .messages import check_lang, msg, pick
@@ -91,6 +96,8 @@ class GradientQuiz:
                     f"{tuple(np.shape(n.data))} (sum or index it to one number)"
                 )
         self.root_name = root.name
+        self._graph = (root, nodes)  # kept for the solution's step-through
+        self._solution = None
         self.nodes = [n.name for n in nodes]
         self.values = {n.name: float(np.asarray(n.data)) for n in nodes}
         self.rows = {n.name: self._describe(n) for n in nodes}
@@ -158,8 +165,13 @@ class GradientQuiz:
             "quiz_intro_values" if self.ask_values else "quiz_intro", L, root=self.root_name
         )
         header = w.HTML(f"<h4>{e(title)}</h4><p>{e(intro)}</p>")
+        self.player = None
         if self.svg:
-            picture = w.HTML(f'<div style="max-width:100%;overflow:auto">{self.svg}</div>')
+            from ..render.widget import StepThrough
+
+            # the question: the graph before its backward pass, one still frame
+            self.player = StepThrough([Frame("forward", "", "", "", self.svg, "")], lang=L)
+            picture = self.player
         else:
             picture = w.HTML(f"<i>{e(msg('quiz_draw_fallback', L))}</i>")
         self.boxes, self.feedback, rows = {}, {}, []
@@ -225,7 +237,19 @@ class GradientQuiz:
         marks = list(self._state.values()) + list(self._value_state.values())
         right = sum(s == RIGHT for s in marks)
         self.summary.value = html.escape(msg("quiz_score", self.lang, right=right, n=len(marks)))
+        if right == len(marks) and self.player is not None and len(self.player.frames) == 1:
+            self.player.load(self.solution_frames())
         return self.state()
+
+    def solution_frames(self):
+        """The quiz's graph stepped through: values forward, then the chain rule back."""
+        from ..render.frames import build_frames
+
+        if self._solution is None:
+            root, nodes = self._graph
+            root.backward(retain_graph=True)  # the quiz's own tensors: nobody else reads them
+            self._solution = build_frames(root, lang=self.lang, names={n.name: n for n in nodes})
+        return self._solution
 
     def _mark(self, key, want, typed, box, note, hint):
         got = typed[key]
@@ -237,7 +261,12 @@ class GradientQuiz:
         else:
             why = self.explain(key, typed, self.lang) if self.explain else None
             text = "✗ " + (why or hint)
-        note.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
+        # the colour marks the note's edge; its text keeps the page's colour, so it
+        # reads on light and dark themes (green or red text on dark grey did not)
+        note.value = (
+            f'<span style="border-left:3px solid {colour};padding-left:6px;'
+            f'display:inline-block">{html.escape(text)}</span>'
+        )
         return RIGHT if ok else WRONG
 
     def _value_hint(self, name):

@@ -179,6 +179,9 @@ function avzPlayer(root, film, o) {
     prev.disabled = i === 0;
     next.disabled = i === n - 1;
     play.disabled = n < 2;
+    // one still picture (the quiz's question): no controls, no empty panel
+    root.classList.toggle("avz-single", n < 2);
+    panel.hidden = !f.title && !f.html;
     follow(f.node);
     if (i === n - 1) { stop(); }
     if (!quiet && o.onIndex) { o.onIndex(i); }

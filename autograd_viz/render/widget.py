@@ -81,6 +81,15 @@ class StepThrough(anywidget.AnyWidget):
             )
         return i
 
+    def load(self, frames):
+        """Play other frames in the same player (sent once, like the first ones)."""
+        frames = list(frames)
+        data = film_of(frames)
+        with self.hold_sync():
+            self.frames = frames
+            self.index = 0
+            self.film = data
+
     # -- outside the live widget ----------------------------------------------
 
     def to_html(self, path, title=None):
