@@ -58,7 +58,11 @@ _STATE = (
 _CLICK = (
     _DEEP
     + """
-([k, cls]) => { const b = players()[k].querySelector(cls); b.click(); return !b.disabled; }
+([k, cls]) => {
+  const b = players()[k].querySelector(cls), enabled = !b.disabled;
+  b.click();
+  return enabled;
+}
 """
 )
 

@@ -54,6 +54,7 @@ function avzPlayer(root, film, o) {
   counter.setAttribute("aria-hidden", "true");  // the slider's value text says it
   var speedLabel = el("label", "avz-speed", L.speed + " ");
   var speed = el("select", "avz-speed-select");
+  speed.setAttribute("aria-label", L.speed);
   for (var s = 0; s < L.speeds.length; s++) {
     var opt = el("option", null, L.speeds[s][0]);
     opt.value = String(L.speeds[s][1]);
