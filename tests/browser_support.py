@@ -122,6 +122,8 @@ def jupyterlab_server(tmp_path, root):
             "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
             "IPYTHONDIR": str(home / "ipython"),
+            # its own trust database (nbsignatures.db): a test may sign a notebook
+            "JUPYTER_DATA_DIR": str(home / "data"),
         }
     )
     # no "official Jupyter news?" toast over the notebook
