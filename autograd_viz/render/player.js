@@ -41,6 +41,7 @@ function avzPlayer(root, film, o) {
   controls.setAttribute("role", "group");
   controls.setAttribute("aria-label", L.controls);
   var play = button("avz-play", L.play);
+  play.textContent = "\u25B6 " + L.play;
   var prev = button("avz-prev", L.prev);
   prev.textContent = "\u25C0 " + L.prev;
   var slider = el("input", "avz-slider");
@@ -166,6 +167,7 @@ function avzPlayer(root, film, o) {
     i = Math.max(0, Math.min(n - 1, i | 0));
     if (i === cur && box.firstChild) { return; }
     var f = film.frames[i];
+    retheme();
     draw(advance(i));
     var where = L.step_of.replace("{i}", i + 1).replace("{n}", n).replace("{title}", f.title);
     box.setAttribute("aria-label", L.graph.replace("{i}", i + 1).replace("{n}", n)
@@ -230,10 +232,25 @@ function avzPlayer(root, film, o) {
   // -- the page's theme ------------------------------------------------------------
   // the player inherits the page's text colour: light text means a dark theme
   // (JupyterLab Dark, marimo, VS Code, a dark system theme for .to_html files)
+  var probe = null;
+  function rgb(colour) {
+    var m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(colour || "");
+    if (m) { return [m[1], m[2], m[3]]; }
+    // oklch(), lab(), color(...): let a canvas turn it into sRGB
+    try {
+      probe = probe || document.createElement("canvas").getContext("2d");
+      probe.clearRect(0, 0, 1, 1);
+      probe.fillStyle = "#000";
+      probe.fillStyle = colour;
+      probe.fillRect(0, 0, 1, 1);
+      var d = probe.getImageData(0, 0, 1, 1).data;
+      return [d[0], d[1], d[2]];
+    } catch (e) { return null; }
+  }
   function luminance(colour) {
-    var m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(colour || "");
-    if (!m) { return 0; }
-    var c = [m[1], m[2], m[3]].map(function (v) {
+    var c = colour ? rgb(colour) : null;
+    if (!c) { return 0; }
+    c = c.map(function (v) {
       v = Number(v) / 255;
       return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
     });
@@ -260,15 +277,16 @@ function avzPlayer(root, film, o) {
   }
 
   show(o.start || 0, true);
-  // a widget is drawn before the notebook attaches it: measure once it is on the page
+  // a widget is drawn before the notebook attaches it, and a page may style itself
+  // late (marimo's theme): look again while the page settles
+  var settling = null;
   (function settle(tries) {
-    if (!root.isConnected && tries > 0) {
-      requestAnimationFrame(function () { settle(tries - 1); });
-      return;
+    if (root.isConnected) {
+      retheme();
+      if (cur >= 0 && tries % 4 === 0) { follow(film.frames[cur].node); }
     }
-    retheme();
-    if (cur >= 0) { follow(film.frames[cur].node); }
-  })(240);
+    if (tries > 0) { settling = setTimeout(function () { settle(tries - 1); }, 250); }
+  })(24);
   return {
     show: function (i) { if (i !== cur) { stop(); show(i, true); } },
     index: function () { return cur; },
@@ -278,6 +296,7 @@ function avzPlayer(root, film, o) {
     },
     destroy: function () {
       stop();
+      clearTimeout(settling);
       if (observer) { observer.disconnect(); }
       if (media && media.removeEventListener) { media.removeEventListener("change", retheme); }
     },
