@@ -180,13 +180,23 @@ def jupyterlab_server(tmp_path, root):
                 urllib.request.urlopen(req, timeout=10).close()
         except Exception:
             pass
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_server(proc)
         log.close()
+
+
+def stop_server(proc, group=False):
+    """Stop a server we started: politely, then its whole process group by force.
+    ``group``: send the polite signal to the group too (a server whose workers
+    run in its session)."""
+    if group:
+        os.killpg(proc.pid, signal.SIGTERM)
+    else:
+        proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 # -- driving a notebook --------------------------------------------------------------------

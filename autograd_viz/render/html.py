@@ -56,17 +56,25 @@ def labels_for(lang):
     return words
 
 
+def _compact(text, comment):
+    """Without indentation, blank lines and whole-line comments: every saved
+    notebook carries the script twice per player (the copy and the widget)."""
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not (comment and line.startswith(comment)))
+
+
 @cache
 def player_js():
     """The player's script (plain functions, no module syntax)."""
-    return (_HERE / "player.js").read_text(encoding="utf-8")
+    return _compact((_HERE / "player.js").read_text(encoding="utf-8"), "//")
 
 
 @cache
 def player_css():
     """The player's one stylesheet, with the font from style.py."""
     css = (_HERE / "player.css").read_text(encoding="utf-8")
-    return css.replace("__FONT__", FONT).replace("__DARK_PAPER__", DARK_BACKGROUND)
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return _compact(css.replace("__FONT__", FONT).replace("__DARK_PAPER__", DARK_BACKGROUND), None)
 
 
 def widget_esm():

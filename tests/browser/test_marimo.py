@@ -9,7 +9,6 @@ shadow root there, which tests/player_page.py looks through.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from browser_support import (
     chromium_path,
     keep_screenshot,
     launch_chromium,
+    stop_server,
     sync_playwright,
 )
 
@@ -89,12 +89,7 @@ def marimo_app(tmp_path, request):
                 time.sleep(0.5)
         yield url, theme
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_server(proc, group=True)
         log.close()
 
 
