@@ -209,6 +209,8 @@ def _mount_script(root_id, data_id, lang, start, key=None, page=False):
         'root.setAttribute("data-avz-on", "1");\n'
         f"avzPlayer(root, data, {json_for_script(options)});\n"
     )
+    if key:
+        body += "avzTidy(root, 30);\n"
     if page:
         body += "root.focus({preventScroll: true});\n"
     return f"<script>\n(function () {{\n{player_js()}\n{body}}})();\n</script>"

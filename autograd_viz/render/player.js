@@ -323,3 +323,18 @@ function avzHideCopies(key) {
     area.style.display = "none";
   }
 }
+
+// the copy playing in JupyterLab in place of a widget whose state was not saved
+// (JupyterLab saves none by default): its "model not found" line next to the
+// working player would only confuse; hide it while the notebook settles
+function avzTidy(root, tries) {
+  var area = root.closest ? root.closest(".jp-OutputArea") : null;
+  if (!area || root.offsetParent === null) { return; }
+  var views = area.querySelectorAll(".jupyter-widgets");
+  for (var k = 0; k < views.length; k++) {
+    if (!views[k].querySelector(".avz-player") && /model not found/.test(views[k].textContent)) {
+      (views[k].closest(".jp-OutputArea-child") || views[k]).style.display = "none";
+    }
+  }
+  if (tries > 0) { setTimeout(function () { avzTidy(root, tries - 1); }, 500); }
+}
