@@ -304,6 +304,40 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "cmp_forward_side": {"en": "Forward mode", "vi": "Chế độ xuôi"},
     "cmp_reverse_side": {"en": "Reverse mode", "vi": "Chế độ ngược"},
+    # the step-through player: buttons, their accessible names, what is announced
+    "player_title": {
+        "en": "Step-through: automatic differentiation",
+        "vi": "Từng bước: tính vi phân tự động",
+    },
+    "player_play": {"en": "Play", "vi": "Phát"},
+    "player_pause": {"en": "Pause", "vi": "Tạm dừng"},
+    "player_prev": {"en": "Previous", "vi": "Trước"},
+    "player_next": {"en": "Next", "vi": "Tiếp"},
+    "player_step": {"en": "Step", "vi": "Bước"},
+    "player_speed": {"en": "Speed", "vi": "Tốc độ"},
+    "player_slow": {"en": "Slow", "vi": "Chậm"},
+    "player_normal": {"en": "Normal", "vi": "Vừa"},
+    "player_fast": {"en": "Fast", "vi": "Nhanh"},
+    "player_controls": {"en": "Player controls", "vi": "Nút điều khiển trình phát"},
+    "player_graph": {
+        "en": "Computation graph, step {i} of {n}: {title}",
+        "vi": "Đồ thị tính toán, bước {i}/{n}: {title}",
+    },
+    "player_step_of": {"en": "Step {i} of {n}: {title}", "vi": "Bước {i}/{n}: {title}"},
+    "player_keys": {
+        "en": "Keys (click the player first): ← → step, Space play/pause, Home/End first/last.",
+        "vi": "Phím (bấm vào trình phát trước): ← → chuyển bước, Space phát/tạm dừng, "
+        "Home/End về đầu/cuối.",
+    },
+    "player_one_frame": {"en": "1 frame", "vi": "1 khung hình"},
+    "player_n_frames": {"en": "{n} frames", "vi": "{n} khung hình"},
+    "player_at": {"en": "showing", "vi": "đang ở"},
+    "player_forward": {"en": "Forward pass", "vi": "Lan truyền xuôi"},
+    "player_backward": {"en": "Backward pass", "vi": "Lan truyền ngược"},
+    "player_no_script": {
+        "en": "This player needs JavaScript to step through the frames.",
+        "vi": "Trình phát này cần JavaScript để chuyển qua các khung hình.",
+    },
 }
 
 # local-derivative texts from the primitive table that contain words;

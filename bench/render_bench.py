@@ -22,6 +22,10 @@ a2. ``av.step_through(y, mode="forward", wrt=w)`` of the same 103-value MLP
 b. ``av.draw`` + SVG of a scalar MLP(2, [8, 8, 8, 1]) on one point (about 509
    values) against torchviz ``make_dot`` + SVG of the same network.
    Target: <= 0.3x.
+d. ``av.step_through`` of issue 20's 200-op chain (``y = av.sin(y) * x`` or
+   ``y + x * 0.5`` in turn, on a length-4 x, then the sum and backward), every
+   frame, and its ``.to_html`` page: target <= 1 s (absolute) with the layout
+   already drawn; a second row pays for the Graphviz layout too.
 c. ``av.draw`` + SVG of a 200-op chain on a length-4 vector that reuses the
    same x in every op (``y*x, y-x, y*x, y+x``, repeated), after backward.
    Target: under 2 s (absolute).  For reference, a micrograd-style
@@ -427,7 +431,55 @@ def case_c(args, quick):
     return rows
 
 
-CASES = {"a": case_a, "a2": case_a2, "b": case_b, "c": case_c}
+def _player_chain(n):
+    """Issue 20's chain: n ops on a length-4 vector, then the sum and backward."""
+    x = av.arange(4.0, requires_grad=True, name="x")
+    y = x
+    for i in range(n // 2):
+        y = av.sin(y) * x if i % 2 else y + x * 0.5
+    loss = y.sum()
+    loss.backward()
+    return loss
+
+
+def case_d(args, quick):
+    """The player of the 200-op chain built and exported (.to_html): every frame."""
+    import tempfile
+
+    n_ops = 20 if quick else 200
+    reps = args.repeats or (1 if quick else 5)
+    loss = _player_chain(n_ops)
+    out = os.path.join(tempfile.mkdtemp(), "player.html")
+    rows = []
+    for cold in (False, True):
+
+        def ours(cold=cold):
+            if cold:
+                forget_layouts()
+            av.step_through(loss).to_html(out)
+
+        av.step_through(loss)  # the layout once, for the warm row
+        o, _ = time_pair(ours, None, repeats=reps, warmup=1, gc_on=True)
+        size = os.path.getsize(out)
+        rows.append(
+            Row(
+                f"d player {n_ops}-op chain built + to_html"
+                + (", layout not cached" if cold else ""),
+                o,
+                "absolute",
+                None,
+                "" if cold else "<= 1 s",
+                None if cold else 1.0,
+                absolute=True,
+                gc_on=True,
+                note=f"{2 * (n_ops + 1)} frames, page {size / 1e6:.2f} MB"
+                + ("; includes the Graphviz layout" if cold else "; layout drawn before"),
+            )
+        )
+    return rows
+
+
+CASES = {"a": case_a, "a2": case_a2, "b": case_b, "c": case_c, "d": case_d}
 
 
 def main(argv=None):

@@ -354,13 +354,19 @@ class Result:
 
     def _repr_html_(self):
         e = html.escape
-        colour, mark = ("#1a7f37", "✓") if self.passed else ("#cf222e", "✗")
-        back = "#dafbe1" if self.passed else "#ffebe9"
+        # the verdict's colour is the border and a faint tint of it; every text
+        # takes the page's own colour, so the box reads on JupyterLab Light and
+        # Dark alike (a fixed pale background under the theme's white text did not)
+        colour, tint, mark = (
+            ("#1a7f37", "rgba(26, 127, 55, 0.12)", "✓")
+            if self.passed
+            else ("#cf222e", "rgba(207, 34, 46, 0.12)", "✗")
+        )
         mono = font_style(mono=True)
         parts = [
             f'<div class="av-result" style="border-left:4px solid {colour};'
-            f'background:{back};padding:6px 10px;margin:4px 0;{font_style()}">',
-            f'<b style="color:{colour}">{mark} {e(self.title)}: {e(self._verdict())}</b>',
+            f'background-color:{tint};padding:6px 10px;margin:4px 0;color:inherit;{font_style()}">',
+            f"<b>{mark} {e(self.title)}: {e(self._verdict())}</b>",
         ]
         if self.message:
             parts.append(f'<div style="white-space:pre-line">{e(self.message)}</div>')
@@ -382,7 +388,7 @@ class Result:
                 + "</table>"
             )
         for note in self.notes:
-            parts.append(f'<div style="color:#444">{e(note)}</div>')
+            parts.append(f'<div style="font-style:italic">{e(note)}</div>')
         if self.printed:
             parts.append(
                 f"<div>{e(msg('printed', self.lang))}:</div>"

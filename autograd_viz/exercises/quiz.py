@@ -9,6 +9,10 @@ The widget is thin (ipywidgets only): the graph, the right answers and the
 hint for every node are computed in Python when the quiz is made.  Without a
 kernel, a test sets ``quiz.boxes[name].value`` and calls ``quiz.check()`` (or
 clicks through ``quiz.button._click_handlers``), then reads ``quiz.state()``.
+
+The graph is shown by the step-through player (``quiz.player``), themed like
+every other step-through; once every box is right it plays the solution: the
+forward pass, then the backward pass with the chain rule at each step.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy as np
 import traitlets
 
 from ..render.backend import GraphvizNotFound
+from ..render.frames.frame import Frame
 from ..render.html import svg_img_html
 from ..render.model import substitute
 from ..render.style import FONT_CSS, font_style
@@ -96,6 +101,8 @@ class GradientQuiz:
                     f"{tuple(np.shape(n.data))} (sum or index it to one number)"
                 )
         self.root_name = root.name
+        self._graph = (root, nodes)  # kept for the solution's step-through
+        self._solution = None
         self.nodes = [n.name for n in nodes]
         self.values = {n.name: float(np.asarray(n.data)) for n in nodes}
         self.rows = {n.name: self._describe(n) for n in nodes}
@@ -175,8 +182,13 @@ class GradientQuiz:
             f"<style>{FONT_CSS}</style><h4 style='{FONT}'>{e(title)}</h4>"
             f"<p style='{FONT}'>{e(intro)}</p>"
         )
+        self.player = None
         if self.svg:
-            picture = w.HTML(_picture_html(self.svg))
+            from ..render.widget import StepThrough
+
+            # the question: the graph before its backward pass, one still frame
+            self.player = StepThrough([_still(self.svg)], lang=L)
+            picture = self.player
         else:
             picture = w.HTML(f"<i>{e(msg('quiz_draw_fallback', L))}</i>")
         self.picture = picture
@@ -249,19 +261,31 @@ class GradientQuiz:
         right = sum(s == RIGHT for s in marks)
         self.summary.value = html.escape(msg("quiz_score", self.lang, right=right, n=len(marks)))
         self._show_progress()
+        if right == len(marks) and self.player is not None and len(self.player.frames) == 1:
+            self.player.load(self.solution_frames())
         return self.state()
+
+    def solution_frames(self):
+        """The quiz's graph stepped through: values forward, then the chain rule back."""
+        from ..render.frames import build_frames
+
+        if self._solution is None:
+            root, nodes = self._graph
+            root.backward(retain_graph=True)  # the quiz's own tensors: nobody else reads them
+            self._solution = build_frames(root, lang=self.lang, names={n.name: n for n in nodes})
+        return self._solution
 
     def _mark(self, key, want, typed, box, note, hint):
         got = typed[key]
         if got is None:  # nothing typed: say so, and give nothing away
             box.layout.border = f"2px solid {_GREY}"
             text = "… " + msg("quiz_fill_in", self.lang)
-            note.value = f'<span style="color:{_GREY};{FONT}">{html.escape(text)}</span>'
+            note.value = _note_html(_GREY, text)
             return BLANK
         if isinstance(got, str):  # typed, but not a number
             box.layout.border = f"2px solid {_RED}"
             text = "✗ " + msg("quiz_not_number", self.lang, text=got)
-            note.value = f'<span style="color:{_RED};{FONT}">{html.escape(text)}</span>'
+            note.value = _note_html(_RED, text)
             return WRONG
         ok = abs(got - want) <= self.tolerance * max(1.0, abs(want))
         colour = _GREEN if ok else _RED
@@ -272,7 +296,7 @@ class GradientQuiz:
             numbers = {k: v for k, v in typed.items() if isinstance(v, float)}
             why = self.explain(key, numbers, self.lang) if self.explain else None
             text = "✗ " + (why or hint)
-        note.value = f'<span style="color:{colour};{FONT}">{html.escape(text)}</span>'
+        note.value = _note_html(colour, text)
         return RIGHT if ok else WRONG
 
     def _show_progress(self):
@@ -290,7 +314,8 @@ class GradientQuiz:
             svg = self._pictures[stage] = _diagram_svg(self._root, self._graph_nodes, self.lang)
         if svg:
             self.svg = svg
-            self.picture.value = _picture_html(svg)
+            if self.player is not None and len(self.player.frames) == 1:
+                self.player.load([_still(svg)])
         self._stage = stage
 
     def _value_hint(self, name):
@@ -331,8 +356,18 @@ def _number(t):
     return f"{float(np.asarray(t.data)):g}"
 
 
-def _picture_html(svg):
-    return f'<div style="max-width:100%;overflow:auto">{svg}</div>'
+def _note_html(colour, text):
+    # the colour marks the note's edge; its text keeps the page's colour, so it
+    # reads on light and dark themes (green or red text on dark grey did not)
+    return (
+        f'<span style="border-left:3px solid {colour};padding-left:6px;'
+        f'display:inline-block;{FONT}">{html.escape(text)}</span>'
+    )
+
+
+def _still(svg):
+    """One frame that only shows the graph (the question, before the solution plays)."""
+    return Frame("forward", "", "", "", svg, "")
 
 
 class NumberBox(widgets.Text):

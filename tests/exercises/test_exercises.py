@@ -932,15 +932,37 @@ def test_quiz_shows_the_graph_without_gradients():
     from autograd_viz.exercises.quiz import GradientQuiz
 
     q = GradientQuiz(seed=0)
-    picture = q.widget.children[1].value
     if q.svg is None:  # no Graphviz at all: the fallback note stands in
-        assert "diagram not available" in picture
+        assert "diagram not available" in q.widget.children[1].value
     else:
-        assert "<svg" in picture
+        # the step-through player shows the question: one still frame of the graph
+        assert q.widget.children[1] is q.player and len(q.player.frames) == 1
+        assert q.player.frames[0].svg == q.svg
         for name in ("x", "y"):
             assert f">{name}" in q.svg
         for value in set(q.answers.values()) - set(q.values.values()) - {1.0}:
             assert f"grad {value:g}" not in q.svg
+
+
+def test_quiz_plays_the_solution_once_every_box_is_right():
+    from autograd_viz.exercises.quiz import GradientQuiz
+    from autograd_viz.render.values import fmt_inline
+
+    q = GradientQuiz(seed=4)
+    for name, box in q.boxes.items():
+        box.value = q.answers[name] + (1 if name == "x" else 0)
+    q.check()
+    assert len(q.player.frames) == 1, "a wrong box keeps the solution hidden"
+    q.boxes["x"].value = q.answers["x"]
+    q.check()
+    frames = q.player.frames
+    kinds = [f.kind for f in frames]
+    assert kinds.count("forward") == 3 and kinds.count("backward") == 3  # u, v, L
+    assert q.player.index == 0 and len(q.player.film["frames"]) == len(frames)
+    # the last frame draws every gradient the quiz asked for, as the engine computed them
+    last = frames[-1].svg
+    for name in ("x", "y"):
+        assert f"{fmt_inline(q.answers[name])}</text>" in last, (name, q.answers[name])
 
 
 def test_ex3_and_ex4_describe_a_wrong_return_type_in_the_notebooks_language():

@@ -52,20 +52,26 @@ def test_an_empty_box_asks_to_be_filled_in_and_gives_nothing_away(lang):
     assert quiz.summary.value == {"en": "1 of 7 right", "vi": "đúng 1/7"}[lang]
 
 
+def _shown(quiz):
+    """What the quiz's player shows: its one still frame while the question is open."""
+    assert len(quiz.player.frames) == 1
+    return _labels(quiz.player.frames[0].svg)
+
+
 def test_the_drawing_shows_the_values_once_they_are_right_then_the_gradients():
     quiz = ch.manual_tracing.widget()
-    before = _labels(quiz.picture.value)
+    before = _shown(quiz)
     assert f"{F:g}" not in before and f"{Q:g}" not in before
     assert "grey: not computed yet" in before
     # one value wrong: still grey
     quiz.value_boxes["q"].value = Q
     quiz.value_boxes["f"].value = -F
     _click(quiz)
-    assert "grey: not computed yet" in _labels(quiz.picture.value)
+    assert "grey: not computed yet" in _shown(quiz)
     # both right: the values are drawn, no box is grey any more, no gradient yet
     quiz.value_boxes["f"].value = F
     _click(quiz)
-    shown = _labels(quiz.picture.value)
+    shown = _shown(quiz)
     assert f"{Q:g}" in shown and f"{F:g}" in shown
     assert "grey: not computed yet" not in shown
     assert not any(s.startswith("grad") for s in shown)
@@ -74,7 +80,8 @@ def test_the_drawing_shows_the_values_once_they_are_right_then_the_gradients():
         quiz.boxes[name].value = g
     _click(quiz)
     assert set(quiz.state().values()) == {"right"}
-    grads = [s for s in _labels(quiz.picture.value) if s.startswith("grad")]
+    # the player now plays the solution; its last frame holds every gradient
+    grads = [s for s in _labels(quiz.player.frames[-1].svg) if s.startswith("grad")]
     assert sorted(grads) == sorted(f"grad: {g:g}" for g in GRADS.values())
 
 
