@@ -167,6 +167,48 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Không thể kiểm tra bằng chế độ ngược: đồ thị đã bị giải phóng "
         "sau lan truyền ngược (hãy dùng retain_graph=True).",
     },
+    # real frameworks: ops outside our table, whose numbers the framework gave
+    "legend_framework_op": {
+        "en": "name(…): an operation outside autograd_viz's table, drawn with its "
+        "framework's own name; its backward step shows the numbers the framework sent back",
+        "vi": "tên(…): phép toán không có trong bảng của autograd_viz, vẽ bằng tên của "
+        "chính framework; bước lan truyền ngược của nó cho thấy các số mà framework gửi ngược lại",
+    },
+    "bwd_real_vjp": {
+        "en": "To {inp}: {framework}'s backward of {op} sends {contrib} (the real "
+        "vector-Jacobian product for g = {g}; its local derivative is not spelled out here).",
+        "vi": "Tới {inp}: lan truyền ngược của {framework} qua {op} gửi {contrib} (tích "
+        "vector–Jacobian thật với g = {g}; đạo hàm cục bộ không được viết ra ở đây).",
+    },
+    "bwd_numbers_from": {
+        "en": "Every gradient here is {framework}'s own: its backward pass computed it.",
+        "vi": "Mọi gradient ở đây là của chính {framework}: do lan truyền ngược của nó tính ra.",
+    },
+    "tan_real_jvp": {
+        "en": "From {inp}: {framework}'s forward mode pushes {dot} = {tin} through "
+        "{op}: {contrib} (the real Jacobian-vector product).",
+        "vi": "Từ {inp}: chế độ xuôi của {framework} đẩy {dot} = {tin} qua {op}: "
+        "{contrib} (tích Jacobian–vector thật).",
+    },
+    "update_title": {
+        "en": "Optimizer step: {what}",
+        "vi": "Bước cập nhật của bộ tối ưu: {what}",
+    },
+    "update_optimizer": {"en": "The optimizer", "vi": "Bộ tối ưu"},
+    "update_intro": {
+        "en": "{optimizer} changes each parameter using the gradient this backward pass gave it:",
+        "vi": "{optimizer} thay đổi từng tham số bằng gradient mà lượt lan truyền ngược này "
+        "cho nó:",
+    },
+    "update_sgd": {
+        "en": "{name} ← {name} − {lr} × grad = {before} − {lr} × {grad} = {after}",
+        "vi": "{name} ← {name} − {lr} × gradient = {before} − {lr} × {grad} = {after}",
+    },
+    "update_other": {"en": "{name}: {before} → {after}", "vi": "{name}: {before} → {after}"},
+    "update_next": {
+        "en": "The next forward pass starts from these new values.",
+        "vi": "Lượt lan truyền xuôi tiếp theo bắt đầu từ các giá trị mới này.",
+    },
     # the two modes compared
     "cmp_title": {
         "en": "Step {i}/{n}: forward mode | reverse mode",

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..description import describe_call
 from ..engine import graph as _graph
-from ..engine.tensor import Tensor
+from ..engine.ops import REGISTRY
 from ..i18n import resolve as resolve_lang
 from ..i18n import t
 from .frames.backward import backward_frames
@@ -26,7 +27,14 @@ from .frames.forward import forward_frames
 from .frames.frame import Frame
 from .frames.painter import Painter
 from .frames.panel import panel_html
-from .frames.tangent import legend_line, name_of, resolve_wrt, root_of, run_tangents, tangent_frames
+from .frames.tangent import (
+    followed_root,
+    legend_line,
+    name_of,
+    resolve_wrt,
+    run_tangents,
+    tangent_frames,
+)
 from .function import is_function, names_for, pick_wrt, record
 from .model import build_model
 from .style import FONT, GRAD_TEXT, TANGENT_TEXT, dot_name
@@ -51,83 +59,81 @@ def compare(
     """Run both modes on ``target`` (an output Tensor, or a function and its
     arguments) and build the side-by-side frames; see :class:`Comparison`."""
     lang = resolve_lang(lang)
-    fn = None
     if is_function(target):
-        fn = target
-        run = record(fn, args, backward=False)
-        if len(run.outputs) != 1:
-            raise ValueError(
-                "compare_modes needs a function with one output tensor; "
-                "return a tuple's parts one at a time"
-            )
-        root = run.outputs[0]
-        names = names_for(run, names)
-        wrt = run.leaves if wrt is None else pick_wrt(run, wrt)
-    else:
-        if args:
-            raise TypeError(
-                "compare_modes(y) takes the output alone; to pass arguments "
-                "give the function first: compare_modes(f, x)"
-            )
-        root = root_of(target)
-    if not root.requires_grad:
+        desc = describe_call(target, args, mode="forward", lang=lang)
+        if desc is not None:  # real JAX: every argument is an input
+            target = desc
+            wrt = desc.passes.leaves if wrt is None else desc.passes.pick(wrt)
+        else:
+            run = record(target, args, backward=False)
+            if len(run.outputs) != 1:
+                raise ValueError(
+                    "compare_modes needs a function with one output tensor; "
+                    "return a tuple's parts one at a time"
+                )
+            target = run.outputs[0]
+            names = names_for(run, names)
+            wrt = run.leaves if wrt is None else pick_wrt(run, wrt)
+    elif args:
+        raise TypeError(
+            "compare_modes(y) takes the output alone; to pass arguments "
+            "give the function first: compare_modes(f, x)"
+        )
+    model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
+    desc = model.description
+    root = desc.by_id[followed_root(model)]
+    if root.kind != "op":
         raise ValueError(
             "this value has no recorded history to differentiate: compute it "
             "from a tensor with requires_grad=True (or pass a function and "
             "its arguments)"
         )
-    model = build_model(root, lang, names=names, caller=caller, rankdir=rankdir)
     if wrt is None:
         wrt = [
-            n.tensor
-            for n in model.nodes
-            if n.kind == "leaf" and n.tensor.requires_grad and not n.cut
+            n.id for n in model.nodes if n.kind == "leaf" and n.value.requires_grad and not n.cut
         ]
         if not wrt:
             raise ValueError(
                 "nothing to differentiate by: no input of this graph requires "
                 "grad (make one with requires_grad=True)"
             )
-    leaves = resolve_wrt(model, wrt, root)
-    n_in = sum(int(np.size(x.data)) for x in leaves)
+    leaves = resolve_wrt(model, wrt)
+    shapes = [np.shape(desc.by_id[w].data) for w in leaves]
+    dtypes = [_float(desc.by_id[w].data) for w in leaves]
+    n_in = sum(int(np.prod(s, dtype=int)) for s in shapes)
     n_out = int(np.size(root.data))
+    passes = desc.passes
     before = dict(_graph.STATE.sweeps)
 
     # reverse mode: one backward pass per output entry (the Jacobian's rows)
     rows, reverse_runs = [], []
     for k in range(n_out):
-        seed = np.zeros(np.shape(root.data), dtype=np.asarray(root.data).dtype)
+        seed = np.zeros(np.shape(root.data), dtype=_float(root.data))
         seed.flat[k] = 1.0
-        trace, grads = _graph.run_backward(root, seed, retain_graph=True, targets=leaves)
-        rows.append(np.concatenate([_flat(g, x) for g, x in zip(grads, leaves)]))
+        bp = passes.reverse(seed, wrt=leaves)
+        final = bp.final_grads()
+        rows.append(np.concatenate([_flat(final.get(w), s) for w, s in zip(leaves, shapes)]))
         if k < SHOW_SWEEPS:
-            reverse_runs.append((trace, seed, grads))
-    # forward mode: one sweep per input entry (the Jacobian's columns)
-    cols = []
-    jvp = _engine_jvp() if fn is not None else None
-    for k in range(n_in):
-        basis = _basis(leaves, k)
-        if jvp is not None:
-            # the user's own arguments, and tangents of the same flavour
-            by_leaf = {id(x): b for x, b in zip(leaves, basis)}
-            primals = tuple(args)
-            tangents = tuple(
-                _like(a, by_leaf.get(id(x), np.zeros(np.shape(x.data))))
-                for a, x in zip(args, run.leaves)
-            )
-            _, tan = jvp(fn, primals, tangents)
-            cols.append(np.ravel(np.asarray(_graph.as_plain(tan), dtype=float)))
-        else:
-            cols.append(np.ravel(np.asarray(replay_sweep(root, leaves, basis), dtype=float)))
+            reverse_runs.append(bp)
+    # forward mode: one sweep per input entry (the Jacobian's columns), each
+    # run by the producer's own forward mode
+    cols = [
+        np.ravel(np.asarray(passes.jvp(leaves, _basis(shapes, dtypes, k)), dtype=float))
+        for k in range(n_in)
+    ]
     engine = {k: _graph.STATE.sweeps[k] - before.get(k, 0) for k in _graph.STATE.sweeps}
 
     # the pictures: the first sweeps of each mode, on one layout sized for all of them
-    model.root = root
-    reverse_steps = [trace.steps(root) for trace, _, _ in reverse_runs]
-    model.steps = [step for steps in reverse_steps for step in steps]
-    model.seed = reverse_runs[0][1]
+    versions = {}
+    for bp in reverse_runs:
+        versions.setdefault(bp.root, []).append(np.asarray(bp.seed))
+        for step in bp.steps:
+            for send in step.sends:
+                versions.setdefault(send.input, []).append(send.total_after)
+    model.grad_versions = versions
     forward_runs = [
-        run_tangents(model, root, leaves, _basis(leaves, k)) for k in range(min(n_in, SHOW_SWEEPS))
+        run_tangents(model, leaves, seeds=_basis(shapes, dtypes, k))
+        for k in range(min(n_in, SHOW_SWEEPS))
     ]
     counts = {
         "inputs": n_in,
@@ -135,8 +141,8 @@ def compare(
         "forward_sweeps": n_in,
         "reverse_sweeps": n_out,
         "forward_ops": len(forward_runs[0].steps) if forward_runs else 0,
-        "reverse_ops": len(reverse_runs[0][0]),
-        "stored_values": stored_values(model, root),
+        "reverse_ops": len(reverse_runs[0].steps),
+        "stored_values": stored_values(desc, root.id),
     }
     jac_f = np.stack(cols, axis=1) if cols else np.zeros((n_out, 0))
     jac_r = np.stack(rows, axis=0) if rows else np.zeros((0, n_in))
@@ -148,19 +154,16 @@ def compare(
         layout=reverse_painter.layout,
         legend=[legend_line(model, forward_runs[0])],
     )
-    grads0 = reverse_runs[0][2]
+    final0 = reverse_runs[0].final_grads()
+    grads0 = [final0.get(w) for w in leaves]
     fwd = []  # (frame, sweep number)
     for k, trun in enumerate(forward_runs):
         check = (jac_r[:, k].reshape(np.shape(root.data)), grads0)
         fwd += [(f, k) for f in tangent_frames(model, forward_painter, trun, check=check)]
-    model.steps, model.seed = reverse_steps[0], reverse_runs[0][1]
-    rev_forward = forward_frames(model, reverse_painter)
-    rev = [(f, None) for f in rev_forward]
-    for k, (steps, (_, seed, _)) in enumerate(zip(reverse_steps, reverse_runs)):
-        model.steps, model.seed = steps, seed
-        rev += [(f, k) for f in backward_frames(model, reverse_painter)]
-    model.steps, model.seed = reverse_steps[0], reverse_runs[0][1]
-    frames = side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs)
+    rev = [(f, None) for f in forward_frames(model, reverse_painter)]
+    for k, bp in enumerate(reverse_runs):
+        rev += [(f, k) for f in backward_frames(model, reverse_painter, bp)]
+    frames = side_by_side(model, root.id, fwd, rev, counts, forward_runs, reverse_runs)
     return Comparison(
         frames,
         counts,
@@ -174,37 +177,47 @@ def compare(
 # ---------------------------------------------------------------- costs
 
 
-def stored_values(model, root):
+def stored_values(desc, root):
     """{"forward": most values alive at once in a forward sweep,
     "reverse": values the backward rules read, kept from the forward pass}
     (constants left out: they are part of the program, not of the data)."""
-    consts = {id(n.tensor) for n in model.nodes if n.kind == "const"}
-    order = _graph.whole_graph([root])
-    position = {id(x): i for i, x in enumerate(order)}
+    by_id = desc.by_id
+    below = {root}
+    for v in reversed(desc.values):
+        if v.id in below:
+            below.update(v.inputs)
+    order = [v for v in desc.values if v.id in below]
+    consts = {v.id for v in order if v.kind == "const"}
+    position = {v.id: i for i, v in enumerate(order)}
     last_use = {}
     kept = set()
     for x in order:
-        if x.op is None:
+        if x.kind != "op":
             continue
         for p in x.inputs:
-            last_use[id(p)] = max(last_use.get(id(p), -1), position[id(x)])
+            last_use[p] = max(last_use.get(p, -1), position[x.id])
+        prim = REGISTRY.get(x.primitive) if x.primitive else None
         for i, p in enumerate(x.inputs):
-            if not p.requires_grad:
+            if not _needs_grad(by_id[p]):
                 continue
-            reads = _vjp_reads(x.op, i)
+            reads = _vjp_reads(prim, i) if prim is not None else None
             if reads is None or "ans" in reads:
-                kept.add(id(x))
+                kept.add(x.id)
             for j, q in enumerate(x.inputs):
                 if reads is None or j in reads:
-                    kept.add(id(q))
-    last_use[id(root)] = len(order)
+                    kept.add(q)
+    last_use[root] = len(order)
     live, peak = set(), 0
     for i, x in enumerate(order):
-        if id(x) not in consts:
-            live.add(id(x))
+        if x.id not in consts:
+            live.add(x.id)
         peak = max(peak, len(live))
         live = {v for v in live if last_use.get(v, -1) > i}
     return {"forward": peak, "reverse": len(kept - consts)}
+
+
+def _needs_grad(value):
+    return value.kind == "op" or value.requires_grad
 
 
 _READS = {}
@@ -240,30 +253,6 @@ def _vjp_reads(prim, i):
     return out
 
 
-def replay_sweep(root, leaves, seeds):
-    """One forward-mode sweep of ``root``'s recorded graph, run by the engine:
-    every op again, on plain copies of the inputs that carry the seeds as
-    tangents (nothing is recorded; the user's tensors are not touched).
-    Returns the output's tangent."""
-    from ..engine import forward
-    from ..engine.tensor import apply
-
-    by_leaf = {id(x): s for x, s in zip(leaves, seeds)}
-    with forward.dual_level():
-        env = {}
-        for node in _graph.whole_graph([root]):
-            if node.op is None:
-                plain = type(node)._plain(node.data)
-                seed = by_leaf.get(id(node))
-                env[id(node)] = plain if seed is None else forward.make_dual(plain, seed)
-            else:
-                env[id(node)] = apply(node.op, *[env[id(p)] for p in node.inputs], **node.params)
-        tangent = forward.tangent_of(env[id(root)])
-    if tangent is None:
-        return np.zeros(np.shape(root.data))
-    return np.asarray(_graph.as_plain(tangent))
-
-
 def _shape_only(code_ops, k):
     """Whether the load at ``k`` only feeds ``F.shape(...)`` / ``F.ndim(...)``."""
     prev = code_ops[k - 1] if k else None
@@ -276,35 +265,27 @@ def _shape_only(code_ops, k):
     )
 
 
-def _flat(g, x):
+def _float(data):
+    dtype = np.asarray(data).dtype
+    return dtype if dtype.kind == "f" else np.float64
+
+
+def _flat(g, shape):
     if g is None:
-        return np.zeros(int(np.size(x.data)))
-    return np.ravel(np.asarray(_graph.as_plain(g), dtype=float))
+        return np.zeros(int(np.prod(shape, dtype=int)))
+    return np.ravel(np.asarray(g, dtype=float))
 
 
-def _basis(leaves, k):
+def _basis(shapes, dtypes, k):
     """Seed tangents for sweep k: 1 at the k-th input entry, 0 elsewhere."""
     out = []
-    for x in leaves:
-        b = np.zeros(np.shape(x.data), dtype=np.asarray(x.data).dtype)
+    for shape, dtype in zip(shapes, dtypes):
+        b = np.zeros(shape, dtype=dtype)
         if 0 <= k < b.size:
             b.flat[k] = 1.0
         k -= b.size
         out.append(b)
     return out
-
-
-def _like(arg, data):
-    """``data`` as a tangent for ``arg``: a tensor of its flavour and dtype, or an array."""
-    if isinstance(arg, Tensor):
-        return type(arg)._plain(np.asarray(data, dtype=np.asarray(arg.data).dtype))
-    return np.asarray(data, dtype=np.result_type(np.asarray(arg), np.float32))
-
-
-def _engine_jvp():
-    import autograd_viz
-
-    return getattr(autograd_viz, "jvp", None)
 
 
 # ---------------------------------------------------------------- frames
@@ -313,11 +294,11 @@ HEAD = 26  # room for each half's heading, in points
 SHOW_SWEEPS = 4  # sweeps of each mode drawn; the rest only counted
 
 
-def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
+def side_by_side(model, root, fwd, rev, counts, forward_runs, reverse_runs):
     """One frame per step: forward mode's frame beside reverse mode's; each
     mode steps through its sweeps, then stays on its last frame."""
     lang = model.lang
-    root = model.node_of(model.root).name
+    root = model.by_id[root].name
     heads_f = [
         t(
             "cmp_forward_head",
@@ -333,8 +314,8 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
     ]
     heads_r = [
         t("cmp_reverse_head", lang, i=k + 1, k=counts["reverse_sweeps"])
-        + f" (∂{root}/∂{root} = {fmt_inline(seed)})"
-        for k, (_, seed, _) in enumerate(reverse_runs)
+        + f" (∂{root}/∂{root} = {fmt_inline(bp.seed)})"
+        for k, bp in enumerate(reverse_runs)
     ]
     head_pass = t("cmp_reverse_pass", lang, k=counts["reverse_sweeps"])
     box = _viewbox(rev[0][0].svg)

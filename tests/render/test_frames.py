@@ -71,7 +71,7 @@ def test_counts_kinds_and_order():
     assert kinds == ["forward"] * len(ops) + ["backward"] * len(model.steps)
     # forward frames follow run order, one per op
     assert [f.node for f in frames[: len(ops)]] == [n.id for n in ops]
-    assert [n.tensor.seq for n in ops] == sorted(n.tensor.seq for n in ops)
+    assert [n.value.handle.seq for n in ops] == sorted(n.value.handle.seq for n in ops)
     # every op node that receives a gradient has a backward frame
     got_grad = {model.node_of(s.input).id for st in model.steps for s in st.sends}
     assert {n.id for n in ops if n.id in got_grad} <= {f.node for f in frames[len(ops) :]}
@@ -103,7 +103,7 @@ def test_forward_reveals_values_one_op_at_a_time():
         assert pending == {n.id for n in ops[k + 1 :]}
         assert "current" in classes[ops[k].id]
         # the value appears where it is computed, not before
-        assert node_text(frame.svg, ops[k].id, "value") == [fmt_inline(ops[k].tensor.data)]
+        assert node_text(frame.svg, ops[k].id, "value") == [fmt_inline(ops[k].data)]
         for later in ops[k + 1 :]:
             assert node_text(frame.svg, later.id, "value") == []
     assert frames[1].text.splitlines()[-1] == "Result: y = 28."
