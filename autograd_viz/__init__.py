@@ -83,7 +83,7 @@ def capture(module=None, lang=None):
     those under it, or every module when None) labels the operations it ran,
     and a backward pass keeps the gradients PyTorch sent at every node, so
     ``av.draw(loss)`` and ``av.step_through(loss)`` show them afterwards."""
-    from .capture import capture as _capture  # torch loads only when used
+    from .frameworks import capture as _capture  # torch loads only when used
 
     return _capture(module, lang=lang)
 

@@ -60,7 +60,7 @@ def describe(target, names=None, caller=None, depth=None, lang=None):
         return target
     items = target if isinstance(target, (list, tuple)) and target else [target]
     if all(framework_of(x) == "torch" for x in items):
-        from ..capture import torch as capture_torch
+        from ..frameworks import torch as capture_torch
 
         return capture_torch.describe(target, names=names, caller=caller, depth=depth, lang=lang)
     if any(framework_of(x) == "jax" for x in items):
@@ -81,6 +81,6 @@ def describe_call(fn, args, mode="reverse", lang=None):
     engine records the function: ``render/function.py``)."""
     if not callable(fn) or not any(framework_of(a) == "jax" for a in args):
         return None
-    from ..capture import jax as capture_jax
+    from ..frameworks import jax as capture_jax
 
     return capture_jax.describe(fn, args, backward=(mode == "reverse"), lang=lang)

@@ -162,6 +162,7 @@ class TangentStep:
     node: str  # id of the op's value
     pushes: list  # Push, one per input that is not a constant
     tangent: np.ndarray
+    folded: bool = False  # a module drawn as one op: its tangent, not split per input
 
 
 @dataclass
@@ -236,13 +237,22 @@ class Graph:
     updates: list = field(default_factory=list)  # Update
     passes: Passes | None = None
     framework: str = "autograd_viz"  # "autograd_viz", "pytorch" or "jax"
+    # more of the producer's objects that stand for a value: [(object, value id)]
+    # (a torch tensor and its grad_fn both mean the op's value)
+    aliases: list = field(default_factory=list, repr=False)
+    # the producer's way to a handle from other user objects (a torch tensor
+    # -> its grad_fn), or None
+    lookup: object = field(default=None, repr=False)
 
     def __post_init__(self):
         self.reindex()
 
     def reindex(self):
         self.by_id = {v.id: v for v in self.values}
-        self._by_handle = {id(v.handle): v for v in self.values if v.handle is not None}
+        self._by_handle = {id(v.handle): (v.handle, v) for v in self.values if v.handle is not None}
+        for obj, vid in self.aliases:
+            if vid in self.by_id:
+                self._by_handle.setdefault(id(obj), (obj, self.by_id[vid]))
 
     def value_of(self, obj):
         """The :class:`Value` for an id, a Value, or the producer's own object; None if absent."""
@@ -251,7 +261,13 @@ class Graph:
         if isinstance(obj, str):
             return self.by_id.get(obj)
         hit = self._by_handle.get(id(obj))
-        return hit if hit is not None and hit.handle is obj else None
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        other = self.lookup(obj) if self.lookup is not None else None
+        if other is not None and other is not obj:
+            hit = self._by_handle.get(id(other))
+            return hit[1] if hit is not None and hit[0] is other else None
+        return None
 
     def final_grads(self):
         return self.backward.final_grads() if self.backward is not None else {}

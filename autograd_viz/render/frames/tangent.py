@@ -323,6 +323,9 @@ def push_lines(model, node, step):
             )
             terms.append(paren(fmt_inline(contrib)))
     result = fmt_inline(step.tangent)
+    if step.folded:
+        framework = framework_name(model.description.passes.framework)
+        return [t("tan_module", lang, op=node.value.op, framework=framework, dot=me, result=result)]
     if not symbols:
         return [t("tan_none", lang, node=node.name, dot=me, result=result)]
     out = [t("tan_rule", lang, rule=f"{me} = " + " + ".join(symbols))] + lines
