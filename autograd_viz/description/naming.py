@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 
@@ -43,3 +44,26 @@ def check_names(names, is_value):
             raise TypeError("names must map names to tensors, e.g. names={'x': x}")
         out.append((key, value))
     return out
+
+
+def param_names(fn, count):
+    """Names for ``count`` arguments of ``fn``: its parameters' names; for
+    ``f(*args)`` (a wrapper such as ``grad(f)``) x, or x1, x2, ... like a textbook."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = []
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind == p.VAR_POSITIONAL:
+            rest = count - len(names)
+            names += (
+                ["x"]
+                if rest == 1 and "x" not in names
+                else [f"x{i + 1}" for i in range(len(names), count)]
+            )
+            break
+    names += [f"x{i + 1}" for i in range(len(names), count)]
+    return names[:count]
