@@ -80,6 +80,13 @@ def _folded(graph, by_module, folds, depth):
                 for i in op.inputs:
                     if i not in inside and i not in outside:
                         outside.append(i)
+            # what flows in first (x), then the module's own parameters
+            mine = {
+                u.id
+                for u in graph.values
+                if u.module is not None and _within(u.module, mid, by_module)
+            }
+            outside = [i for i in outside if i not in mine] + [i for i in outside if i in mine]
             new_values.append(
                 Value(
                     v.id,
@@ -117,6 +124,14 @@ def _folded(graph, by_module, folds, depth):
         aliases=[(obj, stand_in.get(vid, vid)) for obj, vid in graph.aliases],
     )
     return out
+
+
+def _within(mid, top, by_module):
+    while mid is not None:
+        if mid == top:
+            return True
+        mid = by_module[mid].parent
+    return False
 
 
 def _fold_backward(backward, folds, stand_in, values):

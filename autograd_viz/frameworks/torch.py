@@ -432,7 +432,7 @@ class _Reader:
             node = stack.pop()
             if node in ops:
                 continue
-            if node.name().startswith(O.VIEW_WRITES):
+            if node.name().rsplit("::", 1)[-1].startswith(O.VIEW_WRITES):
                 raise self.error("torch_view_write", op=node.name())
             slots = []
             for k, (f, nr) in enumerate(node.next_functions):
@@ -649,12 +649,25 @@ def _node_pass(ops, root, seed):
                 continue
             out = node(g)
             out = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+            out = tuple(_as_input(f, nr, c) for (f, nr), c in zip(node.next_functions, out))
             for (f, _), c in zip(node.next_functions, out):
                 if f is None or c is None or O.is_leaf(f):
                     continue
                 arrived[f] = c if f not in arrived else arrived[f] + c
             got.append((node, (g,), out))
     return got
+
+
+def _as_input(f, nr, c):
+    """What PyTorch's engine makes of a node's output before passing it on:
+    summed back to the input's shape where it broadcast, in its dtype."""
+    if f is None or c is None:
+        return c
+    meta = f.variable if O.is_leaf(f) else f._input_metadata[nr]
+    shape, dtype = tuple(meta.shape), meta.dtype
+    if tuple(c.shape) != shape:
+        c = c.sum_to_size(shape)
+    return c if c.dtype == dtype else c.to(dtype)
 
 
 def _recorded_pass(reader):

@@ -12,37 +12,12 @@ import xml.etree.ElementTree as ET
 
 import graphs
 import numpy as np
+from svg_support import SVG, node_boxes, node_text  # noqa: E402  (shared with tests/frameworks)
 from test_dot import FORMULA_WORDS, english_only_words
 
 import autograd_viz as av
 from autograd_viz.render.frames import build_frames
 from autograd_viz.render.values import fmt_inline
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def node_boxes(svg):
-    """{node id: (x, y, w, h) of its shape, or the text anchor of a plain node}."""
-    root = ET.fromstring(svg)
-    out = {}
-    for g in root.iter(SVG + "g"):
-        if "node" not in (g.get("class") or "").split():
-            continue
-        rect = g.find(SVG + "rect")
-        if rect is not None:
-            out[g.get("id")] = tuple(float(rect.get(k)) for k in ("x", "y", "width", "height"))
-        else:
-            text = g.find(SVG + "text")
-            out[g.get("id")] = (float(text.get("x")), float(text.get("y")))
-    return out
-
-
-def node_text(svg, node_id, role):
-    root = ET.fromstring(svg)
-    for g in root.iter(SVG + "g"):
-        if g.get("id") == node_id:
-            return [t.text for t in g.iter(SVG + "text") if t.get("class") == role]
-    raise AssertionError(f"no node {node_id}")
 
 
 def node_classes(svg):
