@@ -22,6 +22,15 @@ a2. ``av.step_through(y, mode="forward", wrt=w)`` of the same 103-value MLP
 b. ``av.draw`` + SVG of a scalar MLP(2, [8, 8, 8, 1]) on one point (about 509
    values) against torchviz ``make_dot`` + SVG of the same network.
    Target: <= 0.3x.
+d. ``av.step_through`` of a real PyTorch 2-16-16-1 MLP's loss on 100 points
+   (``nn.Sequential`` of Linear/ReLU, MSE loss, forward and backward run
+   under ``av.capture``), every frame's SVG built, against one torchviz
+   ``make_dot`` + SVG of the same loss.  Target: <= 1.5x.
+e. The capture's cost: the same MLP's forward pass and loss inside
+   ``with av.capture(model):`` (entered once) against the same forward pass
+   with no capture.  Target: <= 3x.  PyTorch runs on one thread in d and e:
+   with more, waking its worker threads on a loaded machine costs
+   milliseconds at random.
 c. ``av.draw`` + SVG of a 200-op chain on a length-4 vector that reuses the
    same x in every op (``y*x, y-x, y*x, y+x``, repeated), after backward.
    Target: under 2 s (absolute).  For reference, a micrograd-style
@@ -427,7 +436,114 @@ def case_c(args, quick):
     return rows
 
 
-CASES = {"a": case_a, "a2": case_a2, "b": case_b, "c": case_c}
+def _real_mlp(n_points):
+    """A real PyTorch 2-16-16-1 MLP, data and MSE loss (one thread, fixed seed)."""
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1)
+    )
+    X = torch.randn(n_points, 2)
+    t = (X[:, :1] * X[:, 1:] > 0).float()
+
+    def forward():
+        return nn.functional.mse_loss(model(X), t)
+
+    return model, forward
+
+
+def case_d(args, quick):
+    case, target = "d step_through real PyTorch MLP(2,[16,16,1]) loss, 100 points", "<= 1.5x"
+    why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
+    if why:
+        return [not_available(case, "torchviz make_dot+svg", target, why)]
+    from torchviz import make_dot
+
+    model, forward = _real_mlp(100)
+    with av.capture(model):
+        loss = forward()
+        loss.backward()
+    params = dict(model.named_parameters())
+    n_frames = []
+
+    def ours():
+        forget_layouts()
+        st = av.step_through(loss)
+        svgs = [f.svg for f in st.frames]
+        n_frames[:] = [len(svgs)]
+
+    def ref():
+        make_dot(loss, params=params).pipe(format="svg")
+
+    # the graph and PyTorch's gradients are the ones drawn
+    frames = av.step_through(loss).frames
+    assert any(f.kind == "backward" for f in frames)
+    reps = args.repeats or (1 if quick else 9)
+    timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
+    o, r = timing
+    return [
+        Row(
+            case,
+            o,
+            "torchviz make_dot+svg (once)",
+            r,
+            target,
+            1.5,
+            gc_on=True,
+            paired_ratio=timing.ratio,
+            note=f"{n_frames[0]} frames; layout cache emptied before each call",
+        )
+    ]
+
+
+def case_e(args, quick):
+    case, target = "e forward pass under av.capture, real PyTorch MLP(2,[16,16,1])", "<= 3x"
+    why = reference_missing("torch")
+    if why:
+        return [not_available(case, "the same, no capture", target, why)]
+    model, forward = _real_mlp(100)
+    plain = forward()
+    capture = av.capture(model)
+    with capture:
+        captured = forward()
+    assert bool((captured == plain).all()), "the capture changed PyTorch's result"
+    loops = 20 if quick else 200
+
+    def ours():
+        for _ in range(loops):
+            forward()
+
+    def ref():
+        for _ in range(loops):
+            forward()
+
+    def ours_in_capture():
+        with capture:
+            ours()
+
+    reps = args.repeats or (1 if quick else 9)
+    timing = time_pair(ours_in_capture, ref, repeats=reps, warmup=1, gc_on=True)
+    o, r = timing
+    return [
+        Row(
+            case,
+            o / loops,
+            "the same, no capture",
+            r / loops,
+            target,
+            3.0,
+            gc_on=True,
+            paired_ratio=timing.ratio,
+            note=f"per forward pass (model(X) and the MSE loss, {loops} per repeat, the "
+            f"capture entered once per repeat)",
+        )
+    ]
+
+
+CASES = {"a": case_a, "a2": case_a2, "b": case_b, "c": case_c, "d": case_d, "e": case_e}
 
 
 def main(argv=None):

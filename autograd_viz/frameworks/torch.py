@@ -22,6 +22,7 @@ numbers before our rule text is shown for it.
 from __future__ import annotations
 
 import itertools
+import sys
 import weakref
 
 import numpy as np
@@ -62,17 +63,30 @@ KEEP_VERSIONS = 8  # old values remembered per changed leaf
 class _Rec:
     """What the capture learned about one autograd node (kept in ``node.metadata``)."""
 
-    __slots__ = ("func", "value", "version", "snapshot", "consts", "call", "leaves", "passes")
+    __slots__ = (
+        "func",
+        "value",
+        "version",
+        "snapshot",
+        "consts",
+        "call",
+        "leaves",
+        "passes",
+        "watched",
+        "result",
+    )
 
-    def __init__(self, func, value, call):
+    def __init__(self, func, value, call, consts, leaves):
         self.func = func  # the torch function whose result it made (None: made inside one)
         self.value = value  # its output, detached (shares storage with it)
         self.version = value._version if value is not None else None
         self.snapshot = None  # the output before an in-place change overwrote it
-        self.consts = {}  # input slot -> constant tensor it took
+        self.consts = consts  # input slot -> constant tensor it took
         self.call = call  # the module call it ran in (a _Call), or None
-        self.leaves = {}  # id(leaf) -> the leaf's version when used
-        self.passes = {}  # graph task id -> (order, upstreams, contributions)
+        self.leaves = leaves  # id(leaf) -> the leaf's version when used
+        self.passes = {}  # pass id -> (order, upstreams, contributions)
+        self.watched = False  # has a hook for passes run after the block
+        self.result = None  # weak reference to the user's output tensor, once known
 
     def output(self):
         """The output as computed, or None if it was overwritten unrecorded."""
@@ -118,30 +132,74 @@ class _ByTensor:
 
 _SNAPSHOTS = _ByTensor()  # leaf -> {version: its value then}
 _UPDATES = _ByTensor()  # leaf -> [(version before, before, after, grad, alpha)]
-_PASS_ROOTS = {}  # graph task id -> (the node it started from, its seed)
+_PASS_ROOTS = {}  # pass id -> the output a recorded backward pass started from
 _ORDER = itertools.count()
+_PASS_IDS = itertools.count()
 
 
-def _post_hook(rec):
+def _watch_later_passes(frame):
+    """A backward pass run after the block (``loss.backward()`` on the next
+    line) is recorded too: the graphs the caller still holds get a hook on
+    every recorded node now, once, rather than one per operation while the
+    code ran (that would slow every step of a training loop)."""
+    todo, seen = [], set()
+    for _, value in frame_variables(frame):
+        if isinstance(value, torch.Tensor) and value.grad_fn is not None:
+            meta = value.grad_fn.metadata
+            rec = meta.get(KEY)
+            if rec is not None and not rec.watched:
+                rec.result = weakref.ref(value)  # a pass may start here
+                todo.append(value.grad_fn)
+    while todo:
+        f = todo.pop()
+        if f in seen or O.is_leaf(f):
+            continue
+        seen.add(f)
+        rec = f.metadata.get(KEY)
+        if rec is None or rec.watched:
+            continue
+        rec.watched = True
+        f.register_hook(_late_hook(rec))
+        todo += [g for g, _ in f.next_functions if g is not None]
+
+
+_TASKS = {}  # PyTorch's graph task id -> our pass id (passes run outside the block)
+
+
+def _late_hook(rec):
     def hook(grad_inputs, grad_outputs):
+        if _IN_BLOCK_PASS[0]:
+            return  # the block's own pass records it already
         task = torch._C._current_graph_task_id()
-        order = next(_ORDER)
-        if task not in rec.passes and len(rec.passes) >= KEEP_PASSES:
-            rec.passes.pop(min(rec.passes))
-        rec.passes[task] = (order, tuple(grad_outputs), tuple(grad_inputs))
+        pass_id = _TASKS.get(task)
+        if pass_id is None:
+            pass_id = _TASKS[task] = next(_PASS_IDS)
+            while len(_TASKS) > KEEP_PASSES:
+                _TASKS.pop(min(_TASKS))
+            # the first node a pass runs is where it started
+            root = rec.result() if rec.result is not None else None
+            if root is not None:
+                _keep_root(pass_id, root)
+        _post_hook(rec, pass_id)(grad_inputs, grad_outputs)
 
     return hook
 
 
-def _root_prehook(node):
-    """Notes the node a backward pass starts from (the first node it runs)."""
+def _keep_root(pass_id, root):
+    while len(_PASS_ROOTS) >= KEEP_PASSES:
+        _PASS_ROOTS.pop(min(_PASS_ROOTS))
+    # held until a later pass replaces it, as the engine keeps its last root
+    _PASS_ROOTS[pass_id] = root
 
-    def hook(grad_outputs):
-        task = torch._C._current_graph_task_id()
-        if task not in _PASS_ROOTS:
-            while len(_PASS_ROOTS) >= KEEP_PASSES:
-                _PASS_ROOTS.pop(min(_PASS_ROOTS))
-            _PASS_ROOTS[task] = (node, tuple(grad_outputs))
+
+_IN_BLOCK_PASS = [False]  # a pass run by the block (its own hooks record it)
+
+
+def _post_hook(rec, pass_id):
+    def hook(grad_inputs, grad_outputs):
+        if pass_id not in rec.passes and len(rec.passes) >= KEEP_PASSES:
+            rec.passes.pop(min(rec.passes))
+        rec.passes[pass_id] = (next(_ORDER), tuple(grad_outputs), tuple(grad_inputs))
 
     return hook
 
@@ -154,25 +212,40 @@ class _Recorder(TorchFunctionMode):
         self.capture = capture
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = kwargs or {}
+        # every torch call of the user's code passes here: keep it short (the
+        # capture's cost is measured in bench/render_bench.py)
+        if kwargs is None:
+            kwargs = {}
+        if func in _BACKWARDS:
+            return self.capture._backward(func, args, kwargs)
         name = getattr(func, "__name__", "")
-        targets = _in_place_targets(name, args, kwargs)
-        if targets:
+        if name[-1:] == "_" or "out" in kwargs or name in _IN_PLACE_DUNDERS:
+            targets = _in_place_targets(name, args, kwargs)
             before = [_before_change(x) for x in targets]
-        out = func(*args, **kwargs)
-        if targets:
+            out = func(*args, **kwargs)
             for x, b in zip(targets, before):
                 _after_change(x, b, name, args, kwargs)
+        else:
+            out = func(*args, **kwargs)
         if isinstance(out, torch.Tensor):
             fn = out.grad_fn
-            if fn is not None and KEY not in fn.metadata:
-                self.capture._record(name, fn, out, args)
+            if fn is not None:
+                meta = fn.metadata
+                if KEY not in meta:
+                    self.capture._record(name, fn, meta, out, args)
         elif isinstance(out, (tuple, list)):
             for o in out:
                 if isinstance(o, torch.Tensor) and o.grad_fn is not None:
-                    if KEY not in o.grad_fn.metadata:
-                        self.capture._record(name, o.grad_fn, o, args)
+                    meta = o.grad_fn.metadata
+                    if KEY not in meta:
+                        self.capture._record(name, o.grad_fn, meta, o, args)
         return out
+
+
+# the calls that run a backward pass: under the capture each records what
+# PyTorch sends through every node of the graph (hooks on them while it runs)
+_BACKWARDS = (torch.Tensor.backward, torch.autograd.backward, torch.autograd.grad)
+_IN_PLACE_DUNDERS = frozenset(("__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"))
 
 
 def _in_place_targets(name, args, kwargs):
@@ -182,13 +255,7 @@ def _in_place_targets(name, args, kwargs):
         return [out] if isinstance(out, torch.Tensor) else list(out)
     if not args:
         return ()
-    if (name.endswith("_") and not name.startswith("__")) or name in (
-        "__setitem__",
-        "__iadd__",
-        "__isub__",
-        "__imul__",
-        "__itruediv__",
-    ):
+    if (name.endswith("_") and not name.startswith("__")) or name in _IN_PLACE_DUNDERS:
         first = args[0]
         if isinstance(first, torch.Tensor):
             return [first]
@@ -253,7 +320,8 @@ class Capture:
             )
         self.module = module
         self.lang = lang
-        self._stack = []  # the module calls running now, innermost last
+        self._current = None  # the innermost module call running now that is a group
+        self._stack = []  # what _current was in the calls around it
         self._paths = {}  # id(module) -> (its path, its class name)
         self._handles = []
         self._mode = None
@@ -273,7 +341,7 @@ class Capture:
 
             self._handles.append(nn_module.register_module_forward_pre_hook(self._enter_any))
             self._handles.append(
-                nn_module.register_module_forward_hook(self._leave_any, always_call=True)
+                nn_module.register_module_forward_hook(self._leave_module, always_call=True)
             )
         self._mode = _Recorder(self)
         self._mode.__enter__()
@@ -285,18 +353,19 @@ class Capture:
         finally:
             for h in self._handles:
                 h.remove()
-            self._handles, self._stack = [], []
+            self._handles, self._stack, self._current = [], [], None
+        _watch_later_passes(sys._getframe(1))
         return False
 
     # -- modules ------------------------------------------------------------
     def _enter_module(self, module, args):
         path, kind = self._paths[id(module)]
-        parent = self._stack[-1] if self._stack else None
-        self._stack.append(_Call(path, kind, parent))
+        self._stack.append(self._current)
+        self._current = _Call(path, kind, self._current)
 
     def _leave_module(self, module, args, output):
         if self._stack:
-            self._stack.pop()
+            self._current = self._stack.pop()
 
     def _enter_any(self, module, args):
         # every module: the outermost one called names the others (its children
@@ -308,88 +377,99 @@ class Capture:
                 for path, m in module.named_modules():
                     self._paths.setdefault(id(m), (path, type(m).__name__))
         path, kind = self._paths[id(module)]
-        if not path and any(True for _ in module.children()):
-            self._stack.append(None)  # the model itself: the whole drawing, not a group
-            return
-        parent = next((c for c in reversed(self._stack) if c is not None), None)
-        self._stack.append(_Call(path or kind, kind, parent))
-
-    def _leave_any(self, module, args, output):
-        if self._stack:
-            self._stack.pop()
+        self._stack.append(self._current)
+        if path or not any(True for _ in module.children()):
+            self._current = _Call(path or kind, kind, self._current)
+        # else: the model itself, the whole drawing rather than a group
 
     # -- operations -----------------------------------------------------------
-    def _record(self, name, fn, out, args):
-        call = next((c for c in reversed(self._stack) if c is not None), None)
-        rec = _Rec(name, out.detach(), call)
-        fn.metadata[KEY] = rec
-        fn.register_hook(_post_hook(rec))
-        fn.register_prehook(_root_prehook(fn))
-        self._inputs(fn, rec, args)
-        # nodes made inside this call (the transpose inside linear): their values now,
-        # while what they saved is still there
-        todo = [f for f, _ in fn.next_functions if f is not None and not O.is_leaf(f)]
-        inner = []
+    def _record(self, name, fn, meta, out, args):
+        call = self._current
+        consts, leaves, inner = _inputs(fn, args)
+        meta[KEY] = _Rec(name if not inner else None, out.detach(), call, consts, leaves)
+        # nodes made inside this call (the transpose inside linear): their
+        # constants now, while what they saved is still there; each is then
+        # named after its own operation, not the call's
+        while inner:
+            f = inner.pop()
+            meta = f.metadata
+            if KEY in meta:
+                continue
+            consts, leaves, more = _inputs(f, ())
+            meta[KEY] = _Rec(None, None, call, consts, leaves)
+            inner += more
+
+    def _backward(self, func, args, kwargs):
+        """Run a backward pass, keeping what PyTorch sends through every node."""
+        first = args[0] if args else kwargs.get("tensors", kwargs.get("outputs"))
+        roots = [first] if isinstance(first, torch.Tensor) else list(first or ())
+        pass_id = next(_PASS_IDS)
+        handles, seen = [], set()
+        todo = [r.grad_fn for r in roots if isinstance(r, torch.Tensor) and r.grad_fn is not None]
         while todo:
             f = todo.pop()
-            if KEY in f.metadata:
+            if f in seen or O.is_leaf(f):
                 continue
-            r = _Rec(None, None, call)
-            f.metadata[KEY] = r
-            f.register_hook(_post_hook(r))
-            f.register_prehook(_root_prehook(f))
-            self._inputs(f, r, ())
-            inner.append((f, r))
-            todo += [g for g, _ in f.next_functions if g is not None and not O.is_leaf(g)]
-        if inner:
-            rec.func = None  # the call made several nodes: each is named after its own
-        for f, r in sorted(inner, key=lambda p: p[0]._sequence_nr()):
+            seen.add(f)
+            meta = f.metadata
+            rec = meta.get(KEY)
+            if rec is None:  # made before the capture began
+                rec = meta[KEY] = _Rec(None, None, None, _NO_ITEMS, _NO_ITEMS)
+            handles.append(f.register_hook(_post_hook(rec, pass_id)))
+            todo += [g for g, _ in f.next_functions if g is not None]
+        if roots:
+            _keep_root(pass_id, roots[0])
+        _IN_BLOCK_PASS[0] = True
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _IN_BLOCK_PASS[0] = False
+            for h in handles:
+                h.remove()
+
+
+_NO_ITEMS = {}  # shared by records with nothing to keep (never written to)
+
+
+def _inputs(fn, args):
+    """(constants, leaf versions, unrecorded op inputs) of a node, while it is alive."""
+    consts = leaves = _NO_ITEMS
+    inner = []
+    missing = None
+    for k, (f, _) in enumerate(fn.next_functions):
+        if f is None:
             try:
-                value = O.replay(f, [_slot_value(f, k, r) for k in range(len(f.next_functions))])
-            except (RuntimeError, TypeError, ValueError, StopIteration):
-                value = None
-            if isinstance(value, torch.Tensor):
-                r.value, r.version = value.detach(), value._version
-
-    def _inputs(self, fn, rec, args):
-        """Leaf versions and constants of a node, while it is alive."""
-        missing = []
-        for k, (f, _) in enumerate(fn.next_functions):
-            if f is None:
-                try:
-                    c = O.constant(fn, k)
-                except RuntimeError:
-                    c = None
-                if c is not None:
-                    rec.consts[k] = c
-                else:
-                    missing.append(k)
-            elif O.is_leaf(f):
-                leaf = f.variable
-                rec.leaves[id(leaf)] = leaf._version
-        if missing:
-            # numbers the call took that the node did not save (x + 2.0): kept as
-            # candidates, checked by running the operation again when drawn
-            extra = [
-                a
-                for a in args
-                if isinstance(a, (int, float, bool))
-                or (isinstance(a, torch.Tensor) and a.grad_fn is None and not a.requires_grad)
-            ]
-            if len(extra) == len(missing):
-                for k, a in zip(missing, extra):
-                    rec.consts[("maybe", k)] = a
-
-
-def _slot_value(node, k, rec):
-    """An input's value while recording (None where not known yet)."""
-    f, _ = node.next_functions[k]
-    if f is None:
-        return rec.consts.get(k)
-    if O.is_leaf(f):
-        return f.variable.detach()
-    r = f.metadata.get(KEY)
-    return r.output() if r is not None else None
+                c = O.constant(fn, k)
+            except RuntimeError:
+                c = None
+            if c is not None:
+                if consts is _NO_ITEMS:
+                    consts = {}
+                consts[k] = c
+            else:
+                missing = [k] if missing is None else missing + [k]
+        elif type(f).__name__ == "AccumulateGrad":
+            leaf = f.variable
+            if leaves is _NO_ITEMS:
+                leaves = {}
+            leaves[id(leaf)] = leaf._version
+        elif KEY not in f.metadata:
+            inner.append(f)
+    if missing:
+        # numbers the call took that the node did not save (x + 2.0): kept as
+        # candidates, checked by running the operation again when drawn
+        extra = [
+            a
+            for a in args
+            if isinstance(a, (int, float, bool))
+            or (isinstance(a, torch.Tensor) and a.grad_fn is None and not a.requires_grad)
+        ]
+        if len(extra) == len(missing):
+            if consts is _NO_ITEMS:
+                consts = {}
+            for k, a in zip(missing, extra):
+                consts[("maybe", k)] = a
+    return consts, leaves, inner
 
 
 # ---------------------------------------------------------------- reading a graph
@@ -682,8 +762,9 @@ def _recorded_pass(reader):
         return None
     task = max(tasks)
     start = _PASS_ROOTS.get(task)
-    if start is not None and start[0] not in reader.ops:
-        reader.add_root(start[0])
+    start = start.grad_fn if isinstance(start, torch.Tensor) else None
+    if start is not None and start not in reader.ops:
+        reader.add_root(start)
         reader.resolve()
         for node, op in reader.ops.items():
             if (
