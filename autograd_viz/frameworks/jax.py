@@ -70,16 +70,14 @@ class _Eqn:
 
 
 def _name_of(prim, params):
+    """The primitive's name; for a function with its own derivative rule
+    (``custom_jvp_call``) the name of the function it wraps (``relu``)."""
     if prim.name in ("custom_jvp_call", "custom_vjp_call"):
         inner = params.get("call_jaxpr") or params.get("fun_jaxpr")
         jaxpr = getattr(inner, "jaxpr", inner)
-        for eqn in getattr(jaxpr, "eqns", ()):
-            name = eqn.params.get("name")
-            if name:
-                return str(name)
-        eqns = getattr(jaxpr, "eqns", ())
-        if len(eqns) == 1:
-            return eqns[0].primitive.name
+        name = getattr(getattr(jaxpr, "debug_info", None), "func_name", None)
+        if name and name.isidentifier():
+            return name
     return prim.name
 
 
