@@ -178,7 +178,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "To {inp}: {framework}'s backward of {op} sends {contrib} (the real "
         "vector-Jacobian product for g = {g}; its local derivative is not spelled out here).",
         "vi": "Tới {inp}: lan truyền ngược của {framework} qua {op} gửi {contrib} (tích "
-        "vector–Jacobian thật với g = {g}; đạo hàm cục bộ không được viết ra ở đây).",
+        "vectơ–Jacobi thật với g = {g}; đạo hàm cục bộ không được viết ra ở đây).",
     },
     "bwd_numbers_from": {
         "en": "Every gradient here is {framework}'s own: its backward pass computed it.",
@@ -188,7 +188,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "From {inp}: {framework}'s forward mode pushes {dot} = {tin} through "
         "{op}: {contrib} (the real Jacobian-vector product).",
         "vi": "Từ {inp}: chế độ xuôi của {framework} đẩy {dot} = {tin} qua {op}: "
-        "{contrib} (tích Jacobian–vector thật).",
+        "{contrib} (tích Jacobi–vectơ thật).",
     },
     "update_title": {
         "en": "Optimizer step: {what}",
