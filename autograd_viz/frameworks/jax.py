@@ -85,25 +85,39 @@ def _is_literal(v):
     return type(v).__name__ == "Literal"
 
 
-def _flatten(jaxpr, invars_map, out, consts):
-    """The equations of ``jaxpr`` with calls opened; ``invars_map`` renames
-    the inner variables to the outer ones (or to literal values)."""
+class _Slot:
+    """One value of the opened program.  A jaxpr called twice (two ``jit``
+    calls of one function share it) has the same variables both times, so
+    each opened call gets slots of its own."""
+
+    __slots__ = ("var",)
+
+    def __init__(self, var):
+        self.var = var
+
+
+def _flatten(jaxpr, names, out):
+    """The equations of ``jaxpr`` with calls opened; ``names`` maps its
+    variables to ("var", slot) or ("lit", value) in the opened program."""
+
+    def ref(v):
+        if _is_literal(v):
+            return ("lit", v.val)
+        if v not in names:
+            names[v] = ("var", _Slot(v))
+        return names[v]
+
     for eqn in jaxpr.eqns:
-        ins = [
-            ("lit", v.val) if _is_literal(v) else invars_map.get(v, ("var", v)) for v in eqn.invars
-        ]
+        ins = [ref(v) for v in eqn.invars]
         if eqn.primitive.name in _CALLS and "jaxpr" in eqn.params:
             inner = eqn.params["jaxpr"]
             closed = getattr(inner, "jaxpr", inner)
             mapping = dict(zip(closed.invars, ins))
             for cv, c in zip(closed.constvars, getattr(inner, "consts", ())):
-                consts.append(c)
                 mapping[cv] = ("lit", c)
-            _flatten(closed, mapping, out, consts)
+            _flatten(closed, mapping, out)
             for ov, iv in zip(eqn.outvars, closed.outvars):
-                invars_map[ov] = (
-                    ("lit", iv.val) if _is_literal(iv) else mapping.get(iv, ("var", iv))
-                )
+                names[ov] = ("lit", iv.val) if _is_literal(iv) else mapping[iv]
             continue
         outs = [v for v in eqn.outvars if type(v).__name__ != "DropVar"]
         if len(outs) != 1:
@@ -111,7 +125,7 @@ def _flatten(jaxpr, invars_map, out, consts):
                 f"{eqn.primitive.name} has {len(outs)} outputs: autograd_viz draws one value "
                 f"per operation and cannot draw this program"
             )
-        out.append(_Eqn(eqn.primitive, eqn.params, ins, outs[0], eqn.ctx))
+        out.append(_Eqn(eqn.primitive, eqn.params, ins, ref(outs[0])[1], eqn.ctx))
 
 
 def describe(fn, args, backward=True, lang=None):
@@ -120,17 +134,19 @@ def describe(fn, args, backward=True, lang=None):
     args = [jnp.asarray(a) for a in args]
     closed = jax.make_jaxpr(fn)(*args)
     jaxpr = closed.jaxpr
-    mapping = {cv: ("lit", c) for cv, c in zip(jaxpr.constvars, closed.consts)}
+    names = {cv: ("lit", c) for cv, c in zip(jaxpr.constvars, closed.consts)}
+    invars = []
+    for v in jaxpr.invars:
+        names[v] = ("var", _Slot(v))
+        invars.append(names[v][1])
     eqns = []
-    _flatten(jaxpr, mapping, eqns, [])
-    outvars = [
-        ("lit", v.val) if _is_literal(v) else mapping.get(v, ("var", v)) for v in jaxpr.outvars
-    ]
+    _flatten(jaxpr, names, eqns)
+    outvars = [("lit", v.val) if _is_literal(v) else names[v] for v in jaxpr.outvars]
     if len(outvars) != 1 or outvars[0][0] != "var":
         raise TypeError(
             f"{getattr(fn, '__name__', 'f')} must return one array computed from its arguments"
         )
-    return _Program(fn, args, jaxpr.invars, eqns, outvars[0][1], lang).graph(backward)
+    return _Program(fn, args, invars, eqns, outvars[0][1], lang).graph(backward)
 
 
 class _Program:
@@ -277,9 +293,7 @@ def _match(e):
         return ("pow", {}, [("input", 0), ("const", float(p["y"]))])
     if name in ("reduce_sum", "reduce_max"):
         axes = tuple(p["axes"])
-        ndim = (
-            np.ndim(e.invars[0][1]) if e.invars[0][0] == "lit" else len(e.invars[0][1].aval.shape)
-        )
+        ndim = len(_shape(e.invars[0]))
         prim = "sum" if name == "reduce_sum" else "max"
         if axes == tuple(range(ndim)):
             return (prim, {}, [("input", 0)])
@@ -305,7 +319,7 @@ def _match(e):
 
 def _shape(ref):
     kind, v = ref
-    return tuple(np.shape(v)) if kind == "lit" else tuple(v.aval.shape)
+    return tuple(np.shape(v)) if kind == "lit" else tuple(v.var.aval.shape)
 
 
 # ---------------------------------------------------------------- passes

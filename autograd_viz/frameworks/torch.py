@@ -74,16 +74,23 @@ class _Rec:
         "passes",
         "watched",
         "result",
+        "args",
+        "start",
+        "done",
     )
 
-    def __init__(self, func, value, call, consts, leaves):
+    def __init__(self, func, value, call, args=(), start=None):
         self.func = func  # the torch function whose result it made (None: made inside one)
         self.value = value  # its output, detached (shares storage with it)
         self.version = value._version if value is not None else None
         self.snapshot = None  # the output before an in-place change overwrote it
-        self.consts = consts  # input slot -> constant tensor it took
         self.call = call  # the module call it ran in (a _Call), or None
-        self.leaves = leaves  # id(leaf) -> the leaf's version when used
+        self.args = args  # the call's arguments (numbers it took that nothing saved)
+        self.start = start  # sequence number of the capture's start (None: not captured)
+        # filled in later (_complete), before a backward pass frees what they read
+        self.done = False
+        self.consts = _NO_ITEMS  # input slot -> constant tensor it took
+        self.leaves = _NO_ITEMS  # id(leaf) -> the leaf's version when used
         self.passes = {}  # pass id -> (order, upstreams, contributions)
         self.watched = False  # has a hook for passes run after the block
         self.result = None  # weak reference to the user's output tensor, once known
@@ -142,25 +149,18 @@ def _watch_later_passes(frame):
     line) is recorded too: the graphs the caller still holds get a hook on
     every recorded node now, once, rather than one per operation while the
     code ran (that would slow every step of a training loop)."""
-    todo, seen = [], set()
+    roots = []
     for _, value in frame_variables(frame):
         if isinstance(value, torch.Tensor) and value.grad_fn is not None:
-            meta = value.grad_fn.metadata
-            rec = meta.get(KEY)
+            rec = value.grad_fn.metadata.get(KEY)
             if rec is not None and not rec.watched:
                 rec.result = weakref.ref(value)  # a pass may start here
-                todo.append(value.grad_fn)
-    while todo:
-        f = todo.pop()
-        if f in seen or O.is_leaf(f):
-            continue
-        seen.add(f)
-        rec = f.metadata.get(KEY)
-        if rec is None or rec.watched:
-            continue
-        rec.watched = True
-        f.register_hook(_late_hook(rec))
-        todo += [g for g, _ in f.next_functions if g is not None]
+                roots.append(value.grad_fn)
+    for f in _complete(roots):
+        rec = f.metadata[KEY]
+        if not rec.watched:
+            rec.watched = True
+            f.register_hook(_late_hook(rec))
 
 
 _TASKS = {}  # PyTorch's graph task id -> our pass id (passes run outside the block)
@@ -325,6 +325,7 @@ class Capture:
         self._paths = {}  # id(module) -> (its path, its class name)
         self._handles = []
         self._mode = None
+        self._start = None
 
     # -- the block ----------------------------------------------------------
     def __enter__(self):
@@ -343,6 +344,11 @@ class Capture:
             self._handles.append(
                 nn_module.register_module_forward_hook(self._leave_module, always_call=True)
             )
+        # nodes PyTorch makes from here on have larger sequence numbers: how a
+        # node made inside a recorded call is told from one made before the block
+        with torch.enable_grad():
+            probe = torch.zeros((), requires_grad=True) * 1.0
+        self._start = probe.grad_fn._sequence_nr()
         self._mode = _Recorder(self)
         self._mode.__enter__()
         return self
@@ -384,39 +390,19 @@ class Capture:
 
     # -- operations -----------------------------------------------------------
     def _record(self, name, fn, meta, out, args):
-        call = self._current
-        consts, leaves, inner = _inputs(fn, args)
-        meta[KEY] = _Rec(name if not inner else None, out.detach(), call, consts, leaves)
-        # nodes made inside this call (the transpose inside linear): their
-        # constants now, while what they saved is still there; each is then
-        # named after its own operation, not the call's
-        while inner:
-            f = inner.pop()
-            meta = f.metadata
-            if KEY in meta:
-                continue
-            consts, leaves, more = _inputs(f, ())
-            meta[KEY] = _Rec(None, None, call, consts, leaves)
-            inner += more
+        # as little as possible while the code runs: the rest waits for a
+        # backward pass, the end of the block or a drawing (_complete)
+        meta[KEY] = _Rec(name, out.detach(), self._current, args, self._start)
 
     def _backward(self, func, args, kwargs):
         """Run a backward pass, keeping what PyTorch sends through every node."""
         first = args[0] if args else kwargs.get("tensors", kwargs.get("outputs"))
         roots = [first] if isinstance(first, torch.Tensor) else list(first or ())
         pass_id = next(_PASS_IDS)
-        handles, seen = [], set()
-        todo = [r.grad_fn for r in roots if isinstance(r, torch.Tensor) and r.grad_fn is not None]
-        while todo:
-            f = todo.pop()
-            if f in seen or O.is_leaf(f):
-                continue
-            seen.add(f)
-            meta = f.metadata
-            rec = meta.get(KEY)
-            if rec is None:  # made before the capture began
-                rec = meta[KEY] = _Rec(None, None, None, _NO_ITEMS, _NO_ITEMS)
-            handles.append(f.register_hook(_post_hook(rec, pass_id)))
-            todo += [g for g, _ in f.next_functions if g is not None]
+        nodes = _complete(
+            [r.grad_fn for r in roots if isinstance(r, torch.Tensor) and r.grad_fn is not None]
+        )
+        handles = [f.register_hook(_post_hook(f.metadata[KEY], pass_id)) for f in nodes]
         if roots:
             _keep_root(pass_id, roots[0])
         _IN_BLOCK_PASS[0] = True
@@ -431,10 +417,42 @@ class Capture:
 _NO_ITEMS = {}  # shared by records with nothing to keep (never written to)
 
 
+def _complete(roots):
+    """Fill in what the capture left for later, on every node of the graphs
+    below ``roots`` (op nodes), and return those nodes: constants and leaf
+    versions, read while the nodes' saved values are still there; a record
+    for each node made inside a recorded call (the transpose inside linear),
+    in that call's module, the call then named after each node's own
+    operation.  Nodes made before the block began get an empty record."""
+    seen, todo = [], [(f, None) for f in roots]
+    visited = set()
+    while todo:
+        f, user = todo.pop()
+        if f in visited or O.is_leaf(f):
+            continue
+        visited.add(f)
+        meta = f.metadata
+        rec = meta.get(KEY)
+        if rec is None:
+            inside = user is not None and user.start is not None
+            inside = inside and f._sequence_nr() > user.start
+            if inside:
+                user.func = None  # its call made several nodes
+                rec = _Rec(None, None, user.call, (), user.start)
+            else:
+                rec = _Rec(None, None, None)
+            meta[KEY] = rec
+        if not rec.done:
+            rec.consts, rec.leaves = _inputs(f, rec.args)
+            rec.done = True
+        seen.append(f)
+        todo += [(g, rec) for g, _ in f.next_functions if g is not None]
+    return seen
+
+
 def _inputs(fn, args):
-    """(constants, leaf versions, unrecorded op inputs) of a node, while it is alive."""
+    """(constants, leaf versions) of a node, while it is alive."""
     consts = leaves = _NO_ITEMS
-    inner = []
     missing = None
     for k, (f, _) in enumerate(fn.next_functions):
         if f is None:
@@ -453,9 +471,7 @@ def _inputs(fn, args):
             if leaves is _NO_ITEMS:
                 leaves = {}
             leaves[id(leaf)] = leaf._version
-        elif KEY not in f.metadata:
-            inner.append(f)
-    if missing:
+    if missing and args:
         # numbers the call took that the node did not save (x + 2.0): kept as
         # candidates, checked by running the operation again when drawn
         extra = [
@@ -469,7 +485,7 @@ def _inputs(fn, args):
                 consts = {}
             for k, a in zip(missing, extra):
                 consts[("maybe", k)] = a
-    return consts, leaves, inner
+    return consts, leaves
 
 
 # ---------------------------------------------------------------- reading a graph
@@ -499,7 +515,10 @@ class _Reader:
         self.freed = None  # PyTorch's own words when a saved value was freed
         self.roots = roots
         self.user = self._user_tensors(names)
-        self.ops = self._walk([r.grad_fn for r in roots if r.grad_fn is not None])
+        nodes = [r.grad_fn for r in roots if r.grad_fn is not None]
+        if any(KEY in f.metadata for f in nodes):
+            _complete(nodes)  # recorded, maybe not yet filled in: while it is alive
+        self.ops = self._walk(nodes)
 
     def error(self, key, **fields):
         return DescriptionError(t(key, self.lang, **fields))

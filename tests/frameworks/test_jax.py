@@ -191,3 +191,15 @@ def test_a_jax_array_alone_says_to_pass_the_function():
 
     with pytest.raises(TypeError, match="function and its arguments"):
         av.draw(jnp.arange(3.0))
+
+
+def test_a_function_jax_calls_twice_keeps_its_two_calls_apart():
+    # jnp.linalg.norm is one jaxpr that both jit calls share (found by the random programs)
+    def f(x):
+        y = x + x
+        return jnp.sum(x * jnp.linalg.norm(x)) + jnp.sum(y * jnp.linalg.norm(y))
+
+    x = jnp.asarray([0.5, -1.0, 1.0])
+    model = av.draw(f, x).model
+    np.testing.assert_allclose(model.final_grads()[model.nodes[0].id], jax.grad(f)(x), rtol=1e-6)
+    assert len(model.op_nodes) == jaxpr_ops(f, x)
