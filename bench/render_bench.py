@@ -206,26 +206,23 @@ def not_available(case, ref_name, target, why):
 # ---------------------------------------------------------------- cases
 
 
-def case_a(args, quick):
-    case, target = "a step_through MLP(2,[4,4,1]) all frames", "<= 1x"
-    why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
-    if why:
-        return [not_available(case, "torchviz make_dot+svg", target, why)]
+def step_through_against_torchviz(
+    args, quick, case, target, limit, drawn, ref_y, params, note, **options
+):
+    """One row: ``av.step_through(drawn, **options)`` with every frame's SVG built
+    (layout cache emptied first) against one torchviz make_dot + SVG of ``ref_y``."""
     from torchviz import make_dot
 
-    point = [0.5, -1.2]
-    y, n_values = av_mlp(2, [4, 4, 1], point)
-    ty, params = torch_mlp(2, [4, 4, 1], point)
     n_frames = []
 
     def ours():
         forget_layouts()
-        st = av.step_through(y)
+        st = av.step_through(drawn, **options)
         svgs = [f.svg for f in st.frames]
         n_frames[:] = [len(svgs)]
 
     def ref():
-        make_dot(ty, params=params).pipe(format="svg")
+        make_dot(ref_y, params=params).pipe(format="svg")
 
     reps = args.repeats or (1 if quick else 9)
     timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
@@ -237,13 +234,26 @@ def case_a(args, quick):
             "torchviz make_dot+svg (once)",
             r,
             target,
-            1.0,
+            limit,
             gc_on=True,
             paired_ratio=timing.ratio,
-            note=f"{n_values} values in our graph, {n_frames[0]} frames; layout cache "
-            f"emptied before each call",
+            note=note.format(frames=n_frames[0]),
         )
     ]
+
+
+def case_a(args, quick):
+    case, target = "a step_through MLP(2,[4,4,1]) all frames", "<= 1x"
+    why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
+    if why:
+        return [not_available(case, "torchviz make_dot+svg", target, why)]
+    point = [0.5, -1.2]
+    y, n_values = av_mlp(2, [4, 4, 1], point)
+    ty, params = torch_mlp(2, [4, 4, 1], point)
+    note = (
+        f"{n_values} values in our graph, {{frames}} frames; layout cache emptied before each call"
+    )
+    return step_through_against_torchviz(args, quick, case, target, 1.0, y, ty, params, note)
 
 
 def case_a2(args, quick):
@@ -251,40 +261,16 @@ def case_a2(args, quick):
     why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
     if why:
         return [not_available(case, "torchviz make_dot+svg", target, why)]
-    from torchviz import make_dot
-
     point = [0.5, -1.2]
     y, n_values, params_av = av_mlp(2, [4, 4, 1], point, with_params=True)
     ty, params = torch_mlp(2, [4, 4, 1], point)
-    seed_at = params_av[0]
-    n_frames = []
-
-    def ours():
-        forget_layouts()
-        st = av.step_through(y, mode="forward", wrt=seed_at)
-        svgs = [f.svg for f in st.frames]
-        n_frames[:] = [len(svgs)]
-
-    def ref():
-        make_dot(ty, params=params).pipe(format="svg")
-
-    reps = args.repeats or (1 if quick else 9)
-    timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
-    o, r = timing
-    return [
-        Row(
-            case,
-            o,
-            "torchviz make_dot+svg (once)",
-            r,
-            target,
-            3.0,
-            gc_on=True,
-            paired_ratio=timing.ratio,
-            note=f"{n_values} values in our graph, {n_frames[0]} frames (one per op), "
-            f"seeded at the first weight; layout cache emptied before each call",
-        )
-    ]
+    note = (
+        f"{n_values} values in our graph, {{frames}} frames (one per op), seeded at the "
+        f"first weight; layout cache emptied before each call"
+    )
+    return step_through_against_torchviz(
+        args, quick, case, target, 3.0, y, ty, params, note, mode="forward", wrt=params_av[0]
+    )
 
 
 def case_b(args, quick):
@@ -460,43 +446,15 @@ def case_d(args, quick):
     why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
     if why:
         return [not_available(case, "torchviz make_dot+svg", target, why)]
-    from torchviz import make_dot
-
     model, forward = _real_mlp(100)
     with av.capture(model):
         loss = forward()
         loss.backward()
-    params = dict(model.named_parameters())
-    n_frames = []
-
-    def ours():
-        forget_layouts()
-        st = av.step_through(loss)
-        svgs = [f.svg for f in st.frames]
-        n_frames[:] = [len(svgs)]
-
-    def ref():
-        make_dot(loss, params=params).pipe(format="svg")
-
     # the graph and PyTorch's gradients are the ones drawn
-    frames = av.step_through(loss).frames
-    assert any(f.kind == "backward" for f in frames)
-    reps = args.repeats or (1 if quick else 9)
-    timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
-    o, r = timing
-    return [
-        Row(
-            case,
-            o,
-            "torchviz make_dot+svg (once)",
-            r,
-            target,
-            1.5,
-            gc_on=True,
-            paired_ratio=timing.ratio,
-            note=f"{n_frames[0]} frames; layout cache emptied before each call",
-        )
-    ]
+    assert any(f.kind == "backward" for f in av.step_through(loss).frames)
+    note = "{frames} frames; layout cache emptied before each call"
+    params = dict(model.named_parameters())
+    return step_through_against_torchviz(args, quick, case, target, 1.5, loss, loss, params, note)
 
 
 def case_e(args, quick):

@@ -68,8 +68,21 @@ class Value:
     # the renderer reads no attribute of it
 
 
+class _LocalDerivative:
+    """The lazily computed local derivative of a :class:`Send` or :class:`Push`."""
+
+    def local_derivative(self):
+        """The local derivative as one array (None where it is a Jacobian that
+        does not fit one, or the op is not in our table).  Computed on first
+        use: a drawing without its step-through never pays for it."""
+        local = self._local
+        if callable(local):
+            local = self._local = local()
+        return None if local is None else np.asarray(local)
+
+
 @dataclass
-class Send:
+class Send(_LocalDerivative):
     """What one backward step sent to one input."""
 
     position: int  # which argument of the op
@@ -84,15 +97,6 @@ class Send:
     def accumulates(self):
         """True where the input is used more than once and sums contributions."""
         return self.total_before is not None
-
-    def local_derivative(self):
-        """The local derivative as one array (None where it is a Jacobian that
-        does not fit one, or the op is not in our table).  Computed on first
-        use: a drawing without its step-through never pays for it."""
-        local = self._local
-        if callable(local):
-            local = self._local = local()
-        return None if local is None else np.asarray(local)
 
 
 @dataclass
@@ -136,7 +140,7 @@ def add_totals(steps):
 
 
 @dataclass
-class Push:
+class Push(_LocalDerivative):
     """What one input's tangent adds to an op's tangent (forward mode)."""
 
     position: int
@@ -146,13 +150,6 @@ class Push:
     rule: str | None = None
     linear: bool = False  # the op is linear in this input: the tangent goes through the op
     _local: object = field(default=None, repr=False, compare=False)
-
-    def local_derivative(self):
-        """As :meth:`Send.local_derivative`."""
-        local = self._local
-        if callable(local):
-            local = self._local = local()
-        return None if local is None else np.asarray(local)
 
 
 @dataclass

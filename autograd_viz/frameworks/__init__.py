@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib
 
+import numpy as np
+
 from ..i18n import resolve as resolve_lang
 from ..i18n import t
 
@@ -42,3 +44,13 @@ def capture(module=None, lang=None):
     from .torch import Capture
 
     return Capture(module, lang=lang)
+
+
+def close(ours, theirs):
+    """Whether our table's number agrees with the framework's (its float32
+    rounding allowed): the test before our rule text is shown for an op."""
+    a, b = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
+    if a.shape != b.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
+    return bool(np.allclose(a, b, rtol=1e-4, atol=1e-5 * scale, equal_nan=True))

@@ -35,6 +35,7 @@ from ..description import (
 from ..description.naming import param_names
 from ..engine import ops as _ops
 from ..i18n import resolve as resolve_lang
+from . import close
 
 _CALLS = ("jit", "pjit", "closed_call", "core_call", "remat", "checkpoint")
 
@@ -236,7 +237,7 @@ class _Program:
         ans = np.asarray(self.env[e.outvar])
         try:
             with np.errstate(all="ignore"):
-                if not _close(prim.forward(*data, **params), ans):
+                if not close(prim.forward(*data, **params), ans):
                     return False
                 g = np.ones_like(ans) * 0.5 + np.arange(ans.size).reshape(ans.shape) % 3
                 _, pull = jax.vjp(e.apply, *xs)
@@ -245,7 +246,7 @@ class _Program:
                     if kind != "input" or not _floating(xs[k]):
                         continue
                     mine = prim.vjp(pos, _ops.NUMPY, g, ans, data, params)
-                    if not _close(np.broadcast_to(mine, np.shape(theirs[k])), theirs[k]):
+                    if not close(np.broadcast_to(mine, np.shape(theirs[k])), theirs[k]):
                         return False
         except Exception:  # our rule cannot take these arguments: JAX's name it is
             return False
@@ -254,14 +255,6 @@ class _Program:
 
 def _floating(x):
     return jnp.issubdtype(jnp.asarray(x).dtype, jnp.floating)
-
-
-def _close(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        return False
-    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
-    return bool(np.allclose(a, b, rtol=1e-4, atol=1e-5 * scale, equal_nan=True))
 
 
 # ---------------------------------------------------------------- our primitives

@@ -50,6 +50,7 @@ from ..description.naming import check_names, frame_variables, user_frame
 from ..engine import ops as _ops
 from ..i18n import resolve as resolve_lang
 from ..i18n import t
+from . import close
 from . import torch_ops as O
 
 KEY = "autograd_viz"  # our record's key in a node's ``metadata`` dict
@@ -804,14 +805,6 @@ def _np(x):
     return np.array(x.detach().cpu().numpy(), copy=True)
 
 
-def _close(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        return False
-    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
-    return bool(np.allclose(a, b, rtol=1e-4, atol=1e-5 * scale, equal_nan=True))
-
-
 class _Builder:
     """Turns a read graph into a :class:`Graph` (ids, names, our rule text)."""
 
@@ -934,7 +927,7 @@ class _Builder:
         ans = _np(op.value)
         try:
             with np.errstate(all="ignore"):
-                if not _close(prim.forward(*data, **m.params), ans):
+                if not close(prim.forward(*data, **m.params), ans):
                     return False
                 if step is not None:
                     _, go, gi = step
@@ -943,7 +936,7 @@ class _Builder:
                         if c is None or k not in positions:
                             continue
                         mine = prim.vjp(positions[k], _ops.NUMPY, g, ans, data, m.params)
-                        if not _close(np.broadcast_to(mine, c.shape), _np(c)):
+                        if not close(np.broadcast_to(mine, c.shape), _np(c)):
                             return False
         except Exception:  # our rule cannot take these arguments: PyTorch's name it is
             return False
@@ -1122,7 +1115,7 @@ def _updates(reader, builder):
                     lr = group.get("lr")
         b, a = _np(before), _np(after)
         g = _np(grad) if grad is not None else None
-        if g is not None and lr is not None and not _close(a, b - lr * g):
+        if g is not None and lr is not None and not close(a, b - lr * g):
             lr = None  # momentum, weight decay, Adam...: only before and after are shown
         out.append(Update(vid, b, a, g, text, lr))
     return out

@@ -12,6 +12,7 @@ framework, so they run (and must pass) everywhere.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import subprocess
 import sys
 import textwrap
@@ -21,70 +22,67 @@ PACKAGE = Path(__file__).resolve().parents[2] / "autograd_viz"
 FRAMEWORKS = ("torch", "jax", "jaxlib")
 
 
-def _modules_imported(path):
-    """Every module name an import statement in ``path`` names (absolute, or
-    relative resolved under autograd_viz)."""
-    here = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = here[: len(here) - node.level + 1]
-                mod = ".".join(base + ((node.module,) if node.module else ()))
-                found.add(mod)
-                found.update(f"{mod}.{a.name}" for a in node.names)
-            else:
-                found.add(node.module or "")
-        elif isinstance(node, ast.Import):
-            found.update(a.name for a in node.names)
-    return found
+def _layering():
+    """tests/engine/test_layering.py, whose reading of a module's imports these share."""
+    path = Path(__file__).resolve().parents[1] / "engine" / "test_layering.py"
+    spec = importlib.util.spec_from_file_location("_layering_rules", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _top_level_imports(path):
-    """Modules imported at module level (not inside a function)."""
+_package_imports = _layering()._imports  # the autograd_viz modules a file imports
+
+
+def _statements(path, top_level_only=False):
+    """The import statements of a file (anywhere, or at module level only)."""
     tree = ast.parse(path.read_text())
+    nodes = tree.body if top_level_only else ast.walk(tree)
+    return [n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+def _framework_imports(path, top_level_only=False):
+    """The real frameworks a file imports."""
     names = set()
-    for node in tree.body:
+    for node in _statements(path, top_level_only):
         if isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            names.add(("." * node.level) + (node.module or ""))
-    return names
+        elif not node.level:
+            names.add(node.module or "")
+    return {n for n in names if n.split(".")[0] in FRAMEWORKS}
 
 
 def test_the_renderer_imports_no_framework_and_no_capture():
     for path in (PACKAGE / "render").rglob("*.py"):
-        for mod in _modules_imported(path):
-            top = mod.split(".")[0]
-            assert top not in FRAMEWORKS, f"{path.name} imports {mod}"
+        assert not _framework_imports(path), path.name
+        for mod in _package_imports(path):
             assert not mod.startswith("autograd_viz.frameworks"), f"{path.name} imports {mod}"
 
 
 def test_the_engine_reads_neither_the_description_nor_the_captures():
     for path in (PACKAGE / "engine").rglob("*.py"):
-        for mod in _modules_imported(path):
+        assert not _framework_imports(path), path.name
+        for mod in _package_imports(path):
             assert not mod.startswith(("autograd_viz.description", "autograd_viz.frameworks")), (
                 f"{path.name} imports {mod}"
             )
-            assert mod.split(".")[0] not in FRAMEWORKS
 
 
 def test_the_description_is_plain_data_and_loads_captures_only_when_asked():
-    graph = PACKAGE / "description" / "graph.py"
-    assert not {m for m in _modules_imported(graph) if m.startswith("autograd_viz")}
+    assert not _package_imports(PACKAGE / "description" / "graph.py")
     for path in (PACKAGE / "description").rglob("*.py"):
-        for mod in _modules_imported(path):
+        for mod in _package_imports(path):
             assert not mod.startswith("autograd_viz.render"), f"{path.name} imports {mod}"
         # a capture (and so a framework) only inside the function that needs it
-        for name in _top_level_imports(path):
-            assert "frameworks" not in name and name.split(".")[0] not in FRAMEWORKS, (
-                f"{path.name} imports {name} at module level"
-            )
+        assert not _framework_imports(path, top_level_only=True), path.name
+        for node in _statements(path, top_level_only=True):
+            module = getattr(node, "module", None) or ""
+            assert "frameworks" not in module, f"{path.name} imports {module} at module level"
 
 
 def test_the_captures_do_not_draw():
     for path in (PACKAGE / "frameworks").rglob("*.py"):
-        for mod in _modules_imported(path):
+        for mod in _package_imports(path):
             assert not mod.startswith("autograd_viz.render"), f"{path.name} imports {mod}"
 
 

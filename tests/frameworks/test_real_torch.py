@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from random_programs import steps as random_steps
 from real_frameworks import real
 from svg_support import SVG, node_boxes
 
@@ -64,19 +65,11 @@ LIVE_UNKNOWN = {"where", "slice", "shift", "rsub"}
 
 @st.composite
 def programs(draw):
-    n_steps = draw(st.integers(1, 6))
-    steps = []
-    for k in range(n_steps):
-        if draw(st.booleans()):
-            steps.append(("u", draw(st.sampled_from(sorted(UNARY))), draw(st.integers(0, k + 1))))
-        else:
-            op = draw(st.sampled_from(sorted(BINARY)))
-            steps.append(("b", op, draw(st.integers(0, k + 1)), draw(st.integers(0, k + 1))))
     data = {
         name: np.asarray(draw(st.lists(st.floats(-1.5, 1.5), min_size=size, max_size=size)))
         for name, size in (("x", 3), ("w", 3), ("c", 3), ("W", 9))
     }
-    return steps, data
+    return draw(random_steps(UNARY, BINARY, 6)), data
 
 
 def run(steps, data):

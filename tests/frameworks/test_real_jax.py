@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from random_programs import steps as random_steps
 from real_frameworks import real
 from svg_support import node_boxes
 
@@ -48,16 +49,9 @@ BINARY = {
 
 @st.composite
 def programs(draw):
-    n_steps = draw(st.integers(1, 5))
-    steps = []
-    for k in range(n_steps):
-        if draw(st.booleans()):
-            steps.append(("u", draw(st.sampled_from(sorted(UNARY))), draw(st.integers(0, k + 1))))
-        else:
-            op = draw(st.sampled_from(sorted(BINARY)))
-            steps.append(("b", op, draw(st.integers(0, k + 1)), draw(st.integers(0, k + 1))))
     x = draw(st.lists(st.floats(-1.5, 1.5, width=32), min_size=3, max_size=3))
     w = draw(st.lists(st.floats(-1.5, 1.5, width=32), min_size=3, max_size=3))
+    steps = draw(random_steps(UNARY, BINARY, 5))
     return steps, jnp.asarray(x, dtype=jnp.float32), jnp.asarray(w, dtype=jnp.float32)
 
 
