@@ -27,15 +27,6 @@ from .graph import (
 from .naming import check_names, frame_variables, user_frame
 
 
-def is_engine_target(target):
-    """Whether ``target`` is something of ours to draw (a Tensor, a list of them, a tape)."""
-    if isinstance(target, Tensor):
-        return True
-    if isinstance(target, (list, tuple)):
-        return bool(target) and all(isinstance(x, Tensor) for x in target)
-    return getattr(target, "recorded", None) is not None
-
-
 def describe(target, names=None, caller=None):
     """The :class:`~.graph.Graph` recorded behind ``target``."""
     roots, trace_root, trace = _roots_of(target)

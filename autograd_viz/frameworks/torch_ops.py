@@ -23,7 +23,6 @@ import torch
 _BACKWARD = re.compile(r"Backward\d*$")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
-LEAF = "torch::autograd::AccumulateGrad"
 # in-place writes into a view: PyTorch rewrites the base's history; what the
 # diagram would show is not what the user wrote, so these are refused
 VIEW_WRITES = ("CopySlices", "AsStridedBackward", "CopyBackwards")
