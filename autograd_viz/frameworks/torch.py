@@ -948,10 +948,16 @@ class _Builder:
 
 def describe(target, names=None, caller=None, depth=None, lang=None):
     """The :class:`~autograd_viz.description.Graph` PyTorch recorded behind ``target``."""
-    lang = resolve_lang(lang)
-    roots = list(target) if isinstance(target, (list, tuple)) else [target]
     if caller is None:
         caller = user_frame()
+    # running an op again to learn a value must not record a graph of its own
+    with torch.no_grad():
+        return _describe(target, names, caller, depth, lang)
+
+
+def _describe(target, names, caller, depth, lang):
+    lang = resolve_lang(lang)
+    roots = list(target) if isinstance(target, (list, tuple)) else [target]
     for r in roots:
         if r.grad_fn is None and not r.requires_grad:
             name = next((v for v, x in frame_variables(caller) if x is r), "this tensor")
@@ -1211,7 +1217,8 @@ class TorchPasses(Passes):
 
     def forward(self, wrt, seeds):
         r, b = self.reader, self.builder
-        tangents = self._tangents(self._seeds(wrt, seeds), per_input=True)
+        with torch.no_grad():  # forward AD needs no graph
+            tangents = self._tangents(self._seeds(wrt, seeds), per_input=True)
         steps = []
         for node, op in r.ops.items():
             total, contributions = tangents[node]
@@ -1249,5 +1256,6 @@ class TorchPasses(Passes):
         return np.zeros(tuple(leaf.shape))
 
     def jvp(self, wrt, seeds):
-        tangents = self._tangents(self._seeds(wrt, seeds), per_input=False)
+        with torch.no_grad():
+            tangents = self._tangents(self._seeds(wrt, seeds), per_input=False)
         return _np(tangents[self.root.grad_fn][0])

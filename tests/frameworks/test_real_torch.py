@@ -415,3 +415,15 @@ def test_interior_gradients_are_as_retain_grad_gives_them_and_starred_where_aske
     node = d.model.node_of(h)
     assert node.asked
     np.testing.assert_array_equal(d.model.final_grads()[node.id], h.grad.numpy())
+
+
+def test_drawing_inside_the_block_changes_nothing_recorded():
+    x = torch.tensor([0.5, -1.5], requires_grad=True)
+    with av.capture():
+        y = (torch.exp(x) * x).sum()
+        before = build_model(y)  # values only: no backward yet
+        assert not before.final_grads() and len(before.op_nodes) == 3
+        y.backward()
+    model = build_model(y)
+    assert len(model.op_nodes) == 3
+    np.testing.assert_allclose(model.final_grads()[model.node_of(x).id], x.grad.numpy())
