@@ -92,7 +92,9 @@ class _Rec:
         self.done = False
         self.consts = _NO_ITEMS  # input slot -> constant tensor it took
         self.leaves = _NO_ITEMS  # id(leaf) -> the leaf's version when used
-        self.passes = {}  # pass id -> (order, upstreams, contributions)
+        # pass id -> (order, upstreams, contributions); shared and empty until a
+        # pass runs (one dict less per operation while the code runs)
+        self.passes = _NO_ITEMS
         self.watched = False  # has a hook for passes run after the block
         self.result = None  # weak reference to the user's output tensor, once known
 
@@ -198,7 +200,9 @@ _IN_BLOCK_PASS = [False]  # a pass run by the block (its own hooks record it)
 
 def _post_hook(rec, pass_id):
     def hook(grad_inputs, grad_outputs):
-        if pass_id not in rec.passes and len(rec.passes) >= KEEP_PASSES:
+        if rec.passes is _NO_ITEMS:
+            rec.passes = {}
+        elif pass_id not in rec.passes and len(rec.passes) >= KEEP_PASSES:
             rec.passes.pop(min(rec.passes))
         rec.passes[pass_id] = (next(_ORDER), tuple(grad_outputs), tuple(grad_inputs))
 
@@ -214,7 +218,7 @@ class _Recorder(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         # every torch call of the user's code passes here: keep it short (the
-        # capture's cost is measured in bench/render_bench.py)
+        # capture's cost is measured in bench/render_bench.py, case e)
         if kwargs is None:
             kwargs = {}
         if func in _BACKWARDS:
@@ -233,7 +237,9 @@ class _Recorder(TorchFunctionMode):
             if fn is not None:
                 meta = fn.metadata
                 if KEY not in meta:
-                    self.capture._record(name, fn, meta, out, args)
+                    # the rest waits for a backward pass, the block's end or a drawing
+                    capture = self.capture
+                    meta[KEY] = _Rec(name, out.detach(), capture._current, args, capture._start)
         elif isinstance(out, (tuple, list)):
             for o in out:
                 if isinstance(o, torch.Tensor) and o.grad_fn is not None:
@@ -245,7 +251,7 @@ class _Recorder(TorchFunctionMode):
 
 # the calls that run a backward pass: under the capture each records what
 # PyTorch sends through every node of the graph (hooks on them while it runs)
-_BACKWARDS = (torch.Tensor.backward, torch.autograd.backward, torch.autograd.grad)
+_BACKWARDS = frozenset((torch.Tensor.backward, torch.autograd.backward, torch.autograd.grad))
 _IN_PLACE_DUNDERS = frozenset(("__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"))
 
 
