@@ -9,12 +9,12 @@ the duration of the call even outside a tape or ``record()`` scope.
 
 from __future__ import annotations
 
-import inspect
 import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..description.naming import param_names
 from ..engine.tensor import Tensor
 
 
@@ -67,28 +67,6 @@ def _recording_flavour(cls):
     return hit
 
 
-def _param_names(fn, count):
-    try:
-        params = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    names = []
-    for p in params:
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            names.append(p.name)
-        elif p.kind == p.VAR_POSITIONAL:
-            # f(*args) (a wrapper such as grad(f)): x, or x1, x2, ... like a textbook
-            rest = count - len(names)
-            names += (
-                ["x"]
-                if rest == 1 and "x" not in names
-                else [f"x{i + 1}" for i in range(len(names), count)]
-            )
-            break
-    names += [f"x{i + 1}" for i in range(len(names), count)]
-    return names[:count]
-
-
 def leaf_from(arg, name, flavour=None):
     """A fresh leaf that requires grad, with ``arg``'s value and flavour (a
     plain number or array takes ``flavour``: that of the other arguments)."""
@@ -124,7 +102,7 @@ def record(fn, args, kwargs=None, backward=True):
             f"{getattr(fn, '__name__', 'f')} needs its arguments: "
             f"av.draw(f, x) runs f(x) and draws it"
         )
-    names = _param_names(fn, len(args))
+    names = param_names(fn, len(args))
     flavour = next((type(a) for a in args if isinstance(a, Tensor)), None)
     leaves = [leaf_from(a, n, flavour) for a, n in zip(args, names)]
     local_vars = {}

@@ -115,14 +115,14 @@ def dot_name(name):
 def node_lines(node, lang, computed=True, grad=None, tangent=None):
     """The label of ``node`` as lines, in one of its states (``tangent``: the
     forward-mode tangent it carries, drawn under its value)."""
-    tensor = node.tensor
+    data = node.data
     if node.kind == "const" or (node.kind == "ghost" and node.copy_of.kind == "const"):
-        return [Line(x, "const") for x in value_lines(tensor.data, lang, "", max_entries=4)]
+        return [Line(x, "const") for x in value_lines(data, lang, "", max_entries=4)]
     if node.kind == "ghost":
         return [Line(node.name, "title")]
     lines = [Line(node.title, "title")]
     if computed:
-        lines += [Line(x, "value") for x in value_lines(tensor.data, lang, "")]
+        lines += [Line(x, "value") for x in value_lines(data, lang, "")]
     if tangent is not None:
         lines += [
             Line(x, "tangent") for x in value_lines(tangent, lang, dot_name(node.name) + " = ")

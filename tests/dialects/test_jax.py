@@ -842,7 +842,8 @@ def test_av_draw_f_args_the_jax_way_draws_the_worked_example_with_interior_gradi
         "o = W2 @ h",
         "grad: [0, 2]",
         "grad: [-4, 2]",
-        "grad: [[0, 0], [2, 4]]",
+        "grad: [[0, 0],",  # a matrix's rows on lines of their own
+        " [2, 4]]",
         "grad: [[0, -4]]",
     ):
         assert label in d.source, label

@@ -133,7 +133,7 @@ def test_tangent_in_every_frame_equals_jvp_and_real_jax(name, data):
     _, oracle = jax.jvp(lambda p, q: fn(JX, p, q), (a0, b0), (seed, np.zeros_like(b0)))
     for frame, out, mine, real in zip(frames, outs, engine, oracle):
         node = model.by_id[frame.node]
-        assert node.tensor is out, "one frame per op, in run order"
+        assert node.value.handle is out, "one frame per op, in run order"
         expected = np.asarray(mine.data)
         np.testing.assert_allclose(expected, np.asarray(real), rtol=1e-9, atol=1e-12)
         shown = node_text(frame.svg, node.id, "tangent")
@@ -645,7 +645,7 @@ def test_cut_results_of_a_huge_graph_carry_their_tangents(monkeypatch):
     for node in model.nodes:
         if node.cut:
             assert node_text(frames[0].svg, node.id, "tangent") == value_lines(
-                steps[id(node.tensor)], "en", dot_name(node.name) + " = "
+                steps[id(node.value.handle)], "en", dot_name(node.name) + " = "
             )
     _, expected = av.jvp(lambda p: _sin_chain(p, 12), (av.tensor(0.3),), (av.tensor(1.0),))
     assert node_text(frames[-1].svg, frames[-1].node, "tangent")[0].endswith(

@@ -10,12 +10,28 @@ from ..style import font_style
 from ..values import esc_html, fmt_inline
 
 
-def send_lines(send, node_name, input_name, g_text, names, upstream, lang):
-    """The chain rule for one input, with numbers."""
-    rule = substitute(rule_text(send.rule, lang), names)
+def send_lines(send, node_name, input_name, g_text, names, upstream, lang, op="", framework=""):
+    """The chain rule for one input, with numbers.  An op outside our table
+    (``send.rule`` is None) shows what its framework's backward sent back."""
     contrib = fmt_inline(send.contribution)
-    local = send.local_derivative()
     lines = []
+    if send.rule is None:
+        lines.append(
+            "  "
+            + t(
+                "bwd_real_vjp",
+                lang,
+                inp=input_name,
+                node=node_name,
+                op=op,
+                framework=framework_name(framework),
+                g=g_text,
+                contrib=contrib,
+            )
+        )
+        return lines + _accumulation(send, input_name, contrib, lang)
+    rule = substitute(rule_text(send.rule, lang), names)
+    local = send.local_derivative()
     if local is not None:
         local_text = fmt_inline(local)
         if rule == local_text:
@@ -49,6 +65,11 @@ def send_lines(send, node_name, input_name, g_text, names, upstream, lang):
             "  " + t("bwd_to_jac", lang, inp=input_name, node=node_name, rule=rule, g=g_text)
         )
         lines.append("  " + t("bwd_chain_jac", lang, contrib=contrib))
+    return lines + _accumulation(send, input_name, contrib, lang)
+
+
+def _accumulation(send, input_name, contrib, lang):
+    lines = []
     if send.accumulates:
         lines.append(
             "  "
@@ -62,6 +83,11 @@ def send_lines(send, node_name, input_name, g_text, names, upstream, lang):
             )
         )
     return lines
+
+
+def framework_name(framework):
+    """How the text names who computed a number: "PyTorch", "JAX", or our engine."""
+    return {"pytorch": "PyTorch", "jax": "JAX"}.get(framework, "autograd_viz")
 
 
 def paren(text):
