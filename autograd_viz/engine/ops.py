@@ -256,6 +256,13 @@ class _NumpyNamespace:
         return (np.asarray(x) == y).astype(np.result_type(x, np.float32))
 
     @staticmethod
+    def pow_base(a, b):
+        # a, with 1 wherever the exponent b is 0 (see pow); usually no b is 0
+        if not np.any(b == 0):
+            return a
+        return np.where(b == 0, 1, a).astype(np.result_type(a, np.float16))[()]
+
+    @staticmethod
     def log_safe(x):
         # ln(a) where a > 0, 0 elsewhere: d(a^b)/db is only used for a > 0,
         # and 0 keeps a constant negative base from turning gradients to nan
@@ -359,7 +366,13 @@ div = defprim(
 pow = defprim(
     "pow",
     operator.pow,
-    [lambda F, g, ans, a, b: g * b * a ** (b - 1), lambda F, g, ans, a, b: g * ans * F.log_safe(a)],
+    [
+        # where b = 0, a^b is the constant 1 and its derivative 0 at every a: the
+        # base is taken as 1 there, or a = 0 would give 0·0^(−1) = 0·inf = nan (the
+        # third derivative of x² at 0, since x² → 2x¹ → 2x⁰); PyTorch and JAX give 0
+        lambda F, g, ans, a, b: g * b * F.pow_base(a, b) ** (b - 1),
+        lambda F, g, ans, a, b: g * ans * F.log_safe(a),
+    ],
     "a ^ b",
     ["b·a^(b−1)", "a^b·ln(a)"],
     broadcasts=True,

@@ -919,6 +919,17 @@ class _TensorNamespace:
         return Tensor._plain(ops.NUMPY.equal_mask(as_plain(x), as_plain(y)))
 
     @staticmethod
+    def pow_base(a, b):
+        # recorded as a·m + (1 − m) with the constant mask m = (b ≠ 0), so its
+        # derivative is 0 where b is 0 at every order (see ops.pow)
+        zero = np.asarray(as_plain(b)) == 0
+        if not zero.any():
+            return a
+        a = _lift(a)
+        keep = np.logical_not(zero).astype(a.data.dtype)
+        return a * Tensor._plain(keep) + Tensor._plain(1 - keep)
+
+    @staticmethod
     def log_safe(x):
         x = _lift(x)
         safe = Tensor._plain(np.where(np.asarray(x.data) > 0, 0.0, 1.0))
