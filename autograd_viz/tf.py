@@ -324,25 +324,18 @@ class GradientTape:
             seed = np.ones(target.shape, target.data.dtype)
         elif not (isinstance(seed, av.Tensor) and seed.requires_grad):
             seed = np.asarray(seed, target.data.dtype)
-        # ops this tape did not see are constants to it: switched off for the
-        # length of this pass, so the gradient does not flow through them
-        unseen = [n for n in nodes if n._op is not None and id(n) not in seen]
-        for n in unseen:
-            n.requires_grad = False
-        try:
-            # an open (outer) tape records this computation too, as in
-            # TensorFlow, so the gradient can be differentiated again; so
-            # does an open ForwardAccumulator (forward over backward)
-            grads = av.gradients(
-                target,
-                sources,
-                seed,
-                retain_graph=True,
-                create_graph=_open_tapes > 0 or builtins.bool(STATE.dual_levels),
-            )
-        finally:
-            for n in unseen:
-                n.requires_grad = True
+        # ops this tape did not see are constants to it: the pass is limited
+        # to what it saw.  An open (outer) tape records this computation too,
+        # as in TensorFlow, so the gradient can be differentiated again; so
+        # does an open ForwardAccumulator (forward over backward)
+        grads = av.gradients(
+            target,
+            sources,
+            seed,
+            retain_graph=True,
+            create_graph=_open_tapes > 0 or builtins.bool(STATE.dual_levels),
+            within={n._seq for n in nodes if id(n) in seen},
+        )
         self.last_trace = target.trace
         return [g if id(s) in seen else None for g, s in zip(grads, sources)]
 

@@ -33,7 +33,7 @@ import numpy as np
 from . import graph, ops
 from .errors import DtypeError, ShapeError
 from .graph import STATE
-from .tensor import Tensor, apply
+from .tensor import Tensor, identity
 
 _level_ids = itertools.count(1)
 _pushed = set()  # the open levels where some op output got a tangent
@@ -74,8 +74,8 @@ def make_dual(x, tangent, level=None):
         x = Tensor(x)
     t = _as_tangent(x, tangent)
     if x.requires_grad:
-        # an identity op (a cast to its own dtype) keeps the new tensor in x's graph
-        dual = apply(ops.cast, x, dtype=x.dtype)
+        # an identity op keeps the new tensor in x's graph
+        dual = identity(x)
     else:
         dual = type(x)._plain(x.data)
         dual.name = x.name

@@ -79,7 +79,9 @@ def _argnums(argnums, nargs):
     return tuple(n % nargs for n in nums), many
 
 
-def gradients(output, inputs, gradient=None, *, retain_graph=False, create_graph=False):
+def gradients(
+    output, inputs, gradient=None, *, retain_graph=False, create_graph=False, within=None
+):
     """d output / d input for each input (None where output does not depend on it).
 
     Like ``torch.autograd.grad``: nothing is stored in ``.grad``."""
@@ -87,7 +89,12 @@ def gradients(output, inputs, gradient=None, *, retain_graph=False, create_graph
         raise TypeError(f"the function must return a tensor, got {type(output).__name__}")
     seed = output._backward_seed(gradient)
     trace, grads = graph.run_backward(
-        output, seed, retain_graph=retain_graph, create_graph=create_graph, targets=list(inputs)
+        output,
+        seed,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        targets=list(inputs),
+        within=within,
     )
     output._trace = trace
     # Tensors in both modes, like torch.autograd.grad

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import operator
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,9 +37,12 @@ class _State:
 
     def __init__(self):
         self.grad_enabled = True
-        # set while a create_graph=True backward runs: its ops record whatever
-        # scope a dialect thinks it is in (MXNet's record(), a TF tape)
-        self.forcing = False
+        # above zero inside record_everything(): ops record whatever scope a
+        # dialect thinks it is in (MXNet's record(), a TF tape)
+        self.record_all = 0
+        # set while a create_graph=True backward runs: the ops it records are
+        # marked as the backward pass's own (Tensor.from_backward)
+        self.in_backward = False
         # lists that collect every recorded node while they are registered
         # (a TF GradientTape is one)
         self.recorders = []
@@ -53,6 +57,24 @@ class _State:
 
 
 STATE = _State()
+
+
+@contextmanager
+def record_everything():
+    """Record every op that needs a gradient, whichever dialect's tensors it
+    runs on and whatever scope that dialect thinks it is in (a TensorFlow
+    tape, MXNet's ``record()``): the one switch a create_graph backward pass,
+    a drawn function (``av.draw(f, x)``) and an exercise check use."""
+    STATE.record_all += 1
+    try:
+        yield
+    finally:
+        STATE.record_all -= 1
+
+
+def records(cls):
+    """Whether an op on tensors of flavour ``cls`` that needs a gradient is recorded now."""
+    return STATE.grad_enabled and bool(STATE.record_all or cls._records())
 
 
 class Node:
@@ -125,21 +147,59 @@ def ancestors(root):
 _SEEN = object()
 
 
-def _collect(root):
-    """ancestors() for run_backward: leaves every node found with _gacc = _SEEN."""
+def _collect(root, within=None):
+    """ancestors() for run_backward: leaves every node found with _gacc = _SEEN.
+    ``within`` (a set of seqs) admits only those nodes besides the root: what
+    a TensorFlow tape saw; every other value is a constant to the pass."""
     seen = _SEEN
     root._gacc = seen
     found = [root]
     stack = [root]
     pop, push, keep = stack.pop, stack.append, found.append
-    while stack:
-        for p in pop()._parents:
-            if p.requires_grad and p._gacc is not seen:
-                p._gacc = seen
-                keep(p)
-                push(p)
+    if within is None:
+        while stack:
+            for p in pop()._parents:
+                if p.requires_grad and p._gacc is not seen:
+                    p._gacc = seen
+                    keep(p)
+                    push(p)
+    else:
+        while stack:
+            for p in pop()._parents:
+                if p.requires_grad and p._gacc is not seen and p._seq in within:
+                    p._gacc = seen
+                    keep(p)
+                    push(p)
     found.sort(key=_by_seq)
     return found
+
+
+def followed(roots, own):
+    """(reverse, forward): whether a differentiation from outside follows what
+    a transform computed from its own inputs ``own`` (fresh leaves, or
+    identities of values it was given) up to ``roots``.  Reverse: the graph
+    reaches a leaf that needs a gradient and is not one of ``own`` (a value
+    the function closed over, or one an input is an identity of).  Forward:
+    some value in it carries a tangent at an open forward-mode level.  Either
+    way the transform must record its own work, so the outer one can see
+    through it."""
+    own = {id(x) for x in own}
+    reverse = forward = False
+    seen = set()
+    stack = [r for r in roots if r.requires_grad or r._tan]
+    while stack and not (reverse and forward):
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if not forward and carries_tangent(node):
+            forward = True
+        if node._op is None:
+            if node.requires_grad and id(node) not in own:
+                reverse = True
+            continue
+        stack.extend(p for p in node._parents if p.requires_grad)
+    return reverse, forward
 
 
 def whole_graph(roots):
@@ -219,15 +279,17 @@ class Trace:
     the rule.  :meth:`steps` resolves the trace against the root's graph.
     """
 
-    __slots__ = ("root_seq", "ran", "seed", "create_graph", "_seqs", "_upstreams")
+    __slots__ = ("root_seq", "ran", "seed", "create_graph", "within", "_seqs", "_upstreams")
 
-    def __init__(self, root_seq, seed, create_graph):
+    def __init__(self, root_seq, seed, create_graph, within=None):
         self.root_seq = root_seq
         # from the same counter as Tensor.seq: a later backward has a larger
         # number, so a drawing can pick the most recent pass
         self.ran = next(_seq)
         self.seed = seed  # the gradient the pass started from
         self.create_graph = create_graph
+        # the seqs of the nodes the pass was limited to (a tape's), or None
+        self.within = within
         # per op node visited, in order: its seq and the gradient that arrived
         # (two lists rather than a tuple per node: no allocation per node)
         self._seqs = []
@@ -253,7 +315,9 @@ class Trace:
             params = node._params or {}
             sends = []
             for position, inp in enumerate(parents):
-                if not inp.requires_grad:
+                if not inp.requires_grad or (
+                    self.within is not None and inp._seq not in self.within
+                ):
                     continue
                 contribution = np.asarray(
                     prim.vjp(position, ops.NUMPY, upstream, node.data, inputs, params)
@@ -273,16 +337,19 @@ class Trace:
 # --------------------------------------------------------------- backward
 
 
-def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=None, write=False):
+def run_backward(
+    root, seed, *, retain_graph=False, create_graph=False, targets=None, write=False, within=None
+):
     """Push ``seed`` (d root / d root) back through the graph of ``root``.
 
     Leaves that require a gradient receive it in ``.grad`` (added to what is
     there, or replacing it when ``write`` is true, MXNet's rule) unless
     ``targets`` is given: then nothing is stored and the gradients of the
     targets are returned in order, None for a target ``root`` does not
-    depend on.  Returns ``(trace, target_grads)``.
+    depend on.  ``within`` (a set of seqs) limits the pass to those nodes
+    (see _collect).  Returns ``(trace, target_grads)``.
     """
-    nodes = _collect(root)
+    nodes = _collect(root, within)
     if any(map(_is_freed, nodes)):  # C-level loop: a third of a generator's cost
         for n in nodes:
             n._gacc = None
@@ -294,7 +361,7 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
         )
 
     STATE.sweeps["reverse"] += 1
-    trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph)
+    trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph, within)
     seqs, upstreams = trace._seqs.append, trace._upstreams.append
     if create_graph:
         F = RECORDING_NS
@@ -307,12 +374,17 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     # like PyTorch, create_graph implies retain_graph: the new graph reuses these nodes
     free = not (retain_graph or create_graph)
     wanted = None if targets is None else {id(t): None for t in targets}
-    prev_forcing = STATE.forcing
-    STATE.forcing = create_graph
+    state = STATE
+    before = state.in_backward
+    if create_graph:
+        # the pass's own ops are recorded, whatever scope a dialect is in
+        state.record_all += 1
+        state.in_backward = True
     ndarray = np.ndarray
     try:
         # the hot loop of every backward pass: locals only, no helper calls
-        # beyond the VJPs themselves (see bench/engine_bench.py)
+        # beyond the VJPs themselves (see bench/engine_bench.py).  An input
+        # takes part when the pass found it (its _gacc is set, None otherwise)
         for node in reversed(nodes):
             g = node._gacc
             node._gacc = None
@@ -333,11 +405,11 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 a, b = parents
                 ad, bd, ans = a.data, b.data, node.data
                 passes = prim.passes_upstream
-                if a.requires_grad:
+                acc = a._gacc
+                if acc is not None:
                     c = g if passes[0] else vjps[0](F, g, ans, ad, bd)
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != ad.shape:
                         c = ops.unbroadcast(F, c, a.shape)
-                    acc = a._gacc
                     a._gacc = (
                         c
                         if acc is _SEEN
@@ -345,11 +417,11 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                         if acc.__class__ is not ndarray or acc.size < _IN_PLACE_FROM
                         else _add(acc, c)
                     )
-                if b.requires_grad:
+                acc = b._gacc
+                if acc is not None:
                     c = g if passes[1] else vjps[1](F, g, ans, ad, bd)
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != bd.shape:
                         c = ops.unbroadcast(F, c, b.shape)
-                    acc = b._gacc
                     b._gacc = (
                         c
                         if acc is _SEEN
@@ -369,7 +441,7 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
             else:
                 inputs, ans = [p.data for p in parents], node.data
             for i, p in enumerate(parents):
-                if not p.requires_grad:
+                if p._gacc is None:
                     continue
                 if params is None:
                     c = vjps[i](F, g, ans, *inputs)
@@ -399,7 +471,9 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
             n._gacc = None
         raise
     finally:
-        STATE.forcing = prev_forcing
+        if create_graph:
+            state.record_all -= 1
+            state.in_backward = before
     if wanted is None:
         return trace, None
     return trace, [wanted[id(t)] for t in targets]

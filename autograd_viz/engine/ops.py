@@ -648,6 +648,21 @@ unindex = defprim(
     torch_name="IndexPutBackward0",
 )
 
+# the value itself, as a new node: what a transform calls its function with in
+# place of a value an enclosing differentiation follows, a dual tensor made
+# from a recorded one, a differentiable copy (x.clone()).  Its own primitive,
+# so a diagram shows "y = x" with local derivative 1, not an odd cast,
+# reshape or "x + 0"
+identity = defprim(
+    "identity",
+    lambda a: a,
+    [lambda F, g, ans, a: g],
+    "a",
+    ["1"],
+    elementwise=True,
+    torch_name="AliasBackward0",
+)
+
 # a change of floating-point precision (torch's .float()/.double(), tf.cast):
 # the gradient is the upstream gradient, brought back to the input's precision
 cast = defprim(

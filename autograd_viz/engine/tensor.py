@@ -213,18 +213,7 @@ class Tensor(graph.Node):
 
     # -- autograd ----------------------------------------------------------
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and not np.issubdtype(self.dtype, np.floating):
-            raise DtypeError(
-                f"only floating-point tensors can require gradients, this one is "
-                f"{self.dtype}. {self._dtype_advice}"
-            )
-        if not self.is_leaf and not requires_grad:
-            raise BackwardError(
-                "requires_grad can only be switched off on a leaf; "
-                "use y.detach() to get a copy without history"
-            )
-        self.requires_grad = builtins.bool(requires_grad)
-        return self
+        return set_requires_grad(self, requires_grad)
 
     def backward(self, gradient=None, retain_graph=False, create_graph=False):
         """Fill ``.grad`` of every leaf this value depends on.
@@ -232,12 +221,7 @@ class Tensor(graph.Node):
         A non-scalar needs ``gradient=`` (same shape): the weights of the
         weighted sum being differentiated.
         """
-        seed = self._backward_seed(gradient)
-        trace, _ = graph.run_backward(
-            self, seed, retain_graph=retain_graph, create_graph=create_graph, write=self._grad_write
-        )
-        self._trace = trace
-        _remember_last(self, trace)
+        backward(self, gradient, retain_graph, create_graph)
 
     def _backward_seed(self, gradient):
         if not self.requires_grad:
@@ -264,9 +248,7 @@ class Tensor(graph.Node):
 
     def detach(self):
         """The same value with no history: gradients stop here."""
-        t = type(self)._plain(self.data)
-        t._note = ("detach", self)
-        return t
+        return detach(self)
 
     def zero_(self):
         # a new array rather than writing zeros in place: a backward trace may
@@ -278,18 +260,12 @@ class Tensor(graph.Node):
         """A converted copy.  Between floating-point dtypes it is recorded (the
         gradient flows back at the input's precision); to or from integers or
         booleans nothing can flow, so the copy has no history."""
-        dtype = np.dtype(dtype)
-        if dtype == self.dtype:
-            return apply(ops.cast, self, dtype=dtype) if self.requires_grad else self
-        if dtype.kind == "f" and np.issubdtype(self.dtype, np.floating):
-            return apply(ops.cast, self, dtype=dtype)
-        return type(self)._plain(np.asarray(self.data).astype(dtype))
+        return astype(self, dtype)
 
     def _check_in_place(self, what):
         # a leaf may be updated in place outside recording (an SGD step under
         # no_grad()); anything else would change values a backward pass needs
-        recording = STATE.grad_enabled and type(self)._records()
-        if self._op is not None or (self.requires_grad and recording):
+        if self._op is not None or (self.requires_grad and graph.records(type(self))):
             raise BackwardError(
                 f"{what} changes a tensor that takes part in a gradient computation, "
                 f"which would corrupt the values backward() needs. For a parameter "
@@ -502,12 +478,12 @@ def _output(cls, value, prim, inputs, params, wanted):
     out._freed = False
     out._seq = _next_seq()
     state = STATE
-    if wanted and state.grad_enabled and (state.forcing or cls._records()):
+    if wanted and state.grad_enabled and (state.record_all or cls._records()):
         out.requires_grad = True
         out._op = prim
         out._parents = inputs
         out._params = params
-        if state.forcing:
+        if state.in_backward:
             out._note = _FROM_BACKWARD
         if state.recorders:
             for recorder in state.recorders:
@@ -793,6 +769,101 @@ def concatenate(tensors, axis=0):
         out = piece if out is None else out + piece
         start += t.shape[axis]
     return out
+
+
+def stack(tensors, axis=0):
+    """Join tensors of one shape (and flavour, that of the first) along a new
+    ``axis``.  Like :func:`concatenate`, not a primitive: when a
+    differentiation follows any piece, each is scattered into its slice of
+    the result, so gradients and tangents reach every piece."""
+    first = tensors[0]
+    if not builtins.any(graph.tracked(t) for t in tensors):
+        return type(first)._plain(np.stack([np.asarray(t.data) for t in tensors], axis=axis))
+    ndim = first.ndim + 1
+    axis %= ndim
+    shape = list(first.shape)
+    shape.insert(axis, len(tensors))
+    out = None
+    for i, t in enumerate(tensors):
+        index = (slice(None),) * axis + (i,)
+        piece = apply(ops.unindex, t, index=index, shape=tuple(shape))
+        out = piece if out is None else out + piece
+    return out
+
+
+# ------------------------------------------------------------------ the tensor's
+# own operations as functions: the package calls these, never a Tensor method
+# unbound, so a dialect may hide or change its methods (JAX arrays have no
+# .backward) without the engine, the renderer or the checks noticing
+
+
+def set_requires_grad(x, requires_grad=True):
+    """``x.requires_grad_(requires_grad)``: mark a leaf as a value to differentiate."""
+    if requires_grad and not np.issubdtype(x.dtype, np.floating):
+        raise DtypeError(
+            f"only floating-point tensors can require gradients, this one is "
+            f"{x.dtype}. {x._dtype_advice}"
+        )
+    if x._op is not None and not requires_grad:
+        raise BackwardError(
+            "requires_grad can only be switched off on a leaf; "
+            "use y.detach() to get a copy without history"
+        )
+    x.requires_grad = builtins.bool(requires_grad)
+    return x
+
+
+def backward(root, gradient=None, retain_graph=False, create_graph=False):
+    """``root.backward(...)`` as the engine runs it, for any flavour of tensor."""
+    seed = root._backward_seed(gradient)
+    trace, _ = graph.run_backward(
+        root, seed, retain_graph=retain_graph, create_graph=create_graph, write=root._grad_write
+    )
+    root._trace = trace
+    _remember_last(root, trace)
+
+
+def detach(x):
+    """The same value with no history: gradients stop here."""
+    t = type(x)._plain(x.data)
+    t._note = ("detach", x)
+    return t
+
+
+def astype(x, dtype):
+    """``x`` in ``dtype``, recorded between floating-point dtypes (see Tensor.astype)."""
+    dtype = np.dtype(dtype)
+    if dtype == x.data.dtype:
+        return identity(x) if x.requires_grad else x
+    if dtype.kind == "f" and x.data.dtype.kind == "f":
+        return apply(ops.cast, x, dtype=dtype)
+    return type(x)._plain(np.asarray(x.data).astype(dtype))
+
+
+def identity(x):
+    """The value of ``x`` as a new node computed from it (recorded when ``x``
+    needs a gradient, carrying its tangents): see ops.identity."""
+    return _apply1(ops.identity, x)
+
+
+def as_class(x, cls, dtype=None):
+    """``x`` as a tensor of flavour ``cls`` (and ``dtype``, if given).  A value
+    a differentiation follows becomes one recorded node computed from it (an
+    identity, or a cast when the dtype changes), so gradients and tangents
+    still reach ``x``; any other is wrapped as it is."""
+    dtype = x.data.dtype if dtype is None else np.dtype(dtype)
+    if type(x) is cls and dtype == x.data.dtype:
+        return x
+    if not graph.tracked(x):
+        data = np.asarray(x.data)
+        data = data if dtype == data.dtype else data.astype(dtype)
+        return cls._plain(data if data.ndim else data[()])
+    if dtype == x.data.dtype:
+        return _output(cls, x.data, ops.identity, (x,), None, x.requires_grad)
+    data = np.asarray(x.data).astype(dtype)
+    return _output(
+        cls, data if data.ndim else data[()], ops.cast, (x,), {"dtype": dtype}, x.requires_grad
+    )
 
 
 # ------------------------------------------------------------------ grad mode

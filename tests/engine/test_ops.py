@@ -312,6 +312,13 @@ SPECS: dict[str, Spec] = {
     ),
     # the harness works in float64, where a cast to float64 is exact; float32
     # round trips are checked in test_engine.py
+    "identity": Spec(
+        _unary(-2, 2),
+        lambda a: av.engine.tensor.identity(a),
+        lambda a: np.asarray(a),
+        lambda a: a * 1.0,
+        lambda a: (np.ones_like(a),),
+    ),
     "cast": Spec(
         _unary(-2, 2),
         lambda a: apply(ops.cast, a, dtype=np.dtype("float64")),
@@ -350,7 +357,8 @@ def test_specs_show_values_exactly_where_the_primitive_does():
 
 
 def _ensure_clean_state():
-    assert STATE.grad_enabled and not STATE.forcing and not STATE.recorders
+    assert STATE.grad_enabled and not STATE.record_all and not STATE.recorders
+    assert not STATE.in_backward
 
 
 def _run(name, arrays, params, requires_grad=True):
