@@ -113,14 +113,6 @@ def convert_float(x, dtype, spelled):
     return x.astype(dtype)
 
 
-def as_gradient(g, like):
-    """An engine gradient (numpy array or tensor, or None) as a tensor of
-    the flavour and dtype of ``like``, the tensor it is the gradient of."""
-    if g is None or isinstance(g, Tensor):
-        return g
-    return type(like)._plain(np.asarray(g, dtype=like.data.dtype))
-
-
 def numpy_repr(data, name, hidden_dtypes):
     """``name([...])`` the way numpy prints it, with ``dtype=`` left out
     for ``hidden_dtypes`` (what the framework treats as the default)."""

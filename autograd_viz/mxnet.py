@@ -24,7 +24,7 @@ import numpy as onp
 
 import autograd_viz as av
 
-from ._dialect import as_gradient, fresh, lifting, numpy_repr, recorded_copy, shape_arg
+from ._dialect import fresh, lifting, numpy_repr, recorded_copy, shape_arg
 from .engine import graph
 
 _recording = False  # True inside autograd.record()
@@ -162,18 +162,12 @@ def _grad(
             )
     heads, seeds = _heads(heads, head_grads)
     retain = create_graph if retain_graph is None else retain_graph
-    total = [None] * len(variables)
-    for k, (h, seed) in enumerate(zip(heads, seeds)):
-        last = k == len(heads) - 1
-        grads = av.gradients(
-            h, variables, seed, retain_graph=retain or not last, create_graph=create_graph
-        )
-        total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
+    grads = av.gradients(heads, variables, seeds, retain_graph=retain, create_graph=create_graph)
     # a variable the heads do not depend on gets zeros (MXNet's gradient
     # graph fills unreached variables with zeros)
     return [
-        ndarray._plain(onp.zeros_like(onp.asarray(v.data))) if g is None else as_gradient(g, v)
-        for g, v in zip(total, variables)
+        ndarray._plain(onp.zeros_like(onp.asarray(v.data))) if g is None else g
+        for g, v in zip(grads, variables)
     ]
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 import autograd_viz as av
 
-from ._dialect import DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype, shape_arg
+from ._dialect import DTypes, convert_float, fresh, lift, lifting, np_dtype, shape_arg
 from .engine import forward as _forward
 from .engine import graph
 from .engine.graph import STATE
@@ -299,44 +299,47 @@ class GradientTape:
                     f"{len(output_gradients)} for {len(targets)} targets"
                 )
         self._consume("gradient")
-        total = [None] * len(flat)
-        self.last_trace = None
-        for k, t in enumerate(targets):
-            seed = None if output_gradients is None else output_gradients[k]
-            grads = self._gradients(t, flat, seed)
-            total = [g if a is None else (a if g is None else a + g) for a, g in zip(total, grads)]
+        grads = self._gradients(targets, flat, output_gradients)
         self.last_target = target if isinstance(target, av.Tensor) else None
         self.last_sources = flat
-        grads = [as_gradient(g, s) for g, s in zip(total, flat)]
         if unconnected is UnconnectedGradients.ZERO:
             grads = [zeros_like(s) if g is None else g for g, s in zip(grads, flat)]
         return _unflatten(sources, grads)
 
-    def _gradients(self, target, sources, seed=None):
-        """The gradients of one target, through the ops this tape saw only."""
-        if not isinstance(target, av.Tensor) or not target.requires_grad:
+    def _gradients(self, targets, sources, seeds=None):
+        """The gradient of the targets' sum (each weighted by its seed: ones
+        where none is given), through the ops this tape saw only."""
+        seeds = [None] * len(targets) if seeds is None else seeds
+        live = [
+            (t, s) for t, s in zip(targets, seeds) if isinstance(t, av.Tensor) and t.requires_grad
+        ]
+        nodes = {id(n): n for t, _ in live for n in graph.ancestors(t)}
+        seen = self._seen(sorted(nodes.values(), key=lambda n: n.seq))
+        live = [(t, s) for t, s in live if id(t) in seen]
+        if not live:
+            self.last_trace = None
             return [None] * len(sources)
-        nodes = graph.ancestors(target)
-        seen = self._seen(nodes)
-        if id(target) not in seen:
-            return [None] * len(sources)
-        if seed is None:
-            seed = np.ones(target.shape, target.data.dtype)
-        elif not (isinstance(seed, av.Tensor) and seed.requires_grad):
-            seed = np.asarray(seed, target.data.dtype)
+        seeds = [
+            np.ones(t.shape, t.data.dtype)
+            if s is None
+            else s
+            if isinstance(s, av.Tensor) and s.requires_grad
+            else np.asarray(s, t.data.dtype)
+            for t, s in live
+        ]
         # ops this tape did not see are constants to it: the pass is limited
         # to what it saw.  An open (outer) tape records this computation too,
         # as in TensorFlow, so the gradient can be differentiated again; so
         # does an open ForwardAccumulator (forward over backward)
         grads = av.gradients(
-            target,
+            [t for t, _ in live],
             sources,
-            seed,
+            seeds,
             retain_graph=True,
             create_graph=_open_tapes > 0 or builtins.bool(STATE.dual_levels),
-            within={n._seq for n in nodes if id(n) in seen},
+            within={n._seq for n in nodes.values() if id(n) in seen},
         )
-        self.last_trace = target.trace
+        self.last_trace = live[-1][0].trace
         return [g if id(s) in seen else None for g, s in zip(grads, sources)]
 
     def _seen(self, nodes):
@@ -372,7 +375,7 @@ class GradientTape:
         for i in builtins.range(size):
             seed = np.zeros(size, target.data.dtype)
             seed[i] = 1
-            grads = self._gradients(target, flat, seed.reshape(target.shape))
+            grads = self._gradients([target], flat, [seed.reshape(target.shape)])
             for row, g in zip(rows, grads):
                 row.append(g)
         out = []
@@ -496,7 +499,7 @@ class ForwardAccumulator:
             t = y._tan.get(self._level) if isinstance(y, av.Tensor) and y._tan else None
             if t is None and unconnected is UnconnectedGradients.ZERO:
                 t = zeros_like(y)
-            out.append(None if t is None else as_gradient(t, y))
+            out.append(t)
         return _unflatten(primals, out)
 
 

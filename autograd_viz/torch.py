@@ -31,7 +31,6 @@ import autograd_viz as av
 
 from ._dialect import (
     DTypes,
-    as_gradient,
     convert_float,
     fresh,
     lift,
@@ -42,6 +41,7 @@ from ._dialect import (
 )
 from .engine import forward as _forward
 from .engine import ops
+from .engine.functional import Transforms
 from .engine.graph import STATE
 from .engine.tensor import apply, concatenate
 
@@ -683,15 +683,11 @@ def _gradients_of(
                 f"{Size(out.shape)}."
             )
         seeds.append(g)
-    total = [None] * len(inputs)
-    for k, (out, seed) in enumerate(zip(outputs, seeds)):
-        # outputs may share a graph: only the last pass may free it
-        last = k == len(outputs) - 1
-        grads = av.gradients(
-            out, inputs, seed, retain_graph=retain_graph or not last, create_graph=create_graph
-        )
+    total = av.gradients(
+        outputs, inputs, seeds, retain_graph=retain_graph, create_graph=create_graph
+    )
+    for out in outputs:
         _fill_retained(out._trace)
-        total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
     for i, (g, x) in enumerate(zip(total, inputs)):
         if g is None and materialize_grads:
             total[i] = zeros_like(x)
@@ -700,7 +696,7 @@ def _gradients_of(
                 f"The differentiated Tensor at index {i} appears to not have been used in "
                 f"the graph. Set allow_unused=True if this is the desired behavior."
             )
-    return [None if g is None else as_gradient(g, x) for g, x in zip(total, inputs)]
+    return total
 
 
 def _autograd_grad(
@@ -836,7 +832,7 @@ def _unpack_dual(tensor, *, level=None):
         primal._torch_fn = "Identity"
     else:
         primal = Tensor._plain(tensor.data)
-    return _UnpackedDualTensor(primal, as_gradient(tangent, tensor))
+    return _UnpackedDualTensor(primal, tangent)
 
 
 def _submodule(name, doc, **names):
@@ -871,82 +867,61 @@ autograd = _submodule(
 
 # ------------------------------------------------------------------ torch.func
 
+_WHO = {
+    "jvp": "jvp(f, primals, tangents)",
+    "vjp": "vjp(f, *primals)",
+    "jacrev": "jacrev(f)(*args)",
+    "jacfwd": "jacfwd(f)(*args)",
+}
 
-def _func_outputs(out, who):
-    """f's result as a list of tensors; anything else is refused in PyTorch's words."""
-    outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    for o in outs:
-        if not isinstance(o, av.Tensor):
+
+class _Func(Transforms):
+    """The engine's transforms with torch tensors and PyTorch's messages."""
+
+    def lift(self, x):
+        return lift(Tensor, x)
+
+    def check_primals(self, primals, tangents):
+        who = _WHO["jvp"]
+        if not isinstance(primals, tuple):
             raise RuntimeError(
-                f"{who}: expected f(*primals) to return only tensors, got "
-                f"unsupported type {type(o)}"
+                f"{who}: Expected primals to be a tuple. E.g. it should be valid to call "
+                f"f(*primals)."
             )
-    return outs
+        if not isinstance(tangents, tuple) or len(tangents) != len(primals):
+            got = len(tangents) if isinstance(tangents, tuple) else type(tangents).__name__
+            raise RuntimeError(
+                f"{who}: Expected primals and tangents to have the same python "
+                f"structure. For example, if primals is a tuple of 3 tensors, "
+                f"tangents also must be. Got {len(primals)} primals and {got} "
+                f"tangents."
+            )
 
-
-def _torchy(t):
-    """An engine result as a torch tensor (the engine's transforms build
-    some results as plain engine tensors)."""
-    if isinstance(t, tuple):
-        return tuple(_torchy(x) for x in t)
-    if isinstance(t, av.Tensor) and not isinstance(t, Tensor) and not t.requires_grad:
-        return Tensor._plain(t.data)
-    return t
-
-
-def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
-    """torch.func.jvp: (func(*primals), the derivative along tangents), one forward sweep."""
-    who = "jvp(f, primals, tangents)"
-    if not isinstance(primals, tuple):
-        raise RuntimeError(
-            f"{who}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
-        )
-    if not isinstance(tangents, tuple) or len(tangents) != len(primals):
-        got = len(tangents) if isinstance(tangents, tuple) else type(tangents).__name__
-        raise RuntimeError(
-            f"{who}: Expected primals and tangents to have the same python "
-            f"structure. For example, if primals is a tuple of 3 tensors, "
-            f"tangents also must be. Got {len(primals)} primals and {got} "
-            f"tangents."
-        )
-    primals = tuple(lift(Tensor, p) for p in primals)
-    tangents = tuple(lift(Tensor, t) for t in tangents)
-    for p, t in zip(primals, tangents):
+    def tangent(self, p, t, i):
         _check_tangent(p, t)
-    tangents = tuple(_tangent_like(p, t) for p, t in zip(primals, tangents))
-    aux = []
+        return _tangent_like(p, t)
 
-    def checked(*args):
-        out = func(*args)
-        if has_aux:
-            out, extra = out
-            aux.append(extra)
-        _func_outputs(out, who)
-        return tuple(out) if isinstance(out, list) else out
+    def output(self, value, who):
+        if isinstance(value, av.Tensor):
+            return value
+        raise RuntimeError(
+            f"{_WHO.get(who, who)}: expected f(*primals) to return only tensors, got "
+            f"unsupported type {type(value)}"
+        )
 
-    out, tangent_out = av.jvp(checked, primals, tangents)
-    result = (_torchy(out), _torchy(tangent_out))
-    return result + (aux[0],) if has_aux else result
+    def scalar_output(self, out):
+        who = "grad_and_value(f)(*args)"
+        if not isinstance(out, av.Tensor):
+            raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got {type(out)}")
+        if out.ndim != 0:
+            raise RuntimeError(
+                f"{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
+                f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
+            )
+        return out
 
-
-def _func_vjp(func, *primals, has_aux=False):
-    """torch.func.vjp: (func(*primals), vjp_fn); vjp_fn(cotangents) gives a tuple."""
-    who = "vjp(f, *primals)"
-    aux = []
-
-    def checked(*args):
-        out = func(*args)
-        if has_aux:
-            out, extra = out
-            aux.append(extra)
-        _func_outputs(out, who)
-        return tuple(out) if isinstance(out, list) else out
-
-    out, pull = av.vjp(checked, *[lift(Tensor, p) for p in primals])
-    outs = list(out) if isinstance(out, tuple) else [out]
-
-    def vjp_fn(cotangents):
-        cots = list(cotangents) if isinstance(out, tuple) else [cotangents]
+    def cotangents(self, cotangent, out, outs):
+        cots = list(cotangent) if isinstance(out, (tuple, list)) else [cotangent]
         for i, (o, c) in enumerate(zip(outs, cots)):
             if tuple(np.shape(c)) != o.shape:
                 raise RuntimeError(
@@ -954,75 +929,54 @@ def _func_vjp(func, *primals, has_aux=False):
                     f"{Size(np.shape(c))} and output[{i}] has a shape of "
                     f"{Size(o.shape)}."
                 )
-        return _torchy(tuple(pull(cotangents)))
+        return super().cotangents(cotangent, out, outs)
 
-    result = (_torchy(out), vjp_fn)
-    return result + (aux[0],) if has_aux else result
+
+_FUNC = _Func()
+
+
+def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """torch.func.jvp: (func(*primals), the derivative along tangents), one forward sweep."""
+    return _FUNC.jvp(func, primals, tangents, has_aux=has_aux)
+
+
+def _func_vjp(func, *primals, has_aux=False):
+    """torch.func.vjp: (func(*primals), vjp_fn); vjp_fn(cotangents) gives a tuple."""
+    return _FUNC.vjp(func, *primals, has_aux=has_aux)
 
 
 def _func_grad_and_value(func, argnums=0, has_aux=False):
-    """torch.func.grad_and_value: a function giving (gradient, value)."""
-    who = "grad_and_value(f)(*args)"
+    """torch.func.grad_and_value: a function giving (gradient, value)
+    (with ``has_aux``: (gradient, (value, aux)))."""
+    both = _FUNC.value_and_grad(func, argnums, has_aux=has_aux)
 
     @functools.wraps(func)
     def run(*args, **kwargs):
-        aux = []
-
-        def checked(*a, **k):
-            out = func(*a, **k)
-            if has_aux:
-                out, extra = out
-                aux.append(extra)
-            if not isinstance(out, av.Tensor):
-                raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got {type(out)}")
-            if out.ndim != 0:
-                raise RuntimeError(
-                    f"{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
-                    f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs "
-                    f"instead?"
-                )
-            return out
-
-        value, g = av.value_and_grad(checked, argnums)(*[lift(Tensor, a) for a in args], **kwargs)
-        if has_aux:
-            return _torchy(g), (_torchy(value), aux[0])
-        return _torchy(g), _torchy(value)
+        value, g = both(*args, **kwargs)
+        return g, value
 
     return run
 
 
 def _func_grad(func, argnums=0, has_aux=False):
-    """torch.func.grad: a function giving the gradient of a scalar ``func``."""
-    both = _func_grad_and_value(func, argnums, has_aux)
-
-    @functools.wraps(func)
-    def run(*args, **kwargs):
-        g, value = both(*args, **kwargs)
-        return (g, value[1]) if has_aux else g
-
-    return run
+    """torch.func.grad: a function giving the gradient of a scalar ``func``
+    (with ``has_aux``: (gradient, aux))."""
+    return functools.wraps(func)(_FUNC.grad(func, argnums, has_aux=has_aux))
 
 
-def _jacobian_transform(engine_transform, who):
-    def transform(func, argnums=0, *, has_aux=False, **unused):
-        if has_aux:
-            raise NotImplementedError(f"autograd_viz.torch: {who}(has_aux=True) is not supported")
+def _func_jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
+    """torch.func.jacrev: the Jacobian by reverse mode (one sweep per output entry)."""
+    return functools.wraps(func)(_FUNC.jacrev(func, argnums, has_aux=has_aux))
 
-        def checked(*a):
-            out = func(*a)
-            _func_outputs(out, f"{who}(f)(*args)")
-            return out
 
-        jac = engine_transform(checked, argnums)
+def _func_jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    """torch.func.jacfwd: the Jacobian by forward mode (one sweep per input entry)."""
+    return functools.wraps(func)(_FUNC.jacfwd(func, argnums, has_aux=has_aux))
 
-        @functools.wraps(func)
-        def run(*args):
-            return _torchy(jac(*[lift(Tensor, a) for a in args]))
 
-        return run
-
-    transform.__name__ = who
-    return transform
+def _func_hessian(func, argnums=0):
+    """torch.func.hessian: forward over reverse, jacfwd(jacrev(func))."""
+    return functools.wraps(func)(_FUNC.hessian(func, argnums))
 
 
 func = _submodule(
@@ -1032,9 +986,9 @@ func = _submodule(
     vjp=_func_vjp,
     grad=_func_grad,
     grad_and_value=_func_grad_and_value,
-    jacfwd=_jacobian_transform(av.jacfwd, "jacfwd"),
-    jacrev=_jacobian_transform(av.jacrev, "jacrev"),
-    hessian=_jacobian_transform(av.hessian, "hessian"),
+    jacfwd=_func_jacfwd,
+    jacrev=_func_jacrev,
+    hessian=_func_hessian,
 )
 
 # dtype names last: from here on `float`, `bool` ... in this module are dtypes

@@ -147,16 +147,18 @@ def ancestors(root):
 _SEEN = object()
 
 
-def _collect(root, within=None):
+def _collect(root, within=None, stop=None):
     """ancestors() for run_backward: leaves every node found with _gacc = _SEEN.
     ``within`` (a set of seqs) admits only those nodes besides the root: what
-    a TensorFlow tape saw; every other value is a constant to the pass."""
+    a TensorFlow tape saw; every other value is a constant to the pass.
+    ``stop`` (a set of ids): nodes whose inputs the pass does not need (a
+    transform's own inputs, which may be identities of an outer graph)."""
     seen = _SEEN
     root._gacc = seen
     found = [root]
     stack = [root]
     pop, push, keep = stack.pop, stack.append, found.append
-    if within is None:
+    if within is None and stop is None:
         while stack:
             for p in pop()._parents:
                 if p.requires_grad and p._gacc is not seen:
@@ -165,41 +167,16 @@ def _collect(root, within=None):
                     push(p)
     else:
         while stack:
-            for p in pop()._parents:
-                if p.requires_grad and p._gacc is not seen and p._seq in within:
+            node = pop()
+            if stop is not None and id(node) in stop:
+                continue
+            for p in node._parents:
+                if p.requires_grad and p._gacc is not seen and (within is None or p._seq in within):
                     p._gacc = seen
                     keep(p)
                     push(p)
     found.sort(key=_by_seq)
     return found
-
-
-def followed(roots, own):
-    """(reverse, forward): whether a differentiation from outside follows what
-    a transform computed from its own inputs ``own`` (fresh leaves, or
-    identities of values it was given) up to ``roots``.  Reverse: the graph
-    reaches a leaf that needs a gradient and is not one of ``own`` (a value
-    the function closed over, or one an input is an identity of).  Forward:
-    some value in it carries a tangent at an open forward-mode level.  Either
-    way the transform must record its own work, so the outer one can see
-    through it."""
-    own = {id(x) for x in own}
-    reverse = forward = False
-    seen = set()
-    stack = [r for r in roots if r.requires_grad or r._tan]
-    while stack and not (reverse and forward):
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if not forward and carries_tangent(node):
-            forward = True
-        if node._op is None:
-            if node.requires_grad and id(node) not in own:
-                reverse = True
-            continue
-        stack.extend(p for p in node._parents if p.requires_grad)
-    return reverse, forward
 
 
 def whole_graph(roots):
@@ -338,7 +315,15 @@ class Trace:
 
 
 def run_backward(
-    root, seed, *, retain_graph=False, create_graph=False, targets=None, write=False, within=None
+    root,
+    seed,
+    *,
+    retain_graph=False,
+    create_graph=False,
+    targets=None,
+    write=False,
+    within=None,
+    stop=None,
 ):
     """Push ``seed`` (d root / d root) back through the graph of ``root``.
 
@@ -346,10 +331,10 @@ def run_backward(
     there, or replacing it when ``write`` is true, MXNet's rule) unless
     ``targets`` is given: then nothing is stored and the gradients of the
     targets are returned in order, None for a target ``root`` does not
-    depend on.  ``within`` (a set of seqs) limits the pass to those nodes
-    (see _collect).  Returns ``(trace, target_grads)``.
+    depend on.  ``within`` and ``stop`` limit the pass (see _collect).
+    Returns ``(trace, target_grads)``.
     """
-    nodes = _collect(root, within)
+    nodes = _collect(root, within, stop)
     if any(map(_is_freed, nodes)):  # C-level loop: a third of a generator's cost
         for n in nodes:
             n._gacc = None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from ..engine.tree import tree_leaves, tree_map, tree_structure
 from . import lax, nn, numpy, random
 from ._array import Array
 from ._transforms import (
@@ -35,7 +36,6 @@ from ._transforms import (
     vjp,
     vmap,
 )
-from ._tree import tree_leaves, tree_map, tree_structure
 
 _IMPORTED = set(globals())
 

@@ -459,7 +459,7 @@ def test_first_order_matches_finite_differences_and_hips(name, data):
 
     # av.gradients must agree with backward() and leave .grad alone
     xs2, out2 = _run(name, arrays, params)
-    via_gradients = av.gradients(out2, xs2, gradient=w)
+    via_gradients = av.gradients(out2, xs2, grad_outputs=w)
     assert all(x.grad is None for x in xs2)
     # and so must the loss written out: sum(w * f(x)).backward()
     xs3, out3 = _run(name, arrays, params)
@@ -523,7 +523,7 @@ def test_second_order_matches_hips_and_finite_differences(name, data):
     # differentiate the recorded backward pass, in x and in the upstream w
     xs, out = _run(name, arrays, params)
     wt = av.tensor(w, requires_grad=True, name="w")
-    firsts = av.gradients(out, xs, gradient=wt, create_graph=True)
+    firsts = av.gradients(out, xs, grad_outputs=wt, create_graph=True)
     terms = [(f * av.tensor(vi)).sum() for f, vi in zip(firsts, v) if f is not None]
     # out depends on every input, so every first derivative exists
     for f, x in zip(firsts, xs):
@@ -884,7 +884,7 @@ def test_random_op_chains_match_hips_first_and_second_order(chain, data):
     out = _run_chain(_AV, steps, xs)
     _close(out.data, _run_chain(_HIPS, steps, leaves), 1e-12, 1e-14, f"forward of {steps}")
 
-    firsts = av.gradients(out, xs, gradient=w, create_graph=True)
+    firsts = av.gradients(out, xs, grad_outputs=w, create_graph=True)
     second_terms = []
     for i, (g, a) in enumerate(zip(firsts, leaves)):
         _close(
@@ -966,7 +966,7 @@ def test_negative_base_with_constant_integer_exponent(data):
     a = data.draw(S.nonzero_values(shape, 0.2, 2.0))
     x = av.tensor(a, requires_grad=True)
     y = x**3
-    g1 = av.gradients(y, [x], gradient=np.ones(shape), create_graph=True)[0]
+    g1 = av.gradients(y, [x], grad_outputs=np.ones(shape), create_graph=True)[0]
     _close(g1.data, 3 * a**2, 1e-12, 1e-14, "d x^3")
     (g2,) = av.gradients(g1.sum(), [x])
     _close(g2.data, 6 * a, 1e-12, 1e-14, "d2 x^3")
