@@ -17,6 +17,7 @@ this dialect.
 
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -24,7 +25,16 @@ import numpy as onp
 
 import autograd_viz as av
 
-from ._dialect import fresh, lifting, numpy_repr, recorded_copy, shape_arg
+from ._dialect import (
+    NotProvided,
+    Provided,
+    fresh,
+    lifting,
+    numpy_repr,
+    provide,
+    recorded_copy,
+    shape_arg,
+)
 from .engine import graph
 
 _recording = False  # True inside autograd.record()
@@ -219,9 +229,7 @@ def _set_np(shape=True, array=True, dtype=False):
         )
 
 
-npx = SimpleNamespace(
-    set_np=_set_np, relu=lifting(ndarray, av.relu), sigmoid=lifting(ndarray, av.sigmoid)
-)
+npx = SimpleNamespace(set_np=_set_np)  # relu and sigmoid: PRIMITIVES below
 
 
 # ------------------------------------------------------------------ np
@@ -252,10 +260,6 @@ def _normal(loc=0.0, scale=1.0, size=None, dtype=None):
     return fresh(ndarray, loc + scale * data, dtype)
 
 
-def _unary(f):
-    return lifting(ndarray, f)
-
-
 np = SimpleNamespace(
     ndarray=ndarray,
     array=_array,
@@ -264,21 +268,7 @@ np = SimpleNamespace(
     ones=_filled(onp.ones),
     zeros_like=lambda a: ndarray(onp.zeros_like(onp.asarray(a))),
     ones_like=lambda a: ndarray(onp.ones_like(onp.asarray(a))),
-    dot=lifting(ndarray, av.dot, 2),
-    matmul=lifting(ndarray, av.matmul, 2),
-    sum=_unary(av.sum),
-    mean=_unary(av.mean),
-    max=_unary(av.max),
-    exp=_unary(av.exp),
-    log=_unary(av.log),
-    sin=_unary(av.sin),
-    cos=_unary(av.cos),
-    tanh=_unary(av.tanh),
-    sqrt=_unary(av.sqrt),
-    abs=_unary(av.abs),
-    reshape=_unary(av.reshape),
-    transpose=_unary(av.transpose),
-    linalg=SimpleNamespace(norm=_unary(av.norm)),
+    linalg=SimpleNamespace(),
     random=SimpleNamespace(normal=_normal, seed=av.seed),
     float32=onp.float32,
     float64=onp.float64,
@@ -288,3 +278,44 @@ np = SimpleNamespace(
     pi=onp.pi,
     e=onp.e,
 )
+
+# ------------------------------------------------------------------ the primitives
+
+# MXNet's names for each engine primitive (see _dialect.Provided); the
+# functions not written above are made from the engine's
+PRIMITIVES = {
+    "add": Provided("a + b"),
+    "sub": Provided("a - b"),
+    "mul": Provided("a * b"),
+    "div": Provided("a / b"),
+    "pow": Provided("a ** b"),
+    "neg": Provided("-a"),
+    "exp": Provided("np.exp", ".exp"),
+    "log": Provided("np.log", ".log"),
+    "sin": Provided("np.sin", ".sin"),
+    "cos": Provided("np.cos", ".cos"),
+    "tanh": Provided("np.tanh", ".tanh"),
+    "sigmoid": Provided("npx.sigmoid"),
+    "relu": Provided("npx.relu"),
+    "abs": Provided("np.abs", ".abs", "abs(a)"),
+    "sqrt": Provided("np.sqrt", ".sqrt"),
+    "sum": Provided("np.sum", ".sum"),
+    "mean": Provided("np.mean", ".mean"),
+    "max": Provided("np.max", ".max"),
+    "norm": Provided("np.linalg.norm"),
+    "dot": Provided("np.dot", ".dot"),
+    "matmul": Provided("np.matmul", "a @ b"),
+    "reshape": Provided("np.reshape", ".reshape"),
+    "transpose": Provided("np.transpose", ".T", ".transpose"),
+    "broadcast_to": NotProvided(
+        "np.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
+    ),
+    "getitem": Provided("a[i]"),
+    "unindex": NotProvided(
+        "the engine's scatter-add, the transpose of indexing that backward passes use"
+    ),
+    "cast": Provided(".astype"),
+    "identity": Provided(".copy"),
+}
+
+provide(sys.modules[__name__], PRIMITIVES, lambda prim, f: lifting(ndarray, f, prim.arity))

@@ -31,11 +31,14 @@ import autograd_viz as av
 
 from ._dialect import (
     DTypes,
+    NotProvided,
+    Provided,
     convert_float,
     fresh,
     lift,
     lifting,
     np_dtype,
+    provide,
     recorded_copy,
     shape_arg,
 )
@@ -123,7 +126,10 @@ class Tensor(av.Tensor):
 
     def clone(self):
         """A differentiable copy (see _dialect.recorded_copy)."""
-        return recorded_copy(self)
+        out = recorded_copy(self)
+        if out._op is not None:
+            out._torch_fn = "CloneBackward0"
+        return out
 
     # -- interior gradients ------------------------------------------------
     def retain_grad(self):
@@ -305,7 +311,7 @@ def _torch_name(node):
             return "SelectBackward0"
         if builtins.all(isinstance(i, (int, slice)) for i in parts):
             return "SliceBackward0"
-    return op.torch_name
+    return _GRAD_FN.get(op.name) or op.name.capitalize() + "Backward0"
 
 
 _MATMUL_NAMES = {
@@ -441,33 +447,6 @@ def is_tensor(x):
 
 
 # ------------------------------------------------------------------ functions
-
-exp, log, sin, cos, tanh, sigmoid, relu, abs, sqrt, norm = (
-    lifting(Tensor, f)
-    for f in (
-        av.exp,
-        av.log,
-        av.sin,
-        av.cos,
-        av.tanh,
-        av.sigmoid,
-        av.relu,
-        av.abs,
-        av.sqrt,
-        av.norm,
-    )
-)
-dot = lifting(Tensor, av.dot, 2)
-matmul = mm = lifting(Tensor, av.matmul, 2)
-reshape = lifting(Tensor, av.reshape)
-
-
-def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    return av.sum(lift(Tensor, input), *_reduction(dim, keepdim, axis, keepdims))
-
-
-def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    return av.mean(lift(Tensor, input), *_reduction(dim, keepdim, axis, keepdims))
 
 
 class _MaxResult(namedtuple("max", ["values", "indices"])):
@@ -669,7 +648,7 @@ def _gradients_of(
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
-            if out.numel() != 1:
+            if np.size(out.data) != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs: output {i} "
                     f"has shape {Size(out.shape)}; pass grad_outputs= of that shape (e.g. "
@@ -990,6 +969,74 @@ func = _submodule(
     jacrev=_func_jacrev,
     hessian=_func_hessian,
 )
+
+# ------------------------------------------------------------------ the primitives
+
+# PyTorch's names for each engine primitive (see _dialect.Provided)
+PRIMITIVES = {
+    "add": Provided("a + b"),
+    "sub": Provided("a - b"),
+    "mul": Provided("a * b"),
+    "div": Provided("a / b"),
+    "pow": Provided("a ** b", ".pow"),
+    "neg": Provided("-a"),
+    "exp": Provided("exp", ".exp"),
+    "log": Provided("log", ".log"),
+    "sin": Provided("sin", ".sin"),
+    "cos": Provided("cos", ".cos"),
+    "tanh": Provided("tanh", ".tanh"),
+    "sigmoid": Provided("sigmoid", ".sigmoid"),
+    "relu": Provided("relu", ".relu"),
+    "abs": Provided("abs", ".abs", "abs(a)"),
+    "sqrt": Provided("sqrt", ".sqrt"),
+    "sum": Provided("sum", ".sum"),
+    "mean": Provided("mean", ".mean"),
+    "max": Provided("max", ".max"),
+    "norm": Provided("norm", ".norm"),
+    "dot": Provided("dot", ".dot"),
+    "matmul": Provided("matmul", "mm", "a @ b", ".matmul"),
+    "reshape": Provided("reshape", ".reshape", ".view"),
+    "transpose": Provided(".T", ".t", ".transpose"),
+    "broadcast_to": NotProvided(
+        "torch.broadcast_to and x.expand are not offered yet; arithmetic broadcasts "
+        "by the engine's rule (its node reads ExpandBackward0)"
+    ),
+    "getitem": Provided("a[i]"),
+    "unindex": NotProvided(
+        "the engine's scatter-add, the transpose of indexing: backward passes and "
+        "torch.cat use it (IndexPutBackward0); index_put is not offered"
+    ),
+    "cast": Provided(".float", ".double"),
+    "identity": Provided(".clone"),
+}
+
+
+# the name of the backward node PyTorch makes for each primitive, where it
+# is not Name + "Backward0" (what x.grad_fn prints)
+_GRAD_FN = {
+    "max": "MaxBackward0",
+    "norm": "LinalgVectorNormBackward0",
+    "matmul": "MmBackward0",
+    "reshape": "ViewBackward0",
+    "transpose": "PermuteBackward0",
+    "broadcast_to": "ExpandBackward0",
+    "getitem": "IndexBackward0",
+    "unindex": "IndexPutBackward0",
+    "cast": "ToCopyBackward0",
+    "identity": "AliasBackward0",
+}
+
+
+def _make(prim, engine_function):
+    """A torch function from the engine's: tensors lifted, reductions in dim/keepdim."""
+    if prim.axes:
+        return lambda input, dim=None, keepdim=False, *, axis=None, keepdims=None: engine_function(
+            lift(Tensor, input), *_reduction(dim, keepdim, axis, keepdims)
+        )
+    return lifting(Tensor, engine_function, prim.arity)
+
+
+provide(sys.modules[__name__], PRIMITIVES, _make)
 
 # dtype names last: from here on `float`, `bool` ... in this module are dtypes
 float32 = float = _dtype_of(np.float32)

@@ -182,9 +182,11 @@ def push_tangents(out, prim, inputs, params):
             out._tan = {level: tangent} if out._tan is None else {**out._tan, level: tangent}
             continue
         # recorded: the tangent is made of ops, so it carries tangents at the
-        # other levels and a graph for reverse mode
+        # other levels and a graph for reverse mode (whatever scope a dialect
+        # is in: a tangent's ops are the engine's own work)
         index = levels.index(level)
         levels.remove(level)
+        STATE.record_all += 1
         try:
             F = graph.RECORDING_NS
             total = None
@@ -196,6 +198,7 @@ def push_tangents(out, prim, inputs, params):
             if total.shape != out.shape:
                 total = F.broadcast_to(total, out.shape)
         finally:
+            STATE.record_all -= 1
             levels.insert(index, level)
         _set(out, level, total)
 

@@ -28,6 +28,8 @@ is done once, here.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from . import forward, graph, tree
@@ -154,14 +156,15 @@ def _input_node(x, mark):
     return leaf
 
 
-def _followed(roots, own):
+def followed(roots, own):
     """(reverse, forward): whether a differentiation from outside follows
-    what a transform computed from its inputs ``own`` up to ``roots``.
-    Reverse: the graph reaches a leaf that needs a gradient and is not one of
-    ``own`` (a user's value, or an input of an enclosing transform that is
-    still running: a value the function closed over, or one an input is an
-    identity of).  Forward: some value in it carries a tangent at an open
-    level.  Either way the transform must record its own work."""
+    what was computed from the inputs ``own`` up to ``roots``.  Reverse: the
+    graph reaches a leaf that needs a gradient and is a user's value other
+    than ``own`` (one the function closed over, or one an input is an
+    identity of), or an input of an enclosing transform that is still
+    running.  Forward: some value in it carries a tangent at an open level.
+    Either way the differentiation of ``roots`` must record its own work
+    (create_graph), so the outer one can see through it."""
     own = {id(x) for x in own}
     reverse = forward_ = False
     seen = set()
@@ -175,8 +178,11 @@ def _followed(roots, own):
             forward_ = True
         if node._op is None:
             note = node._note
-            finished = note is not None and note[0] == "input" and not note[1].open
-            if node.requires_grad and id(node) not in own and not finished:
+            if note is not None and note[0] == "input":
+                outer = note[1].open  # a transform's input: only while it runs
+            else:
+                outer = id(node) not in own
+            if node.requires_grad and outer:
                 reverse = True
             continue
         stack.extend(p for p in node._parents if p.requires_grad)
@@ -216,7 +222,7 @@ class _Run:
 
     def follow(self, outs):
         """Read off ``outs`` whether an enclosing differentiation follows."""
-        reverse, forward_ = _followed(outs, self.nodes)
+        reverse, forward_ = followed(outs, self.nodes)
         self.keep = reverse and self.grad_enabled
         self.create = self.keep or forward_
 
@@ -266,6 +272,20 @@ class _Run:
         return rebuild(out)
 
 
+def _engine_work(fn):
+    """``fn`` run as the engine's own work: every op that needs a gradient is
+    recorded, whatever scope a dialect thinks it is in.  A transform records
+    its function as a tape would, and builds its answers (sums, stacks,
+    casts) with ops an enclosing differentiation can see through."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with graph.record_everything():
+            return fn(*args, **kwargs)
+
+    return run
+
+
 class Transforms:
     """grad, value_and_grad, vjp, jvp, jacrev, jacfwd and hessian, as one
     framework spells them (see the module docstring).  The methods under
@@ -281,6 +301,7 @@ class Transforms:
         differentiate; a tuple gives a tuple of gradients.  Each argument may
         be a tensor or a pytree of them; its gradient has its structure."""
 
+        @_engine_work
         def value_and_grad_f(*args, **kwargs):
             nums, many = self._argnums(argnums, len(args))
             run = _Run(self, "grad", args, nums)
@@ -310,6 +331,7 @@ class Transforms:
         grad_f.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
         return grad_f
 
+    @_engine_work
     def vjp(self, f, *primals, has_aux=False):
         """``(f(*primals), vjp_fn)`` (with ``has_aux``: and aux): reverse mode
         with the cotangent left open.  ``vjp_fn(cotangent)`` gives a tuple,
@@ -320,6 +342,7 @@ class Transforms:
         outs, rebuild_out = self._outputs(out, "vjp")
         run.follow(outs)
 
+        @_engine_work
         def vjp_fn(cotangent):
             cots = self.cotangents(cotangent, out, outs)
             return tuple(run.per_argument(run.pull(outs, cots)))
@@ -333,6 +356,7 @@ class Transforms:
         output's structure, each leaf holding one block per differentiated
         argument (a tuple when ``argnums`` is)."""
 
+        @_engine_work
         def jacrev_f(*args, **kwargs):
             nums, many = self._argnums(argnums, len(args))
             run = _Run(self, "jacrev", args, nums)
@@ -360,6 +384,7 @@ class Transforms:
 
     # -------------------------------------------------------------- forward mode
 
+    @_engine_work
     def jvp(self, f, primals, tangents, *, has_aux=False):
         """``(f(*primals), tangent_out)`` (with ``has_aux``: and aux): forward
         mode, one sweep.  ``primals`` and ``tangents`` are tuples (or lists)
@@ -377,11 +402,23 @@ class Transforms:
         return self._jvp(f, ps, ts, rebuild, has_aux)
 
     def _jvp(self, f, ps, ts, rebuild, has_aux):
+        mark = _Open()
         with forward.dual_level() as level:
             duals = [self.finish(forward.make_dual(p, t), p) for p, t in zip(ps, ts)]
-            out, aux = self.split_aux(f(*rebuild(duals)), has_aux, "jvp")
+            for d in duals:
+                if d._op is None:  # the function may make it a value to differentiate
+                    d._note = ("input", mark)
+            try:
+                result = f(*rebuild(duals))
+            finally:
+                mark.open = False
+            out, aux = self.split_aux(result, has_aux, "jvp")
             outs, rebuild_out = self._outputs(out, "jvp")
-            tans = [self.finish(forward.unpack(o, level), o) for o in outs]
+            tans = [as_class(forward.unpack(o, level), type(o)) for o in outs]
+            # a graph kept only for the duals' sake goes (an outer one stays)
+            keep = followed(outs + tans, duals)[0] and STATE.grad_enabled
+            outs = [self.finish(_release(o, keep), o) for o in outs]
+            tans = [self.finish(_release(t, keep), o) for t, o in zip(tans, outs)]
         result = (rebuild_out(outs), rebuild_out(tans))
         if has_aux:
             leaves, rebuild_aux = tree.flatten(aux)
@@ -392,6 +429,7 @@ class Transforms:
         """The function giving f's Jacobian (``out.shape + x.shape``) by forward
         mode: one forward sweep per input element.  Pytrees as in jacrev."""
 
+        @_engine_work
         def jacfwd_f(*args, **kwargs):
             nums, many = self._argnums(argnums, len(args))
             per_arg = []  # (values, rebuild) per differentiated argument

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import operator
 import sys
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -256,7 +257,20 @@ class Trace:
     the rule.  :meth:`steps` resolves the trace against the root's graph.
     """
 
-    __slots__ = ("root_seq", "ran", "seed", "create_graph", "within", "_seqs", "_upstreams")
+    __slots__ = (
+        "root_seq",
+        "ran",
+        "seed",
+        "create_graph",
+        "within",
+        "_seqs",
+        "_upstreams",
+        "_root",
+    )
+
+    # a root bigger than this (a non-scalar backward with gradient=) is
+    # given back by root() only while the user holds it
+    KEEP_ROOT_UP_TO = 10_000
 
     def __init__(self, root_seq, seed, create_graph, within=None):
         self.root_seq = root_seq
@@ -271,9 +285,39 @@ class Trace:
         # (two lists rather than a tuple per node: no allocation per node)
         self._seqs = []
         self._upstreams = []
+        self._root = None  # see keep_root
 
     def __len__(self):
         return len(self._seqs)
+
+    def keep_root(self, root):
+        """Keep enough of ``root`` for :meth:`root`.  Holding the root itself
+        would keep its whole graph (every intermediate array) alive, so a
+        training loop would carry two graphs at a time: the root and its
+        inputs are held weakly, with what the root's node needs (op, params,
+        a small value)."""
+        value = root.data if np.size(root.data) <= self.KEEP_ROOT_UP_TO else None
+        inputs = tuple(weakref.ref(p) for p in root._parents)
+        self._root = (weakref.ref(root), type(root), root._op, root._params, value, inputs)
+
+    def root(self):
+        """The tensor this pass started from, while it is alive; after a
+        temporary root has gone (``z.sum().backward()``), a stand-in for it
+        rebuilt from what keep_root kept, while its inputs are alive; else None."""
+        if self._root is None:
+            return None
+        ref, cls, op, params, value, inputs = self._root
+        root = ref()
+        if root is not None:
+            return root
+        inputs = tuple(r() for r in inputs)
+        if value is None or op is None or any(p is None for p in inputs):
+            return None
+        shell = cls._plain(value)
+        shell._op, shell._params, shell._parents = op, params, inputs
+        shell.requires_grad, shell._freed = True, True
+        shell._seq, shell._trace = self.root_seq, self
+        return shell
 
     def steps(self, root):
         """The steps as :class:`BackwardStep` objects, with each input's
@@ -309,6 +353,23 @@ class Trace:
                 )
             out.append(BackwardStep(node, upstream, sends))
         return out
+
+
+_last_trace = None
+
+
+def remember_last(root, trace):
+    """Called by ``backward()``: keep ``trace`` as the last pass, able to give
+    back its root (Trace.root) even when that was a temporary."""
+    global _last_trace
+    trace.keep_root(root)
+    _last_trace = trace
+
+
+def last_trace():
+    """The Trace of the most recent ``backward()``, or None: how a drawing of
+    ``z`` finds the pass that ``z.sum().backward()`` ran through it."""
+    return _last_trace
 
 
 # --------------------------------------------------------------- backward

@@ -23,6 +23,17 @@ what numpy costs.  With ``create_graph=True`` the engine hands in
 autograd_viz's own functions and Tensors instead, so the very same rule is
 recorded as ordinary ops and can be differentiated again.  There is no
 second copy of any derivative anywhere in the package.
+
+A primitive is declared once.  ``function=`` and ``method=`` name the
+engine's forms of it (``av.exp(x)``, ``x.exp()``): engine/tensor.py writes
+them for an elementwise op of one or two inputs and for a reduction over
+``axis`` (``axes=True``), and takes the hand-written ones for the rest.
+Each dialect spells the primitive in its own table (its ``PRIMITIVES``:
+``torch.exp``, ``tf.math.exp``, ``np.exp``, ``jnp.exp``, or a reason why the
+framework does not offer it) and makes its functions from the engine's;
+tests/dialects/test_primitive_names.py fails for a primitive a dialect does
+not mention.  Adding one is: its defprim here, its spec in
+tests/engine/test_ops.py, one line in each dialect's table.
 """
 
 from __future__ import annotations
@@ -45,7 +56,9 @@ class Primitive:
         "elementwise",
         "reduction",
         "linear_in",
-        "torch_name",
+        "axes",
+        "function",
+        "method",
         "passes_upstream",
     )
 
@@ -61,7 +74,9 @@ class Primitive:
         elementwise=False,
         reduction=False,
         linear_in=(),
-        torch_name=None,
+        axes=False,
+        function=None,
+        method=None,
     ):
         if len(vjps) != len(rules):
             raise ValueError(f"{name}: one rule text per input is required")
@@ -82,7 +97,11 @@ class Primitive:
         # forward mode's two other ways to transpose a VJP (module docstring)
         self.reduction = reduction
         self.linear_in = tuple(linear_in)
-        self.torch_name = torch_name or (name.capitalize() + "Backward0")
+        # takes axis= and keepdims= (sum, mean, max): how its forms are written
+        self.axes = axes
+        # the names of av.<function>(...) and x.<method>(...), or None
+        self.function = function
+        self.method = method
         # which VJPs hand the upstream gradient on unchanged (add's two, sub's
         # first), found by asking each VJP rather than declared a second time:
         # the backward pass skips calling those (scalar MLP step, GC off, CPU
@@ -383,13 +402,45 @@ neg = defprim("neg", operator.neg, [lambda F, g, ans, a: -g], "−a", ["−1"], 
 
 # ---------------------------------------------------------------- elementwise
 
-exp = defprim("exp", np.exp, [lambda F, g, ans, a: g * ans], "exp(a)", ["exp(a)"], elementwise=True)
-log = defprim("log", np.log, [lambda F, g, ans, a: g / a], "ln(a)", ["1/a"], elementwise=True)
+exp = defprim(
+    "exp",
+    np.exp,
+    [lambda F, g, ans, a: g * ans],
+    "exp(a)",
+    ["exp(a)"],
+    elementwise=True,
+    function="exp",
+    method="exp",
+)
+log = defprim(
+    "log",
+    np.log,
+    [lambda F, g, ans, a: g / a],
+    "ln(a)",
+    ["1/a"],
+    elementwise=True,
+    function="log",
+    method="log",
+)
 sin = defprim(
-    "sin", np.sin, [lambda F, g, ans, a: g * F.cos(a)], "sin(a)", ["cos(a)"], elementwise=True
+    "sin",
+    np.sin,
+    [lambda F, g, ans, a: g * F.cos(a)],
+    "sin(a)",
+    ["cos(a)"],
+    elementwise=True,
+    function="sin",
+    method="sin",
 )
 cos = defprim(
-    "cos", np.cos, [lambda F, g, ans, a: -g * F.sin(a)], "cos(a)", ["−sin(a)"], elementwise=True
+    "cos",
+    np.cos,
+    [lambda F, g, ans, a: -g * F.sin(a)],
+    "cos(a)",
+    ["−sin(a)"],
+    elementwise=True,
+    function="cos",
+    method="cos",
 )
 tanh = defprim(
     "tanh",
@@ -398,6 +449,8 @@ tanh = defprim(
     "tanh(a)",
     ["1 − tanh²(a)"],
     elementwise=True,
+    function="tanh",
+    method="tanh",
 )
 
 
@@ -415,6 +468,8 @@ sigmoid = defprim(
     "σ(a)",
     ["σ(a)·(1 − σ(a))"],
     elementwise=True,
+    function="sigmoid",
+    method="sigmoid",
 )
 
 
@@ -431,12 +486,28 @@ relu = defprim(
     "relu(a)",
     ["1 if a > 0 else 0"],
     elementwise=True,
+    function="relu",
+    method="relu",
 )
 abs = defprim(
-    "abs", np.abs, [lambda F, g, ans, a: g * F.sign(a)], "|a|", ["sign(a)"], elementwise=True
+    "abs",
+    np.abs,
+    [lambda F, g, ans, a: g * F.sign(a)],
+    "|a|",
+    ["sign(a)"],
+    elementwise=True,
+    function="abs",
+    method="abs",
 )
 sqrt = defprim(
-    "sqrt", np.sqrt, [lambda F, g, ans, a: g / (2 * ans)], "√a", ["1/(2√a)"], elementwise=True
+    "sqrt",
+    np.sqrt,
+    [lambda F, g, ans, a: g / (2 * ans)],
+    "√a",
+    ["1/(2√a)"],
+    elementwise=True,
+    function="sqrt",
+    method="sqrt",
 )
 
 # ---------------------------------------------------------------- reductions
@@ -452,7 +523,9 @@ sum = defprim(
     "Σ a",
     ["1"],
     reduction=True,
-    torch_name="SumBackward0",
+    axes=True,
+    function="sum",
+    method="sum",
 )
 
 mean = defprim(
@@ -467,7 +540,9 @@ mean = defprim(
     "mean(a)",
     ["1/n"],
     reduction=True,
-    torch_name="MeanBackward0",
+    axes=True,
+    function="mean",
+    method="mean",
 )
 
 
@@ -486,7 +561,9 @@ max = defprim(
     "max(a)",
     ["1 where a is the max, else 0"],
     reduction=True,
-    torch_name="MaxBackward0",
+    axes=True,
+    function="max",
+    method="max",
 )
 
 norm = defprim(
@@ -498,7 +575,8 @@ norm = defprim(
     "‖a‖",
     ["a/‖a‖"],
     reduction=True,
-    torch_name="LinalgVectorNormBackward0",
+    function="norm",
+    method="norm",
 )
 
 # ---------------------------------------------------------------- linear algebra
@@ -522,6 +600,8 @@ dot = defprim(
     "a · b",
     ["b", "a"],
     linear_in=(0, 1),
+    function="dot",
+    method="dot",
 )
 
 
@@ -573,7 +653,8 @@ matmul = defprim(
     "a @ b",
     ["g @ bᵀ", "aᵀ @ g"],
     linear_in=(0, 1),
-    torch_name="MmBackward0",
+    function="matmul",
+    method="matmul",
 )
 
 # ---------------------------------------------------------------- shape
@@ -596,7 +677,8 @@ reshape = defprim(
     "reshape(a)",
     ["1 (values move, unchanged)"],
     linear_in=(0,),
-    torch_name="ViewBackward0",
+    function="reshape",
+    method="reshape",
 )
 
 transpose = defprim(
@@ -613,7 +695,8 @@ transpose = defprim(
     "aᵀ",
     ["1 (values move, unchanged)"],
     linear_in=(0,),
-    torch_name="PermuteBackward0",
+    function="transpose",
+    method="transpose",
 )
 
 broadcast_to = defprim(
@@ -623,7 +706,7 @@ broadcast_to = defprim(
     "broadcast(a)",
     ["1, summed over copies"],
     linear_in=(0,),
-    torch_name="ExpandBackward0",
+    function="broadcast_to",
 )
 
 getitem = defprim(
@@ -633,7 +716,6 @@ getitem = defprim(
     "a[i]",
     ["1 at the picked entries, else 0"],
     linear_in=(0,),
-    torch_name="IndexBackward0",
 )
 
 # scatter-add: the transpose of indexing, used by getitem's VJP; its own VJP
@@ -645,7 +727,6 @@ unindex = defprim(
     "scatter(a)",
     ["1 at the picked entries"],
     linear_in=(0,),
-    torch_name="IndexPutBackward0",
 )
 
 # the value itself, as a new node: what a transform calls its function with in
@@ -660,7 +741,6 @@ identity = defprim(
     "a",
     ["1"],
     elementwise=True,
-    torch_name="AliasBackward0",
 )
 
 # a change of floating-point precision (torch's .float()/.double(), tf.cast):
@@ -672,5 +752,4 @@ cast = defprim(
     "cast(a)",
     ["1 (only the precision changes)"],
     elementwise=True,
-    torch_name="ToCopyBackward0",
 )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import builtins
 import numbers
-import weakref
 from contextlib import contextmanager
 
 import numpy as np
@@ -345,63 +344,28 @@ class Tensor(graph.Node):
         return _apply1(ops.abs, self)
 
     def __eq__(self, other):
-        return _compare(np.equal, self, other)
+        return compare(np.equal, self, other)
 
     def __ne__(self, other):
-        return _compare(np.not_equal, self, other)
+        return compare(np.not_equal, self, other)
 
     def __lt__(self, other):
-        return _compare(np.less, self, other)
+        return compare(np.less, self, other)
 
     def __le__(self, other):
-        return _compare(np.less_equal, self, other)
+        return compare(np.less_equal, self, other)
 
     def __gt__(self, other):
-        return _compare(np.greater, self, other)
+        return compare(np.greater, self, other)
 
     def __ge__(self, other):
-        return _compare(np.greater_equal, self, other)
+        return compare(np.greater_equal, self, other)
 
     def __getitem__(self, index):
-        return apply(ops.getitem, self, index=_plain_index(index))
+        return getitem(self, index)
 
-    # -- methods mirroring the functions ------------------------------------
-    def exp(self):
-        return _apply1(ops.exp, self)
-
-    def log(self):
-        return _apply1(ops.log, self)
-
-    def sin(self):
-        return _apply1(ops.sin, self)
-
-    def cos(self):
-        return _apply1(ops.cos, self)
-
-    def tanh(self):
-        return _apply1(ops.tanh, self)
-
-    def sigmoid(self):
-        return _apply1(ops.sigmoid, self)
-
-    def relu(self):
-        return _apply1(ops.relu, self)
-
-    def abs(self):
-        return _apply1(ops.abs, self)
-
-    def sqrt(self):
-        return _apply1(ops.sqrt, self)
-
-    def sum(self, axis=None, keepdims=False):
-        return sum(self, axis, keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return mean(self, axis, keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return max(self, axis, keepdims)
-
+    # -- methods mirroring the functions (the elementwise ones and the
+    # reductions are written from the primitive table: see _forms below)
     def dot(self, other):
         return dot(self, other)
 
@@ -521,7 +485,8 @@ _FLOAT64 = np.dtype(np.float64)
 _float64 = np.float64
 
 
-def _compare(ufunc, a, b):
+def compare(ufunc, a, b):
+    """``ufunc(a, b)`` (np.less ...) as a boolean tensor of a's flavour, with no history."""
     a_, b_ = as_plain(a), as_plain(b)
     try:
         out = ufunc(a_, b_)
@@ -677,26 +642,6 @@ def _shape_arg(shape):
 # ------------------------------------------------------------------ functions
 
 
-def _unary(prim):
-    def f(x):
-        return _apply1(prim, x if isinstance(x, Tensor) else Tensor(x))
-
-    f.__name__ = prim.name
-    f.__doc__ = f"{prim.formula} elementwise; local derivative {prim.rules[0]}."
-    return f
-
-
-exp = _unary(ops.exp)
-log = _unary(ops.log)
-sin = _unary(ops.sin)
-cos = _unary(ops.cos)
-tanh = _unary(ops.tanh)
-sigmoid = _unary(ops.sigmoid)
-relu = _unary(ops.relu)
-abs = _unary(ops.abs)
-sqrt = _unary(ops.sqrt)
-
-
 def _lift(x):
     return x if isinstance(x, Tensor) else Tensor(x)
 
@@ -705,18 +650,6 @@ def _axis(axis):
     if isinstance(axis, list):
         return tuple(axis)
     return axis
-
-
-def sum(x, axis=None, keepdims=False):
-    return apply(ops.sum, _lift(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    return apply(ops.mean, _lift(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def max(x, axis=None, keepdims=False):
-    return apply(ops.max, _lift(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def dot(a, b):
@@ -745,6 +678,11 @@ def reshape(x, shape):
 
 def transpose(x, axes=None):
     return apply(ops.transpose, _lift(x), axes=None if axes is None else tuple(axes))
+
+
+def getitem(x, index):
+    """``x[index]``: indices may be tensors too."""
+    return apply(ops.getitem, x, index=_plain_index(index))
 
 
 def broadcast_to(x, shape):
@@ -820,7 +758,9 @@ def backward(root, gradient=None, retain_graph=False, create_graph=False):
         root, seed, retain_graph=retain_graph, create_graph=create_graph, write=root._grad_write
     )
     root._trace = trace
-    _remember_last(root, trace)
+    # av.draw(z) after z.sum().backward() must find this pass, though the
+    # sum was a temporary the user never held: the engine remembers it
+    graph.remember_last(root, trace)
 
 
 def detach(x):
@@ -890,70 +830,99 @@ def enable_grad():
         STATE.grad_enabled = prev
 
 
-class _LastBackward:
-    """Enough of the last backward pass's root to draw it later.
-
-    av.draw(z) after z.sum().backward() must find the trace, but the sum was
-    a temporary the user never held.  Holding it would keep its whole graph
-    (every intermediate array) alive until the next backward, so a training
-    loop would carry two graphs at a time.  Instead this keeps the root
-    weakly plus what its node needs (op, params, a small value) and its
-    inputs weakly: while the user still holds z, the root can be rebuilt.
-    """
-
-    __slots__ = ("root", "cls", "op", "params", "value", "inputs", "seq", "trace")
-
-    # a root bigger than this (a non-scalar backward with gradient=) is
-    # only remembered while the user holds it
-    KEEP_VALUE_UP_TO = 10_000
-
-    def __init__(self, root, trace):
-        self.root = weakref.ref(root)
-        self.cls, self.op, self.params = type(root), root._op, root._params
-        self.value = root.data if np.size(root.data) <= self.KEEP_VALUE_UP_TO else None
-        self.inputs = tuple(weakref.ref(p) for p in root._parents)
-        self.seq, self.trace = root._seq, trace
-
-    def resolve(self):
-        root = self.root()
-        if root is not None:
-            return root
-        inputs = tuple(ref() for ref in self.inputs)
-        if self.value is None or self.op is None or any(p is None for p in inputs):
-            return None
-        shell = self.cls._plain(self.value)
-        shell._op, shell._params, shell._parents = self.op, self.params, inputs
-        shell.requires_grad, shell._freed = True, True
-        shell._seq, shell._trace = self.seq, self.trace
-        return shell
+# ------------------------------------------------------------------ the table's forms
 
 
-_last_backward = None
+def _function_form(prim, name):
+    """The engine's function of ``prim``, written here once for each kind of
+    primitive (elementwise of one or two inputs, a reduction over axis);
+    any other takes its tensors and parameters as apply() does."""
+    if prim.elementwise and prim.arity == 1:
+
+        def form(x):
+            return _apply1(prim, x if isinstance(x, Tensor) else Tensor(x))
+
+    elif prim.elementwise and prim.arity == 2:
+
+        def form(a, b):
+            return apply(
+                prim, a if isinstance(a, Tensor) or isinstance(b, Tensor) else Tensor(a), b
+            )
+
+    elif prim.axes:
+
+        def form(x, axis=None, keepdims=False):
+            return apply(prim, _lift(x), axis=_axis(axis), keepdims=keepdims)
+
+    elif prim.function is None:
+
+        def form(*args, **params):
+            return apply(prim, *args, **params)
+
+    else:
+        raise TypeError(
+            f"primitive {prim.name!r} declares function={prim.function!r}, but only an "
+            f"elementwise op or a reduction over axis gets its function written from the "
+            f"table: write def {prim.function}(...) by hand in engine/tensor.py"
+        )
+    form.__name__ = form.__qualname__ = name
+    form.__doc__ = f"{prim.formula}; local derivative {', '.join(prim.rules)}."
+    return form
 
 
-def _remember_last(root, trace):
-    global _last_backward
-    _last_backward = _LastBackward(root, trace)
+def _method_form(prim, function):
+    if prim.elementwise and prim.arity == 1:
+
+        def method(self):
+            return _apply1(prim, self)
+
+    else:
+
+        def method(self, *args, **kwargs):
+            return function(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = prim.method
+    method.__doc__ = function.__doc__
+    return method
 
 
-def last_backward_root():
-    """The root of the most recent backward pass (rebuilt if it was a
-    temporary whose inputs are still alive), or None."""
-    return None if _last_backward is None else _last_backward.resolve()
+def _forms():
+    """The engine's function and method forms of every primitive
+    (ops.Primitive.function, .method): the hand-written ones as they are,
+    the others written by _function_form.  FUNCTIONS maps every primitive
+    to its function (the internal ones too), for the dialects to wrap."""
+    space = globals()
+    functions = {}
+    for prim in ops.REGISTRY.values():
+        if prim.function is not None:
+            if prim.function not in space:
+                space[prim.function] = _function_form(prim, prim.function)
+            function = space[prim.function]
+        elif prim.name in space:  # internal and hand-written (identity)
+            function = space[prim.name]
+        else:
+            function = _function_form(prim, prim.name)
+        functions[prim.name] = function
+        if prim.method and prim.method not in Tensor.__dict__:
+            setattr(Tensor, prim.method, _method_form(prim, function))
+    return functions
 
+
+FUNCTIONS = _forms()
 
 # ------------------------------------------------------------------ F for VJPs
 
 
-class _TensorNamespace:
-    """``F`` for create_graph=True: the same names as ops.NUMPY, recorded."""
+def _constant_like(x, data):
+    """A constant a recorded VJP uses, of x's flavour (so the gradient, and a
+    tangent computed from it, keep the flavour of what they differentiate)."""
+    return (type(x) if isinstance(x, Tensor) else Tensor)._plain(data)
 
-    exp = staticmethod(exp)
-    log = staticmethod(log)
-    sin = staticmethod(sin)
-    cos = staticmethod(cos)
-    sqrt = staticmethod(sqrt)
-    sum = staticmethod(sum)
+
+class _TensorNamespace:
+    """``F`` for create_graph=True: the same names as ops.NUMPY, recorded
+    (exp, log, sin, cos, sqrt and sum are the engine's forms, set below)."""
+
     reshape = staticmethod(reshape)
     broadcast_to = staticmethod(broadcast_to)
     transpose = staticmethod(transpose)
@@ -964,7 +933,7 @@ class _TensorNamespace:
 
     @staticmethod
     def ones_like(x):
-        return Tensor._plain(np.ones_like(as_plain(x)))
+        return _constant_like(x, np.ones_like(as_plain(x)))
 
     @staticmethod
     def apply(prim, *args, **params):
@@ -977,7 +946,7 @@ class _TensorNamespace:
     @staticmethod
     def sign(x):
         # the derivative of sign is zero, so a constant is exact
-        return Tensor._plain(np.sign(as_plain(x)))
+        return _constant_like(x, np.sign(as_plain(x)))
 
     @staticmethod
     def where_positive(x, g):
@@ -987,7 +956,7 @@ class _TensorNamespace:
 
     @staticmethod
     def equal_mask(x, y):
-        return Tensor._plain(ops.NUMPY.equal_mask(as_plain(x), as_plain(y)))
+        return _constant_like(x, ops.NUMPY.equal_mask(as_plain(x), as_plain(y)))
 
     @staticmethod
     def pow_base(a, b):
@@ -1004,7 +973,7 @@ class _TensorNamespace:
     def log_safe(x):
         x = _lift(x)
         safe = Tensor._plain(np.where(np.asarray(x.data) > 0, 0.0, 1.0))
-        return log(x * (1 - safe) + safe)
+        return _apply1(ops.log, x * (1 - safe) + safe)
 
     @staticmethod
     def getitem(x, index):
@@ -1022,5 +991,8 @@ class _TensorNamespace:
     def unindex(g, index, shape):
         return apply(ops.unindex, _lift(g), index=index, shape=shape)
 
+
+for _name in ("exp", "log", "sin", "cos", "sqrt", "sum"):
+    setattr(_TensorNamespace, _name, staticmethod(FUNCTIONS[_name]))
 
 TENSOR_NS = graph.RECORDING_NS = _TensorNamespace()

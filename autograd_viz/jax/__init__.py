@@ -22,7 +22,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from ..engine.tree import tree_leaves, tree_map, tree_structure
-from . import lax, nn, numpy, random
+from . import (
+    _primitives,  # noqa: F401  (fills numpy and nn with the primitives' functions)
+    lax,
+    nn,
+    numpy,
+    random,
+)
 from ._array import Array
 from ._transforms import (
     grad,

@@ -139,7 +139,7 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
     wins over the variable names found in ``caller`` (a Python frame; by
     default the first frame outside this package).
     """
-    from ..engine.tensor import Tensor, last_backward_root
+    from ..engine.tensor import Tensor
 
     lang = resolve_lang(lang)
     if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
@@ -150,7 +150,7 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
         # started at a drawn root, or the last one if it ran through them
         trace = None
         candidates = [r for r in roots if r.trace is not None]
-        last = last_backward_root()
+        last = _graph.last_trace() and _graph.last_trace().root()
         if last is not None and last.trace is not None and all(last is not r for r in roots):
             below = {id(n) for n in _graph.whole_graph([last])}
             if any(id(r) in below for r in roots):
