@@ -69,6 +69,18 @@ OPERATORS = {
 }
 
 
+# the primitives every framework spells with Python's operators, on its tensors
+PYTHON_OPERATORS = {
+    "add": Provided("a + b"),
+    "sub": Provided("a - b"),
+    "mul": Provided("a * b"),
+    "div": Provided("a / b"),
+    "pow": Provided("a ** b"),
+    "neg": Provided("-a"),
+    "getitem": Provided("a[i]"),
+}
+
+
 def names_in(spellings):
     """The dotted names among ``spellings`` (not methods, not operators)."""
     return [s for s in spellings if not s.startswith(".") and s not in OPERATORS]
@@ -214,3 +226,20 @@ def recorded_copy(x):
     out = identity(x)
     out.data = np.array(out.data)  # its own memory, as a copy should have
     return out
+
+
+def missing_name(module_name, provided, dtypes=()):
+    """A dialect module's ``__getattr__`` (Python calls it only for a name the
+    module does not define): an AttributeError that lists what it does
+    provide (``provided()``, names) and its dtypes."""
+
+    def __getattr__(name):
+        if name.startswith("__"):
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+        also = f" and the dtypes {', '.join(dtypes)}" if dtypes else ""
+        raise AttributeError(
+            f"{module_name} does not provide {name}; it provides "
+            f"{', '.join(sorted(provided()))}{also}"
+        )
+
+    return __getattr__

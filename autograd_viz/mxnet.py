@@ -26,6 +26,7 @@ import numpy as onp
 import autograd_viz as av
 
 from ._dialect import (
+    PYTHON_OPERATORS,
     NotProvided,
     Provided,
     fresh,
@@ -284,12 +285,7 @@ np = SimpleNamespace(
 # MXNet's names for each engine primitive (see _dialect.Provided); the
 # functions not written above are made from the engine's
 PRIMITIVES = {
-    "add": Provided("a + b"),
-    "sub": Provided("a - b"),
-    "mul": Provided("a * b"),
-    "div": Provided("a / b"),
-    "pow": Provided("a ** b"),
-    "neg": Provided("-a"),
+    **PYTHON_OPERATORS,
     "exp": Provided("np.exp", ".exp"),
     "log": Provided("np.log", ".log"),
     "sin": Provided("np.sin", ".sin"),
@@ -310,7 +306,6 @@ PRIMITIVES = {
     "broadcast_to": NotProvided(
         "np.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
     ),
-    "getitem": Provided("a[i]"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing that backward passes use"
     ),

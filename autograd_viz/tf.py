@@ -27,6 +27,7 @@ import numpy as np
 import autograd_viz as av
 
 from ._dialect import (
+    PYTHON_OPERATORS,
     DTypes,
     NotProvided,
     Provided,
@@ -624,12 +625,7 @@ nn = SimpleNamespace()
 
 # TensorFlow's names for each engine primitive (see _dialect.Provided)
 PRIMITIVES = {
-    "add": Provided("a + b"),
-    "sub": Provided("a - b"),
-    "mul": Provided("a * b"),
-    "div": Provided("a / b"),
-    "pow": Provided("a ** b"),
-    "neg": Provided("-a"),
+    **PYTHON_OPERATORS,
     "exp": Provided("exp", "math.exp"),
     "log": Provided("log", "math.log"),
     "sin": Provided("sin", "math.sin"),
@@ -650,7 +646,6 @@ PRIMITIVES = {
     "broadcast_to": NotProvided(
         "tf.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
     ),
-    "getitem": Provided("a[i]"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing that backward passes use; "
         "tf.tensor_scatter_nd_add is not offered"

@@ -30,6 +30,7 @@ import numpy as np
 import autograd_viz as av
 
 from ._dialect import (
+    PYTHON_OPERATORS,
     DTypes,
     NotProvided,
     Provided,
@@ -37,16 +38,17 @@ from ._dialect import (
     fresh,
     lift,
     lifting,
+    missing_name,
     np_dtype,
     provide,
     recorded_copy,
     shape_arg,
 )
 from .engine import forward as _forward
-from .engine import ops
 from .engine.functional import Transforms
 from .engine.graph import STATE
-from .engine.tensor import apply, concatenate
+from .engine.tensor import concatenate
+from .engine.tensor import identity as _identity
 
 _IMPORTED = set(globals())  # what the message for a missing name leaves out
 
@@ -806,7 +808,7 @@ def _unpack_dual(tensor, *, level=None):
         return _UnpackedDualTensor(tensor, None)
     if tensor.requires_grad:
         # a view of the same value in the same graph, carrying no tangent
-        primal = apply(ops.cast, tensor, dtype=tensor.data.dtype)
+        primal = _identity(tensor)
         primal._tan = None
         primal._torch_fn = "Identity"
     else:
@@ -974,12 +976,8 @@ func = _submodule(
 
 # PyTorch's names for each engine primitive (see _dialect.Provided)
 PRIMITIVES = {
-    "add": Provided("a + b"),
-    "sub": Provided("a - b"),
-    "mul": Provided("a * b"),
-    "div": Provided("a / b"),
+    **PYTHON_OPERATORS,
     "pow": Provided("a ** b", ".pow"),
-    "neg": Provided("-a"),
     "exp": Provided("exp", ".exp"),
     "log": Provided("log", ".log"),
     "sin": Provided("sin", ".sin"),
@@ -1001,7 +999,6 @@ PRIMITIVES = {
         "torch.broadcast_to and x.expand are not offered yet; arithmetic broadcasts "
         "by the engine's rule (its node reads ExpandBackward0)"
     ),
-    "getitem": Provided("a[i]"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing: backward passes and "
         "torch.cat use it (IndexPutBackward0); index_put is not offered"
@@ -1049,15 +1046,8 @@ _DTYPE_NAMES = ("float32", "float", "float64", "double", "int32", "int64", "long
 
 
 _PROVIDED = sorted(
-    n for n in globals() if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES
+    n
+    for n in globals()
+    if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES + ("PRIMITIVES",)
 )
-
-
-def __getattr__(name):
-    # only reached for names this module does not define
-    if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(
-        f"autograd_viz.torch does not provide {name}; it provides "
-        f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}"
-    )
+__getattr__ = missing_name(__name__, lambda: _PROVIDED, _DTYPE_NAMES)

@@ -32,7 +32,8 @@ Each dialect spells the primitive in its own table (its ``PRIMITIVES``:
 ``torch.exp``, ``tf.math.exp``, ``np.exp``, ``jnp.exp``, or a reason why the
 framework does not offer it) and makes its functions from the engine's;
 tests/dialects/test_primitive_names.py fails for a primitive a dialect does
-not mention.  Adding one is: its defprim here, its spec in
+not mention.  Adding one is: its defprim here (``defunary`` for an
+elementwise function of one input: one line), its spec in
 tests/engine/test_ops.py, one line in each dialect's table.
 """
 
@@ -193,6 +194,14 @@ def defprim(name, forward, vjps, formula, rules, **kw):
         raise ValueError(f"primitive {name!r} declared twice")
     REGISTRY[name] = prim
     return prim
+
+
+def defunary(name, forward, vjp, formula, rule):
+    """An elementwise primitive of one input, public as ``av.<name>(x)`` and
+    ``x.<name>()``: the common case, declared in one line."""
+    return defprim(
+        name, forward, [vjp], formula, [rule], elementwise=True, function=name, method=name
+    )
 
 
 # ---------------------------------------------------------------- namespaces
@@ -402,55 +411,12 @@ neg = defprim("neg", operator.neg, [lambda F, g, ans, a: -g], "−a", ["−1"], 
 
 # ---------------------------------------------------------------- elementwise
 
-exp = defprim(
-    "exp",
-    np.exp,
-    [lambda F, g, ans, a: g * ans],
-    "exp(a)",
-    ["exp(a)"],
-    elementwise=True,
-    function="exp",
-    method="exp",
-)
-log = defprim(
-    "log",
-    np.log,
-    [lambda F, g, ans, a: g / a],
-    "ln(a)",
-    ["1/a"],
-    elementwise=True,
-    function="log",
-    method="log",
-)
-sin = defprim(
-    "sin",
-    np.sin,
-    [lambda F, g, ans, a: g * F.cos(a)],
-    "sin(a)",
-    ["cos(a)"],
-    elementwise=True,
-    function="sin",
-    method="sin",
-)
-cos = defprim(
-    "cos",
-    np.cos,
-    [lambda F, g, ans, a: -g * F.sin(a)],
-    "cos(a)",
-    ["−sin(a)"],
-    elementwise=True,
-    function="cos",
-    method="cos",
-)
-tanh = defprim(
-    "tanh",
-    np.tanh,
-    [lambda F, g, ans, a: g * (1 - ans * ans)],
-    "tanh(a)",
-    ["1 − tanh²(a)"],
-    elementwise=True,
-    function="tanh",
-    method="tanh",
+exp = defunary("exp", np.exp, lambda F, g, ans, a: g * ans, "exp(a)", "exp(a)")
+log = defunary("log", np.log, lambda F, g, ans, a: g / a, "ln(a)", "1/a")
+sin = defunary("sin", np.sin, lambda F, g, ans, a: g * F.cos(a), "sin(a)", "cos(a)")
+cos = defunary("cos", np.cos, lambda F, g, ans, a: -g * F.sin(a), "cos(a)", "−sin(a)")
+tanh = defunary(
+    "tanh", np.tanh, lambda F, g, ans, a: g * (1 - ans * ans), "tanh(a)", "1 − tanh²(a)"
 )
 
 
@@ -461,15 +427,8 @@ def _sigmoid(a):
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e))[()]
 
 
-sigmoid = defprim(
-    "sigmoid",
-    _sigmoid,
-    [lambda F, g, ans, a: g * ans * (1 - ans)],
-    "σ(a)",
-    ["σ(a)·(1 − σ(a))"],
-    elementwise=True,
-    function="sigmoid",
-    method="sigmoid",
+sigmoid = defunary(
+    "sigmoid", _sigmoid, lambda F, g, ans, a: g * ans * (1 - ans), "σ(a)", "σ(a)·(1 − σ(a))"
 )
 
 
@@ -479,36 +438,11 @@ def _relu(a):
     return a if a > 0 else a * 0  # scalars: skip the ufunc call, keep nan
 
 
-relu = defprim(
-    "relu",
-    _relu,
-    [lambda F, g, ans, a: F.where_positive(a, g)],
-    "relu(a)",
-    ["1 if a > 0 else 0"],
-    elementwise=True,
-    function="relu",
-    method="relu",
+relu = defunary(
+    "relu", _relu, lambda F, g, ans, a: F.where_positive(a, g), "relu(a)", "1 if a > 0 else 0"
 )
-abs = defprim(
-    "abs",
-    np.abs,
-    [lambda F, g, ans, a: g * F.sign(a)],
-    "|a|",
-    ["sign(a)"],
-    elementwise=True,
-    function="abs",
-    method="abs",
-)
-sqrt = defprim(
-    "sqrt",
-    np.sqrt,
-    [lambda F, g, ans, a: g / (2 * ans)],
-    "√a",
-    ["1/(2√a)"],
-    elementwise=True,
-    function="sqrt",
-    method="sqrt",
-)
+abs = defunary("abs", np.abs, lambda F, g, ans, a: g * F.sign(a), "|a|", "sign(a)")
+sqrt = defunary("sqrt", np.sqrt, lambda F, g, ans, a: g / (2 * ans), "√a", "1/(2√a)")
 
 # ---------------------------------------------------------------- reductions
 

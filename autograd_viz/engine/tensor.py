@@ -344,22 +344,26 @@ class Tensor(graph.Node):
         return _apply1(ops.abs, self)
 
     def __eq__(self, other):
-        return compare(np.equal, self, other)
+        return self._compared(np.equal, other)
 
     def __ne__(self, other):
-        return compare(np.not_equal, self, other)
+        return self._compared(np.not_equal, other)
 
     def __lt__(self, other):
-        return compare(np.less, self, other)
+        return self._compared(np.less, other)
 
     def __le__(self, other):
-        return compare(np.less_equal, self, other)
+        return self._compared(np.less_equal, other)
 
     def __gt__(self, other):
-        return compare(np.greater, self, other)
+        return self._compared(np.greater, other)
 
     def __ge__(self, other):
-        return compare(np.greater_equal, self, other)
+        return self._compared(np.greater_equal, other)
+
+    def _compared(self, ufunc, other):
+        """A comparison (a dialect words its promotion rules here: JAX's)."""
+        return compare(ufunc, self, other)
 
     def __getitem__(self, index):
         return getitem(self, index)

@@ -202,23 +202,8 @@ class Array(av.Tensor):
     def __abs__(self):
         return _keep_weak(_abs(self), self)
 
-    def __eq__(self, other):
-        return compare(np.equal, self, other)
-
-    def __ne__(self, other):
-        return compare(np.not_equal, self, other)
-
-    def __lt__(self, other):
-        return compare(np.less, self, other)
-
-    def __le__(self, other):
-        return compare(np.less_equal, self, other)
-
-    def __gt__(self, other):
-        return compare(np.greater, self, other)
-
-    def __ge__(self, other):
-        return compare(np.greater_equal, self, other)
+    def _compared(self, ufunc, other):
+        return compare(ufunc, self, other)  # JAX's promotion first
 
     __hash__ = None  # unhashable, like JAX arrays
 

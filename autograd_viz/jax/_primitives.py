@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import sys
 
-from .._dialect import NotProvided, Provided, names_in, provide
+from .._dialect import PYTHON_OPERATORS, NotProvided, Provided, names_in, provide
 from ..engine import ops
 from . import _array, nn, numpy  # noqa: F401  (the namespaces filled here)
 
 PRIMITIVES = {
+    **PYTHON_OPERATORS,
     "add": Provided("a + b", "numpy.add"),
     "sub": Provided("a - b", "numpy.subtract"),
     "mul": Provided("a * b", "numpy.multiply"),
@@ -42,7 +43,6 @@ PRIMITIVES = {
     "broadcast_to": NotProvided(
         "jnp.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
     ),
-    "getitem": Provided("a[i]"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing; x.at[i].add and jnp.stack "
         "are built on it"

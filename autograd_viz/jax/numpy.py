@@ -17,10 +17,10 @@ import numpy as _np
 
 import autograd_viz as _av
 
-from ..engine import ops as _ops
-from ..engine.tensor import apply as _apply
+from .._dialect import missing_name
 from ..engine.tensor import concatenate as _concatenate
 from ..engine.tensor import identity as _identity
+from ..engine.tensor import stack as _stack
 from . import _array
 from ._array import Array, canonical, constant, lift, reduction, tracked, unary
 
@@ -444,19 +444,7 @@ def stack(arrays, axis=0):
         raise _av.ShapeError(
             f"jnp.stack: axis={axis} is out of range for arrays of shape {first.shape}"
         )
-    axis %= ndim_out
-    if not builtins.any(tracked(a) for a in arrays):
-        return constant(_np.stack([_np.asarray(a.data) for a in arrays], axis=axis), weak)
-    shape = (len(arrays),) + first.shape
-    out = None
-    for i, a in enumerate(arrays):
-        piece = _apply(_ops.unindex, a, index=(i,), shape=shape)
-        out = piece if out is None else out + piece
-    if axis:
-        order = list(range(1, ndim_out))
-        order.insert(axis, 0)
-        out = out.transpose(tuple(order))
-    return _array._mark(out, weak)
+    return _array._mark(_stack(arrays, axis % ndim_out), weak)
 
 
 def concatenate(arrays, axis=0):
@@ -524,16 +512,8 @@ _DTYPE_NAMES = (
 )
 
 
-def __getattr__(name):
-    # only reached for names this module does not define
-    if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    provided = sorted(
-        n
-        for n in globals()
-        if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES
-    )
-    raise AttributeError(
-        f"autograd_viz.jax.numpy does not provide {name}; it provides "
-        f"{', '.join(provided)} and the dtypes {', '.join(_DTYPE_NAMES)}"
-    )
+def _provided():
+    return [n for n in globals() if n not in _IMPORTED | set(_DTYPE_NAMES) and n[0] != "_"]
+
+
+__getattr__ = missing_name(__name__, _provided, _DTYPE_NAMES)
