@@ -7,6 +7,8 @@ y.backward()
 x.grad            # tensor([ 0.,  4.,  8., 12.])
 """
 
+from .engine import ops as _ops
+from .engine import tensor as _tensor
 from .engine.errors import BackwardError, DtypeError, GradcheckError, ShapeError
 from .engine.functional import (
     grad,
@@ -22,32 +24,14 @@ from .engine.functional import (
 )
 from .engine.tensor import (
     Tensor,
-    abs,
     arange,
-    broadcast_to,
-    cos,
-    dot,
     enable_grad,
-    exp,
-    log,
-    matmul,
-    max,
-    mean,
     no_grad,
-    norm,
     ones,
     ones_like,
     randn,
-    relu,
-    reshape,
     seed,
-    sigmoid,
-    sin,
-    sqrt,
-    sum,
-    tanh,
     tensor,
-    transpose,
     zeros,
     zeros_like,
 )
@@ -98,6 +82,11 @@ def compare_modes(target, *args, lang=None, **options):
 float32 = "float32"
 float64 = "float64"
 
+# the primitives' function forms (av.exp, av.sum, av.dot ...), as the table
+# declares them (engine/ops.py)
+_PRIMITIVE_FUNCTIONS = [p.function for p in _ops.REGISTRY.values() if p.function]
+globals().update({name: getattr(_tensor, name) for name in _PRIMITIVE_FUNCTIONS})
+
 __all__ = [
     "Tensor",
     "tensor",
@@ -108,24 +97,7 @@ __all__ = [
     "ones_like",
     "randn",
     "seed",
-    "exp",
-    "log",
-    "sin",
-    "cos",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "abs",
-    "sqrt",
-    "sum",
-    "mean",
-    "max",
-    "dot",
-    "matmul",
-    "norm",
-    "reshape",
-    "transpose",
-    "broadcast_to",
+    *_PRIMITIVE_FUNCTIONS,
     "no_grad",
     "enable_grad",
     "grad",

@@ -41,10 +41,10 @@ def rng():
 @pytest.fixture
 def clean_engine_state():
     """Fail a test that leaves the engine's global mode switched (grad off,
-    a create_graph pass still 'forcing', a recorder left registered)."""
+    record-everything or a create_graph pass left on, a recorder left registered)."""
     from autograd_viz.engine.graph import STATE
 
     yield
     assert STATE.grad_enabled is True, "grad mode left off"
-    assert STATE.forcing is False, "create_graph mode left on"
+    assert STATE.record_all == 0 and STATE.in_backward is False, "record-everything left on"
     assert not STATE.recorders, "a recorder was left registered"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import graph as _graph
-from ..engine.tensor import Tensor, last_backward_root
+from ..engine.tensor import Tensor
 from .graph import (
     BackwardPass,
     BackwardStep,
@@ -35,7 +35,7 @@ def describe(target, names=None, caller=None):
         # started at a drawn root, or the last one if it ran through them
         trace = None
         candidates = [r for r in roots if r.trace is not None]
-        last = last_backward_root()
+        last = _graph.last_trace() and _graph.last_trace().root()
         if last is not None and last.trace is not None and all(last is not r for r in roots):
             below = {id(n) for n in _graph.whole_graph([last])}
             if any(id(r) in below for r in roots):

@@ -39,9 +39,6 @@ from .probe import Recording, leaf_gradients
 __all__ = ["ex1", "ex2", "ex3", "ex4", "ex5", "chapter_f"]
 
 
-_Recording = Recording
-
-
 # ============================================================ 1. second derivative
 
 
@@ -56,7 +53,7 @@ def _f1_second(x):
 
 
 def _ex1_call(answer, x):
-    with _Recording() as nodes:
+    with Recording() as nodes:
         out = answer(x)
     return {
         "value": plain(out),
@@ -275,7 +272,7 @@ def _ex4_call(answer, a):
     from ..engine.functional import gradcheck
 
     x = a.detach().requires_grad_()
-    with _Recording() as nodes:
+    with Recording() as nodes:
         out = answer(x)
     if not isinstance(out, Tensor):
         return {"error": "ex4_not_tensor", "kind": _kinds(out), "value": plain(out)}
@@ -369,7 +366,7 @@ def _ex5_call(answer, x):
 
     def counting(name, fn, skip_in_backward=False):
         def wrapper(*args, **kwargs):
-            if not (skip_in_backward and STATE.forcing):
+            if not (skip_in_backward and STATE.in_backward):
                 counts[name] = counts.get(name, 0) + 1
             return fn(*args, **kwargs)
 
@@ -381,7 +378,7 @@ def _ex5_call(answer, x):
     np.cos = counting("numpy.cos", np.cos)
     math.cos = counting("math.cos", math.cos)
     try:
-        with _Recording() as nodes:
+        with Recording() as nodes:
             out = answer(x)
     finally:
         for owner, attr, value in saved:
@@ -405,11 +402,8 @@ def _ex5_call(answer, x):
         "value": value,
         "cos_in_graph": in_graph,
         "cos_calls": counts,
-        "backward_grads": _leaf_gradients(nodes),
+        "backward_grads": leaf_gradients(nodes),
     }
-
-
-_leaf_gradients = leaf_gradients
 
 
 def _ex5_check(got, expected, args, ctx):

@@ -21,7 +21,15 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from . import lax, nn, numpy, random
+from .._dialect import missing_name
+from ..engine.tree import tree_leaves, tree_map, tree_structure
+from . import (
+    _primitives,  # noqa: F401  (fills numpy and nn with the primitives' functions)
+    lax,
+    nn,
+    numpy,
+    random,
+)
 from ._array import Array
 from ._transforms import (
     grad,
@@ -35,7 +43,6 @@ from ._transforms import (
     vjp,
     vmap,
 )
-from ._tree import tree_leaves, tree_map, tree_structure
 
 _IMPORTED = set(globals())
 
@@ -94,10 +101,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    # only reached for names this package does not define
-    if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(
-        f"autograd_viz.jax does not provide {name}; it provides {', '.join(sorted(__all__))}"
-    )
+__getattr__ = missing_name(__name__, lambda: __all__)

@@ -17,9 +17,10 @@ import numpy as _np
 
 import autograd_viz as _av
 
-from ..engine import ops as _ops
-from ..engine.tensor import apply as _apply
+from .._dialect import missing_name
 from ..engine.tensor import concatenate as _concatenate
+from ..engine.tensor import identity as _identity
+from ..engine.tensor import stack as _stack
 from . import _array
 from ._array import Array, canonical, constant, lift, reduction, tracked, unary
 
@@ -103,7 +104,7 @@ def array(object, dtype=None, copy=True):
     dtype = _dtype(dtype)
     if isinstance(object, Array) and dtype is None:
         if tracked(object):  # a copy that derivatives pass through
-            return object.reshape(object.shape)
+            return _array._keep_weak(_identity(object), object)
         return constant(_np.array(object.data), object._weak)
     if isinstance(object, (list, tuple)) and builtins.any(tracked(v) for v in _leaves(object)):
         return (
@@ -182,32 +183,12 @@ def full_like(a, fill_value, dtype=None):
 # ------------------------------------------------------------------ elementwise
 
 
-def exp(x):
-    return unary(_av.exp, x)
-
-
-def log(x):
-    return unary(_av.log, x)
-
-
-def sin(x):
-    return unary(_av.sin, x)
-
-
-def cos(x):
-    return unary(_av.cos, x)
-
-
-def tanh(x):
-    return unary(_av.tanh, x)
-
-
-def sqrt(x):
-    return unary(_av.sqrt, x)
+# exp, log, sin, cos, tanh, sqrt, sum and max are made from the engine's
+# (jax/_primitives.py)
 
 
 def tan(x):
-    return sin(x) / cos(x)
+    return unary(_av.sin, x) / unary(_av.cos, x)
 
 
 def abs(x):
@@ -321,23 +302,15 @@ def clip(x, min=None, max=None):
 # ------------------------------------------------------------------ reductions
 
 
-def sum(a, axis=None, keepdims=False, dtype=None):
-    return reduction(_av.sum, a, axis, keepdims, dtype)
-
-
 def mean(a, axis=None, keepdims=False, dtype=None):
     return lift(a).mean(axis=axis, keepdims=keepdims, dtype=dtype)
-
-
-def max(a, axis=None, keepdims=False):
-    return reduction(_av.max, a, axis, keepdims)
 
 
 def min(a, axis=None, keepdims=False):
     return lift(a).min(axis=axis, keepdims=keepdims)
 
 
-amax, amin = max, min
+amin = min
 
 
 def argmax(a, axis=None):
@@ -403,7 +376,7 @@ class _Linalg:
             )
         if axis is None and not keepdims:
             return _array._finish(_av.norm(x), False)
-        return sqrt(sum(x * x, axis=axis, keepdims=keepdims))
+        return unary(_av.sqrt, reduction(_av.sum, x * x, axis, keepdims))
 
     def __repr__(self):
         return "<module 'autograd_viz.jax.numpy.linalg'>"
@@ -471,19 +444,7 @@ def stack(arrays, axis=0):
         raise _av.ShapeError(
             f"jnp.stack: axis={axis} is out of range for arrays of shape {first.shape}"
         )
-    axis %= ndim_out
-    if not builtins.any(tracked(a) for a in arrays):
-        return constant(_np.stack([_np.asarray(a.data) for a in arrays], axis=axis), weak)
-    shape = (len(arrays),) + first.shape
-    out = None
-    for i, a in enumerate(arrays):
-        piece = _apply(_ops.unindex, a, index=(i,), shape=shape)
-        out = piece if out is None else out + piece
-    if axis:
-        order = list(range(1, ndim_out))
-        order.insert(axis, 0)
-        out = out.transpose(tuple(order))
-    return _array._mark(out, weak)
+    return _array._mark(_stack(arrays, axis % ndim_out), weak)
 
 
 def concatenate(arrays, axis=0):
@@ -549,16 +510,10 @@ _DTYPE_NAMES = (
     "float_",
     "int_",
 )
-_PROVIDED = sorted(
-    n for n in globals() if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES
-)
 
 
-def __getattr__(name):
-    # only reached for names this module does not define
-    if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(
-        f"autograd_viz.jax.numpy does not provide {name}; it provides "
-        f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}"
-    )
+def _provided():
+    return [n for n in globals() if n not in _IMPORTED | set(_DTYPE_NAMES) and n[0] != "_"]
+
+
+__getattr__ = missing_name(__name__, _provided, _DTYPE_NAMES)

@@ -35,7 +35,7 @@ CELL_TIMEOUT = build.CELL_TIMEOUT
 MAX_BYTES = 3 * 1024 * 1024
 
 PLAN = build.plan()
-ALL = sorted(t.path for t in PLAN if not t.pending)
+ALL = sorted(t.path for t in PLAN)
 
 
 def _rel(path):
@@ -43,15 +43,8 @@ def _rel(path):
 
 
 def _runs():
-    """Every notebook the sources make; a pending one (its dialect does not import)
-    is an expected failure that says which dialect is missing."""
-    runs = []
-    for target in PLAN:
-        marks = ()
-        if target.pending:
-            marks = pytest.mark.xfail(strict=True, reason=f"not built yet: {target.pending}")
-        runs.append(pytest.param(target, id=target.label, marks=marks))
-    return runs
+    """Every notebook the sources make."""
+    return [pytest.param(target, id=target.label) for target in PLAN]
 
 
 def _failure_report(nb, error):
@@ -75,10 +68,7 @@ def test_there_are_notebooks_in_both_languages():
 @pytest.mark.slow
 @pytest.mark.parametrize("target", _runs())
 def test_notebook_runs_top_to_bottom(target, tmp_path):
-    # a pending notebook is not saved: run what its source makes, which fails at
-    # the dialect's import (hence the strict xfail); the others run as saved
-    nb = (nbformat.read(target.path, as_version=4) if not target.pending
-          else target.notebook)
+    nb = nbformat.read(target.path, as_version=4)
     try:
         build.execute(nb, timeout=CELL_TIMEOUT, workdir=tmp_path)
     except Exception as error:     # CellExecutionError, CellTimeoutError, DeadKernelError

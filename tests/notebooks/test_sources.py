@@ -95,8 +95,6 @@ def first_difference(en_path, en, vi_path, vi):
             problem = f"the framework tabs differ ({tab_a} vs {tab_b})"
         elif a.metadata.get("tags", []) != b.metadata.get("tags", []):
             problem = "the tags differ"
-        elif a.metadata.get("needs", []) != b.metadata.get("needs", []):
-            problem = "the `needs` lists differ"
         elif a.cell_type == "code":
             if code_only(body_a) != code_only(body_b):
                 problem = "the code differs (comments and the LANG line aside)"
@@ -221,7 +219,7 @@ def test_tabs_split_a_source_into_one_notebook_per_framework():
                  ("code", "%%tab all\nfor_everyone = 2", {}),
                  ("code", "also_everyone = 3", {}))
     assert build.frameworks_of(nb) == ["pytorch", "tensorflow", "mxnet"]
-    made = {fw: build.generate(nb, "en", fw)[0] for fw in build.frameworks_of(nb)}
+    made = {fw: build.generate(nb, "en", fw) for fw in build.frameworks_of(nb)}
     sources = {fw: [c.source for c in out.cells] for fw, out in made.items()}
     assert sources["pytorch"] == ["# Title", "import autograd_viz.torch as torch",
                                   "for_everyone = 2", "also_everyone = 3"]
@@ -237,16 +235,6 @@ def test_an_unknown_tab_names_the_cell_and_the_known_tabs():
     nb = _source(("code", "x = 1", {}), ("code", "%%tab pytroch\nx = 2", {}))
     with pytest.raises(build.SourceError, match=r"demo\.md cell 1: `%%tab pytroch`.*pytorch"):
         build.frameworks_of(nb, "demo.md")
-
-
-def test_a_cell_whose_needs_are_missing_is_left_out_and_reported():
-    nb = _source(("code", "a = 1", {}),
-                 ("code", "b = 2", {"needs": ["autograd_viz.no_such_function_here"]}),
-                 ("code", "c = 3", {"needs": ["autograd_viz.tensor"]}))
-    out, left_out = build.generate(nb, "en", None)
-    assert [c.source for c in out.cells] == ["a = 1", "c = 3"]
-    assert left_out and left_out[0][0] == 1 and "no_such_function_here" in left_out[0][1]
-    assert all("needs" not in c.metadata for c in out.cells)
 
 
 @pytest.mark.parametrize("target", [pytest.param(t, id=t.label) for t in PLAN if t.framework])
@@ -266,8 +254,7 @@ def test_the_chapter_exists_once_per_framework_in_both_languages():
 
 # ------------------------------------------------------------ the saved files
 
-BUILT = [t for t in PLAN if not t.pending]
-PENDING = [t for t in PLAN if t.pending]
+BUILT = PLAN
 
 
 @pytest.mark.parametrize("target", [pytest.param(t, id=t.label) for t in BUILT])
@@ -288,20 +275,8 @@ FRAMEWORK_TARGETS = [t for t in PLAN if t.framework]
 
 
 @pytest.mark.parametrize("target", [pytest.param(t, id=t.label) for t in FRAMEWORK_TARGETS])
-def test_pending_framework_notebook_is_explained_not_hidden(target):
-    """A notebook whose dialect does not import yet is not built and not saved, and
-    shows up here as an expected failure naming the missing dialect.  The day the
-    dialect imports it is no longer pending: then it must be saved (and
-    test_saved_notebook_matches_its_source checks it is current)."""
-    if not target.pending:
-        assert build.missing(DIALECT_IMPORTS[target.framework]) is None
-        assert target.path.exists(), (f"{target.label}: its dialect imports, so the build "
-                                      f"makes it; run `make notebooks` to save it")
-        return
-    assert not target.path.exists(), \
-        f"{target.label} is saved but {target.pending}: it cannot have been executed here"
-    assert DIALECT_IMPORTS[target.framework] in target.pending
-    pytest.xfail(f"{target.label} not built yet: {target.pending}")
+def test_every_framework_notebook_is_saved(target):
+    assert target.path.exists(), f"{target.label}: run `make notebooks` to save it"
 
 
 def test_links_between_notebooks_lead_to_notebooks_the_build_makes():
