@@ -39,6 +39,7 @@ def _run(script):
     [
         ("engine_bench.py", "engine benchmark", ("1 scalar MLP", "2 chain", "3 sum", "4 memory")),
         ("render_bench.py", "render benchmark", ("a step_through", "b draw", "c draw")),
+        ("check_bench.py", "check benchmark", ("a one run", "b ch.ex5", "c one run", "d first")),
     ],
 )
 def test_quick_run_prints_its_table(script, title, cases):
