@@ -63,6 +63,7 @@ from __future__ import annotations
 import atexit
 import io
 import linecache
+import marshal
 import os
 import pickle
 import select
@@ -74,6 +75,8 @@ import sys
 import threading
 import time
 import traceback
+import types
+from collections import ChainMap
 from dataclasses import dataclass, field
 
 # how much of what the student's code prints is kept: a loop that prints
@@ -218,9 +221,34 @@ def run(task, args=(), time_limit=5.0, *, isolate=None, memory_limit=None):
 
 
 def _dumps(obj):
-    import cloudpickle
+    buffer = io.BytesIO()
+    _pickler()(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buffer.getvalue()
 
-    return cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+_pickler_class = None
+
+
+def _pickler():
+    """cloudpickle's Pickler, but code objects travel whole (marshal): since
+    3.1 cloudpickle names their file "<dynamic-code>", and a traceback in
+    the child must name the student's file and line, and tell ours apart
+    (the child runs the same interpreter, so marshal's format matches)."""
+    global _pickler_class
+    if _pickler_class is None:
+        import cloudpickle
+
+        class Pickler(cloudpickle.Pickler):
+            dispatch_table = ChainMap(
+                {types.CodeType: _reduce_code}, cloudpickle.Pickler.dispatch_table
+            )
+
+        _pickler_class = Pickler
+    return _pickler_class
+
+
+def _reduce_code(code):
+    return marshal.loads, (marshal.dumps(code),)
 
 
 # ------------------------------------------------------------------ the kernel's side
