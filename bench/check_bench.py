@@ -145,45 +145,30 @@ def main():
     check_with(fork_run)
     check_with(runner.run)
 
-    if selected(args, "a"):
-        t = time_pair(
-            lambda: runner.run(double, (x,)),
-            lambda: fork_run(double, (x,)),
-            repeats=repeats,
-            warmup=warmup,
-            gc_on=True,
-        )
+    def paired(case, ours, ref, ref_name, repeats, target=None, **kw):
+        t = time_pair(ours, ref, repeats=repeats, warmup=warmup, gc_on=True)
+        limit = float(target.split()[-1].rstrip("x")) if target else None
         rows.append(
-            Row(
-                "a one run",
-                t[0],
-                "fork of this process",
-                t[1],
-                "<= 2x",
-                2.0,
-                paired_ratio=t.ratio,
-                gc_on=True,
-            )
+            Row(case, t[0], ref_name, t[1], target or "", limit, paired_ratio=t.ratio, **kw)
         )
+
+    def one_run():
+        return runner.run(double, (x,))
+
+    def one_fork():
+        return fork_run(double, (x,))
+
+    if selected(args, "a"):
+        paired("a one run", one_run, one_fork, "fork of this process", repeats, "<= 2x", gc_on=True)
     if selected(args, "b"):
-        t = time_pair(
+        paired(
+            "b ch.ex5.check (3 runs)",
             lambda: check_with(runner.run),
             lambda: check_with(fork_run),
-            repeats=max(3, repeats // 2),
-            warmup=warmup,
+            "the same, forking",
+            max(3, repeats // 2),
+            "<= 2x",
             gc_on=True,
-        )
-        rows.append(
-            Row(
-                "b ch.ex5.check (3 runs)",
-                t[0],
-                "the same, forking",
-                t[1],
-                "<= 2x",
-                2.0,
-                paired_ratio=t.ratio,
-                gc_on=True,
-            )
         )
     if selected(args, "c"):
         try:
@@ -197,24 +182,15 @@ def main():
             threads = len(os.listdir("/proc/self/task"))
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", "os.fork", RuntimeWarning)
-                t = time_pair(
-                    lambda: runner.run(double, (x,)),
-                    lambda: fork_run(double, (x,)),
-                    repeats=repeats,
-                    warmup=warmup,
-                    gc_on=True,
-                )
-            rows.append(
-                Row(
+                paired(
                     "c one run, JAX + PyTorch loaded",
-                    t[0],
+                    one_run,
+                    one_fork,
                     "fork of this process",
-                    t[1],
-                    paired_ratio=t.ratio,
+                    repeats,
                     gc_on=True,
                     note=f"this process had {threads} threads; the server has one",
                 )
-            )
     if selected(args, "d"):
         n = 1 if args.quick else 5
         ours, ref = [], []

@@ -36,12 +36,7 @@ from autograd_viz.exercises import Exercise, runner
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def english_and_not_grading(monkeypatch):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    exercises.set_lang("en")
-    yield
-    exercises.set_lang("en")
+pytestmark = pytest.mark.usefixtures("english_and_not_grading")  # tests/exercises/conftest.py
 
 
 def one_case(**kw):
