@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import shlex
 import sys
+import sysconfig
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -177,7 +178,12 @@ def test_this_environment_is_the_locked_one():
     wanted = {}
     for path in synced:
         wanted.update(pins(path))
-    installed = {canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    # only the venv's own site-packages: once something has imported setuptools,
+    # sys.path also holds its vendored copies (packaging, platformdirs, ...)
+    site = sorted({sysconfig.get_paths()[key] for key in ("purelib", "platlib")})
+    installed = {
+        canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions(path=site)
+    }
     wrong = [
         f"{name} {installed.get(name, 'missing')} (locked: {version})"
         for name, version in wanted.items()
