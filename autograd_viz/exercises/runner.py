@@ -61,6 +61,7 @@ the chapter's endless ``while`` loop.
 from __future__ import annotations
 
 import atexit
+import functools
 import io
 import linecache
 import marshal
@@ -221,9 +222,57 @@ def run(task, args=(), time_limit=5.0, *, isolate=None, memory_limit=None):
 
 
 def _dumps(obj):
+    import cloudpickle
+
     buffer = io.BytesIO()
-    _pickler()(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    by_value = set(cloudpickle.list_registry_pickle_by_value())
+    mine = [m for m in _users_modules() if m.__name__ not in by_value]
+    for module in mine:
+        cloudpickle.register_pickle_by_value(module)
+    try:
+        _pickler()(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    finally:
+        for module in mine:
+            cloudpickle.unregister_pickle_by_value(module)
     return buffer.getvalue()
+
+
+# module name -> whether its file is the user's own code (files do not move)
+_users = {}
+
+
+def _users_modules():
+    """The imported modules of the user's own code: a notebook's helper
+    files, a teacher's grading script, the tests.  Their functions and
+    classes travel by value, like a notebook's: by name, the child would
+    import the module again at every run (its top-level code may be slow,
+    or start threads), where the kernel's fork used to have it already."""
+    found = []
+    for name, module in list(sys.modules.items()):
+        if name not in _users:
+            _users[name] = _is_users(module)
+        if _users[name]:
+            found.append(module)
+    return found
+
+
+def _is_users(module):
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str) or module.__name__ == "__main__":
+        return False  # built in, a namespace package, or by value already
+    path = os.path.realpath(path)
+    return not any(path.startswith(root) for root in _installed())
+
+
+@functools.lru_cache(maxsize=1)
+def _installed():
+    """Where installed code lives: the interpreter's, the environment's and
+    autograd_viz's own folders."""
+    import site
+
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE_DIR}
+    roots.update(site.getsitepackages() + [site.getusersitepackages()])
+    return tuple(os.path.realpath(root) + os.sep for root in roots)
 
 
 _pickler_class = None

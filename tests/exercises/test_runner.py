@@ -197,6 +197,21 @@ def test_the_line_of_a_cell_is_named_though_only_the_kernel_has_its_text():
     assert "(line 3: `return y.no_such_method()`)" in result.message, result.message
 
 
+def test_functions_of_the_users_own_modules_travel_by_value():
+    # this test file is the user's code: the child does not import it (a
+    # module's top-level code may be slow, or start threads), as it does not
+    # import a notebook; autograd_viz's own functions go by name
+    out = runner.run(_modules_of_the_child, (), 5)
+    assert out.ok, out
+    assert __name__ not in out.value and "autograd_viz.exercises.runner" in out.value
+    assert runner._is_users(sys.modules[__name__])
+    assert not runner._is_users(runner) and not runner._is_users(np)
+
+
+def _modules_of_the_child():
+    return sorted(sys.modules)
+
+
 def test_the_child_has_the_kernels_directory_path_environment_and_language(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("AV_RUNNER_PROBE", "from the kernel")
