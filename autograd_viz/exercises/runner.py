@@ -225,16 +225,20 @@ def _dumps(obj):
     import cloudpickle
 
     buffer = io.BytesIO()
-    by_value = set(cloudpickle.list_registry_pickle_by_value())
-    mine = [m for m in _users_modules() if m.__name__ not in by_value]
-    for module in mine:
-        cloudpickle.register_pickle_by_value(module)
-    try:
-        _pickler()(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
-    finally:
+    with _registry_lock:  # cloudpickle's registry is global: one run's pickling at a time
+        by_value = set(cloudpickle.list_registry_pickle_by_value())
+        mine = [m for m in _users_modules() if m.__name__ not in by_value]
         for module in mine:
-            cloudpickle.unregister_pickle_by_value(module)
+            cloudpickle.register_pickle_by_value(module)
+        try:
+            _pickler()(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+        finally:
+            for module in mine:
+                cloudpickle.unregister_pickle_by_value(module)
     return buffer.getvalue()
+
+
+_registry_lock = threading.Lock()
 
 
 # module name -> whether its file is the user's own code (files do not move)
