@@ -7,7 +7,8 @@ adding a visible word anywhere else in the renderer is a bug.
 
 from __future__ import annotations
 
-LANGS = ("en", "vi")
+# the session's language lives in the engine, whose errors are worded in it too
+from .engine.lang import LANGS, check_lang, get_lang, resolve, set_lang, using_lang  # noqa: F401
 
 TEXT: dict[str, dict[str, str]] = {
     # node lines
@@ -474,32 +475,6 @@ RULE_TEXT: dict[str, dict[str, str]] = {
         "vi": "1 (chỉ độ chính xác thay đổi)",
     },
 }
-
-
-def check_lang(lang):
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}, got {lang!r}")
-    return lang
-
-
-# the notebook-wide language: av.set_lang("vi") once at the top of a notebook
-# switches diagrams, step-throughs, exercise messages and the quiz together
-_current = "en"
-
-
-def set_lang(lang):
-    """Use ``lang`` ("en" or "vi") wherever no ``lang=`` is passed."""
-    global _current
-    _current = check_lang(lang)
-
-
-def get_lang():
-    return _current
-
-
-def resolve(lang):
-    """``lang`` checked, or the notebook-wide language when it is None."""
-    return _current if lang is None else check_lang(lang)
 
 
 def t(key, lang="en", **fields):
