@@ -60,10 +60,23 @@ class Catalogue:
 
     def error(self, cls, key, lang=None, **fields):
         """An exception of ``cls`` saying ``key``; its ``message_key`` keeps
-        the key, so code can tell errors apart in any language."""
+        the key, so code can tell errors apart in any language, and
+        :func:`in_language` can word it again in another."""
         exc = cls(self.text(key, lang, **fields))
         exc.message_key = key
+        exc._said = (self, key, fields)
         return exc
+
+
+def in_language(exc, lang=None):
+    """``exc``'s message in ``lang``: an error of this package worded again
+    (an exercise checked in Vietnamese shows the error a student caught
+    earlier in English in Vietnamese too); any other error as it is."""
+    said = getattr(exc, "_said", None)
+    if said is None:
+        return str(exc)
+    catalogue, key, fields = said
+    return catalogue.text(key, lang, **fields)
 
 
 MESSAGES = Catalogue(

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.lang import using_lang
 from ..render.style import font_style
 from . import runner
 from .messages import check_lang, msg, pick
@@ -598,7 +599,10 @@ class Exercise:
         lang = check_lang(lang)
         ctx = Context(self, lang)
         try:
-            self._evaluate(answer, ctx)
+            # the student's code runs in the check's language, so an error it
+            # raises reads like the message around it
+            with using_lang(lang):
+                self._evaluate(answer, ctx)
             if ctx.cases_run:
                 ctx.notes.insert(
                     0,

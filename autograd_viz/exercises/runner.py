@@ -38,6 +38,8 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
+from ..engine.messages import in_language
+
 # how much of what the student's code prints is kept: a loop that prints
 # megabytes must not travel through the pipe into the notebook's output
 PRINT_LIMIT = 4000
@@ -95,9 +97,11 @@ class Outcome:
         return self.status == "ok"
 
 
-def describe_exception(exc):
+def describe_exception(exc, lang=None):
     """(etype, message, where, from_engine, mro) for an exception, where ``where``
-    is the deepest frame outside autograd_viz: the student's line."""
+    is the deepest frame outside autograd_viz: the student's line, and the
+    message is in ``lang`` where the package can word it (the session's
+    language when None)."""
     tb = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
     from_engine = any(
         _in_package(fr.filename) and not fr.filename.startswith(_OWN_DIR) for fr in tb
@@ -109,7 +113,7 @@ def describe_exception(exc):
             where = (fr.lineno, code.strip()) if code else None
             break
     mro = tuple(c.__name__ for c in type(exc).__mro__)
-    return type(exc).__name__, str(exc), where, from_engine, mro
+    return type(exc).__name__, in_language(exc, lang), where, from_engine, mro
 
 
 def _in_package(filename):

@@ -48,8 +48,8 @@ from ..description import (
 from ..description.fold import fold
 from ..description.naming import check_names, frame_variables, user_frame
 from ..engine import ops as _ops
+from ..i18n import error, t
 from ..i18n import resolve as resolve_lang
-from ..i18n import t
 from . import close
 from . import torch_ops as O
 
@@ -322,9 +322,7 @@ class Capture:
 
     def __init__(self, module=None, lang=None):
         if module is not None and not isinstance(module, torch.nn.Module):
-            raise TypeError(
-                f"av.capture(module) takes an nn.Module (or nothing), got {type(module).__name__}"
-            )
+            raise error(TypeError, "err_capture_module", lang, type=type(module).__name__)
         self.module = module
         self.lang = lang
         self._current = None  # the innermost module call running now that is a group

@@ -1,6 +1,7 @@
 """The package's dependencies point one way: the engine reads nothing else of
 the package (it owns the session's language, engine/lang.py, since its errors
-are worded in it; i18n reads that module of the engine and nothing else); the
+are worded in it; i18n reads that module and the engine's catalogue class,
+engine/messages.py, and nothing else of the engine); the
 graph description and its producers read the engine; the
 renderer reads the description (and the engine, and i18n); the dialects read the
 engine, never the renderer, the exercises or each other; the exercises, the
@@ -18,8 +19,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "autograd_viz"
 # layer -> (the modules in it, as paths under the package; what it may import)
 LAYERS = {
     "engine": ({"engine"}, {"engine"}),
-    # the renderer's words read the session's language, which the engine owns
-    "i18n": ({"i18n.py", "tabs.py"}, {"engine.lang"}),
+    # the renderer's words read the session's language and the catalogue of
+    # messages, which the engine owns
+    "i18n": ({"i18n.py", "tabs.py"}, {"i18n", "engine.lang", "engine.messages"}),
     # the graph description and its producers: the engine's recording
     # (description/engine.py) and real PyTorch and JAX (frameworks/, whose
     # imports of torch and jax wait until a drawing asks for them)
