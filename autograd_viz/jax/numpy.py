@@ -57,12 +57,7 @@ class _ScalarType:
 
 def _warn_if_narrowed(asked, got):
     if asked is not None:
-        warnings.warn(
-            f"{asked} was asked for, but JAX without x64 has no 64-bit types: "
-            f"using {got} (as JAX does)",
-            UserWarning,
-            stacklevel=3,
-        )
+        warnings.warn(JAX.text("narrowed", asked=asked, got=got), UserWarning, stacklevel=3)
 
 
 float16 = _ScalarType("float16", _np.float16)
