@@ -196,8 +196,8 @@ TORCH = Catalogue(
         "nested_dual": {
             "en": "{quote} (PyTorch allows one dual_level at a time): close the open one first, "
             "or use torch.func.jvp, which nests",
-            "vi": "PyTorch chỉ cho phép một dual_level tại một thời điểm: hãy đóng mức đang mở "
-            "trước, hoặc dùng torch.func.jvp (hàm này lồng được)",
+            "vi": "PyTorch chưa cho lồng chế độ xuôi: mỗi lúc chỉ mở được một dual_level; hãy "
+            "đóng mức đang mở trước, hoặc dùng torch.func.jvp (hàm này lồng được)",
             "quote": "Nested forward mode AD is not supported at the moment",
         },
         "dual_no_level": {
@@ -565,23 +565,14 @@ JAX = Catalogue(
             "số thực, ví dụ jnp.arange(4.0) thay vì jnp.arange(4), hoặc đổi kiểu bằng "
             "x.astype(jnp.float32)",
         },
+        # the same words, with JAX's own sentence for the transforms it names
         "float_inputs_reverse": {
-            "en": "{who} requires real-valued inputs (a floating-point dtype), but {what} is "
-            "{dtype}. Pass floats, e.g. jnp.arange(4.0) rather than jnp.arange(4), or convert "
-            "with x.astype(jnp.float32)",
-            "vi": "{who} cần đầu vào kiểu số thực, nhưng {what} có kiểu {dtype}. Hãy đưa vào "
-            "số thực, ví dụ jnp.arange(4.0) thay vì jnp.arange(4), hoặc đổi kiểu bằng "
-            "x.astype(jnp.float32)",
+            "as": "float_inputs",
             "quote": "{jax_who} requires real- or complex-valued inputs (input dtype that is a "
             "sub-dtype of np.inexact), but got {dtype}.",
         },
         "float_inputs_forward": {
-            "en": "{who} requires real-valued inputs (a floating-point dtype), but {what} is "
-            "{dtype}. Pass floats, e.g. jnp.arange(4.0) rather than jnp.arange(4), or convert "
-            "with x.astype(jnp.float32)",
-            "vi": "{who} cần đầu vào kiểu số thực, nhưng {what} có kiểu {dtype}. Hãy đưa vào "
-            "số thực, ví dụ jnp.arange(4.0) thay vì jnp.arange(4), hoặc đổi kiểu bằng "
-            "x.astype(jnp.float32)",
+            "as": "float_inputs",
             "quote": "jacfwd requires real-valued inputs (input dtype that is a sub-dtype of "
             "np.floating), but got {dtype}.",
         },
@@ -787,14 +778,14 @@ JAX = Catalogue(
         "seed_array": {
             "en": "{who}: the seed must be an integer, got {seed}",
             "vi": "{who}: giá trị khởi tạo (seed) phải là một số nguyên, nhưng nhận được {seed}",
-            "quote": "PRNG key seed must be an integer; got {seed}",
+            "quote": "PRNG key seed must be an integer",
         },
         "seed_int": {
             "en": "PRNG key seed must be an integer; got {seed} ({type}). Pass a whole "
             "number, e.g. {who}(0)",
             "vi": "giá trị khởi tạo (seed) của khóa ngẫu nhiên phải là một số nguyên, nhưng "
             "nhận được {seed} ({type}): hãy đưa vào một số nguyên, ví dụ {who}(0)",
-            "quote": "PRNG key seed must be an integer; got {seed}",
+            "quote": "PRNG key seed must be an integer",
         },
         "need_key": {
             "en": "{who} needs a PRNG key, made by jax.random.key(seed) (or "

@@ -22,8 +22,9 @@ from .lang import resolve
 
 class Catalogue:
     """Messages by key.  ``framework`` names whose sentences the quotes are;
-    ``parent`` answers the keys this catalogue does not have, and an entry
-    holding only a ``"quote"`` keeps the parent's words and adds the quote."""
+    ``parent`` answers the keys this catalogue does not have.  An entry
+    without words of its own adds a quote to the parent's words for its key,
+    or to the words of another key of its catalogue (``"as"``)."""
 
     def __init__(self, entries, framework=None, parent=None):
         self.entries = entries
@@ -39,7 +40,7 @@ class Catalogue:
             return self.parent.entry(key)
         if "en" in own:
             return own, own.get("framework", self.framework)
-        base, _ = self.parent.entry(key)
+        base, _ = self.entry(own["as"]) if "as" in own else self.parent.entry(key)
         return {**base, **own}, own.get("framework", self.framework)
 
     def keys(self):
