@@ -577,6 +577,13 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _shape_mismatch(i, given, out):
+    """PyTorch's error for grad_outputs[i] (or a cotangent) not shaped like output i."""
+    return TORCH.error(
+        RuntimeError, "grad_output_shape", i=i, got=Size(np.shape(given)), shape=Size(out.shape)
+    )
+
+
 def _gradients_of(
     outputs,
     inputs,
@@ -609,13 +616,7 @@ def _gradients_of(
                 raise TORCH.error(RuntimeError, "grad_nonscalar", i=i, shape=Size(out.shape))
             g = np.ones(out.shape, out.data.dtype)
         elif tuple(np.shape(g)) != out.shape:
-            raise TORCH.error(
-                RuntimeError,
-                "grad_output_shape",
-                i=i,
-                got=Size(np.shape(g)),
-                shape=Size(out.shape),
-            )
+            raise _shape_mismatch(i, g, out)
         seeds.append(g)
     total = av.gradients(
         outputs, inputs, seeds, retain_graph=retain_graph, create_graph=create_graph
@@ -824,13 +825,7 @@ class _Func(Transforms):
         cots = list(cotangent) if isinstance(out, (tuple, list)) else [cotangent]
         for i, (o, c) in enumerate(zip(outs, cots)):
             if tuple(np.shape(c)) != o.shape:
-                raise TORCH.error(
-                    RuntimeError,
-                    "grad_output_shape",
-                    i=i,
-                    got=Size(np.shape(c)),
-                    shape=Size(o.shape),
-                )
+                raise _shape_mismatch(i, c, o)
         return super().cotangents(cotangent, out, outs)
 
 
