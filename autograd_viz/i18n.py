@@ -242,67 +242,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The next forward pass starts from these new values.",
         "vi": "Lượt lan truyền xuôi tiếp theo bắt đầu từ các giá trị mới này.",
     },
-    # real frameworks: what cannot be drawn, and why
-    "fw_missing": {
-        "en": "{what} needs {framework}, which is not installed here: {install}",
-        "vi": "{what} cần {framework}, nhưng máy này chưa cài: {install}",
-    },
-    "torch_no_grad_fn": {
-        "en": "{name} has no grad_fn: PyTorch recorded no operations for it. Compute it "
-        "from a tensor with requires_grad=True (e.g. x = torch.arange(4.0, "
-        "requires_grad=True)), outside torch.no_grad().",
-        "vi": "{name} không có grad_fn: PyTorch không ghi lại phép toán nào cho nó. Hãy "
-        "tính nó từ một tensor có requires_grad=True (ví dụ x = torch.arange(4.0, "
-        "requires_grad=True)), bên ngoài torch.no_grad().",
-    },
-    "torch_freed": {
-        "en": "PyTorch freed the values this graph saved when backward() ran, so its "
-        "steps cannot be shown. Run the code inside `with av.capture():` (it keeps "
-        "them), or call backward(retain_graph=True), or draw before backward(). "
-        "(PyTorch: {error})",
-        "vi": "PyTorch đã giải phóng các giá trị mà đồ thị này lưu khi backward() chạy, "
-        "nên không thể cho thấy các bước của nó. Hãy chạy mã bên trong `with "
-        "av.capture():` (nó giữ lại các giá trị), hoặc gọi backward(retain_graph=True), "
-        "hoặc vẽ trước khi gọi backward(). (PyTorch: {error})",
-    },
-    "torch_unknown_value": {
-        "en": "PyTorch kept no value for the result of {op}, so it cannot be drawn. Run "
-        "the code inside `with av.capture():`, which records every value as it is computed.",
-        "vi": "PyTorch không giữ giá trị kết quả của {op}, nên không thể vẽ nó. Hãy chạy "
-        "mã bên trong `with av.capture():`, nó ghi lại mọi giá trị ngay khi được tính.",
-    },
-    "torch_view_write": {
-        "en": "This graph writes into a view in place ({op}): PyTorch rewrote the history "
-        "of the tensor behind the view, so a drawing would not show what your code did. "
-        "Compute the new values out of place instead (e.g. y = x * mask, or torch.cat).",
-        "vi": "Đồ thị này ghi trực tiếp ({op}) vào một khung nhìn (view): PyTorch đã viết lại "
-        "lịch sử của tensor phía sau khung nhìn đó, nên hình vẽ sẽ không đúng với những gì "
-        "mã của bạn làm. Hãy tính giá trị mới mà không ghi đè (ví dụ `y = x * mask`, hoặc "
-        "torch.cat).",
-    },
-    "torch_multi_output": {
-        "en": "{op} has several outputs used separately (unbind, split, chunk, or a loop "
-        "over a tensor's rows): autograd_viz draws one value per operation and cannot "
-        "draw this graph. Index the tensor instead (x[0], x[1], ...).",
-        "vi": "{op} có nhiều đầu ra được dùng riêng (unbind(), split(), chunk(), hoặc vòng lặp "
-        "qua các hàng của tensor): autograd_viz vẽ một giá trị cho mỗi phép toán nên "
-        "không vẽ được đồ thị này. Hãy dùng chỉ số thay thế (x[0], x[1], ...).",
-    },
-    "torch_changed": {
-        "en": "{name} was changed in place after this graph used it (an optimizer step, "
-        "x.add_(...), x.data = ...), so the value the graph used is gone. Draw before "
-        "changing it, or run the code inside `with av.capture():`, which keeps it.",
-        "vi": "{name} đã bị thay đổi trực tiếp sau khi đồ thị này dùng nó (một bước tối "
-        "ưu, x.add_(...), x.data = ...), nên giá trị mà đồ thị đã dùng không còn nữa. "
-        "Hãy vẽ trước khi thay đổi nó, hoặc chạy mã bên trong `with av.capture():`, nó "
-        "giữ lại giá trị đó.",
-    },
-    "torch_no_forward": {
-        "en": "forward mode needs to run {op} again with PyTorch's forward AD, and "
-        "autograd_viz cannot find how. Run the code inside `with av.capture():`.",
-        "vi": "chế độ xuôi cần chạy lại {op} bằng chế độ xuôi (forward AD) của PyTorch, nhưng "
-        "autograd_viz không tìm được cách. Hãy chạy mã bên trong `with av.capture():`.",
-    },
+    # real frameworks: an op drawn as one box (a module)
     "tan_module": {
         "en": "{op} is drawn as one box: {framework}'s forward mode pushed the tangents "
         "of its inputs through all its operations: {dot} = {result}.",
@@ -459,6 +399,71 @@ TEXT: dict[str, dict[str, str]] = {
 # whose "framework" names the tool) and the language is the call's or the session's.
 MESSAGES = Catalogue(
     {
+        # ---- real frameworks: what cannot be drawn, and why
+        "fw_missing": {
+            "en": "{what} needs {framework}, which is not installed here: {install} ({quote})",
+            "vi": "{what} cần {framework}, nhưng máy này chưa cài: {install}",
+            "quote": "{error}",
+            "framework": "Python",
+        },
+        "torch_no_grad_fn": {
+            "en": "{name} has no grad_fn: PyTorch recorded no operations for it. Compute it "
+            "from a tensor with requires_grad=True (e.g. x = torch.arange(4.0, "
+            "requires_grad=True)), outside torch.no_grad().",
+            "vi": "{name} không có grad_fn: PyTorch không ghi lại phép toán nào cho nó. Hãy "
+            "tính nó từ một tensor có requires_grad=True (ví dụ x = torch.arange(4.0, "
+            "requires_grad=True)), bên ngoài torch.no_grad().",
+        },
+        "torch_freed": {
+            "en": "PyTorch freed the values this graph saved when backward() ran, so its "
+            "steps cannot be shown. Run the code inside `with av.capture():` (it keeps "
+            "them), or call backward(retain_graph=True), or draw before backward(). "
+            "(PyTorch: {quote})",
+            "vi": "PyTorch đã giải phóng các giá trị mà đồ thị này lưu khi backward() chạy, "
+            "nên không thể cho thấy các bước của nó. Hãy chạy mã bên trong `with "
+            "av.capture():` (nó giữ lại các giá trị), hoặc gọi backward(retain_graph=True), "
+            "hoặc vẽ trước khi gọi backward().",
+            "quote": "{error}",
+            "framework": "PyTorch",
+        },
+        "torch_unknown_value": {
+            "en": "PyTorch kept no value for the result of {op}, so it cannot be drawn. Run "
+            "the code inside `with av.capture():`, which records every value as it is computed.",
+            "vi": "PyTorch không giữ giá trị kết quả của {op}, nên không thể vẽ nó. Hãy chạy "
+            "mã bên trong `with av.capture():`, nó ghi lại mọi giá trị ngay khi được tính.",
+        },
+        "torch_view_write": {
+            "en": "This graph writes into a view in place ({op}): PyTorch rewrote the history "
+            "of the tensor behind the view, so a drawing would not show what your code did. "
+            "Compute the new values out of place instead (e.g. y = x * mask, or torch.cat).",
+            "vi": "Đồ thị này ghi trực tiếp ({op}) vào một khung nhìn (view): PyTorch đã viết lại "
+            "lịch sử của tensor phía sau khung nhìn đó, nên hình vẽ sẽ không đúng với những gì "
+            "mã của bạn làm. Hãy tính giá trị mới mà không ghi đè (ví dụ `y = x * mask`, hoặc "
+            "torch.cat).",
+        },
+        "torch_multi_output": {
+            "en": "{op} has several outputs used separately (unbind, split, chunk, or a loop "
+            "over a tensor's rows): autograd_viz draws one value per operation and cannot "
+            "draw this graph. Index the tensor instead (x[0], x[1], ...).",
+            "vi": "{op} có nhiều đầu ra được dùng riêng (unbind(), split(), chunk(), hoặc vòng lặp "
+            "qua các hàng của tensor): autograd_viz vẽ một giá trị cho mỗi phép toán nên "
+            "không vẽ được đồ thị này. Hãy dùng chỉ số thay thế (x[0], x[1], ...).",
+        },
+        "torch_changed": {
+            "en": "{name} was changed in place after this graph used it (an optimizer step, "
+            "x.add_(...), x.data = ...), so the value the graph used is gone. Draw before "
+            "changing it, or run the code inside `with av.capture():`, which keeps it.",
+            "vi": "{name} đã bị thay đổi trực tiếp sau khi đồ thị này dùng nó (một bước tối "
+            "ưu, x.add_(...), x.data = ...), nên giá trị mà đồ thị đã dùng không còn nữa. "
+            "Hãy vẽ trước khi thay đổi nó, hoặc chạy mã bên trong `with av.capture():`, nó "
+            "giữ lại giá trị đó.",
+        },
+        "torch_no_forward": {
+            "en": "forward mode needs to run {op} again with PyTorch's forward AD, and "
+            "autograd_viz cannot find how. Run the code inside `with av.capture():`.",
+            "vi": "chế độ xuôi cần chạy lại {op} bằng chế độ xuôi (forward AD) của PyTorch, nhưng "
+            "autograd_viz không tìm được cách. Hãy chạy mã bên trong `with av.capture():`.",
+        },
         "err_jax_array": {
             "en": "a JAX array has no recorded history to draw: JAX records functions, not "
             "arrays. Pass the function and its arguments: av.draw(f, x)",

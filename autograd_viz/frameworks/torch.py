@@ -48,7 +48,7 @@ from ..description import (
 from ..description.fold import fold
 from ..description.naming import check_names, frame_variables, user_frame
 from ..engine import ops as _ops
-from ..i18n import error, t
+from ..i18n import error
 from ..i18n import resolve as resolve_lang
 from . import close
 from . import torch_ops as O
@@ -526,7 +526,7 @@ class _Reader:
         self.ops = self._walk(nodes)
 
     def error(self, key, **fields):
-        return DescriptionError(t(key, self.lang, **fields))
+        return error(DescriptionError, key, self.lang, **fields)
 
     # -- structure ----------------------------------------------------------------
     def _walk(self, nodes):
@@ -965,7 +965,7 @@ def _describe(target, names, caller, depth, lang):
     for r in roots:
         if r.grad_fn is None and not r.requires_grad:
             name = next((v for v, x in frame_variables(caller) if x is r), "this tensor")
-            raise DescriptionError(t("torch_no_grad_fn", lang, name=name))
+            raise error(DescriptionError, "torch_no_grad_fn", lang, name=name)
     reader = _Reader(roots, lang, caller, names)
     reader.resolve()
     recorded = _recorded_pass(reader)

@@ -172,7 +172,6 @@ REVIEWED = {
     ("_dialect.py", "has no attribute"): "Python's words, for dunders copy and pickle probe",
     ("description/graph.py", "cannot run another backward"): "every producer implements it",
     ("description/graph.py", "cannot run forward mode"): "every producer implements it",
-    ("frameworks/__init__.py", "({error})"): "the catalogue's words and Python's ImportError",
 }
 
 CHECKED = ("engine", "torch.py", "tf.py", "mxnet.py", "_dialect.py", "jax", "description")

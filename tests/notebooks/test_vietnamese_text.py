@@ -327,9 +327,10 @@ QUOTED = [
 
 @cache
 def framework_quotes():
-    """The real frameworks' own sentences our Vietnamese errors end with, as
-    ``(PyTorch: ...)``: a pattern per quote of the package's catalogues (its
-    fields may hold anything), each reviewed where it is written."""
+    """{framework: [pattern, ...]}: the real frameworks' own sentences our
+    Vietnamese errors end with, as ``(PyTorch: ...)``, one pattern per quote of
+    the package's catalogues (its fields may hold anything), each reviewed
+    where it is written."""
     from autograd_viz import _dialect_messages, i18n
     from autograd_viz.engine import messages
 
@@ -337,16 +338,36 @@ def framework_quotes():
     catalogues += [
         c for c in vars(_dialect_messages).values() if isinstance(c, messages.Catalogue)
     ]
-    patterns = set()
+    patterns = {}
     for catalogue in catalogues:
         for key in catalogue.entries:
             entry, framework = catalogue.entry(key)
             if entry.get("quote") is None:
                 continue
             parts = re.split(r"\{\w*\}", entry["quote"].replace("{{}}", "{}"))
-            body = ".+?".join(re.escape(p.replace("{{", "{").replace("}}", "}")) for p in parts)
-            patterns.add(rf" \({re.escape(framework)}: {body}\)")
-    return [re.compile(p, re.S) for p in sorted(patterns, key=len, reverse=True)]
+            body = ".+".join(re.escape(p.replace("{{", "{").replace("}}", "}")) for p in parts)
+            patterns.setdefault(framework, set()).add(re.compile(body, re.S))
+    return patterns
+
+
+def without_framework_quotes(text):
+    """``text`` with each ``(Framework: sentence)`` whose sentence is one of the
+    catalogues' quotes taken out; the quote ends at the parenthesis that
+    balances its opening one (framework sentences have parentheses of their own)."""
+    quotes = framework_quotes()
+    out, start = [], 0
+    for m in re.finditer(r"\((" + "|".join(map(re.escape, quotes)) + r"): ", text):
+        if m.start() < start:
+            continue
+        depth, end = 1, m.end()
+        while end < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            end += 1
+        inside = text[m.end() : end - 1]
+        if not depth and any(p.fullmatch(inside) for p in quotes[m.group(1)]):
+            out.append(text[start : m.start()])
+            start = end
+    return "".join(out) + text[start:]
 
 
 # Vietnamese words borrowed whole, written as one word
@@ -359,8 +380,7 @@ def english_words(text, code=frozenset()):
     the surrounding code defines, which the text may show bare)."""
     for quote in QUOTED:
         text = text.replace(quote, " ")
-    for pattern in framework_quotes():
-        text = pattern.sub(" ", text)
+    text = without_framework_quotes(text)
     _, kept = glossary()
     found = []
     for word in re.findall(r"[^\W\d_]+", prose(text)):
@@ -399,6 +419,11 @@ def test_the_checker_finds_english_and_lets_vietnamese_code_and_names_pass():
     assert english_words("Quy tắc dây chuyền: 3 × 2 = 6, gradient của `x.grad` trong PyTorch") == []
     assert english_words("gọi y.backward(create_graph=True) rồi lấy x.grad") == []
     assert english_words("the norm is a single number") == ["the", "is", "single", "number"]
+    # the framework's own sentence, quoted as a catalogue quotes it, is set aside
+    quoted = "không giải phóng (PyTorch: Trying to backward (or freed). Saved values.) rồi"
+    assert english_words(quoted) == []
+    # (PyTorch's relayed errors, "{error}", take any sentence; TensorFlow's do not)
+    assert english_words("không (TensorFlow: something nobody quoted)") == ["something", "nobody", "quoted"]
 
 
 @pytest.mark.slow
