@@ -382,7 +382,10 @@ class Result:
                 '<table style="border-collapse:collapse">'
                 + "".join(
                     f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
-                    f'<td style="text-align:left"><pre class="avz-mono" style="margin:0;{mono}">'
+                    # pre-wrap: arrays keep their lines, a long message (an error
+                    # the student's code raised) wraps inside the box
+                    f'<td style="text-align:left"><pre class="avz-mono" '
+                    f'style="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;{mono}">'
                     f"{e(b)}</pre></td></tr>"
                     for a, b in rows
                 )
