@@ -387,3 +387,43 @@ def test_switching_language_leaves_the_session_usable():
     with pytest.raises(av.ShapeError), using_lang("vi"):
         av.tensor([1.0, 2.0]) + av.tensor([1.0, 2.0, 3.0])
     assert av.get_lang() == "en"
+
+
+def _cases():
+    """Errors a student meets, one or two per layer: (name, a call that raises)."""
+    import autograd_viz.jax as jax
+    import autograd_viz.tf as tf
+    import autograd_viz.torch as torch
+    from autograd_viz.jax import numpy as jnp
+    from autograd_viz.mxnet import autograd
+    from autograd_viz.mxnet import np as mnp
+
+    def tape_stop():
+        with tf.GradientTape().stop_recording():
+            pass
+
+    return {
+        "engine item": lambda: av.arange(3.0).item(),
+        "engine int grad": lambda: av.arange(3).requires_grad_(),
+        "engine matmul": lambda: av.ones(2, 3) @ av.ones(2, 3),
+        "engine jvp": lambda: av.jvp(av.sin, (av.ones(2),), (av.ones(3),)),
+        "torch cat": lambda: torch.cat([torch.ones(2, 3), torch.ones(2, 4)]),
+        "torch dual": lambda: torch.autograd.forward_ad.make_dual(torch.ones(2), torch.ones(2)),
+        "tf stop_recording": tape_stop,
+        "mxnet head_grads": lambda: autograd.backward([mnp.ones(2)], [mnp.ones(2)] * 2),
+        "jax vmap": lambda: jax.vmap(lambda a, b: a)(jnp.ones(3), jnp.ones(2)),
+        "jax random key": lambda: jax.random.normal(3, (2,)),
+        "drawing rankdir": lambda: av.draw(av.ones(2, requires_grad=True) * 2, rankdir="up"),
+    }
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_an_error_keeps_its_type_in_either_language(case):
+    raise_it = _cases()[case]
+    with using_lang("en"):
+        en = _raised(raise_it)
+    with using_lang("vi"):
+        vi = _raised(raise_it)
+    assert type(en) is type(vi), case
+    assert str(en) != str(vi) and en.message_key == vi.message_key, case
+    assert VI.english_words(VI.without_framework_quotes(str(vi))) == [], str(vi)

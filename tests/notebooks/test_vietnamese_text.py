@@ -302,7 +302,7 @@ NAMES = {
     "jvp", "vjp", "jacfwd", "jacrev", "vmap", "jit", "grad", "d2l",
     # code written bare: keywords, types, methods and arguments the text names
     "none", "true", "false", "with", "while", "return", "import", "backward", "detach",
-    "persistent", "dict", "tuple", "float", "inf", "nan", "value", "torch", "tf",
+    "persistent", "dict", "tuple", "float", "int", "inf", "nan", "value", "torch", "tf",
     "np", "av", "ch", "bp", "lang", "assert", "traceback",
     # keys of the keyboard, as they are printed on it
     "space", "home", "end", "shift", "enter", "esc",
