@@ -22,7 +22,7 @@ import uuid
 from functools import cache
 from pathlib import Path
 
-from ..i18n import t
+from ..i18n import error, t
 from .frames.film import film
 from .frames.painter import DARK_BACKGROUND
 from .frames.panel import text_html
@@ -176,10 +176,7 @@ def film_of(frames):
     """The player's data for ``frames`` (see :mod:`.frames.film`)."""
     frames = list(frames)
     if not frames:
-        raise ValueError(
-            "There are no frames to play: the graph has no recorded ops. "
-            "Compute something from a tensor with requires_grad=True first."
-        )
+        raise error(ValueError, "err_no_frames")
     return film(frames, explanation_html)
 
 
@@ -278,8 +275,7 @@ def write_player(path, frames, lang="en", title=None, start=0):
     """Write the player to ``path`` (UTF-8) and return it as a Path."""
     path = Path(path)
     if path.is_dir():
-        raise IsADirectoryError(
-            f"{path} is a folder; give a file name such as {path / 'step_through.html'}."
-        )
+        example = path / "step_through.html"
+        raise error(IsADirectoryError, "err_path_folder", lang, path=path, example=example)
     path.write_text(player_html(frames, lang=lang, title=title, start=start), encoding="utf-8")
     return path
