@@ -26,7 +26,7 @@ from ..i18n import error, t
 from .frames.film import film
 from .frames.painter import DARK_BACKGROUND
 from .frames.panel import text_html
-from .style import FONT, MONO_FAMILY
+from .style import FONT, MONO_FAMILY, font_style
 
 _HERE = Path(__file__).resolve().parent
 DEFAULT_SPEED_MS = 1200
@@ -182,9 +182,11 @@ def film_of(frames):
 
 def still_html(frame):
     """One frame as markup that needs no script and no stylesheet: its picture as
-    an <img> (sanitisers strip inline <svg>), its title and explanation as text."""
+    an <img> (sanitisers strip inline <svg>), its title and explanation as text,
+    in our font named inline (sanitisers also strip <style>)."""
+    picture = svg_img_html(frame.svg, frame.title or "")
     return (
-        f'<div class="avz-still">{svg_img_html(frame.svg, frame.title or "")}'
+        f'<div class="avz-still" style="{font_style()}">{picture}'
         f'<p style="font-weight: 600; margin: 6px 0 2px"><b>{html.escape(frame.title or "")}'
         f"</b></p>{explanation_html(frame)}</div>"
     )
