@@ -324,10 +324,15 @@ def wait_for_idle(page, console, tmp_path, timeout=KERNEL_START_S):
     a kernel that died fails at once, one that is slow to start gets ``timeout`` s."""
     deadline = time.monotonic() + timeout
     status = None
+    idle_since = None
     while True:
-        answer_dialogs(page, console, tmp_path)
+        if answer_dialogs(page, console, tmp_path):
+            idle_since = None  # a kernel was chosen again: it starts afresh
         status = kernel_status(page)
-        if status == "idle":
+        # idle and staying so for a moment: JupyterLab may still swap the kernel it
+        # was starting for another just after the first reported idle
+        idle_since = (idle_since or time.monotonic()) if status == "idle" else None
+        if idle_since and time.monotonic() - idle_since > 1.5:
             return
         if status == "dead":
             _fail_with_page(page, tmp_path, "the notebook's kernel died", console)
@@ -397,12 +402,19 @@ def run_all_cells(page, console, tmp_path, *, clear_first=False, timeout_ms=CELL
         _menu(page, "Run", "Run All Cells", console, tmp_path)
         deadline = time.monotonic() + timeout_ms / 1000
         idle_since = None
+        swapped = False  # JupyterLab asked for a kernel again during this run
         while True:
-            answer_dialogs(page, console, tmp_path)
+            swapped = bool(answer_dialogs(page, console, tmp_path)) or swapped
             prompts = page.evaluate(_PROMPTS)
             if prompts and all(re.search(r"\[\d+\]", p) for p in prompts):
                 return
             error = page.evaluate(_ERROR)
+            if error and swapped and "NameError" in error:
+                # the first cells ran on the kernel that was then replaced: the
+                # new one lacks their names; run everything again on it
+                console.lines.append("[test] the kernel was swapped mid-run: run again")
+                clear_first = True
+                break
             if error:
                 _fail_with_page(page, tmp_path, f"a cell raised:\n{error}", console)
             status = kernel_status(page)
