@@ -299,7 +299,7 @@ NAMES = {
     "micrograd", "autograd", "html", "svg", "png", "kib", "mib", "cpu", "gpu", "newton",
     "taylor", "jacobi", "hessian", "relu", "sigmoid", "softplus", "tanh", "sin", "cos",
     "exp", "log", "sqrt", "abs", "max", "min", "sum", "mean", "norm", "dot", "matmul",
-    "jvp", "vjp", "jacfwd", "jacrev", "vmap", "jit", "grad", "d2l",
+    "jvp", "vjp", "jacfwd", "jacrev", "vmap", "jit", "grad", "d2l", "logaddexp",
     # code written bare: keywords, types, methods and arguments the text names
     "none", "true", "false", "with", "while", "return", "import", "backward", "detach",
     "persistent", "dict", "tuple", "float", "int", "inf", "nan", "value", "torch", "tf",
