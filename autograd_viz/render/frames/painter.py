@@ -93,6 +93,7 @@ class Painter:
             layout = _layout(source, backend=which)
         self.layout = layout
         self._nodes = {}
+        self._parts = {}
         self._texts = {}
         self._edges = {}
         self._shapes = {}
@@ -191,41 +192,48 @@ class Painter:
         return hit
 
     def _paint_node(self, node, computed, grad, hl, tangent=None):
-        box = self.layout.nodes[node.id]
-        shape, style, fill, line = node_style(node)
-        classes = ["node", node.kind]
+        box, shape, fill, line, head, geometry, tail = self._node_parts(node)
+        classes = "node " + node.kind
         if not computed:
             fill, line = PENDING_FILL, PENDING_LINE
-            classes.append("pending")
+            classes += " pending"
         width = 2.0
         if hl:
-            classes.append(hl)
+            classes += " " + hl
             if hl == "current":
                 line, width = HIGHLIGHT, 4.5
             else:
                 width = 3.5
-        out = [
-            f'<g class="{" ".join(classes)}" id="{node.id}">',
-            f"<title>{esc_html(node.title)}</title>",
-        ]
-        x0, y0 = box.x - box.w / 2, box.y - box.h / 2
+        out = [f'<g class="{classes}" id="{node.id}">', head]
         if shape != "plaintext":
-            dash = ' stroke-dasharray="7,4"' if "dashed" in style else ""
-            rx = 10 if "rounded" in style else 0
             out.append(
-                f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box.w:.1f}" '
-                f'height="{box.h:.1f}" rx="{rx}" fill="{fill}" stroke="{line}" '
-                f'stroke-width="{width}"{dash}/>'
+                f'<rect {geometry} fill="{fill}" stroke="{line}" stroke-width="{width}"{tail}/>'
             )
         elif hl == "current":
             out.append(
-                f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box.w:.1f}" '
-                f'height="{box.h:.1f}" rx="4" fill="none" stroke="{HIGHLIGHT}" '
-                f'stroke-width="3"/>'
+                f'<rect {geometry} rx="4" fill="none" stroke="{HIGHLIGHT}" stroke-width="3"/>'
             )
         out.append(self._node_text(node, box, computed, grad, tangent))
         out.append("</g>")
         return "\n".join(out)
+
+    def _node_parts(self, node):
+        """What every state of a node's snippet shares: its box, shape, colours,
+        title element, the box's position and size, and its corners and dashes."""
+        hit = self._parts.get(node.id)
+        if hit is None:
+            box = self.layout.nodes[node.id]
+            shape, style, fill, line = node_style(node)
+            geometry = (
+                f'x="{box.x - box.w / 2:.1f}" y="{box.y - box.h / 2:.1f}" '
+                f'width="{box.w:.1f}" height="{box.h:.1f}"'
+            )
+            if shape != "plaintext":
+                geometry += f' rx="{10 if "rounded" in style else 0}"'
+            tail = ' stroke-dasharray="7,4"' if "dashed" in style else ""
+            title = f"<title>{esc_html(node.title)}</title>"
+            hit = self._parts[node.id] = (box, shape, fill, line, title, geometry, tail)
+        return hit
 
     def _node_text(self, node, box, computed, grad, tangent):
         """The text lines of a node in one state: the same whatever the
