@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._dialect_messages import DIALECT
 from .engine import ops
 from .engine.tensor import FUNCTIONS, Tensor, identity
 
@@ -236,10 +237,18 @@ def missing_name(module_name, provided, dtypes=()):
     def __getattr__(name):
         if name.startswith("__"):
             raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
-        also = f" and the dtypes {', '.join(dtypes)}" if dtypes else ""
-        raise AttributeError(
-            f"{module_name} does not provide {name}; it provides "
-            f"{', '.join(sorted(provided()))}{also}"
+        names = ", ".join(sorted(provided()))
+        if dtypes:
+            raise DIALECT.error(
+                AttributeError,
+                "module_missing_dtypes",
+                module=module_name,
+                name=name,
+                names=names,
+                dtypes=", ".join(dtypes),
+            )
+        raise DIALECT.error(
+            AttributeError, "module_missing", module=module_name, name=name, names=names
         )
 
     return __getattr__

@@ -122,9 +122,15 @@ class _BackwardTwice(Exercise):
         if answer is None:
             raise Failure(msg("answer_none", lang))
         if isinstance(answer, BaseException):
-            etype, emessage, _, from_engine, mro = runner.describe_exception(answer)
+            etype, emessage, _, from_engine, mro = runner.describe_exception(answer, lang)
         elif callable(answer):
-            outcome = runner.run(_run_no_args, (answer,), self.time_limit, isolate=self.isolate)
+            outcome = runner.run(
+                _run_no_args,
+                (answer,),
+                self.time_limit,
+                isolate=self.isolate,
+                memory_limit=self.memory_limit,
+            )
             ctx.add_printed(outcome)
             if outcome.ok:
                 raise Failure(msg("ex2_no_error", lang), {"got": show(outcome.value)})

@@ -177,7 +177,11 @@ class MiniEngine(Exercise):
                 "inputs": prog.code(lang=lang),
             }
             outcome = runner.run(
-                sp.run_student, (prog, answer), self.time_limit, isolate=self.isolate
+                sp.run_student,
+                (prog, answer),
+                self.time_limit,
+                isolate=self.isolate,
+                memory_limit=self.memory_limit,
             )
             ctx.add_printed(outcome)
             if not outcome.ok:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.lang import using_lang
 from ..render.style import font_style
 from . import runner
 from .messages import check_lang, msg, pick
@@ -381,7 +382,10 @@ class Result:
                 '<table style="border-collapse:collapse">'
                 + "".join(
                     f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
-                    f'<td style="text-align:left"><pre class="avz-mono" style="margin:0;{mono}">'
+                    # pre-wrap: arrays keep their lines, a long message (an error
+                    # the student's code raised) wraps inside the box
+                    f'<td style="text-align:left"><pre class="avz-mono" '
+                    f'style="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;{mono}">'
                     f"{e(b)}</pre></td></tr>"
                     for a, b in rows
                 )
@@ -455,7 +459,10 @@ class Context:
     def run(self, task, args=()):
         """Run ``task(*args)`` (code that calls the student's) under the time
         limit; return its value or raise :class:`Failure` saying what went wrong."""
-        outcome = runner.run(task, args, self.exercise.time_limit, isolate=self.exercise.isolate)
+        ex = self.exercise
+        outcome = runner.run(
+            task, args, ex.time_limit, isolate=ex.isolate, memory_limit=ex.memory_limit
+        )
         self.add_printed(outcome)
         if outcome.ok:
             return outcome.value
@@ -488,6 +495,8 @@ def outcome_message(outcome, time_limit, lang):
         if outcome.where:
             text += " " + msg("where", lang, line=outcome.where[0], code=outcome.where[1])
         return text
+    if outcome.status == "memory":
+        return msg("memory", lang, memory=outcome.extra["memory_limit"])
     if outcome.status == "unpicklable":
         return msg("unpicklable", lang, kind=outcome.emessage)
     return msg("crashed", lang, how=outcome.emessage)
@@ -530,6 +539,9 @@ class Exercise:
         Relative and absolute tolerance of the default comparison.
     time_limit : float
         Seconds each case may run before it is stopped.
+    memory_limit : int, optional
+        Bytes each case may allocate before it is stopped (default
+        ``runner.MEMORY_LIMIT``, 1 GiB; enforced on Linux).
     hints : str or {"en": ..., "vi": ...}
         Shown with a failure, and by :meth:`hint`.
     prompt : str or {"en": ..., "vi": ...}
@@ -537,8 +549,8 @@ class Exercise:
     arg_names : tuple of str
         How the inputs are labelled in a failure report.
     isolate : bool, optional
-        Force (True) or forbid (False) the forked child; default: fork where
-        the OS has it.
+        Force (True) or forbid (False) the child process; default: a child
+        where the OS has fork.
     call_gets_lang : bool
         Pass ``lang=`` (the check's language) to ``call`` too, for a call that
         draws or words something in the child process.
@@ -556,6 +568,7 @@ class Exercise:
         tolerance=1e-6,
         atol=1e-8,
         time_limit=5.0,
+        memory_limit=None,
         hints=None,
         prompt=None,
         arg_names=None,
@@ -579,6 +592,7 @@ class Exercise:
         self.tolerance = float(tolerance)
         self.atol = float(atol)
         self.time_limit = float(time_limit)
+        self.memory_limit = None if memory_limit is None else int(memory_limit)
         self.hints = hints
         self.prompt = prompt
         self.arg_names = arg_names
@@ -598,7 +612,10 @@ class Exercise:
         lang = check_lang(lang)
         ctx = Context(self, lang)
         try:
-            self._evaluate(answer, ctx)
+            # the student's code runs in the check's language, so an error it
+            # raises reads like the message around it
+            with using_lang(lang):
+                self._evaluate(answer, ctx)
             if ctx.cases_run:
                 ctx.notes.insert(
                     0,

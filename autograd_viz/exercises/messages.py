@@ -24,6 +24,8 @@ def msg(key, lang=None, **fields):
     lang = check_lang(lang)
     if "limit" in fields:  # a time limit in seconds, also spelled out for the sentence
         fields.setdefault("limit_text", seconds(fields["limit"], lang))
+    if "memory" in fields:  # a memory limit in bytes, likewise
+        fields.setdefault("memory_text", size(fields["memory"]))
     return MESSAGES[key][lang].format(**fields)
 
 
@@ -33,6 +35,14 @@ def seconds(value, lang=None):
     if lang == "vi":
         return f"{value:g} giây"
     return f"{value:g} second" + ("" if value == 1 else "s")
+
+
+def size(nbytes):
+    """A number of bytes in binary units, as both languages write them: "1 GiB", "512 MiB"."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes} B"
 
 
 MESSAGES = {
@@ -128,6 +138,14 @@ MESSAGES = {
         "vi": "mã của bạn chạy quá giới hạn thời gian {limit_text} nên đã bị dừng trước khi "
         "xong: có vòng lặp nào không bao giờ kết thúc với đầu vào này không (một "
         "`while` có điều kiện luôn đúng)?",
+    },
+    "memory": {
+        "en": "your code needed more memory than a check allows ({memory_text}) and was "
+        "stopped before it finished: does a list or an array keep growing, or is one made "
+        "far larger than the inputs need?",
+        "vi": "mã của bạn cần nhiều bộ nhớ hơn mức một lần kiểm tra cho phép ({memory_text}) "
+        "nên đã bị dừng trước khi xong: có danh sách hay mảng nào cứ lớn dần mãi, hoặc được "
+        "tạo lớn hơn nhiều so với mức đầu vào cần không?",
     },
     "crashed": {
         "en": "your code ended the process that ran it ({how})",

@@ -50,6 +50,7 @@ def _run(script):
                 "f player",
             ),
         ),
+        ("check_bench.py", "check benchmark", ("a one run", "b ch.ex5", "c one run", "d first")),
     ],
 )
 def test_quick_run_prints_its_table(script, title, cases):

@@ -71,8 +71,7 @@ def test_every_diagram_shows_the_operations_its_text_speaks_of(path):
         if BACKWARD_OPS[lang] in text:
             # the SVG wraps long lines: look for the legend's first words
             assert legend.split("(")[0].strip()[:40] in svg, (
-                f"{where}: the text promises the backward pass's operations, the "
-                f"diagram shows none"
+                f"{where}: the text promises the backward pass's operations, the diagram shows none"
             )
 
 

@@ -89,7 +89,9 @@ def test_the_training_step_shown_is_the_one_pytorch_took(lang):
         np.testing.assert_allclose(after.ravel(), now, rtol=1e-3, atol=1e-4)
         np.testing.assert_allclose(after, before - lr * grad, rtol=1e-3, atol=1e-4)
     grad = _numbers(_line_after(out, "grad of 0.weight from PyTorch:"))
-    np.testing.assert_allclose(_numbers(rows["0.weight"].group(4)).ravel(), grad, rtol=1e-3, atol=1e-5)
+    np.testing.assert_allclose(
+        _numbers(rows["0.weight"].group(4)).ravel(), grad, rtol=1e-3, atol=1e-5
+    )
     steps = _shown(_cell(lang, 'rankdir="TB", lang=LANG)\nsteps'), "text/plain")
     assert re.search(r"13 (frames|khung hình)", steps), steps
 
