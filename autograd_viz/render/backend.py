@@ -145,7 +145,9 @@ class _DotServer:
 
     def layout(self, source):
         """json0 of ``source``, or None when this process cannot give it."""
-        self.proc.stdin.write(source.encode("utf-8") + self.SYNC + self.SYNC)
+        data = memoryview(source.encode("utf-8") + self.SYNC + self.SYNC)
+        while data:  # a raw pipe may take part of it (a signal mid-write)
+            data = data[self.proc.stdin.write(data) :]
         found = []
         syncs = self.syncs_due + 1
         while syncs:
@@ -177,15 +179,41 @@ class _DotServer:
                 self.out += chunk
 
     def close(self):
+        """Stop the process and reap it (no zombie left behind)."""
         try:
             self.proc.stdin.close()
             self.proc.wait(timeout=2)
         except Exception:  # a process that will not stop on its own: end it
             self.proc.kill()
+            self.proc.wait()
+
+    def let_go(self):
+        """In a forked child: close this copy of the pipes and nothing else.  The
+        process is the parent's to use and stop; the child's copy of its stdin
+        must not keep it alive once the parent closes its own."""
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            pipe.close()
+        _left_to_parent.append(self)  # never collected here, so never waited for here
 
 
 _server = None
 _server_lock = threading.Lock()
+_left_to_parent = []
+
+
+def _after_fork_in_child():
+    # the exercise runner forks children to run a student's code: a child
+    # never writes to its parent's process (their layouts would interleave),
+    # and gets a fresh lock (another thread of the parent may have held it)
+    global _server, _server_lock
+    _server_lock = threading.Lock()
+    if _server is not None:
+        _server.let_go()
+        _server = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _layout_by_server(source):
@@ -199,6 +227,8 @@ def _layout_by_server(source):
         if server is not None and (server.pid != os.getpid() or server.uses >= server.USES):
             if server.pid == os.getpid():
                 server.close()
+            else:  # forked without the at-fork hook: still the parent's process
+                server.let_go()
             server = _server = None  # a forked child starts its own
         try:
             if server is None:
@@ -215,8 +245,10 @@ def _layout_by_server(source):
 
 @atexit.register
 def _stop_server():
+    global _server
     if _server is not None and _server.pid == os.getpid():
         _server.close()
+        _server = None
 
 
 _WASM_FORMATS_MISSING = ("png", "pdf", "jpg", "jpeg", "gif")

@@ -11,9 +11,11 @@ clusters all still get the usual behaviour.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -143,17 +145,96 @@ def test_a_process_that_died_is_replaced(fresh_server):
     assert render_backend._layout_by_server(source) is not None
 
 
-def test_a_forked_child_does_not_share_the_parents_process(fresh_server, monkeypatch):
+def _alive(pid):
+    """Whether a process still exists here (a zombie counts: it is not reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+# The fork runs in an interpreter of its own: nothing may fork the test process
+# (tests/conftest.py), where JAX's or PyTorch's threads could deadlock a child.
+_FORK_SCRIPT = """
+import os, re, sys
+from autograd_viz.render import backend
+
+source, expected = open(sys.argv[1]).read(), open(sys.argv[2], "rb").read()
+def same(raw):
+    return re.sub(rb'"name": "%\\d+"', b'"name": "%"', raw) == expected
+
+assert same(backend._layout_by_server(source))
+parent = backend._server
+read_end, write_end = os.pipe()
+pid = os.fork()
+if pid == 0:  # as the exercise runner's fork server does: lay out in the child, exit
+    ok = False
+    try:
+        os.close(read_end)
+        let_go = backend._server is None and parent.proc.stdin.closed
+        got = backend._layout_by_server(source)
+        own = backend._server
+        ok = let_go and same(got) and own.proc.pid != parent.proc.pid
+        own_pid = own.proc.pid
+        backend._stop_server()
+        try:
+            os.kill(own_pid, 0)
+            ok = False  # the child's own process outlived its stop
+        except ProcessLookupError:
+            pass
+    finally:
+        os.write(write_end, b"1" if ok else b"0")
+        os._exit(0)
+os.close(write_end)
+with os.fdopen(read_end, "rb") as answer:
+    child_said = answer.read()
+os.waitpid(pid, 0)
+# the parent's process was left alone, and still answers in turn
+assert backend._server is parent and parent.proc.poll() is None
+assert same(backend._layout_by_server(source)) and parent.uses == 2
+print(child_said.decode())
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_does_not_share_the_parents_process(tmp_path):
+    source = _layout_source(_detached())
+    (tmp_path / "g.dot").write_text(source)
+    (tmp_path / "g.json").write_bytes(_anonymous_names_out(_fresh_dot(source)))
+    done = subprocess.run(
+        [sys.executable, "-c", _FORK_SCRIPT, str(tmp_path / "g.dot"), str(tmp_path / "g.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"  # the child had a process of its own, same layout
+
+
+def test_stopping_reaps_the_process(fresh_server):
     source = _layout_source(_detached())
     render_backend._layout_by_server(source)
-    parent = render_backend._server
-    monkeypatch.setattr(render_backend.os, "getpid", lambda: parent.pid + 1)
-    assert render_backend._layout_by_server(source) is not None
-    assert render_backend._server is not parent
-    assert parent.proc.poll() is None  # the parent's process was left alone
-    monkeypatch.undo()
-    render_backend._server.close()
-    render_backend._server = parent
+    pid = render_backend._server.proc.pid
+    render_backend._stop_server()
+    assert not _alive(pid)  # waited for: not a zombie either
+
+
+def test_an_interpreter_leaves_no_dot_behind_at_exit(tmp_path):
+    script = (
+        "import autograd_viz as av\n"
+        "from autograd_viz.render import backend\n"
+        "a = av.tensor(2.0, requires_grad=True)\n"
+        "y = (a * a).relu()\n"
+        "y.backward()\n"
+        "frames = av.step_through(y).frames\n"
+        "assert frames[-1].svg\n"
+        "print(backend._server.proc.pid)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert not _alive(int(done.stdout.strip()))
 
 
 def test_graphs_with_clusters_get_a_fresh_run(fresh_server, monkeypatch):
