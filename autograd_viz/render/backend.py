@@ -175,7 +175,7 @@ class _DotServer:
             if out_fd in ready:
                 chunk = os.read(out_fd, 1 << 20)
                 if not chunk:
-                    raise EOFError("dot stopped")
+                    raise EOFError  # `dot` stopped; caught by _layout_by_server
                 self.out += chunk
 
     def close(self):
