@@ -243,6 +243,15 @@ def _layout_by_server(source):
         return out
 
 
+def kept_pid():
+    """The process id of this process's kept `dot`, or None: a child of ours that
+    is not a leak (it is stopped and reaped at exit)."""
+    server = _server
+    if server is not None and server.pid == os.getpid() and server.proc.poll() is None:
+        return server.proc.pid
+    return None
+
+
 @atexit.register
 def _stop_server():
     global _server

@@ -216,7 +216,9 @@ def test_stopping_reaps_the_process(fresh_server):
     source = _layout_source(_detached())
     render_backend._layout_by_server(source)
     pid = render_backend._server.proc.pid
+    assert render_backend.kept_pid() == pid
     render_backend._stop_server()
+    assert render_backend.kept_pid() is None
     assert not _alive(pid)  # waited for: not a zombie either
 
 
