@@ -13,12 +13,16 @@ it pays for the Graphviz layout as a first drawing does (case b also shows a
 drawing served from the cache).
 
 a. ``av.step_through`` of a scalar MLP(2, [4, 4, 1]) on one point (its graph
-   has 103 values, counted below), every frame's SVG built, against ONE
-   torchviz ``make_dot`` + SVG of the same network written with 0-d PyTorch
-   tensors.  Target: <= 1x (every frame for the price of the reference's one picture).
+   has 103 values, counted below): the player with every frame, as it is
+   sent to the page (one layout plus what changes per frame: the widget's
+   ``film``), against ONE torchviz ``make_dot`` + SVG of the same network
+   written with 0-d PyTorch tensors.  Target: <= 1x (every frame for the
+   price of the reference's one picture).  A second row (information) also
+   joins every frame's whole SVG, which nothing needs to play the frames:
+   that costs frames x graph.
 a2. ``av.step_through(y, mode="forward", wrt=w)`` of the same 103-value MLP
-   graph (forward mode seeded at the first weight), every frame's SVG built,
-   against the same one torchviz ``make_dot`` + SVG.  Target: <= 3x.
+   graph (forward mode seeded at the first weight), every frame, against
+   the same one torchviz ``make_dot`` + SVG.  Target: <= 3x.
 b. ``av.draw`` + SVG of a scalar MLP(2, [8, 8, 8, 1]) on one point (about 509
    values) against torchviz ``make_dot`` + SVG of the same network.
    Target: <= 0.3x.
@@ -29,7 +33,7 @@ c. ``av.draw`` + SVG of a 200-op chain on a length-4 vector that reuses the
    same chain on one scalar.
 d. ``av.step_through`` of a real PyTorch 2-16-16-1 MLP's loss on 100 points
    (``nn.Sequential`` of Linear/ReLU, MSE loss, ``backward(retain_graph=True)``),
-   every frame's SVG built, against one torchviz ``make_dot`` + SVG of the
+   every frame, against one torchviz ``make_dot`` + SVG of the
    same loss.  Target: <= 1.5x.  d2: the same run under ``av.capture``, whose
    layers are drawn as labelled groups (Graphviz clusters).
 e. The capture's cost: the same MLP's forward pass and loss inside
@@ -37,6 +41,9 @@ e. The capture's cost: the same MLP's forward pass and loss inside
    with no capture.  Target: <= 3x.  PyTorch runs on one thread in d and e:
    with more, waking its worker threads on a loaded machine costs
    milliseconds at random.
+g. How the step-through grows with the graph: ``av.step_through`` of
+   scalar MLPs of four sizes (layout cache emptied; information rows, time
+   per value drawn: flat when the cost grows linearly).
 f. ``av.step_through`` of issue 20's 200-op chain (``y = av.sin(y) * x`` or
    ``y + x * 0.5`` in turn, on a length-4 x, then the sum and backward), every
    frame, and its ``.to_html`` page: target <= 1 s (absolute) with the layout
@@ -212,10 +219,11 @@ def not_available(case, ref_name, target, why):
 
 
 def step_through_against_torchviz(
-    args, quick, case, target, limit, drawn, ref_y, params, note, **options
+    args, quick, case, target, limit, drawn, ref_y, params, note, joined=False, **options
 ):
-    """One row: ``av.step_through(drawn, **options)`` with every frame's SVG built
-    (layout cache emptied first) against one torchviz make_dot + SVG of ``ref_y``."""
+    """One row: ``av.step_through(drawn, **options)``, every frame as the player
+    gets it (layout cache emptied first), against one torchviz make_dot + SVG of
+    ``ref_y``.  ``joined``: a second row that also joins every frame's whole SVG."""
     from torchviz import make_dot
 
     n_frames = []
@@ -223,28 +231,40 @@ def step_through_against_torchviz(
     def ours():
         forget_layouts()
         st = av.step_through(drawn, **options)
-        svgs = [f.svg for f in st.frames]
-        n_frames[:] = [len(svgs)]
+        n_frames[:] = [len(st.film["frames"])]
+
+    def ours_joined():
+        forget_layouts()
+        st = av.step_through(drawn, **options)
+        n_frames[:] = [len([f.svg for f in st.frames])]
 
     def ref():
         make_dot(ref_y, params=params).pipe(format="svg")
 
     reps = args.repeats or (1 if quick else 9)
-    timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
-    o, r = timing
-    return [
-        Row(
-            case,
-            o,
-            "torchviz make_dot+svg (once)",
-            r,
-            target,
-            limit,
-            gc_on=True,
-            paired_ratio=timing.ratio,
-            note=note.format(frames=n_frames[0]),
+    rows = []
+    for fn, row_case, row_target, row_limit, extra in (
+        (ours, case, target, limit, ""),
+        (ours_joined, case + ", every SVG joined", "", None, "; every frame's whole SVG joined"),
+    ):
+        if fn is ours_joined and not joined:
+            continue
+        timing = time_pair(fn, ref, repeats=reps, warmup=1, gc_on=True)
+        o, r = timing
+        rows.append(
+            Row(
+                row_case,
+                o,
+                "torchviz make_dot+svg (once)",
+                r,
+                row_target,
+                row_limit,
+                gc_on=True,
+                paired_ratio=timing.ratio,
+                note=note.format(frames=n_frames[0]) + extra,
+            )
         )
-    ]
+    return rows
 
 
 def case_a(args, quick):
@@ -258,7 +278,39 @@ def case_a(args, quick):
     note = (
         f"{n_values} values in our graph, {{frames}} frames; layout cache emptied before each call"
     )
-    return step_through_against_torchviz(args, quick, case, target, 1.0, y, ty, params, note)
+    return step_through_against_torchviz(
+        args, quick, case, target, 1.0, y, ty, params, note, joined=True
+    )
+
+
+def case_g(args, quick):
+    """The step-through of four sizes of graph: how its cost grows."""
+    rows = []
+    reps = args.repeats or (1 if quick else 7)
+    sizes = ([2, 1], [4, 4, 1]) if quick else ([2, 2, 1], [4, 4, 1], [8, 8, 1], [8, 8, 8, 1])
+    for nouts in sizes:
+        y, n_values = av_mlp(2, nouts, [0.5, -1.2])
+        n_frames = []
+
+        def ours(y=y, n_frames=n_frames):
+            forget_layouts()
+            n_frames[:] = [len(av.step_through(y).film["frames"])]
+
+        o, _ = time_pair(ours, None, repeats=reps, warmup=1, gc_on=True)
+        rows.append(
+            Row(
+                f"g step_through MLP(2,{nouts}), {n_values} values",
+                o,
+                "absolute",
+                None,
+                "",
+                None,
+                gc_on=True,
+                note=f"{n_frames[0]} frames; {o / n_values * 1e6:.0f} µs per value, "
+                f"{o / n_frames[0] * 1e6:.0f} µs per frame (the Graphviz layout included)",
+            )
+        )
+    return rows
 
 
 def case_a2(args, quick):
@@ -584,6 +636,7 @@ CASES = {
     "d": case_d,
     "e": case_e,
     "f": case_f,
+    "g": case_g,
 }
 
 

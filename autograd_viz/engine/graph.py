@@ -423,6 +423,7 @@ def run_backward(
         state.record_all += 1
         state.in_backward = True
     ndarray = np.ndarray
+    upstream = ops.UPSTREAM
     try:
         # the hot loop of every backward pass: locals only, no helper calls
         # beyond the VJPs themselves (see bench/engine_bench.py).  An input
@@ -445,11 +446,15 @@ def run_backward(
             if not create_graph and params is None and len(parents) == 2:
                 # the common case written out: a binary op on plain values
                 a, b = parents
-                ad, bd, ans = a.data, b.data, node.data
-                passes = prim.passes_upstream
+                ad, bd = a.data, b.data
+                short = prim.shortcuts
                 acc = a._gacc
                 if acc is not None:
-                    c = g if passes[0] else vjps[0](F, g, ans, ad, bd)
+                    s = short[0]
+                    if s is None:
+                        c = vjps[0](F, g, node.data, ad, bd)
+                    else:
+                        c = g if s is upstream else g * (ad, bd, node.data)[s]
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != ad.shape:
                         c = ops.unbroadcast(F, c, a.shape)
                     a._gacc = (
@@ -461,10 +466,39 @@ def run_backward(
                     )
                 acc = b._gacc
                 if acc is not None:
-                    c = g if passes[1] else vjps[1](F, g, ans, ad, bd)
+                    s = short[1]
+                    if s is None:
+                        c = vjps[1](F, g, node.data, ad, bd)
+                    else:
+                        c = g if s is upstream else g * (ad, bd, node.data)[s]
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != bd.shape:
                         c = ops.unbroadcast(F, c, b.shape)
                     b._gacc = (
+                        c
+                        if acc is _SEEN
+                        else acc + c
+                        if acc.__class__ is not ndarray or acc.size < _IN_PLACE_FROM
+                        else _add(acc, c)
+                    )
+                seqs(node._seq)
+                upstreams(g)
+                if free:
+                    node._freed = True
+                continue
+            if not create_graph and params is None and len(parents) == 1:
+                # the other common case: an elementwise function (sin, tanh, relu)
+                a = parents[0]
+                acc = a._gacc
+                if acc is not None:
+                    s = prim.shortcuts[0]
+                    ad = a.data
+                    if s is None:
+                        c = vjps[0](F, g, node.data, ad)
+                    else:
+                        c = g if s is upstream else g * (ad, node.data)[s]
+                    if c.__class__ is ndarray and prim.broadcasts and c.shape != ad.shape:
+                        c = ops.unbroadcast(F, c, a.shape)
+                    a._gacc = (
                         c
                         if acc is _SEEN
                         else acc + c

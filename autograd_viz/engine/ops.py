@@ -63,7 +63,7 @@ class Primitive:
         "axes",
         "function",
         "method",
-        "passes_upstream",
+        "shortcuts",
     )
 
     def __init__(
@@ -106,11 +106,11 @@ class Primitive:
         # the names of av.<function>(...) and x.<method>(...), or None
         self.function = function
         self.method = method
-        # which VJPs hand the upstream gradient on unchanged (add's two, sub's
-        # first), found by asking each VJP rather than declared a second time:
-        # the backward pass skips calling those (scalar MLP step, GC off, CPU
-        # time of the backward pass: 34.0 -> 30.5 ms)
-        self.passes_upstream = tuple(_returns_upstream(v, len(vjps)) for v in vjps)
+        # per input, what the backward pass may do instead of calling the VJP
+        # (see _shortcut): found by asking each VJP rather than declared a
+        # second time (scalar MLP step, GC off, CPU time of the backward pass:
+        # 34.0 -> 30.5 ms for the VJPs that hand g on unchanged)
+        self.shortcuts = tuple(_shortcut(v, len(vjps)) for v in vjps)
 
     @property
     def arity(self):
@@ -169,22 +169,46 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-class _Opaque:
-    """A stand-in value that no operation accepts."""
+# what a VJP is, when it is one of the two simplest kinds (Primitive.shortcuts):
+# the upstream gradient itself (add's two, sub's first) ...
+UPSTREAM = "g"
+# ... or g times one operand, an int: the input's position, or ANSWER for the
+# op's output (mul's two, dot's two, exp's).  The backward pass then computes
+# g * operand itself, the same operator on the same operands (the same bits),
+# without calling the VJP: a Python frame less per input (chain of case 2 and
+# scalar MLP of case 1 in bench/engine_bench.py)
+ANSWER = -1
 
-    __slots__ = ()
+
+class _Probe:
+    """A stand-in operand that accepts only ``g * operand``: any VJP that
+    computes something else fails on it."""
+
+    __slots__ = ("index",)
     __array_ufunc__ = None
 
+    def __init__(self, index):
+        self.index = index
 
-def _returns_upstream(vjp, arity):
-    """Whether ``vjp`` returns its upstream gradient itself: given opaque
-    values, any VJP that computes something fails, and one that hands ``g``
-    on returns that very object."""
-    g = _Opaque()
+    def __mul__(self, other):
+        if self.index == UPSTREAM and other.__class__ is _Probe and other.index != UPSTREAM:
+            return ("g *", other.index)
+        raise TypeError  # caught by _shortcut: never shown to anyone
+
+
+def _shortcut(vjp, arity):
+    """UPSTREAM, an operand's index, or None: what ``vjp`` is (see UPSTREAM),
+    found by calling it on probes."""
+    g = _Probe(UPSTREAM)
     try:
-        return vjp(NUMPY, g, _Opaque(), *[_Opaque() for _ in range(arity)]) is g
+        out = vjp(NUMPY, g, _Probe(ANSWER), *[_Probe(i) for i in range(arity)])
     except Exception:
-        return False
+        return None
+    if out is g:
+        return UPSTREAM
+    if out.__class__ is tuple and len(out) == 2 and out[0] == "g *":
+        return out[1]
+    return None
 
 
 REGISTRY: dict[str, Primitive] = {}

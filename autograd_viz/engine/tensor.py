@@ -18,6 +18,7 @@ from .graph import STATE, as_plain
 from .messages import MESSAGES
 
 _next_seq = graph._seq.__next__
+_new = object.__new__
 
 
 class Tensor(graph.Node):
@@ -49,23 +50,16 @@ class Tensor(graph.Node):
 
     def _init(self, data):
         self.data = data
-        self.requires_grad = False
-        self.grad = None
-        self.name = None
-        self._op = None
+        self.requires_grad = self._freed = False
+        self.grad = self.name = self._op = self._params = None
+        self._gacc = self._note = self._trace = self._tan = None
         self._parents = ()
-        self._params = None
         self._seq = _next_seq()
-        self._freed = False
-        self._gacc = None
-        self._note = None
-        self._trace = None
-        self._tan = None
 
     @classmethod
     def _plain(cls, data):
         """A Tensor around an array we computed ourselves (no checks, no history)."""
-        t = cls.__new__(cls)
+        t = _new(cls)
         t._init(data)
         return t
 
@@ -74,6 +68,14 @@ class Tensor(graph.Node):
     def _records(cls):
         """Whether ops on this flavour of tensor are being recorded now."""
         return True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._always_records = cls._records.__func__ is Tensor._records.__func__
+
+    # True where _records() is Tensor's own (always True): _output then skips
+    # the call, on every op
+    _always_records = True
 
     _grad_write = False  # MXNet overwrites .grad instead of adding to it
     # what this flavour says when something goes wrong: a dialect's catalogue
@@ -279,32 +281,19 @@ class Tensor(graph.Node):
         return self._in_place(ops.div, other, "/=")
 
     # -- operators ---------------------------------------------------------
-    def __add__(self, other):
-        return _apply2(ops.add, self, other)
+    # __add__, __sub__, __mul__, __truediv__, __pow__: written by _binary below
 
     def __radd__(self, other):
         return apply(ops.add, other, self)
 
-    def __sub__(self, other):
-        return _apply2(ops.sub, self, other)
-
     def __rsub__(self, other):
         return apply(ops.sub, other, self)
-
-    def __mul__(self, other):
-        return _apply2(ops.mul, self, other)
 
     def __rmul__(self, other):
         return apply(ops.mul, other, self)
 
-    def __truediv__(self, other):
-        return _apply2(ops.div, self, other)
-
     def __rtruediv__(self, other):
         return apply(ops.div, other, self)
-
-    def __pow__(self, other):
-        return _apply2(ops.pow, self, other)
 
     def __rpow__(self, other):
         return apply(ops.pow, other, self)
@@ -402,15 +391,33 @@ def apply(prim, *args, **params):
 # _output, the one place that builds a node and decides whether to record it.
 
 
-def _apply2(prim, a, b):
-    """:func:`apply` for a binary operator whose first argument is a Tensor."""
-    if b.__class__ is not a.__class__ and not isinstance(b, Tensor):
-        b = _constant(b, a)
-    try:
-        value = prim.forward(a.data, b.data)
-    except (ValueError, IndexError) as e:
-        raise _explain(prim, (a, b), e) from None
-    return _output(a.__class__, value, prim, (a, b), None, a.requires_grad or b.requires_grad)
+def _binary(prim):
+    """``Tensor.__add__`` and its kind: :func:`apply` for a binary operator
+    whose first argument is a Tensor, the operator's own frame (a scalar
+    network is mostly these calls: one frame fewer per op)."""
+
+    def operator_form(a, b):
+        if b.__class__ is not a.__class__ and not isinstance(b, Tensor):
+            b = _constant(b, a)
+        try:
+            value = prim.forward(a.data, b.data)
+        except (ValueError, IndexError) as e:
+            raise _explain(prim, (a, b), e) from None
+        return _output(a.__class__, value, prim, (a, b), None, a.requires_grad or b.requires_grad)
+
+    return operator_form
+
+
+for _name, _prim in (
+    ("__add__", ops.add),
+    ("__sub__", ops.sub),
+    ("__mul__", ops.mul),
+    ("__truediv__", ops.div),
+    ("__pow__", ops.pow),
+):
+    _form = _binary(_prim)
+    _form.__name__, _form.__qualname__ = _name, f"Tensor.{_name}"
+    setattr(Tensor, _name, _form)
 
 
 def _apply1(prim, a):
@@ -421,13 +428,17 @@ def _apply1(prim, a):
 def _output(cls, value, prim, inputs, params, wanted):
     """The op's output node; recorded when an input needs a gradient
     (``wanted``) and this flavour of tensor is recording now."""
-    out = cls.__new__(cls)
+    out = _new(cls)
     out.data = value
     out.grad = out.name = out._gacc = out._note = out._trace = out._tan = None
     out._freed = False
     out._seq = _next_seq()
     state = STATE
-    if wanted and state.grad_enabled and (state.record_all or cls._records()):
+    if (
+        wanted
+        and state.grad_enabled
+        and (cls._always_records or state.record_all or cls._records())
+    ):
         out.requires_grad = True
         out._op = prim
         out._parents = inputs

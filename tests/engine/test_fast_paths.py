@@ -146,3 +146,96 @@ def test_add_writes_in_place_only_into_an_array_nobody_else_holds():
     acc = h._gacc
     out = graph._add(acc, c)
     assert out is not acc and out.dtype == np.float64
+
+
+# ---------------------------------------------------------------- VJP shortcuts
+# The backward pass computes the simplest VJPs itself instead of calling them
+# (ops.Primitive.shortcuts): the upstream gradient handed on, or g times one
+# operand.  Same operator, same operands, so the same bits as calling the VJP.
+
+
+def test_shortcuts_are_found_by_asking_the_vjps():
+    ops = graph.ops
+    assert ops.add.shortcuts == (ops.UPSTREAM, ops.UPSTREAM)
+    assert ops.sub.shortcuts == (ops.UPSTREAM, None)  # -g computes something
+    assert ops.mul.shortcuts == (1, 0)  # g * b, g * a
+    assert ops.dot.shortcuts == (1, 0)
+    assert ops.exp.shortcuts == (ops.ANSWER,)  # g * ans
+    assert ops.identity.shortcuts == (ops.UPSTREAM,)
+    for name in ("div", "pow", "tanh", "sin", "relu", "sum", "matmul", "getitem"):
+        assert set(ops.REGISTRY[name].shortcuts) == {None}, name
+    # the operand on the left is another product (it need not commute bit for bit
+    # in every numpy type), and anything else a VJP computes is no shortcut
+    assert ops._shortcut(lambda F, g, ans, a, b: b * g, 2) is None
+    assert ops._shortcut(lambda F, g, ans, a, b: g * b * 2, 2) is None
+    assert ops._shortcut(lambda F, g, ans, a: g * g, 1) is None
+    assert ops._shortcut(lambda F, g, ans, a: F.exp(a), 1) is None
+
+
+@pytest.fixture
+def no_shortcuts(monkeypatch):
+    """Call it to make the backward pass call every VJP."""
+
+    def off():
+        for prim in graph.ops.REGISTRY.values():
+            monkeypatch.setattr(prim, "shortcuts", (None,) * prim.arity)
+
+    return off
+
+
+class _Hips:
+    """The same functions written with HIPS autograd's numpy, the oracle."""
+
+    import autograd.numpy as np_
+
+    exp, sin, tanh, dot = np_.exp, np_.sin, np_.tanh, np_.dot
+
+    @staticmethod
+    def relu(x):
+        return _Hips.np_.maximum(x, 0.0)
+
+    @staticmethod
+    def total(y):
+        return _Hips.np_.sum(y)
+
+
+class _Av:
+    exp, sin, tanh, dot = av.exp, av.sin, av.tanh, av.dot
+
+    @staticmethod
+    def relu(x):
+        return x.relu()
+
+    @staticmethod
+    def total(y):
+        return y.sum()
+
+
+SHORTCUT_CASES = {
+    "scalars": (lambda m, x, w: m.relu(x * w + m.exp(x) * x - w) * w, [(), ()]),
+    "vectors": (lambda m, x, w: m.total(m.tanh(x * w + m.sin(x)) * m.exp(w)), [(7,), (7,)]),
+    "broadcast": (lambda m, x, w: m.total(x * w + w * x * x), [(3, 4), (4,)]),
+    "dot": (lambda m, x, w: m.dot(x * w, m.exp(w)) * m.dot(x, x), [(5,), (5,)]),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", sorted(SHORTCUT_CASES))
+def test_shortcuts_give_the_same_bits_as_calling_the_vjps(name, dtype, no_shortcuts):
+    import autograd
+
+    f, shapes = SHORTCUT_CASES[name]
+    rng = np.random.default_rng(len(name))
+    arrays = [rng.standard_normal(s) for s in shapes]
+    out_short, short = _grads(lambda x, w: f(_Av, x, w), arrays, dtype)
+    no_shortcuts()
+    out_plain, plain = _grads(lambda x, w: f(_Av, x, w), arrays, dtype)
+    assert float(out_short) == float(out_plain)
+    for a, b in zip(short, plain):
+        assert a.grad.dtype == b.grad.dtype == np.dtype(dtype)
+        assert np.array_equal(a.grad.numpy(), b.grad.numpy())
+    # and the numbers are the gradient: HIPS autograd on the same function
+    tol = 1e-10 if dtype == np.float64 else 1e-4
+    for k, leaf in enumerate(short):
+        want = autograd.grad(lambda *xs: f(_Hips, *xs), k)(*arrays)
+        np.testing.assert_allclose(leaf.grad.numpy(), want, rtol=tol, atol=tol)

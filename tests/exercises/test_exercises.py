@@ -20,6 +20,7 @@ from autograd_viz import exercises
 from autograd_viz.exercises import Exercise, runner
 from autograd_viz.exercises import autograd_chapter as ch
 from autograd_viz.exercises.messages import LANGS, MESSAGES
+from autograd_viz.render import backend as render_backend
 
 pytestmark = pytest.mark.usefixtures("clean_engine_state")
 
@@ -34,10 +35,12 @@ def english_and_not_grading(monkeypatch):
 
 def no_children_left():
     """True when no process that ran a student's code is left, not even a
-    zombie: this process's only child is the checks' server, and the server
-    has none (a stopped run's child was killed and reaped)."""
+    zombie: this process's only children are the checks' server and the `dot`
+    it keeps for layouts (render/backend.py), and the server has none (a
+    stopped run's child was killed and reaped)."""
     server = runner.server_pid()
-    return not (children_of(os.getpid()) - {server}) and not (server and children_of(server))
+    ours = {server, render_backend.kept_pid()}
+    return not (children_of(os.getpid()) - ours) and not (server and children_of(server))
 
 
 def children_of(pid):

@@ -335,9 +335,7 @@ def framework_quotes():
     from autograd_viz.engine import messages
 
     catalogues = [messages.MESSAGES, i18n.MESSAGES]
-    catalogues += [
-        c for c in vars(_dialect_messages).values() if isinstance(c, messages.Catalogue)
-    ]
+    catalogues += [c for c in vars(_dialect_messages).values() if isinstance(c, messages.Catalogue)]
     patterns = {}
     for catalogue in catalogues:
         for key in catalogue.entries:
@@ -423,7 +421,11 @@ def test_the_checker_finds_english_and_lets_vietnamese_code_and_names_pass():
     quoted = "không giải phóng (PyTorch: Trying to backward (or freed). Saved values.) rồi"
     assert english_words(quoted) == []
     # (PyTorch's relayed errors, "{error}", take any sentence; TensorFlow's do not)
-    assert english_words("không (TensorFlow: something nobody quoted)") == ["something", "nobody", "quoted"]
+    assert english_words("không (TensorFlow: something nobody quoted)") == [
+        "something",
+        "nobody",
+        "quoted",
+    ]
 
 
 @pytest.mark.slow

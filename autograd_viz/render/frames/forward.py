@@ -14,19 +14,17 @@ def forward_frames(model, painter):
     ops = model.op_nodes
     canvas = painter.canvas(computed={n.id for n in model.nodes if n.kind != "op"})
     frames = []
-    into = {}
+    into, detached_into = {}, {}
     for e in model.edges:
-        if e.kind == "data":
-            into.setdefault(e.head, []).append(e)
+        (into if e.kind == "data" else detached_into).setdefault(e.head, []).append(e)
     for i, node in enumerate(ops, 1):
         canvas.reset_highlights()
         canvas.node(node, True, None, "current")
         for e in into.get(node.id, ()):
             canvas.edge(e, FORWARD_EDGE)
         # a detached copy's link turns solid once both ends exist
-        for e in model.edges:
-            if e.kind == "detach" and e.head == node.id:
-                canvas.edge(e, "")
+        for e in detached_into.get(node.id, ()):
+            canvas.edge(e, "")
         inputs = []
         for pid in node.inputs:
             src = model.by_id[pid]

@@ -93,7 +93,10 @@ class Painter:
             layout = _layout(source, backend=which)
         self.layout = layout
         self._nodes = {}
+        self._parts = {}
+        self._texts = {}
         self._edges = {}
+        self._shapes = {}
         self._edge_geom = {}
         by_pair = {k: list(v) for k, v in layout.edges_between().items()}
         for e in model.edges:
@@ -189,43 +192,61 @@ class Painter:
         return hit
 
     def _paint_node(self, node, computed, grad, hl, tangent=None):
-        box = self.layout.nodes[node.id]
-        lines = self.model.lines(node, computed, grad, tangent)
-        shape, style, fill, line = node_style(node)
-        classes = ["node", node.kind]
-        text_colour = TEXT
+        box, shape, fill, line, head, geometry, tail = self._node_parts(node)
+        classes = "node " + node.kind
         if not computed:
-            fill, line, text_colour = PENDING_FILL, PENDING_LINE, PENDING_TEXT
-            classes.append("pending")
+            fill, line = PENDING_FILL, PENDING_LINE
+            classes += " pending"
         width = 2.0
         if hl:
-            classes.append(hl)
+            classes += " " + hl
             if hl == "current":
                 line, width = HIGHLIGHT, 4.5
             else:
                 width = 3.5
-        out = [
-            f'<g class="{" ".join(classes)}" id="{node.id}">',
-            f"<title>{esc_html(node.title)}</title>",
-        ]
-        x0, y0 = box.x - box.w / 2, box.y - box.h / 2
+        out = [f'<g class="{classes}" id="{node.id}">', head]
         if shape != "plaintext":
-            dash = ' stroke-dasharray="7,4"' if "dashed" in style else ""
-            rx = 10 if "rounded" in style else 0
             out.append(
-                f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box.w:.1f}" '
-                f'height="{box.h:.1f}" rx="{rx}" fill="{fill}" stroke="{line}" '
-                f'stroke-width="{width}"{dash}/>'
+                f'<rect {geometry} fill="{fill}" stroke="{line}" stroke-width="{width}"{tail}/>'
             )
         elif hl == "current":
             out.append(
-                f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box.w:.1f}" '
-                f'height="{box.h:.1f}" rx="4" fill="none" stroke="{HIGHLIGHT}" '
-                f'stroke-width="3"/>'
+                f'<rect {geometry} rx="4" fill="none" stroke="{HIGHLIGHT}" stroke-width="3"/>'
             )
+        out.append(self._node_text(node, box, computed, grad, tangent))
+        out.append("</g>")
+        return "\n".join(out)
+
+    def _node_parts(self, node):
+        """What every state of a node's snippet shares: its box, shape, colours,
+        title element, the box's position and size, and its corners and dashes."""
+        hit = self._parts.get(node.id)
+        if hit is None:
+            box = self.layout.nodes[node.id]
+            shape, style, fill, line = node_style(node)
+            geometry = (
+                f'x="{box.x - box.w / 2:.1f}" y="{box.y - box.h / 2:.1f}" '
+                f'width="{box.w:.1f}" height="{box.h:.1f}"'
+            )
+            if shape != "plaintext":
+                geometry += f' rx="{10 if "rounded" in style else 0}"'
+            tail = ' stroke-dasharray="7,4"' if "dashed" in style else ""
+            title = f"<title>{esc_html(node.title)}</title>"
+            hit = self._parts[node.id] = (box, shape, fill, line, title, geometry, tail)
+        return hit
+
+    def _node_text(self, node, box, computed, grad, tangent):
+        """The text lines of a node in one state: the same whatever the
+        highlight, so painted once for all of them."""
+        key = (node.id, computed, None if grad is None else id(grad), id(tangent))
+        hit = self._texts.get(key)
+        if hit is not None:
+            return hit
+        lines = self.model.lines(node, computed, grad, tangent)
+        text_colour = TEXT if computed else PENDING_TEXT
         sizes = [SMALL_FONT_SIZE if ln.role == "const" else FONT_SIZE for ln in lines]
-        total = sum(s * LINE_GAP for s in sizes)
-        y = box.y - total / 2
+        y = box.y - sum(s * LINE_GAP for s in sizes) / 2
+        out = []
         for ln, size in zip(lines, sizes):
             baseline = y + size * (LINE_GAP / 2 + 0.35)
             y += size * LINE_GAP
@@ -240,8 +261,8 @@ class Painter:
             elif ln.role == "const":
                 colour = CONST_TEXT if computed else PENDING_TEXT
             out.append(_text_el(box.x, baseline, ln.text, size, colour, weight=weight, cls=ln.role))
-        out.append("</g>")
-        return "\n".join(out)
+        hit = self._texts[key] = "\n".join(out)
+        return hit
 
     # -- edges ---------------------------------------------------------------
     def _edge(self, edge, state):
@@ -262,27 +283,34 @@ class Painter:
             colour = PENDING_LINE
         elif state:
             colour, width = state, 3.5
-        pts = geom.points
+        path, label = self._edge_shape(edge.id, geom)
         cls = "edge" + (f" {'pending' if state == 'pending' else 'active'}" if state else "")
         out = [
             f'<g class="{cls}" id="{edge.id}">',
-            f'<path d="{_path_d(pts)}" fill="none" stroke="{colour}" '
-            f'stroke-width="{width}"{dash}/>',
+            f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width}"{dash}/>',
         ]
         if geom.arrow:
-            out.append(_arrowhead(pts[-1], geom.arrow, colour, 1 + (width > 2)))
-        if geom.label and geom.label_pos:
-            out.append(
-                _text_el(
+            out.append(_arrowhead(geom.points[-1], geom.arrow, colour, 1 + (width > 2)))
+        if label:
+            out.append(label)
+        out.append("</g>")
+        return "\n".join(out)
+
+    def _edge_shape(self, edge_id, geom):
+        """(path data, label element) of an edge: the same in every state."""
+        hit = self._shapes.get(edge_id)
+        if hit is None:
+            label = ""
+            if geom.label and geom.label_pos:
+                label = _text_el(
                     geom.label_pos[0],
                     geom.label_pos[1] + 5,
                     geom.label,
                     SMALL_FONT_SIZE,
                     CONST_TEXT,
                 )
-            )
-        out.append("</g>")
-        return "\n".join(out)
+            hit = self._shapes[edge_id] = (_path_d(geom.points), label)
+        return hit
 
 
 class Canvas:
