@@ -19,7 +19,7 @@ export CHROMIUM_PATH
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(IS_ROOT),--allow-root,)
 
-.PHONY: help install system-deps trust lab test bench notebooks clean
+.PHONY: help install system-deps trust lab test bench notebooks clean oracles
 
 help:
 	@echo "make install  - system deps (graphviz, chromium, fonts; root+apt only) + pip install -e '.[test,notebooks]'"
@@ -28,6 +28,7 @@ help:
 	@echo "make trust    - mark the shipped notebooks trusted for you (jupyter trust), so their saved diagrams and widgets show"
 	@echo "make notebooks - rebuild notebooks/{en,vi}/*.ipynb from notebooks/src/ and re-execute them"
 	@echo "make bench    - install the bench extra (torch 2.13.0 CPU, micrograd, torchviz), run bench/*.py"
+	@echo "make oracles  - real TensorFlow and MXNet, each in a venv of its own under $(ORACLES), from requirements/*-oracle.txt (tests/oracles)"
 	@echo "make clean    - remove build artefacts, caches and stamps"
 
 # --- system packages: only when root, apt-get exists and something is missing ---
@@ -54,7 +55,7 @@ system-deps:
 
 install: system-deps .stamp-install
 
-test: install
+test: install oracles
 	@rc=0; $(PYTHON) -m pytest -q $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ] && [ -z "$$(find tests -name 'test_*.py' -o -name '*_test.py' 2>/dev/null | head -n 1)" ]; then \
 	  echo "make test: no tests collected (tests/ has no test files yet)"; rc=0; \
@@ -84,6 +85,18 @@ bench: install .stamp-bench
 	  grep -q "__main__" "$$f" || { echo "--- skip $$f (no __main__ guard: helper module)"; continue; }; found=1; \
 	  echo "=== $$f"; $(PYTHON) "$$f"; \
 	done; [ $$found = 1 ] || echo "make bench: no bench/*.py scripts"
+
+# --- the real-framework oracles of tests/oracles (TensorFlow, MXNet): each in a
+# virtual environment of its own, installed exactly from its lock (no resolver)
+ORACLES ?= .oracles
+export AV_ORACLES := $(abspath $(ORACLES))
+oracles: $(ORACLES)/tf/.stamp $(ORACLES)/mxnet/.stamp
+$(ORACLES)/%/.stamp: requirements/%-oracle.txt
+	rm -rf $(ORACLES)/$*
+	$(PYTHON) -m venv $(ORACLES)/$*
+	$(ORACLES)/$*/bin/python -m pip install $(PIP_FLAGS) --no-deps --require-hashes --only-binary :all: -r $<
+	$(ORACLES)/$*/bin/python -c "import $(if $(filter tf,$*),tensorflow,mxnet) as m; print('$*:', m.__version__)"
+	@touch $@
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis test-output test-results playwright-report \

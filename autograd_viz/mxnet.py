@@ -49,6 +49,9 @@ class ndarray(av.Tensor):
     def __repr__(self):
         return numpy_repr(self.data, "array", (onp.dtype(onp.float32), onp.dtype(onp.bool_)))
 
+    def __str__(self):
+        return str(onp.asarray(self.data))  # print(x): numpy's str, as MXNet prints
+
     def attach_grad(self, grad_req="write"):
         """Ask for gradients of this array: ``.grad`` becomes zeros.
 

@@ -54,14 +54,20 @@ class Tensor(av.Tensor):
         return _dtype_of(self.data.dtype)
 
     def __repr__(self):
-        arr = np.asarray(self.data)
-        values = str(arr[()]) if arr.ndim == 0 else repr(arr)
+        values = _numpy_text(self.data, is_repr=True)
         if self._variable is not None:
             return (
                 f"<tf.Variable '{self._variable}:0' shape={self.shape} "
-                f"dtype={arr.dtype}, numpy={values}>"
+                f"dtype={self.data.dtype}, numpy={values}>"
             )
-        return f"<tf.Tensor: shape={self.shape}, dtype={arr.dtype}, numpy={values}>"
+        return f"<tf.Tensor: shape={self.shape}, dtype={self.data.dtype}, numpy={values}>"
+
+    def __str__(self):
+        # print(t) in TensorFlow: the values as numpy's str, then shape and dtype
+        if self._variable is not None:
+            return repr(self)
+        values = _numpy_text(self.data, is_repr=False)
+        return f"tf.Tensor({values}, shape={self.shape}, dtype={self.data.dtype})"
 
     # a Variable's values can be replaced (an optimizer step); a plain
     # tensor's cannot, as in TensorFlow
@@ -108,6 +114,18 @@ class Tensor(av.Tensor):
 
     def __itruediv__(self, other):
         return self._augmented("/=", lambda t: t / other, "v.assign(v / value)")
+
+
+def _numpy_text(data, is_repr):
+    """The values as TensorFlow shows them: numpy's repr (a 0-d value as the
+    Python number, ``numpy=0.5``) or, for print, numpy's str; text of several
+    lines starts on a line of its own."""
+    arr = np.asarray(data)
+    if not is_repr:
+        text = str(arr[()] if arr.ndim == 0 else arr)
+    else:
+        text = repr(arr.item()) if arr.ndim == 0 else repr(arr)
+    return "\n" + text if "\n" in text else text
 
 
 def _tf_array_tensor(value, dtype=None):

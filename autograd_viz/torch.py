@@ -494,10 +494,16 @@ def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
         return av.max(input)
     if not isinstance(dim, int):
         raise TypeError(f"torch.max takes one dimension (an int), got {dim!r}")
-    values = av.max(input, dim, keepdim)
     indices = np.argmax(np.asarray(input.data), axis=dim)
+    # the values are picked at the indices, so at a tie the whole gradient goes
+    # to the entry the index names, as in PyTorch (a plain max would share it)
+    where = list(np.indices(indices.shape))
+    where.insert(dim % input.ndim, indices)
+    values = input[tuple(where)]
     if keepdim:
         indices = np.expand_dims(indices, dim)
+        values = values.reshape(indices.shape)
+    values._torch_fn = "MaxBackward0"
     return _MaxResult(values, Tensor._plain(np.asarray(indices, dtype=np.int64)))
 
 

@@ -211,8 +211,15 @@ def tan(x):
 
 
 def abs(x):
+    """|x|; at exactly 0 JAX's derivative is +1 (PyTorch's, the engine's, is 0),
+    so where a tracked x holds a zero, |x| is x times the constant sign it takes."""
     x = lift(x)
-    return x if x.dtype.kind == "b" else _array._keep_weak(_av.abs(x), x)
+    if x.dtype.kind == "b":
+        return x
+    if tracked(x) and _np.any(_np.asarray(x.data) == 0):
+        sign = _np.where(_np.asarray(x.data) >= 0, 1, -1).astype(x.dtype)
+        return _array._keep_weak(x * constant(sign), x)
+    return _array._keep_weak(_av.abs(x), x)
 
 
 absolute = abs

@@ -1,0 +1,404 @@
+"""The oracle cases: each names the scope entries it checks (``covers``), the
+call in the framework's own API, and the inputs it takes.
+
+``diff`` lists the arguments to differentiate (by default all of them);
+``fwd`` asks for forward mode too (PyTorch, TensorFlow and JAX have it,
+MXNet does not); ``plain`` cases are compared as they return (printouts,
+structures, errors), with their arguments passed as numpy arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+from .inputs import NONE, arr, broadcasting, ints, same, sized
+
+
+@dataclass(frozen=True)
+class Case:
+    covers: tuple
+    fn: str
+    args: object = None  # a strategy of argument tuples
+    diff: tuple | None = None
+    fwd: bool = True
+    plain: bool = False
+
+    def differentiated(self, args):
+        return tuple(range(len(args))) if self.diff is None else self.diff
+
+    @property
+    def id(self):
+        return self.fn.replace("lambda ", "").replace(" ", "")
+
+
+def C(covers, fn, args=None, diff=None, fwd=True):
+    covers = (covers,) if isinstance(covers, str) else tuple(covers)
+    return Case(covers, fn, same(1) if args is None else args, diff, fwd)
+
+
+def P(covers, fn, args=NONE):
+    """A plain case: ``fn``'s result (and what it prints) compared as it is."""
+    covers = (covers,) if isinstance(covers, str) else tuple(covers)
+    return Case(covers, fn, args, (), False, True)
+
+
+POSITIVE = same(1, 0.1, 4.0)
+DEF = "def FN(*args):\n    a = args[0] if args else None\n    "
+MATRIX = sized("nk")
+
+
+def _unary(prefix, names, positive=("log", "sqrt")):
+    return [
+        C(f"{prefix}{n}", f"lambda x: {prefix}{n}(x)", POSITIVE if n in positive else None)
+        for n in names
+    ]
+
+
+ELEMENTWISE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")
+
+TORCH = [
+    *_unary("torch.", (*ELEMENTWISE, "sigmoid", "relu")),
+    *[
+        C(f"torch.Tensor.{n}", f"lambda x: x.{n}()", POSITIVE if n in ("log", "sqrt") else None)
+        for n in (*ELEMENTWISE, "sigmoid", "relu")
+    ],
+    C("torch.Tensor.__add__", "lambda x, y: x + y", broadcasting()),
+    C("torch.Tensor.__sub__", "lambda x, y: x - y", broadcasting()),
+    C("torch.Tensor.__mul__", "lambda x, y: x * y", broadcasting()),
+    C("torch.Tensor.__truediv__", "lambda x, y: x / y", broadcasting(0.5, 3.0)),
+    C("torch.Tensor.__pow__", "lambda x, y: x ** y", broadcasting(0.5, 2.0)),
+    C("torch.Tensor.__neg__", "lambda x: -x"),
+    C("torch.Tensor.__radd__", "lambda x: 2.5 - x * 3"),
+    C("torch.Tensor.pow", "lambda x: x.pow(3)"),
+    C("torch.Tensor.__matmul__", "lambda a, b: a @ b", sized("nk", "km")),
+    C("torch.matmul", "lambda a, b: torch.matmul(a, b)", sized("bnk", "km")),
+    C("torch.mm", "lambda a, b: torch.mm(a, b)", sized("nk", "km")),
+    C("torch.dot", "lambda a, b: torch.dot(a, b)", sized("n", "n")),
+    C("torch.norm", "lambda x: torch.norm(x)", same(1, 0.5, 3.0)),
+    C("torch.Tensor.norm", "lambda x: x.norm()", same(1, 0.5, 3.0)),
+    C("torch.sum", "lambda x: torch.sum(x)"),
+    C("torch.sum", "lambda x: torch.sum(x, 0, keepdim=True)", same(1, min_dims=1)),
+    C("torch.Tensor.sum", "lambda x: x.sum(dim=-1)", same(1, min_dims=1)),
+    C("torch.mean", "lambda x: torch.mean(x)"),
+    C("torch.Tensor.mean", "lambda x: x.mean(0)", same(1, min_dims=1)),
+    C("torch.max", "lambda x: torch.max(x)"),
+    C("torch.max", "lambda x: torch.max(x, 0).values", same(1, min_dims=1)),
+    C("torch.max", "lambda x: torch.max(x, -1, keepdim=True)", same(1, min_dims=1), diff=()),
+    C("torch.Tensor.max", "lambda x: x.max(dim=0)[0]", same(1, min_dims=1)),
+    C("torch.reshape", "lambda x: torch.reshape(x, (-1,))"),
+    C("torch.Tensor.view", "lambda x: x.view(-1, 1)"),
+    C("torch.Tensor.reshape", "lambda x: x.reshape(1, -1)"),
+    C("torch.Tensor.t", "lambda x: x.t()", MATRIX),
+    C("torch.Tensor.T", "lambda x: x.T * 1", MATRIX),
+    C("torch.Tensor.__getitem__", "lambda x: x[1:, 0]", sized("nk")),
+    C("torch.Tensor.__getitem__", "lambda x: x[x > 0]"),
+    C("torch.Tensor.__getitem__", "lambda x: x[torch.tensor([0, 0, 1])]", st.tuples(arr((3, 2)))),
+    C("torch.cat", "lambda a, b: torch.cat([a, b], 1)", sized("nk", "nm")),
+    C("torch.cat", "lambda a, b: torch.cat((a, b))", sized("n", "m")),
+    C("torch.Tensor.clone", "lambda x: x.clone() * 2"),
+    C("torch.Tensor.float", "lambda x: x.float()", same(1, dtype="float64")),
+    C("torch.Tensor.double", "lambda x: x.double()"),
+    C("torch.Tensor.detach", "lambda x: x.detach() * x"),
+    C("torch.Tensor.item", "lambda x: x.sum().item()", diff=()),
+    C(("torch.Tensor.size", "torch.Tensor.numel"), "lambda x: (x.size(), x.numel())", diff=()),
+    C("torch.Tensor.shape", "lambda x: tuple(x.shape)", diff=()),
+    C("torch.Tensor.__lt__", "lambda x, y: x < y", same(2), diff=()),
+    C("torch.Tensor.__eq__", "lambda x, y: (x == y, x != y, x >= y)", same(2), diff=()),
+    P("torch.tensor", "lambda a: repr(torch.tensor(a))", same(1)),
+    P("torch.tensor", "lambda a: print(torch.tensor(a, requires_grad=True) * 2)", same(1)),
+    P("torch.tensor", "lambda a: repr(torch.tensor(a, dtype=torch.float64))", same(1)),
+    P("torch.arange", "lambda: [repr(torch.arange(4)), repr(torch.arange(1.0, 3.0, 0.5))]"),
+    P(("torch.zeros", "torch.ones"), "lambda: [repr(torch.zeros(2, 3)), repr(torch.ones((2,)))]"),
+    P(
+        ("torch.zeros_like", "torch.ones_like"),
+        "lambda a: [repr(torch.zeros_like(torch.tensor(a))), repr(torch.ones_like(torch.tensor(a)))]",
+        same(1),
+    ),
+    P(
+        ("torch.randn", "torch.manual_seed", "torch.normal"),
+        "lambda: [torch.manual_seed(0) and None, tuple(torch.randn(2, 3).shape), "
+        "str(torch.randn(2).dtype), tuple(torch.normal(0.0, 1.0, size=(3,)).shape)]",
+    ),
+    P(
+        "torch.is_tensor",
+        "lambda a: [torch.is_tensor(torch.tensor(a)), torch.is_tensor(a)]",
+        same(1),
+    ),
+    P(
+        ("torch.float32", "torch.float64", "torch.int64"),
+        "lambda: [str(torch.float32), str(torch.float64), str(torch.int64), str(torch.bool)]",
+    ),
+    P(
+        (
+            "torch.Tensor.backward",
+            "torch.Tensor.grad",
+            "torch.Tensor.requires_grad_",
+            "torch.Tensor.zero_",
+        ),
+        "lambda a: (lambda x: [(x * x).sum().backward(), x.grad.clone(), "
+        "(x * x).sum().backward(), x.grad.clone(), x.grad.zero_(), x.grad])"
+        "(torch.tensor(a).requires_grad_())",
+        same(1),
+    ),
+    P(
+        "torch.Tensor.grad_fn",
+        "lambda a: (lambda x: [repr(x * 2), x.grad_fn, (x * 2).grad_fn.name(), "
+        "(x.exp()).grad_fn.name(), (x @ x).grad_fn.name(), x.sum().grad_fn.name()])"
+        "(torch.tensor(a, requires_grad=True))",
+        sized("n"),
+    ),
+    P(
+        "torch.Tensor.retain_grad",
+        "lambda a: (lambda x: (lambda y: [y.retain_grad(), (y * y).sum().backward(), y.grad])"
+        "(x * 3))(torch.tensor(a, requires_grad=True))",
+        same(1),
+    ),
+    P(
+        ("torch.no_grad", "torch.is_grad_enabled", "torch.enable_grad", "torch.set_grad_enabled"),
+        "lambda a: (lambda x: [torch.is_grad_enabled(), (lambda: [torch.no_grad().__enter__(), "
+        "(x * 2).requires_grad, torch.is_grad_enabled()])(), "
+        "torch.set_grad_enabled(True) and None, torch.is_grad_enabled()])"
+        "(torch.tensor(a, requires_grad=True))",
+        same(1),
+    ),
+    C(
+        "torch.autograd.grad",
+        "lambda x: torch.autograd.grad((x ** 3).sum(), x, create_graph=True)[0]",
+        fwd=False,
+    ),
+    C(
+        ("torch.func.grad", "torch.func.jvp", "torch.func.vjp"),
+        "lambda x: torch.func.grad(lambda t: (t.sin() * t).sum())(x)",
+        fwd=False,
+    ),
+    C(
+        "torch.func.jacrev",
+        "lambda x: torch.func.jacrev(lambda t: t.tanh() * t)(x)",
+        sized("n"),
+        fwd=False,
+    ),
+    C(
+        "torch.func.jacfwd",
+        "lambda x: torch.func.jacfwd(lambda t: t.sin() * t)(x)",
+        sized("n"),
+        diff=(),
+    ),
+    C(
+        "torch.func.hessian",
+        "lambda x: torch.func.hessian(lambda t: (t ** 3).sum())(x)",
+        sized("n"),
+        diff=(),
+    ),
+]
+
+TF = [
+    *_unary("tf.", (*ELEMENTWISE, "sigmoid")),
+    *_unary("tf.math.", (*ELEMENTWISE, "sigmoid")),
+    *_unary("tf.nn.", ("relu", "sigmoid", "tanh")),
+    C("tf.Tensor.__add__", "lambda x, y: x + y", broadcasting()),
+    C("tf.Tensor.__sub__", "lambda x, y: x - y", broadcasting()),
+    C("tf.Tensor.__mul__", "lambda x, y: x * y", broadcasting()),
+    C("tf.Tensor.__truediv__", "lambda x, y: x / y", broadcasting(0.5, 3.0)),
+    C("tf.Tensor.__pow__", "lambda x, y: x ** y", broadcasting(0.5, 2.0)),
+    C("tf.Tensor.__neg__", "lambda x: 2.5 - (-x) * 3"),
+    C("tf.Tensor.__matmul__", "lambda a, b: a @ b", sized("nk", "km")),
+    C("tf.matmul", "lambda a, b: tf.matmul(a, b)", sized("bnk", "bkm")),
+    C("tf.linalg.matmul", "lambda a, b: tf.linalg.matmul(a, b)", sized("nk", "km")),
+    C("tf.linalg.matvec", "lambda a, b: tf.linalg.matvec(a, b)", sized("nk", "k")),
+    C("tf.tensordot", "lambda a, b: tf.tensordot(a, b, axes=1)", sized("n", "n")),
+    C("tf.tensordot", "lambda a, b: tf.tensordot(a, b, axes=[[0], [1]])", sized("kn", "mk")),
+    C("tf.norm", "lambda x: tf.norm(x)", same(1, 0.5, 3.0)),
+    C("tf.linalg.norm", "lambda x: tf.linalg.norm(x)", same(1, 0.5, 3.0)),
+    C("tf.reduce_sum", "lambda x: tf.reduce_sum(x)"),
+    C("tf.reduce_sum", "lambda x: tf.reduce_sum(x, axis=0, keepdims=True)", same(1, min_dims=1)),
+    C("tf.reduce_mean", "lambda x: tf.reduce_mean(x, axis=-1)", same(1, min_dims=1)),
+    C("tf.reduce_max", "lambda x: tf.reduce_max(x)"),
+    C("tf.reduce_max", "lambda x: tf.reduce_max(x, axis=0)", same(1, min_dims=1)),
+    C("tf.math.reduce_sum", "lambda x: tf.math.reduce_sum(x)"),
+    C("tf.reshape", "lambda x: tf.reshape(x, (-1,))"),
+    C("tf.transpose", "lambda x: tf.transpose(x)", sized("nkm")),
+    C("tf.Tensor.__getitem__", "lambda x: x[1:, 0]", sized("nk")),
+    C("tf.cast", "lambda x: tf.cast(x, tf.float64)"),
+    C("tf.cast", "lambda x: tf.cast(x * 3, tf.int32)", diff=()),
+    C("tf.stop_gradient", "lambda x: tf.stop_gradient(x) * x"),
+    P("tf.constant", "lambda a: repr(tf.constant(a))", same(1)),
+    P("tf.constant", "lambda a: print(tf.constant(a))", same(1)),
+    P("tf.constant", "lambda: [repr(tf.constant(3)), repr(tf.constant([1.5, 2.0]))]"),
+    P("tf.Variable", "lambda a: [repr(tf.Variable(a)), print(tf.Variable(a))]", same(1)),
+    P("tf.range", "lambda: [repr(tf.range(4)), repr(tf.range(4, dtype=tf.float32))]"),
+    P(
+        ("tf.zeros", "tf.ones", "tf.zeros_like", "tf.ones_like"),
+        "lambda: [repr(tf.zeros((2, 3))), repr(tf.ones(3)), repr(tf.zeros_like(tf.ones(2))), "
+        "repr(tf.ones_like(tf.range(2)))]",
+    ),
+    P("tf.convert_to_tensor", "lambda a: repr(tf.convert_to_tensor(a))", same(1)),
+    P(
+        ("tf.random.normal", "tf.random.set_seed"),
+        "lambda: [tf.random.set_seed(1), tuple(tf.random.normal((2, 3)).shape), "
+        "tf.random.normal(()).dtype.name]",
+    ),
+    P(("tf.float32", "tf.int32"), "lambda: [tf.float32.name, tf.int32.name, tf.float64.name]"),
+    P(
+        ("tf.GradientTape", "tf.GradientTape.gradient", "tf.Variable"),
+        "lambda a: (lambda x: (lambda t: [t.__enter__(), t.__exit__(None, None, None), "
+        "t.gradient(t._y, x)])(tf.GradientTape()) )(tf.Variable(a))",
+        same(1),
+    ),
+    P(
+        ("tf.GradientTape.jacobian", "tf.GradientTape(persistent=)", "tf.GradientTape.watch"),
+        "lambda a: (lambda x: (lambda t: [t.watch(x), t.jacobian(x * x, x)])("
+        "tf.GradientTape(persistent=True).__enter__()))(tf.constant(a))",
+        sized("n"),
+    ),
+]
+
+MXNET = [
+    *_unary("np.", ELEMENTWISE),
+    *_unary("npx.", ("relu", "sigmoid")),
+    C("np.ndarray.__add__", "lambda x, y: x + y", broadcasting()),
+    C("np.ndarray.__sub__", "lambda x, y: x - y", broadcasting()),
+    C("np.ndarray.__mul__", "lambda x, y: x * y", broadcasting()),
+    C("np.ndarray.__truediv__", "lambda x, y: x / y", broadcasting(0.5, 3.0)),
+    C("np.ndarray.__pow__", "lambda x, y: x ** y", broadcasting(0.5, 2.0)),
+    C("np.ndarray.__neg__", "lambda x: 2.5 - (-x) * 3"),
+    C("np.dot", "lambda a, b: np.dot(a, b)", sized("n", "n")),
+    C("np.dot", "lambda a, b: np.dot(a, b)", sized("nk", "km")),
+    C("np.matmul", "lambda a, b: np.matmul(a, b)", sized("bnk", "km")),
+    C("np.linalg.norm", "lambda x: np.linalg.norm(x)", same(1, 0.5, 3.0)),
+    C("np.sum", "lambda x: np.sum(x)"),
+    C("np.sum", "lambda x: np.sum(x, axis=0, keepdims=True)", same(1, min_dims=1)),
+    C("np.mean", "lambda x: np.mean(x, axis=-1)", same(1, min_dims=1)),
+    C("np.max", "lambda x: np.max(x)"),
+    C("np.max", "lambda x: np.max(x, axis=0)", same(1, min_dims=1)),
+    C("np.reshape", "lambda x: np.reshape(x, (-1,))"),
+    C("np.ndarray.reshape", "lambda x: x.reshape(-1, 1)"),
+    C("np.transpose", "lambda x: np.transpose(x)", sized("nkm")),
+    C("np.ndarray.T", "lambda x: x.T * 1", sized("nk")),
+    C("np.ndarray.__getitem__", "lambda x: x[1:, 0]", sized("nk")),
+    C("np.ndarray.copy", "lambda x: x.copy() * 2"),
+    P("np.array", "lambda a: repr(np.array(a))", same(1)),
+    P("np.array", "lambda a: print(np.array(a))", same(1)),
+    P("np.array", "lambda: [repr(np.array([1, 2])), repr(np.array(3.5))]"),
+    P("np.arange", "lambda: [repr(np.arange(4)), repr(np.arange(1.0, 3.0, 0.5))]"),
+    P(
+        ("np.zeros", "np.ones", "np.zeros_like", "np.ones_like"),
+        "lambda: [repr(np.zeros((2, 3))), repr(np.ones(3)), repr(np.zeros_like(np.ones(2))), "
+        "repr(np.ones_like(np.arange(2)))]",
+    ),
+    P(
+        ("np.random.normal", "npx.random.seed"),
+        "lambda: [npx.random.seed(1), np.random.normal(size=(2, 3)).shape, "
+        "str(np.random.normal().dtype)]",
+    ),
+    P(
+        (
+            "np.ndarray.attach_grad",
+            "np.ndarray.grad",
+            "np.ndarray.backward",
+            "autograd.record",
+            "autograd.is_recording",
+            "autograd.is_training",
+        ),
+        DEF
+        + """x = np.array(a)
+    x.attach_grad()
+    shown = [repr(x.grad), autograd.is_recording(), autograd.is_training()]
+    with autograd.record():
+        y = (x * x).sum()
+        shown += [autograd.is_recording(), autograd.is_training()]
+    y.backward()
+    shown.append(repr(x.grad))
+    with autograd.record():
+        y = (x * x * x).sum()
+    y.backward()  # overwrites
+    return shown + [repr(x.grad), str(x.grad)]""",
+        same(1),
+    ),
+    P(
+        ("autograd.pause", "autograd.train_mode", "autograd.predict_mode"),
+        DEF
+        + """shown = []
+    with autograd.record():
+        with autograd.pause():
+            shown += [autograd.is_recording(), autograd.is_training()]
+        with autograd.predict_mode():
+            shown += [autograd.is_recording(), autograd.is_training()]
+    with autograd.train_mode():
+        shown += [autograd.is_recording(), autograd.is_training()]
+    return shown""",
+        NONE,
+    ),
+    P("np.ndarray.asnumpy", "lambda a: np.array(a).asnumpy()", same(1)),
+]
+
+JAX = [
+    *_unary("jnp.", (*ELEMENTWISE, "tan")),
+    *_unary("jax.nn.", ("relu", "sigmoid", "tanh", "softplus", "silu", "log_sigmoid")),
+    C("jax.nn.softmax", "lambda x: jax.nn.softmax(x)", same(1, min_dims=1)),
+    C("jax.nn.log_softmax", "lambda x: jax.nn.log_softmax(x, axis=0)", same(1, min_dims=1)),
+    C("jnp.ndarray.__add__", "lambda x, y: x + y", broadcasting()),
+    C("jnp.ndarray.__sub__", "lambda x, y: x - y", broadcasting()),
+    C("jnp.ndarray.__mul__", "lambda x, y: x * y", broadcasting()),
+    C("jnp.ndarray.__truediv__", "lambda x, y: x / y", broadcasting(0.5, 3.0)),
+    C("jnp.ndarray.__pow__", "lambda x, y: x ** y", broadcasting(0.5, 2.0)),
+    C("jnp.square", "lambda x: jnp.square(x) - jnp.negative(x)"),
+    C("jnp.maximum", "lambda x, y: jnp.maximum(x, y)", broadcasting()),
+    C("jnp.minimum", "lambda x, y: jnp.minimum(x, y)", broadcasting()),
+    C("jnp.where", "lambda x, y: jnp.where(x > y, x, y * 2)", same(2)),
+    C("jnp.clip", "lambda x: jnp.clip(x, -1.0, 1.5)"),
+    C("jnp.dot", "lambda a, b: jnp.dot(a, b)", sized("n", "n")),
+    C("jnp.dot", "lambda a, b: jnp.dot(a, b)", sized("nk", "k")),
+    C("jnp.matmul", "lambda a, b: jnp.matmul(a, b)", sized("bnk", "km")),
+    C("jnp.outer", "lambda a, b: jnp.outer(a, b)", sized("n", "m")),
+    C("jnp.linalg.norm", "lambda x: jnp.linalg.norm(x)", same(1, 0.5, 3.0)),
+    C("jnp.sum", "lambda x: jnp.sum(x)"),
+    C("jnp.sum", "lambda x: jnp.sum(x, axis=0, keepdims=True)", same(1, min_dims=1)),
+    C("jnp.mean", "lambda x: jnp.mean(x, axis=-1)", same(1, min_dims=1)),
+    C("jnp.max", "lambda x: jnp.max(x)"),
+    C("jnp.min", "lambda x: jnp.min(x, axis=0)", same(1, min_dims=1)),
+    C("jnp.argmax", "lambda x: jnp.argmax(x)", diff=()),
+    C("jnp.reshape", "lambda x: jnp.reshape(x, (-1,))"),
+    C("jnp.transpose", "lambda x: jnp.transpose(x)", sized("nkm")),
+    C("jnp.expand_dims", "lambda x: jnp.expand_dims(x, 0)"),
+    C("jnp.squeeze", "lambda x: jnp.squeeze(x[None])"),
+    C("jnp.stack", "lambda a, b: jnp.stack([a, b], axis=-1)", same(2)),
+    C("jnp.concatenate", "lambda a, b: jnp.concatenate([a, b], axis=1)", sized("nk", "nm")),
+    C("jnp.ndarray.__getitem__", "lambda x: x[1:, 0]", sized("nk")),
+    C("jnp.ndarray.__getitem__", "lambda x: x[jnp.array([0, 0, 1])]", st.tuples(arr((3,)))),
+    C("jnp.ndarray.at", "lambda x: x.at[0].set(2.0) * x", sized("n")),
+    C("jax.lax.stop_gradient", "lambda x: jax.lax.stop_gradient(x) * x"),
+    C("jax.grad", "lambda x: jax.grad(lambda t: (jnp.sin(t) * t).sum())(x)", fwd=False),
+    C(
+        "jax.value_and_grad",
+        "lambda x: jax.value_and_grad(lambda t: (t ** 3).sum())(x)[1]",
+        fwd=False,
+    ),
+    C("jax.jacfwd", "lambda x: jax.jacfwd(lambda t: jnp.sin(t) * t)(x)", sized("n")),
+    C("jax.jacrev", "lambda x: jax.jacrev(lambda t: jnp.tanh(t) * t)(x)", sized("n")),
+    C("jax.hessian", "lambda x: jax.hessian(lambda t: (t ** 3).sum())(x)", sized("n"), diff=()),
+    C("jax.vmap", "lambda x: jax.vmap(lambda r: jnp.dot(r, r))(x)", sized("nk")),
+    C("jax.jit", "lambda x: jax.jit(lambda t: t * jnp.exp(t))(x)"),
+    P("jnp.array", "lambda a: repr(jnp.array(a))", same(1)),
+    P("jnp.array", "lambda a: print(jnp.array(a))", same(1)),
+    P("jnp.arange", "lambda: [repr(jnp.arange(4)), repr(jnp.arange(1.0, 3.0, 0.5))]"),
+    P(
+        ("jnp.zeros", "jnp.ones", "jnp.eye", "jnp.full"),
+        "lambda: [repr(jnp.zeros((2, 3))), repr(jnp.ones(3)), repr(jnp.eye(2)), "
+        "repr(jnp.full((2,), 1.5))]",
+    ),
+    P(
+        ("jax.random.PRNGKey", "jax.random.normal", "jax.random.split"),
+        "lambda: [jax.random.normal(jax.random.PRNGKey(0), (2, 3)).shape, "
+        "len(jax.random.split(jax.random.PRNGKey(0)))]",
+    ),
+    P(
+        "jax.tree_util.tree_map",
+        "lambda: jax.tree_util.tree_map(lambda v: v * 2, {'a': 1.0, 'b': [2.0, 3.0]})",
+    ),
+]
+
+CASES = {"torch": TORCH, "tf": TF, "mxnet": MXNET, "jax": JAX}
+# the training kit and other names built in this issue add their cases here
+_ = (arr, ints, st)
