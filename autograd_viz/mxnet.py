@@ -24,6 +24,7 @@ import numpy as onp
 
 import autograd_viz as av
 
+from . import scope as _names
 from ._dialect import as_gradient, fresh, lifting, numpy_repr, recorded_copy, shape_arg
 from .engine import graph
 
@@ -297,3 +298,6 @@ np = SimpleNamespace(
     pi=onp.pi,
     e=onp.e,
 )
+
+# the names built in autograd_viz/more, and the error for the rest
+_names.complete(globals(), "mxnet")

@@ -25,6 +25,7 @@ import numpy as np
 
 import autograd_viz as av
 
+from . import scope as _scope
 from ._dialect import DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype, shape_arg
 from .engine import forward as _forward
 from .engine import graph
@@ -671,3 +672,6 @@ float64 = _dtype_of(np.float64)
 int32 = _dtype_of(np.int32)
 int64 = _dtype_of(np.int64)
 bool = _dtype_of(np.bool_)
+
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "tf")

@@ -29,6 +29,7 @@ import numpy as np
 
 import autograd_viz as av
 
+from . import scope as _scope
 from ._dialect import (
     DTypes,
     as_gradient,
@@ -1053,16 +1054,5 @@ bool = _dtype_of(np.bool_)
 _DTYPE_NAMES = ("float32", "float", "float64", "double", "int32", "int64", "long", "bool")
 
 
-_PROVIDED = sorted(
-    n for n in globals() if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES
-)
-
-
-def __getattr__(name):
-    # only reached for names this module does not define
-    if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(
-        f"autograd_viz.torch does not provide {name}; it provides "
-        f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}"
-    )
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "torch")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from .. import scope as _scope
 from . import lax, nn, numpy, random
 from ._array import Array
 from ._transforms import (
@@ -93,11 +94,5 @@ __all__ = [
     "devices",
 ]
 
-
-def __getattr__(name):
-    # only reached for names this package does not define
-    if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(
-        f"autograd_viz.jax does not provide {name}; it provides {', '.join(sorted(__all__))}"
-    )
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "jax")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import autograd_viz as _av
 
+from .. import scope as _scope
 from . import _array
 from . import numpy as jnp
 from ._array import lift, unary
@@ -62,3 +63,7 @@ def one_hot(x, num_classes, dtype=None):
     x = np.asarray(_array.as_numpy(lift(x)))
     dtype = _array.canonical(_array._dtype(dtype)) if dtype is not None else _array.FLOAT
     return _array.constant((x[..., None] == np.arange(num_classes)).astype(dtype))
+
+
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "jax", "jax.nn")

@@ -17,6 +17,7 @@ import numpy as _np
 
 import autograd_viz as _av
 
+from .. import scope as _scope
 from ..engine import ops as _ops
 from ..engine.tensor import apply as _apply
 from ..engine.tensor import concatenate as _concatenate
@@ -556,16 +557,6 @@ _DTYPE_NAMES = (
     "float_",
     "int_",
 )
-_PROVIDED = sorted(
-    n for n in globals() if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES
-)
 
-
-def __getattr__(name):
-    # only reached for names this module does not define
-    if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(
-        f"autograd_viz.jax.numpy does not provide {name}; it provides "
-        f"{', '.join(_PROVIDED)} and the dtypes {', '.join(_DTYPE_NAMES)}"
-    )
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "jax", "jax.numpy")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as onp
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from .inputs import NONE, arr, broadcasting, ints, same, sized
 
@@ -30,6 +32,8 @@ class Case:
 
     @property
     def id(self):
+        if self.fn.startswith("def "):
+            return f"{self.covers[0]}[program]"
         return self.fn.replace("lambda ", "").replace(" ", "")
 
 
@@ -45,6 +49,31 @@ def P(covers, fn, args=NONE):
 
 
 POSITIVE = same(1, 0.1, 4.0)
+# a few steps of a tiny model trained with SGD; the weights are set from the
+# inputs so real PyTorch and ours start alike
+TRAIN = """def FN(x, y, w, b, w2):
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(2, 1)
+            self.fc.weight = torch.nn.Parameter(torch.tensor(w))
+            self.fc.bias = torch.nn.Parameter(torch.tensor(b))
+
+        def forward(self, t):
+            return self.fc(t)
+
+    net = Net()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.5)
+    losses = []
+    for _ in range(3):
+        opt.zero_grad()
+        loss = torch.nn.MSELoss()(net(torch.tensor(x)), torch.tensor(y))
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    labels = torch.tensor([0, 1, 0])
+    ce = torch.nn.CrossEntropyLoss()(torch.tensor(w2, requires_grad=True), labels)
+    return [losses, net.fc.weight.detach(), net.fc.bias.detach(), ce.detach()]"""
 DEF = "def FN(*args):\n    a = args[0] if args else None\n    "
 MATRIX = sized("nk")
 
@@ -113,7 +142,8 @@ TORCH = [
     P(("torch.zeros", "torch.ones"), "lambda: [repr(torch.zeros(2, 3)), repr(torch.ones((2,)))]"),
     P(
         ("torch.zeros_like", "torch.ones_like"),
-        "lambda a: [repr(torch.zeros_like(torch.tensor(a))), repr(torch.ones_like(torch.tensor(a)))]",
+        "lambda a: [repr(torch.zeros_like(torch.tensor(a))), "
+        "repr(torch.ones_like(torch.tensor(a)))]",
         same(1),
     ),
     P(
@@ -190,6 +220,88 @@ TORCH = [
         "lambda x: torch.func.hessian(lambda t: (t ** 3).sum())(x)",
         sized("n"),
         diff=(),
+    ),
+]
+
+PROBS = same(2, 0.05, 0.95, min_dims=1)
+LABELS = sized("nc").flatmap(
+    lambda t: st.tuples(
+        st.just(t[0]),
+        hnp.arrays(onp.int64, (t[0].shape[0],), elements=st.integers(0, t[0].shape[1] - 1)),
+    )
+)
+
+TORCH += [
+    *[C(f"torch.nn.functional.{n}", f"lambda x: F.{n}(x)") for n in ("relu", "sigmoid", "tanh")],
+    C("torch.nn.functional.softmax", "lambda x: F.softmax(x, dim=-1)", same(1, min_dims=1)),
+    C("torch.nn.functional.log_softmax", "lambda x: F.log_softmax(x, dim=0)", same(1, min_dims=1)),
+    C("torch.nn.functional.leaky_relu", "lambda x: F.leaky_relu(x, 0.1)"),
+    C("torch.nn.functional.softplus", "lambda x: F.softplus(x)"),
+    C("torch.nn.functional.softplus", "lambda x: F.softplus(x, beta=2.0)"),
+    C("torch.nn.functional.linear", "lambda x, w, b: F.linear(x, w, b)", sized("nk", "mk", "m")),
+    C("torch.nn.functional.mse_loss", "lambda x, y: F.mse_loss(x, y)", same(2)),
+    C("torch.nn.functional.mse_loss", "lambda x, y: F.mse_loss(x, y, reduction='sum')", same(2)),
+    C("torch.nn.functional.l1_loss", "lambda x, y: F.l1_loss(x, y)", same(2)),
+    C(
+        "torch.nn.functional.binary_cross_entropy",
+        "lambda p, y: F.binary_cross_entropy(p, y)",
+        PROBS,
+    ),
+    C(
+        "torch.nn.functional.binary_cross_entropy_with_logits",
+        "lambda z, y: F.binary_cross_entropy_with_logits(z, y)",
+        same(2, -3, 3),
+    ),
+    C("torch.nn.functional.cross_entropy", "lambda x, t: F.cross_entropy(x, t)", LABELS, diff=(0,)),
+    C(
+        "torch.nn.functional.nll_loss",
+        "lambda x, t: F.nll_loss(F.log_softmax(x, 1), t)",
+        LABELS,
+        diff=(0,),
+    ),
+    C(
+        "torch.nn.functional.cross_entropy",
+        "lambda x, p: F.cross_entropy(x, F.softmax(p, dim=1))",
+        sized("nc", "nc"),
+    ),
+    P("torch.nn.functional.one_hot", "lambda: F.one_hot(torch.tensor([0, 2, 1]))"),
+    P(
+        ("torch.nn.functional.mse_loss", "torch.Tensor.grad_fn.next_functions"),
+        "lambda a: (lambda x: [repr(F.mse_loss(x, x * 0)), "
+        "[type(f).__name__ if f is None else f.name() for f, _ in "
+        "(x * x + 1).grad_fn.next_functions]])(torch.tensor(a, requires_grad=True))",
+        same(1),
+    ),
+    P(
+        (
+            "torch.nn.Parameter",
+            "torch.nn.Module",
+            "torch.nn.Linear",
+            "torch.nn.Sequential",
+            "torch.nn.ReLU",
+            "torch.nn.Sigmoid",
+            "torch.nn.Tanh",
+            "torch.nn.Module.named_parameters",
+            "torch.nn.Module.parameters",
+        ),
+        "lambda: [repr(torch.nn.Parameter(torch.ones(2))), "
+        "repr(torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1), "
+        "torch.nn.Sigmoid(), torch.nn.Tanh())), "
+        "[(n, tuple(p.shape)) for n, p in torch.nn.Sequential(torch.nn.Linear(2, 3), "
+        "torch.nn.Linear(3, 1, bias=False)).named_parameters()], "
+        "len(list(torch.nn.Linear(2, 2).parameters()))]",
+    ),
+    P(
+        (
+            "torch.nn.MSELoss",
+            "torch.nn.CrossEntropyLoss",
+            "torch.optim.SGD",
+            "torch.optim.SGD.zero_grad",
+            "torch.optim.SGD.step",
+            "torch.nn.Module",
+        ),
+        TRAIN,
+        st.tuples(arr((4, 2)), arr((4, 1)), arr((1, 2)), arr((1,)), arr((3, 2), dtype="float32")),
     ),
 ]
 

@@ -1,0 +1,512 @@
+"""PyTorch's training kit on the dialect: ``torch.nn`` (Parameter, Module,
+Linear, Sequential, activation modules, MSELoss, CrossEntropyLoss),
+``torch.nn.functional`` (activations and losses) and ``torch.optim.SGD``, plus
+``grad_fn.next_functions``.
+
+Every function here is written with the dialect's tensors and the engine's
+primitives, so backward, forward mode and the diagrams work through it with
+no derivative of its own.  Where a composed form would get a derivative wrong
+at a kink (softplus at 0, leaky_relu at 0), the branch is taken by a constant
+mask, which is what PyTorch's own rule does there.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import types
+from collections import OrderedDict
+
+import numpy as np
+
+import autograd_viz as av
+
+# the dialect module (complete() runs at its end, so every name is defined)
+torch = sys.modules["autograd_viz.torch"]
+Tensor = torch.Tensor
+
+
+def _t(x):
+    return x if isinstance(x, av.Tensor) else torch.tensor(x)
+
+
+def _mask(values, dtype):
+    """A constant (no gradient) of the dialect's flavour."""
+    return Tensor._plain(np.asarray(values, dtype=dtype))
+
+
+def _named(out, name):
+    """Print the op that made ``out`` under PyTorch's name for the whole function."""
+    if out._op is not None:
+        out._torch_fn = name
+    return out
+
+
+def _reduce(loss, reduction, who):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{who}: {reduction} is not a valid value for reduction")
+
+
+# ------------------------------------------------------------------ torch.nn.functional
+
+
+def relu(input, inplace=False):
+    return torch.relu(input)
+
+
+def sigmoid(input):
+    return torch.sigmoid(input)
+
+
+def tanh(input):
+    return torch.tanh(input)
+
+
+def _max_detached(x, dim):
+    return av.max(x, dim, True).detach()
+
+
+def softmax(input, dim=None, dtype=None):
+    x = _t(input)
+    dim = -1 if dim is None else dim
+    e = torch.exp(x - _max_detached(x, dim))
+    return _named(e / e.sum(dim, keepdim=True), "SoftmaxBackward0")
+
+
+def log_softmax(input, dim=None, dtype=None):
+    x = _t(input)
+    dim = -1 if dim is None else dim
+    shifted = x - _max_detached(x, dim)
+    return _named(
+        shifted - torch.log(torch.exp(shifted).sum(dim, keepdim=True)), "LogSoftmaxBackward0"
+    )
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x where x > 0, slope·x elsewhere (the slope also at 0, as in PyTorch)."""
+    x = _t(input)
+    slope = _mask(np.where(np.asarray(x.data) > 0, 1.0, negative_slope), x.data.dtype)
+    return _named(x * slope, "LeakyReluBackward0")
+
+
+def _log1p_exp_neg_abs(x):
+    """x·[x ≥ 0] + log(1 + e^(−|x|)) = log(1 + eˣ) without overflow; the
+    branch masks are constants, so the derivative at 0 is ½, as it should be."""
+    up = np.asarray(x.data) >= 0
+    m = _mask(up, x.data.dtype)
+    s = _mask(np.where(up, 1.0, -1.0), x.data.dtype)
+    return x * m + torch.log(1 + torch.exp(-(x * s)))
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    x = _t(input)
+    return _log1p_exp_neg_abs(x * beta) / beta if beta != 1 else _log1p_exp_neg_abs(x)
+
+
+def linear(input, weight, bias=None):
+    """input @ weightᵀ + bias."""
+    out = torch.matmul(_t(input), weight.t() if weight.ndim == 2 else weight)
+    return out if bias is None else out + bias
+
+
+def mse_loss(input, target, reduction="mean"):
+    d = _t(input) - target
+    return _named(_reduce(d * d, reduction, "mse_loss"), "MseLossBackward0")
+
+
+def l1_loss(input, target, reduction="mean"):
+    return _reduce(torch.abs(_t(input) - target), reduction, "l1_loss")
+
+
+def _pick(logp, target):
+    """logp[i, target[i]] for each row (the class axis is 1), as a 1-d tensor."""
+    labels = np.asarray(target.data if isinstance(target, av.Tensor) else target)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"expected class indices (an integer tensor, e.g. torch.tensor([0, 2])), got "
+            f"{labels.dtype}; for class probabilities pass a float tensor of the input's shape"
+        )
+    if logp.ndim == 1:
+        return logp[int(labels)]
+    return logp[np.arange(logp.shape[0]), labels]
+
+
+def nll_loss(input, target, reduction="mean"):
+    """−input[i, target[i]], averaged: input holds log-probabilities."""
+    return _named(_reduce(-_pick(_t(input), target), reduction, "nll_loss"), "NllLossBackward0")
+
+
+def cross_entropy(input, target, reduction="mean", label_smoothing=0.0):
+    """log_softmax over the classes (axis 1, or 0 for one sample) then the
+    negative log-likelihood of the target classes (or of class probabilities)."""
+    x = _t(input)
+    if label_smoothing:
+        raise NotImplementedError(
+            "autograd_viz.torch: cross_entropy(label_smoothing=...) is not provided; "
+            "mix the targets yourself and pass class probabilities"
+        )
+    logp = log_softmax(x, dim=0 if x.ndim == 1 else 1)
+    target_data = np.asarray(target.data if isinstance(target, av.Tensor) else target)
+    if target_data.dtype.kind == "f":  # class probabilities
+        return _reduce(-(logp * target).sum(0 if x.ndim == 1 else 1), reduction, "cross_entropy")
+    return _named(_reduce(-_pick(logp, target), reduction, "cross_entropy"), "NllLossBackward0")
+
+
+def binary_cross_entropy(input, target, reduction="mean"):
+    """−(y·log p + (1 − y)·log(1 − p)); like PyTorch, each log is at least −100."""
+    p = _t(input)
+    logs = [torch.log(p), torch.log(1 - p)]
+    logs = [_floor_at(v, -100.0) for v in logs]
+    return _reduce(-(target * logs[0] + (1 - target) * logs[1]), reduction, "binary_cross_entropy")
+
+
+def _floor_at(x, low):
+    below = np.asarray(x.data) < low
+    if not below.any():
+        return x
+    keep = _mask(~below, x.data.dtype)
+    return x * keep + _mask(np.where(below, low, 0.0), x.data.dtype)
+
+
+def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+    """log(1 + eᶻ) − y·z, computed without overflow."""
+    z = _t(input)
+    return _reduce(
+        _log1p_exp_neg_abs(z) - z * target, reduction, "binary_cross_entropy_with_logits"
+    )
+
+
+def one_hot(tensor, num_classes=-1):
+    labels = np.asarray(tensor.data if isinstance(tensor, av.Tensor) else tensor)
+    n = int(labels.max()) + 1 if num_classes == -1 else num_classes
+    return Tensor._plain((labels[..., None] == np.arange(n)).astype(np.int64))
+
+
+# ------------------------------------------------------------------ torch.nn
+
+
+class _ParameterKind(type):
+    # nn.Parameter(x) makes an ordinary torch tensor marked as a parameter,
+    # so what is computed from it is a plain tensor, as in PyTorch; this
+    # makes isinstance(p, nn.Parameter) still tell parameters apart
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.__dict__.get("_parameter", False)
+
+
+class Parameter(metaclass=_ParameterKind):
+    """``nn.Parameter(data)``: a leaf tensor that requires a gradient and that a
+    Module lists among its parameters."""
+
+    def __new__(cls, data=None, requires_grad=True):
+        values = np.zeros(0, np.float32) if data is None else np.array(np.asarray(data))
+        p = Tensor(values, requires_grad=requires_grad)
+        p._parameter = True
+        return p
+
+
+class Module:
+    """The base of every layer: parameters and submodules assigned as attributes
+    are registered (in order), ``module(x)`` calls ``forward(x)``."""
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                "cannot assign parameters or submodules before Module.__init__() call: "
+                "start your __init__ with super().__init__()"
+            )
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def forward(self, *args):
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def named_parameters(self, prefix="", recurse=True):
+        seen = set()
+        for name, module in self.named_modules(prefix) if recurse else [(prefix, self)]:
+            for pname, p in module._parameters.items():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    yield (f"{name}.{pname}" if name else pname), p
+
+    def parameters(self, recurse=True):
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_children(self):
+        yield from self._modules.items()
+
+    def children(self):
+        for _, m in self.named_children():
+            yield m
+
+    def named_modules(self, prefix=""):
+        yield prefix, self
+        for name, m in self._modules.items():
+            yield from m.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def modules(self):
+        for _, m in self.named_modules():
+            yield m
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.zero_()
+
+    def train(self, mode=True):
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    def extra_repr(self):
+        return ""
+
+    def __repr__(self):
+        lines = [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not lines:
+            return head + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _uniform(shape, bound):
+    """Uniform samples on [−bound, bound] from the engine's generator (seeded by
+    torch.manual_seed): normal samples through the normal distribution function."""
+    z = np.asarray(av.randn(*shape).data, dtype=np.float64)
+    u = 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
+    return ((2 * u - 1) * bound).astype(np.float32)
+
+
+class Linear(Module):
+    """y = x Wᵀ + b, W of shape (out_features, in_features), both drawn from
+    U(−1/√in, 1/√in) as PyTorch initialises them."""
+
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1 / math.sqrt(in_features) if in_features else 0.0
+        self.weight = Parameter(_uniform((out_features, in_features), bound))
+        self.bias = Parameter(_uniform((out_features,), bound)) if bias else None
+
+    def forward(self, input):
+        return linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class Sequential(Module):
+    """The modules given, applied one after the other."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            modules = list(modules[0].items())
+        else:
+            modules = [(str(i), m) for i, m in enumerate(modules)]
+        for name, m in modules:
+            setattr(self, name, m)
+
+    def forward(self, input):
+        for m in self._modules.values():
+            input = m(input)
+        return input
+
+    def __getitem__(self, i):
+        return list(self._modules.values())[i]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+def _activation(name, fn):
+    return type(name, (Module,), {"forward": lambda self, input: fn(input), "__doc__": name})
+
+
+ReLU = _activation("ReLU", relu)
+Sigmoid = _activation("Sigmoid", sigmoid)
+Tanh = _activation("Tanh", tanh)
+
+
+class _Loss(Module):
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        self.reduction = reduction
+
+
+class MSELoss(_Loss):
+    def forward(self, input, target):
+        return mse_loss(input, target, self.reduction)
+
+
+class CrossEntropyLoss(_Loss):
+    def forward(self, input, target):
+        return cross_entropy(input, target, self.reduction)
+
+
+# ------------------------------------------------------------------ torch.optim
+
+
+class SGD:
+    """Stochastic gradient descent: p ← p − lr·(grad + weight_decay·p), with
+    momentum when asked (PyTorch's form: buf ← momentum·buf + grad)."""
+
+    def __init__(self, params, lr=1e-3, momentum=0, weight_decay=0):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("optimizer got an empty parameter list")
+        if lr < 0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
+        self._buffers = {}
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.params:
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.zero_()
+
+    def step(self):
+        with torch.no_grad():
+            for p in self.params:
+                if p.grad is None:
+                    continue
+                d = np.asarray(p.grad.data, dtype=np.asarray(p.data).dtype)
+                if self.weight_decay:
+                    d = d + self.weight_decay * np.asarray(p.data)
+                if self.momentum:
+                    buf = self._buffers.get(id(p))
+                    buf = d if buf is None else self.momentum * buf + d
+                    self._buffers[id(p)] = d = buf
+                new = np.asarray(p.data) - self.lr * d
+                p.data = new.astype(np.asarray(p.data).dtype)[()]
+
+
+# ------------------------------------------------------------------ grad_fn.next_functions
+
+
+class _AccumulateGrad:
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return "<AccumulateGrad object>"
+
+
+def _next_functions(self):
+    """((node, 0), ...) for each input of this op, as PyTorch lists them: the
+    op that made it, AccumulateGrad for a leaf that requires a gradient, None
+    for a constant."""
+    out = []
+    for p in self._node._parents:
+        if p._op is not None:
+            out.append((p.grad_fn, 0))
+        elif p.requires_grad:
+            out.append((_AccumulateGrad(p), 0))
+        else:
+            out.append((None, 0))
+    return tuple(out)
+
+
+def _grad_fn(self):
+    """The op that made this value, named as PyTorch names its backward."""
+    if self._op is None:
+        return None
+    fn = torch._GradFn(torch._torch_name(self))
+    fn._node = self
+    return fn
+
+
+def _parameter_repr(plain):
+    def __repr__(self):
+        text = plain(self)
+        return "Parameter containing:\n" + text if self.__dict__.get("_parameter") else text
+
+    return __repr__
+
+
+# ------------------------------------------------------------------ into the dialect
+
+
+def _module(name, doc, **names):
+    module = types.ModuleType(f"autograd_viz.torch.{name}", doc)
+    module.__dict__.update(names)
+    sys.modules[module.__name__] = module
+    return module
+
+
+def extend(namespace):
+    functional = _module(
+        "nn.functional",
+        "torch.nn.functional: activations and losses, written with the dialect's ops.",
+        relu=relu,
+        sigmoid=sigmoid,
+        tanh=tanh,
+        softmax=softmax,
+        log_softmax=log_softmax,
+        leaky_relu=leaky_relu,
+        softplus=softplus,
+        linear=linear,
+        mse_loss=mse_loss,
+        l1_loss=l1_loss,
+        cross_entropy=cross_entropy,
+        nll_loss=nll_loss,
+        binary_cross_entropy=binary_cross_entropy,
+        binary_cross_entropy_with_logits=binary_cross_entropy_with_logits,
+        one_hot=one_hot,
+    )
+    namespace["nn"] = _module(
+        "nn",
+        "torch.nn: the minimal training kit.",
+        functional=functional,
+        Parameter=Parameter,
+        Module=Module,
+        Linear=Linear,
+        Sequential=Sequential,
+        ReLU=ReLU,
+        Sigmoid=Sigmoid,
+        Tanh=Tanh,
+        MSELoss=MSELoss,
+        CrossEntropyLoss=CrossEntropyLoss,
+    )
+    namespace["optim"] = _module("optim", "torch.optim: SGD.", SGD=SGD)
+    # a parameter prints as PyTorch prints it; grad_fn.next_functions needs
+    # the node behind the name
+    Tensor.__repr__ = _parameter_repr(Tensor.__repr__)
+    torch._GradFn.next_functions = property(_next_functions)
+    Tensor.grad_fn = property(_grad_fn, doc=_grad_fn.__doc__)
