@@ -163,10 +163,7 @@ class Tensor(av.Tensor):
         # only reached for names the class does not have
         if attr.startswith("_"):
             raise AttributeError(attr)
-        raise AttributeError(
-            f"autograd_viz.torch does not provide Tensor.{attr}; tensors "
-            f"here have the engine's methods plus {', '.join(_METHODS)}"
-        )
+        raise _scope.not_provided("torch", f"torch.Tensor.{attr}")
 
     def __repr__(self):
         parts = [_format_values(self.data)]
@@ -184,20 +181,6 @@ class Tensor(av.Tensor):
             parts.append(f"tangent={shown}")
         return _with_suffixes("tensor(" + parts[0], parts[1:])
 
-
-_METHODS = (
-    "size",
-    "numel",
-    "view",
-    "t",
-    "float",
-    "double",
-    "pow",
-    "clone",
-    "grad_fn",
-    "retain_grad",
-    "retains_grad",
-)
 
 # interior tensors asked to keep their gradient, by id (weakly: dropping the
 # tensor drops the request, and nothing here keeps a graph alive; not a

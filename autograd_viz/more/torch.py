@@ -21,6 +21,8 @@ import numpy as np
 
 import autograd_viz as av
 
+from . import _nn
+
 # the dialect module (complete() runs at its end, so every name is defined)
 torch = sys.modules["autograd_viz.torch"]
 Tensor = torch.Tensor
@@ -28,11 +30,6 @@ Tensor = torch.Tensor
 
 def _t(x):
     return x if isinstance(x, av.Tensor) else torch.tensor(x)
-
-
-def _mask(values, dtype):
-    """A constant (no gradient) of the dialect's flavour."""
-    return Tensor._plain(np.asarray(values, dtype=dtype))
 
 
 def _named(out, name):
@@ -67,45 +64,21 @@ def tanh(input):
     return torch.tanh(input)
 
 
-def _max_detached(x, dim):
-    return av.max(x, dim, True).detach()
-
-
 def softmax(input, dim=None, dtype=None):
-    x = _t(input)
-    dim = -1 if dim is None else dim
-    e = torch.exp(x - _max_detached(x, dim))
-    return _named(e / e.sum(dim, keepdim=True), "SoftmaxBackward0")
+    return _named(_nn.softmax(_t(input), -1 if dim is None else dim), "SoftmaxBackward0")
 
 
 def log_softmax(input, dim=None, dtype=None):
-    x = _t(input)
-    dim = -1 if dim is None else dim
-    shifted = x - _max_detached(x, dim)
-    return _named(
-        shifted - torch.log(torch.exp(shifted).sum(dim, keepdim=True)), "LogSoftmaxBackward0"
-    )
+    return _named(_nn.log_softmax(_t(input), -1 if dim is None else dim), "LogSoftmaxBackward0")
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    """x where x > 0, slope·x elsewhere (the slope also at 0, as in PyTorch)."""
-    x = _t(input)
-    slope = _mask(np.where(np.asarray(x.data) > 0, 1.0, negative_slope), x.data.dtype)
-    return _named(x * slope, "LeakyReluBackward0")
-
-
-def _log1p_exp_neg_abs(x):
-    """x·[x ≥ 0] + log(1 + e^(−|x|)) = log(1 + eˣ) without overflow; the
-    branch masks are constants, so the derivative at 0 is ½, as it should be."""
-    up = np.asarray(x.data) >= 0
-    m = _mask(up, x.data.dtype)
-    s = _mask(np.where(up, 1.0, -1.0), x.data.dtype)
-    return x * m + torch.log(1 + torch.exp(-(x * s)))
+    return _named(_nn.leaky_relu(_t(input), negative_slope), "LeakyReluBackward0")
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     x = _t(input)
-    return _log1p_exp_neg_abs(x * beta) / beta if beta != 1 else _log1p_exp_neg_abs(x)
+    return _nn.softplus(x * beta) / beta if beta != 1 else _nn.softplus(x)
 
 
 def linear(input, weight, bias=None):
@@ -124,16 +97,8 @@ def l1_loss(input, target, reduction="mean"):
 
 
 def _pick(logp, target):
-    """logp[i, target[i]] for each row (the class axis is 1), as a 1-d tensor."""
-    labels = np.asarray(target.data if isinstance(target, av.Tensor) else target)
-    if labels.dtype.kind not in "iu":
-        raise TypeError(
-            f"expected class indices (an integer tensor, e.g. torch.tensor([0, 2])), got "
-            f"{labels.dtype}; for class probabilities pass a float tensor of the input's shape"
-        )
-    if logp.ndim == 1:
-        return logp[int(labels)]
-    return logp[np.arange(logp.shape[0]), labels]
+    """logp[i, target[i]] for each row (the classes along axis 1, or 0 for one sample)."""
+    return _nn.pick(logp, target, 0 if logp.ndim == 1 else 1)
 
 
 def nll_loss(input, target, reduction="mean"):
@@ -161,30 +126,113 @@ def binary_cross_entropy(input, target, reduction="mean"):
     """−(y·log p + (1 − y)·log(1 − p)); like PyTorch, each log is at least −100."""
     p = _t(input)
     logs = [torch.log(p), torch.log(1 - p)]
-    logs = [_floor_at(v, -100.0) for v in logs]
+    logs = [_nn.floor_at(v, -100.0) for v in logs]
     return _reduce(-(target * logs[0] + (1 - target) * logs[1]), reduction, "binary_cross_entropy")
-
-
-def _floor_at(x, low):
-    below = np.asarray(x.data) < low
-    if not below.any():
-        return x
-    keep = _mask(~below, x.data.dtype)
-    return x * keep + _mask(np.where(below, low, 0.0), x.data.dtype)
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     """log(1 + eᶻ) − y·z, computed without overflow."""
     z = _t(input)
-    return _reduce(
-        _log1p_exp_neg_abs(z) - z * target, reduction, "binary_cross_entropy_with_logits"
-    )
+    loss = _nn.sigmoid_cross_entropy(z, _t(target))
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
 def one_hot(tensor, num_classes=-1):
     labels = np.asarray(tensor.data if isinstance(tensor, av.Tensor) else tensor)
     n = int(labels.max()) + 1 if num_classes == -1 else num_classes
-    return Tensor._plain((labels[..., None] == np.arange(n)).astype(np.int64))
+    return Tensor._plain(_nn.one_hot(labels, n, np.int64))
+
+
+# ------------------------------------------------------------------ torch: more of its core
+
+
+def full(size, fill_value, dtype=None, requires_grad=False):
+    return _fresh(np.full(tuple(size), fill_value), dtype, requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    return _fresh(np.eye(n, m), dtype, requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    return _fresh(np.linspace(start, end, steps), dtype, requires_grad)
+
+
+def _fresh(values, dtype, requires_grad):
+    from .._dialect import fresh
+
+    return fresh(Tensor, values, dtype, requires_grad)
+
+
+def pow(input, exponent):
+    return _t(input) ** exponent
+
+
+def square(input):
+    x = _t(input)
+    return x * x
+
+
+def argmax(input, dim=None, keepdim=False):
+    data = np.asarray(_t(input).data)
+    if dim is None:
+        return Tensor._plain(np.asarray(np.argmax(data), dtype=np.int64))
+    out = np.argmax(data, axis=dim)
+    return Tensor._plain((np.expand_dims(out, dim) if keepdim else out).astype(np.int64))
+
+
+def mv(input, vec):
+    return torch.matmul(input, vec)
+
+
+def outer(input, vec2):
+    return torch.reshape(_t(input), (-1, 1)) * torch.reshape(_t(vec2), (1, -1))
+
+
+def transpose(input, dim0, dim1):
+    x = _t(input)
+    axes = list(range(x.ndim))
+    axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+    return av.transpose(x, tuple(axes))
+
+
+def unsqueeze(input, dim):
+    x = _t(input)
+    return x.reshape(np.expand_dims(np.empty(x.shape, dtype=bool), dim).shape)
+
+
+def squeeze(input, dim=None):
+    x = _t(input)
+    if dim is None:
+        shape = tuple(n for n in x.shape if n != 1)
+    else:
+        dims = {d % max(x.ndim, 1) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+        shape = tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1))
+    return x.reshape(shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    x = _t(input)
+    if x.ndim == 0:
+        return x.reshape(1)
+    start, end = start_dim % x.ndim, end_dim % x.ndim
+    return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1 :])
+
+
+def stack(tensors, dim=0):
+    tensors = [_t(t) for t in tensors]
+    return torch.cat([unsqueeze(t, dim) for t in tensors], dim if dim >= 0 else dim)
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **unused):
+    """True when func's gradients match finite differences (av.gradcheck)."""
+    inputs = inputs if isinstance(inputs, (tuple, list)) else (inputs,)
+    try:
+        return av.gradcheck(func, *inputs)
+    except AssertionError:
+        if raise_exception:
+            raise
+        return False
 
 
 # ------------------------------------------------------------------ torch.nn
@@ -505,6 +553,10 @@ def extend(namespace):
         CrossEntropyLoss=CrossEntropyLoss,
     )
     namespace["optim"] = _module("optim", "torch.optim: SGD.", SGD=SGD)
+    for f in (full, eye, linspace, pow, square, argmax, mv, outer, transpose, unsqueeze, squeeze):
+        namespace[f.__name__] = f
+    namespace.update(flatten=flatten, stack=stack)
+    namespace["autograd"].gradcheck = gradcheck
     # a parameter prints as PyTorch prints it; grad_fn.next_functions needs
     # the node behind the name
     Tensor.__repr__ = _parameter_repr(Tensor.__repr__)

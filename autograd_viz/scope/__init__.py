@@ -20,6 +20,7 @@ import functools
 import importlib
 import inspect
 import re
+import sys
 import tomllib
 import types
 from dataclasses import dataclass
@@ -181,8 +182,11 @@ def not_provided(framework, name, lang=None):
     scope = load(framework)
     entry = scope.entry(name)
     outside = scope.outside_use(name)
+    under = [e for e in scope.entries if e.name.startswith(name + ".") and e.instead]
     if entry is not None and entry.instead is not None:
         key, use = "in_scope", entry.instead
+    elif entry is None and under:  # a namespace whose names are in the scope, not built yet
+        key, use = "in_scope", "; ".join(f"for {e.name}, {e.instead}" for e in under)
     elif outside is not None:
         key, use = "outside", outside
     else:
@@ -234,16 +238,15 @@ def complete(namespace, framework, path=None):
             raise
     else:
         more.extend(namespace)
-    module_name = namespace["__name__"]
     for key, value in list(namespace.items()):
-        if key.startswith("_") and key != "_":
-            continue
         if isinstance(value, types.SimpleNamespace) and not isinstance(value, Namespace):
             namespace[key] = _wrapped(value, framework, f"{path}.{key}")
-        elif isinstance(value, types.ModuleType) and value.__name__.startswith(module_name + "."):
-            sub = value.__name__[len(module_name) + 1 :]
-            if "__getattr__" not in vars(value):
-                value.__getattr__ = _missing_name_hook(framework, f"{path}.{sub}")
+    # the module's submodules made as module objects (torch.autograd, torch.nn.functional)
+    module_name = namespace["__name__"]
+    for name, module in list(sys.modules.items()):
+        if name.startswith(module_name + ".") and "__getattr__" not in vars(module):
+            sub = name[len(module_name) + 1 :]
+            module.__getattr__ = _missing_name_hook(framework, f"{path}.{sub}")
     namespace["__getattr__"] = _missing_name_hook(framework, path)
 
 

@@ -99,7 +99,7 @@ TORCH = [
     C("torch.Tensor.__truediv__", "lambda x, y: x / y", broadcasting(0.5, 3.0)),
     C("torch.Tensor.__pow__", "lambda x, y: x ** y", broadcasting(0.5, 2.0)),
     C("torch.Tensor.__neg__", "lambda x: -x"),
-    C("torch.Tensor.__radd__", "lambda x: 2.5 - x * 3"),
+    C("torch.Tensor.__sub__", "lambda x: 2.5 - x * 3"),
     C("torch.Tensor.pow", "lambda x: x.pow(3)"),
     C("torch.Tensor.__matmul__", "lambda a, b: a @ b", sized("nk", "km")),
     C("torch.matmul", "lambda a, b: torch.matmul(a, b)", sized("bnk", "km")),
@@ -306,7 +306,7 @@ TORCH += [
 ]
 
 TF = [
-    *_unary("tf.", (*ELEMENTWISE, "sigmoid")),
+    *_unary("tf.", tuple(n for n in (*ELEMENTWISE, "sigmoid") if n != "log")),
     *_unary("tf.math.", (*ELEMENTWISE, "sigmoid")),
     *_unary("tf.nn.", ("relu", "sigmoid", "tanh")),
     C("tf.Tensor.__add__", "lambda x, y: x + y", broadcasting()),
@@ -508,6 +508,263 @@ JAX = [
     P(
         "jax.tree_util.tree_map",
         "lambda: jax.tree_util.tree_map(lambda v: v * 2, {'a': 1.0, 'b': [2.0, 3.0]})",
+    ),
+]
+
+TORCH += [
+    P(
+        ("torch.full", "torch.eye", "torch.linspace", "torch.bool"),
+        "lambda: [repr(torch.full((2, 2), 1.5)), repr(torch.eye(2)), "
+        "repr(torch.linspace(0, 1, 5)), repr(torch.tensor([1.0, -1.0]) > 0), str(torch.bool)]",
+    ),
+    C("torch.pow", "lambda x: torch.pow(x, 3)"),
+    C("torch.square", "lambda x: torch.square(x)"),
+    C(
+        "torch.argmax",
+        "lambda x: (torch.argmax(x), torch.argmax(x, dim=0))",
+        same(1, min_dims=1),
+        diff=(),
+    ),
+    C("torch.mv", "lambda a, b: torch.mv(a, b)", sized("nk", "k")),
+    C("torch.outer", "lambda a, b: torch.outer(a, b)", sized("n", "m")),
+    C("torch.transpose", "lambda x: torch.transpose(x, 0, 2)", sized("nkm")),
+    C("torch.stack", "lambda a, b: torch.stack([a, b], dim=1)", sized("nk", "nk")),
+    C(("torch.squeeze", "torch.unsqueeze"), "lambda x: torch.squeeze(torch.unsqueeze(x, 1))"),
+    C("torch.flatten", "lambda x: torch.flatten(x, 1)", sized("nkm")),
+    C(
+        "torch.autograd.gradcheck",
+        "lambda x: torch.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (x.double(),))",
+        diff=(),
+    ),
+    P(
+        "torch.autograd.backward",
+        DEF
+        + """x = torch.tensor(a, requires_grad=True)
+    torch.autograd.backward([(x * x).sum(), x.sin().sum()])
+    return x.grad""",
+        same(1),
+    ),
+    P(
+        (
+            "torch.autograd.forward_ad.dual_level",
+            "torch.autograd.forward_ad.make_dual",
+            "torch.autograd.forward_ad.unpack_dual",
+        ),
+        DEF
+        + """with fwAD.dual_level():
+        d = fwAD.make_dual(torch.tensor(a), torch.ones_like(torch.tensor(a)))
+        out = fwAD.unpack_dual(d.sin() * d)
+        return [out.primal, out.tangent, repr(fwAD.unpack_dual(torch.tensor(a)).tangent)]""",
+        same(1),
+    ),
+    C(
+        "torch.func.grad_and_value",
+        "lambda x: torch.func.grad_and_value(lambda t: (t ** 3).sum())(x)",
+        fwd=False,
+        diff=(),
+    ),
+]
+
+TF += [
+    P(
+        (
+            "tf.fill",
+            "tf.eye",
+            "tf.linspace",
+            "tf.float64",
+            "tf.one_hot",
+            "tf.Tensor.numpy",
+            "tf.Tensor.shape",
+        ),
+        "lambda: [repr(tf.fill((2, 2), 1.5)), repr(tf.eye(2)), repr(tf.linspace(0.0, 1.0, 5)), "
+        "repr(tf.ones(2, dtype=tf.float64)), repr(tf.one_hot([0, 2, 1], 3)), "
+        "tf.ones((2, 3)).numpy(), tuple(tf.ones((2, 3)).shape)]",
+    ),
+    P(
+        ("tf.Variable.assign", "tf.Variable.assign_add", "tf.Variable.assign_sub"),
+        "lambda a: (lambda v: [repr(v.assign(a * 2)), repr(v.assign_add(a)), "
+        "repr(v.assign_sub(a))])(tf.Variable(a))",
+        same(1),
+    ),
+    C("tf.square", "lambda x: tf.square(x) + tf.math.square(x)"),
+    C("tf.math.square", "lambda x: tf.math.square(x)"),
+    C("tf.pow", "lambda x: tf.pow(x, 3.0)"),
+    C("tf.argmax", "lambda x: tf.argmax(x)", same(1, min_dims=1), diff=()),
+    C("tf.math.reduce_mean", "lambda x: tf.math.reduce_mean(x)"),
+    C("tf.math.reduce_max", "lambda x: tf.math.reduce_max(x, axis=0)", same(1, min_dims=1)),
+    C(("tf.squeeze", "tf.expand_dims"), "lambda x: tf.squeeze(tf.expand_dims(x, 1))"),
+    C("tf.nn.softmax", "lambda x: tf.nn.softmax(x)", same(1, min_dims=1)),
+    C("tf.nn.log_softmax", "lambda x: tf.nn.log_softmax(x, axis=0)", same(1, min_dims=1)),
+    C("tf.nn.leaky_relu", "lambda x: tf.nn.leaky_relu(x, alpha=0.1)"),
+    C("tf.nn.softplus", "lambda x: tf.nn.softplus(x)"),
+    C("tf.nn.l2_loss", "lambda x: tf.nn.l2_loss(x)"),
+    C(
+        "tf.nn.softmax_cross_entropy_with_logits",
+        "lambda y, z: tf.nn.softmax_cross_entropy_with_logits(labels=tf.nn.softmax(y), logits=z)",
+        sized("nc", "nc"),
+    ),
+    C(
+        "tf.nn.sparse_softmax_cross_entropy_with_logits",
+        "lambda z, t: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=z)",
+        LABELS,
+        diff=(0,),
+    ),
+    C(
+        "tf.nn.sigmoid_cross_entropy_with_logits",
+        "lambda z, y: tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z)",
+        same(2),
+    ),
+    P(
+        (
+            "tf.GradientTape(watch_accessed_variables=)",
+            "tf.GradientTape.watched_variables",
+            "tf.GradientTape.reset",
+            "tf.GradientTape.stop_recording",
+            "tf.GradientTape.gradient(output_gradients=)",
+            "tf.GradientTape.gradient(unconnected_gradients=)",
+            "tf.UnconnectedGradients",
+        ),
+        DEF
+        + """v, w = tf.Variable(a), tf.Variable(a * 2)
+    with tf.GradientTape(watch_accessed_variables=False, persistent=True) as tape:
+        tape.watch(w)
+        y = tf.reduce_sum(v * w)
+        with tape.stop_recording():
+            z = w * 3
+    shown = [tape.gradient(y, [v, w]), len(tape.watched_variables())]
+    shown.append(tape.gradient(y, {"v": v, "w": w},
+                               unconnected_gradients=tf.UnconnectedGradients.ZERO))
+    shown.append(tape.gradient(v * w, w, output_gradients=tf.ones_like(w) * 2))
+    shown.append(tape.gradient(z, w))
+    tape.reset()
+    with tape:
+        y = w * w
+    return shown + [tape.gradient(y, w)]""",
+        same(1),
+    ),
+    C(
+        "tf.GradientTape.batch_jacobian",
+        """def FN(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.tanh(x) * tf.reduce_sum(x * x, axis=1, keepdims=True)
+    return tape.batch_jacobian(y, x)""",
+        sized("nk"),
+        diff=(),
+        fwd=False,
+    ),
+    C(
+        ("tf.autodiff.ForwardAccumulator", "tf.autodiff.ForwardAccumulator.jvp"),
+        """def FN(x):
+    with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+        y = tf.sin(x) * x
+    return acc.jvp(y)""",
+        diff=(),
+        fwd=False,
+    ),
+]
+
+MXNET += [
+    P(
+        (
+            "mxnet.np.full",
+            "mxnet.np.eye",
+            "mxnet.np.linspace",
+            "mxnet.npx.set_np",
+            "mxnet.np.float32",
+            "mxnet.np.float64",
+            "mxnet.np.ndarray.astype",
+        ),
+        "lambda: [repr(np.full((2, 2), 1.5)), repr(np.eye(2)), repr(np.linspace(0, 1, 5)), "
+        "repr(np.ones(2, dtype=np.float64)), repr(np.ones(2).astype(np.float64)), "
+        "repr(np.zeros(2, dtype=np.float32))]",
+    ),
+    C("np.square", "lambda x: np.square(x)"),
+    C("np.power", "lambda x: np.power(x, 3)"),
+    C(("np.ndarray.sum", "np.ndarray.mean"), "lambda x: x.sum() * x.mean()"),
+    C(("np.ndarray.item", "np.ndarray.shape"), "lambda x: [x.sum().item(), x.shape]", diff=()),
+    C("npx.softmax", "lambda x: npx.softmax(x)", same(1, min_dims=1)),
+    C("npx.log_softmax", "lambda x: npx.log_softmax(x, axis=0)", same(1, min_dims=1)),
+    C("npx.pick", "lambda x, t: npx.pick(x, np.array(t))", LABELS, diff=(0,)),
+    P("npx.one_hot", "lambda: repr(npx.one_hot(np.array([0, 2, 1]), 3))"),
+    C("npx.leaky_relu", "lambda x: npx.leaky_relu(x, slope=0.1)"),
+    C(
+        "npx.fully_connected",
+        "lambda x, w, b: npx.fully_connected(x, w, b, num_hidden=w.shape[0])",
+        sized("nk", "mk", "m"),
+    ),
+    C("np.ndarray.detach", "lambda x: x.detach() * x"),
+    P(
+        ("autograd.set_recording", "autograd.set_training"),
+        "lambda: [autograd.set_recording(True), autograd.is_recording(), "
+        "autograd.set_recording(False), autograd.set_training(True), autograd.set_training(False)]",
+    ),
+    P(
+        ("autograd.grad", "autograd.backward", "autograd.mark_variables"),
+        DEF
+        + """x = np.array(a)
+    x.attach_grad()
+    with autograd.record():
+        y = (x * x * x).sum()
+    g = autograd.grad(y, [x], create_graph=True, retain_graph=True)
+    with autograd.record():
+        z = (x * x).sum()
+    autograd.backward([z])
+    shown = [g[0], x.grad]
+    v = np.array(a)
+    buf = np.zeros(v.shape)
+    autograd.mark_variables([v], [buf])
+    with autograd.record():
+        w = (v * 3).sum()
+    w.backward()
+    return shown + [v.grad]""",
+        same(1),
+    ),
+]
+
+JAX += [
+    P(
+        (
+            "jnp.asarray",
+            "jnp.zeros_like",
+            "jnp.ones_like",
+            "jnp.linspace",
+            "jnp.float32",
+            "jnp.int32",
+            "jnp.ndarray.shape",
+        ),
+        "lambda a: [repr(jnp.asarray(a)), repr(jnp.zeros_like(jnp.asarray(a))), "
+        "repr(jnp.ones_like(a)), repr(jnp.linspace(0, 1, 5)), repr(jnp.float32(2)), "
+        "repr(jnp.ones(2, dtype=jnp.int32)), jnp.asarray(a).shape]",
+        same(1),
+    ),
+    P(
+        ("jax.random.key", "jax.random.uniform"),
+        "lambda: [jax.random.uniform(jax.random.key(0), (2, 3)).shape, "
+        "str(jax.random.uniform(jax.random.PRNGKey(1)).dtype)]",
+    ),
+    C("jnp.power", "lambda x: jnp.power(x, 3)"),
+    C("jnp.ndarray.T", "lambda x: x.T * 1", sized("nk")),
+    P("jax.nn.one_hot", "lambda: repr(jax.nn.one_hot(jnp.array([0, 2, 1]), 3))"),
+    C(
+        "jax.grad(has_aux=)",
+        "lambda x: jax.grad(lambda t: ((t ** 3).sum(), t * 2), has_aux=True)(x)",
+        fwd=False,
+        diff=(),
+    ),
+    C(
+        ("jax.jvp", "jax.vjp"),
+        "lambda x: [jax.jvp(jnp.sin, (x,), (x,))[1], jax.vjp(jnp.tanh, x)[1](x)[0]]",
+        diff=(),
+    ),
+    C(
+        ("jax.lax.cond", "jax.lax.fori_loop"),
+        "lambda x: jax.lax.fori_loop(0, 3, lambda i, v: jax.lax.cond(v.sum() > 0, "
+        "lambda u: u * 0.5, lambda u: u + 1.0, v), x)",
+    ),
+    P(
+        "jax.tree_util.tree_leaves",
+        "lambda: jax.tree_util.tree_leaves({'b': [1.0, 2.0], 'a': 3.0})",
     ),
 ]
 
