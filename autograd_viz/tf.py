@@ -273,11 +273,12 @@ class GradientTape:
             self.watched.append(t)
 
     def watched_variables(self):
-        seen = {}
-        for n in self.recorded:
-            for p in n._parents:
-                if isinstance(p, Variable):
-                    seen[id(p)] = p
+        seen = {id(t): t for t in self.watched if isinstance(t, Variable)}
+        if self.watch_accessed_variables:  # else only what watch() was given
+            for n in self.recorded:
+                for p in n._parents:
+                    if isinstance(p, Variable):
+                        seen[id(p)] = p
         return tuple(seen.values())
 
     def _consume(self, what):

@@ -29,7 +29,9 @@ def softplus(x):
     """log(1 + eˣ), written max(x, 0) + log(1 + e^(−|x|)) so large x cannot overflow;
     the derivative at 0 is ½ (the tie of max shares it), as it should be."""
     x = _array._floating(lift(x))
-    return jnp.maximum(x, 0.0) + jnp.log(1.0 + jnp.exp(-jnp.abs(x)))
+    # |x| with the engine's derivative (0 at 0), not jnp.abs's (+1 at 0): with
+    # maximum's shared tie that makes ½ at 0, softplus's own derivative there
+    return jnp.maximum(x, 0.0) + jnp.log(1.0 + jnp.exp(-_array._keep_weak(_av.abs(x), x)))
 
 
 def log_sigmoid(x):

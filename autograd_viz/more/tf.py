@@ -72,7 +72,9 @@ def eye(num_rows, num_columns=None, dtype=np.float32):
 
 
 def fill(dims, value):
-    return tf.constant(np.full(tuple(dims), value))
+    """dims filled with value, of value's TensorFlow dtype (a Python float: float32)."""
+    v = tf.constant(value)
+    return Tensor(np.full(tuple(dims), v.data, dtype=v.data.dtype))
 
 
 def linspace(start, stop, num):
@@ -106,8 +108,18 @@ def batch_jacobian(self, target, source, unconnected_gradients="none", **unused)
         return None
     n = target.shape[0]
     data = np.asarray(full.data)
-    blocks = [data[(i, ...) + (builtins.slice(None),) * (target.ndim - 1) + (i,)] for i in range(n)]
+    blocks = [data[(i,) + (builtins.slice(None),) * (target.ndim - 1) + (i,)] for i in range(n)]
     return Tensor._plain(np.stack(blocks).astype(data.dtype))
+
+
+def _recording_reset(reset):
+    def checked(self):
+        if not self._recording:  # TensorFlow's words: reset works inside the tape's block
+            raise ValueError("Tape is not recording.")
+        return reset(self)
+
+    checked.__doc__ = reset.__doc__
+    return checked
 
 
 def extend(namespace):
@@ -122,6 +134,7 @@ def extend(namespace):
     namespace["math"].square = square
     namespace["math"].softplus = softplus
     namespace["GradientTape"].batch_jacobian = batch_jacobian
+    namespace["GradientTape"].reset = _recording_reset(namespace["GradientTape"].reset)
     # TensorFlow 2 has neither tf.log nor tf.relu (they are tf.math.log, tf.nn.relu):
     # code written against the dialect must run on the real framework too
     del namespace["log"], namespace["relu"]

@@ -533,7 +533,8 @@ TORCH += [
     C("torch.flatten", "lambda x: torch.flatten(x, 1)", sized("nkm")),
     C(
         "torch.autograd.gradcheck",
-        "lambda x: torch.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (x.double(),))",
+        "lambda x: torch.autograd.gradcheck(lambda t: (t.sin() * t).sum(), "
+        "(x.double().requires_grad_(),))",
         diff=(),
     ),
     P(
@@ -582,8 +583,8 @@ TF += [
     ),
     P(
         ("tf.Variable.assign", "tf.Variable.assign_add", "tf.Variable.assign_sub"),
-        "lambda a: (lambda v: [repr(v.assign(a * 2)), repr(v.assign_add(a)), "
-        "repr(v.assign_sub(a))])(tf.Variable(a))",
+        "lambda a: (lambda v: [v.assign(a * 2) and repr(v), v.assign_add(a) and repr(v), "
+        "v.assign_sub(a) and repr(v)])(tf.Variable(a))",
         same(1),
     ),
     C("tf.square", "lambda x: tf.square(x) + tf.math.square(x)"),
@@ -636,8 +637,9 @@ TF += [
                                unconnected_gradients=tf.UnconnectedGradients.ZERO))
     shown.append(tape.gradient(v * w, w, output_gradients=tf.ones_like(w) * 2))
     shown.append(tape.gradient(z, w))
-    tape.reset()
     with tape:
+        y = w * w * w
+        tape.reset()
         y = w * w
     return shown + [tape.gradient(y, w)]""",
         same(1),
@@ -687,7 +689,7 @@ MXNET += [
     C("npx.log_softmax", "lambda x: npx.log_softmax(x, axis=0)", same(1, min_dims=1)),
     C("npx.pick", "lambda x, t: npx.pick(x, np.array(t))", LABELS, diff=(0,)),
     P("npx.one_hot", "lambda: repr(npx.one_hot(np.array([0, 2, 1]), 3))"),
-    C("npx.leaky_relu", "lambda x: npx.leaky_relu(x, slope=0.1)"),
+    C("npx.leaky_relu", "lambda x: npx.leaky_relu(x, slope=0.1)", same(1, min_dims=1)),
     C(
         "npx.fully_connected",
         "lambda x, w, b: npx.fully_connected(x, w, b, num_hidden=w.shape[0])",
