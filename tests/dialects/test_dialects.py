@@ -811,7 +811,7 @@ def test_torch_names_it_does_not_provide_are_named():
         torch.float16
     with pytest.raises(AttributeError, match="does not provide torch.nn.Conv2d"):
         torch.nn.Conv2d
-    with pytest.raises(AttributeError, match="does not provide Tensor.cuda"):
+    with pytest.raises(AttributeError, match="does not provide torch.Tensor.cuda"):
         torch.zeros(2).cuda()
     assert not hasattr(torch.zeros(2), "_nothing_here")
 
