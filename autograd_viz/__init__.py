@@ -7,6 +7,8 @@ y.backward()
 x.grad            # tensor([ 0.,  4.,  8., 12.])
 """
 
+from .engine import ops as _ops
+from .engine import tensor as _tensor
 from .engine.errors import BackwardError, DtypeError, GradcheckError, ShapeError
 from .engine.functional import (
     grad,
@@ -22,32 +24,14 @@ from .engine.functional import (
 )
 from .engine.tensor import (
     Tensor,
-    abs,
     arange,
-    broadcast_to,
-    cos,
-    dot,
     enable_grad,
-    exp,
-    log,
-    matmul,
-    max,
-    mean,
     no_grad,
-    norm,
     ones,
     ones_like,
     randn,
-    relu,
-    reshape,
     seed,
-    sigmoid,
-    sin,
-    sqrt,
-    sum,
-    tanh,
     tensor,
-    transpose,
     zeros,
     zeros_like,
 )
@@ -59,11 +43,33 @@ from .render.frames import build_frames
 def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=None, **options):
     """Play the forward and backward pass of `target` frame by frame (an ipywidgets widget).
 
-    `target`: an output tensor or a tape, or a function followed by its arguments.
-    ``mode="forward", wrt=x``: forward mode instead, the tangents seeded at x."""
+    `target`: an output tensor or a tape (ours, or a real ``torch.Tensor``), or a
+    function followed by its arguments (real ``jax.Array`` arguments: JAX runs it).
+    ``mode="forward", wrt=x``: forward mode instead, the tangents seeded at x.
+    ``depth=k`` (real PyTorch under ``av.capture``): open k levels of ``nn.Module``
+    groups, draw deeper modules as one node each."""
+    from .description import describe_call
     from .render.widget import step_through as _step_through  # ipywidgets loads only when used
 
+    if args and callable(target):
+        desc = describe_call(target, args, mode=mode, lang=lang)
+        if desc is not None:  # real JAX: the description stands in for the function
+            if mode == "forward":
+                wrt = desc.passes.pick(wrt)
+            target, args = desc, ()
     return _step_through(target, *args, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
+
+
+def capture(module=None, lang=None):
+    """Record real PyTorch code as it runs, for drawing: ``with av.capture(model):``.
+
+    Inside, every operation keeps its value, each ``nn.Module`` (``module`` and
+    those under it, or every module when None) labels the operations it ran,
+    and a backward pass keeps the gradients PyTorch sent at every node, so
+    ``av.draw(loss)`` and ``av.step_through(loss)`` show them afterwards."""
+    from .frameworks import capture as _capture  # torch loads only when used
+
+    return _capture(module, lang=lang)
 
 
 def compare_modes(target, *args, lang=None, **options):
@@ -76,6 +82,11 @@ def compare_modes(target, *args, lang=None, **options):
 float32 = "float32"
 float64 = "float64"
 
+# the primitives' function forms (av.exp, av.sum, av.dot ...), as the table
+# declares them (engine/ops.py)
+_PRIMITIVE_FUNCTIONS = [p.function for p in _ops.REGISTRY.values() if p.function]
+globals().update({name: getattr(_tensor, name) for name in _PRIMITIVE_FUNCTIONS})
+
 __all__ = [
     "Tensor",
     "tensor",
@@ -86,24 +97,7 @@ __all__ = [
     "ones_like",
     "randn",
     "seed",
-    "exp",
-    "log",
-    "sin",
-    "cos",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "abs",
-    "sqrt",
-    "sum",
-    "mean",
-    "max",
-    "dot",
-    "matmul",
-    "norm",
-    "reshape",
-    "transpose",
-    "broadcast_to",
+    *_PRIMITIVE_FUNCTIONS,
     "no_grad",
     "enable_grad",
     "grad",
@@ -122,6 +116,7 @@ __all__ = [
     "GradcheckError",
     "step_through",
     "compare_modes",
+    "capture",
     "draw",
     "Diagram",
     "build_frames",

@@ -1,16 +1,113 @@
-"""What the three dialects (torch, tf, mxnet) share.
+"""What the dialects (torch, tf, mxnet, jax) share.
 
 A dialect is a Tensor subclass (its own repr, default float, recording
 rule) plus framework-named functions that lift plain numbers and arrays
 into that subclass and then call the engine.  Nothing here knows about
 derivatives: the engine does all of that.
+
+Each dialect spells the engine's primitives in one table, its
+``PRIMITIVES``: for every primitive of engine/ops.py either
+``Provided("exp", "math.exp", ".exp")`` (names in the dialect's namespace,
+``.method``s of its tensors, operators such as ``"a + b"``) or
+``NotProvided("why")``.  :func:`provide` makes the named functions that the
+dialect does not write by hand from the engine's, and
+tests/dialects/test_primitive_names.py checks every table against the
+registry.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .engine.tensor import Tensor
+from .engine import ops
+from .engine.tensor import FUNCTIONS, Tensor, identity
+
+# ------------------------------------------------------------------ the primitives' names
+
+
+class Provided:
+    """How a framework spells one primitive: dotted names in the dialect's
+    namespace ("exp", "math.exp", "numpy.linalg.norm"), methods of its
+    tensors (".exp") and operators (see OPERATORS)."""
+
+    __slots__ = ("spellings",)
+
+    def __init__(self, *spellings):
+        if not spellings:
+            raise ValueError("Provided(...) needs at least one spelling")
+        self.spellings = spellings
+
+    def __repr__(self):
+        return f"Provided{self.spellings!r}"
+
+
+class NotProvided:
+    """A primitive the framework does not offer (or the dialect not yet), and why."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason):
+        if not (isinstance(reason, str) and reason.strip()):
+            raise ValueError("NotProvided(...) needs the reason, in words")
+        self.reason = reason
+
+    def __repr__(self):
+        return f"NotProvided({self.reason!r})"
+
+
+# operator spellings and the Tensor method each stands for
+OPERATORS = {
+    "a + b": "__add__",
+    "a - b": "__sub__",
+    "a * b": "__mul__",
+    "a / b": "__truediv__",
+    "a ** b": "__pow__",
+    "-a": "__neg__",
+    "abs(a)": "__abs__",
+    "a @ b": "__matmul__",
+    "a[i]": "__getitem__",
+}
+
+
+# the primitives every framework spells with Python's operators, on its tensors
+PYTHON_OPERATORS = {
+    "add": Provided("a + b"),
+    "sub": Provided("a - b"),
+    "mul": Provided("a * b"),
+    "div": Provided("a / b"),
+    "pow": Provided("a ** b"),
+    "neg": Provided("-a"),
+    "getitem": Provided("a[i]"),
+}
+
+
+def names_in(spellings):
+    """The dotted names among ``spellings`` (not methods, not operators)."""
+    return [s for s in spellings if not s.startswith(".") and s not in OPERATORS]
+
+
+def provide(root, table, make):
+    """Set every name ``table`` spells in ``root`` (a module, or what its
+    dotted names lead to) that the dialect has not written by hand:
+    ``make(prim, engine_function)`` gives the framework's function.  One
+    function per primitive, under each of its names."""
+    for name, entry in table.items():
+        if not isinstance(entry, Provided):
+            continue
+        prim = ops.REGISTRY[name]
+        made = None
+        for spelling in names_in(entry.spellings):
+            *path, last = spelling.split(".")
+            holder = root
+            for part in path:
+                holder = getattr(holder, part)
+            if hasattr(holder, last):
+                continue
+            if made is None:
+                made = make(prim, FUNCTIONS[name])
+                made.__name__ = made.__qualname__ = last
+                made.__doc__ = FUNCTIONS[name].__doc__
+            setattr(holder, last, made)
 
 
 class DType:
@@ -113,14 +210,6 @@ def convert_float(x, dtype, spelled):
     return x.astype(dtype)
 
 
-def as_gradient(g, like):
-    """An engine gradient (numpy array or tensor, or None) as a tensor of
-    the flavour and dtype of ``like``, the tensor it is the gradient of."""
-    if g is None or isinstance(g, Tensor):
-        return g
-    return type(like)._plain(np.asarray(g, dtype=like.data.dtype))
-
-
 def numpy_repr(data, name, hidden_dtypes):
     """``name([...])`` the way numpy prints it, with ``dtype=`` left out
     for ``hidden_dtypes`` (what the framework treats as the default)."""
@@ -132,10 +221,8 @@ def numpy_repr(data, name, hidden_dtypes):
 
 
 def recorded_copy(x):
-    """A differentiable copy (torch's ``x.clone()``, MXNet's ``x.copy()``).
-    It is recorded as a reshape to the same shape: on a diagram that reads
-    "values move, unchanged", which is what a copy is, and the gradient
-    passes through as it is."""
-    out = x.reshape(x.shape)
+    """A differentiable copy (torch's ``x.clone()``, MXNet's ``x.copy()``):
+    the engine's identity ("y = x", local derivative 1), in memory of its own."""
+    out = identity(x)
     out.data = np.array(out.data)  # its own memory, as a copy should have
     return out

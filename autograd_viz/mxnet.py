@@ -17,6 +17,7 @@ this dialect.
 
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -25,8 +26,19 @@ import numpy as onp
 import autograd_viz as av
 
 from . import scope as _names
-from ._dialect import as_gradient, fresh, lifting, numpy_repr, recorded_copy, shape_arg
-from .engine import graph
+from ._dialect import (
+    PYTHON_OPERATORS,
+    NotProvided,
+    Provided,
+    fresh,
+    lift,
+    lifting,
+    numpy_repr,
+    provide,
+    recorded_copy,
+    shape_arg,
+)
+from .engine import graph, ops
 
 _recording = False  # True inside autograd.record()
 _training = False
@@ -104,6 +116,9 @@ class ndarray(av.Tensor):
     def asnumpy(self):
         return self.numpy()
 
+    def max(self, axis=None, keepdims=False):
+        return np.max(self, axis, keepdims)
+
 
 # ------------------------------------------------------------------ autograd
 
@@ -166,18 +181,12 @@ def _grad(
             )
     heads, seeds = _heads(heads, head_grads)
     retain = create_graph if retain_graph is None else retain_graph
-    total = [None] * len(variables)
-    for k, (h, seed) in enumerate(zip(heads, seeds)):
-        last = k == len(heads) - 1
-        grads = av.gradients(
-            h, variables, seed, retain_graph=retain or not last, create_graph=create_graph
-        )
-        total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
+    grads = av.gradients(heads, variables, seeds, retain_graph=retain, create_graph=create_graph)
     # a variable the heads do not depend on gets zeros (MXNet's gradient
     # graph fills unreached variables with zeros)
     return [
-        ndarray._plain(onp.zeros_like(onp.asarray(v.data))) if g is None else as_gradient(g, v)
-        for g, v in zip(total, variables)
+        ndarray._plain(onp.zeros_like(onp.asarray(v.data))) if g is None else g
+        for g, v in zip(grads, variables)
     ]
 
 
@@ -229,9 +238,7 @@ def _set_np(shape=True, array=True, dtype=False):
         )
 
 
-npx = SimpleNamespace(
-    set_np=_set_np, relu=lifting(ndarray, av.relu), sigmoid=lifting(ndarray, av.sigmoid)
-)
+npx = SimpleNamespace(set_np=_set_np)  # relu and sigmoid: PRIMITIVES below
 
 
 # ------------------------------------------------------------------ np
@@ -262,10 +269,6 @@ def _normal(loc=0.0, scale=1.0, size=None, dtype=None):
     return fresh(ndarray, loc + scale * data, dtype)
 
 
-def _unary(f):
-    return lifting(ndarray, f)
-
-
 np = SimpleNamespace(
     ndarray=ndarray,
     array=_array,
@@ -274,22 +277,9 @@ np = SimpleNamespace(
     ones=_filled(onp.ones),
     zeros_like=lambda a: ndarray(onp.zeros_like(onp.asarray(a))),
     ones_like=lambda a: ndarray(onp.ones_like(onp.asarray(a))),
-    dot=lifting(ndarray, av.dot, 2),
-    matmul=lifting(ndarray, av.matmul, 2),
-    sum=_unary(av.sum),
-    mean=_unary(av.mean),
-    max=_unary(av.max),
-    exp=_unary(av.exp),
-    log=_unary(av.log),
-    sin=_unary(av.sin),
-    cos=_unary(av.cos),
-    tanh=_unary(av.tanh),
-    sqrt=_unary(av.sqrt),
-    abs=_unary(av.abs),
-    reshape=_unary(av.reshape),
-    transpose=_unary(av.transpose),
-    linalg=SimpleNamespace(norm=_unary(av.norm)),
-    random=SimpleNamespace(normal=_normal, seed=av.seed),
+    linalg=SimpleNamespace(),
+    # no seed: MXNet's is npx.random.seed (or mx.random.seed)
+    random=SimpleNamespace(normal=_normal),
     float32=onp.float32,
     float64=onp.float64,
     int32=onp.int32,
@@ -298,6 +288,52 @@ np = SimpleNamespace(
     pi=onp.pi,
     e=onp.e,
 )
+
+# ------------------------------------------------------------------ the primitives
+
+# MXNet's names for each engine primitive (see _dialect.Provided); the
+# functions not written above are made from the engine's
+PRIMITIVES = {
+    **PYTHON_OPERATORS,
+    "exp": Provided("np.exp", ".exp"),
+    "log": Provided("np.log", ".log"),
+    "sin": Provided("np.sin", ".sin"),
+    "cos": Provided("np.cos", ".cos"),
+    "tanh": Provided("np.tanh", ".tanh"),
+    "sigmoid": Provided("npx.sigmoid"),
+    "relu": Provided("npx.relu"),
+    "abs": Provided("np.abs", ".abs", "abs(a)"),
+    "sqrt": Provided("np.sqrt", ".sqrt"),
+    "sum": Provided("np.sum", ".sum"),
+    "mean": Provided("np.mean", ".mean"),
+    "max": Provided("np.max", ".max"),
+    "norm": Provided("np.linalg.norm"),
+    "dot": Provided("np.dot", ".dot"),
+    "matmul": Provided("np.matmul", "a @ b"),
+    "reshape": Provided("np.reshape", ".reshape"),
+    "transpose": Provided("np.transpose", ".T", ".transpose"),
+    "broadcast_to": NotProvided(
+        "np.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
+    ),
+    "unindex": NotProvided(
+        "the engine's scatter-add, the transpose of indexing that backward passes use"
+    ),
+    "cast": Provided(".astype"),
+    "identity": Provided(".copy"),
+}
+
+
+def _make(prim, engine_function):
+    """An MXNet function from the engine's, its arrays lifted.  At a tie
+    MXNet's max gives each tied entry the whole gradient (the others share it)."""
+    if prim is ops.max:
+        return lambda a, axis=None, keepdims=False: engine_function(
+            lift(ndarray, a), axis, keepdims, ties="each"
+        )
+    return lifting(ndarray, engine_function, prim.arity)
+
+
+provide(sys.modules[__name__], PRIMITIVES, _make)
 
 # the names built in autograd_viz/more, and the error for the rest
 _names.complete(globals(), "mxnet")

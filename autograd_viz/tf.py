@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import sys
 import warnings
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -26,10 +27,24 @@ import numpy as np
 import autograd_viz as av
 
 from . import scope as _scope
-from ._dialect import DTypes, as_gradient, convert_float, fresh, lift, lifting, np_dtype, shape_arg
+from ._dialect import (
+    PYTHON_OPERATORS,
+    DTypes,
+    NotProvided,
+    Provided,
+    convert_float,
+    fresh,
+    lift,
+    lifting,
+    np_dtype,
+    provide,
+    shape_arg,
+)
 from .engine import forward as _forward
 from .engine import graph
+from .engine.functional import followed
 from .engine.graph import STATE
+from .engine.tensor import set_requires_grad, stack
 
 _dtype_of = DTypes("tf")
 _open_tapes = 0  # while above zero, ops on tf tensors are recorded
@@ -269,7 +284,7 @@ class GradientTape:
                 continue
             # stays on after the tape closes: gradient() is usually called then
             if t.is_leaf:
-                t.requires_grad_(True)
+                set_requires_grad(t)
             self.watched.append(t)
 
     def watched_variables(self):
@@ -319,51 +334,49 @@ class GradientTape:
                     f"{len(output_gradients)} for {len(targets)} targets"
                 )
         self._consume("gradient")
-        total = [None] * len(flat)
-        self.last_trace = None
-        for k, t in enumerate(targets):
-            seed = None if output_gradients is None else output_gradients[k]
-            grads = self._gradients(t, flat, seed)
-            total = [g if a is None else (a if g is None else a + g) for a, g in zip(total, grads)]
+        grads = self._gradients(targets, flat, output_gradients)
         self.last_target = target if isinstance(target, av.Tensor) else None
         self.last_sources = flat
-        grads = [as_gradient(g, s) for g, s in zip(total, flat)]
         if unconnected is UnconnectedGradients.ZERO:
             grads = [zeros_like(s) if g is None else g for g, s in zip(grads, flat)]
         return _unflatten(sources, grads)
 
-    def _gradients(self, target, sources, seed=None):
-        """The gradients of one target, through the ops this tape saw only."""
-        if not isinstance(target, av.Tensor) or not target.requires_grad:
+    def _gradients(self, targets, sources, seeds=None):
+        """The gradient of the targets' sum (each weighted by its seed: ones
+        where none is given), through the ops this tape saw only."""
+        seeds = [None] * len(targets) if seeds is None else seeds
+        live = [
+            (t, s) for t, s in zip(targets, seeds) if isinstance(t, av.Tensor) and t.requires_grad
+        ]
+        nodes = {id(n): n for t, _ in live for n in graph.ancestors(t)}
+        seen = self._seen(sorted(nodes.values(), key=lambda n: n.seq))
+        live = [(t, s) for t, s in live if id(t) in seen]
+        if not live:
+            self.last_trace = None
             return [None] * len(sources)
-        nodes = graph.ancestors(target)
-        seen = self._seen(nodes)
-        if id(target) not in seen:
-            return [None] * len(sources)
-        if seed is None:
-            seed = np.ones(target.shape, target.data.dtype)
-        elif not (isinstance(seed, av.Tensor) and seed.requires_grad):
-            seed = np.asarray(seed, target.data.dtype)
-        # ops this tape did not see are constants to it: switched off for the
-        # length of this pass, so the gradient does not flow through them
-        unseen = [n for n in nodes if n._op is not None and id(n) not in seen]
-        for n in unseen:
-            n.requires_grad = False
-        try:
-            # an open (outer) tape records this computation too, as in
-            # TensorFlow, so the gradient can be differentiated again; so
-            # does an open ForwardAccumulator (forward over backward)
-            grads = av.gradients(
-                target,
-                sources,
-                seed,
-                retain_graph=True,
-                create_graph=_open_tapes > 0 or builtins.bool(STATE.dual_levels),
-            )
-        finally:
-            for n in unseen:
-                n.requires_grad = True
-        self.last_trace = target.trace
+        seeds = [
+            np.ones(t.shape, t.data.dtype)
+            if s is None
+            else s
+            if isinstance(s, av.Tensor) and s.requires_grad
+            else np.asarray(s, t.data.dtype)
+            for t, s in live
+        ]
+        # ops this tape did not see are constants to it: the pass is limited
+        # to what it saw.  An open (outer) tape records this computation too,
+        # as in TensorFlow, so the gradient can be differentiated again; so
+        # does any other differentiation that follows it (a ForwardAccumulator,
+        # forward over backward; a function transform of a function using the tape)
+        targets = [t for t, _ in live]
+        grads = av.gradients(
+            targets,
+            sources,
+            seeds,
+            retain_graph=True,
+            create_graph=_open_tapes > 0 or builtins.any(followed(targets, sources)),
+            within={n._seq for n in nodes.values() if id(n) in seen},
+        )
+        self.last_trace = live[-1][0].trace
         return [g if id(s) in seen else None for g, s in zip(grads, sources)]
 
     def _seen(self, nodes):
@@ -399,7 +412,7 @@ class GradientTape:
         for i in builtins.range(size):
             seed = np.zeros(size, target.data.dtype)
             seed[i] = 1
-            grads = self._gradients(target, flat, seed.reshape(target.shape))
+            grads = self._gradients([target], flat, [seed.reshape(target.shape)])
             for row, g in zip(rows, grads):
                 row.append(g)
         out = []
@@ -411,15 +424,9 @@ class GradientTape:
                     else None
                 )
                 continue
-            parts = [
-                np.zeros(s.shape, s.data.dtype) if g is None else np.asarray(g.data) for g in row
-            ]
-            jac = (
-                np.stack(parts).reshape(target.shape + s.shape)
-                if parts
-                else np.zeros(target.shape + s.shape, s.data.dtype)
-            )
-            out.append(Tensor._plain(jac.astype(s.data.dtype)))
+            # stacked with the engine's ops, so an outer tape can differentiate it
+            parts = [zeros_like(s) if g is None else g for g in row]
+            out.append(stack(parts).reshape(target.shape + s.shape))
         self.last_target, self.last_sources = target, flat
         return _unflatten(sources, out)
 
@@ -523,7 +530,7 @@ class ForwardAccumulator:
             t = y._tan.get(self._level) if isinstance(y, av.Tensor) and y._tan else None
             if t is None and unconnected is UnconnectedGradients.ZERO:
                 t = zeros_like(y)
-            out.append(None if t is None else as_gradient(t, y))
+            out.append(t)
         return _unflatten(primals, out)
 
 
@@ -590,23 +597,11 @@ def tensordot(a, b, axes):
     return (a.reshape(-1, k) @ b.reshape(k, -1)).reshape(out_shape)
 
 
-def reduce_sum(input_tensor, axis=None, keepdims=False):
-    return av.sum(lift(Tensor, input_tensor), axis, keepdims)
-
-
-def reduce_mean(input_tensor, axis=None, keepdims=False):
-    return av.mean(lift(Tensor, input_tensor), axis, keepdims)
-
-
-def reduce_max(input_tensor, axis=None, keepdims=False):
-    return av.max(lift(Tensor, input_tensor), axis, keepdims)
-
-
 def cast(x, dtype):
     """``x`` converted to ``dtype``.  Integer results carry no gradient, as
     in TensorFlow; ``x`` comes back as it is when it already has ``dtype``;
-    a change of float precision on a recorded tensor is refused (the
-    engine cannot pass a gradient through it)."""
+    between float precisions the cast is recorded, so the gradient flows
+    back through it (in the input's precision)."""
     x, dtype = lift(Tensor, x), np_dtype(dtype)
     if dtype.kind != "f" or x.data.dtype.kind != "f":
         return Tensor._plain(np.asarray(np.asarray(x.data).astype(dtype)))
@@ -618,15 +613,6 @@ def stop_gradient(input):
     return lift(Tensor, input).detach()
 
 
-exp, log, sin, cos, tanh, sigmoid, sqrt, abs, norm = (
-    lifting(Tensor, f)
-    for f in (av.exp, av.log, av.sin, av.cos, av.tanh, av.sigmoid, av.sqrt, av.abs, av.norm)
-)
-matmul = lifting(Tensor, av.matmul, 2)
-reshape = lifting(Tensor, av.reshape)
-transpose = lifting(Tensor, av.transpose)
-
-
 def _normal(shape, mean=0.0, stddev=1.0, dtype=np.float32, seed=None):
     """Normal samples from the engine's generator (see tf.random.set_seed)."""
     data = av.randn(*shape_arg((shape,))).data
@@ -635,19 +621,8 @@ def _normal(shape, mean=0.0, stddev=1.0, dtype=np.float32, seed=None):
 
 random = SimpleNamespace(normal=_normal, set_seed=av.seed)
 autodiff = SimpleNamespace(ForwardAccumulator=ForwardAccumulator, GradientTape=GradientTape)
-math = SimpleNamespace(
-    exp=exp,
-    log=log,
-    sin=sin,
-    cos=cos,
-    tanh=tanh,
-    sigmoid=sigmoid,
-    sqrt=sqrt,
-    abs=abs,
-    reduce_sum=reduce_sum,
-    reduce_mean=reduce_mean,
-    reduce_max=reduce_max,
-)
+# filled with the primitives' functions below (PRIMITIVES)
+math = SimpleNamespace()
 
 
 def matvec(a, b, transpose_a=False, adjoint_a=False):
@@ -663,9 +638,43 @@ def matvec(a, b, transpose_a=False, adjoint_a=False):
     return out.reshape(out.shape[:-1])
 
 
-relu = lifting(Tensor, av.relu)
-linalg = SimpleNamespace(norm=norm, matmul=matmul, matvec=matvec)
-nn = SimpleNamespace(relu=relu, sigmoid=sigmoid, tanh=tanh)
+linalg = SimpleNamespace(matvec=matvec)
+nn = SimpleNamespace()
+
+# ------------------------------------------------------------------ the primitives
+
+# TensorFlow's names for each engine primitive (see _dialect.Provided)
+PRIMITIVES = {
+    **PYTHON_OPERATORS,
+    "exp": Provided("exp", "math.exp"),
+    "log": Provided("math.log"),  # TensorFlow 2 has no tf.log
+    "sin": Provided("sin", "math.sin"),
+    "cos": Provided("cos", "math.cos"),
+    "tanh": Provided("tanh", "math.tanh", "nn.tanh"),
+    "sigmoid": Provided("sigmoid", "math.sigmoid", "nn.sigmoid"),
+    "relu": Provided("nn.relu"),
+    "abs": Provided("abs", "math.abs", "abs(a)"),
+    "sqrt": Provided("sqrt", "math.sqrt"),
+    "sum": Provided("reduce_sum", "math.reduce_sum"),
+    "mean": Provided("reduce_mean", "math.reduce_mean"),
+    "max": Provided("reduce_max", "math.reduce_max"),
+    "norm": Provided("norm", "linalg.norm"),
+    "dot": Provided("tensordot"),
+    "matmul": Provided("matmul", "linalg.matmul", "a @ b"),
+    "reshape": Provided("reshape"),
+    "transpose": Provided("transpose"),
+    "broadcast_to": NotProvided(
+        "tf.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
+    ),
+    "unindex": NotProvided(
+        "the engine's scatter-add, the transpose of indexing that backward passes use; "
+        "tf.tensor_scatter_nd_add is not offered"
+    ),
+    "cast": Provided("cast"),
+    "identity": Provided("identity"),
+}
+
+provide(sys.modules[__name__], PRIMITIVES, lambda prim, f: lifting(Tensor, f, prim.arity))
 
 # dtype names last: from here on `bool` in this module is a dtype
 float32 = _dtype_of(np.float32)

@@ -31,22 +31,24 @@ import autograd_viz as av
 
 from . import scope as _scope
 from ._dialect import (
+    PYTHON_OPERATORS,
     DTypes,
-    as_gradient,
+    NotProvided,
+    Provided,
     convert_float,
     fresh,
     lift,
     lifting,
     np_dtype,
+    provide,
     recorded_copy,
     shape_arg,
 )
 from .engine import forward as _forward
-from .engine import ops
+from .engine.functional import Transforms
 from .engine.graph import STATE
-from .engine.tensor import apply, concatenate
-
-_IMPORTED = set(globals())  # what the message for a missing name leaves out
+from .engine.tensor import concatenate
+from .engine.tensor import identity as _identity
 
 _dtype_of = DTypes("torch")
 _PLAIN_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
@@ -124,7 +126,10 @@ class Tensor(av.Tensor):
 
     def clone(self):
         """A differentiable copy (see _dialect.recorded_copy)."""
-        return recorded_copy(self)
+        out = recorded_copy(self)
+        if out._op is not None:
+            out._torch_fn = "CloneBackward0"
+        return out
 
     # -- interior gradients ------------------------------------------------
     def retain_grad(self):
@@ -289,7 +294,7 @@ def _torch_name(node):
             return "SelectBackward0"
         if builtins.all(isinstance(i, (int, slice)) for i in parts):
             return "SliceBackward0"
-    return op.torch_name
+    return _GRAD_FN.get(op.name) or op.name.capitalize() + "Backward0"
 
 
 _MATMUL_NAMES = {
@@ -425,33 +430,6 @@ def is_tensor(x):
 
 
 # ------------------------------------------------------------------ functions
-
-exp, log, sin, cos, tanh, sigmoid, relu, abs, sqrt, norm = (
-    lifting(Tensor, f)
-    for f in (
-        av.exp,
-        av.log,
-        av.sin,
-        av.cos,
-        av.tanh,
-        av.sigmoid,
-        av.relu,
-        av.abs,
-        av.sqrt,
-        av.norm,
-    )
-)
-dot = lifting(Tensor, av.dot, 2)
-matmul = mm = lifting(Tensor, av.matmul, 2)
-reshape = lifting(Tensor, av.reshape)
-
-
-def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    return av.sum(lift(Tensor, input), *_reduction(dim, keepdim, axis, keepdims))
-
-
-def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    return av.mean(lift(Tensor, input), *_reduction(dim, keepdim, axis, keepdims))
 
 
 class _MaxResult(namedtuple("max", ["values", "indices"])):
@@ -659,7 +637,7 @@ def _gradients_of(
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
-            if out.numel() != 1:
+            if np.size(out.data) != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs: output {i} "
                     f"has shape {Size(out.shape)}; pass grad_outputs= of that shape (e.g. "
@@ -673,15 +651,11 @@ def _gradients_of(
                 f"{Size(out.shape)}."
             )
         seeds.append(g)
-    total = [None] * len(inputs)
-    for k, (out, seed) in enumerate(zip(outputs, seeds)):
-        # outputs may share a graph: only the last pass may free it
-        last = k == len(outputs) - 1
-        grads = av.gradients(
-            out, inputs, seed, retain_graph=retain_graph or not last, create_graph=create_graph
-        )
+    total = av.gradients(
+        outputs, inputs, seeds, retain_graph=retain_graph, create_graph=create_graph
+    )
+    for out in outputs:
         _fill_retained(out._trace)
-        total = [g if t is None else (t if g is None else t + g) for t, g in zip(total, grads)]
     for i, (g, x) in enumerate(zip(total, inputs)):
         if g is None and materialize_grads:
             total[i] = zeros_like(x)
@@ -690,7 +664,7 @@ def _gradients_of(
                 f"The differentiated Tensor at index {i} appears to not have been used in "
                 f"the graph. Set allow_unused=True if this is the desired behavior."
             )
-    return [None if g is None else as_gradient(g, x) for g, x in zip(total, inputs)]
+    return total
 
 
 def _autograd_grad(
@@ -821,12 +795,12 @@ def _unpack_dual(tensor, *, level=None):
         return _UnpackedDualTensor(tensor, None)
     if tensor.requires_grad:
         # a view of the same value in the same graph, carrying no tangent
-        primal = apply(ops.cast, tensor, dtype=tensor.data.dtype)
+        primal = _identity(tensor)
         primal._tan = None
         primal._torch_fn = "Identity"
     else:
         primal = Tensor._plain(tensor.data)
-    return _UnpackedDualTensor(primal, as_gradient(tangent, tensor))
+    return _UnpackedDualTensor(primal, tangent)
 
 
 def _submodule(name, doc, **names):
@@ -861,82 +835,61 @@ autograd = _submodule(
 
 # ------------------------------------------------------------------ torch.func
 
+_WHO = {
+    "jvp": "jvp(f, primals, tangents)",
+    "vjp": "vjp(f, *primals)",
+    "jacrev": "jacrev(f)(*args)",
+    "jacfwd": "jacfwd(f)(*args)",
+}
 
-def _func_outputs(out, who):
-    """f's result as a list of tensors; anything else is refused in PyTorch's words."""
-    outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    for o in outs:
-        if not isinstance(o, av.Tensor):
+
+class _Func(Transforms):
+    """The engine's transforms with torch tensors and PyTorch's messages."""
+
+    def lift(self, x):
+        return lift(Tensor, x)
+
+    def check_primals(self, primals, tangents):
+        who = _WHO["jvp"]
+        if not isinstance(primals, tuple):
             raise RuntimeError(
-                f"{who}: expected f(*primals) to return only tensors, got "
-                f"unsupported type {type(o)}"
+                f"{who}: Expected primals to be a tuple. E.g. it should be valid to call "
+                f"f(*primals)."
             )
-    return outs
+        if not isinstance(tangents, tuple) or len(tangents) != len(primals):
+            got = len(tangents) if isinstance(tangents, tuple) else type(tangents).__name__
+            raise RuntimeError(
+                f"{who}: Expected primals and tangents to have the same python "
+                f"structure. For example, if primals is a tuple of 3 tensors, "
+                f"tangents also must be. Got {len(primals)} primals and {got} "
+                f"tangents."
+            )
 
-
-def _torchy(t):
-    """An engine result as a torch tensor (the engine's transforms build
-    some results as plain engine tensors)."""
-    if isinstance(t, tuple):
-        return tuple(_torchy(x) for x in t)
-    if isinstance(t, av.Tensor) and not isinstance(t, Tensor) and not t.requires_grad:
-        return Tensor._plain(t.data)
-    return t
-
-
-def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
-    """torch.func.jvp: (func(*primals), the derivative along tangents), one forward sweep."""
-    who = "jvp(f, primals, tangents)"
-    if not isinstance(primals, tuple):
-        raise RuntimeError(
-            f"{who}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
-        )
-    if not isinstance(tangents, tuple) or len(tangents) != len(primals):
-        got = len(tangents) if isinstance(tangents, tuple) else type(tangents).__name__
-        raise RuntimeError(
-            f"{who}: Expected primals and tangents to have the same python "
-            f"structure. For example, if primals is a tuple of 3 tensors, "
-            f"tangents also must be. Got {len(primals)} primals and {got} "
-            f"tangents."
-        )
-    primals = tuple(lift(Tensor, p) for p in primals)
-    tangents = tuple(lift(Tensor, t) for t in tangents)
-    for p, t in zip(primals, tangents):
+    def tangent(self, p, t, i):
         _check_tangent(p, t)
-    tangents = tuple(_tangent_like(p, t) for p, t in zip(primals, tangents))
-    aux = []
+        return _tangent_like(p, t)
 
-    def checked(*args):
-        out = func(*args)
-        if has_aux:
-            out, extra = out
-            aux.append(extra)
-        _func_outputs(out, who)
-        return tuple(out) if isinstance(out, list) else out
+    def output(self, value, who):
+        if isinstance(value, av.Tensor):
+            return value
+        raise RuntimeError(
+            f"{_WHO.get(who, who)}: expected f(*primals) to return only tensors, got "
+            f"unsupported type {type(value)}"
+        )
 
-    out, tangent_out = av.jvp(checked, primals, tangents)
-    result = (_torchy(out), _torchy(tangent_out))
-    return result + (aux[0],) if has_aux else result
+    def scalar_output(self, out):
+        who = "grad_and_value(f)(*args)"
+        if not isinstance(out, av.Tensor):
+            raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got {type(out)}")
+        if out.ndim != 0:
+            raise RuntimeError(
+                f"{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
+                f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
+            )
+        return out
 
-
-def _func_vjp(func, *primals, has_aux=False):
-    """torch.func.vjp: (func(*primals), vjp_fn); vjp_fn(cotangents) gives a tuple."""
-    who = "vjp(f, *primals)"
-    aux = []
-
-    def checked(*args):
-        out = func(*args)
-        if has_aux:
-            out, extra = out
-            aux.append(extra)
-        _func_outputs(out, who)
-        return tuple(out) if isinstance(out, list) else out
-
-    out, pull = av.vjp(checked, *[lift(Tensor, p) for p in primals])
-    outs = list(out) if isinstance(out, tuple) else [out]
-
-    def vjp_fn(cotangents):
-        cots = list(cotangents) if isinstance(out, tuple) else [cotangents]
+    def cotangents(self, cotangent, out, outs):
+        cots = list(cotangent) if isinstance(out, (tuple, list)) else [cotangent]
         for i, (o, c) in enumerate(zip(outs, cots)):
             if tuple(np.shape(c)) != o.shape:
                 raise RuntimeError(
@@ -944,75 +897,54 @@ def _func_vjp(func, *primals, has_aux=False):
                     f"{Size(np.shape(c))} and output[{i}] has a shape of "
                     f"{Size(o.shape)}."
                 )
-        return _torchy(tuple(pull(cotangents)))
+        return super().cotangents(cotangent, out, outs)
 
-    result = (_torchy(out), vjp_fn)
-    return result + (aux[0],) if has_aux else result
+
+_FUNC = _Func()
+
+
+def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """torch.func.jvp: (func(*primals), the derivative along tangents), one forward sweep."""
+    return _FUNC.jvp(func, primals, tangents, has_aux=has_aux)
+
+
+def _func_vjp(func, *primals, has_aux=False):
+    """torch.func.vjp: (func(*primals), vjp_fn); vjp_fn(cotangents) gives a tuple."""
+    return _FUNC.vjp(func, *primals, has_aux=has_aux)
 
 
 def _func_grad_and_value(func, argnums=0, has_aux=False):
-    """torch.func.grad_and_value: a function giving (gradient, value)."""
-    who = "grad_and_value(f)(*args)"
+    """torch.func.grad_and_value: a function giving (gradient, value)
+    (with ``has_aux``: (gradient, (value, aux)))."""
+    both = _FUNC.value_and_grad(func, argnums, has_aux=has_aux)
 
     @functools.wraps(func)
     def run(*args, **kwargs):
-        aux = []
-
-        def checked(*a, **k):
-            out = func(*a, **k)
-            if has_aux:
-                out, extra = out
-                aux.append(extra)
-            if not isinstance(out, av.Tensor):
-                raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got {type(out)}")
-            if out.ndim != 0:
-                raise RuntimeError(
-                    f"{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
-                    f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs "
-                    f"instead?"
-                )
-            return out
-
-        value, g = av.value_and_grad(checked, argnums)(*[lift(Tensor, a) for a in args], **kwargs)
-        if has_aux:
-            return _torchy(g), (_torchy(value), aux[0])
-        return _torchy(g), _torchy(value)
+        value, g = both(*args, **kwargs)
+        return g, value
 
     return run
 
 
 def _func_grad(func, argnums=0, has_aux=False):
-    """torch.func.grad: a function giving the gradient of a scalar ``func``."""
-    both = _func_grad_and_value(func, argnums, has_aux)
-
-    @functools.wraps(func)
-    def run(*args, **kwargs):
-        g, value = both(*args, **kwargs)
-        return (g, value[1]) if has_aux else g
-
-    return run
+    """torch.func.grad: a function giving the gradient of a scalar ``func``
+    (with ``has_aux``: (gradient, aux))."""
+    return functools.wraps(func)(_FUNC.grad(func, argnums, has_aux=has_aux))
 
 
-def _jacobian_transform(engine_transform, who):
-    def transform(func, argnums=0, *, has_aux=False, **unused):
-        if has_aux:
-            raise NotImplementedError(f"autograd_viz.torch: {who}(has_aux=True) is not supported")
+def _func_jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
+    """torch.func.jacrev: the Jacobian by reverse mode (one sweep per output entry)."""
+    return functools.wraps(func)(_FUNC.jacrev(func, argnums, has_aux=has_aux))
 
-        def checked(*a):
-            out = func(*a)
-            _func_outputs(out, f"{who}(f)(*args)")
-            return out
 
-        jac = engine_transform(checked, argnums)
+def _func_jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    """torch.func.jacfwd: the Jacobian by forward mode (one sweep per input entry)."""
+    return functools.wraps(func)(_FUNC.jacfwd(func, argnums, has_aux=has_aux))
 
-        @functools.wraps(func)
-        def run(*args):
-            return _torchy(jac(*[lift(Tensor, a) for a in args]))
 
-        return run
-
-    transform.__name__ = who
-    return transform
+def _func_hessian(func, argnums=0):
+    """torch.func.hessian: forward over reverse, jacfwd(jacrev(func))."""
+    return functools.wraps(func)(_FUNC.hessian(func, argnums))
 
 
 func = _submodule(
@@ -1022,10 +954,73 @@ func = _submodule(
     vjp=_func_vjp,
     grad=_func_grad,
     grad_and_value=_func_grad_and_value,
-    jacfwd=_jacobian_transform(av.jacfwd, "jacfwd"),
-    jacrev=_jacobian_transform(av.jacrev, "jacrev"),
-    hessian=_jacobian_transform(av.hessian, "hessian"),
+    jacfwd=_func_jacfwd,
+    jacrev=_func_jacrev,
+    hessian=_func_hessian,
 )
+
+# ------------------------------------------------------------------ the primitives
+
+# PyTorch's names for each engine primitive (see _dialect.Provided)
+PRIMITIVES = {
+    **PYTHON_OPERATORS,
+    "pow": Provided("a ** b", ".pow"),
+    "exp": Provided("exp", ".exp"),
+    "log": Provided("log", ".log"),
+    "sin": Provided("sin", ".sin"),
+    "cos": Provided("cos", ".cos"),
+    "tanh": Provided("tanh", ".tanh"),
+    "sigmoid": Provided("sigmoid", ".sigmoid"),
+    "relu": Provided("relu", ".relu"),
+    "abs": Provided("abs", ".abs", "abs(a)"),
+    "sqrt": Provided("sqrt", ".sqrt"),
+    "sum": Provided("sum", ".sum"),
+    "mean": Provided("mean", ".mean"),
+    "max": Provided("max", ".max"),
+    "norm": Provided("norm", ".norm"),
+    "dot": Provided("dot", ".dot"),
+    "matmul": Provided("matmul", "mm", "a @ b", ".matmul"),
+    "reshape": Provided("reshape", ".reshape", ".view"),
+    "transpose": Provided(".T", ".t", ".transpose"),
+    "broadcast_to": NotProvided(
+        "torch.broadcast_to and x.expand are not offered yet; arithmetic broadcasts "
+        "by the engine's rule (its node reads ExpandBackward0)"
+    ),
+    "unindex": NotProvided(
+        "the engine's scatter-add, the transpose of indexing: backward passes and "
+        "joining tensors use it (IndexPutBackward0); index_put is not offered"
+    ),
+    "cast": Provided(".float", ".double"),
+    "identity": Provided(".clone"),
+}
+
+
+# the name of the backward node PyTorch makes for each primitive, where it
+# is not Name + "Backward0" (what x.grad_fn prints)
+_GRAD_FN = {
+    "max": "MaxBackward0",
+    "norm": "LinalgVectorNormBackward0",
+    "matmul": "MmBackward0",
+    "reshape": "ViewBackward0",
+    "transpose": "PermuteBackward0",
+    "broadcast_to": "ExpandBackward0",
+    "getitem": "IndexBackward0",
+    "unindex": "IndexPutBackward0",
+    "cast": "ToCopyBackward0",
+    "identity": "AliasBackward0",
+}
+
+
+def _make(prim, engine_function):
+    """A torch function from the engine's: tensors lifted, reductions in dim/keepdim."""
+    if prim.axes:
+        return lambda input, dim=None, keepdim=False, *, axis=None, keepdims=None: engine_function(
+            lift(Tensor, input), *_reduction(dim, keepdim, axis, keepdims)
+        )
+    return lifting(Tensor, engine_function, prim.arity)
+
+
+provide(sys.modules[__name__], PRIMITIVES, _make)
 
 # dtype names last: from here on `float`, `bool` ... in this module are dtypes
 float32 = float = _dtype_of(np.float32)
@@ -1033,8 +1028,6 @@ float64 = double = _dtype_of(np.float64)
 int32 = _dtype_of(np.int32)
 int64 = long = _dtype_of(np.int64)
 bool = _dtype_of(np.bool_)
-
-_DTYPE_NAMES = ("float32", "float", "float64", "double", "int32", "int64", "long", "bool")
 
 
 # the names built in autograd_viz/more, and the error for the rest

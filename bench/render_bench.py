@@ -27,6 +27,20 @@ c. ``av.draw`` + SVG of a 200-op chain on a length-4 vector that reuses the
    Target: under 2 s (absolute).  For reference, a micrograd-style
    ``draw_dot`` (written here: micrograd ships no drawing code) + SVG of the
    same chain on one scalar.
+d. ``av.step_through`` of a real PyTorch 2-16-16-1 MLP's loss on 100 points
+   (``nn.Sequential`` of Linear/ReLU, MSE loss, ``backward(retain_graph=True)``),
+   every frame's SVG built, against one torchviz ``make_dot`` + SVG of the
+   same loss.  Target: <= 1.5x.  d2: the same run under ``av.capture``, whose
+   layers are drawn as labelled groups (Graphviz clusters).
+e. The capture's cost: the same MLP's forward pass and loss inside
+   ``with av.capture(model):`` (entered once) against the same forward pass
+   with no capture.  Target: <= 3x.  PyTorch runs on one thread in d and e:
+   with more, waking its worker threads on a loaded machine costs
+   milliseconds at random.
+f. ``av.step_through`` of issue 20's 200-op chain (``y = av.sin(y) * x`` or
+   ``y + x * 0.5`` in turn, on a length-4 x, then the sum and backward), every
+   frame, and its ``.to_html`` page: target <= 1 s (absolute) with the layout
+   already drawn; a second row pays for the Graphviz layout too.
 
 The renderer is being written alongside this script: a case whose API
 (``av.draw(y).svg``, ``av.step_through(y).frames[i].svg``) is missing prints
@@ -197,26 +211,23 @@ def not_available(case, ref_name, target, why):
 # ---------------------------------------------------------------- cases
 
 
-def case_a(args, quick):
-    case, target = "a step_through MLP(2,[4,4,1]) all frames", "<= 1x"
-    why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
-    if why:
-        return [not_available(case, "torchviz make_dot+svg", target, why)]
+def step_through_against_torchviz(
+    args, quick, case, target, limit, drawn, ref_y, params, note, **options
+):
+    """One row: ``av.step_through(drawn, **options)`` with every frame's SVG built
+    (layout cache emptied first) against one torchviz make_dot + SVG of ``ref_y``."""
     from torchviz import make_dot
 
-    point = [0.5, -1.2]
-    y, n_values = av_mlp(2, [4, 4, 1], point)
-    ty, params = torch_mlp(2, [4, 4, 1], point)
     n_frames = []
 
     def ours():
         forget_layouts()
-        st = av.step_through(y)
+        st = av.step_through(drawn, **options)
         svgs = [f.svg for f in st.frames]
         n_frames[:] = [len(svgs)]
 
     def ref():
-        make_dot(ty, params=params).pipe(format="svg")
+        make_dot(ref_y, params=params).pipe(format="svg")
 
     reps = args.repeats or (1 if quick else 9)
     timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
@@ -228,13 +239,26 @@ def case_a(args, quick):
             "torchviz make_dot+svg (once)",
             r,
             target,
-            1.0,
+            limit,
             gc_on=True,
             paired_ratio=timing.ratio,
-            note=f"{n_values} values in our graph, {n_frames[0]} frames; layout cache "
-            f"emptied before each call",
+            note=note.format(frames=n_frames[0]),
         )
     ]
+
+
+def case_a(args, quick):
+    case, target = "a step_through MLP(2,[4,4,1]) all frames", "<= 1x"
+    why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
+    if why:
+        return [not_available(case, "torchviz make_dot+svg", target, why)]
+    point = [0.5, -1.2]
+    y, n_values = av_mlp(2, [4, 4, 1], point)
+    ty, params = torch_mlp(2, [4, 4, 1], point)
+    note = (
+        f"{n_values} values in our graph, {{frames}} frames; layout cache emptied before each call"
+    )
+    return step_through_against_torchviz(args, quick, case, target, 1.0, y, ty, params, note)
 
 
 def case_a2(args, quick):
@@ -242,40 +266,16 @@ def case_a2(args, quick):
     why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
     if why:
         return [not_available(case, "torchviz make_dot+svg", target, why)]
-    from torchviz import make_dot
-
     point = [0.5, -1.2]
     y, n_values, params_av = av_mlp(2, [4, 4, 1], point, with_params=True)
     ty, params = torch_mlp(2, [4, 4, 1], point)
-    seed_at = params_av[0]
-    n_frames = []
-
-    def ours():
-        forget_layouts()
-        st = av.step_through(y, mode="forward", wrt=seed_at)
-        svgs = [f.svg for f in st.frames]
-        n_frames[:] = [len(svgs)]
-
-    def ref():
-        make_dot(ty, params=params).pipe(format="svg")
-
-    reps = args.repeats or (1 if quick else 9)
-    timing = time_pair(ours, ref, repeats=reps, warmup=1, gc_on=True)
-    o, r = timing
-    return [
-        Row(
-            case,
-            o,
-            "torchviz make_dot+svg (once)",
-            r,
-            target,
-            3.0,
-            gc_on=True,
-            paired_ratio=timing.ratio,
-            note=f"{n_values} values in our graph, {n_frames[0]} frames (one per op), "
-            f"seeded at the first weight; layout cache emptied before each call",
-        )
-    ]
+    note = (
+        f"{n_values} values in our graph, {{frames}} frames (one per op), seeded at the "
+        f"first weight; layout cache emptied before each call"
+    )
+    return step_through_against_torchviz(
+        args, quick, case, target, 3.0, y, ty, params, note, mode="forward", wrt=params_av[0]
+    )
 
 
 def case_b(args, quick):
@@ -427,7 +427,164 @@ def case_c(args, quick):
     return rows
 
 
-CASES = {"a": case_a, "a2": case_a2, "b": case_b, "c": case_c}
+def _real_mlp(n_points):
+    """A real PyTorch 2-16-16-1 MLP, data and MSE loss (one thread, fixed seed)."""
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1)
+    )
+    X = torch.randn(n_points, 2)
+    t = (X[:, :1] * X[:, 1:] > 0).float()
+
+    def forward():
+        return nn.functional.mse_loss(model(X), t)
+
+    return model, forward
+
+
+def case_d(args, quick):
+    case, target = "d step_through real PyTorch MLP(2,[16,16,1]) loss, 100 points", "<= 1.5x"
+    why = renderer_missing("step_through") or reference_missing("torch", "torchviz")
+    if why:
+        return [not_available(case, "torchviz make_dot+svg", target, why)]
+    model, forward = _real_mlp(100)
+    params = dict(model.named_parameters())
+    rows = []
+    # the graph as PyTorch keeps it (backward(retain_graph=True): PyTorch's own
+    # backward is then run node by node for the frames), and the same code
+    # under av.capture, whose module groups Graphviz lays out as clusters
+    loss = forward()
+    loss.backward(retain_graph=True)
+    assert any(f.kind == "backward" for f in av.step_through(loss).frames)
+    note = "{frames} frames; the live graph; layout cache emptied before each call"
+    rows += step_through_against_torchviz(args, quick, case, target, 1.5, loss, loss, params, note)
+    with av.capture(model):
+        captured = forward()
+        captured.backward()
+    assert any(f.kind == "backward" for f in av.step_through(captured).frames)
+    note = (
+        "{frames} frames; under av.capture: 5 module groups, which Graphviz lays out as "
+        "clusters; layout cache emptied before each call"
+    )
+    rows += step_through_against_torchviz(
+        args,
+        quick,
+        case.replace("d step", "d2 step") + ", av.capture",
+        target,
+        1.5,
+        captured,
+        captured,
+        params,
+        note,
+    )
+    return rows
+
+
+def case_e(args, quick):
+    case, target = "e forward pass under av.capture, real PyTorch MLP(2,[16,16,1])", "<= 3x"
+    why = reference_missing("torch")
+    if why:
+        return [not_available(case, "the same, no capture", target, why)]
+    model, forward = _real_mlp(100)
+    plain = forward()
+    capture = av.capture(model)
+    with capture:
+        captured = forward()
+    assert bool((captured == plain).all()), "the capture changed PyTorch's result"
+    loops = 20 if quick else 200
+
+    def ours():
+        for _ in range(loops):
+            forward()
+
+    def ref():
+        for _ in range(loops):
+            forward()
+
+    def ours_in_capture():
+        with capture:
+            ours()
+
+    reps = args.repeats or (1 if quick else 9)
+    timing = time_pair(ours_in_capture, ref, repeats=reps, warmup=1, gc_on=True)
+    o, r = timing
+    return [
+        Row(
+            case,
+            o / loops,
+            "the same, no capture",
+            r / loops,
+            target,
+            3.0,
+            gc_on=True,
+            paired_ratio=timing.ratio,
+            note=f"per forward pass (model(X) and the MSE loss, {loops} per repeat, the "
+            f"capture entered once per repeat)",
+        )
+    ]
+
+
+def _player_chain(n):
+    """Issue 20's chain: n ops on a length-4 vector, then the sum and backward."""
+    x = av.arange(4.0, requires_grad=True, name="x")
+    y = x
+    for i in range(n // 2):
+        y = av.sin(y) * x if i % 2 else y + x * 0.5
+    loss = y.sum()
+    loss.backward()
+    return loss
+
+
+def case_f(args, quick):
+    """The player of the 200-op chain built and exported (.to_html): every frame."""
+    import tempfile
+
+    n_ops = 20 if quick else 200
+    reps = args.repeats or (1 if quick else 5)
+    loss = _player_chain(n_ops)
+    out = os.path.join(tempfile.mkdtemp(), "player.html")
+    rows = []
+    for cold in (False, True):
+
+        def ours(cold=cold):
+            if cold:
+                forget_layouts()
+            av.step_through(loss).to_html(out)
+
+        av.step_through(loss)  # the layout once, for the warm row
+        o, _ = time_pair(ours, None, repeats=reps, warmup=1, gc_on=True)
+        size = os.path.getsize(out)
+        rows.append(
+            Row(
+                f"f player {n_ops}-op chain built + to_html"
+                + (", layout not cached" if cold else ""),
+                o,
+                "absolute",
+                None,
+                "" if cold else "<= 1 s",
+                None if cold else 1.0,
+                absolute=True,
+                gc_on=True,
+                note=f"{2 * (n_ops + 1)} frames, page {size / 1e6:.2f} MB"
+                + ("; includes the Graphviz layout" if cold else "; layout drawn before"),
+            )
+        )
+    return rows
+
+
+CASES = {
+    "a": case_a,
+    "a2": case_a2,
+    "b": case_b,
+    "c": case_c,
+    "d": case_d,
+    "e": case_e,
+    "f": case_f,
+}
 
 
 def main(argv=None):

@@ -122,6 +122,8 @@ def jupyterlab_server(tmp_path, root):
             "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
             "IPYTHONDIR": str(home / "ipython"),
+            # its own trust database (nbsignatures.db): a test may sign a notebook
+            "JUPYTER_DATA_DIR": str(home / "data"),
         }
     )
     # no "official Jupyter news?" toast over the notebook
@@ -178,13 +180,23 @@ def jupyterlab_server(tmp_path, root):
                 urllib.request.urlopen(req, timeout=10).close()
         except Exception:
             pass
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_server(proc)
         log.close()
+
+
+def stop_server(proc, group=False):
+    """Stop a server we started: politely, then its whole process group by force.
+    ``group``: send the polite signal to the group too (a server whose workers
+    run in its session)."""
+    if group:
+        os.killpg(proc.pid, signal.SIGTERM)
+    else:
+        proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 # -- driving a notebook --------------------------------------------------------------------
@@ -217,7 +229,24 @@ def open_notebook(page, base, token, path, tmp_path, console):
         pytest.fail(f"the notebook or its kernel never became ready: {exc}\n{console}")
 
 
+def dismiss_kernel_dialog(page):
+    """On a loaded machine JupyterLab may lose the kernel it was starting and ask
+    which one to use: answer Python 3, as a user would.  True if it asked."""
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count():
+        return False
+    choice = dialog.locator("select")
+    if choice.count():
+        labels = choice.first.locator("option").all_text_contents()
+        python = [label for label in labels if "Python 3" in label]
+        if python:
+            choice.first.select_option(label=python[0])
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+    return True
+
+
 def _menu(page, menu, item):
+    dismiss_kernel_dialog(page)
     page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
@@ -243,6 +272,7 @@ def run_all_cells(page, console, tmp_path, *, clear_first=False, timeout_ms=30_0
         ".every(e => !/\\[\\d+\\]/.test(e.textContent))"
     )
     for _attempt in range(4):
+        dismiss_kernel_dialog(page)
         page.wait_for_selector(".jp-NotebookPanel [data-status='idle']", timeout=60_000)
         if clear_first:
             _menu(page, "Edit", "Clear Outputs of All Cells")
@@ -252,7 +282,8 @@ def run_all_cells(page, console, tmp_path, *, clear_first=False, timeout_ms=30_0
             page.wait_for_function(all_ran, timeout=timeout_ms)
             return
         except Exception:
-            page.keyboard.press("Escape")
+            if not dismiss_kernel_dialog(page):
+                page.keyboard.press("Escape")
     page.screenshot(path=str(tmp_path / "not_run.png"), full_page=True)
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents()
     pytest.fail(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -41,10 +42,29 @@ def rng():
 @pytest.fixture
 def clean_engine_state():
     """Fail a test that leaves the engine's global mode switched (grad off,
-    a create_graph pass still 'forcing', a recorder left registered)."""
+    record-everything or a create_graph pass left on, a recorder left registered)."""
     from autograd_viz.engine.graph import STATE
 
     yield
     assert STATE.grad_enabled is True, "grad mode left off"
-    assert STATE.forcing is False, "create_graph mode left on"
+    assert STATE.record_all == 0 and STATE.in_backward is False, "record-everything left on"
     assert not STATE.recorders, "a recorder was left registered"
+
+
+# Nothing may fork the test process: once JAX or PyTorch has started its
+# threads here (the dialect and notebook tests import both), a fork can
+# deadlock the child, and JAX warns "os.fork() was called ...".  The checks'
+# children come from a server of their own (autograd_viz/exercises/runner.py);
+# subprocesses fork and exec in C without these hooks, so they do not count.
+_forks = []
+os.register_at_fork(before=lambda: _forks.append("".join(traceback.format_stack(limit=10)[:-1])))
+
+
+@pytest.fixture(autouse=True)
+def no_fork_of_the_test_process():
+    before = len(_forks)
+    yield
+    assert len(_forks) == before, (
+        "this test forked the test process, where a fork beside JAX's or PyTorch's "
+        f"threads can deadlock; it forked here:\n{_forks[before]}"
+    )

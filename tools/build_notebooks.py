@@ -17,12 +17,8 @@ hash of the English text it translates.  When the English text changes the
 parity test (tests/notebooks/test_sources.py) names the Vietnamese cell to
 update; after translating it, ``--translated NAME`` records the new hash.
 
-A framework's notebook is built only while its dialect imports (the JAX one
-arrives with ``autograd_viz.jax``); until then it is reported as not built.  A
-cell may also name what it needs, ``:needs: [autograd_viz.tf.GradientTape.stop_recording]``
-in its MyST options: while a name does not resolve, the cell is left out of the
-notebook and the build says so.  The tests read the same rules (``plan()``), so
-the saved notebooks are checked against exactly what this script would write.
+The tests read the same rules (``plan()``), so the saved notebooks are
+checked against exactly what this script would write.
 
     python tools/build_notebooks.py               # build and execute every notebook
     python tools/build_notebooks.py 01 02         # only sources whose name starts so
@@ -35,13 +31,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib
 import os
 import re
 import sys
 import tempfile
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext
@@ -66,20 +60,18 @@ TAB_LINE = re.compile(r"\A%%tab[ \t]+([^\n]*?)[ \t]*(?:\n|\Z)")
 
 
 class SourceError(ValueError):
-    """A source cell the build cannot place (an unknown tab, a malformed `needs`)."""
+    """A source cell the build cannot place (an unknown tab)."""
 
 
 @dataclass
 class Target:
-    """One notebook the build writes: where from, where to, and what it left out."""
+    """One notebook the build writes: where from and where to."""
 
     source: Path
     lang: str
     name: str  # file name without .ipynb
     framework: str | None  # None for a source without tabs
     notebook: nbformat.NotebookNode
-    left_out: list = field(default_factory=list)  # (source cell index, missing name)
-    pending: str | None = None  # why it is not built yet (its dialect does not import)
 
     @property
     def path(self):
@@ -111,38 +103,6 @@ def tab_of(cell, where=""):
     return (None if "all" in names else tuple(names)), body
 
 
-def needs_of(cell, where=""):
-    needs = cell.metadata.get("needs", [])
-    if isinstance(needs, str):
-        needs = [needs]
-    if not all(isinstance(n, str) and re.fullmatch(r"[A-Za-z_][\w.]*", n) for n in needs):
-        raise SourceError(
-            f"{where}: `needs` must list dotted names such as "
-            f"autograd_viz.tf.GradientTape.stop_recording, got {needs!r}"
-        )
-    return list(needs)
-
-
-@cache
-def missing(dotted):
-    """None when ``dotted`` (a module, then attributes) resolves, else why it does not."""
-    first, *rest = dotted.split(".")
-    try:
-        obj = importlib.import_module(first)
-        done = first
-        for part in rest:
-            if hasattr(obj, part):
-                obj = getattr(obj, part)
-            elif hasattr(obj, "__path__"):  # a package: the name may be a submodule
-                obj = importlib.import_module(f"{done}.{part}")
-            else:
-                return f"{dotted}: {done} has no {part!r}"
-            done = f"{done}.{part}"
-    except Exception as error:  # ModuleNotFoundError, or a module that fails
-        return f"{dotted} does not import ({type(error).__name__}: {error})"
-    return None
-
-
 def frameworks_of(nb, where=""):
     """The frameworks a source's tabs name, in FRAMEWORKS order ([] if untabbed)."""
     named = set()
@@ -153,20 +113,13 @@ def frameworks_of(nb, where=""):
 
 
 def generate(nb, lang, framework, where=""):
-    """The notebook for one language and framework (None: untabbed), without
-    outputs, and the cells left out for what they need: [(cell index, why)]."""
+    """The notebook for one language and framework (None: untabbed), without outputs."""
     out = nbformat.v4.new_notebook()
     out.metadata["kernelspec"] = dict(KERNELSPEC)
     out.metadata["language_info"] = {"name": "python"}
-    left_out = []
     for i, cell in enumerate(nb.cells):
         tabs, body = tab_of(cell, f"{where} cell {i}")
         if framework is not None and tabs is not None and framework not in tabs:
-            continue
-        absent = [why for why in map(missing, needs_of(cell, f"{where} cell {i}")) if why]
-        if absent:
-            first = next((ln for ln in body.splitlines() if ln.strip()), "")
-            left_out.append((i, f"{first.strip()[:50]!r}: " + "; ".join(absent)))
             continue
         if cell.cell_type == "code":
             new = nbformat.v4.new_code_cell(body.strip("\n"))
@@ -181,7 +134,7 @@ def generate(nb, lang, framework, where=""):
     prefix = lang if framework is None else f"{lang}-{framework}"
     for i, cell in enumerate(out.cells):
         cell["id"] = f"{prefix}-{i:03d}"
-    return out, left_out
+    return out
 
 
 def fingerprint(text):
@@ -225,7 +178,7 @@ def sources(only=()):
 
 
 def plan(only=()):
-    """Every notebook the sources make, with what was left out and what is pending."""
+    """Every notebook the sources make."""
     targets = []
     for lang, paths in sources(only).items():
         for path in paths:
@@ -234,9 +187,8 @@ def plan(only=()):
             frameworks = frameworks_of(nb, where)
             for framework in frameworks or [None]:
                 name = path.stem if framework is None else f"{path.stem}_{framework}"
-                notebook, left_out = generate(nb, lang, framework, where)
-                pending = missing(FRAMEWORKS[framework]) if framework else None
-                targets.append(Target(path, lang, name, framework, notebook, left_out, pending))
+                notebook = generate(nb, lang, framework, where)
+                targets.append(Target(path, lang, name, framework, notebook))
     return targets
 
 
@@ -285,11 +237,6 @@ def stale(target):
     return None
 
 
-def _report_left_out(target):
-    for index, why in target.left_out:
-        print(f"  left out: source cell {index}, {why}")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("only", nargs="*", help="source name prefixes, e.g. 01 (default: all)")
@@ -309,15 +256,11 @@ def main(argv=None):
     if args.translated:
         record_translations(args.only)
         return 0
-    sys.path.insert(0, str(ROOT))  # `needs` and dialects resolve against this checkout
     targets = plan(args.only)
     if not targets:
         parser.error(f"no source in {SOURCES.relative_to(ROOT)} matches {args.only}")
     problems = 0
     for target in targets:
-        if target.pending:
-            print(f"{target.label}: not built, {target.pending}")
-            continue
         if args.check:
             why = stale(target)
             if why:
@@ -329,7 +272,6 @@ def main(argv=None):
         target.path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(target.notebook, target.path)
         print(f"{target.path.relative_to(ROOT)}  {target.path.stat().st_size / 1024:.0f} KiB")
-        _report_left_out(target)
     return 1 if problems else 0
 
 

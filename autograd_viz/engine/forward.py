@@ -33,7 +33,7 @@ import numpy as np
 from . import graph, ops
 from .errors import DtypeError, ShapeError
 from .graph import STATE
-from .tensor import Tensor, apply
+from .tensor import Tensor, identity
 
 _level_ids = itertools.count(1)
 _pushed = set()  # the open levels where some op output got a tangent
@@ -74,8 +74,8 @@ def make_dual(x, tangent, level=None):
         x = Tensor(x)
     t = _as_tangent(x, tangent)
     if x.requires_grad:
-        # an identity op (a cast to its own dtype) keeps the new tensor in x's graph
-        dual = apply(ops.cast, x, dtype=x.dtype)
+        # an identity op keeps the new tensor in x's graph
+        dual = identity(x)
     else:
         dual = type(x)._plain(x.data)
         dual.name = x.name
@@ -182,9 +182,11 @@ def push_tangents(out, prim, inputs, params):
             out._tan = {level: tangent} if out._tan is None else {**out._tan, level: tangent}
             continue
         # recorded: the tangent is made of ops, so it carries tangents at the
-        # other levels and a graph for reverse mode
+        # other levels and a graph for reverse mode (whatever scope a dialect
+        # is in: a tangent's ops are the engine's own work)
         index = levels.index(level)
         levels.remove(level)
+        STATE.record_all += 1
         try:
             F = graph.RECORDING_NS
             total = None
@@ -196,6 +198,7 @@ def push_tangents(out, prim, inputs, params):
             if total.shape != out.shape:
                 total = F.broadcast_to(total, out.shape)
         finally:
+            STATE.record_all -= 1
             levels.insert(index, level)
         _set(out, level, total)
 

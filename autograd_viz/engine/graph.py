@@ -19,6 +19,8 @@ from __future__ import annotations
 import itertools
 import operator
 import sys
+import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,9 +38,12 @@ class _State:
 
     def __init__(self):
         self.grad_enabled = True
-        # set while a create_graph=True backward runs: its ops record whatever
-        # scope a dialect thinks it is in (MXNet's record(), a TF tape)
-        self.forcing = False
+        # above zero inside record_everything(): ops record whatever scope a
+        # dialect thinks it is in (MXNet's record(), a TF tape)
+        self.record_all = 0
+        # set while a create_graph=True backward runs: the ops it records are
+        # marked as the backward pass's own (Tensor.from_backward)
+        self.in_backward = False
         # lists that collect every recorded node while they are registered
         # (a TF GradientTape is one)
         self.recorders = []
@@ -53,6 +58,24 @@ class _State:
 
 
 STATE = _State()
+
+
+@contextmanager
+def record_everything():
+    """Record every op that needs a gradient, whichever dialect's tensors it
+    runs on and whatever scope that dialect thinks it is in (a TensorFlow
+    tape, MXNet's ``record()``): the one switch a create_graph backward pass,
+    a drawn function (``av.draw(f, x)``) and an exercise check use."""
+    STATE.record_all += 1
+    try:
+        yield
+    finally:
+        STATE.record_all -= 1
+
+
+def records(cls):
+    """Whether an op on tensors of flavour ``cls`` that needs a gradient is recorded now."""
+    return STATE.grad_enabled and bool(STATE.record_all or cls._records())
 
 
 class Node:
@@ -125,19 +148,34 @@ def ancestors(root):
 _SEEN = object()
 
 
-def _collect(root):
-    """ancestors() for run_backward: leaves every node found with _gacc = _SEEN."""
+def _collect(root, within=None, stop=None):
+    """ancestors() for run_backward: leaves every node found with _gacc = _SEEN.
+    ``within`` (a set of seqs) admits only those nodes besides the root: what
+    a TensorFlow tape saw; every other value is a constant to the pass.
+    ``stop`` (a set of ids): nodes whose inputs the pass does not need (a
+    transform's own inputs, which may be identities of an outer graph)."""
     seen = _SEEN
     root._gacc = seen
     found = [root]
     stack = [root]
     pop, push, keep = stack.pop, stack.append, found.append
-    while stack:
-        for p in pop()._parents:
-            if p.requires_grad and p._gacc is not seen:
-                p._gacc = seen
-                keep(p)
-                push(p)
+    if within is None and stop is None:
+        while stack:
+            for p in pop()._parents:
+                if p.requires_grad and p._gacc is not seen:
+                    p._gacc = seen
+                    keep(p)
+                    push(p)
+    else:
+        while stack:
+            node = pop()
+            if stop is not None and id(node) in stop:
+                continue
+            for p in node._parents:
+                if p.requires_grad and p._gacc is not seen and (within is None or p._seq in within):
+                    p._gacc = seen
+                    keep(p)
+                    push(p)
     found.sort(key=_by_seq)
     return found
 
@@ -219,22 +257,67 @@ class Trace:
     the rule.  :meth:`steps` resolves the trace against the root's graph.
     """
 
-    __slots__ = ("root_seq", "ran", "seed", "create_graph", "_seqs", "_upstreams")
+    __slots__ = (
+        "root_seq",
+        "ran",
+        "seed",
+        "create_graph",
+        "within",
+        "_seqs",
+        "_upstreams",
+        "_root",
+    )
 
-    def __init__(self, root_seq, seed, create_graph):
+    # a root bigger than this (a non-scalar backward with gradient=) is
+    # given back by root() only while the user holds it
+    KEEP_ROOT_UP_TO = 10_000
+
+    def __init__(self, root_seq, seed, create_graph, within=None):
         self.root_seq = root_seq
         # from the same counter as Tensor.seq: a later backward has a larger
         # number, so a drawing can pick the most recent pass
         self.ran = next(_seq)
         self.seed = seed  # the gradient the pass started from
         self.create_graph = create_graph
+        # the seqs of the nodes the pass was limited to (a tape's), or None
+        self.within = within
         # per op node visited, in order: its seq and the gradient that arrived
         # (two lists rather than a tuple per node: no allocation per node)
         self._seqs = []
         self._upstreams = []
+        self._root = None  # see keep_root
 
     def __len__(self):
         return len(self._seqs)
+
+    def keep_root(self, root):
+        """Keep enough of ``root`` for :meth:`root`.  Holding the root itself
+        would keep its whole graph (every intermediate array) alive, so a
+        training loop would carry two graphs at a time: the root and its
+        inputs are held weakly, with what the root's node needs (op, params,
+        a small value)."""
+        value = root.data if np.size(root.data) <= self.KEEP_ROOT_UP_TO else None
+        inputs = tuple(weakref.ref(p) for p in root._parents)
+        self._root = (weakref.ref(root), type(root), root._op, root._params, value, inputs)
+
+    def root(self):
+        """The tensor this pass started from, while it is alive; after a
+        temporary root has gone (``z.sum().backward()``), a stand-in for it
+        rebuilt from what keep_root kept, while its inputs are alive; else None."""
+        if self._root is None:
+            return None
+        ref, cls, op, params, value, inputs = self._root
+        root = ref()
+        if root is not None:
+            return root
+        inputs = tuple(r() for r in inputs)
+        if value is None or op is None or any(p is None for p in inputs):
+            return None
+        shell = cls._plain(value)
+        shell._op, shell._params, shell._parents = op, params, inputs
+        shell.requires_grad, shell._freed = True, True
+        shell._seq, shell._trace = self.root_seq, self
+        return shell
 
     def steps(self, root):
         """The steps as :class:`BackwardStep` objects, with each input's
@@ -253,7 +336,9 @@ class Trace:
             params = node._params or {}
             sends = []
             for position, inp in enumerate(parents):
-                if not inp.requires_grad:
+                if not inp.requires_grad or (
+                    self.within is not None and inp._seq not in self.within
+                ):
                     continue
                 contribution = np.asarray(
                     prim.vjp(position, ops.NUMPY, upstream, node.data, inputs, params)
@@ -270,19 +355,47 @@ class Trace:
         return out
 
 
+_last_trace = None
+
+
+def remember_last(root, trace):
+    """Called by ``backward()``: keep ``trace`` as the last pass, able to give
+    back its root (Trace.root) even when that was a temporary."""
+    global _last_trace
+    trace.keep_root(root)
+    _last_trace = trace
+
+
+def last_trace():
+    """The Trace of the most recent ``backward()``, or None: how a drawing of
+    ``z`` finds the pass that ``z.sum().backward()`` ran through it."""
+    return _last_trace
+
+
 # --------------------------------------------------------------- backward
 
 
-def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=None, write=False):
+def run_backward(
+    root,
+    seed,
+    *,
+    retain_graph=False,
+    create_graph=False,
+    targets=None,
+    write=False,
+    within=None,
+    stop=None,
+):
     """Push ``seed`` (d root / d root) back through the graph of ``root``.
 
     Leaves that require a gradient receive it in ``.grad`` (added to what is
     there, or replacing it when ``write`` is true, MXNet's rule) unless
     ``targets`` is given: then nothing is stored and the gradients of the
     targets are returned in order, None for a target ``root`` does not
-    depend on.  Returns ``(trace, target_grads)``.
+    depend on.  ``within`` and ``stop`` limit the pass (see _collect).
+    Returns ``(trace, target_grads)``.
     """
-    nodes = _collect(root)
+    nodes = _collect(root, within, stop)
     if any(map(_is_freed, nodes)):  # C-level loop: a third of a generator's cost
         for n in nodes:
             n._gacc = None
@@ -294,7 +407,7 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
         )
 
     STATE.sweeps["reverse"] += 1
-    trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph)
+    trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph, within)
     seqs, upstreams = trace._seqs.append, trace._upstreams.append
     if create_graph:
         F = RECORDING_NS
@@ -307,12 +420,17 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
     # like PyTorch, create_graph implies retain_graph: the new graph reuses these nodes
     free = not (retain_graph or create_graph)
     wanted = None if targets is None else {id(t): None for t in targets}
-    prev_forcing = STATE.forcing
-    STATE.forcing = create_graph
+    state = STATE
+    before = state.in_backward
+    if create_graph:
+        # the pass's own ops are recorded, whatever scope a dialect is in
+        state.record_all += 1
+        state.in_backward = True
     ndarray = np.ndarray
     try:
         # the hot loop of every backward pass: locals only, no helper calls
-        # beyond the VJPs themselves (see bench/engine_bench.py)
+        # beyond the VJPs themselves (see bench/engine_bench.py).  An input
+        # takes part when the pass found it (its _gacc is set, None otherwise)
         for node in reversed(nodes):
             g = node._gacc
             node._gacc = None
@@ -333,11 +451,11 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                 a, b = parents
                 ad, bd, ans = a.data, b.data, node.data
                 passes = prim.passes_upstream
-                if a.requires_grad:
+                acc = a._gacc
+                if acc is not None:
                     c = g if passes[0] else vjps[0](F, g, ans, ad, bd)
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != ad.shape:
                         c = ops.unbroadcast(F, c, a.shape)
-                    acc = a._gacc
                     a._gacc = (
                         c
                         if acc is _SEEN
@@ -345,11 +463,11 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
                         if acc.__class__ is not ndarray or acc.size < _IN_PLACE_FROM
                         else _add(acc, c)
                     )
-                if b.requires_grad:
+                acc = b._gacc
+                if acc is not None:
                     c = g if passes[1] else vjps[1](F, g, ans, ad, bd)
                     if c.__class__ is ndarray and prim.broadcasts and c.shape != bd.shape:
                         c = ops.unbroadcast(F, c, b.shape)
-                    acc = b._gacc
                     b._gacc = (
                         c
                         if acc is _SEEN
@@ -369,7 +487,7 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
             else:
                 inputs, ans = [p.data for p in parents], node.data
             for i, p in enumerate(parents):
-                if not p.requires_grad:
+                if p._gacc is None:
                     continue
                 if params is None:
                     c = vjps[i](F, g, ans, *inputs)
@@ -399,7 +517,9 @@ def run_backward(root, seed, *, retain_graph=False, create_graph=False, targets=
             n._gacc = None
         raise
     finally:
-        STATE.forcing = prev_forcing
+        if create_graph:
+            state.record_all -= 1
+            state.in_backward = before
     if wanted is None:
         return trace, None
     return trace, [wanted[id(t)] for t in targets]

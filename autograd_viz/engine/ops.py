@@ -23,6 +23,18 @@ what numpy costs.  With ``create_graph=True`` the engine hands in
 autograd_viz's own functions and Tensors instead, so the very same rule is
 recorded as ordinary ops and can be differentiated again.  There is no
 second copy of any derivative anywhere in the package.
+
+A primitive is declared once.  ``function=`` and ``method=`` name the
+engine's forms of it (``av.exp(x)``, ``x.exp()``): engine/tensor.py writes
+them for an elementwise op of one or two inputs and for a reduction over
+``axis`` (``axes=True``), and takes the hand-written ones for the rest.
+Each dialect spells the primitive in its own table (its ``PRIMITIVES``:
+``torch.exp``, ``tf.math.exp``, ``np.exp``, ``jnp.exp``, or a reason why the
+framework does not offer it) and makes its functions from the engine's;
+tests/dialects/test_primitive_names.py fails for a primitive a dialect does
+not mention.  Adding one is: its defprim here (``defunary`` for an
+elementwise function of one input: one line), its spec in
+tests/engine/test_ops.py, one line in each dialect's table.
 """
 
 from __future__ import annotations
@@ -45,7 +57,9 @@ class Primitive:
         "elementwise",
         "reduction",
         "linear_in",
-        "torch_name",
+        "axes",
+        "function",
+        "method",
         "passes_upstream",
     )
 
@@ -61,7 +75,9 @@ class Primitive:
         elementwise=False,
         reduction=False,
         linear_in=(),
-        torch_name=None,
+        axes=False,
+        function=None,
+        method=None,
     ):
         if len(vjps) != len(rules):
             raise ValueError(f"{name}: one rule text per input is required")
@@ -82,7 +98,11 @@ class Primitive:
         # forward mode's two other ways to transpose a VJP (module docstring)
         self.reduction = reduction
         self.linear_in = tuple(linear_in)
-        self.torch_name = torch_name or (name.capitalize() + "Backward0")
+        # takes axis= and keepdims= (sum, mean, max): how its forms are written
+        self.axes = axes
+        # the names of av.<function>(...) and x.<method>(...), or None
+        self.function = function
+        self.method = method
         # which VJPs hand the upstream gradient on unchanged (add's two, sub's
         # first), found by asking each VJP rather than declared a second time:
         # the backward pass skips calling those (scalar MLP step, GC off, CPU
@@ -176,6 +196,14 @@ def defprim(name, forward, vjps, formula, rules, **kw):
     return prim
 
 
+def defunary(name, forward, vjp, formula, rule):
+    """An elementwise primitive of one input, public as ``av.<name>(x)`` and
+    ``x.<name>()``: the common case, declared in one line."""
+    return defprim(
+        name, forward, [vjp], formula, [rule], elementwise=True, function=name, method=name
+    )
+
+
 # ---------------------------------------------------------------- namespaces
 
 
@@ -254,6 +282,13 @@ class _NumpyNamespace:
     @staticmethod
     def equal_mask(x, y):
         return (np.asarray(x) == y).astype(np.result_type(x, np.float32))
+
+    @staticmethod
+    def pow_base(a, b):
+        # a, with 1 wherever the exponent b is 0 (see pow); usually no b is 0
+        if not np.any(b == 0):
+            return a
+        return np.where(b == 0, 1, a).astype(np.result_type(a, np.float16))[()]
 
     @staticmethod
     def log_safe(x):
@@ -359,7 +394,13 @@ div = defprim(
 pow = defprim(
     "pow",
     operator.pow,
-    [lambda F, g, ans, a, b: g * b * a ** (b - 1), lambda F, g, ans, a, b: g * ans * F.log_safe(a)],
+    [
+        # where b = 0, a^b is the constant 1 and its derivative 0 at every a: the
+        # base is taken as 1 there, or a = 0 would give 0·0^(−1) = 0·inf = nan (the
+        # third derivative of x² at 0, since x² → 2x¹ → 2x⁰); PyTorch and JAX give 0
+        lambda F, g, ans, a, b: g * b * F.pow_base(a, b) ** (b - 1),
+        lambda F, g, ans, a, b: g * ans * F.log_safe(a),
+    ],
     "a ^ b",
     ["b·a^(b−1)", "a^b·ln(a)"],
     broadcasts=True,
@@ -370,21 +411,12 @@ neg = defprim("neg", operator.neg, [lambda F, g, ans, a: -g], "−a", ["−1"], 
 
 # ---------------------------------------------------------------- elementwise
 
-exp = defprim("exp", np.exp, [lambda F, g, ans, a: g * ans], "exp(a)", ["exp(a)"], elementwise=True)
-log = defprim("log", np.log, [lambda F, g, ans, a: g / a], "ln(a)", ["1/a"], elementwise=True)
-sin = defprim(
-    "sin", np.sin, [lambda F, g, ans, a: g * F.cos(a)], "sin(a)", ["cos(a)"], elementwise=True
-)
-cos = defprim(
-    "cos", np.cos, [lambda F, g, ans, a: -g * F.sin(a)], "cos(a)", ["−sin(a)"], elementwise=True
-)
-tanh = defprim(
-    "tanh",
-    np.tanh,
-    [lambda F, g, ans, a: g * (1 - ans * ans)],
-    "tanh(a)",
-    ["1 − tanh²(a)"],
-    elementwise=True,
+exp = defunary("exp", np.exp, lambda F, g, ans, a: g * ans, "exp(a)", "exp(a)")
+log = defunary("log", np.log, lambda F, g, ans, a: g / a, "ln(a)", "1/a")
+sin = defunary("sin", np.sin, lambda F, g, ans, a: g * F.cos(a), "sin(a)", "cos(a)")
+cos = defunary("cos", np.cos, lambda F, g, ans, a: -g * F.sin(a), "cos(a)", "−sin(a)")
+tanh = defunary(
+    "tanh", np.tanh, lambda F, g, ans, a: g * (1 - ans * ans), "tanh(a)", "1 − tanh²(a)"
 )
 
 
@@ -395,13 +427,8 @@ def _sigmoid(a):
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e))[()]
 
 
-sigmoid = defprim(
-    "sigmoid",
-    _sigmoid,
-    [lambda F, g, ans, a: g * ans * (1 - ans)],
-    "σ(a)",
-    ["σ(a)·(1 − σ(a))"],
-    elementwise=True,
+sigmoid = defunary(
+    "sigmoid", _sigmoid, lambda F, g, ans, a: g * ans * (1 - ans), "σ(a)", "σ(a)·(1 − σ(a))"
 )
 
 
@@ -411,20 +438,11 @@ def _relu(a):
     return a if a > 0 else a * 0  # scalars: skip the ufunc call, keep nan
 
 
-relu = defprim(
-    "relu",
-    _relu,
-    [lambda F, g, ans, a: F.where_positive(a, g)],
-    "relu(a)",
-    ["1 if a > 0 else 0"],
-    elementwise=True,
+relu = defunary(
+    "relu", _relu, lambda F, g, ans, a: F.where_positive(a, g), "relu(a)", "1 if a > 0 else 0"
 )
-abs = defprim(
-    "abs", np.abs, [lambda F, g, ans, a: g * F.sign(a)], "|a|", ["sign(a)"], elementwise=True
-)
-sqrt = defprim(
-    "sqrt", np.sqrt, [lambda F, g, ans, a: g / (2 * ans)], "√a", ["1/(2√a)"], elementwise=True
-)
+abs = defunary("abs", np.abs, lambda F, g, ans, a: g * F.sign(a), "|a|", "sign(a)")
+sqrt = defunary("sqrt", np.sqrt, lambda F, g, ans, a: g / (2 * ans), "√a", "1/(2√a)")
 
 # ---------------------------------------------------------------- reductions
 
@@ -439,7 +457,9 @@ sum = defprim(
     "Σ a",
     ["1"],
     reduction=True,
-    torch_name="SumBackward0",
+    axes=True,
+    function="sum",
+    method="sum",
 )
 
 mean = defprim(
@@ -454,26 +474,31 @@ mean = defprim(
     "mean(a)",
     ["1/n"],
     reduction=True,
-    torch_name="MeanBackward0",
+    axes=True,
+    function="mean",
+    method="mean",
 )
 
 
-def _max_vjp(F, g, ans, a, axis=None, keepdims=False):
+def _max_vjp(F, g, ans, a, axis=None, keepdims=False, ties="share"):
     shape = F.shape(a)
     mask = F.equal_mask(a, _expand_reduced(F, ans, shape, axis, keepdims))
-    # ties share the gradient equally, so the rule stays symmetric
-    share = mask / F.sum(mask, axis=axis, keepdims=True)
+    # ties share the gradient equally, so the rule stays symmetric (PyTorch,
+    # TensorFlow, JAX); MXNet gives each tied entry the whole of it (ties="each")
+    share = mask if ties == "each" else mask / F.sum(mask, axis=axis, keepdims=True)
     return F.broadcast_to(_expand_reduced(F, g, shape, axis, keepdims), shape) * share
 
 
 max = defprim(
     "max",
-    lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
+    lambda a, axis=None, keepdims=False, ties="share": np.max(a, axis=axis, keepdims=keepdims),
     [_max_vjp],
     "max(a)",
     ["1 where a is the max, else 0"],
     reduction=True,
-    torch_name="MaxBackward0",
+    axes=True,
+    function="max",
+    method="max",
 )
 
 norm = defprim(
@@ -485,7 +510,8 @@ norm = defprim(
     "‖a‖",
     ["a/‖a‖"],
     reduction=True,
-    torch_name="LinalgVectorNormBackward0",
+    function="norm",
+    method="norm",
 )
 
 # ---------------------------------------------------------------- linear algebra
@@ -509,6 +535,8 @@ dot = defprim(
     "a · b",
     ["b", "a"],
     linear_in=(0, 1),
+    function="dot",
+    method="dot",
 )
 
 
@@ -560,7 +588,8 @@ matmul = defprim(
     "a @ b",
     ["g @ bᵀ", "aᵀ @ g"],
     linear_in=(0, 1),
-    torch_name="MmBackward0",
+    function="matmul",
+    method="matmul",
 )
 
 # ---------------------------------------------------------------- shape
@@ -583,7 +612,8 @@ reshape = defprim(
     "reshape(a)",
     ["1 (values move, unchanged)"],
     linear_in=(0,),
-    torch_name="ViewBackward0",
+    function="reshape",
+    method="reshape",
 )
 
 transpose = defprim(
@@ -600,7 +630,8 @@ transpose = defprim(
     "aᵀ",
     ["1 (values move, unchanged)"],
     linear_in=(0,),
-    torch_name="PermuteBackward0",
+    function="transpose",
+    method="transpose",
 )
 
 broadcast_to = defprim(
@@ -610,7 +641,7 @@ broadcast_to = defprim(
     "broadcast(a)",
     ["1, summed over copies"],
     linear_in=(0,),
-    torch_name="ExpandBackward0",
+    function="broadcast_to",
 )
 
 getitem = defprim(
@@ -620,7 +651,6 @@ getitem = defprim(
     "a[i]",
     ["1 at the picked entries, else 0"],
     linear_in=(0,),
-    torch_name="IndexBackward0",
 )
 
 # scatter-add: the transpose of indexing, used by getitem's VJP; its own VJP
@@ -632,7 +662,20 @@ unindex = defprim(
     "scatter(a)",
     ["1 at the picked entries"],
     linear_in=(0,),
-    torch_name="IndexPutBackward0",
+)
+
+# the value itself, as a new node: what a transform calls its function with in
+# place of a value an enclosing differentiation follows, a dual tensor made
+# from a recorded one, a differentiable copy (x.clone()).  Its own primitive,
+# so a diagram shows "y = x" with local derivative 1, not an odd cast,
+# reshape or "x + 0"
+identity = defprim(
+    "identity",
+    lambda a: a,
+    [lambda F, g, ans, a: g],
+    "a",
+    ["1"],
+    elementwise=True,
 )
 
 # a change of floating-point precision (torch's .float()/.double(), tf.cast):
@@ -644,5 +687,4 @@ cast = defprim(
     "cast(a)",
     ["1 (only the precision changes)"],
     elementwise=True,
-    torch_name="ToCopyBackward0",
 )

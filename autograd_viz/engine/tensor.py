@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import builtins
 import numbers
-import weakref
 from contextlib import contextmanager
 
 import numpy as np
@@ -213,18 +212,7 @@ class Tensor(graph.Node):
 
     # -- autograd ----------------------------------------------------------
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and not np.issubdtype(self.dtype, np.floating):
-            raise DtypeError(
-                f"only floating-point tensors can require gradients, this one is "
-                f"{self.dtype}. {self._dtype_advice}"
-            )
-        if not self.is_leaf and not requires_grad:
-            raise BackwardError(
-                "requires_grad can only be switched off on a leaf; "
-                "use y.detach() to get a copy without history"
-            )
-        self.requires_grad = builtins.bool(requires_grad)
-        return self
+        return set_requires_grad(self, requires_grad)
 
     def backward(self, gradient=None, retain_graph=False, create_graph=False):
         """Fill ``.grad`` of every leaf this value depends on.
@@ -232,12 +220,7 @@ class Tensor(graph.Node):
         A non-scalar needs ``gradient=`` (same shape): the weights of the
         weighted sum being differentiated.
         """
-        seed = self._backward_seed(gradient)
-        trace, _ = graph.run_backward(
-            self, seed, retain_graph=retain_graph, create_graph=create_graph, write=self._grad_write
-        )
-        self._trace = trace
-        _remember_last(self, trace)
+        backward(self, gradient, retain_graph, create_graph)
 
     def _backward_seed(self, gradient):
         if not self.requires_grad:
@@ -264,9 +247,7 @@ class Tensor(graph.Node):
 
     def detach(self):
         """The same value with no history: gradients stop here."""
-        t = type(self)._plain(self.data)
-        t._note = ("detach", self)
-        return t
+        return detach(self)
 
     def zero_(self):
         # a new array rather than writing zeros in place: a backward trace may
@@ -278,18 +259,12 @@ class Tensor(graph.Node):
         """A converted copy.  Between floating-point dtypes it is recorded (the
         gradient flows back at the input's precision); to or from integers or
         booleans nothing can flow, so the copy has no history."""
-        dtype = np.dtype(dtype)
-        if dtype == self.dtype:
-            return apply(ops.cast, self, dtype=dtype) if self.requires_grad else self
-        if dtype.kind == "f" and np.issubdtype(self.dtype, np.floating):
-            return apply(ops.cast, self, dtype=dtype)
-        return type(self)._plain(np.asarray(self.data).astype(dtype))
+        return astype(self, dtype)
 
     def _check_in_place(self, what):
         # a leaf may be updated in place outside recording (an SGD step under
         # no_grad()); anything else would change values a backward pass needs
-        recording = STATE.grad_enabled and type(self)._records()
-        if self._op is not None or (self.requires_grad and recording):
+        if self._op is not None or (self.requires_grad and graph.records(type(self))):
             raise BackwardError(
                 f"{what} changes a tensor that takes part in a gradient computation, "
                 f"which would corrupt the values backward() needs. For a parameter "
@@ -369,63 +344,32 @@ class Tensor(graph.Node):
         return _apply1(ops.abs, self)
 
     def __eq__(self, other):
-        return _compare(np.equal, self, other)
+        return self._compared(np.equal, other)
 
     def __ne__(self, other):
-        return _compare(np.not_equal, self, other)
+        return self._compared(np.not_equal, other)
 
     def __lt__(self, other):
-        return _compare(np.less, self, other)
+        return self._compared(np.less, other)
 
     def __le__(self, other):
-        return _compare(np.less_equal, self, other)
+        return self._compared(np.less_equal, other)
 
     def __gt__(self, other):
-        return _compare(np.greater, self, other)
+        return self._compared(np.greater, other)
 
     def __ge__(self, other):
-        return _compare(np.greater_equal, self, other)
+        return self._compared(np.greater_equal, other)
+
+    def _compared(self, ufunc, other):
+        """A comparison (a dialect words its promotion rules here: JAX's)."""
+        return compare(ufunc, self, other)
 
     def __getitem__(self, index):
-        return apply(ops.getitem, self, index=_plain_index(index))
+        return getitem(self, index)
 
-    # -- methods mirroring the functions ------------------------------------
-    def exp(self):
-        return _apply1(ops.exp, self)
-
-    def log(self):
-        return _apply1(ops.log, self)
-
-    def sin(self):
-        return _apply1(ops.sin, self)
-
-    def cos(self):
-        return _apply1(ops.cos, self)
-
-    def tanh(self):
-        return _apply1(ops.tanh, self)
-
-    def sigmoid(self):
-        return _apply1(ops.sigmoid, self)
-
-    def relu(self):
-        return _apply1(ops.relu, self)
-
-    def abs(self):
-        return _apply1(ops.abs, self)
-
-    def sqrt(self):
-        return _apply1(ops.sqrt, self)
-
-    def sum(self, axis=None, keepdims=False):
-        return sum(self, axis, keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return mean(self, axis, keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return max(self, axis, keepdims)
-
+    # -- methods mirroring the functions (the elementwise ones and the
+    # reductions are written from the primitive table: see _forms below)
     def dot(self, other):
         return dot(self, other)
 
@@ -502,12 +446,12 @@ def _output(cls, value, prim, inputs, params, wanted):
     out._freed = False
     out._seq = _next_seq()
     state = STATE
-    if wanted and state.grad_enabled and (state.forcing or cls._records()):
+    if wanted and state.grad_enabled and (state.record_all or cls._records()):
         out.requires_grad = True
         out._op = prim
         out._parents = inputs
         out._params = params
-        if state.forcing:
+        if state.in_backward:
             out._note = _FROM_BACKWARD
         if state.recorders:
             for recorder in state.recorders:
@@ -545,7 +489,8 @@ _FLOAT64 = np.dtype(np.float64)
 _float64 = np.float64
 
 
-def _compare(ufunc, a, b):
+def compare(ufunc, a, b):
+    """``ufunc(a, b)`` (np.less ...) as a boolean tensor of a's flavour, with no history."""
     a_, b_ = as_plain(a), as_plain(b)
     try:
         out = ufunc(a_, b_)
@@ -701,26 +646,6 @@ def _shape_arg(shape):
 # ------------------------------------------------------------------ functions
 
 
-def _unary(prim):
-    def f(x):
-        return _apply1(prim, x if isinstance(x, Tensor) else Tensor(x))
-
-    f.__name__ = prim.name
-    f.__doc__ = f"{prim.formula} elementwise; local derivative {prim.rules[0]}."
-    return f
-
-
-exp = _unary(ops.exp)
-log = _unary(ops.log)
-sin = _unary(ops.sin)
-cos = _unary(ops.cos)
-tanh = _unary(ops.tanh)
-sigmoid = _unary(ops.sigmoid)
-relu = _unary(ops.relu)
-abs = _unary(ops.abs)
-sqrt = _unary(ops.sqrt)
-
-
 def _lift(x):
     return x if isinstance(x, Tensor) else Tensor(x)
 
@@ -729,18 +654,6 @@ def _axis(axis):
     if isinstance(axis, list):
         return tuple(axis)
     return axis
-
-
-def sum(x, axis=None, keepdims=False):
-    return apply(ops.sum, _lift(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    return apply(ops.mean, _lift(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def max(x, axis=None, keepdims=False):
-    return apply(ops.max, _lift(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def dot(a, b):
@@ -771,6 +684,11 @@ def transpose(x, axes=None):
     return apply(ops.transpose, _lift(x), axes=None if axes is None else tuple(axes))
 
 
+def getitem(x, index):
+    """``x[index]``: indices may be tensors too."""
+    return apply(ops.getitem, x, index=_plain_index(index))
+
+
 def broadcast_to(x, shape):
     return apply(ops.broadcast_to, _lift(x), shape=tuple(shape))
 
@@ -793,6 +711,103 @@ def concatenate(tensors, axis=0):
         out = piece if out is None else out + piece
         start += t.shape[axis]
     return out
+
+
+def stack(tensors, axis=0):
+    """Join tensors of one shape (and flavour, that of the first) along a new
+    ``axis``.  Like :func:`concatenate`, not a primitive: when a
+    differentiation follows any piece, each is scattered into its slice of
+    the result, so gradients and tangents reach every piece."""
+    first = tensors[0]
+    if not builtins.any(graph.tracked(t) for t in tensors):
+        return type(first)._plain(np.stack([np.asarray(t.data) for t in tensors], axis=axis))
+    ndim = first.ndim + 1
+    axis %= ndim
+    shape = list(first.shape)
+    shape.insert(axis, len(tensors))
+    out = None
+    for i, t in enumerate(tensors):
+        index = (slice(None),) * axis + (i,)
+        piece = apply(ops.unindex, t, index=index, shape=tuple(shape))
+        out = piece if out is None else out + piece
+    return out
+
+
+# ------------------------------------------------------------------ the tensor's
+# own operations as functions: the package calls these, never a Tensor method
+# unbound, so a dialect may hide or change its methods (JAX arrays have no
+# .backward) without the engine, the renderer or the checks noticing
+
+
+def set_requires_grad(x, requires_grad=True):
+    """``x.requires_grad_(requires_grad)``: mark a leaf as a value to differentiate."""
+    if requires_grad and not np.issubdtype(x.dtype, np.floating):
+        raise DtypeError(
+            f"only floating-point tensors can require gradients, this one is "
+            f"{x.dtype}. {x._dtype_advice}"
+        )
+    if x._op is not None and not requires_grad:
+        raise BackwardError(
+            "requires_grad can only be switched off on a leaf; "
+            "use y.detach() to get a copy without history"
+        )
+    x.requires_grad = builtins.bool(requires_grad)
+    return x
+
+
+def backward(root, gradient=None, retain_graph=False, create_graph=False):
+    """``root.backward(...)`` as the engine runs it, for any flavour of tensor."""
+    seed = root._backward_seed(gradient)
+    trace, _ = graph.run_backward(
+        root, seed, retain_graph=retain_graph, create_graph=create_graph, write=root._grad_write
+    )
+    root._trace = trace
+    # av.draw(z) after z.sum().backward() must find this pass, though the
+    # sum was a temporary the user never held: the engine remembers it
+    graph.remember_last(root, trace)
+
+
+def detach(x):
+    """The same value with no history: gradients stop here."""
+    t = type(x)._plain(x.data)
+    t._note = ("detach", x)
+    return t
+
+
+def astype(x, dtype):
+    """``x`` in ``dtype``, recorded between floating-point dtypes (see Tensor.astype)."""
+    dtype = np.dtype(dtype)
+    if dtype == x.data.dtype:
+        return identity(x) if x.requires_grad else x
+    if dtype.kind == "f" and x.data.dtype.kind == "f":
+        return apply(ops.cast, x, dtype=dtype)
+    return type(x)._plain(np.asarray(x.data).astype(dtype))
+
+
+def identity(x):
+    """The value of ``x`` as a new node computed from it (recorded when ``x``
+    needs a gradient, carrying its tangents): see ops.identity."""
+    return _apply1(ops.identity, x)
+
+
+def as_class(x, cls, dtype=None):
+    """``x`` as a tensor of flavour ``cls`` (and ``dtype``, if given).  A value
+    a differentiation follows becomes one recorded node computed from it (an
+    identity, or a cast when the dtype changes), so gradients and tangents
+    still reach ``x``; any other is wrapped as it is."""
+    dtype = x.data.dtype if dtype is None else np.dtype(dtype)
+    if type(x) is cls and dtype == x.data.dtype:
+        return x
+    if not graph.tracked(x):
+        data = np.asarray(x.data)
+        data = data if dtype == data.dtype else data.astype(dtype)
+        return cls._plain(data if data.ndim else data[()])
+    if dtype == x.data.dtype:
+        return _output(cls, x.data, ops.identity, (x,), None, x.requires_grad)
+    data = np.asarray(x.data).astype(dtype)
+    return _output(
+        cls, data if data.ndim else data[()], ops.cast, (x,), {"dtype": dtype}, x.requires_grad
+    )
 
 
 # ------------------------------------------------------------------ grad mode
@@ -819,70 +834,100 @@ def enable_grad():
         STATE.grad_enabled = prev
 
 
-class _LastBackward:
-    """Enough of the last backward pass's root to draw it later.
-
-    av.draw(z) after z.sum().backward() must find the trace, but the sum was
-    a temporary the user never held.  Holding it would keep its whole graph
-    (every intermediate array) alive until the next backward, so a training
-    loop would carry two graphs at a time.  Instead this keeps the root
-    weakly plus what its node needs (op, params, a small value) and its
-    inputs weakly: while the user still holds z, the root can be rebuilt.
-    """
-
-    __slots__ = ("root", "cls", "op", "params", "value", "inputs", "seq", "trace")
-
-    # a root bigger than this (a non-scalar backward with gradient=) is
-    # only remembered while the user holds it
-    KEEP_VALUE_UP_TO = 10_000
-
-    def __init__(self, root, trace):
-        self.root = weakref.ref(root)
-        self.cls, self.op, self.params = type(root), root._op, root._params
-        self.value = root.data if np.size(root.data) <= self.KEEP_VALUE_UP_TO else None
-        self.inputs = tuple(weakref.ref(p) for p in root._parents)
-        self.seq, self.trace = root._seq, trace
-
-    def resolve(self):
-        root = self.root()
-        if root is not None:
-            return root
-        inputs = tuple(ref() for ref in self.inputs)
-        if self.value is None or self.op is None or any(p is None for p in inputs):
-            return None
-        shell = self.cls._plain(self.value)
-        shell._op, shell._params, shell._parents = self.op, self.params, inputs
-        shell.requires_grad, shell._freed = True, True
-        shell._seq, shell._trace = self.seq, self.trace
-        return shell
+# ------------------------------------------------------------------ the table's forms
 
 
-_last_backward = None
+def _function_form(prim, name):
+    """The engine's function of ``prim``, written here once for each kind of
+    primitive (elementwise of one or two inputs, a reduction over axis);
+    any other takes its tensors and parameters as apply() does."""
+    if prim.elementwise and prim.arity == 1:
+
+        def form(x):
+            return _apply1(prim, x if isinstance(x, Tensor) else Tensor(x))
+
+    elif prim.elementwise and prim.arity == 2:
+
+        def form(a, b):
+            return apply(
+                prim, a if isinstance(a, Tensor) or isinstance(b, Tensor) else Tensor(a), b
+            )
+
+    elif prim.axes:
+
+        def form(x, axis=None, keepdims=False, **params):
+            # params: a reduction's own (max's ties=)
+            return apply(prim, _lift(x), axis=_axis(axis), keepdims=keepdims, **params)
+
+    elif prim.function is None:
+
+        def form(*args, **params):
+            return apply(prim, *args, **params)
+
+    else:
+        raise TypeError(
+            f"primitive {prim.name!r} declares function={prim.function!r}, but only an "
+            f"elementwise op or a reduction over axis gets its function written from the "
+            f"table: write def {prim.function}(...) by hand in engine/tensor.py"
+        )
+    form.__name__ = form.__qualname__ = name
+    form.__doc__ = f"{prim.formula}; local derivative {', '.join(prim.rules)}."
+    return form
 
 
-def _remember_last(root, trace):
-    global _last_backward
-    _last_backward = _LastBackward(root, trace)
+def _method_form(prim, function):
+    if prim.elementwise and prim.arity == 1:
+
+        def method(self):
+            return _apply1(prim, self)
+
+    else:
+
+        def method(self, *args, **kwargs):
+            return function(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = prim.method
+    method.__doc__ = function.__doc__
+    return method
 
 
-def last_backward_root():
-    """The root of the most recent backward pass (rebuilt if it was a
-    temporary whose inputs are still alive), or None."""
-    return None if _last_backward is None else _last_backward.resolve()
+def _forms():
+    """The engine's function and method forms of every primitive
+    (ops.Primitive.function, .method): the hand-written ones as they are,
+    the others written by _function_form.  FUNCTIONS maps every primitive
+    to its function (the internal ones too), for the dialects to wrap."""
+    space = globals()
+    functions = {}
+    for prim in ops.REGISTRY.values():
+        if prim.function is not None:
+            if prim.function not in space:
+                space[prim.function] = _function_form(prim, prim.function)
+            function = space[prim.function]
+        elif prim.name in space:  # internal and hand-written (identity)
+            function = space[prim.name]
+        else:
+            function = _function_form(prim, prim.name)
+        functions[prim.name] = function
+        if prim.method and prim.method not in Tensor.__dict__:
+            setattr(Tensor, prim.method, _method_form(prim, function))
+    return functions
 
+
+FUNCTIONS = _forms()
 
 # ------------------------------------------------------------------ F for VJPs
 
 
-class _TensorNamespace:
-    """``F`` for create_graph=True: the same names as ops.NUMPY, recorded."""
+def _constant_like(x, data):
+    """A constant a recorded VJP uses, of x's flavour (so the gradient, and a
+    tangent computed from it, keep the flavour of what they differentiate)."""
+    return (type(x) if isinstance(x, Tensor) else Tensor)._plain(data)
 
-    exp = staticmethod(exp)
-    log = staticmethod(log)
-    sin = staticmethod(sin)
-    cos = staticmethod(cos)
-    sqrt = staticmethod(sqrt)
-    sum = staticmethod(sum)
+
+class _TensorNamespace:
+    """``F`` for create_graph=True: the same names as ops.NUMPY, recorded
+    (exp, log, sin, cos, sqrt and sum are the engine's forms, set below)."""
+
     reshape = staticmethod(reshape)
     broadcast_to = staticmethod(broadcast_to)
     transpose = staticmethod(transpose)
@@ -893,7 +938,7 @@ class _TensorNamespace:
 
     @staticmethod
     def ones_like(x):
-        return Tensor._plain(np.ones_like(as_plain(x)))
+        return _constant_like(x, np.ones_like(as_plain(x)))
 
     @staticmethod
     def apply(prim, *args, **params):
@@ -906,7 +951,7 @@ class _TensorNamespace:
     @staticmethod
     def sign(x):
         # the derivative of sign is zero, so a constant is exact
-        return Tensor._plain(np.sign(as_plain(x)))
+        return _constant_like(x, np.sign(as_plain(x)))
 
     @staticmethod
     def where_positive(x, g):
@@ -916,13 +961,24 @@ class _TensorNamespace:
 
     @staticmethod
     def equal_mask(x, y):
-        return Tensor._plain(ops.NUMPY.equal_mask(as_plain(x), as_plain(y)))
+        return _constant_like(x, ops.NUMPY.equal_mask(as_plain(x), as_plain(y)))
+
+    @staticmethod
+    def pow_base(a, b):
+        # recorded as a·m + (1 − m) with the constant mask m = (b ≠ 0), so its
+        # derivative is 0 where b is 0 at every order (see ops.pow)
+        zero = np.asarray(as_plain(b)) == 0
+        if not zero.any():
+            return a
+        a = _lift(a)
+        keep = np.logical_not(zero).astype(a.data.dtype)
+        return a * Tensor._plain(keep) + Tensor._plain(1 - keep)
 
     @staticmethod
     def log_safe(x):
         x = _lift(x)
         safe = Tensor._plain(np.where(np.asarray(x.data) > 0, 0.0, 1.0))
-        return log(x * (1 - safe) + safe)
+        return _apply1(ops.log, x * (1 - safe) + safe)
 
     @staticmethod
     def getitem(x, index):
@@ -940,5 +996,8 @@ class _TensorNamespace:
     def unindex(g, index, shape):
         return apply(ops.unindex, _lift(g), index=index, shape=shape)
 
+
+for _name in ("exp", "log", "sin", "cos", "sqrt", "sum"):
+    setattr(_TensorNamespace, _name, staticmethod(FUNCTIONS[_name]))
 
 TENSOR_NS = graph.RECORDING_NS = _TensorNamespace()

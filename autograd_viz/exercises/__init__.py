@@ -19,6 +19,7 @@ same quiz asking forward values too.
 from .core import Context, Entries, Exercise, Failure, NonNumeric, Result, compare, grading, plain
 from .messages import get_lang, set_lang
 from .runner import Outcome, run
+from .runner import warm_up as _warm_up
 
 __all__ = [
     "Exercise",
@@ -44,3 +45,8 @@ def __getattr__(name):
 
         return GradientQuiz
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# the checks' server imports numpy and autograd_viz in the background while the
+# notebook goes on, so the first check does not wait for it (see runner.py)
+_warm_up()

@@ -23,14 +23,20 @@ from ..engine import ops
 from ..engine.graph import STATE, whole_graph
 from ..engine.tensor import Tensor
 from . import runner
-from .core import Exercise, Failure, kind_of, kind_of_answer, outcome_message, plain, show
+from .core import (
+    Exercise,
+    Failure,
+    blamed,
+    kind_of,
+    kind_of_answer,
+    outcome_message,
+    plain,
+    show,
+)
 from .messages import msg
 from .probe import Recording, leaf_gradients
 
 __all__ = ["ex1", "ex2", "ex3", "ex4", "ex5", "chapter_f"]
-
-
-_Recording = Recording
 
 
 # ============================================================ 1. second derivative
@@ -47,7 +53,7 @@ def _f1_second(x):
 
 
 def _ex1_call(answer, x):
-    with _Recording() as nodes:
+    with Recording() as nodes:
         out = answer(x)
     return {
         "value": plain(out),
@@ -118,7 +124,13 @@ class _BackwardTwice(Exercise):
         if isinstance(answer, BaseException):
             etype, emessage, _, from_engine, mro = runner.describe_exception(answer)
         elif callable(answer):
-            outcome = runner.run(_run_no_args, (answer,), self.time_limit, isolate=self.isolate)
+            outcome = runner.run(
+                _run_no_args,
+                (answer,),
+                self.time_limit,
+                isolate=self.isolate,
+                memory_limit=self.memory_limit,
+            )
             ctx.add_printed(outcome)
             if outcome.ok:
                 raise Failure(msg("ex2_no_error", lang), {"got": show(outcome.value)})
@@ -148,7 +160,7 @@ class _BackwardTwice(Exercise):
 
 
 ex2 = _BackwardTwice(
-    title={"en": "Exercise 2: backward twice", "vi": "Bài 2: truyền ngược hai lần"},
+    title={"en": "Exercise 2: backward twice", "vi": "Bài 2: lan truyền ngược hai lần"},
     prompt={
         "en": "Run backward, then immediately run it again. Pass the exception you get "
         "(or a function of no arguments that does it) to ch.ex2.check.",
@@ -157,9 +169,9 @@ ex2 = _BackwardTwice(
     },
     time_limit=10.0,
     hints={
-        "en": "try: y.backward() a second time, except RuntimeError as e: ch.ex2.check(e). "
+        "en": "`try: y.backward()` a second time, `except RuntimeError as e: ch.ex2.check(e)`. "
         "Read the message: what was freed, and which argument keeps it?",
-        "vi": "try: gọi y.backward() lần thứ hai, except RuntimeError as e: ch.ex2.check(e). "
+        "vi": "`try:` gọi `y.backward()` lần thứ hai, `except RuntimeError as e: ch.ex2.check(e)`. "
         "Đọc thông báo lỗi: cái gì đã bị giải phóng, và đối số nào giữ nó lại?",
     },
 )
@@ -226,13 +238,13 @@ def _ex3_check(got, expected, args, ctx):
 ex3 = Exercise(
     title={
         "en": "Exercise 3: control flow with a vector or matrix a",
-        "vi": "Bài 3: luồng điều khiển với a là vectơ hoặc ma trận",
+        "vi": "Bài 3: luồng điều khiển với a là vector hoặc ma trận",
     },
     prompt={
         "en": "Pass the chapter's f (adapted if needed) so that it works when a is a random "
         "vector or matrix. The check computes d = f(a) and the gradient of sum(d), "
         "or uses yours if f returns (d, gradient).",
-        "vi": "Đưa vào hàm f của chương (sửa nếu cần) sao cho nó chạy được khi a là vectơ "
+        "vi": "Đưa vào hàm f của chương (sửa nếu cần) sao cho nó chạy được khi a là vector "
         "hoặc ma trận ngẫu nhiên. Bài kiểm tra tính d = f(a) và gradient của sum(d), "
         "hoặc dùng gradient của bạn nếu f trả về (d, gradient).",
     },
@@ -251,7 +263,7 @@ ex3 = Exercise(
         "en": "A vector has no single truth value: branch on a number made from it "
         "(b.norm(), b.sum()). d is no longer a scalar, so backward needs "
         "gradient=ones_like(d) (or d.sum().backward()); then compare a.grad with d / a.",
-        "vi": "Một vectơ không có một giá trị đúng/sai duy nhất: hãy rẽ nhánh theo một số "
+        "vi": "Một vector không có một giá trị đúng/sai duy nhất: hãy rẽ nhánh theo một số "
         "tính từ nó (b.norm(), b.sum()). d không còn là vô hướng, nên backward cần "
         "gradient=ones_like(d) (hoặc d.sum().backward()); rồi so sánh a.grad với d / a.",
     },
@@ -266,7 +278,7 @@ def _ex4_call(answer, a):
     from ..engine.functional import gradcheck
 
     x = a.detach().requires_grad_()
-    with _Recording() as nodes:
+    with Recording() as nodes:
         out = answer(x)
     if not isinstance(out, Tensor):
         return {"error": "ex4_not_tensor", "kind": _kinds(out), "value": plain(out)}
@@ -360,7 +372,7 @@ def _ex5_call(answer, x):
 
     def counting(name, fn, skip_in_backward=False):
         def wrapper(*args, **kwargs):
-            if not (skip_in_backward and STATE.forcing):
+            if not (skip_in_backward and STATE.in_backward):
                 counts[name] = counts.get(name, 0) + 1
             return fn(*args, **kwargs)
 
@@ -372,7 +384,7 @@ def _ex5_call(answer, x):
     np.cos = counting("numpy.cos", np.cos)
     math.cos = counting("math.cos", math.cos)
     try:
-        with _Recording() as nodes:
+        with Recording() as nodes:
             out = answer(x)
     finally:
         for owner, attr, value in saved:
@@ -396,11 +408,8 @@ def _ex5_call(answer, x):
         "value": value,
         "cos_in_graph": in_graph,
         "cos_calls": counts,
-        "backward_grads": _leaf_gradients(nodes),
+        "backward_grads": leaf_gradients(nodes),
     }
-
-
-_leaf_gradients = leaf_gradients
 
 
 def _ex5_check(got, expected, args, ctx):
@@ -411,7 +420,12 @@ def _ex5_check(got, expected, args, ctx):
     for part, want, key in ((value[0], np.sin(x), "ex5_f"), (value[1], np.cos(x), "ex5_df")):
         problem = ctx.compare(part, want)
         if problem:
-            raise Failure(ctx.msg(key, detail=problem), {"expected": show(want), "got": show(part)})
+            at = blamed(problem)  # the entry it blames, shown with its neighbours
+            raise Failure(
+                ctx.msg(key, detail=problem),
+                {"expected": show(want, around=at), "got": show(part, around=at)},
+                at=at,
+            )
     used = []
     if got["cos_in_graph"]:
         used.append(ctx.msg("ex5_cos_graph"))
@@ -435,7 +449,7 @@ ex5 = Exercise(
     prompt={
         "en": "Write sin_and_slope(x) for a vector x returning (f(x), df/dx) with "
         "f = sin, the derivative computed by autograd (not with cos). Plot both.",
-        "vi": "Viết sin_and_slope(x) cho vectơ x, trả về (f(x), df/dx) với f = sin, đạo "
+        "vi": "Viết sin_and_slope(x) cho vector x, trả về (f(x), df/dx) với f = sin, đạo "
         "hàm tính bằng vi phân tự động (không dùng cos). Vẽ cả hai.",
     },
     inputs=_ex5_input,

@@ -174,10 +174,14 @@ class MiniEngine(Exercise):
             label = msg(prog.label, lang, n=prog.op_count)
             case = {
                 "case": msg("case_of", lang, i=i + 1, n=len(programs)) + f": {label}",
-                "inputs": prog.code(),
+                "inputs": prog.code(lang=lang),
             }
             outcome = runner.run(
-                sp.run_student, (prog, answer), self.time_limit, isolate=self.isolate
+                sp.run_student,
+                (prog, answer),
+                self.time_limit,
+                isolate=self.isolate,
+                memory_limit=self.memory_limit,
             )
             ctx.add_printed(outcome)
             if not outcome.ok:
@@ -326,7 +330,7 @@ _MINI_HINTS = {
 mini_engine = MiniEngine(
     title={
         "en": "Your own autograd engine: a scalar Value class",
-        "vi": "Engine vi phân tự động của riêng bạn: lớp Value vô hướng",
+        "vi": "Lõi vi phân tự động của riêng bạn: lớp Value vô hướng",
     },
     prompt={
         "en": "Write a class Value with Value(data), +, *, .relu(), .backward(), .data "
@@ -347,7 +351,7 @@ mini_engine = MiniEngine(
 mini_engine_numbers = MiniEngine(
     title={
         "en": "Your own autograd engine, with plain numbers mixed in",
-        "vi": "Engine vi phân tự động của riêng bạn, có trộn số thường",
+        "vi": "Lõi vi phân tự động của riêng bạn, có trộn số thường",
     },
     prompt={
         "en": "As bp.mini_engine, and the expressions also use plain Python numbers on "

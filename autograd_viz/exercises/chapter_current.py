@@ -257,7 +257,7 @@ detach_and_check = Exercise(
         "respect to x), both computed by backward passes.",
         "vi": "Viết f(x) bằng framework của bạn: y = x·x, u = y đã tách khỏi đồ thị, "
         "z = u·x. Trả về (gradient của sum(z) theo x, gradient của sum(y) theo x), "
-        "cả hai tính bằng lượt truyền ngược.",
+        "cả hai tính bằng lượt lan truyền ngược.",
     },
     inputs=_vector,
     reference=None,
@@ -267,15 +267,15 @@ detach_and_check = Exercise(
     time_limit=5.0,
     arg_names=("x",),
     hints={
-        "en": "x.requires_grad_(); y = x * x; u = y.detach(); z = u * x; "
-        "z.sum().backward(); first = x.grad.detach() (a copy: the next backward "
-        "changes x.grad); x.grad.zero_(); y.sum().backward(); return first, x.grad. "
+        "en": "`x.requires_grad_(); y = x * x; u = y.detach(); z = u * x; "
+        "z.sum().backward(); first = x.grad.detach()` (a copy: the next backward "
+        "changes x.grad); x.grad.zero_(); y.sum().backward(); return `first`, x.grad. "
         "TF: tf.stop_gradient and a persistent tape; MXNet: y.detach() inside "
         "autograd.record(); JAX: jax.lax.stop_gradient and jax.grad.",
-        "vi": "x.requires_grad_(); y = x * x; u = y.detach(); z = u * x; "
-        "z.sum().backward(); first = x.grad.detach() (một bản sao: lượt truyền ngược "
-        "sau sẽ đổi x.grad); x.grad.zero_(); y.sum().backward(); trả về first, "
-        "x.grad. TF: tf.stop_gradient và một tape persistent; MXNet: y.detach() "
+        "vi": "`x.requires_grad_(); y = x * x; u = y.detach(); z = u * x; "
+        "z.sum().backward(); first = x.grad.detach()` (một bản sao: lượt lan truyền "
+        "ngược sau sẽ đổi x.grad); x.grad.zero_(); y.sum().backward(); trả về `first`, "
+        "x.grad. TF: tf.stop_gradient và một cuộn băng `persistent`; MXNet: y.detach() "
         "trong autograd.record(); JAX: jax.lax.stop_gradient và jax.grad.",
     },
 )
@@ -354,7 +354,7 @@ tracking_off = Exercise(
         "x = jnp.array(x); y = 2 * jnp.dot(x, x). Do not compute first and detach "
         "afterwards: then the graph was recorded.",
         "vi": "PyTorch: `with torch.no_grad(): y = 2 * torch.dot(x, x)`. TensorFlow: "
-        "x = tf.constant(x) rồi tính khi không có tape nào mở. MXNet: x = np.array(x), "
+        "x = tf.constant(x) rồi tính khi không có cuộn băng nào mở. MXNet: x = np.array(x), "
         "rồi tính ngoài autograd.record() hoặc trong autograd.pause(). JAX: "
         "x = jnp.array(x); y = 2 * jnp.dot(x, x). Đừng tính trước rồi mới tách: khi "
         "đó đồ thị đã được ghi lại.",
@@ -493,7 +493,7 @@ dependency_graph = Exercise(
         "formula's (x² may be x*x or x**2), and checks df/dx on random x ≠ 0. "
         "Draw it with av.draw(f(x)).",
         "vi": "Viết f(x) = log(x²)·sin(x) + 1/x bằng các phép toán của framework của bạn "
-        "và đưa hàm vào (x được đưa vào với requires_grad=True; một tape TensorFlow và "
+        "và đưa hàm vào (x được đưa vào với requires_grad=True; một cuộn băng TensorFlow và "
         "record() của MXNet đang mở). Bài kiểm tra ghi lại đồ thị của nó, so sánh với "
         "đồ thị của "
         "công thức (x² có thể là x*x hoặc x**2), và kiểm tra df/dx với x ≠ 0 ngẫu "

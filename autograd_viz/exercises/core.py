@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..render.style import font_style
 from . import runner
 from .messages import check_lang, msg, pick
 
@@ -115,8 +116,18 @@ def kind_of_answer(obj, lang):
     return msg("kind_an" if name[:1].lower() in "aeiou" else "kind_a", lang, type=name)
 
 
-def show(value):
-    """A short printable form of a plain value (numbers to 4 digits)."""
+SHOW_THRESHOLD = 12  # longer arrays are shown cut short: their first and last entries
+EDGE_ITEMS = 3
+AROUND = 2  # entries shown on each side of a blamed one
+
+
+def show(value, around=None, name=""):
+    """A short printable form of a plain value (numbers to 4 digits).
+
+    An array longer than :data:`SHOW_THRESHOLD` shows only its ends; with
+    ``around`` (the index a message blames: :func:`blamed`) a
+    second line shows the entries around that index, as a slice of ``name``
+    (``x[7:12] = [...]``), so the entry the message names is on screen."""
     if isinstance(value, tuple):
         return "(" + ", ".join(show(v) for v in value) + ")"
     if isinstance(value, NonNumeric):
@@ -124,10 +135,64 @@ def show(value):
     if isinstance(value, np.ndarray) or np.isscalar(value):
         arr = np.asarray(value)
         if arr.dtype.kind in "biuf":
-            return np.array2string(
-                arr, precision=4, threshold=12, edgeitems=3, suppress_small=True, max_line_width=100
-            )
+            text = _array_text(arr)
+            window = _window(arr, around)
+            if window is not None and arr.size > SHOW_THRESHOLD and not _on_show(arr, around):
+                where, part = window
+                text += f"\n{name}[{where}] = {_array_text(part)}"
+            return text
     return _short(repr(value))
+
+
+def _array_text(arr):
+    return np.array2string(
+        arr,
+        precision=4,
+        threshold=SHOW_THRESHOLD,
+        edgeitems=EDGE_ITEMS,
+        suppress_small=True,
+        max_line_width=100,
+    )
+
+
+def _on_show(arr, index):
+    """Whether entry ``index`` of a 1-d array is among the ends shown anyway."""
+    if arr.ndim != 1:
+        return False
+    k = int(np.atleast_1d(index)[0])
+    return k < EDGE_ITEMS or k >= arr.shape[0] - EDGE_ITEMS
+
+
+def _window(arr, index):
+    """(slice text, entries) of ``arr`` around ``index`` along its last axis,
+    or None when ``index`` does not point into ``arr``."""
+    if index is None or arr.ndim == 0:
+        return None
+    index = tuple(int(i) for i in np.atleast_1d(index))
+    if len(index) != arr.ndim or any(not 0 <= i < n for i, n in zip(index, arr.shape)):
+        return None
+    *lead, k = index
+    lo, hi = max(0, k - AROUND), min(arr.shape[-1], k + AROUND + 1)
+    where = ", ".join([str(i) for i in lead] + [f"{lo}:{hi}"])
+    return where, arr[(*lead, slice(lo, hi))]
+
+
+class Mismatch(str):
+    """A comparison's message that blames one entry: ``at`` (its index, a
+    tuple; None for a 0-d value), so the entries around it can be shown."""
+
+    at = None
+
+
+def blamed(message):
+    """The index a comparison's message blames (None if it blames no entry)."""
+    return message.at if isinstance(message, Mismatch) else None
+
+
+def _blaming(text, index):
+    out = Mismatch(text)
+    out.at = index
+    return out
 
 
 # ------------------------------------------------------------------ comparing
@@ -169,21 +234,42 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, lang=None):
     for test, key in ((np.isnan, "nan"), (np.isinf, "inf")):
         bad = test(got) & ~test(expected)
         if bad.any():
-            return msg(key, lang, where=_index_text(bad))
+            return _blaming(msg(key, lang, where=_index_text(bad)), _first(bad))
     err = np.abs(got - expected) - (atol + rtol * np.abs(expected))
     err = np.where(np.isnan(err), 0.0, err)
-    if err.size and err.max() > 0:
-        worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
-        at = msg("at_index", lang, index=worst if len(worst) != 1 else worst[0]) if err.ndim else ""
-        return msg(
-            "wrong_value",
-            lang,
-            at=at,
-            expected=f"{expected[worst]:.6g}",
-            got=f"{got[worst]:.6g}",
-            tol=f"{atol:g} + {rtol:g}·|expected|",
+    wrong = err > 0
+    if wrong.any():
+        # the first wrong entry, in the order a student reads the arrays
+        first = _first(wrong)
+        at = ""
+        if err.ndim:
+            index = first if len(first) != 1 else first[0]
+            n = int(wrong.sum())
+            at = (
+                msg("at_index", lang, index=index)
+                if n == 1
+                else (msg("at_first_index", lang, index=index, n=n))
+            )
+        where = first or ()
+        return _blaming(
+            msg(
+                "wrong_value",
+                lang,
+                at=at,
+                expected=f"{expected[where]:.6g}",
+                got=f"{got[where]:.6g}",
+                tol=msg("tolerance", lang, atol=f"{atol:g}", rtol=f"{rtol:g}"),
+            ),
+            first,
         )
     return None
+
+
+def _first(mask):
+    """Index (a tuple) of the first true entry of ``mask``; None for a 0-d mask."""
+    if mask.ndim == 0:
+        return None
+    return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
 # A float32 answer (TensorFlow's and JAX's default) cannot agree with a
@@ -268,12 +354,19 @@ class Result:
 
     def _repr_html_(self):
         e = html.escape
-        colour, mark = ("#1a7f37", "✓") if self.passed else ("#cf222e", "✗")
-        back = "#dafbe1" if self.passed else "#ffebe9"
+        # the verdict's colour is the border and a faint tint of it; every text
+        # takes the page's own colour, so the box reads on JupyterLab Light and
+        # Dark alike (a fixed pale background under the theme's white text did not)
+        colour, tint, mark = (
+            ("#1a7f37", "rgba(26, 127, 55, 0.12)", "✓")
+            if self.passed
+            else ("#cf222e", "rgba(207, 34, 46, 0.12)", "✗")
+        )
+        mono = font_style(mono=True)
         parts = [
             f'<div class="av-result" style="border-left:4px solid {colour};'
-            f'background:{back};padding:6px 10px;margin:4px 0;font-family:sans-serif">',
-            f'<b style="color:{colour}">{mark} {e(self.title)}: {e(self._verdict())}</b>',
+            f'background-color:{tint};padding:6px 10px;margin:4px 0;color:inherit;{font_style()}">',
+            f"<b>{mark} {e(self.title)}: {e(self._verdict())}</b>",
         ]
         if self.message:
             parts.append(f'<div style="white-space:pre-line">{e(self.message)}</div>')
@@ -288,17 +381,18 @@ class Result:
                 '<table style="border-collapse:collapse">'
                 + "".join(
                     f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
-                    f'<td><pre style="margin:0">{e(b)}</pre></td></tr>'
+                    f'<td style="text-align:left"><pre class="avz-mono" style="margin:0;{mono}">'
+                    f"{e(b)}</pre></td></tr>"
                     for a, b in rows
                 )
                 + "</table>"
             )
         for note in self.notes:
-            parts.append(f'<div style="color:#444">{e(note)}</div>')
+            parts.append(f'<div style="font-style:italic">{e(note)}</div>')
         if self.printed:
             parts.append(
                 f"<div>{e(msg('printed', self.lang))}:</div>"
-                f'<pre style="margin:0">{e(self.printed)}</pre>'
+                f'<pre class="avz-mono" style="margin:0;{mono}">{e(self.printed)}</pre>'
             )
         if self.hint and not self.passed:
             parts.append(f"<div><b>{e(msg('hint', self.lang))}:</b> {e(self.hint)}</div>")
@@ -319,11 +413,13 @@ def grading():
 class Failure(Exception):
     """Raised inside a check to stop at the first problem (never leaves check())."""
 
-    def __init__(self, message, case=None, figure=""):
+    def __init__(self, message, case=None, figure="", at=None):
         super().__init__(message)
         self.message = message
         self.case = case or {}
         self.figure = figure
+        # the entry the message blames (Mismatch.index): the inputs are shown around it too
+        self.at = blamed(message) if at is None else at
 
 
 class Context:
@@ -359,7 +455,10 @@ class Context:
     def run(self, task, args=()):
         """Run ``task(*args)`` (code that calls the student's) under the time
         limit; return its value or raise :class:`Failure` saying what went wrong."""
-        outcome = runner.run(task, args, self.exercise.time_limit, isolate=self.exercise.isolate)
+        ex = self.exercise
+        outcome = runner.run(
+            task, args, ex.time_limit, isolate=ex.isolate, memory_limit=ex.memory_limit
+        )
         self.add_printed(outcome)
         if outcome.ok:
             return outcome.value
@@ -392,6 +491,8 @@ def outcome_message(outcome, time_limit, lang):
         if outcome.where:
             text += " " + msg("where", lang, line=outcome.where[0], code=outcome.where[1])
         return text
+    if outcome.status == "memory":
+        return msg("memory", lang, memory=outcome.extra["memory_limit"])
     if outcome.status == "unpicklable":
         return msg("unpicklable", lang, kind=outcome.emessage)
     return msg("crashed", lang, how=outcome.emessage)
@@ -434,6 +535,9 @@ class Exercise:
         Relative and absolute tolerance of the default comparison.
     time_limit : float
         Seconds each case may run before it is stopped.
+    memory_limit : int, optional
+        Bytes each case may allocate before it is stopped (default
+        ``runner.MEMORY_LIMIT``, 1 GiB; enforced on Linux).
     hints : str or {"en": ..., "vi": ...}
         Shown with a failure, and by :meth:`hint`.
     prompt : str or {"en": ..., "vi": ...}
@@ -441,8 +545,8 @@ class Exercise:
     arg_names : tuple of str
         How the inputs are labelled in a failure report.
     isolate : bool, optional
-        Force (True) or forbid (False) the forked child; default: fork where
-        the OS has it.
+        Force (True) or forbid (False) the child process; default: a child
+        where the OS has fork.
     call_gets_lang : bool
         Pass ``lang=`` (the check's language) to ``call`` too, for a call that
         draws or words something in the child process.
@@ -460,6 +564,7 @@ class Exercise:
         tolerance=1e-6,
         atol=1e-8,
         time_limit=5.0,
+        memory_limit=None,
         hints=None,
         prompt=None,
         arg_names=None,
@@ -483,6 +588,7 @@ class Exercise:
         self.tolerance = float(tolerance)
         self.atol = float(atol)
         self.time_limit = float(time_limit)
+        self.memory_limit = None if memory_limit is None else int(memory_limit)
         self.hints = hints
         self.prompt = prompt
         self.arg_names = arg_names
@@ -557,7 +663,11 @@ class Exercise:
             got = plain(answer)
             problem = self._judge(got, expected, (), ctx)
             if problem:
-                raise Failure(problem, {"expected": show(plain(expected)), "got": show(got)})
+                at = blamed(problem)
+                raise Failure(
+                    problem,
+                    {"expected": show(plain(expected), around=at), "got": show(got, around=at)},
+                )
             return
         if not callable(answer):
             raise Failure(msg("need_function", lang, kind=kind_of_answer(answer, lang)))
@@ -576,10 +686,19 @@ class Exercise:
                 case["got"] = show(got) if not isinstance(got, dict) else case.get("got")
                 problem = self._judge(got, expected, args, ctx)
             except Failure as f:
-                raise Failure(f.message, {**case, **f.case}, f.figure) from None
+                if f.at is not None:
+                    case["inputs"] = self._show_args(args, around=f.at)
+                raise Failure(f.message, {**case, **f.case}, f.figure, f.at) from None
             if problem:
                 if case.get("got") is None:
                     case.pop("got", None)
+                at = blamed(problem)
+                if at is not None:  # show the entries around the one the message names
+                    case["inputs"] = self._show_args(args, around=at)
+                    if expected is not None:
+                        case["expected"] = show(plain(expected), around=at)
+                    if "got" in case:
+                        case["got"] = show(got, around=at)
                 raise Failure(problem, case)
         ctx.cases_run = self.cases
 
@@ -588,11 +707,14 @@ class Exercise:
             return self._check(got, expected, args, ctx)
         return ctx.compare(got, expected)
 
-    def _show_args(self, args):
+    def _show_args(self, args, around=None):
+        """``x = [...]``, one per argument; with ``around``, an argument of the
+        blamed entry's shape also shows the entries around it (an elementwise
+        function's wrong entry comes from the input entry at the same place)."""
         names = self.arg_names or (
             ("x",) if len(args) == 1 else tuple(f"x{i + 1}" for i in range(len(args)))
         )
-        return ", ".join(f"{n} = {show(plain(a))}" for n, a in zip(names, args))
+        return ", ".join(f"{n} = {show(plain(a), around, n)}" for n, a in zip(names, args))
 
 
 class _CallInChild:

@@ -173,6 +173,7 @@ def describe_ops(counts, lang="en"):
 def side_by_side(left_svg, left_title, right_svg, right_title):
     """Two drawn graphs next to each other, as one HTML fragment (titles escaped)."""
     from ..render.html import svg_img_html
+    from ..render.style import font_style
 
     def panel(svg, title):
         # an <img> rather than inline <svg>: a saved notebook that is not
@@ -186,6 +187,6 @@ def side_by_side(left_svg, left_title, right_svg, right_title):
 
     return (
         '<div class="av-graphs" style="display:flex;gap:16px;flex-wrap:wrap;'
-        f'align-items:flex-start">{panel(left_svg, left_title)}'
+        f'align-items:flex-start;{font_style()}">{panel(left_svg, left_title)}'
         f"{panel(right_svg, right_title)}</div>"
     )

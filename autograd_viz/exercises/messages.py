@@ -24,6 +24,8 @@ def msg(key, lang=None, **fields):
     lang = check_lang(lang)
     if "limit" in fields:  # a time limit in seconds, also spelled out for the sentence
         fields.setdefault("limit_text", seconds(fields["limit"], lang))
+    if "memory" in fields:  # a memory limit in bytes, likewise
+        fields.setdefault("memory_text", size(fields["memory"]))
     return MESSAGES[key][lang].format(**fields)
 
 
@@ -33,6 +35,14 @@ def seconds(value, lang=None):
     if lang == "vi":
         return f"{value:g} giây"
     return f"{value:g} second" + ("" if value == 1 else "s")
+
+
+def size(nbytes):
+    """A number of bytes in binary units, as both languages write them: "1 GiB", "512 MiB"."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes} B"
 
 
 MESSAGES = {
@@ -102,6 +112,14 @@ MESSAGES = {
         "vi": "sai giá trị{at}: cần {expected}, nhận được {got} (sai số cho phép {tol})",
     },
     "at_index": {"en": " at index {index}", "vi": " tại chỉ số {index}"},
+    "at_first_index": {
+        "en": " at index {index} (the first of {n} wrong entries)",
+        "vi": " tại chỉ số {index} (chỗ sai đầu tiên trong {n} chỗ sai)",
+    },
+    "tolerance": {
+        "en": "{atol} + {rtol}·|expected|",
+        "vi": "{atol} + {rtol}·|kết quả đúng|",
+    },
     "kind_a": {"en": "a {type}", "vi": "một giá trị kiểu {type}"},
     "kind_an": {"en": "an {type}", "vi": "một giá trị kiểu {type}"},
     "kind_shaped": {"en": "a {type} of shape {shape}", "vi": "một {type} có kích thước {shape}"},
@@ -120,6 +138,14 @@ MESSAGES = {
         "vi": "mã của bạn chạy quá giới hạn thời gian {limit_text} nên đã bị dừng trước khi "
         "xong: có vòng lặp nào không bao giờ kết thúc với đầu vào này không (một "
         "`while` có điều kiện luôn đúng)?",
+    },
+    "memory": {
+        "en": "your code needed more memory than a check allows ({memory_text}) and was "
+        "stopped before it finished: does a list or an array keep growing, or is one made "
+        "far larger than the inputs need?",
+        "vi": "mã của bạn cần nhiều bộ nhớ hơn mức một lần kiểm tra cho phép ({memory_text}) "
+        "nên đã bị dừng trước khi xong: có danh sách hay mảng nào cứ lớn dần mãi, hoặc được "
+        "tạo lớn hơn nhiều so với mức đầu vào cần không?",
     },
     "crashed": {
         "en": "your code ended the process that ran it ({how})",
@@ -144,8 +170,9 @@ MESSAGES = {
         "create_graph=True, recorded {bwd} more, so the second backward walks {total} "
         "nodes ({ratio:.1f}× the first). Every rule of the chain rule became ops of its "
         "own: that is why a second derivative costs more than the first",
-        "vi": "lượt truyền xuôi ghi lại {fwd} nút phép toán; lượt truyền ngược thứ nhất, chạy "
-        "với create_graph=True, ghi thêm {bwd} nút, nên lượt truyền ngược thứ hai phải "
+        "vi": "lượt lan truyền xuôi ghi lại {fwd} nút phép toán; lượt lan truyền ngược thứ "
+        "nhất, chạy với create_graph=True, ghi thêm {bwd} nút, nên lượt lan truyền ngược "
+        "thứ hai phải "
         "đi qua {total} nút (gấp {ratio:.1f} lần lượt đầu). Mỗi quy tắc của quy tắc dây "
         "chuyền trở thành các phép toán riêng: đó là lý do đạo hàm bậc hai tốn kém hơn "
         "đạo hàm bậc nhất",
@@ -168,19 +195,19 @@ MESSAGES = {
     "ex2_wrong_error": {
         "en": "{etype}: {emsg} is not the error of a second backward pass; it comes from "
         "something else in your code",
-        "vi": "{etype}: {emsg} không phải lỗi của lượt truyền ngược thứ hai; nó đến từ chỗ "
+        "vi": "{etype}: {emsg} không phải lỗi của lượt lan truyền ngược thứ hai; nó đến từ chỗ "
         "khác trong mã của bạn",
     },
     "ex2_forged": {
         "en": "this {etype} was not raised by a backward pass (its traceback does not go "
         "through autograd_viz): catch the real error and pass that",
-        "vi": "{etype} này không do lượt truyền ngược sinh ra (traceback của nó không đi qua "
+        "vi": "{etype} này không do lượt lan truyền ngược sinh ra (traceback của nó không đi qua "
         "autograd_viz): hãy bắt lỗi thật và đưa vào",
     },
     "ex2_right_torch": {
         "en": "right: the first backward freed the graph's intermediate values; a second "
         "one needs retain_graph=True on the first",
-        "vi": "đúng: lượt truyền ngược đầu đã giải phóng các giá trị trung gian của đồ thị; "
+        "vi": "đúng: lượt lan truyền ngược đầu đã giải phóng các giá trị trung gian của đồ thị; "
         "muốn chạy lần hai cần retain_graph=True ở lần đầu",
     },
     "ex2_right_tf": {
@@ -287,6 +314,12 @@ MESSAGES = {
     },
     "ex5_cos_calls": {"en": "{name} called {n}×", "vi": "{name} được gọi {n} lần"},
     # ---- quiz
+    "mini_chain_comment": {
+        "en": "{n} operations: v = v * Value(k) or v = v + Value(k), and v = v.relu() "
+        "at every 10th",
+        "vi": "{n} phép toán: v = v * Value(k) hoặc v = v + Value(k), và v = v.relu() "
+        "ở mỗi phép thứ 10",
+    },
     "quiz_title": {"en": "Fill in the gradients", "vi": "Điền các gradient"},
     "quiz_run_to_answer": {
         "en": "Run this cell to get the boxes to type your answers into.",
@@ -302,19 +335,27 @@ MESSAGES = {
         "en": "First the forward pass: type the value of each op node, computed from its "
         "inputs. Then the backward pass: each d{root}/d(node) box asks how much {root} "
         "changes per unit change of that node; work backwards from {root}. Press Check.",
-        "vi": "Trước hết là lượt truyền xuôi: nhập giá trị của mỗi nút phép toán, tính từ các "
-        "đầu vào của nó. Sau đó là lượt truyền ngược: mỗi ô d{root}/d(nút) hỏi {root} "
+        "vi": "Trước hết là lượt lan truyền xuôi: nhập giá trị của mỗi nút phép toán, tính từ các "
+        "đầu vào của nó. Sau đó là lượt lan truyền ngược: mỗi ô d{root}/d(nút) hỏi {root} "
         "thay đổi bao nhiêu khi nút đó tăng một đơn vị; hãy đi ngược từ {root}. Bấm "
         "Kiểm tra.",
     },
-    "quiz_forward_part": {"en": "Forward pass: the values", "vi": "Lượt truyền xuôi: các giá trị"},
+    "quiz_forward_part": {
+        "en": "Forward pass: the values",
+        "vi": "Lượt lan truyền xuôi: các giá trị",
+    },
     "quiz_backward_part": {
         "en": "Backward pass: the gradients",
-        "vi": "Lượt truyền ngược: các gradient",
+        "vi": "Lượt lan truyền ngược: các gradient",
     },
     "quiz_value_hint": {
         "en": "{row}: compute it from the values of its inputs",
         "vi": "{row}: hãy tính nó từ giá trị của các đầu vào",
+    },
+    "quiz_fill_in": {"en": "fill this in", "vi": "hãy điền ô này"},
+    "quiz_not_number": {
+        "en": "{text!r} is not a number: type one such as -2.5",
+        "vi": "{text!r} không phải một số: hãy nhập một số, ví dụ -2,5",
     },
     "quiz_check": {"en": "Check", "vi": "Kiểm tra"},
     "quiz_value": {"en": "value", "vi": "giá trị"},
@@ -397,9 +438,9 @@ MESSAGES = {
         "en": "both values are the same tensor: x.grad was returned twice, and the second "
         "backward changed it. Keep a copy of the first gradient (x.grad.detach(), "
         "x.grad.clone(), tf.identity) before the second backward",
-        "vi": "hai giá trị là cùng một tensor: x.grad được trả về hai lần, và lượt truyền "
+        "vi": "hai giá trị là cùng một tensor: x.grad được trả về hai lần, và lượt lan truyền "
         "ngược thứ hai đã đổi nó. Hãy giữ một bản sao của gradient đầu (x.grad.detach(), "
-        "x.grad.clone(), tf.identity) trước lượt truyền ngược thứ hai",
+        "x.grad.clone(), tf.identity) trước lượt lan truyền ngược thứ hai",
     },
     "dc_not_detached": {
         "en": "the first gradient is 3x²: y was not detached, so z = y·x = x³. With "
@@ -411,7 +452,7 @@ MESSAGES = {
         "en": "the backward pass of y found its graph already freed by the first backward: "
         "the graph of z still contains y's operations, so y was not detached. Use "
         "u = y.detach() and z = u * x",
-        "vi": "lượt truyền ngược của y thấy đồ thị của nó đã bị lượt truyền ngược đầu giải "
+        "vi": "lượt lan truyền ngược của y thấy đồ thị của nó đã bị lượt lan truyền ngược đầu giải "
         "phóng: đồ thị của z vẫn chứa các phép toán của y, tức là y chưa được tách. Hãy "
         "dùng u = y.detach() và z = u * x",
     },
@@ -422,7 +463,7 @@ MESSAGES = {
     "dc_no_second": {
         "en": "the second value is None: run a backward pass of y (y.sum().backward()) and "
         "return x.grad; y itself was not detached, so its graph is still there",
-        "vi": "giá trị thứ hai là None: hãy chạy lượt truyền ngược của y (y.sum().backward()) "
+        "vi": "giá trị thứ hai là None: hãy chạy lượt lan truyền ngược của y (y.sum().backward()) "
         "rồi trả về x.grad; bản thân y không bị tách, nên đồ thị của nó vẫn còn",
     },
     "dc_accumulated": {
@@ -434,7 +475,7 @@ MESSAGES = {
     "dc_zero_second": {
         "en": "the second gradient is 0: did the backward pass of y run after x.grad was "
         "zeroed? y = x·x was not detached, so d sum(y)/dx = 2x",
-        "vi": "gradient thứ hai bằng 0: lượt truyền ngược của y có chạy sau khi x.grad được "
+        "vi": "gradient thứ hai bằng 0: lượt lan truyền ngược của y có chạy sau khi x.grad được "
         "đặt về 0 không? y = x·x không bị tách, nên d sum(y)/dx = 2x",
     },
     "dc_second": {
@@ -445,7 +486,7 @@ MESSAGES = {
         "en": "the values are right, but {which} is not a gradient that a backward pass in "
         "your code delivered to x: compute both with backward (or your framework's "
         "gradient call), not by hand",
-        "vi": "giá trị đúng, nhưng {which} không phải gradient mà một lượt truyền ngược trong "
+        "vi": "giá trị đúng, nhưng {which} không phải gradient mà một lượt lan truyền ngược trong "
         "mã của bạn đưa về x: hãy tính cả hai bằng backward (hoặc lệnh tính gradient "
         "của framework), không tính bằng tay",
     },
@@ -661,7 +702,7 @@ MESSAGES = {
     "mini_passed": {
         "en": "your engine agrees with autograd_viz, value and gradient of every node, on "
         "{n} expressions: {cases}; and {randoms} random ones",
-        "vi": "engine của bạn khớp với autograd_viz, cả giá trị lẫn gradient của mọi nút, "
+        "vi": "lõi của bạn khớp với autograd_viz, cả giá trị lẫn gradient của mọi nút, "
         "trên {n} biểu thức: {cases}; và {randoms} biểu thức ngẫu nhiên",
     },
     "mini_forward": {
@@ -748,7 +789,7 @@ MESSAGES = {
     "mini_crash_chain": {
         "en": "the process running your engine died on a chain of {n} operations, most likely "
         "deep recursion overflowing the stack: walk the graph with a loop instead.",
-        "vi": "tiến trình chạy engine của bạn đã dừng với một chuỗi {n} phép toán, nhiều khả "
+        "vi": "tiến trình chạy lõi của bạn đã dừng với một chuỗi {n} phép toán, nhiều khả "
         "năng do đệ quy sâu làm tràn ngăn xếp: hãy duyệt đồ thị bằng vòng lặp.",
     },
     "mini_numbers": {

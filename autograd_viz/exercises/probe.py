@@ -8,11 +8,10 @@ All of it runs in the checker's child process, next to the student's code.
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack, contextmanager
 
 import numpy as np
 
-from ..engine.graph import STATE
+from ..engine.graph import STATE, record_everything
 from .core import plain
 
 
@@ -46,18 +45,12 @@ def leaf_gradients(nodes):
     return found
 
 
-@contextmanager
 def every_dialect_recording():
-    """Record whatever dialect the student computes in: a TensorFlow tape and
-    MXNet's ``autograd.record()`` are open (PyTorch-style and core tensors
-    record by themselves), so a function written for any of them leaves its
-    graph behind without the student opening a scope."""
-    from .. import mxnet, tf
-
-    with ExitStack() as stack:
-        stack.enter_context(tf.GradientTape(persistent=True))
-        stack.enter_context(mxnet.autograd.record())
-        yield
+    """Record whatever dialect the student computes in (the engine's one
+    switch, record_everything), so a function written for TensorFlow or MXNet
+    leaves its graph behind without the student opening a tape or a
+    ``record()`` scope."""
+    return record_everything()
 
 
 def grad_mode():
@@ -103,8 +96,8 @@ def as_jax_array(x, traced):
     """``x`` as the JAX dialect's array: JAX's functions take their own arrays.
     ``traced``: recorded like the stand-in ``jax.grad`` gives a function (JAX
     has no other way to record); else a plain array, as in a plain call."""
-    from ..engine.tensor import Tensor
+    from ..engine.tensor import set_requires_grad
     from ..jax import numpy as jnp
 
     arr = jnp.array(np.asarray(x.data))
-    return Tensor.requires_grad_(arr) if traced else arr
+    return set_requires_grad(arr) if traced else arr

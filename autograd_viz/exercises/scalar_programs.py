@@ -32,7 +32,9 @@ class Step:
 class Program:
     steps: list
     label: str = ""  # the scenario's message key, e.g. "mini_case_diamond"
-    summary: str | None = None  # shown instead of the code when the program is long
+    # a long chain is shown as a few lines of code instead of all of it:
+    # {"x": first value, "n": operations}, written out by code() in the student's language
+    summary: dict | None = None
     names: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -69,9 +71,13 @@ class Program:
     def _operand(self, a):
         return repr(a[1]) if isinstance(a, tuple) else self.names[a]
 
-    def code(self, limit=24):
+    def code(self, limit=24, lang=None):
+        """The program as code a student can paste (its comment in ``lang``)."""
         if self.summary is not None:
-            return self.summary
+            from .messages import msg
+
+            comment = msg("mini_chain_comment", lang, n=self.summary["n"])
+            return f"x = Value({self.summary['x']!r})\nv = x\n# {comment}\nv.backward()"
         lines = [self.line(i) for i in range(len(self.steps))] + [f"{self.names[-1]}.backward()"]
         if len(lines) > limit:
             lines = lines[: limit - 2] + ["…", lines[-1]]
@@ -268,11 +274,7 @@ def long_chain(rng, n_ops):
             steps.append(_leaf(k))
             steps.append(Step("mul" if i % 2 == 0 else "add", (v, len(steps) - 1)))
         v = len(steps) - 1
-    summary = (
-        f"x = Value({steps[0].value!r})\nv = x\n"
-        f"# {n_ops} operations: v = v * Value(k) or v + Value(k), "
-        f"a v.relu() every 10th\nv.backward()"
-    )
+    summary = {"x": steps[0].value, "n": n_ops}
     return Program(steps, "mini_case_chain", summary=summary)
 
 

@@ -22,7 +22,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from .. import scope as _scope
-from . import lax, nn, numpy, random
+from ..engine.tree import tree_leaves, tree_map, tree_structure
+from . import (
+    _primitives,  # noqa: F401  (fills numpy and nn with the primitives' functions)
+    lax,
+    nn,
+    numpy,
+    random,
+)
 from ._array import Array
 from ._transforms import (
     grad,
@@ -36,9 +43,6 @@ from ._transforms import (
     vjp,
     vmap,
 )
-from ._tree import tree_leaves, tree_map, tree_structure
-
-_IMPORTED = set(globals())
 
 tree_util = SimpleNamespace(
     tree_map=tree_map, tree_leaves=tree_leaves, tree_structure=tree_structure
@@ -93,6 +97,7 @@ __all__ = [
     "device_get",
     "devices",
 ]
+
 
 # the names built in autograd_viz/more, and the error for the rest
 _scope.complete(globals(), "jax")

@@ -19,7 +19,6 @@ the transforms, the renderer and forward mode see ordinary Tensors.
 from __future__ import annotations
 
 import numbers
-import operator
 
 import numpy as np
 
@@ -28,7 +27,12 @@ import autograd_viz as av
 from ..engine import ops
 from ..engine.graph import Node
 from ..engine.graph import tracked as _tracked
-from ..engine.tensor import _output, apply
+from ..engine.tensor import FUNCTIONS, apply, as_class
+from ..engine.tensor import astype as _astype
+from ..engine.tensor import compare as _compare
+from ..engine.tensor import getitem as _getitem
+from ..engine.tensor import reshape as _reshape
+from ..engine.tensor import transpose as _transpose
 
 _GRAD_SLOT = Node.grad
 
@@ -73,7 +77,10 @@ def result_type(a, b):
 
 # ------------------------------------------------------------------ the array
 
-_T = av.Tensor  # the engine's operators, which record
+# the engine's operators, which record
+_add, _sub, _mul, _div, _pow, _neg, _abs = (
+    FUNCTIONS[name] for name in ("add", "sub", "mul", "div", "pow", "neg", "abs")
+)
 
 
 class Array(av.Tensor):
@@ -143,7 +150,7 @@ class Array(av.Tensor):
         return np.asarray(self.data).item()
 
     def astype(self, dtype):
-        out = av.Tensor.astype(self, canonical(_dtype(dtype)))
+        out = _astype(self, canonical(_dtype(dtype)))
         return _mark(out, False)
 
     def block_until_ready(self):
@@ -151,34 +158,34 @@ class Array(av.Tensor):
 
     # -- operators: JAX's promotion, then the engine's op -----------------------
     def __add__(self, other):
-        return binary(_T.__add__, self, other)
+        return binary(_add, self, other)
 
     def __radd__(self, other):
-        return binary(_T.__add__, other, self)
+        return binary(_add, other, self)
 
     def __sub__(self, other):
-        return binary(_T.__sub__, self, other)
+        return binary(_sub, self, other)
 
     def __rsub__(self, other):
-        return binary(_T.__sub__, other, self)
+        return binary(_sub, other, self)
 
     def __mul__(self, other):
-        return binary(_T.__mul__, self, other)
+        return binary(_mul, self, other)
 
     def __rmul__(self, other):
-        return binary(_T.__mul__, other, self)
+        return binary(_mul, other, self)
 
     def __truediv__(self, other):
-        return binary(_T.__truediv__, self, other, to_float=True)
+        return binary(_div, self, other, to_float=True)
 
     def __rtruediv__(self, other):
-        return binary(_T.__truediv__, other, self, to_float=True)
+        return binary(_div, other, self, to_float=True)
 
     def __pow__(self, other):
-        return binary(_T.__pow__, self, other)
+        return binary(_pow, self, other)
 
     def __rpow__(self, other):
-        return binary(_T.__pow__, other, self)
+        return binary(_pow, other, self)
 
     def __matmul__(self, other):
         return binary(av.matmul, self, other, weak_ok=False)
@@ -190,33 +197,18 @@ class Array(av.Tensor):
     __iadd__, __isub__, __imul__, __itruediv__ = __add__, __sub__, __mul__, __truediv__
 
     def __neg__(self):
-        return _keep_weak(av.Tensor.__neg__(self), self)
+        return _keep_weak(_neg(self), self)
 
     def __abs__(self):
-        return _keep_weak(av.Tensor.__abs__(self), self)
+        return _keep_weak(_abs(self), self)
 
-    def __eq__(self, other):
-        return compare(operator.eq, self, other)
-
-    def __ne__(self, other):
-        return compare(operator.ne, self, other)
-
-    def __lt__(self, other):
-        return compare(operator.lt, self, other)
-
-    def __le__(self, other):
-        return compare(operator.le, self, other)
-
-    def __gt__(self, other):
-        return compare(operator.gt, self, other)
-
-    def __ge__(self, other):
-        return compare(operator.ge, self, other)
+    def _compared(self, ufunc, other):
+        return compare(ufunc, self, other)  # JAX's promotion first
 
     __hash__ = None  # unhashable, like JAX arrays
 
     def __getitem__(self, index):
-        return _keep_weak(av.Tensor.__getitem__(self, index), self)
+        return _keep_weak(_getitem(self, index), self)
 
     # -- methods ----------------------------------------------------------------
     def sum(self, axis=None, keepdims=False, dtype=None):
@@ -240,10 +232,10 @@ class Array(av.Tensor):
         return dot(self, other)
 
     def reshape(self, *shape, order="C"):
-        return _keep_weak(av.Tensor.reshape(self, *shape), self)
+        return _keep_weak(_reshape(self, shape[0] if len(shape) == 1 else shape), self)
 
     def transpose(self, *axes):
-        return _keep_weak(av.Tensor.transpose(self, *axes), self)
+        return _keep_weak(_transpose(self, axes[0] if len(axes) == 1 else (axes or None)), self)
 
     @property
     def T(self):
@@ -269,27 +261,25 @@ _MISSING = {
     for name in ("grad", "backward", "requires_grad_", "zero_", "retain_grad", "attach_grad")
 }
 _MISSING["detach"] = "stop the gradient with jax.lax.stop_gradient(x)"
-_MISSING.update(
-    {name: f"use jnp.{name}(x)" for name in ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")}
-)
-_MISSING["norm"] = "use jnp.linalg.norm(x)"
-_MISSING["sigmoid"] = "use jax.nn.sigmoid(x)"
-_MISSING["relu"] = "use jax.nn.relu(x)"
+# (and the engine's methods of primitives JAX arrays lack: jax/_primitives.py)
 
 
-def _hidden(name):
-    # an engine method JAX arrays do not have (see Array.grad): the package
-    # calls av.Tensor's own, which this property does not hide
+def hide(name, hint):
+    """Hide the engine's method ``name`` from JAX arrays (see Array.grad): a
+    user gets an AttributeError with ``hint``; the package calls the engine's
+    functions, which this does not hide."""
+
     def missing(self):
         raise AttributeError(name)
 
-    return property(missing)
+    _MISSING[name] = hint
+    if name != "grad":
+        setattr(Array, name, property(missing))
 
 
-for _name in _MISSING:
-    if _name != "grad":
-        setattr(Array, _name, _hidden(_name))
-del _name
+for _name, _hint in list(_MISSING.items()):
+    hide(_name, _hint)
+del _name, _hint
 
 
 # ------------------------------------------------------------------ lifting
@@ -335,20 +325,10 @@ def lift(x, dtype=None):
     if isinstance(x, Array) and dtype is None:
         return x
     if isinstance(x, av.Tensor) and dtype is None:
-        if tracked(x):
-            # another flavour's tensor with history (a core tensor a checker
-            # made): an Array that is a recorded identity of it, so gradients
-            # and tangents still reach it
-            data = _canonical_data(x.data)
-            return _output(
-                Array,
-                data if data.ndim else data[()],
-                ops.cast,
-                (x,),
-                {"dtype": data.dtype},
-                x.requires_grad,
-            )
-        return Array._plain(_canonical_data(np.asarray(x.data)))
+        # another flavour's tensor (a core tensor a checker made): with
+        # history, an Array computed from it (a recorded identity, or a cast
+        # to JAX's 32 bits), so gradients and tangents still reach it
+        return as_class(x, Array, canonical(x.data.dtype))
     if dtype is not None:
         data = np.asarray(as_numpy(x))
         if data.dtype.kind in "OUSV":
@@ -395,7 +375,7 @@ def _cast(x, dtype):
     """``x`` in ``dtype``; between floats this is recorded, so gradients flow."""
     if x.data.dtype == dtype:
         return x
-    return _keep_weak(av.Tensor.astype(x, dtype), x)
+    return _keep_weak(_astype(x, dtype), x)
 
 
 def _floating(x):
@@ -428,17 +408,17 @@ def binary(fn, a, b, to_float=False, weak_ok=True):
     if to_float and dtype.kind in "biu":
         dtype = FLOAT
     a, b = _cast(a, dtype), _cast(b, dtype)
-    if to_float or fn is _T.__pow__:
+    if to_float or fn is _pow:
         with np.errstate(**QUIET):
             return _finish(fn(a, b), weak and weak_ok)
     return _finish(fn(a, b), weak and weak_ok)
 
 
-def compare(fn, a, b):
+def compare(ufunc, a, b):
     a, b = lift(a), lift(b)
     dtype, weak = result_type(a, b)
     a, b = _cast(a, dtype), _cast(b, dtype)
-    out = getattr(_T, "__" + fn.__name__ + "__")(a, b)
+    out = _compare(ufunc, a, b)
     return _mark(Array._plain(np.asarray(out.data)), weak)
 
 

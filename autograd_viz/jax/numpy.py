@@ -18,13 +18,11 @@ import numpy as _np
 import autograd_viz as _av
 
 from .. import scope as _scope
-from ..engine import ops as _ops
-from ..engine.tensor import apply as _apply
 from ..engine.tensor import concatenate as _concatenate
+from ..engine.tensor import identity as _identity
+from ..engine.tensor import stack as _stack
 from . import _array
 from ._array import Array, canonical, constant, lift, reduction, tracked, unary
-
-_IMPORTED = set(globals())  # what the message for a missing name leaves out
 
 ndarray = Array
 
@@ -104,7 +102,7 @@ def array(object, dtype=None, copy=True):
     dtype = _dtype(dtype)
     if isinstance(object, Array) and dtype is None:
         if tracked(object):  # a copy that derivatives pass through
-            return object.reshape(object.shape)
+            return _array._keep_weak(_identity(object), object)
         return constant(_np.array(object.data), object._weak)
     if isinstance(object, (list, tuple)) and builtins.any(tracked(v) for v in _leaves(object)):
         return (
@@ -183,32 +181,12 @@ def full_like(a, fill_value, dtype=None):
 # ------------------------------------------------------------------ elementwise
 
 
-def exp(x):
-    return unary(_av.exp, x)
-
-
-def log(x):
-    return unary(_av.log, x)
-
-
-def sin(x):
-    return unary(_av.sin, x)
-
-
-def cos(x):
-    return unary(_av.cos, x)
-
-
-def tanh(x):
-    return unary(_av.tanh, x)
-
-
-def sqrt(x):
-    return unary(_av.sqrt, x)
+# exp, log, sin, cos, tanh, sqrt, sum and max are made from the engine's
+# (jax/_primitives.py)
 
 
 def tan(x):
-    return sin(x) / cos(x)
+    return unary(_av.sin, x) / unary(_av.cos, x)
 
 
 def abs(x):
@@ -329,23 +307,15 @@ def clip(x, min=None, max=None):
 # ------------------------------------------------------------------ reductions
 
 
-def sum(a, axis=None, keepdims=False, dtype=None):
-    return reduction(_av.sum, a, axis, keepdims, dtype)
-
-
 def mean(a, axis=None, keepdims=False, dtype=None):
     return lift(a).mean(axis=axis, keepdims=keepdims, dtype=dtype)
-
-
-def max(a, axis=None, keepdims=False):
-    return reduction(_av.max, a, axis, keepdims)
 
 
 def min(a, axis=None, keepdims=False):
     return lift(a).min(axis=axis, keepdims=keepdims)
 
 
-amax, amin = max, min
+amin = min
 
 
 def argmax(a, axis=None):
@@ -411,7 +381,7 @@ class _Linalg:
             )
         if axis is None and not keepdims:
             return _array._finish(_av.norm(x), False)
-        return sqrt(sum(x * x, axis=axis, keepdims=keepdims))
+        return unary(_av.sqrt, reduction(_av.sum, x * x, axis, keepdims))
 
     def __repr__(self):
         return "<module 'autograd_viz.jax.numpy.linalg'>"
@@ -479,19 +449,7 @@ def stack(arrays, axis=0):
         raise _av.ShapeError(
             f"jnp.stack: axis={axis} is out of range for arrays of shape {first.shape}"
         )
-    axis %= ndim_out
-    if not builtins.any(tracked(a) for a in arrays):
-        return constant(_np.stack([_np.asarray(a.data) for a in arrays], axis=axis), weak)
-    shape = (len(arrays),) + first.shape
-    out = None
-    for i, a in enumerate(arrays):
-        piece = _apply(_ops.unindex, a, index=(i,), shape=shape)
-        out = piece if out is None else out + piece
-    if axis:
-        order = list(range(1, ndim_out))
-        order.insert(axis, 0)
-        out = out.transpose(tuple(order))
-    return _array._mark(out, weak)
+    return _array._mark(_stack(arrays, axis % ndim_out), weak)
 
 
 def concatenate(arrays, axis=0):
@@ -541,22 +499,6 @@ def greater(a, b):
 def less(a, b):
     return lift(a) < b
 
-
-_DTYPE_NAMES = (
-    "float16",
-    "float32",
-    "float64",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint32",
-    "bool_",
-    "complex64",
-    "float_",
-    "int_",
-)
 
 # the names built in autograd_viz/more, and the error for the rest
 _scope.complete(globals(), "jax", "jax.numpy")

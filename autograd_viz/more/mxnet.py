@@ -59,15 +59,6 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
     return out if no_bias or bias is None else out + bias
 
 
-def max(a, axis=None, keepdims=False):
-    """The largest entries; at a tie MXNet gives *each* tied entry the whole
-    gradient (the engine's max shares it), so the value is the max and the
-    gradient flows through x − x.detach() (zero) at the tied entries."""
-    x = _x(a)
-    ties = _nn.constant(onp.asarray(x.data) == onp.asarray(av.max(x, axis, True).data), x)
-    return av.max(x, axis, keepdims).detach() + av.sum((x - x.detach()) * ties, axis, keepdims)
-
-
 def square(x):
     x = _x(x)
     return x * x
@@ -103,7 +94,6 @@ def extend(namespace):
     for f in (softmax, log_softmax, pick, one_hot, leaky_relu, fully_connected):
         setattr(npx, f.__name__, f)
     npx.random = SimpleNamespace(seed=av.seed)
-    for f in (max, square, power, full, eye, linspace):
+    for f in (square, power, full, eye, linspace):
         setattr(np, f.__name__, f)
-    del np.random.seed  # not MXNet's: its seed is npx.random.seed (or mx.random.seed)
     namespace["autograd"].mark_variables = mark_variables

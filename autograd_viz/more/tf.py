@@ -135,6 +135,3 @@ def extend(namespace):
     namespace["math"].softplus = softplus
     namespace["GradientTape"].batch_jacobian = batch_jacobian
     namespace["GradientTape"].reset = _recording_reset(namespace["GradientTape"].reset)
-    # TensorFlow 2 has neither tf.log nor tf.relu (they are tf.math.log, tf.nn.relu):
-    # code written against the dialect must run on the real framework too
-    del namespace["log"], namespace["relu"]

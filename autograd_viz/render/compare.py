@@ -17,19 +17,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..description import describe_call
 from ..engine import graph as _graph
-from ..engine.tensor import Tensor
+from ..engine.ops import REGISTRY
 from ..i18n import resolve as resolve_lang
 from ..i18n import t
-from .frames.backward import backward_frames
+from .frames.backward import backward_frames, basis_row
 from .frames.forward import forward_frames
 from .frames.frame import Frame
 from .frames.painter import Painter
 from .frames.panel import panel_html
-from .frames.tangent import legend_line, name_of, resolve_wrt, root_of, run_tangents, tangent_frames
+from .frames.tangent import (
+    followed_root,
+    legend_line,
+    name_of,
+    resolve_wrt,
+    run_tangents,
+    tangent_frames,
+)
 from .function import is_function, names_for, pick_wrt, record
 from .model import build_model
-from .style import FONT, GRAD_TEXT, TANGENT_TEXT, dot_name
+from .style import FONT, GRAD_TEXT, TANGENT_TEXT, TEXT, dot_name
+from .text_width import wrap
 from .values import esc_html, fmt_inline
 
 
@@ -51,83 +60,81 @@ def compare(
     """Run both modes on ``target`` (an output Tensor, or a function and its
     arguments) and build the side-by-side frames; see :class:`Comparison`."""
     lang = resolve_lang(lang)
-    fn = None
     if is_function(target):
-        fn = target
-        run = record(fn, args, backward=False)
-        if len(run.outputs) != 1:
-            raise ValueError(
-                "compare_modes needs a function with one output tensor; "
-                "return a tuple's parts one at a time"
-            )
-        root = run.outputs[0]
-        names = names_for(run, names)
-        wrt = run.leaves if wrt is None else pick_wrt(run, wrt)
-    else:
-        if args:
-            raise TypeError(
-                "compare_modes(y) takes the output alone; to pass arguments "
-                "give the function first: compare_modes(f, x)"
-            )
-        root = root_of(target)
-    if not root.requires_grad:
+        desc = describe_call(target, args, mode="forward", lang=lang)
+        if desc is not None:  # real JAX: every argument is an input
+            target = desc
+            wrt = desc.passes.leaves if wrt is None else desc.passes.pick(wrt)
+        else:
+            run = record(target, args, backward=False)
+            if len(run.outputs) != 1:
+                raise ValueError(
+                    "compare_modes needs a function with one output tensor; "
+                    "return a tuple's parts one at a time"
+                )
+            target = run.outputs[0]
+            names = names_for(run, names)
+            wrt = run.leaves if wrt is None else pick_wrt(run, wrt)
+    elif args:
+        raise TypeError(
+            "compare_modes(y) takes the output alone; to pass arguments "
+            "give the function first: compare_modes(f, x)"
+        )
+    model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
+    desc = model.description
+    root = desc.by_id[followed_root(model)]
+    if root.kind != "op":
         raise ValueError(
             "this value has no recorded history to differentiate: compute it "
             "from a tensor with requires_grad=True (or pass a function and "
             "its arguments)"
         )
-    model = build_model(root, lang, names=names, caller=caller, rankdir=rankdir)
     if wrt is None:
         wrt = [
-            n.tensor
-            for n in model.nodes
-            if n.kind == "leaf" and n.tensor.requires_grad and not n.cut
+            n.id for n in model.nodes if n.kind == "leaf" and n.value.requires_grad and not n.cut
         ]
         if not wrt:
             raise ValueError(
                 "nothing to differentiate by: no input of this graph requires "
                 "grad (make one with requires_grad=True)"
             )
-    leaves = resolve_wrt(model, wrt, root)
-    n_in = sum(int(np.size(x.data)) for x in leaves)
+    leaves = resolve_wrt(model, wrt)
+    shapes = [np.shape(desc.by_id[w].data) for w in leaves]
+    dtypes = [_float(desc.by_id[w].data) for w in leaves]
+    n_in = sum(int(np.prod(s, dtype=int)) for s in shapes)
     n_out = int(np.size(root.data))
+    passes = desc.passes
     before = dict(_graph.STATE.sweeps)
 
     # reverse mode: one backward pass per output entry (the Jacobian's rows)
     rows, reverse_runs = [], []
     for k in range(n_out):
-        seed = np.zeros(np.shape(root.data), dtype=np.asarray(root.data).dtype)
+        seed = np.zeros(np.shape(root.data), dtype=_float(root.data))
         seed.flat[k] = 1.0
-        trace, grads = _graph.run_backward(root, seed, retain_graph=True, targets=leaves)
-        rows.append(np.concatenate([_flat(g, x) for g, x in zip(grads, leaves)]))
+        bp = passes.reverse(seed, wrt=leaves)
+        final = bp.final_grads()
+        rows.append(np.concatenate([_flat(final.get(w), s) for w, s in zip(leaves, shapes)]))
         if k < SHOW_SWEEPS:
-            reverse_runs.append((trace, seed, grads))
-    # forward mode: one sweep per input entry (the Jacobian's columns)
-    cols = []
-    jvp = _engine_jvp() if fn is not None else None
-    for k in range(n_in):
-        basis = _basis(leaves, k)
-        if jvp is not None:
-            # the user's own arguments, and tangents of the same flavour
-            by_leaf = {id(x): b for x, b in zip(leaves, basis)}
-            primals = tuple(args)
-            tangents = tuple(
-                _like(a, by_leaf.get(id(x), np.zeros(np.shape(x.data))))
-                for a, x in zip(args, run.leaves)
-            )
-            _, tan = jvp(fn, primals, tangents)
-            cols.append(np.ravel(np.asarray(_graph.as_plain(tan), dtype=float)))
-        else:
-            cols.append(np.ravel(np.asarray(replay_sweep(root, leaves, basis), dtype=float)))
+            reverse_runs.append(bp)
+    # forward mode: one sweep per input entry (the Jacobian's columns), each
+    # run by the producer's own forward mode
+    cols = [
+        np.ravel(np.asarray(passes.jvp(leaves, _basis(shapes, dtypes, k)), dtype=float))
+        for k in range(n_in)
+    ]
     engine = {k: _graph.STATE.sweeps[k] - before.get(k, 0) for k in _graph.STATE.sweeps}
 
     # the pictures: the first sweeps of each mode, on one layout sized for all of them
-    model.root = root
-    reverse_steps = [trace.steps(root) for trace, _, _ in reverse_runs]
-    model.steps = [step for steps in reverse_steps for step in steps]
-    model.seed = reverse_runs[0][1]
+    versions = {}
+    for bp in reverse_runs:
+        versions.setdefault(bp.root, []).append(np.asarray(bp.seed))
+        for step in bp.steps:
+            for send in step.sends:
+                versions.setdefault(send.input, []).append(send.total_after)
+    model.grad_versions = versions
     forward_runs = [
-        run_tangents(model, root, leaves, _basis(leaves, k)) for k in range(min(n_in, SHOW_SWEEPS))
+        run_tangents(model, leaves, seeds=_basis(shapes, dtypes, k))
+        for k in range(min(n_in, SHOW_SWEEPS))
     ]
     counts = {
         "inputs": n_in,
@@ -135,9 +142,11 @@ def compare(
         "forward_sweeps": n_in,
         "reverse_sweeps": n_out,
         "forward_ops": len(forward_runs[0].steps) if forward_runs else 0,
-        "reverse_ops": len(reverse_runs[0][0]),
-        "stored_values": stored_values(model, root),
+        "reverse_ops": len(reverse_runs[0].steps),
     }
+    held = memory(model, root.id, leaves)
+    counts["stored_values"] = {mode: h.count for mode, h in held.items()}
+    counts["kept_for_backward"] = len(held["reverse"].kept)
     jac_f = np.stack(cols, axis=1) if cols else np.zeros((n_out, 0))
     jac_r = np.stack(rows, axis=0) if rows else np.zeros((0, n_in))
     reverse_painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
@@ -148,19 +157,16 @@ def compare(
         layout=reverse_painter.layout,
         legend=[legend_line(model, forward_runs[0])],
     )
-    grads0 = reverse_runs[0][2]
+    final0 = reverse_runs[0].final_grads()
+    grads0 = [final0.get(w) for w in leaves]
     fwd = []  # (frame, sweep number)
     for k, trun in enumerate(forward_runs):
         check = (jac_r[:, k].reshape(np.shape(root.data)), grads0)
         fwd += [(f, k) for f in tangent_frames(model, forward_painter, trun, check=check)]
-    model.steps, model.seed = reverse_steps[0], reverse_runs[0][1]
-    rev_forward = forward_frames(model, reverse_painter)
-    rev = [(f, None) for f in rev_forward]
-    for k, (steps, (_, seed, _)) in enumerate(zip(reverse_steps, reverse_runs)):
-        model.steps, model.seed = steps, seed
-        rev += [(f, k) for f in backward_frames(model, reverse_painter)]
-    model.steps, model.seed = reverse_steps[0], reverse_runs[0][1]
-    frames = side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs)
+    rev = [(f, None) for f in forward_frames(model, reverse_painter)]
+    for k, bp in enumerate(reverse_runs):
+        rev += [(f, k) for f in backward_frames(model, reverse_painter, bp)]
+    frames = side_by_side(model, root.id, fwd, rev, counts, forward_runs, reverse_runs, held)
     return Comparison(
         frames,
         counts,
@@ -174,37 +180,128 @@ def compare(
 # ---------------------------------------------------------------- costs
 
 
-def stored_values(model, root):
-    """{"forward": most values alive at once in a forward sweep,
-    "reverse": values the backward rules read, kept from the forward pass}
-    (constants left out: they are part of the program, not of the data)."""
-    consts = {id(n.tensor) for n in model.nodes if n.kind == "const"}
-    order = _graph.whole_graph([root])
-    position = {id(x): i for i, x in enumerate(order)}
-    last_use = {}
-    kept = set()
+@dataclass
+class Held:
+    """What one mode holds at the busiest moment of one sweep."""
+
+    count: int  # values, tangents and gradients held at once
+    labels: list  # what they are, as the text names them (x, ẋ, grad v1)
+    at: str  # the step: the op being computed (or whose backward step runs)
+    backward: bool = False  # reverse mode: the moment is in the backward sweep
+    kept: list = field(default_factory=list)  # reverse mode: values kept for the backward sweep
+
+
+def memory(model, root, leaves):
+    """{"forward": Held, "reverse": Held}: the most values each mode must hold
+    at once in one sweep of the graph of value ``root`` (an id) by ``leaves``
+    (ids), by the usual bookkeeping (a value lives from the step that computes
+    it to the last step that reads it; the inputs are there from the start;
+    constants are part of the program, not counted):
+
+    * forward mode carries each value and, if it depends on ``leaves``, its
+      tangent; both are dropped once no op ahead reads them.
+    * reverse mode runs the forward pass holding the values, but keeps the
+      ones its backward rules read (read off the rules' code, so the count
+      follows the primitive table; an op outside the table keeps everything)
+      until the backward sweep gets there; the backward sweep holds those and
+      the gradients in flight (a gradient lives from the first contribution
+      to it until its node's step; the inputs' gradients are the result and
+      stay).
+    """
+    desc = model.description
+    below = {root}
+    for v in reversed(desc.values):
+        if v.id in below:
+            below.update(v.inputs)
+    order = [v for v in desc.values if v.id in below]
+    pos = {v.id: i for i, v in enumerate(order)}
+    wrt = set(leaves)
+    drawn_leaves = {n.id for n in model.nodes if n.kind == "leaf"}
+    const = {v.id for v in order if v.kind == "const" or (v.kind == "leaf" and not v.requires_grad)}
+    const -= wrt | drawn_leaves
+    active = set()
     for x in order:
-        if x.op is None:
-            continue
-        for p in x.inputs:
-            last_use[id(p)] = max(last_use.get(id(p), -1), position[id(x)])
-        for i, p in enumerate(x.inputs):
-            if not p.requires_grad:
-                continue
-            reads = _vjp_reads(x.op, i)
-            if reads is None or "ans" in reads:
-                kept.add(id(x))
-            for j, q in enumerate(x.inputs):
-                if reads is None or j in reads:
-                    kept.add(id(q))
-    last_use[id(root)] = len(order)
-    live, peak = set(), 0
+        if x.id in wrt or (x.kind == "op" and any(p in active for p in x.inputs)):
+            active.add(x.id)
+    last_use = {root: len(order)}
     for i, x in enumerate(order):
-        if id(x) not in consts:
-            live.add(id(x))
-        peak = max(peak, len(live))
-        live = {v for v in live if last_use.get(v, -1) > i}
-    return {"forward": peak, "reverse": len(kept - consts)}
+        for p in x.inputs if x.kind == "op" else ():
+            last_use[p] = max(last_use.get(p, -1), i)
+    born = {x.id: (i if x.kind == "op" else -1) for i, x in enumerate(order)}
+    ops = [x for x in order if x.kind == "op"]
+
+    def name(x):
+        return name_of(model, x.id)
+
+    def live(i):
+        return [
+            x
+            for x in order
+            if x.id not in const and born[x.id] <= i <= last_use.get(x.id, born[x.id])
+        ]
+
+    # forward mode: each live value, and its tangent where it has one
+    fwd = Held(0, [], "")
+    for x in ops:
+        labels = []
+        for v in live(pos[x.id]):
+            labels.append(name(v))
+            if v.id in active:
+                labels.append(dot_name(name(v)))
+        if len(labels) > fwd.count:
+            fwd = Held(len(labels), labels, name(x))
+
+    # reverse mode: which values the backward rules read, and the last (in
+    # backward order) op reading each
+    backward_ops = [x for x in reversed(ops) if x.id in active]
+    step_of = {x.id: j for j, x in enumerate(backward_ops)}
+    kept_until = {}  # id -> backward step of its last reader
+    kept_values = {}
+    for x in backward_ops:
+        prim = REGISTRY.get(x.primitive) if x.primitive else None
+        for i, p in enumerate(x.inputs):
+            if p not in active:
+                continue
+            reads = _vjp_reads(prim, i) if prim is not None else None
+            wanted = [x] if reads is None or "ans" in reads else []
+            wanted += [desc.by_id[q] for j, q in enumerate(x.inputs) if reads is None or j in reads]
+            for q in wanted:
+                if q.id in const:
+                    continue
+                kept_until[q.id] = max(kept_until.get(q.id, -1), step_of[x.id])
+                kept_values[q.id] = q
+    kept = sorted(kept_values.values(), key=lambda q: pos[q.id])
+    rev = Held(0, [], "", kept=[name(q) for q in kept])
+    for x in ops:  # its forward pass
+        i = pos[x.id]
+        held = {v.id: v for v in live(i)}
+        held.update((q.id, q) for q in kept if born[q.id] <= i)
+        held = sorted(held.values(), key=lambda q: pos[q.id])
+        if len(held) > rev.count:
+            rev = Held(len(held), [name(v) for v in held], name(x), kept=rev.kept)
+    first_grad = {root: 0}
+    for j, x in enumerate(backward_ops):
+        for p in x.inputs:
+            if p in active:
+                first_grad.setdefault(p, j)
+    grad_word = t("grad", model.lang)
+    for j, x in enumerate(backward_ops):  # its backward sweep
+        values = [q for q in kept if kept_until[q.id] >= j]
+        grads = [
+            v
+            for v in order
+            if v.id in first_grad
+            and first_grad[v.id] <= j
+            and (v.kind != "op" or step_of.get(v.id, j) >= j)
+        ]
+        labels = [name(v) for v in values] + [f"{grad_word} {name(v)}" for v in grads]
+        if len(labels) > rev.count:
+            rev = Held(len(labels), labels, name(x), backward=True, kept=rev.kept)
+    return {"forward": fwd, "reverse": rev}
+
+
+def _needs_grad(value):
+    return value.kind == "op" or value.requires_grad
 
 
 _READS = {}
@@ -240,30 +337,6 @@ def _vjp_reads(prim, i):
     return out
 
 
-def replay_sweep(root, leaves, seeds):
-    """One forward-mode sweep of ``root``'s recorded graph, run by the engine:
-    every op again, on plain copies of the inputs that carry the seeds as
-    tangents (nothing is recorded; the user's tensors are not touched).
-    Returns the output's tangent."""
-    from ..engine import forward
-    from ..engine.tensor import apply
-
-    by_leaf = {id(x): s for x, s in zip(leaves, seeds)}
-    with forward.dual_level():
-        env = {}
-        for node in _graph.whole_graph([root]):
-            if node.op is None:
-                plain = type(node)._plain(node.data)
-                seed = by_leaf.get(id(node))
-                env[id(node)] = plain if seed is None else forward.make_dual(plain, seed)
-            else:
-                env[id(node)] = apply(node.op, *[env[id(p)] for p in node.inputs], **node.params)
-        tangent = forward.tangent_of(env[id(root)])
-    if tangent is None:
-        return np.zeros(np.shape(root.data))
-    return np.asarray(_graph.as_plain(tangent))
-
-
 def _shape_only(code_ops, k):
     """Whether the load at ``k`` only feeds ``F.shape(...)`` / ``F.ndim(...)``."""
     prev = code_ops[k - 1] if k else None
@@ -276,17 +349,22 @@ def _shape_only(code_ops, k):
     )
 
 
-def _flat(g, x):
+def _float(data):
+    dtype = np.asarray(data).dtype
+    return dtype if dtype.kind == "f" else np.float64
+
+
+def _flat(g, shape):
     if g is None:
-        return np.zeros(int(np.size(x.data)))
-    return np.ravel(np.asarray(_graph.as_plain(g), dtype=float))
+        return np.zeros(int(np.prod(shape, dtype=int)))
+    return np.ravel(np.asarray(g, dtype=float))
 
 
-def _basis(leaves, k):
+def _basis(shapes, dtypes, k):
     """Seed tangents for sweep k: 1 at the k-th input entry, 0 elsewhere."""
     out = []
-    for x in leaves:
-        b = np.zeros(np.shape(x.data), dtype=np.asarray(x.data).dtype)
+    for shape, dtype in zip(shapes, dtypes):
+        b = np.zeros(shape, dtype=dtype)
         if 0 <= k < b.size:
             b.flat[k] = 1.0
         k -= b.size
@@ -294,30 +372,19 @@ def _basis(leaves, k):
     return out
 
 
-def _like(arg, data):
-    """``data`` as a tangent for ``arg``: a tensor of its flavour and dtype, or an array."""
-    if isinstance(arg, Tensor):
-        return type(arg)._plain(np.asarray(data, dtype=np.asarray(arg.data).dtype))
-    return np.asarray(data, dtype=np.result_type(np.asarray(arg), np.float32))
-
-
-def _engine_jvp():
-    import autograd_viz
-
-    return getattr(autograd_viz, "jvp", None)
-
-
 # ---------------------------------------------------------------- frames
 
-HEAD = 26  # room for each half's heading, in points
 SHOW_SWEEPS = 4  # sweeps of each mode drawn; the rest only counted
+HEAD_SIZE, HEAD_LINE = 15, 19  # each half's heading: bold, wrapped to the half's width
+FOOT_SIZE, FOOT_LINE = 13, 17  # the line under each half: what that mode holds
+GAP = 12  # between the two halves
 
 
-def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
+def side_by_side(model, root, fwd, rev, counts, forward_runs, reverse_runs, held=None):
     """One frame per step: forward mode's frame beside reverse mode's; each
     mode steps through its sweeps, then stays on its last frame."""
     lang = model.lang
-    root = model.node_of(model.root).name
+    root = model.by_id[root].name
     heads_f = [
         t(
             "cmp_forward_head",
@@ -333,18 +400,28 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
     ]
     heads_r = [
         t("cmp_reverse_head", lang, i=k + 1, k=counts["reverse_sweeps"])
-        + f" (∂{root}/∂{root} = {fmt_inline(seed)})"
-        for k, (_, seed, _) in enumerate(reverse_runs)
+        + f" ({reverse_seed(root, bp.seed, k, lang)})"
+        for k, bp in enumerate(reverse_runs)
     ]
     head_pass = t("cmp_reverse_pass", lang, k=counts["reverse_sweeps"])
-    box = _viewbox(rev[0][0].svg)
-    stacked = box[0] > 1.3 * box[1]
+    box_f, box_r = _viewbox(fwd[0][0].svg), _viewbox(rev[0][0].svg)
+    stacked = box_r[0] > 1.3 * box_r[1]
+    # each half's width, for wrapping its words (the same rows in every frame,
+    # so the pictures do not move)
+    width_f = max(box_f[0], box_r[0]) if stacked else box_f[0]
+    width_r = max(box_f[0], box_r[0]) if stacked else box_r[0]
+    wrapped_f = [_lines(h, width_f, HEAD_SIZE, True) for h in heads_f]
+    wrapped_r = [_lines(h, width_r, HEAD_SIZE, True) for h in heads_r + [head_pass]]
+    head_rows = max(len(w) for w in wrapped_f + wrapped_r)
+    foot_f = foot_r = []
+    if held is not None:
+        foot_f = _lines(held_line("forward", held["forward"], lang), width_f, FOOT_SIZE, False)
+        foot_r = _lines(held_line("reverse", held["reverse"], lang), width_r, FOOT_SIZE, False)
+    foot_rows = max(len(foot_f), len(foot_r))
     n = max(len(fwd), len(rev))
-    summary = [
-        t("cmp_counts", lang, **counts),
-        t("cmp_ops", lang, **counts),
-        t("cmp_stored", lang, **counts["stored_values"]),
-    ]
+    summary = [t("cmp_counts", lang, **counts), t("cmp_ops", lang, **counts)]
+    if held is not None:
+        summary += held_summary(held, lang)
     for mode, shown in (("forward", len(forward_runs)), ("reverse", len(reverse_runs))):
         if counts[f"{mode}_sweeps"] > shown:
             summary.append(
@@ -377,7 +454,17 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
             lines.append("  " + t("cmp_reverse_wait", lang))
         if i == 0 or i == n - 1:
             lines += [""] + summary
-        svg = combine(f.svg, r.svg, heads_f[fk], head_pass if rk is None else heads_r[rk], stacked)
+        svg = combine(
+            f.svg,
+            r.svg,
+            wrapped_f[fk],
+            wrapped_r[-1] if rk is None else wrapped_r[rk],
+            stacked,
+            foot_f,
+            foot_r,
+            head_rows,
+            foot_rows,
+        )
         frames.append(
             Frame(
                 "compare",
@@ -389,6 +476,62 @@ def side_by_side(model, fwd, rev, counts, forward_runs, reverse_runs):
             )
         )
     return frames
+
+
+def reverse_seed(root, seed, k, lang):
+    """How a reverse sweep's seed is written: ∂y/∂y = 1 for a single number;
+    for an output with several entries, the standard basis row e_kᵀ that
+    picks entry k (the sweep gives row k of the Jacobian)."""
+    seed = np.asarray(seed)
+    if seed.size == 1:
+        return f"∂{root}/∂{root} = {fmt_inline(seed)}"
+    return t(
+        "cmp_seed_row",
+        lang,
+        e=basis_row(k + 1),
+        seed=fmt_inline(seed),
+        row=k + 1,
+    )
+
+
+def _names(labels):
+    return ", ".join(labels)
+
+
+def held_line(mode, held, lang):
+    """The line under a half of the picture: what that mode holds at most."""
+    if mode == "forward":
+        return t("cmp_foot_forward", lang, n=held.count, held=_names(held.labels))
+    key = "cmp_foot_reverse" if held.kept else "cmp_foot_reverse_none"
+    return t(key, lang, n=held.count, held=_names(held.labels), kept=_names(held.kept))
+
+
+def held_summary(held, lang):
+    """The panel's sentences on memory: the two counts, what they are, and why."""
+    f, r = held["forward"], held["reverse"]
+    when = "cmp_when_backward" if r.backward else "cmp_when_forward"
+    lines = [
+        t(
+            "cmp_held",
+            lang,
+            forward=f.count,
+            forward_held=_names(f.labels),
+            forward_at=f.at,
+            reverse=r.count,
+            reverse_held=_names(r.labels),
+            reverse_when=t(when, lang, at=r.at),
+        )
+    ]
+    if r.kept:
+        key = "cmp_kept_one" if len(r.kept) == 1 else "cmp_kept"
+        lines.append(t(key, lang, n=len(r.kept), names=_names(r.kept)))
+    else:
+        lines.append(t("cmp_kept_none", lang))
+    return lines
+
+
+def _lines(text, width, size, bold):
+    return wrap(text, max(width - 20, 160), size, bold)
 
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
@@ -417,30 +560,72 @@ def _inner(svg, x, y, prefix=""):
     )
 
 
-def combine(forward_svg, reverse_svg, head_f, head_r, stacked):
-    """The two halves in one SVG, each under its heading."""
+def combine(
+    forward_svg,
+    reverse_svg,
+    head_f,
+    head_r,
+    stacked,
+    foot_f=(),
+    foot_r=(),
+    head_rows=None,
+    foot_rows=None,
+):
+    """The two halves in one SVG, each under its heading (lines, already
+    wrapped to the half's width) and over its footer line."""
     fw, fh = _viewbox(forward_svg)
     rw, rh = _viewbox(reverse_svg)
+    head_f, head_r = _as_lines(head_f), _as_lines(head_r)
+    head_rows = head_rows or max(len(head_f), len(head_r))
+    foot_rows = max(len(foot_f), len(foot_r)) if foot_rows is None else foot_rows
+    head = 10 + head_rows * HEAD_LINE
+    foot = 6 + foot_rows * FOOT_LINE if foot_rows else 0
     if stacked:
-        width, height = max(fw, rw), fh + rh + 2 * HEAD
-        places = ((0, HEAD), (0, fh + 2 * HEAD))
+        width = max(fw, rw)
+        height = fh + rh + 2 * (head + foot)
+        places = ((0, head), (0, fh + foot + 2 * head))
+        feet = (head + fh, fh + rh + foot + 2 * head)
     else:
-        width, height = fw + rw + 12, max(fh, rh) + HEAD
-        places = ((0, HEAD), (fw + 12, HEAD))
+        width, height = fw + rw + GAP, max(fh, rh) + head + foot
+        places = ((0, head), (fw + GAP, head))
+        feet = (head + max(fh, rh),) * 2
     f_el, _, _ = _inner(forward_svg, places[0][0], places[0][1], prefix="fwd-")
     r_el, _, _ = _inner(reverse_svg, places[1][0], places[1][1])
-    heads = [(places[0], head_f, TANGENT_TEXT), (places[1], head_r, GRAD_TEXT)]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
         f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
         f'font-family="{FONT}" class="autograd-viz avz-compare">',
         f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="white"/>',
     ]
-    for (x, y), text, colour in heads:
+    halves = (
+        (places[0], feet[0], head_f, foot_f, TANGENT_TEXT),
+        (places[1], feet[1], head_r, foot_r, GRAD_TEXT),
+    )
+    for (x, y), bottom, heading, footer, colour in halves:
+        top = y - head
         parts.append(
-            f'<text x="{x + 14:.1f}" y="{y - 7:.1f}" font-size="15" '
-            f'font-weight="bold" fill="{colour}" class="avz-mode-head">'
-            f"{esc_html(text)}</text>"
+            f'<text font-size="{HEAD_SIZE}" font-weight="bold" fill="{colour}" '
+            f'class="avz-mode-head">'
+            + "".join(
+                f'<tspan x="{x + 14:.1f}" y="{top + (k + 1) * HEAD_LINE:.1f}">'
+                f"{esc_html(line)}</tspan>"
+                for k, line in enumerate(heading)
+            )
+            + "</text>"
         )
+        if footer:
+            parts.append(
+                f'<text font-size="{FOOT_SIZE}" fill="{TEXT}" class="avz-mode-held">'
+                + "".join(
+                    f'<tspan x="{x + 14:.1f}" y="{bottom + (k + 1) * FOOT_LINE:.1f}">'
+                    f"{esc_html(line)}</tspan>"
+                    for k, line in enumerate(footer)
+                )
+                + "</text>"
+            )
     parts += [f_el, r_el, "</svg>"]
     return "\n".join(parts)
+
+
+def _as_lines(text):
+    return [text] if isinstance(text, str) else list(text)

@@ -15,8 +15,8 @@ from .model import MAX_OPS
 from .style import (
     CONST_TEXT,
     DETACHED_LINE,
+    DOT_FONT,
     EDGE,
-    FONT,
     FONT_SIZE,
     GRAD_TEXT,
     GROUP_LINE,
@@ -56,7 +56,7 @@ def graph_attrs(model):
         "ranksep=0.45",
         "pad=0.2",
         'bgcolor="white"',
-        f'fontname="{FONT}"',
+        f'fontname="{DOT_FONT}"',
         f"fontsize={SMALL_FONT_SIZE}",
     ]
     if model.big:
@@ -98,7 +98,7 @@ def to_dot(model, grads=None, widest=False, legend=True):
         lines = [
             "digraph autograd {",
             "  graph [" + ", ".join(graph_attrs(model)) + "];",
-            f'  node [fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.16,0.09", '
+            f'  node [fontname="{DOT_FONT}", fontsize={FONT_SIZE}, margin="0.16,0.09", '
             f'penwidth=2, fontcolor="{TEXT}"];',
             f'  edge [color="{EDGE}", penwidth=1.5, arrowsize=0.8];',
         ]
@@ -138,19 +138,30 @@ def to_dot(model, grads=None, widest=False, legend=True):
     for node, text in body:
         if node.group is None:
             lines.append(text)
-    for index, (label, _) in enumerate(model.groups):
-        lines.append(f"  subgraph cluster_r{index} {{")
+    children = {}
+    for child, parent in model.group_parent.items():
+        children.setdefault(parent, []).append(child)
+
+    def cluster(index, indent):
+        label = model.groups[index][0]
+        lines.append(f"{indent}subgraph cluster_r{index} {{")
         if widest:
-            lines.append(f'    label="{esc_dot_string(label)}";')
+            lines.append(f'{indent}  label="{esc_dot_string(label)}";')
         else:
             lines.append(
-                f'    label="{esc_dot_string(label)}"; style="rounded,dashed"; '
+                f'{indent}  label="{esc_dot_string(label)}"; style="rounded,dashed"; '
                 f'color="{GROUP_LINE}"; fontcolor="{CONST_TEXT}"; penwidth=1.5;'
             )
         for node, text in body:
             if node.group == index:
-                lines.append("  " + text)
-        lines.append("  }")
+                lines.append(indent + text)
+        for child in children.get(index, ()):  # an nn.Module inside another
+            cluster(child, indent + "  ")
+        lines.append(f"{indent}}}")
+
+    for index in range(len(model.groups)):
+        if index not in model.group_parent:
+            cluster(index, "  ")
     for a, b in model.same_rank:
         lines.append(f"  {{rank=same; {a}; {b}}}")
     for e in model.edges:
@@ -182,9 +193,11 @@ def legend_text(model, key):
 def all_grad_versions(model):
     """{node id: [None, every gradient the node shows during the backward pass]}."""
     versions = {n.id: [None] for n in model.nodes}
-    if model.root is not None:
-        versions[model.node_of(model.root).id].append(np.asarray(model.seed))
-    for step in model.steps:
-        for send in step.sends:
-            versions[model.node_of(send.input).id].append(send.total_after)
+    if model.backward is not None:
+        versions[model.backward.root].append(np.asarray(model.backward.seed))
+        for step in model.backward.steps:
+            for send in step.sends:
+                versions[send.input].append(send.total_after)
+    for nid, grads in (model.grad_versions or {}).items():
+        versions.setdefault(nid, [None]).extend(grads)
     return versions

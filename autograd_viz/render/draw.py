@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from ..i18n import t
 from . import backend as render_backend
 from . import dot_source as _dot
 from . import raster
@@ -97,13 +98,15 @@ class Diagram:
         return bundle
 
     def __repr__(self):
-        ops = len(self.model.op_nodes)
-        grads = "with gradients" if self.model.root is not None else "no backward yet"
-        return f"<autograd_viz diagram: {len(self.model.nodes)} nodes, {ops} ops, {grads}>"
+        lang = self.model.lang
+        grads = t("repr_grads" if self.model.root is not None else "repr_no_grads", lang)
+        nodes, ops = len(self.model.nodes), len(self.model.op_nodes)
+        return "<autograd_viz " + t("repr_diagram", lang, nodes=nodes, ops=ops, grads=grads) + ">"
 
 
-def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto"):
-    """Draw the graph recorded behind ``target``: a Tensor, a list of them, or a tape.
+def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto", depth=None):
+    """Draw the graph recorded behind ``target``: a Tensor, a list of them, or
+    a tape; a real ``torch.Tensor`` with a ``grad_fn`` works too.
 
     Leaves show their names and values, op nodes the operation and its
     result, and after ``backward()`` every node its gradient.  Names of
@@ -114,13 +117,21 @@ def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto"):
 
     ``draw(f, x, ...)``: a function and its arguments, the JAX way.  ``f`` is
     run once, recording, on fresh copies of the arguments named after its
-    parameters; with a scalar output the reverse pass runs too.
+    parameters; with a scalar output the reverse pass runs too.  With real
+    ``jax.Array`` arguments, JAX itself runs it (one box per primitive).
+    ``depth``: real PyTorch recorded under ``av.capture``: how many levels of
+    ``nn.Module`` groups to open; deeper modules are drawn as one node each.
     """
+    from ..description import describe_call
     from .function import is_function, names_for, record
 
     if is_function(target):
-        run = record(target, args)
-        target, names = run.target, names_for(run, names)
+        desc = describe_call(target, args, lang=lang)
+        if desc is not None:
+            target = desc
+        else:
+            run = record(target, args)
+            target, names = run.target, names_for(run, names)
     elif args:
         if isinstance(args[0], str) and len(args) == 1 and lang is None:
             lang = args[0]  # draw(y, "vi"), as before functions could be drawn
@@ -129,6 +140,6 @@ def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto"):
                 "draw(y) takes the output alone; to pass arguments, give the "
                 "function first: draw(f, x)"
             )
-    model = build_model(target, lang, names=names, rankdir=rankdir)
+    model = build_model(target, lang, names=names, rankdir=rankdir, depth=depth)
     render_backend.choose(backend)  # fail now, with the fix, if Graphviz is missing
     return Diagram(model, backend=backend)

@@ -3,19 +3,22 @@
 The function is run once on fresh leaves made from its arguments (each one
 requires grad and is named after the function's parameter), recording every
 op; its local variables name the intermediate values.  Any dialect works:
-a leaf keeps its argument's tensor flavour, and that flavour records for
-the duration of the call even outside a tape or ``record()`` scope.
+a leaf keeps its argument's tensor flavour, and the call runs under the
+engine's record_everything(), so it is recorded even outside a tape or
+``record()`` scope.
 """
 
 from __future__ import annotations
 
-import inspect
 import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.tensor import Tensor
+from ..description.naming import param_names
+from ..engine.graph import STATE, record_everything, whole_graph
+from ..engine.tensor import Tensor, enable_grad, set_requires_grad
+from ..engine.tensor import backward as run_backward
 
 
 @dataclass
@@ -37,56 +40,10 @@ class Recorded:
         return shown[0] if len(shown) == 1 else shown
 
 
-_RECORDING = {}
-
-
 def is_function(target):
     """Whether ``target`` is a function to run (not a Tensor or a tape to draw)."""
 
     return callable(target) and not isinstance(target, Tensor) and not hasattr(target, "recorded")
-
-
-def _recording_flavour(cls):
-    """A subclass of ``cls`` whose ops are recorded whatever scope a dialect
-    thinks it is in (a TF tape, MXNet's ``record()``); it reads and prints as ``cls``."""
-
-    if cls is Tensor or cls._records.__func__ is Tensor._records.__func__:
-        return cls
-    hit = _RECORDING.get(cls)
-    if hit is None:
-        hit = _RECORDING[cls] = type(
-            cls.__name__,
-            (cls,),
-            {
-                "__slots__": (),
-                "__module__": cls.__module__,
-                "__qualname__": cls.__qualname__,
-                "_records": classmethod(lambda c: True),
-            },
-        )
-    return hit
-
-
-def _param_names(fn, count):
-    try:
-        params = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    names = []
-    for p in params:
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            names.append(p.name)
-        elif p.kind == p.VAR_POSITIONAL:
-            # f(*args) (a wrapper such as grad(f)): x, or x1, x2, ... like a textbook
-            rest = count - len(names)
-            names += (
-                ["x"]
-                if rest == 1 and "x" not in names
-                else [f"x{i + 1}" for i in range(len(names), count)]
-            )
-            break
-    names += [f"x{i + 1}" for i in range(len(names), count)]
-    return names[:count]
 
 
 def leaf_from(arg, name, flavour=None):
@@ -104,9 +61,7 @@ def leaf_from(arg, name, flavour=None):
             raise TypeError(
                 f"argument {name!r} is a {type(arg).__name__}: pass numbers, arrays or tensors"
             )
-    leaf = _recording_flavour(cls)._plain(np.array(data))
-    # the engine's own methods: a flavour may hide them from its users (JAX)
-    Tensor.requires_grad_(leaf, True)
+    leaf = set_requires_grad(cls._plain(np.array(data)))
     leaf.name = name
     return leaf
 
@@ -124,7 +79,7 @@ def record(fn, args, kwargs=None, backward=True):
             f"{getattr(fn, '__name__', 'f')} needs its arguments: "
             f"av.draw(f, x) runs f(x) and draws it"
         )
-    names = _param_names(fn, len(args))
+    names = param_names(fn, len(args))
     flavour = next((type(a) for a in args if isinstance(a, Tensor)), None)
     leaves = [leaf_from(a, n, flavour) for a, n in zip(args, names)]
     local_vars = {}
@@ -135,16 +90,13 @@ def record(fn, args, kwargs=None, backward=True):
         if event == "return" and frame.f_code is code:
             local_vars.update(frame.f_locals)
 
-    from ..engine.graph import STATE
-    from ..engine.tensor import enable_grad
-
     previous = sys.getprofile()
     if code is not None:
         sys.setprofile(watch)
     recorded = []  # every node recorded during the call
     STATE.recorders.append(recorded)
     try:
-        with enable_grad():
+        with enable_grad(), record_everything():
             out = fn(*leaves, **(kwargs or {}))
     finally:
         STATE.recorders[:] = [r for r in STATE.recorders if r is not recorded]
@@ -182,7 +134,7 @@ def record(fn, args, kwargs=None, backward=True):
     run = Recorded(fn, leaves, named, out, outputs, _first_order(recorded, outputs))
     only = outputs[0]
     if backward and len(outputs) == 1 and only.size == 1 and only.requires_grad:
-        Tensor.backward(only, retain_graph=True)
+        run_backward(only, retain_graph=True)
     return run
 
 
@@ -190,8 +142,6 @@ def _first_order(recorded, outputs):
     """For a function that returns a gradient (``grad(f)``): the values of the
     first-order computation it differentiated, which its output does not
     reach, so the drawing shows both parts.  Nothing for ordinary functions."""
-    from ..engine.graph import whole_graph
-
     below = whole_graph(outputs)
     if not any(x.from_backward for x in below):
         return []

@@ -1,68 +1,120 @@
-"""One self-contained HTML file that plays step-through frames without a kernel.
+"""The step-through player as HTML: one script, one stylesheet, three places.
 
-The frames (SVG + explanation) travel as one JSON blob inside
-<script type="application/json">; a small vanilla-JS player swaps them in.
-Nothing is fetched: no CDN, no fonts, no images, so the file opens offline.
+* the notebook widget (widget.py) runs ``player.js`` as its anywidget module;
+* the copy a notebook keeps beside the widget (:func:`notebook_copy_html`)
+  runs the same script inline, so an export (``jupyter nbconvert --to html``)
+  steps with no widget manager and no network, and shows the frame as a
+  picture where scripts are stripped (an untrusted notebook, GitHub);
+* ``.to_html(path)`` (:func:`player_html`) is a whole page around it.
 
-The labels below are shared with the ipywidgets player (widget.py), so the
-two players read the same in each language.
+All three play the same data: the frames as one layout plus what changes per
+frame (:mod:`.frames.film`), so a page grows with the graph, not with
+frames × graph.  Nothing is fetched: no CDN, no fonts, no images.
 """
+
+from __future__ import annotations
 
 import base64
 import html
 import json
 import re
+import uuid
+from functools import cache
 from pathlib import Path
 
+from ..i18n import t
+from .frames.film import film
+from .frames.painter import DARK_BACKGROUND
 from .frames.panel import text_html
+from .style import FONT, MONO_FAMILY
 
-PLAYER_LABELS = {
-    "en": {
-        "play": "Play",
-        "pause": "Pause",
-        "prev": "Previous",
-        "next": "Next",
-        "step": "Step",
-        "speed": "Speed",
-        "speeds": (("Slow", 2000), ("Normal", 1200), ("Fast", 600)),
-        "forward": "Forward pass",
-        "backward": "Backward pass",
-        "keys": "Keys: ← → step, Space play/pause, Home/End first/last.",
-        "title": "Step-through: automatic differentiation",
-        "one_frame": "1 frame",
-        "n_frames": "{n} frames",
-        "at": "showing",
-        "no_script": "This player needs JavaScript to step through the frames.",
-    },
-    "vi": {
-        "play": "Phát",
-        "pause": "Tạm dừng",
-        "prev": "Trước",
-        "next": "Tiếp",
-        "step": "Bước",
-        "speed": "Tốc độ",
-        "speeds": (("Chậm", 2000), ("Vừa", 1200), ("Nhanh", 600)),
-        "forward": "Lan truyền xuôi",
-        "backward": "Lan truyền ngược",
-        "keys": "Phím: ← → chuyển bước, Space phát/tạm dừng, Home/End về đầu/cuối.",
-        "title": "Từng bước: tính vi phân tự động",
-        "one_frame": "1 khung hình",
-        "n_frames": "{n} khung hình",
-        "at": "đang ở",
-        "no_script": "Trình phát này cần JavaScript để chuyển qua các khung hình.",
-    },
-}
-
+_HERE = Path(__file__).resolve().parent
 DEFAULT_SPEED_MS = 1200
+SPEEDS = (("player_slow", 2000), ("player_normal", DEFAULT_SPEED_MS), ("player_fast", 600))
+# a wide graph is shrunk to fit, but never below this share of its natural size
+# (its smallest text, the 13 pt legend, stays at 13 px): it scrolls instead
+MIN_SCALE = 0.75
 
 
 def labels_for(lang):
-    """The player's words in `lang`; a clear error for a language we do not have."""
-    try:
-        return PLAYER_LABELS[lang]
-    except (KeyError, TypeError):
-        known = ", ".join(repr(k) for k in PLAYER_LABELS)
-        raise ValueError(f"lang={lang!r} is not available; use one of {known}.") from None
+    """The player's words in ``lang`` (i18n.py), as the script reads them."""
+    from ..i18n import check_lang
+
+    check_lang(lang)
+    words = {
+        key: t(f"player_{key}", lang)
+        for key in ("title", "play", "pause", "prev", "next", "step", "speed", "controls")
+        + ("keys", "graph", "step_of", "forward", "backward", "one_frame", "n_frames", "at")
+        + ("no_script",)
+    }
+    # placeholders the script fills in itself
+    words["graph"] = t("player_graph", lang, i="{i}", n="{n}", title="{title}")
+    words["step_of"] = t("player_step_of", lang, i="{i}", n="{n}", title="{title}")
+    words["n_frames"] = t("player_n_frames", lang, n="{n}")
+    words["speeds"] = [[t(key, lang), ms] for key, ms in SPEEDS]
+    words["defaultSpeed"] = DEFAULT_SPEED_MS
+    return words
+
+
+def _compact(text, comment):
+    """Without indentation, blank lines and whole-line comments: every saved
+    notebook carries the script twice per player (the copy and the widget)."""
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not (comment and line.startswith(comment)))
+
+
+@cache
+def player_js():
+    """The player's script (plain functions, no module syntax)."""
+    return _compact((_HERE / "player.js").read_text(encoding="utf-8"), "//")
+
+
+@cache
+def player_css():
+    """The player's one stylesheet, with the font from style.py."""
+    css = (_HERE / "player.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = css.replace("__FONT__", FONT).replace("__MONO__", MONO_FAMILY)
+    return _compact(css.replace("__DARK_PAPER__", DARK_BACKGROUND), None)
+
+
+def widget_esm():
+    """The anywidget module: the same script, rendering into the widget's element
+    and keeping the kernel's ``index`` in step with the page."""
+    return (
+        player_js()
+        + """
+function render({ model, el }) {
+  var key = model.get("key");
+  el.setAttribute("data-avz-live", key);
+  avzHideCopies(key);
+  var player = avzPlayer(el, model.get("film"), {
+    labels: model.get("labels"),
+    lang: model.get("lang"),
+    start: model.get("index"),
+    onIndex: function (i) {
+      if (model.get("index") === i) { return; }
+      model.set("index", i);
+      // a saved notebook opened without its kernel has nobody to tell
+      try { model.save_changes(); } catch (e) { /* no kernel: stepping goes on */ }
+    },
+  });
+  var onIndex = function () { player.show(model.get("index")); };
+  var onFilm = function () { player.load(model.get("film"), model.get("index")); };
+  model.on("change:index", onIndex);
+  model.on("change:film", onFilm);
+  return function () {
+    model.off("change:index", onIndex);
+    model.off("change:film", onFilm);
+    player.destroy();
+  };
+}
+export default { render };
+"""
+    )
+
+
+# -- pieces ------------------------------------------------------------------------
 
 
 def inline_svg(svg):
@@ -72,9 +124,6 @@ def inline_svg(svg):
 
 
 _UNIT_PX = {"pt": 4 / 3, "px": 1.0, "": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 9.6 / 2.54}
-# a wide graph is shrunk to fit, but never below this share of its natural size:
-# smaller text stops being readable, so the box scrolls sideways instead.
-MIN_SCALE = 0.75
 
 
 def natural_width_px(svg):
@@ -98,19 +147,6 @@ def svg_img_html(svg, alt=""):
     )
 
 
-def min_width_px(svg):
-    """How narrow the diagram's box may get before it scrolls instead (None: no floor)."""
-    width = natural_width_px(svg)
-    return round(width * MIN_SCALE) if width else None
-
-
-def diagram_html(svg):
-    """The frame's SVG in a box that shrinks it to fit, down to MIN_SCALE, then scrolls."""
-    floor = min_width_px(svg)
-    style = f' style="min-width: {floor}px"' if floor else ""
-    return f'<div class="avz-svgbox"{style}>{inline_svg(svg)}</div>'
-
-
 def explanation_html(frame):
     """The frame's explanation as HTML: its own escaped .html if it has one, else escaped .text."""
     markup = getattr(frame, "html", None)
@@ -126,7 +162,7 @@ def json_for_script(value):
     data block early and run as code. \\u003c is still valid JSON, so JSON.parse
     gives back the exact original text.
     """
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -136,187 +172,110 @@ def json_for_script(value):
     )
 
 
-# The stylesheet and script are constants (no user text), so they need no escaping.
-_CSS = """
-:root { color-scheme: light; }
-body { margin: 0; padding: 16px; font: 15px/1.45 system-ui, -apple-system, "Segoe UI",
-       Roboto, "Noto Sans", "DejaVu Sans", sans-serif; color: #1f2328; background: #fff; }
+def film_of(frames):
+    """The player's data for ``frames`` (see :mod:`.frames.film`)."""
+    frames = list(frames)
+    if not frames:
+        raise ValueError(
+            "There are no frames to play: the graph has no recorded ops. "
+            "Compute something from a tensor with requires_grad=True first."
+        )
+    return film(frames, explanation_html)
+
+
+def still_html(frame):
+    """One frame as markup that needs no script and no stylesheet: its picture as
+    an <img> (sanitisers strip inline <svg>), its title and explanation as text."""
+    return (
+        f'<div class="avz-still">{svg_img_html(frame.svg, frame.title or "")}'
+        f'<p style="font-weight: 600; margin: 6px 0 2px"><b>{html.escape(frame.title or "")}'
+        f"</b></p>{explanation_html(frame)}</div>"
+    )
+
+
+def _mount_script(root_id, data_id, lang, start, key=None, page=False):
+    """The inline script that turns the still into the player (no globals left behind)."""
+    options = {"labels": labels_for(lang), "lang": lang, "start": start, "css": player_css()}
+    guard = ""
+    if key:
+        # the live widget is on the page already: it hid this copy
+        guard = (
+            f"if (document.querySelector('[data-avz-live=\"{key}\"]')) "
+            f'{{ avzHideCopies("{key}"); return; }}'
+        )
+    body = (
+        f'var root = document.getElementById("{root_id}");\n'
+        f'if (!root || root.getAttribute("data-avz-on")) {{ return; }}\n{guard}\n'
+        f'var data = JSON.parse(document.getElementById("{data_id}").textContent);\n'
+        'root.setAttribute("data-avz-on", "1");\n'
+        f"avzPlayer(root, data, {json_for_script(options)});\n"
+    )
+    if key:
+        body += "avzTidy(root, 30);\n"
+    if page:
+        body += "root.focus({preventScroll: true});\n"
+    return f"<script>\n(function () {{\n{player_js()}\n{body}}})();\n</script>"
+
+
+def notebook_copy_html(frames, lang="en", key=None, start=0, data=None):
+    """The output a notebook keeps beside the widget: the frame as a picture with
+    its text, which the inline script turns into the whole player where scripts
+    run (a trusted notebook, nbconvert's HTML, VS Code).  ``key`` ties it to its
+    widget, which hides it once it shows."""
+    frames = list(frames)
+    data = film_of(frames) if data is None else data
+    start = min(max(int(start), 0), len(frames) - 1)
+    uid = uuid.uuid4().hex[:12]
+    root_id, data_id = f"avz-{uid}", f"avz-data-{uid}"
+    copy = f' data-avz-copy="{html.escape(key)}"' if key else ""
+    return (
+        f'<div class="avz-copy" id="{root_id}" lang="{html.escape(lang)}"{copy}>'
+        f"{still_html(frames[start])}</div>\n"
+        f'<script type="application/json" id="{data_id}">{json_for_script(data)}</script>\n'
+        + _mount_script(root_id, data_id, lang, start, key=key)
+    )
+
+
+_PAGE_CSS = """
+:root { color-scheme: light dark; }
+body { margin: 0; padding: 16px; background: #ffffff; color: #1f2328; }
+@media (prefers-color-scheme: dark) { body { background: #0d1117; color: #e6edf3; } }
+main { max-width: 1100px; margin: 0 auto; font-family: __FONT__; }
 h1 { font-size: 18px; margin: 0 0 10px; }
-.avz-player { max-width: 1100px; }
-.avz-diagram { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; overflow: auto;
-               background: #fff; text-align: center; }
-.avz-diagram svg { max-width: 100%; height: auto; vertical-align: top; }
-.avz-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 10px 0; }
-.avz-controls button { font: inherit; padding: 4px 12px; min-width: 84px; border-radius: 6px;
-                       border: 1px solid #afb8c1; background: #f6f8fa; cursor: pointer; }
-.avz-controls select { font: inherit; padding: 3px 6px; border-radius: 6px;
-                       border: 1px solid #afb8c1; background: #fff; }
-.avz-controls button:disabled { opacity: 0.45; cursor: default; }
-.avz-controls button:focus-visible, .avz-controls input:focus-visible,
-.avz-controls select:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
-.avz-controls input[type=range] { flex: 1 1 220px; min-width: 160px; }
-.avz-counter { font-variant-numeric: tabular-nums; min-width: 64px; text-align: center; }
-.avz-speed { display: inline-flex; align-items: center; gap: 4px; }
-.avz-panel { border-left: 4px solid #0969da; background: #f6f8fa; padding: 8px 12px;
-             border-radius: 0 6px 6px 0; min-height: 4.5em; }
-.avz-panel.avz-backward { border-left-color: #cf222e; }
-.avz-panel.avz-compare { border-left-color: #8250df; }
-.avz-title { font-weight: 600; margin: 2px 0 4px; }
-.avz-text { white-space: pre-wrap; font-family: ui-monospace, "DejaVu Sans Mono", Menlo,
-            Consolas, monospace; font-size: 14px; }
-.avz-keys { color: #57606a; font-size: 12px; margin-top: 8px; }
-"""
-
-_SCRIPT = """
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("avz-data").textContent);
-  var frames = data.frames, L = data.labels, last = frames.length - 1;
-  var $ = function (id) { return document.getElementById(id); };
-  var diagram = $("avz-diagram"), scroller = $("avz-scroller"), panel = $("avz-panel"),
-      title = $("avz-title"), explanation = $("avz-explanation"), slider = $("avz-slider"),
-      counter = $("avz-counter"), prev = $("avz-prev"), next = $("avz-next"),
-      play = $("avz-play"), speed = $("avz-speed");
-  var index = 0, timer = null;
-
-  function show(i) {
-    index = Math.max(0, Math.min(last, i));
-    var f = frames[index];
-    diagram.innerHTML = f.svg;
-    diagram.style.minWidth = f.minWidth ? f.minWidth + "px" : "";
-    follow(f.node);
-    panel.className = "avz-panel avz-" + f.kind;
-    title.textContent = f.title;
-    explanation.innerHTML = f.explanation;
-    slider.value = String(index);
-    counter.textContent = (index + 1) + " / " + frames.length;
-    prev.disabled = index === 0;
-    next.disabled = index === last;
-    if (index === last) { stop(); }
-  }
-  // a wide graph scrolls sideways; keep the node this frame is about in view
-  function follow(node) {
-    if (!node || scroller.scrollWidth <= scroller.clientWidth) { return; }
-    var g = null, groups = diagram.querySelectorAll("g[id]");
-    for (var k = 0; k < groups.length; k++) { if (groups[k].id === node) { g = groups[k]; } }
-    if (!g) { return; }
-    var r = g.getBoundingClientRect(), s = scroller.getBoundingClientRect();
-    if (r.left < s.left || r.right > s.right) {
-      scroller.scrollLeft += (r.left + r.right) / 2 - (s.left + s.right) / 2;
-    }
-  }
-  function stop() {
-    if (timer !== null) { clearInterval(timer); timer = null; }
-    play.textContent = "\\u25B6 " + L.play;
-    play.setAttribute("aria-pressed", "false");
-  }
-  function start() {
-    if (index === last) { show(0); }
-    stop();
-    timer = setInterval(function () { show(index + 1); }, Number(speed.value));
-    play.textContent = "\\u23F8 " + L.pause;
-    play.setAttribute("aria-pressed", "true");
-  }
-  function toggle() { if (timer === null) { start(); } else { stop(); } }
-
-  prev.addEventListener("click", function () { stop(); show(index - 1); });
-  next.addEventListener("click", function () { stop(); show(index + 1); });
-  play.addEventListener("click", toggle);
-  slider.addEventListener("input", function () { stop(); show(Number(slider.value)); });
-  speed.addEventListener("change", function () { if (timer !== null) { start(); } });
-  document.addEventListener("keydown", function (e) {
-    var tag = (e.target && e.target.tagName) || "";
-    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
-    if (e.key === "ArrowRight") { stop(); show(index + 1); }
-    else if (e.key === "ArrowLeft") { stop(); show(index - 1); }
-    else if (e.key === "Home") { stop(); show(0); }
-    else if (e.key === "End") { stop(); show(last); }
-    else if (e.key === " " && tag !== "BUTTON") { toggle(); }
-    else { return; }
-    e.preventDefault();
-  });
-  slider.max = String(last);
-  show(data.start || 0);
-})();
 """
 
 
 def player_html(frames, lang="en", title=None, start=0):
-    """The complete HTML document (a str) that plays `frames`."""
+    """The complete HTML document (a str) that plays ``frames``."""
     labels = labels_for(lang)
     frames = list(frames)
-    if not frames:
-        raise ValueError(
-            "There are no frames to play; build them with "
-            "autograd_viz.step_through(y) after computing y."
-        )
+    data = film_of(frames)
     title = labels["title"] if title is None else str(title)
     start = min(max(int(start), 0), len(frames) - 1)
-    payload = {
-        "labels": {k: labels[k] for k in ("play", "pause")},
-        "start": start,
-        "frames": [
-            {
-                "svg": inline_svg(f.svg),
-                "minWidth": min_width_px(f.svg),
-                "title": f.title or "",
-                "kind": f.kind,
-                "node": getattr(f, "node", None),
-                "explanation": explanation_html(f),
-            }
-            for f in frames
-        ],
-    }
-    speed_options = "".join(
-        f'<option value="{ms}"{" selected" if ms == DEFAULT_SPEED_MS else ""}>'
-        f"{html.escape(name)}</option>"
-        for name, ms in labels["speeds"]
-    )
     e = html.escape
-    # the first frame is also written out as plain markup so the page shows
-    # something (and prints) even with scripts disabled.
-    first = frames[start]
-    floor = min_width_px(first.svg)
-    floor = f' style="min-width: {floor}px"' if floor else ""
     return f"""<!DOCTYPE html>
 <html lang="{e(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)}</title>
-<style>{_CSS}</style>
+<style>{_PAGE_CSS.replace("__FONT__", FONT)}</style>
 </head>
 <body>
-<main class="avz-player">
+<main>
 <h1>{e(title)}</h1>
-<div class="avz-diagram" id="avz-scroller"><div class="avz-svgbox" id="avz-diagram"{floor}>
-{inline_svg(first.svg)}</div></div>
-<div class="avz-controls" role="group">
-  <button type="button" id="avz-play" aria-pressed="false">&#9654; {e(labels["play"])}</button>
-  <button type="button" id="avz-prev">&#9664; {e(labels["prev"])}</button>
-  <input type="range" id="avz-slider" min="0" max="{len(frames) - 1}" value="0" step="1"
-         aria-label="{e(labels["step"])}">
-  <button type="button" id="avz-next">{e(labels["next"])} &#9654;</button>
-  <span class="avz-counter" id="avz-counter">1 / {len(frames)}</span>
-  <label class="avz-speed">{e(labels["speed"])}
-    <select id="avz-speed">{speed_options}</select></label>
-</div>
-<section class="avz-panel" id="avz-panel" aria-live="polite">
-  <div class="avz-title" id="avz-title">{e(first.title or "")}</div>
-  <div id="avz-explanation">{explanation_html(first)}</div>
-</section>
-<div class="avz-keys">{e(labels["keys"])}</div>
+<div id="avz-player" lang="{e(lang)}">{still_html(frames[start])}</div>
 <noscript><p>{e(labels["no_script"])}</p></noscript>
 </main>
-<script type="application/json" id="avz-data">{json_for_script(payload)}</script>
-<script>{_SCRIPT}</script>
+<script type="application/json" id="avz-data">{json_for_script(data)}</script>
+{_mount_script("avz-player", "avz-data", lang, start, page=True)}
 </body>
 </html>
 """
 
 
 def write_player(path, frames, lang="en", title=None, start=0):
-    """Write the player to `path` (UTF-8) and return it as a Path."""
+    """Write the player to ``path`` (UTF-8) and return it as a Path."""
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(

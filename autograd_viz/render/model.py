@@ -1,25 +1,29 @@
-"""A recorded graph as a diagram model.
+"""A graph description as a diagram model.
 
-:func:`build_model` turns outputs (a Tensor, a list of them, or a tape) into a
+:func:`build_model` asks :func:`autograd_viz.description.describe` for the
+graph behind what is drawn (our Tensor, a list of them, a tape, a real
+PyTorch tensor, or a description already made) and turns it into a
 :class:`Model`: one :class:`Node` per value with the words and numbers it
-shows, the edges between them, runs of repeated ops, and the backward steps
-when a backward pass has run.  The DOT text (dot_source) and the frames both
-read the same model, so the diagram and the step-through can never disagree
-about a label.
+shows, the edges between them, groups (an ``nn.Module``, a run of repeated
+ops), and the backward pass when one has run.  The DOT text (dot_source)
+and the frames both read the same model, so the diagram and the
+step-through can never disagree about a label.
 
-Node ids are ``n0, n1, ...`` in run order (``Tensor.seq``), never ``id()``,
-so the same code gives the same drawing on every run.
+The renderer knows no framework: everything it shows comes from the
+description (``autograd_viz/description/graph.py``).  Node ids are the
+description's, ``n0, n1, ...`` in run order, never ``id()``, so the same
+code gives the same drawing on every run.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine import graph as _graph
+from ..description import Graph, describe
+from ..engine.ops import REGISTRY
 from ..i18n import resolve as resolve_lang
 from ..i18n import t
 from .style import node_lines
@@ -34,17 +38,27 @@ MAX_OPS = 800  # bigger graphs show their last MAX_OPS ops (Graphviz cannot lay
 
 @dataclass
 class Node:
-    id: str  # "n0", "n1", ... in run order
-    tensor: object = field(repr=False)
-    kind: str  # "leaf", "const" or "op"
+    id: str  # the description's id: "n0", "n1", ... in run order
+    value: object = field(repr=False)  # the description's Value
+    kind: str  # "leaf", "const", "op" or "ghost"
     name: str  # what the text calls it: "x", "v2", or a constant's value
     formula: str = ""  # op nodes: "2 × v1"
     detached: bool = False
     from_backward: bool = False
-    group: int | None = None  # index into Model.groups for a run of repeated ops
+    group: int | None = None  # index into Model.groups (an nn.Module, a run of repeated ops)
     copy_of: Node | None = None  # ghosts: the node this is a copy of
     cut: bool = False  # an op result whose history is not drawn (huge graphs)
     asked: bool = False  # an inner value whose gradient the user asked for
+
+    @property
+    def data(self):
+        """The forward value."""
+        return self.value.data
+
+    @property
+    def inputs(self):
+        """Ids of the op's inputs, in argument order."""
+        return self.value.inputs if self.kind == "op" else ()
 
     @property
     def title(self):
@@ -67,14 +81,13 @@ class Model:
     nodes: list  # Node, in run order
     edges: list  # Edge
     groups: list  # (label, [node ids])
-    root: object = None  # the tensor the recorded backward pass started from
-    steps: list = field(default_factory=list)  # graph.BackwardStep, in visiting order
-    seed: object = None
+    description: Graph = None
+    backward: object = None  # the description's BackwardPass shown (None: no backward yet)
     rankdir: str = "LR"
     big: bool = False  # use the cheap layout settings
+    group_parent: dict = field(default_factory=dict)  # group index -> enclosing group index
 
     def __post_init__(self):
-        self.by_tensor = {id(n.tensor): n for n in self.nodes if n.kind != "ghost"}
         self.by_id = {n.id: n for n in self.nodes}
         self._lines = {}
 
@@ -94,12 +107,44 @@ class Model:
     # forward mode: {node id: [tangent, ...]} every frame may show, so the one
     # layout sizes the boxes for them too (frames/tangent.py fills it in)
     tangent_versions = None
+    # more gradients frames may show than the recorded pass's (the mode
+    # comparison steps through several backward sweeps): {node id: [grad, ...]}
+    grad_versions = None
 
     hidden_ops = 0  # ops of a huge graph that are not drawn
     same_rank = ()  # (input id, op id) pairs drawn side by side (_add_ghosts)
 
-    def node_of(self, tensor):
-        return self.by_tensor[id(tensor)]
+    def node_of(self, obj):
+        """The drawn Node of an id, a description Value, or the producer's own
+        object (an engine Tensor, a torch tensor); KeyError if not drawn."""
+        if isinstance(obj, str):
+            return self.by_id[obj]
+        value = self.description.value_of(obj) if self.description is not None else None
+        node = self.by_id.get(value.id) if value is not None else None
+        if node is None or node.kind == "ghost":
+            raise KeyError(obj)
+        return node
+
+    def has(self, obj):
+        try:
+            self.node_of(obj)
+        except KeyError:
+            return False
+        return True
+
+    @property
+    def root(self):
+        """The node the recorded backward pass started from (None before one ran)."""
+        return self.by_id[self.backward.root] if self.backward is not None else None
+
+    @property
+    def steps(self):
+        """The recorded backward pass's steps, in visiting order."""
+        return self.backward.steps if self.backward is not None else []
+
+    @property
+    def seed(self):
+        return self.backward.seed if self.backward is not None else None
 
     @property
     def op_nodes(self):
@@ -107,17 +152,11 @@ class Model:
 
     @property
     def root_name(self):
-        return self.node_of(self.root).name if self.root is not None else ""
+        return self.root.name if self.root is not None else ""
 
     def final_grads(self):
         """{node id: gradient} after the whole backward pass (empty before one)."""
-        grads = {}
-        if self.root is not None:
-            grads[self.node_of(self.root).id] = np.asarray(self.seed)
-        for step in self.steps:
-            for send in step.sends:
-                grads[self.node_of(send.input).id] = send.total_after
-        return grads
+        return self.backward.final_grads() if self.backward is not None else {}
 
     def legend_keys(self):
         keys = []
@@ -129,112 +168,85 @@ class Model:
             keys.append("legend_asked")
         if self.hidden_ops:
             keys.append("legend_hidden")
+        if any(n.kind == "op" and _framework_op(n.value) for n in self.nodes):
+            keys.append("legend_framework_op")
         return keys
 
 
-def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
-    """The diagram model of ``target`` (Tensor, list/tuple of Tensors, or a tape).
+def build_model(target, lang=None, names=None, caller=None, rankdir="auto", depth=None):
+    """The diagram model of ``target``: our Tensor (or a list of them, or a
+    tape), a real ``torch.Tensor``, or a :class:`~autograd_viz.description.Graph`.
 
     ``names`` ({"x": tensor} or {tensor: "x"}) wins over ``tensor.name``, which
     wins over the variable names found in ``caller`` (a Python frame; by
-    default the first frame outside this package).
+    default the first frame outside this package).  ``depth``: how many
+    levels of ``nn.Module`` groups are opened (real PyTorch under
+    ``av.capture``); deeper modules are drawn as one node each.
     """
-    from ..engine.tensor import Tensor, last_backward_root
-
     lang = resolve_lang(lang)
     if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
-    roots, trace_root, trace = _roots_of(target, Tensor)
-    if trace_root is None:
-        # show the most recent backward pass that reached what is drawn: one
-        # started at a drawn root, or the last one if it ran through them
-        trace = None
-        candidates = [r for r in roots if r.trace is not None]
-        last = last_backward_root()
-        if last is not None and last.trace is not None and all(last is not r for r in roots):
-            below = {id(n) for n in _graph.whole_graph([last])}
-            if any(id(r) in below for r in roots):
-                candidates.append(last)
-        if candidates:
-            trace_root = max(candidates, key=lambda r: r.trace.ran)
-    all_roots = list(roots)
-    if trace_root is not None and not any(r is trace_root for r in all_roots):
-        all_roots.append(trace_root)
-    tensors = _with_detach_sources(_graph.whole_graph(all_roots))
-    if any(x.from_backward for x in tensors):
-        first = _first_order_roots(tensors, all_roots, caller)
-        if first:
-            all_roots += first
-            tensors = _with_detach_sources(_graph.whole_graph(all_roots))
-    tensors, cut, hidden = _last_ops(tensors, all_roots)
+    if caller is None and not isinstance(target, Graph):
+        from ..description.naming import user_frame
 
-    labels = _display_names(tensors, names, caller)
-    nodes, edges = [], []
-    by_tensor = {}
-    for rank, tensor in enumerate(tensors):
-        nid = f"n{rank}"
-        if tensor.op is not None and id(tensor) not in cut:
-            kind = "op"
-        elif id(tensor) in labels or tensor.requires_grad or tensor.detached_from is not None:
-            kind = "leaf"
-        else:
-            kind = "const"
-        node = Node(
-            nid,
-            tensor,
-            kind,
-            "",
-            detached=tensor.detached_from is not None,
-            from_backward=bool(tensor.from_backward),
-            cut=id(tensor) in cut,
+        caller = user_frame()
+    desc = describe(target, names=names, caller=caller, depth=depth, lang=lang)
+    return model_of(desc, lang, rankdir)
+
+
+def model_of(desc, lang, rankdir="auto"):
+    """The :class:`Model` of a graph description."""
+    values, cut, hidden = _last_ops(desc)
+    nodes = []
+    for value in values:
+        kind = "leaf" if value.id in cut else value.kind
+        nodes.append(
+            Node(
+                value.id,
+                value,
+                kind,
+                "",
+                detached=value.detached_from is not None,
+                from_backward=value.from_backward,
+                cut=value.id in cut,
+                asked=value.asked and kind == "op",
+            )
         )
-        nodes.append(node)
-        by_tensor[id(tensor)] = node
+    by_id = {n.id: n for n in nodes}
 
     # names: given/inferred first, then constants by value, then v1, v2, ... for the rest
-    taken = set(labels.values())
+    taken = {v.name for v in values if v.name}
     counter = 0
     for node in nodes:
-        tensor = node.tensor
-        if id(tensor) in labels:
-            node.name = labels[id(tensor)]
+        if node.value.name:
+            node.name = node.value.name
         elif node.kind == "const":
-            node.name = fmt_inline(tensor.data, max_entries=4)
+            node.name = fmt_inline(node.data, max_entries=4)
         else:
             counter += 1
             while f"v{counter}" in taken:
                 counter += 1
             node.name = f"v{counter}"
 
+    edges = []
     for node in nodes:
-        tensor = node.tensor
+        value = node.value
         if node.kind == "op":
-            for pos, inp in enumerate(tensor.inputs):
-                edges.append(Edge(by_tensor[id(inp)].id, node.id, "data", pos))
-            node.formula = _formula(tensor, [by_tensor[id(i)].name for i in tensor.inputs], lang)
-        src = tensor.detached_from
-        if src is not None and id(src) in by_tensor:
-            edges.append(Edge(by_tensor[id(src)].id, node.id, "detach"))
+            for pos, inp in enumerate(value.inputs):
+                edges.append(Edge(inp, node.id, "data", pos))
+            node.formula = formula_of(value, [by_id[i].name for i in value.inputs], lang)
+        src = value.detached_from
+        if src is not None and src in by_id:
+            edges.append(Edge(src, node.id, "detach"))
     for k, e in enumerate(edges):
         e.id = f"e{k}"
 
-    steps, seed = [], None
-    if trace_root is not None:
-        trace = trace if trace is not None else trace_root.trace
-        steps = trace.steps(trace_root)
-        seed = trace.seed
-    asked = _asked_for(target, Tensor)
-    for node in nodes:
-        # a gradient kept on an inner value (retain_grad) or a tape asked about it
-        node.asked = node.kind == "op" and (
-            _graph.grad_of(node.tensor) is not None or id(node.tensor) in asked
-        )
-    groups = _repeated_runs(nodes, by_tensor, lang)
-    if hidden:
-        steps = [s for s in steps if id(s.node) in by_tensor]
-        for s in steps:
-            s.sends = [x for x in s.sends if id(x.input) in by_tensor]
-    model = Model(lang, nodes, edges, groups, trace_root, steps, seed, rankdir)
+    groups, group_parent = _module_groups(desc, nodes)
+    groups += _repeated_runs(nodes, by_id, lang, first=len(groups))
+    backward = desc.backward
+    if backward is not None and hidden:
+        backward = _drawn_part(backward, by_id)
+    model = Model(lang, nodes, edges, groups, desc, backward, rankdir, group_parent=group_parent)
     model.hidden_ops = hidden
     depth, longest, model.big = _layout_cost(model)
     if model.big:
@@ -247,160 +259,51 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto"):
     return model
 
 
-def _last_ops(tensors, roots):
-    """(tensors to draw, ids of op results drawn without history, ops left out)."""
-    ops = [x for x in tensors if x.op is not None]
+def _drawn_part(backward, by_id):
+    """The backward pass restricted to what is drawn (a huge graph's last ops)."""
+    from ..description import BackwardPass, BackwardStep
+
+    steps = []
+    for s in backward.steps:
+        if s.node in by_id:
+            sends = [x for x in s.sends if x.input in by_id]
+            steps.append(BackwardStep(s.node, s.upstream, sends))
+    return BackwardPass(backward.root, backward.seed, steps)
+
+
+def _last_ops(desc):
+    """(values to draw, ids of op results drawn without history, ops left out)."""
+    values = desc.values
+    ops = [v for v in values if v.kind == "op"]
     if len(ops) <= MAX_OPS:
-        return tensors, set(), 0
-    keep = {id(x): x for x in ops[-MAX_OPS:]}
-    for r in roots:
-        keep[id(r)] = r
+        return values, set(), 0
+    keep = {v.id: v for v in ops[-MAX_OPS:]}
+    for rid in desc.outputs + ([desc.backward.root] if desc.backward is not None else []):
+        keep[rid] = desc.by_id[rid]
     cut = set()
-    for x in list(keep.values()):
-        for p in x.inputs:
-            if id(p) not in keep:
-                keep[id(p)] = p
-                if p.op is not None:
-                    cut.add(id(p))
-    return sorted(keep.values(), key=lambda x: x.seq), cut, len(ops) - MAX_OPS
+    for v in list(keep.values()):
+        for pid in v.inputs:
+            if pid not in keep:
+                p = keep[pid] = desc.by_id[pid]
+                if p.kind == "op":
+                    cut.add(pid)
+    order = {v.id: k for k, v in enumerate(values)}
+    return sorted(keep.values(), key=lambda v: order[v.id]), cut, len(ops) - MAX_OPS
 
 
-def _roots_of(target, Tensor):
-    """(output tensors, tensor whose trace to show or None) for any drawable target."""
-    if isinstance(target, Tensor):
-        return [target], None, None
-    if isinstance(target, (list, tuple)):
-        if not target or not all(isinstance(x, Tensor) for x in target):
-            raise TypeError(
-                "draw a Tensor, a non-empty list of Tensors or a GradientTape; "
-                "the list given holds something else"
-            )
-        return list(target), None, None
-    recorded = getattr(target, "recorded", None)
-    if recorded is not None:
-        roots = [x for x in recorded if isinstance(x, Tensor)]
-        last = getattr(target, "last_target", None)
-        trace = getattr(target, "last_trace", None)
-        trace_root = None
-        if isinstance(last, Tensor):
-            roots.append(last)
-            trace = trace if trace is not None else last.trace
-            if trace is not None and trace.root_seq == last.seq:
-                trace_root = last
-            else:
-                trace = None
-        if not roots:
-            raise ValueError(
-                "this tape has recorded nothing yet: compute something inside "
-                "`with tf.GradientTape() as tape:` from a watched variable first"
-            )
-        return roots, trace_root, trace
-    raise TypeError(
-        f"cannot draw a {type(target).__name__}: pass a Tensor (e.g. the "
-        f"output y), a list of Tensors, or a GradientTape"
-    )
-
-
-def _first_order_roots(tensors, roots, caller):
-    """Higher order: a gradient recorded by a ``create_graph=True`` backward pass
-    (``torch.autograd.grad(y, x, create_graph=True)``) does not lead back to
-    the ``y`` it came from.  The user's variables that ran such a pass through
-    the drawn inputs are drawn too, so the first-order part and the
-    gradient's own graph appear side by side, told apart by colour."""
-    from ..engine.tensor import Tensor
-
-    if caller is None:
-        caller = _user_frame()
-    if caller is None:
-        return []
-    drawn = {id(x) for x in tensors}
-    leaves = {id(x) for x in tensors if x.op is None}
-    found = []
-    for scope in (caller.f_locals, caller.f_globals):
-        for value in list(scope.values()):
-            trace = getattr(value, "trace", None) if isinstance(value, Tensor) else None
-            if (
-                trace is None
-                or not trace.create_graph
-                or id(value) in drawn
-                or any(value is r for r in roots + found)
-            ):
-                continue
-            if any(id(x) in leaves for x in _graph.whole_graph([value]) if x.op is None):
-                found.append(value)
-    return found
-
-
-def _asked_for(target, Tensor):
-    """ids of the tensors a tape's last ``gradient`` call was asked about."""
-    sources = getattr(target, "last_sources", None)
-    if sources is None or isinstance(target, Tensor):
-        return set()
-    if isinstance(sources, Tensor):
-        sources = [sources]
-    return {id(s) for s in sources if isinstance(s, Tensor)}
-
-
-def _with_detach_sources(tensors):
-    """Add what detach() cut off, so the diagram can show where the cut is."""
-    seen = {id(x): x for x in tensors}
-    todo = [x.detached_from for x in tensors if x.detached_from is not None]
-    while todo:
-        src = todo.pop()
-        if id(src) in seen:
-            continue
-        for x in _graph.whole_graph([src]):
-            if id(x) not in seen:
-                seen[id(x)] = x
-                if x.detached_from is not None:
-                    todo.append(x.detached_from)
-    return sorted(seen.values(), key=lambda x: x.seq)
-
-
-def _display_names(tensors, names, caller):
-    """{id(tensor): name} from ``names``, then ``.name``, then the caller's variables."""
-    from ..engine.tensor import Tensor
-
-    wanted = {id(x) for x in tensors}
-    found = {}
-    if caller is None:
-        caller = _user_frame()
-    frame_vars = []
-    if caller is not None:
-        frame_vars = [caller.f_locals, caller.f_globals]
-    for scope in frame_vars:
-        for var, value in list(scope.items()):
-            if (
-                isinstance(value, Tensor)
-                and id(value) in wanted
-                and id(value) not in found
-                and not var.startswith("_")
-            ):
-                found[id(value)] = var
-    for x in tensors:
-        if x.name:
-            found[id(x)] = x.name
-    if names:
-        if not isinstance(names, dict):
-            raise TypeError("names must be a dict such as {'x': x} or {x: 'x'}")
-        for key, value in names.items():
-            if isinstance(key, str) and isinstance(value, Tensor):
-                key, value = value, key
-            if not isinstance(key, Tensor) or not isinstance(value, str):
-                raise TypeError("names must map names to tensors, e.g. names={'x': x}")
-            found[id(key)] = value
-    return found
-
-
-def _user_frame():
-    """The innermost frame not inside this package: where the user's variables live."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if not (module == "autograd_viz" or module.startswith("autograd_viz.")):
-            return frame
-        frame = frame.f_back
-    return None
+def _module_groups(desc, nodes):
+    """The nn.Module groups as (label, [node ids]), and which group encloses which."""
+    if not desc.modules:
+        return [], {}
+    index = {m.id: k for k, m in enumerate(desc.modules)}
+    groups = [(m.label, []) for m in desc.modules]
+    parent = {index[m.id]: index[m.parent] for m in desc.modules if m.parent is not None}
+    for node in nodes:
+        mid = node.value.module
+        if mid is not None and mid in index:
+            node.group = index[mid]
+            groups[index[mid]][1].append(node.id)
+    return groups, parent
 
 
 _PLACEHOLDER = re.compile(r"(?<!\w)([ab])(?![^\Wᵀ²³])")
@@ -411,9 +314,18 @@ def substitute(text, names):
     return _PLACEHOLDER.sub(lambda m: names.get(m.group(1), m.group(1)), text)
 
 
-def _formula(tensor, input_names, lang):
-    prim = tensor.op
-    params = tensor.params
+def _framework_op(value):
+    """Whether an op value is drawn with its framework's name (not in our table)."""
+    return value.primitive is None or value.primitive not in REGISTRY
+
+
+def formula_of(value, input_names, lang):
+    """What an op computes, with its inputs' names: our formula for a
+    primitive of the table ("2 × v1"), else the framework's name ("addmm(b, x, v1)")."""
+    if _framework_op(value):
+        return f"{value.op}({', '.join(input_names)})"
+    prim = REGISTRY[value.primitive]
+    params = value.params
     text = substitute(prim.formula, dict(zip("ab", input_names)))
     if prim.name == "getitem":
         text = text.replace("[i]", "[" + _fmt_index(params.get("index")) + "]")
@@ -444,39 +356,40 @@ def _fmt_index(index):
     return ", ".join(out)
 
 
-def _repeated_runs(nodes, by_tensor, lang, min_run=3):
-    """Runs of the same op applied again and again (an unrolled loop) as groups."""
+def _repeated_runs(nodes, by_id, lang, first=0, min_run=3):
+    """Runs of the same op applied again and again (an unrolled loop) as
+    groups, numbered from ``first`` (after the module groups)."""
     users = {}
     for n in nodes:
-        for inp in n.tensor.inputs:
-            users.setdefault(id(inp), []).append(n)
+        for inp in n.inputs:
+            users.setdefault(inp, []).append(n)
 
     def signature(n):
-        x = n.tensor
+        v = n.value
         consts = tuple(
-            (i, np.asarray(p.data).tobytes())
-            for i, p in enumerate(x.inputs)
-            if by_tensor[id(p)].kind == "const"
+            (i, np.asarray(by_id[p].data).tobytes())
+            for i, p in enumerate(v.inputs)
+            if by_id[p].kind == "const"
         )
-        return (x.op.name, repr(sorted(x.params.items())), consts)
+        return (v.op, v.primitive, repr(sorted(v.params.items())), consts)
 
     def chained_from(n):
         """The previous op of the run, when n continues one."""
-        live = [p for p in n.tensor.inputs if by_tensor[id(p)].kind != "const"]
+        live = [p for p in n.inputs if by_id[p].kind != "const"]
         if len(live) != 1:
             return None
-        prev = by_tensor[id(live[0])]
-        if prev.kind != "op" or signature(prev) != signature(n):
+        prev = by_id[live[0]]
+        if prev.kind != "op" or prev.group is not None or signature(prev) != signature(n):
             return None
         # side uses (a loop's `while b.norm() < ...` test) may branch off the run,
         # but it must not fork into two copies of itself
-        same = [u for u in users.get(id(prev.tensor), ()) if signature(u) == signature(n)]
+        same = [u for u in users.get(prev.id, ()) if signature(u) == signature(n)]
         return prev if len(same) == 1 else None
 
     groups = []
     run_of = {}
     for n in nodes:
-        if n.kind != "op":
+        if n.kind != "op" or n.group is not None:  # already in a module's group
             continue
         prev = chained_from(n)
         if prev is not None and prev.id in run_of:
@@ -492,13 +405,14 @@ def _repeated_runs(nodes, by_tensor, lang, min_run=3):
             continue
         seen.add(id(run))
         members = []
+        index = first + len(groups)
         for op_node in run:
-            op_node.group = len(groups)
+            op_node.group = index
             members.append(op_node.id)
-            for p in op_node.tensor.inputs:
-                c = by_tensor[id(p)]
-                if c.kind == "const" and len(users.get(id(p), ())) == 1:
-                    c.group = len(groups)
+            for p in op_node.inputs:
+                c = by_id[p]
+                if c.kind == "const" and len(users.get(p, ())) == 1 and c.group is None:
+                    c.group = index
                     members.append(c.id)
         groups.append((t("repeated", lang, n=len(run)), members))
     return groups
@@ -514,7 +428,7 @@ def _layout_cost(model):
     """
     depth = {}
     for n in model.nodes:
-        ins = [] if n.kind != "op" else [depth[model.node_of(p).id] for p in n.tensor.inputs]
+        ins = [depth[p] for p in n.inputs]
         depth[n.id] = 1 + max(ins) if ins else 0
     span = 0
     for e in model.edges:
@@ -550,7 +464,7 @@ def _add_ghosts(model, depth):
         ):
             continue
         # the head's deepest input that is an op result sits one rank above it
-        partner = max((model.node_of(p) for p in head.tensor.inputs), key=lambda n: depth[n.id])
+        partner = max((model.by_id[p] for p in head.inputs), key=lambda n: depth[n.id])
         if partner.kind == "op" and partner.group is None:
             model.same_rank.append((leaf_id, partner.id))
             anchor_depth[leaf_id] = depth[partner.id]
@@ -565,7 +479,7 @@ def _add_ghosts(model, depth):
         ):
             ghost = Node(
                 f"g{count}",
-                tail.tensor,
+                tail.value,
                 "ghost",
                 tail.name,
                 detached=tail.detached,

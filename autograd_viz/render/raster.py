@@ -23,11 +23,14 @@ from __future__ import annotations
 import os
 import re
 
+from .style import MEASURED_FONT, RASTER_FONT_FAMILY
+from .text_width import FONT_FILES
+
 # CSS pixels per unit of the <svg> element's width/height
 _UNIT_PX = {"pt": 4 / 3, "px": 1.0, "": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 9.6 / 2.54}
 _ROOT = re.compile(r"<svg\b[^>]*>")
 _SIZE = r'\s{0}="([\d.]+)\s*(pt|px|in|cm|mm|)"'
-FONT = "DejaVu Sans"
+FONT = MEASURED_FONT
 
 
 class RasterError(RuntimeError):
@@ -93,7 +96,7 @@ def svg_to_png(svg, scale=1.0, *, palette=False, max_pixels=MAX_PIXELS):
     # outright so the letters are the ones our boxes were measured for.
     head = re.sub(_SIZE.format("width"), f' width="{width}"', root.group(0))
     head = re.sub(_SIZE.format("height"), f' height="{height}"', head)
-    head = re.sub(r'\sfont-family="[^"]*"', f' font-family="{FONT}, sans-serif"', head)
+    head = re.sub(r'\sfont-family="[^"]*"', f' font-family="{RASTER_FONT_FAMILY}"', head)
     text = svg[: root.start()] + head + svg[root.end() :]
     fonts = _font_files()
     try:
@@ -141,8 +144,8 @@ def _font_files():
         _FONTS = [
             p
             for p in (
-                os.path.join(folder, "DejaVuSans.ttf"),
-                os.path.join(folder, "DejaVuSans-Bold.ttf"),
+                os.path.join(folder, FONT_FILES[False]),
+                os.path.join(folder, FONT_FILES[True]),
             )
             if os.path.isfile(p)
         ]

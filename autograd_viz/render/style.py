@@ -10,10 +10,73 @@ from ..i18n import t
 from .text_width import text_width
 from .values import value_lines
 
+# ---------------------------------------------------------------- fonts
+# Every letter we emit (the diagrams' SVG and DOT, the explanation panels, the
+# ipywidgets and HTML players, exercise feedback, the quiz) is set in FONT_FAMILY;
+# this is the one place that names fonts (FONT_CSS below carries it to stylesheets).
+#
+# Vietnamese stacks up to two marks on a vowel (ế ầ ẩ ặ ữ).  A font that lacks the
+# precomposed letter but has the base letter and the combining marks is the
+# trap: the browser shapes the decomposed sequence with it and the second mark
+# lands beside the letter ("đêń"); DejaVu Sans Mono, JupyterLab's code font on
+# Linux, is such a font, and so is nothing below.  Every family named here has
+# all 134 precomposed Vietnamese letters, and the first one present wins:
+#   Linux     DejaVu Sans (Debian/Ubuntu install it by default; `make install`
+#             and CI install fonts-dejavu-core; it is also the font
+#             text_width.py measures, so boxes fit exactly), else Noto Sans
+#   ChromeOS  Noto Sans, Roboto, Arimo (all shipped with the system)
+#   Windows   Segoe UI (every version since Vista)
+#   macOS     system-ui / -apple-system: San Francisco, which covers Vietnamese
+#             (Helvetica is left out: not every macOS Helvetica has the letters,
+#             and on Linux fontconfig maps it to whatever it likes)
+# PNGs (raster.py) do not depend on the machine: resvg is handed matplotlib's own
+# copy of DejaVu Sans (Bitstream Vera licence, free to redistribute; matplotlib
+# is a dependency), so the pictures saved in notebooks always have the letters.
+# The names are unquoted (each word is a CSS identifier), so one string serves
+# CSS, SVG attributes and inline style attributes alike.
+FONT_FAMILY = (
+    "DejaVu Sans, Noto Sans, Roboto, Arimo, Segoe UI, system-ui, -apple-system, sans-serif"
+)
+# code listings and columns of numbers: monospace fonts with every Vietnamese
+# letter; where none is installed (a bare Linux has only DejaVu Sans Mono, which
+# lacks 46 of them) the text falls back to FONT_FAMILY's fonts, never to a
+# monospace font that would detach the marks
+MONO_FAMILY = (
+    "Noto Sans Mono, Cascadia Mono, Consolas, Cousine, Roboto Mono, "
+    "DejaVu Sans, Noto Sans, Segoe UI, system-ui, -apple-system, sans-serif"
+)
+FONT = FONT_FAMILY  # the painted diagrams' font-family attribute
+# Graphviz takes one name: the font text_width.py measures.  The `dot` program
+# finds it through fontconfig, the WebAssembly build has its metrics built in
+# (a list of names would send it to its Times metrics, narrower than the text
+# we paint), so group labels get room for the letters we draw.
+MEASURED_FONT = "DejaVu Sans"  # text_width.py's glyph widths; raster.py draws PNGs in it
+DOT_FONT = MEASURED_FONT
+RASTER_FONT_FAMILY = f"{MEASURED_FONT}, sans-serif"  # PNGs: the measured font, whatever SVG says
+# the stylesheet fragment every HTML output includes: each class that holds our
+# text (the players and everything in them, including ipywidgets' own buttons
+# and labels, which name JupyterLab's UI font; the panels, exercise feedback,
+# the quiz, inline diagrams).  Inline styles (font_style) carry the same names
+# where a <style> element may be dropped.
+_WIDGET_TEXT = ":is(button, select, input, label, .widget-label, .widget-html-content)"
+FONT_CSS = (
+    f".autograd-viz, .avz-step, .avz-step {_WIDGET_TEXT}, .avz-player, .avz-text, .avz-quiz, "
+    f".avz-quiz {_WIDGET_TEXT}, .av-result, .av-graphs {{ font-family: {FONT_FAMILY}; }}\n"
+    f".avz-mono, .avz-step .avz-mono, .avz-quiz .avz-mono {{ font-family: {MONO_FAMILY}; }}\n"
+)
+# (named elements only: a rule for every descendant would also take the icon
+# font away from ipywidgets' ▶ and ⏸ buttons, which are glyphs of Font Awesome)
+
+
+def font_style(mono=False):
+    """The inline ``style`` declaration for our font: an untrusted notebook's
+    saved output loses every <style> element, but keeps inline styles."""
+    return f"font-family: {MONO_FAMILY if mono else FONT_FAMILY}"
+
+
 # ---------------------------------------------------------------- look
 # Okabe-Ito colours (safe for the common colour-vision deficiencies), used as
 # borders on pale tints of themselves so dark text stays high-contrast
-FONT = "Helvetica,Arial,sans-serif"
 FONT_SIZE = 16
 SMALL_FONT_SIZE = 14
 TEXT = "#1a1a1a"
@@ -52,14 +115,14 @@ def dot_name(name):
 def node_lines(node, lang, computed=True, grad=None, tangent=None):
     """The label of ``node`` as lines, in one of its states (``tangent``: the
     forward-mode tangent it carries, drawn under its value)."""
-    tensor = node.tensor
+    data = node.data
     if node.kind == "const" or (node.kind == "ghost" and node.copy_of.kind == "const"):
-        return [Line(x, "const") for x in value_lines(tensor.data, lang, "", max_entries=4)]
+        return [Line(x, "const") for x in value_lines(data, lang, "", max_entries=4)]
     if node.kind == "ghost":
         return [Line(node.name, "title")]
     lines = [Line(node.title, "title")]
     if computed:
-        lines += [Line(x, "value") for x in value_lines(tensor.data, lang, "")]
+        lines += [Line(x, "value") for x in value_lines(data, lang, "")]
     if tangent is not None:
         lines += [
             Line(x, "tangent") for x in value_lines(tangent, lang, dot_name(node.name) + " = ")

@@ -6,9 +6,10 @@ measuring (about a third of its layout time on a big graph) and makes the
 layout the same whichever Graphviz runs (the `dot` program measures with
 fontconfig's fonts, the WebAssembly build with built-in Helvetica widths).
 
-Widths are those of DejaVu Sans (regular and bold): the font a browser falls
-back to for "Helvetica, Arial, sans-serif" on Linux, and wider than Helvetica
-and Arial, so text drawn in any of the three fits.  The table below holds
+Widths are those of DejaVu Sans (regular and bold): the first font of
+style.FONT_FAMILY, the one a Linux browser draws our text in, and wider than
+the fonts the stack picks elsewhere (Segoe UI, San Francisco, Roboto, Noto
+Sans), so text drawn in any of them fits.  The table below holds
 advance widths in thousandths of an em, rounded up, for the characters
 numbers, formulas, names and both languages use; :func:`font_widths` rebuilds
 it from matplotlib's copy of the fonts (a test checks that they agree), and
@@ -33,6 +34,8 @@ RANGES = (
     (0x2200, 0x22FF),
 )
 
+# the measured font's files (regular, bold), as matplotlib ships them
+FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 UNKNOWN = 1250  # a glyph DejaVu lacks (CJK, emoji): more than a full em
 SAFETY = 1.02  # hinting and fractional font sizes may add a little
 
@@ -57,8 +60,7 @@ def _font(bold):
     import matplotlib
     from matplotlib import ft2font
 
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ft2font.FT2Font(str(Path(matplotlib.get_data_path(), "fonts", "ttf", name)))
+    return ft2font.FT2Font(str(Path(matplotlib.get_data_path(), "fonts", "ttf", FONT_FILES[bold])))
 
 
 def _measure(font, cp):
@@ -137,6 +139,20 @@ def em_width(text, bold=False):
 def text_width(text, size, bold=False):
     """Width of ``text`` drawn at ``size`` points, in points."""
     return em_width(text, bold) * size
+
+
+def wrap(text, width, size, bold=False):
+    """``text`` broken at spaces into lines no wider than ``width`` points
+    (a single word wider than that keeps a line of its own)."""
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if line and text_width(trial, size, bold) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return lines + [line] if line else lines
 
 
 # font_widths(False) and font_widths(True) over RANGES, one number per code

@@ -58,6 +58,12 @@ def value_lines(a, lang, prefix, max_entries=SMALL_ENTRIES):
     a = np.asarray(a)
     small = fmt_array(a, max_entries)
     if small is not None:
+        if a.ndim == 2 and a.shape[0] > 1:
+            # a matrix reads as its rows, one line each: the box is as wide as a
+            # row, not as all of them (a layer's weights stay readable)
+            rows = [fmt_array(r, max_entries) for r in a]
+            middle = [f" {r}," for r in rows[1:-1]]
+            return [f"{prefix}[{rows[0]},", *middle, f" {rows[-1]}]"]
         return [f"{prefix}{small}"]
     flat = a.ravel()
     head = _fmt_flat(flat[:3])

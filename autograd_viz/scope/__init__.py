@@ -9,7 +9,7 @@ provided is never written down: :func:`provided` looks into the dialect
 
 :func:`complete` is the one line at the end of each dialect module: it adds the
 names built outside the dialect's own file (``autograd_viz/more/``) and makes
-every name the dialect lacks raise :class:`NotProvided`, which names the
+every name the dialect lacks raise :class:`NotProvidedError`, which names the
 function, says it is not provided, and says what to use, in the notebook's
 language.
 """
@@ -26,7 +26,8 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import i18n
+from ..i18n import resolve as resolve_lang
+from ..i18n import t
 
 HERE = Path(__file__).resolve().parent
 FRAMEWORKS = ("torch", "tf", "mxnet", "jax")
@@ -145,32 +146,10 @@ def coverage(framework):
 
 # ------------------------------------------------------------------ the error
 
-_TEXT = {
-    "in_scope": {
-        "en": "{dialect} does not provide {name} yet: it is in the {title} dialect's stated "
-        "scope, not built yet (see {table}). Use instead: {use}.",
-        "vi": "{dialect} chưa cung cấp {name}: nó thuộc phạm vi đã nêu của phương ngữ {title} "
-        "nhưng chưa được xây dựng (xem {table}). Hãy dùng: {use}.",
-    },
-    "outside": {
-        "en": "{dialect} does not provide {name}: it is outside the {title} dialect's scope. "
-        "Use instead: {use}.",
-        "vi": "{dialect} không cung cấp {name}: nó nằm ngoài phạm vi của phương ngữ {title}. "
-        "Hãy dùng: {use}.",
-    },
-    "unknown": {
-        "en": "{dialect} does not provide {name}: it is outside the {title} dialect's scope "
-        "(the core a course on automatic differentiation uses, listed name by name in {table}). "
-        "Use real {title} for it, or write it with the names listed there.",
-        "vi": "{dialect} không cung cấp {name}: nó nằm ngoài phạm vi của phương ngữ {title} "
-        "(phần cốt lõi mà một khóa học về vi phân tự động dùng, liệt kê từng tên trong {table}). "
-        "Hãy dùng {title} thật cho nó, hoặc viết nó bằng các tên được liệt kê ở đó.",
-    },
-}
 
-
-class NotProvided(AttributeError):
-    """A name the dialect does not provide: says so, and what to use instead."""
+class NotProvidedError(AttributeError):
+    """A name the dialect does not provide: says so, and what to use instead
+    (an AttributeError, so ``hasattr`` and ``getattr(m, name, default)`` work)."""
 
     def __init__(self, message, name):
         super().__init__(message)
@@ -178,7 +157,7 @@ class NotProvided(AttributeError):
 
 
 def not_provided(framework, name, lang=None):
-    """The :class:`NotProvided` error for the scope name ``name`` (e.g. "torch.einsum")."""
+    """The :class:`NotProvidedError` for the scope name ``name`` (e.g. "torch.einsum")."""
     scope = load(framework)
     entry = scope.entry(name)
     outside = scope.outside_use(name)
@@ -191,14 +170,21 @@ def not_provided(framework, name, lang=None):
         key, use = "outside", outside
     else:
         key, use = "unknown", None
-    text = _TEXT[key][i18n.resolve(lang)]
-    message = text.format(dialect=scope.dialect, name=name, title=scope.title, table=TABLE, use=use)
-    return NotProvided(message, name)
+    message = t(
+        f"not_provided_{key}",
+        resolve_lang(lang),
+        dialect=scope.dialect,
+        name=name,
+        title=scope.title,
+        table=TABLE,
+        use=use,
+    )
+    return NotProvidedError(message, name)
 
 
 class Namespace(types.SimpleNamespace):
     """A dialect's sub-namespace (``tf.nn``, MXNet's ``np``): a missing name
-    raises :class:`NotProvided` instead of a bare AttributeError."""
+    raises :class:`NotProvidedError` instead of a bare AttributeError."""
 
     def __init__(self, framework, path, /, **names):
         super().__init__(**names)
@@ -213,6 +199,16 @@ class Namespace(types.SimpleNamespace):
     def __repr__(self):
         return f"<module '{self._path}' (autograd_viz)>"
 
+    def __reduce__(self):
+        # a notebook's function sent by value to a check's process takes
+        # the namespaces it uses along (cloudpickle)
+        names = {k: v for k, v in vars(self).items() if k not in ("_framework", "_path")}
+        return (_rebuilt, (self._framework, self._path, names))
+
+
+def _rebuilt(framework, path, names):
+    return Namespace(framework, path, **names)
+
 
 def _missing_name_hook(framework, path):
     def __getattr__(name):
@@ -226,7 +222,7 @@ def _missing_name_hook(framework, path):
 
 def complete(namespace, framework, path=None):
     """The end of a dialect module: add the names built in ``autograd_viz/more``
-    and make the missing ones raise :class:`NotProvided`.
+    and make the missing ones raise :class:`NotProvidedError`.
 
     ``namespace`` is the module's ``globals()``; ``path`` its name as the
     framework spells it ("jax.numpy"; the framework's own name by default)."""

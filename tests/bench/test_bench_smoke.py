@@ -38,7 +38,19 @@ def _run(script):
     "script, title, cases",
     [
         ("engine_bench.py", "engine benchmark", ("1 scalar MLP", "2 chain", "3 sum", "4 memory")),
-        ("render_bench.py", "render benchmark", ("a step_through", "b draw", "c draw")),
+        (
+            "render_bench.py",
+            "render benchmark",
+            (
+                "a step_through",
+                "b draw",
+                "c draw",
+                "d step_through real",
+                "e forward pass",
+                "f player",
+            ),
+        ),
+        ("check_bench.py", "check benchmark", ("a one run", "b ch.ex5", "c one run", "d first")),
     ],
 )
 def test_quick_run_prints_its_table(script, title, cases):

@@ -175,24 +175,6 @@ def chapter_first_frames():
     return av.step_through(y, lang="en").frames, np.asarray(x.grad.data)
 
 
-def _step_state(widget):
-    # the panel's text nodes joined by spaces, not innerText: that is empty while
-    # JupyterLab has not painted the cell yet (content-visibility)
-    return widget.evaluate(
-        """w => ({
-            svg: (w.querySelector('.avz-diagram svg') || {outerHTML: ''}).outerHTML,
-            panel: (() => {
-                const p = w.querySelector('.avz-panel'), parts = [];
-                if (!p) return '';
-                const walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-                while (walk.nextNode()) parts.push(walk.currentNode.nodeValue);
-                return parts.join(' ');
-            })(),
-            counter: (w.querySelector('.avz-counter') || {textContent: ''}).textContent.trim(),
-        })"""
-    )
-
-
 @pytest.fixture
 def notebooks_lab(tmp_path):
     chromium_path()
@@ -203,6 +185,8 @@ def notebooks_lab(tmp_path):
 
 
 def test_newcomer_steps_through_the_first_example(notebooks_lab, tmp_path):
+    import player_page as pp
+
     frames, x_grad = chapter_first_frames()
     n = len(frames)
     base, token = notebooks_lab
@@ -210,43 +194,16 @@ def test_newcomer_steps_through_the_first_example(notebooks_lab, tmp_path):
         # the notebook ships with its outputs: clear them so "every cell has a
         # number" really means this kernel ran it, and no saved widget is found
         run_all_cells(page, console, tmp_path, clear_first=True, timeout_ms=90_000)
-        widget = page.locator(".jp-OutputArea .avz-step").first
         try:
-            # "attached": a cell far down the page is not painted until scrolled to
-            widget.locator(".avz-diagram svg").wait_for(state="attached", timeout=90_000)
-            page.wait_for_function(
-                "() => { const c = document.querySelector('.avz-step .avz-counter');"
-                " return c && c.textContent.trim().length > 0; }",
-                timeout=30_000,
-            )
-        except Exception as exc:
-            _fail_with_page(page, tmp_path, "no step-through widget appeared", exc, console)
-        widget.scroll_into_view_if_needed()
-
-        seen = [_step_state(widget)]
-        assert seen[0]["counter"] == f"1 / {n}", seen[0]
+            pp.wait_for_players(page, 1)
+        except AssertionError as exc:
+            _fail_with_page(page, tmp_path, "no step-through appeared", exc, console)
+        seen = [pp.wait_counter(page, 0, f"1 / {n}")]
         assert _squash(frames[0].title) in _squash(seen[0]["panel"]), seen[0]
-        next_button = widget.locator("button", has_text="Next")
         for i in range(1, n):
-            next_button.click()
-            try:
-                page.wait_for_function(
-                    "([w, want]) => w.querySelector('.avz-counter').textContent.trim() === want",
-                    arg=[widget.element_handle(), f"{i + 1} / {n}"],
-                    timeout=30_000,
-                )
-            except Exception as exc:
-                pytest.fail(
-                    f"Next did not move to frame {i + 1}: {exc}\n"
-                    f"state: {_step_state(widget)}\n{console}"
-                )
-            now = _step_state(widget)
-            assert now["svg"] and now["svg"] != seen[-1]["svg"], (
-                f"the diagram did not change on Next to frame {i + 1}"
-            )
-            assert now["panel"].strip() and now["panel"] != seen[-1]["panel"], (
-                f"the chain-rule panel did not change on Next to frame {i + 1}"
-            )
+            pp.click(page, 0, ".avz-next")
+            now = pp.wait_counter(page, 0, f"{i + 1} / {n}")
+            assert now["svg"] != seen[-1]["svg"], f"the diagram did not change at {i + 1}"
             assert _squash(frames[i].title) in _squash(now["panel"]), (now, frames[i].title)
             assert _squash(frames[i].text) in _squash(now["panel"]), (now, frames[i].text)
             seen.append(now)
@@ -257,10 +214,8 @@ def test_newcomer_steps_through_the_first_example(notebooks_lab, tmp_path):
         # the gradient 4x of y = 2 xᵀx, as the engine computed it: [0, 4, 8, 12]
         gradient = "[" + ", ".join(f"{v:g}" for v in x_grad) + "]"
         assert gradient in last, (gradient, last)
-        assert widget.locator("button", has_text="Next").is_disabled()
 
         page.evaluate("document.activeElement && document.activeElement.blur()")
-        widget.scroll_into_view_if_needed()
         shot = tmp_path / "notebook01_browser.png"
         page.screenshot(path=str(shot))
         keep_screenshot(shot, "notebook01_browser.png")

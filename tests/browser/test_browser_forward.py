@@ -56,94 +56,59 @@ def squash(text):
     return " ".join(text.split())
 
 
-def _state(page, k):
-    return page.evaluate(
-        """k => {
-            const w = document.querySelectorAll('.avz-step')[k];
-            if (!w) { return null; }
-            const svg = w.querySelector('.avz-diagram svg');
-            return {svg: svg ? svg.outerHTML : '',
-                    panel: (w.querySelector('.avz-panel') || {innerText: ''}).innerText,
-                    counter: (w.querySelector('.avz-counter') || {innerText: ''}).innerText};
-        }""",
-        k,
-    )
-
-
-def _wait_counter(page, k, text):
-    page.wait_for_function(
-        "([k, t]) => { const w = document.querySelectorAll('.avz-step')[k];"
-        " return w && w.querySelector('.avz-counter').innerText.trim() === t; }",
-        arg=[k, text],
-        timeout=30_000,
-    )
-
-
 def test_forward_mode_and_comparison_widgets_step_in_jupyterlab(jupyterlab, tmp_path):
+    import player_page as pp
+
     base, token = jupyterlab
     forward, comparison = expected()
     with notebook_page(base, token, "forward_mode.ipynb", tmp_path) as (page, console):
         run_all_cells(page, console, tmp_path)
         try:
-            page.wait_for_function(
-                "() => document.querySelectorAll('.avz-step .avz-diagram svg').length >= 2",
-                timeout=90_000,
-            )
-        except Exception as exc:
+            pp.wait_for_players(page, 2)
+        except AssertionError as exc:
             page.screenshot(path=str(tmp_path / "no_widget.png"), full_page=True)
-            outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
-            pytest.fail(f"the widgets did not appear: {exc}\noutputs: {outputs}\n{console}")
-        widgets = page.locator(".avz-step")
+            pytest.fail(f"the widgets did not appear: {exc}\n{console}")
 
         # forward mode: first frame, then Next to the last one
         n = len(forward)
-        _wait_counter(page, 0, f"1 / {n}")
-        first = _state(page, 0)
+        first = pp.wait_counter(page, 0, f"1 / {n}")
         assert squash(forward[0].text) in squash(first["panel"]), first["panel"]
         for i in range(2, n + 1):
-            widgets.nth(0).locator("button", has_text="Next").click()
-            _wait_counter(page, 0, f"{i} / {n}")
-        last = _state(page, 0)
+            pp.click(page, 0, ".avz-next")
+            pp.wait_counter(page, 0, f"{i} / {n}")
+        last = pp.state(page, 0)
         assert last["svg"] != first["svg"]
         assert squash(forward[-1].text) in squash(last["panel"]), last["panel"]
         assert "Reverse mode gives the same number" in last["panel"]
         assert "tangent" in last["svg"]  # the tangent lines are painted
-        widgets.nth(0).scroll_into_view_if_needed()
-        shot = tmp_path / "forward.png"
-        widgets.nth(0).screenshot(path=str(shot))
-        keep_screenshot(shot, "jupyterlab_forward_mode.png")
+        pp.assert_readable(page, 0)
 
-        # the comparison: both halves on screen, stepped together (a tall page, so
-        # the widget fits below JupyterLab's toolbar in one screenshot)
+        # the comparison: both halves on screen, stepped together, in the same player
         page.set_viewport_size({"width": 1280, "height": 1900})
         m = len(comparison.frames)
-        _wait_counter(page, 1, f"1 / {m}")
-        start = _state(page, 1)
+        start = pp.wait_counter(page, 1, f"1 / {m}")
         assert "sweep 1 of 3" in start["svg"] and "forward pass stores" in start["svg"]
         assert squash(comparison.frames[0].text) in squash(start["panel"])
-        widgets.nth(1).locator("button", has_text="Next").click()
-        _wait_counter(page, 1, f"2 / {m}")
-        second = _state(page, 1)
+        pp.click(page, 1, ".avz-next")
+        second = pp.wait_counter(page, 1, f"2 / {m}")
         assert second["svg"] != start["svg"]
         assert squash(comparison.frames[1].text) in squash(second["panel"])
-        widgets.nth(1).scroll_into_view_if_needed()
-        shot = tmp_path / "compare_step2.png"
-        widgets.nth(1).screenshot(path=str(shot))
-        keep_screenshot(shot, "jupyterlab_compare_step2.png")
-        for i in range(3, m + 1):
-            widgets.nth(1).locator("button", has_text="Next").click()
-            _wait_counter(page, 1, f"{i} / {m}")
-        end = _state(page, 1)
+        pp.focus(page, 1)
+        page.keyboard.press("End")
+        end = pp.wait_counter(page, 1, f"{m} / {m}")
         assert "forward mode needs one sweep per input entry: 3" in end["panel"]
         assert "reverse mode one per output entry: 1" in end["panel"]
+        pp.assert_readable(page, 1)
+        page.evaluate("document.activeElement && document.activeElement.blur()")
         shot = tmp_path / "compare_last.png"
-        widgets.nth(1).screenshot(path=str(shot))
+        page.screenshot(path=str(shot))
         keep_screenshot(shot, "jupyterlab_compare_last.png")
         assert not [ln for ln in console.lines if "pageerror" in ln], str(console)
 
 
 def test_offline_players_of_forward_mode_and_comparison_step_in_chromium(tmp_path):
     """.to_html(path) of both widgets: the kernel-free player steps their frames."""
+    import player_page as pp
     from browser_support import launch_chromium, sync_playwright
 
     chromium_path()
@@ -164,11 +129,11 @@ def test_offline_players_of_forward_mode_and_comparison_step_in_chromium(tmp_pat
                 path = widget.to_html(tmp_path / name)
                 page.goto(path.as_uri())
                 n = len(widget.frames)
-                assert page.inner_text("#avz-counter").strip() == f"1 / {n}"
+                assert pp.state(page)["counter"] == f"1 / {n}"
                 for i in range(2, n + 1):
-                    page.click("#avz-next")
-                    assert page.inner_text("#avz-counter").strip() == f"{i} / {n}"
-                shown = squash(page.inner_text("#avz-explanation"))
+                    pp.click(page, 0, ".avz-next")
+                    assert pp.state(page)["counter"] == f"{i} / {n}"
+                shown = squash(pp.state(page)["panel"])
                 assert squash(widget.frames[-1].text) in shown
                 shot = tmp_path / name.replace(".html", ".png")
                 page.locator("main").screenshot(path=str(shot))

@@ -124,11 +124,15 @@ def test_unrun_shipped_notebook_shows_its_diagrams(untrusted_lab, tmp_path):
 
 
 def _frame_title(nb, cell_index):
-    """The frame title saved in the step-through's HTML fallback (<p><b>…</b></p>)."""
+    """The frame title saved in the copy kept beside the step-through (<b>…</b>)."""
     import html
     import re
 
-    (out,) = [o for o in nb.cells[cell_index].outputs if WIDGET in o.get("data", {})]
-    match = re.search(r"<p><b>(.*?)</b></p>", out["data"]["text/html"], re.S)
-    assert match, "the fallback HTML should carry the frame title"
+    (out,) = [
+        o
+        for o in nb.cells[cell_index].outputs
+        if 'class="avz-copy"' in o.get("data", {}).get("text/html", "")
+    ]
+    match = re.search(r"<b>(.*?)</b>", out["data"]["text/html"], re.S)
+    assert match, "the copy should carry the frame title"
     return html.unescape(match.group(1)).strip()

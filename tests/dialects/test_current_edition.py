@@ -259,6 +259,23 @@ def test_tf_tape_that_did_not_watch_a_constant_sees_no_path_through_it():
     assert inner.gradient(y, c).item() == 6.0
 
 
+def test_an_inner_tape_leaves_what_it_did_not_see_to_the_outer_tape():
+    """The inner tape's gradient, 3w, reads y0 = 3w, which it did not see:
+    to it y0 is a constant, but the outer tape, which saw y0 made from w and
+    records the inner gradient computation, differentiates it: d(3w)/dw = 3.
+    (A pass that switched off what it did not see lost the outer path.)"""
+    w, x = avtf.Variable(2.0), avtf.constant(5.0)
+    with avtf.GradientTape() as outer:
+        y0 = w * 3.0
+        with avtf.GradientTape() as inner:
+            inner.watch(x)
+            z = x * y0
+        g = inner.gradient(z, x)
+    assert g.item() == 6.0
+    assert outer.gradient(g, w).item() == 3.0
+    assert y0.requires_grad and w.requires_grad
+
+
 def test_tf_forward_accumulators_nest_and_forward_over_backward_gives_hvp():
     """The numbers TensorFlow's own documentation states for these calls."""
     primal = avtf.constant(1.1)

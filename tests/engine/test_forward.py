@@ -57,7 +57,8 @@ def _hips_jvp(f, arrays, ts):
 
 
 def _clean():
-    assert STATE.grad_enabled and not STATE.forcing and not STATE.recorders
+    assert STATE.grad_enabled and not STATE.record_all and not STATE.recorders
+    assert not STATE.in_backward
     assert STATE.dual_levels == [], "a forward-mode level was left open"
 
 

@@ -3,7 +3,7 @@ network by hand) and bp.mini_engine (the student's own scalar Value class).
 
 The mini-engine check must pass a correct class and name each classic
 mistake; the classes are in mini_engines.py (one broken class per mistake).
-Every check runs the class for real, in the forked, time-limited child.
+Every check runs the class for real, in the time-limited child process.
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ def test_a_correct_value_class_passes_both_checks():
 
 def test_a_class_defined_without_a_source_file_works_in_the_child():
     # like a class typed into a notebook cell: it exists only in this process,
-    # and reaches the checker's child by fork, not by pickling
+    # and reaches the checker's child by value (cloudpickle), since no module has it
     space = {}
     exec(
         "class Value:\n"

@@ -181,7 +181,7 @@ def test_any_quiz_can_ask_for_values_with_its_own_hints():
     quiz.value_boxes["u"].value = x * y
     quiz.value_boxes["v"].value = x * y  # forgot + x
     quiz.check()
-    assert quiz.values_state() == {"u": "right", "v": "wrong", "L": "wrong"}
+    assert quiz.values_state() == {"u": "right", "v": "wrong", "L": "empty"}
     assert "v = u + x: compute it from the values of its inputs" in quiz.value_feedback["v"].value
     assert quiz.summary.value == "1 of 8 right"
     assert "Forward pass: the values" in quiz.widget.children[2].value
@@ -330,7 +330,7 @@ def by_formula(x):
             by_formula,
             r"x.grad \(u·x\) is not a gradient that a backward pass in your code "
             r"delivered",
-            r"không phải gradient mà một lượt truyền ngược",
+            r"không phải gradient mà một lượt lan truyền ngược",
         ),
         (
             lambda x: core_detach(x)[0],

@@ -7,7 +7,7 @@ the checker stops it by its time limit, the test cell fails with
 AssertionError, and the kernel goes on to grade the rest.  His Value class
 uses `=` instead of `+=`; Carol's walks the graph by recursion and her
 f(x) is numpy floats.  The Value classes are defined in the notebook itself:
-the checker's forked child must see them.
+the checker's child process must get them (by value).
 """
 
 from __future__ import annotations

@@ -16,14 +16,12 @@ what is saved is what a student should see.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
 
-import pytest
-
 import nbformat
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
@@ -35,7 +33,7 @@ CELL_TIMEOUT = build.CELL_TIMEOUT
 MAX_BYTES = 3 * 1024 * 1024
 
 PLAN = build.plan()
-ALL = sorted(t.path for t in PLAN if not t.pending)
+ALL = sorted(t.path for t in PLAN)
 
 
 def _rel(path):
@@ -43,15 +41,8 @@ def _rel(path):
 
 
 def _runs():
-    """Every notebook the sources make; a pending one (its dialect does not import)
-    is an expected failure that says which dialect is missing."""
-    runs = []
-    for target in PLAN:
-        marks = ()
-        if target.pending:
-            marks = pytest.mark.xfail(strict=True, reason=f"not built yet: {target.pending}")
-        runs.append(pytest.param(target, id=target.label, marks=marks))
-    return runs
+    """Every notebook the sources make."""
+    return [pytest.param(target, id=target.label) for target in PLAN]
 
 
 def _failure_report(nb, error):
@@ -60,9 +51,11 @@ def _failure_report(nb, error):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 tb = "\n".join(out.get("traceback", []))
-                tb = re.sub(r"\x1b\[[0-9;]*m", "", tb)          # drop ANSI colours
-                return (f"cell {i} failed:\n----- source -----\n{cell.source}\n"
-                        f"----- error -----\n{out['ename']}: {out['evalue']}\n{tb[-3000:]}")
+                tb = re.sub(r"\x1b\[[0-9;]*m", "", tb)  # drop ANSI colours
+                return (
+                    f"cell {i} failed:\n----- source -----\n{cell.source}\n"
+                    f"----- error -----\n{out['ename']}: {out['evalue']}\n{tb[-3000:]}"
+                )
     return f"execution failed outside a cell's output: {error}"
 
 
@@ -75,13 +68,10 @@ def test_there_are_notebooks_in_both_languages():
 @pytest.mark.slow
 @pytest.mark.parametrize("target", _runs())
 def test_notebook_runs_top_to_bottom(target, tmp_path):
-    # a pending notebook is not saved: run what its source makes, which fails at
-    # the dialect's import (hence the strict xfail); the others run as saved
-    nb = (nbformat.read(target.path, as_version=4) if not target.pending
-          else target.notebook)
+    nb = nbformat.read(target.path, as_version=4)
     try:
         build.execute(nb, timeout=CELL_TIMEOUT, workdir=tmp_path)
-    except Exception as error:     # CellExecutionError, CellTimeoutError, DeadKernelError
+    except Exception as error:  # CellExecutionError, CellTimeoutError, DeadKernelError
         pytest.fail(f"{target.label}\n" + _failure_report(nb, error), pytrace=False)
     if target.path.name == EXERCISES:
         _assert_exercise_verdicts(nb, target.label)
@@ -95,20 +85,27 @@ EXPECTED_FAIL = "expected-fail"
 
 
 def _assert_exercise_verdicts(nb, label):
-    """Every ``ch.NAME.check(...)`` and ``bp.NAME.check(...)`` cell shows a pass (✓), except the cells
-    tagged expected-fail (a deliberately wrong first try), which show ✗."""
+    """Every ``ch.NAME.check(...)`` and ``bp.NAME.check(...)`` cell shows a pass (✓),
+    except the cells tagged expected-fail (a deliberately wrong first try), which show ✗."""
     seen = {"pass": 0, "fail": 0}
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not CHECK_CELL.search(cell.source):
             continue
-        shown = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs
-                        if o.get("output_type") == "execute_result")
-        html = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs
-                       if o.get("output_type") == "execute_result")
+        shown = "".join(
+            o.get("data", {}).get("text/plain", "")
+            for o in cell.outputs
+            if o.get("output_type") == "execute_result"
+        )
+        html = "".join(
+            o.get("data", {}).get("text/html", "")
+            for o in cell.outputs
+            if o.get("output_type") == "execute_result"
+        )
         failing = EXPECTED_FAIL in cell.metadata.get("tags", [])
         mark, colour = ("✗", "#cf222e") if failing else ("✓", "#1a7f37")
-        assert shown.startswith(mark) and colour in html, \
+        assert shown.startswith(mark) and colour in html, (
             f"{label} cell {i} should show {mark}:\n{cell.source}\n----- output -----\n{shown}"
+        )
         seen["fail" if failing else "pass"] += 1
     assert seen == {"pass": 12, "fail": 4}, f"{label}: check cells found: {seen}"
 
@@ -121,25 +118,32 @@ def test_saved_exercise_notebook_shows_every_sample_answer_passing(lang):
 
 # ------------------------------------------------------------ the saved files
 
+
 def test_the_vietnamese_notebooks_use_lang_vi():
     for path in (NOTEBOOKS / "vi").glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-        assert 'LANG = "vi"' in code, f"{_rel(path)} never sets LANG = \"vi\""
+        assert 'LANG = "vi"' in code, f'{_rel(path)} never sets LANG = "vi"'
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=_rel(p)) for p in ALL])
 def test_saved_notebook_has_kernelspec_outputs_and_modest_size(path):
     nb = nbformat.read(path, as_version=4)
-    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", \
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", (
         f"{_rel(path)}: kernelspec must be python3 (JupyterLab otherwise asks for a kernel)"
+    )
     code = [c for c in nb.cells if c.cell_type == "code"]
-    not_run = [i for i, c in enumerate(nb.cells)
-               if c.cell_type == "code" and c.execution_count is None]
-    assert not not_run, f"{_rel(path)}: cells {not_run} were saved without running; " \
-                        f"run `make notebooks`"
-    errors = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-              and any(o.get("output_type") == "error" for o in c.outputs)]
+    not_run = [
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.execution_count is None
+    ]
+    assert not not_run, (
+        f"{_rel(path)}: cells {not_run} were saved without running; run `make notebooks`"
+    )
+    errors = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.outputs)
+    ]
     assert not errors, f"{_rel(path)}: cells {errors} were saved with an error"
     assert sum(bool(c.outputs) for c in code) >= len(code) // 2, f"{_rel(path)}: few outputs"
     size = path.stat().st_size

@@ -35,8 +35,13 @@ pytestmark = pytest.mark.slow
 # the dialect import lines the chapter uses, and the real framework's
 REAL_IMPORTS = {
     "pytorch": ("torch", [("import autograd_viz.torch as torch", "import torch")]),
-    "jax": ("jax", [("import autograd_viz.jax as jax", "import jax"),
-                    ("from autograd_viz.jax import ", "from jax import ")]),
+    "jax": (
+        "jax",
+        [
+            ("import autograd_viz.jax as jax", "import jax"),
+            ("from autograd_viz.jax import ", "from jax import "),
+        ],
+    ),
 }
 OURS = re.compile(r"\bav\.|\bsteps\b|^import autograd_viz as av$", re.M)
 RANDOM = re.compile(r"\brandn?\b|random\.|seed\(")
@@ -67,12 +72,12 @@ def _oracle(module, framework):
     try:
         __import__(module)
     except ImportError as error:
-        # CI installs real PyTorch; real JAX is required there from the day the JAX
-        # dialect (whose own tests need it as their oracle) is in the tree
-        required = framework != "jax" or build.missing(build.FRAMEWORKS["jax"]) is None
-        if required and os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
-            pytest.fail(f"CI=true but {module} cannot be imported ({error}): the chapter's "
-                        f"code is checked against the real framework, so CI must install it")
+        # CI installs real PyTorch and JAX (the JAX dialect's own tests need it too)
+        if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
+            pytest.fail(
+                f"CI=true but {module} cannot be imported ({error}): the chapter's "
+                f"code is checked against the real framework, so CI must install it"
+            )
         pytest.skip(f"real {module} is not installed ({error}): no oracle for its tab")
 
 
@@ -91,25 +96,36 @@ def _real_cells(target, framework):
         source = cell.source
         for ours, real in swaps:
             source = source.replace(ours, real)
-        assert "autograd_viz" not in source, \
+        assert "autograd_viz" not in source, (
             f"{target.label} cell {i} needs autograd_viz beyond its import line:\n{cell.source}"
+        )
         cells.append((i, source))
     return cells
 
 
 def _run_for_real(sources):
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}   # the real one only
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the real one only
     env["JAX_PLATFORMS"] = "cpu"
-    done = subprocess.run([sys.executable, "-c", RUNNER], input=json.dumps(sources),
-                          capture_output=True, text=True, env=env, timeout=300, cwd="/")
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER],
+        input=json.dumps(sources),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd="/",
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
 
 def _saved_text(cell):
     stdout = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
-    shown = [o["data"].get("text/plain") for o in cell.outputs
-             if o.get("output_type") == "execute_result"]
+    shown = [
+        o["data"].get("text/plain")
+        for o in cell.outputs
+        if o.get("output_type") == "execute_result"
+    ]
     return stdout, (shown[0] if shown else None)
 
 
@@ -123,13 +139,15 @@ def test_chapter_code_runs_on_the_real_framework(framework):
     results = _run_for_real([source for _, source in cells])
     checks = 0
     for (i, source), got in zip(cells, results):
-        assert got["error"] is None, \
+        assert got["error"] is None, (
             f"{target.label} cell {i} fails on real {module}: {got['error']}\n{source}"
+        )
         last = source.strip().splitlines()[-1]
         if " == " in last and not last.lstrip().startswith(("#", "assert")):
             checks += 1
-            assert got["shown"] and "False" not in got["shown"] and "True" in got["shown"], \
+            assert got["shown"] and "False" not in got["shown"] and "True" in got["shown"], (
                 f"{target.label} cell {i}: on real {module} `{last}` gives {got['shown']}"
+            )
     assert checks >= 4, f"{target.label}: only {checks} `==` checks ran"
 
 
@@ -138,19 +156,19 @@ def test_saved_chapter_prints_what_the_real_framework_prints(framework):
     module, _ = REAL_IMPORTS[framework]
     _oracle(module, framework)
     target = _chapter(framework)
-    if target.pending:
-        pytest.xfail(f"{target.label} is not built yet ({target.pending}): nothing saved to compare")
     saved = nbformat.read(target.path, as_version=4)
     cells = _real_cells(target, framework)
     results = _run_for_real([source for _, source in cells])
     compared, differ = 0, []
     for (i, source), got in zip(cells, results):
         if RANDOM.search(source) or got["error"]:
-            continue            # other generators give other numbers; errors: the test above
+            continue  # other generators give other numbers; errors: the test above
         stdout, shown = _saved_text(saved.cells[i])
         compared += 1
         if (stdout, shown) != (got["stdout"], got["shown"]):
-            differ.append(f"cell {i}:\n{source}\n--- saved (autograd_viz) ---\n{stdout}{shown}"
-                          f"\n--- real {module} ---\n{got['stdout']}{got['shown']}")
+            differ.append(
+                f"cell {i}:\n{source}\n--- saved (autograd_viz) ---\n{stdout}{shown}"
+                f"\n--- real {module} ---\n{got['stdout']}{got['shown']}"
+            )
     assert compared >= 10, f"{target.label}: only {compared} cells compared"
     assert not differ, f"{target.label}: the dialect prints differently:\n" + "\n\n".join(differ)

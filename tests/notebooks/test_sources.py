@@ -49,11 +49,15 @@ def _rel(path):
 
 # ------------------------------------------------------------ en and vi in step
 
+
 def code_only(source):
     """The code without comments, blank lines or the LANG line."""
     source = LANG_LINE.sub('LANG = "*"', source)
-    tokens = [t for t in tokenize.generate_tokens(io.StringIO(source + "\n").readline)
-              if t.type != tokenize.COMMENT]
+    tokens = [
+        t
+        for t in tokenize.generate_tokens(io.StringIO(source + "\n").readline)
+        if t.type != tokenize.COMMENT
+    ]
     text = tokenize.untokenize(tokens)
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
 
@@ -84,8 +88,7 @@ def first_difference(en_path, en, vi_path, vi):
     naming the first cell that differs and what to do."""
     en_lines, vi_lines = cell_lines(en_path, en), cell_lines(vi_path, vi)
     for i, (a, b) in enumerate(zip(en.cells, vi.cells)):
-        where = (f"{_describe(en, i, en_path, en_lines)}\n  vs "
-                 f"{_describe(vi, i, vi_path, vi_lines)}")
+        where = f"{_describe(en, i, en_path, en_lines)}\n  vs {_describe(vi, i, vi_path, vi_lines)}"
         tab_a, body_a = build.tab_of(a)
         tab_b, body_b = build.tab_of(b)
         problem = None
@@ -95,8 +98,6 @@ def first_difference(en_path, en, vi_path, vi):
             problem = f"the framework tabs differ ({tab_a} vs {tab_b})"
         elif a.metadata.get("tags", []) != b.metadata.get("tags", []):
             problem = "the tags differ"
-        elif a.metadata.get("needs", []) != b.metadata.get("needs", []):
-            problem = "the `needs` lists differ"
         elif a.cell_type == "code":
             if code_only(body_a) != code_only(body_b):
                 problem = "the code differs (comments and the LANG line aside)"
@@ -110,19 +111,26 @@ def first_difference(en_path, en, vi_path, vi):
             problem = "the Vietnamese text has no Vietnamese letters"
         elif b.metadata.get(build.TRANSLATION_KEY) != build.fingerprint(a.source):
             name = Path(en_path).stem
-            problem = ("the English text changed since this cell was translated: translate "
-                       f"the change, then run `python tools/build_notebooks.py --translated "
-                       f"{name}` to record it")
+            problem = (
+                "the English text changed since this cell was translated: translate "
+                f"the change, then run `python tools/build_notebooks.py --translated "
+                f"{name}` to record it"
+            )
         if problem:
-            return (f"{where}\n{problem}; update the Vietnamese cell.\n"
-                    f"--- en ---\n{a.source}\n--- vi ---\n{b.source}")
+            return (
+                f"{where}\n{problem}; update the Vietnamese cell.\n"
+                f"--- en ---\n{a.source}\n--- vi ---\n{b.source}"
+            )
     if len(en.cells) != len(vi.cells):
-        longer, path, lines = (en, en_path, en_lines) if len(en.cells) > len(vi.cells) \
-            else (vi, vi_path, vi_lines)
+        longer, path, lines = (
+            (en, en_path, en_lines) if len(en.cells) > len(vi.cells) else (vi, vi_path, vi_lines)
+        )
         i = min(len(en.cells), len(vi.cells))
-        return (f"{_rel(en_path)} has {len(en.cells)} cells, {_rel(vi_path)} has "
-                f"{len(vi.cells)}; the first unmatched one is "
-                f"{_describe(longer, i, path, lines)}:\n{longer.cells[i].source}")
+        return (
+            f"{_rel(en_path)} has {len(en.cells)} cells, {_rel(vi_path)} has "
+            f"{len(vi.cells)}; the first unmatched one is "
+            f"{_describe(longer, i, path, lines)}:\n{longer.cells[i].source}"
+        )
     return None
 
 
@@ -147,8 +155,9 @@ def _chapter_pair():
 
 
 def _code_index(nb, containing):
-    return next(i for i, c in enumerate(nb.cells)
-                if c.cell_type == "code" and containing in c.source)
+    return next(
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and containing in c.source
+    )
 
 
 def test_parity_check_names_the_english_cell_a_teacher_edited():
@@ -157,7 +166,9 @@ def test_parity_check_names_the_english_cell_a_teacher_edited():
     en.cells[i].source = en.cells[i].source.replace("y.sum().backward()", "y.mean().backward()")
     problem = first_difference(en_path, en, vi_path, vi)
     assert problem and f"cell {i} " in problem and "the code differs" in problem, problem
-    assert re.search(rf"cell {i} \(code, %%tab pytorch, line \d+: 'x.grad.zero_\(\)'", problem), problem
+    assert re.search(rf"cell {i} \(code, %%tab pytorch, line \d+: 'x.grad.zero_\(\)'", problem), (
+        problem
+    )
 
 
 def test_parity_check_ignores_comments_and_the_lang_line_only():
@@ -184,14 +195,17 @@ def test_parity_check_names_an_added_cell_and_an_untranslated_one():
 
 def test_parity_check_names_a_translation_the_english_text_has_left_behind():
     en_path, en, vi_path, vi = _chapter_pair()
-    j = next(i for i, c in enumerate(en.cells)
-             if c.cell_type == "markdown" and c.source.startswith("## 5."))
+    j = next(
+        i
+        for i, c in enumerate(en.cells)
+        if c.cell_type == "markdown" and c.source.startswith("## 5.")
+    )
     en.cells[j].source += "\n\nA sentence a teacher just added."
     problem = first_difference(en_path, en, vi_path, vi)
     assert problem and f"cell {j} " in problem and "--translated 01_autograd_chapter" in problem
     vi.cells[j].metadata[build.TRANSLATION_KEY] = build.fingerprint(en.cells[j].source)
     assert first_difference(en_path, en, vi_path, vi) is None
-    en.cells[j].source = en.cells[j].source.replace("\n\n", "\n")   # re-wrapped only
+    en.cells[j].source = en.cells[j].source.replace("\n\n", "\n")  # re-wrapped only
     assert first_difference(en_path, en, vi_path, vi) is None
 
 
@@ -204,31 +218,49 @@ def test_parity_check_compares_tabs():
 
 # ------------------------------------------------------------ framework tabs
 
+
 def _source(*cells):
     nb = nbformat.v4.new_notebook()
     for kind, text, meta in cells:
-        cell = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(text)
+        cell = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(
+            text
+        )
         cell.metadata.update(meta)
         nb.cells.append(cell)
     return nb
 
 
 def test_tabs_split_a_source_into_one_notebook_per_framework():
-    nb = _source(("markdown", "# Title", {}),
-                 ("code", "%%tab pytorch\nimport autograd_viz.torch as torch", {}),
-                 ("code", "%%tab tensorflow, mxnet\nshared_by_two = 1", {"tags": ["t"]}),
-                 ("markdown", "%%tab mxnet\nOnly *MXNet* readers see this.", {}),
-                 ("code", "%%tab all\nfor_everyone = 2", {}),
-                 ("code", "also_everyone = 3", {}))
+    nb = _source(
+        ("markdown", "# Title", {}),
+        ("code", "%%tab pytorch\nimport autograd_viz.torch as torch", {}),
+        ("code", "%%tab tensorflow, mxnet\nshared_by_two = 1", {"tags": ["t"]}),
+        ("markdown", "%%tab mxnet\nOnly *MXNet* readers see this.", {}),
+        ("code", "%%tab all\nfor_everyone = 2", {}),
+        ("code", "also_everyone = 3", {}),
+    )
     assert build.frameworks_of(nb) == ["pytorch", "tensorflow", "mxnet"]
-    made = {fw: build.generate(nb, "en", fw)[0] for fw in build.frameworks_of(nb)}
+    made = {fw: build.generate(nb, "en", fw) for fw in build.frameworks_of(nb)}
     sources = {fw: [c.source for c in out.cells] for fw, out in made.items()}
-    assert sources["pytorch"] == ["# Title", "import autograd_viz.torch as torch",
-                                  "for_everyone = 2", "also_everyone = 3"]
-    assert sources["tensorflow"] == ["# Title", "shared_by_two = 1", "for_everyone = 2",
-                                     "also_everyone = 3"]
-    assert sources["mxnet"] == ["# Title", "shared_by_two = 1", "Only *MXNet* readers see this.",
-                                "for_everyone = 2", "also_everyone = 3"]
+    assert sources["pytorch"] == [
+        "# Title",
+        "import autograd_viz.torch as torch",
+        "for_everyone = 2",
+        "also_everyone = 3",
+    ]
+    assert sources["tensorflow"] == [
+        "# Title",
+        "shared_by_two = 1",
+        "for_everyone = 2",
+        "also_everyone = 3",
+    ]
+    assert sources["mxnet"] == [
+        "# Title",
+        "shared_by_two = 1",
+        "Only *MXNet* readers see this.",
+        "for_everyone = 2",
+        "also_everyone = 3",
+    ]
     assert made["mxnet"].cells[1].metadata["tags"] == ["t"]
     assert [c["id"] for c in made["mxnet"].cells] == [f"en-mxnet-{i:03d}" for i in range(5)]
 
@@ -239,22 +271,13 @@ def test_an_unknown_tab_names_the_cell_and_the_known_tabs():
         build.frameworks_of(nb, "demo.md")
 
 
-def test_a_cell_whose_needs_are_missing_is_left_out_and_reported():
-    nb = _source(("code", "a = 1", {}),
-                 ("code", "b = 2", {"needs": ["autograd_viz.no_such_function_here"]}),
-                 ("code", "c = 3", {"needs": ["autograd_viz.tensor"]}))
-    out, left_out = build.generate(nb, "en", None)
-    assert [c.source for c in out.cells] == ["a = 1", "c = 3"]
-    assert left_out and left_out[0][0] == 1 and "no_such_function_here" in left_out[0][1]
-    assert all("needs" not in c.metadata for c in out.cells)
-
-
 @pytest.mark.parametrize("target", [pytest.param(t, id=t.label) for t in PLAN if t.framework])
 def test_a_framework_notebook_holds_only_its_own_framework(target):
     code = "\n".join(c.source for c in target.notebook.cells if c.cell_type == "code")
     assert "%%tab" not in "\n".join(c.source for c in target.notebook.cells), target.label
-    assert DIALECT_IMPORTS[target.framework] in code, \
+    assert DIALECT_IMPORTS[target.framework] in code, (
         f"{target.label} never imports {DIALECT_IMPORTS[target.framework]}"
+    )
     others = [m for fw, m in DIALECT_IMPORTS.items() if fw != target.framework and m in code]
     assert not others, f"{target.label} imports other dialects too: {others}"
 
@@ -266,21 +289,24 @@ def test_the_chapter_exists_once_per_framework_in_both_languages():
 
 # ------------------------------------------------------------ the saved files
 
-BUILT = [t for t in PLAN if not t.pending]
-PENDING = [t for t in PLAN if t.pending]
+BUILT = PLAN
 
 
 @pytest.mark.parametrize("target", [pytest.param(t, id=t.label) for t in BUILT])
 def test_saved_notebook_matches_its_source(target):
     why = build.stale(target)
-    assert why is None, (f"{target.label} is stale against {_rel(target.source)} ({why}): "
-                         f"run `make notebooks`")
+    assert why is None, (
+        f"{target.label} is stale against {_rel(target.source)} ({why}): run `make notebooks`"
+    )
 
 
 def test_no_saved_notebook_lacks_a_source():
     made = {t.path for t in BUILT}
-    strays = [_rel(p) for p in sorted(build.NOTEBOOKS.glob("*/*.ipynb"))
-              if p.parent.name in build.LANGS and p not in made]
+    strays = [
+        _rel(p)
+        for p in sorted(build.NOTEBOOKS.glob("*/*.ipynb"))
+        if p.parent.name in build.LANGS and p not in made
+    ]
     assert not strays, f"saved notebooks no source makes (remove them or add a source): {strays}"
 
 
@@ -288,20 +314,8 @@ FRAMEWORK_TARGETS = [t for t in PLAN if t.framework]
 
 
 @pytest.mark.parametrize("target", [pytest.param(t, id=t.label) for t in FRAMEWORK_TARGETS])
-def test_pending_framework_notebook_is_explained_not_hidden(target):
-    """A notebook whose dialect does not import yet is not built and not saved, and
-    shows up here as an expected failure naming the missing dialect.  The day the
-    dialect imports it is no longer pending: then it must be saved (and
-    test_saved_notebook_matches_its_source checks it is current)."""
-    if not target.pending:
-        assert build.missing(DIALECT_IMPORTS[target.framework]) is None
-        assert target.path.exists(), (f"{target.label}: its dialect imports, so the build "
-                                      f"makes it; run `make notebooks` to save it")
-        return
-    assert not target.path.exists(), \
-        f"{target.label} is saved but {target.pending}: it cannot have been executed here"
-    assert DIALECT_IMPORTS[target.framework] in target.pending
-    pytest.xfail(f"{target.label} not built yet: {target.pending}")
+def test_every_framework_notebook_is_saved(target):
+    assert target.path.exists(), f"{target.label}: run `make notebooks` to save it"
 
 
 def test_links_between_notebooks_lead_to_notebooks_the_build_makes():

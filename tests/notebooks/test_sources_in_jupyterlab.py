@@ -16,9 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from browser_support import (REPO, chromium_path, jupyterlab_server, keep_screenshot,
-                             launch_chromium, sync_playwright)
+from browser_support import (
+    REPO,
+    chromium_path,
+    jupyterlab_server,
+    keep_screenshot,
+    launch_chromium,
+    sync_playwright,
+)
 
 sys.path.insert(0, str(REPO / "tools"))
 import build_notebooks as build  # noqa: E402
@@ -47,8 +52,9 @@ def test_teacher_opens_the_chapter_source_as_a_notebook_and_saves_it(lab_on_a_co
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.set_default_timeout(60_000)
             folder = str(Path(SOURCE).parent)
-            page.goto(f"{base}/lab/tree/{folder}?reset&token={token}",
-                      wait_until="domcontentloaded")
+            page.goto(
+                f"{base}/lab/tree/{folder}?reset&token={token}", wait_until="domcontentloaded"
+            )
             item = page.locator(".jp-DirListing-item", has_text=Path(SOURCE).name)
             item.wait_for(timeout=90_000)
             item.click(button="right")
@@ -59,11 +65,15 @@ def test_teacher_opens_the_chapter_source_as_a_notebook_and_saves_it(lab_on_a_co
             try:
                 page.wait_for_function(
                     "n => new RegExp('Cell \\\\d+/' + n + '\\\\b').test(document.body.innerText)",
-                    arg=len(cells), timeout=60_000)
+                    arg=len(cells),
+                    timeout=60_000,
+                )
             except Exception as exc:
                 counter = re.search(r"Cell \d+/\d+", page.inner_text("body"))
-                pytest.fail(f"JupyterLab shows {counter and counter.group(0)!r}, the source "
-                            f"has {len(cells)} cells: {exc}")
+                pytest.fail(
+                    f"JupyterLab shows {counter and counter.group(0)!r}, the source "
+                    f"has {len(cells)} cells: {exc}"
+                )
             first_tab = page.locator(".jp-CodeCell .jp-InputArea", has_text="%%tab pytorch").first
             first_tab.wait_for(timeout=30_000)
             assert "import autograd_viz.torch as torch" in first_tab.inner_text()
@@ -73,7 +83,7 @@ def test_teacher_opens_the_chapter_source_as_a_notebook_and_saves_it(lab_on_a_co
 
             page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
             page.keyboard.press("Control+s")
-            for _ in range(60):                    # the save request is asynchronous
+            for _ in range(60):  # the save request is asynchronous
                 if (root / SOURCE).stat().st_ctime_ns > saved_at:
                     break
                 page.wait_for_timeout(500)

@@ -57,6 +57,8 @@ def test_the_chapter_source_runs_top_to_bottom_for_each_framework(shell, framewo
         if cell.cell_type != "code":
             continue
         result = shell.run_cell(cell.source, store_history=False, silent=True)
-        assert result.success, (f"{SOURCE.name} code cell {i} failed for {framework}: "
-                                f"{result.error_in_exec or result.error_before_exec!r}\n"
-                                f"{cell.source}")
+        assert result.success, (
+            f"{SOURCE.name} code cell {i} failed for {framework}: "
+            f"{result.error_in_exec or result.error_before_exec!r}\n"
+            f"{cell.source}"
+        )

@@ -587,6 +587,7 @@ TF += [
         "v.assign_sub(a) and repr(v)])(tf.Variable(a))",
         same(1),
     ),
+    C("tf.stack", "lambda a, b: tf.stack([a, b], axis=1)", sized("nk", "nk")),
     C("tf.square", "lambda x: tf.square(x) + tf.math.square(x)"),
     C("tf.math.square", "lambda x: tf.math.square(x)"),
     C("tf.pow", "lambda x: tf.pow(x, 3.0)"),

@@ -5,8 +5,10 @@ PyTorch and JAX run in this process, as the other tests run them.  TensorFlow
 and MXNet each run in a process of their own (server.py), started once per
 test session with the python of their own virtual environment: a started
 TensorFlow is not fork-safe, MXNet 1.9 needs numpy < 1.24, and TensorFlow's
-pins would fight JAX's.  ``make oracles`` makes those environments (in
-``.oracles/`` beside the repository's files, or in ``$AV_ORACLES``).
+pins would fight JAX's.  ``make oracles`` makes those environments from
+their locks (``make env-tf-oracle``: ``.venv-tf-oracle`` beside the
+repository's files, synced from requirements/tf-oracle.txt); ``$AV_ORACLES``
+names another folder that holds them.
 
 Under CI=true an oracle that cannot start fails the test; elsewhere the test is
 skipped, saying how to enable it.
@@ -37,16 +39,19 @@ def in_ci():
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
-def oracle_dir():
-    return Path(os.environ.get("AV_ORACLES") or REPO / ".oracles")
+def oracle_python(framework):
+    """The python of ``framework``'s environment (``make env-tf-oracle``)."""
+    folder = Path(os.environ.get("AV_ORACLES") or REPO)
+    return folder / f".venv-{framework}-oracle" / "bin" / "python"
 
 
 def unavailable(framework, reason):
     """Fail under CI (its oracles must run), skip elsewhere saying how to enable it."""
     if framework in SERVED:
         how = (
-            f"run `make oracles` (it makes {oracle_dir() / framework}, a virtual environment "
-            f"with real {SERVED[framework]}), or point AV_ORACLES at a folder that has one"
+            f"run `make oracles` (it makes {oracle_python(framework).parents[1]}, a virtual "
+            f"environment with real {SERVED[framework]}), or point AV_ORACLES at a folder "
+            f"that has one"
         )
     else:
         how = f"install {IN_PROCESS[framework]} (pip install -e '.[test]')"
@@ -140,7 +145,7 @@ def start(framework):
         except ImportError as error:
             unavailable(framework, f"{module} cannot be imported ({error})")
         return LocalOracle(framework)
-    python = oracle_dir() / framework / "bin" / "python"
+    python = oracle_python(framework)
     if not python.exists():
         unavailable(framework, f"{python} does not exist")
     try:

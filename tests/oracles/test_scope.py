@@ -3,6 +3,8 @@ name a dialect does not provide."""
 
 from __future__ import annotations
 
+import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +56,35 @@ def test_what_to_use_is_stated_exactly_for_the_names_not_provided(framework):
             assert entry.instead, f"{entry.name} is not provided: say in [instead] what to use"
 
 
+TABLES = {
+    "torch": "autograd_viz.torch",
+    "tf": "autograd_viz.tf",
+    "mxnet": "autograd_viz.mxnet",
+    "jax": "autograd_viz.jax._primitives",
+}
+
+
+@pytest.mark.parametrize("framework", scope.FRAMEWORKS)
+def test_what_to_use_instead_of_a_name_is_said_once_in_the_scope(framework):
+    """A dialect's PRIMITIVES table says how it spells each primitive; where
+    it spells one not at all, its reason is about the primitive (one the
+    framework has no name for).  What to use instead of a name of the
+    framework is the scope's to say ([instead]), so no reason names one."""
+    from autograd_viz._dialect import NotProvided
+
+    table = importlib.import_module(TABLES[framework]).PRIMITIVES
+    names = {e.name for e in scope.load(framework).entries}
+    for prim, entry in table.items():
+        if not isinstance(entry, NotProvided):
+            continue
+        words = set(re.findall(r"[\w.]+", entry.reason))
+        named = sorted(w for w in words if canonical(framework, w) in names)
+        assert not named, (
+            f"{framework} PRIMITIVES[{prim!r}] speaks of {named}: what to use instead of a "
+            f"name in the scope belongs in autograd_viz/scope/{framework}.toml ([instead])"
+        )
+
+
 @pytest.mark.parametrize("framework", scope.FRAMEWORKS)
 def test_every_provided_name_is_checked_against_the_real_framework(framework):
     covered = {canonical(framework, n) for case in CASES[framework] for n in case.covers}
@@ -78,7 +109,7 @@ def test_a_name_not_provided_raises_an_error_saying_what_to_use(framework, entry
             _lookup(framework, entry.name)
     finally:
         av.set_lang("en")
-    assert isinstance(raised.value, scope.NotProvided)
+    assert isinstance(raised.value, scope.NotProvidedError)
     text = str(raised.value)
     assert entry.name in text and entry.instead in text
     assert ("does not provide" if lang == "en" else "chưa cung cấp") in text
@@ -94,7 +125,7 @@ def test_a_name_not_provided_raises_an_error_saying_what_to_use(framework, entry
     ],
 )
 def test_a_name_outside_the_scope_says_so_and_what_to_use(framework, name, use):
-    with pytest.raises(scope.NotProvided, match="outside the") as raised:
+    with pytest.raises(scope.NotProvidedError, match="outside the") as raised:
         _lookup(framework, name)
     assert use in str(raised.value) and ".".join(name.split(".")[:2]) in str(raised.value)
 

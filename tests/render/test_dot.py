@@ -123,7 +123,7 @@ def test_control_flow_loop_is_grouped():
     d = graphs.doubling_loop(a)
     d.backward()
     m = build_model(d)
-    muls = [n for n in m.nodes if n.kind == "op" and n.tensor.op.name == "mul"]
+    muls = [n for n in m.nodes if n.kind == "op" and n.value.op == "mul"]
     assert len(m.groups) == 1
     label, members = m.groups[0]
     assert label == f"repeated {len(muls)}×"

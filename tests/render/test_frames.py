@@ -12,37 +12,12 @@ import xml.etree.ElementTree as ET
 
 import graphs
 import numpy as np
+from svg_support import SVG, node_boxes, node_text  # noqa: E402  (shared with tests/frameworks)
 from test_dot import FORMULA_WORDS, english_only_words
 
 import autograd_viz as av
 from autograd_viz.render.frames import build_frames
 from autograd_viz.render.values import fmt_inline
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def node_boxes(svg):
-    """{node id: (x, y, w, h) of its shape, or the text anchor of a plain node}."""
-    root = ET.fromstring(svg)
-    out = {}
-    for g in root.iter(SVG + "g"):
-        if "node" not in (g.get("class") or "").split():
-            continue
-        rect = g.find(SVG + "rect")
-        if rect is not None:
-            out[g.get("id")] = tuple(float(rect.get(k)) for k in ("x", "y", "width", "height"))
-        else:
-            text = g.find(SVG + "text")
-            out[g.get("id")] = (float(text.get("x")), float(text.get("y")))
-    return out
-
-
-def node_text(svg, node_id, role):
-    root = ET.fromstring(svg)
-    for g in root.iter(SVG + "g"):
-        if g.get("id") == node_id:
-            return [t.text for t in g.iter(SVG + "text") if t.get("class") == role]
-    raise AssertionError(f"no node {node_id}")
 
 
 def node_classes(svg):
@@ -71,7 +46,7 @@ def test_counts_kinds_and_order():
     assert kinds == ["forward"] * len(ops) + ["backward"] * len(model.steps)
     # forward frames follow run order, one per op
     assert [f.node for f in frames[: len(ops)]] == [n.id for n in ops]
-    assert [n.tensor.seq for n in ops] == sorted(n.tensor.seq for n in ops)
+    assert [n.value.handle.seq for n in ops] == sorted(n.value.handle.seq for n in ops)
     # every op node that receives a gradient has a backward frame
     got_grad = {model.node_of(s.input).id for st in model.steps for s in st.sends}
     assert {n.id for n in ops if n.id in got_grad} <= {f.node for f in frames[len(ops) :]}
@@ -103,7 +78,7 @@ def test_forward_reveals_values_one_op_at_a_time():
         assert pending == {n.id for n in ops[k + 1 :]}
         assert "current" in classes[ops[k].id]
         # the value appears where it is computed, not before
-        assert node_text(frame.svg, ops[k].id, "value") == [fmt_inline(ops[k].tensor.data)]
+        assert node_text(frame.svg, ops[k].id, "value") == [fmt_inline(ops[k].data)]
         for later in ops[k + 1 :]:
             assert node_text(frame.svg, later.id, "value") == []
     assert frames[1].text.splitlines()[-1] == "Result: y = 28."

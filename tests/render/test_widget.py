@@ -1,11 +1,15 @@
 """The step-through widget without a kernel: set a trait, read the others.
 
 Everything runs on the chapter's first example, y = 2 * dot(x, x), with the
-real frame builder, so these tests also catch a widget that shows the wrong frame.
+real frame builder.  The page plays ``steps.film`` (one layout plus what
+changes per frame); these tests rebuild every frame from that data alone
+and compare it with the frames, so a widget that would show the wrong
+picture fails here, before any browser.  The browser tests click it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -14,8 +18,11 @@ import pytest
 
 import autograd_viz as av
 from autograd_viz.engine.graph import whole_graph
-from autograd_viz.render.html import PLAYER_LABELS, inline_svg
+from autograd_viz.i18n import t
+from autograd_viz.render.frames.film import picture_at
 from autograd_viz.render.widget import StepThrough
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class _Text(HTMLParser):
@@ -64,54 +71,29 @@ def steps():
     return av.step_through(y)
 
 
-def shows(steps, i):
-    """The widget's diagram and panel hold frame i, and the controls agree."""
-    frame = steps.frames[i]
-    assert steps.index == i
-    assert inline_svg(frame.svg) in steps.diagram.value
-    assert squash(frame.text) in squash(visible_text(steps.panel.value))
-    assert squash(frame.title) in squash(visible_text(steps.panel.value))
-    assert steps.slider.value == i
-    assert steps.counter.value == f"{i + 1} / {len(steps.frames)}"
+def plays(steps, i):
+    """What the page shows at frame i, from the synced state alone, is frame i."""
+    frame, entry = steps.frames[i], steps.film["frames"][i]
+    assert picture_at(steps.film, i) == frame.svg
+    assert entry["title"] == frame.title and entry["kind"] == frame.kind
+    assert entry["node"] == frame.node
+    assert squash(frame.text) in squash(visible_text(entry["html"]))
     return True
 
 
-def test_is_a_widget_made_of_the_promised_controls(steps):
-    assert isinstance(steps, widgets.DOMWidget)
-    parts = [
-        steps.diagram,
-        steps.panel,
-        steps.slider,
-        steps.play,
-        steps.prev_button,
-        steps.next_button,
-        steps.speed,
-        steps.counter,
-    ]
-    kinds = [
-        widgets.HTML,
-        widgets.HTML,
-        widgets.IntSlider,
-        widgets.Play,
-        widgets.Button,
-        widgets.Button,
-        widgets.Dropdown,
-        widgets.Label,
-    ]
-    for part, kind in zip(parts, kinds):
-        assert isinstance(part, kind), part
+def test_is_one_anywidget_whose_state_holds_every_frame(steps):
+    import anywidget
 
-    def descendants(w):
-        for child in getattr(w, "children", ()):
-            yield child
-            yield from descendants(child)
-
-    shown = list(descendants(steps))
-    for part in parts:
-        assert any(part is s for s in shown), f"{part!r} is built but not displayed"
-    # the diagram comes before the panel on screen
-    top = list(steps.children)
-    assert top.index(steps.diagram) < top.index(steps.panel)
+    assert isinstance(steps, anywidget.AnyWidget) and isinstance(steps, widgets.DOMWidget)
+    state = steps.get_state()
+    for trait in ("film", "index", "labels", "lang", "key", "_esm", "_css"):
+        assert trait in state, trait
+    assert "export default { render }" in state["_esm"]
+    # the state crosses to the page as JSON, once
+    assert json.loads(json.dumps(state["film"])) == steps.film
+    assert len(steps.film["frames"]) == len(steps.frames)
+    for i in range(len(steps.frames)):
+        assert plays(steps, i)
 
 
 def test_frame_count_is_forward_ops_plus_backward_steps():
@@ -125,108 +107,66 @@ def test_frame_count_is_forward_ops_plus_backward_steps():
     assert len(steps.frames) == len(ops) + len(backward_steps)
     # forward frames play first, then the backward pass
     assert kinds == sorted(kinds, key=lambda k: k != "forward")
-    assert steps.slider.max == steps.play.max == len(steps.frames) - 1
-    assert steps.slider.min == steps.play.min == 0
 
 
-def test_starts_on_the_first_frame(steps):
-    assert shows(steps, 0)
-    assert steps.prev_button.disabled and not steps.next_button.disabled
-
-
-def test_moving_the_slider_swaps_diagram_and_panel(steps):
-    first_svg, first_panel = steps.diagram.value, steps.panel.value
-    for i in [2, 1, len(steps.frames) - 1, 0]:
-        steps.slider.value = i
-        assert shows(steps, i)
-    steps.slider.value = 1
-    assert steps.diagram.value != first_svg and steps.panel.value != first_panel
+def test_every_frame_changes_the_picture(steps):
+    pictures = [picture_at(steps.film, i) for i in range(len(steps.frames))]
+    assert all(a != b for a, b in zip(pictures, pictures[1:]))
+    # after the first, a frame is sent as the few slots it changes, not a new picture
+    assert "reset" in steps.film["frames"][0]
+    for entry in steps.film["frames"][1:]:
+        assert "reset" not in entry and 0 < len(entry["set"]) < len(
+            steps.film["frames"][0]["reset"]
+        )
 
 
 def test_next_and_prev_walk_every_frame_and_stop_at_the_ends(steps):
     n = len(steps.frames)
-    seen = [steps.diagram.value]
+    assert steps.index == 0 and steps.frame is steps.frames[0]
     for i in range(1, n):
         steps.next()
-        assert shows(steps, i)
-        seen.append(steps.diagram.value)
-    assert steps.next_button.disabled and not steps.prev_button.disabled
+        assert steps.index == i and steps.frame is steps.frames[i]
     steps.next()  # past the end: stays
-    assert shows(steps, n - 1)
-    # every step changes the picture (a frame that repeats its neighbour teaches nothing)
-    assert all(a != b for a, b in zip(seen, seen[1:]))
+    assert steps.index == n - 1
     for i in reversed(range(n - 1)):
         steps.prev()
-        assert shows(steps, i)
+        assert steps.index == i
     steps.prev()  # before the start: stays
-    assert shows(steps, 0)
-    assert steps.prev_button.disabled
-
-
-def test_buttons_step_like_next_and_prev(steps):
-    steps.next_button.click()
-    steps.next_button.click()
-    assert shows(steps, 2)
-    steps.prev_button.click()
-    assert shows(steps, 1)
+    assert steps.index == 0
 
 
 def test_index_is_settable_and_checked(steps):
     n = len(steps.frames)
     steps.index = 2
-    assert shows(steps, 2)
+    assert steps.frame is steps.frames[2]
     steps.index = -1
-    assert shows(steps, n - 1)
+    assert steps.index == n - 1
     with pytest.raises(IndexError, match=rf"0 … {n - 1}"):
         steps.index = n
     with pytest.raises(IndexError):
         steps.index = -n - 1
-    assert shows(steps, n - 1)  # a bad index leaves the widget usable
-    steps.index = 0
-    assert shows(steps, 0)
-
-
-def test_play_drives_the_slider_in_the_browser_and_speed_sets_its_interval(steps):
-    link = steps._play_link
-    assert type(link).__name__ == "Link" and link._model_name == "LinkModel"  # jslink, not link
-    assert link.source == (steps.play, "value") and link.target == (steps.slider, "value")
-    assert not steps.play.playing and not steps.play.repeat
-    intervals = []
-    for _name, ms in steps.speed.options:
-        steps.speed.value = ms
-        intervals.append(steps.play.interval)
-    assert intervals == [ms for _name, ms in steps.speed.options]
-    assert len(set(intervals)) == len(intervals) >= 2
+    assert steps.index == n - 1  # a bad index leaves the widget usable
+    # the page sets index the same way (the trait is synced): Python follows it
+    steps.set_state({"index": 1})
+    assert steps.index == 1 and steps.frame is steps.frames[1]
 
 
 def test_vietnamese_labels_and_frames():
     _, y = chapter_example()
     en, vi = av.step_through(y), av.step_through(y, lang="vi")
-    words = PLAYER_LABELS["vi"]
-    assert words["prev"] in vi.prev_button.description
-    assert words["next"] in vi.next_button.description
-    assert vi.speed.description == words["speed"]
-    assert vi.slider.description == words["step"]
-    assert [name for name, _ms in vi.speed.options] == [n for n, _ in words["speeds"]]
-    # the panel's colour says which pass it is (blue forward, red backward)
-    assert "avz-forward" in vi.panel.value
-    vi.index = -1
-    assert "avz-backward" in vi.panel.value
-
-    def visible_words(w):
-        return {
-            w.prev_button.description,
-            w.next_button.description,
-            w.speed.description,
-            w.slider.description,
-            w.play.tooltip,
-            *(name for name, _ms in w.speed.options),
-        }
-
-    assert not visible_words(en) & visible_words(vi), "an English label leaked into lang='vi'"
+    assert vi.lang == "vi" and en.lang == "en"
+    for key in ("play", "pause", "prev", "next", "step", "speed", "controls", "title"):
+        assert vi.labels[key] == t(f"player_{key}", "vi")
+        assert en.labels[key] == t(f"player_{key}", "en")
+        assert vi.labels[key] != en.labels[key], key
+    assert [name for name, _ms in vi.labels["speeds"]] == [
+        t(k, "vi") for k in ("player_slow", "player_normal", "player_fast")
+    ]
+    # the accessible name of the graph and the slider's value text, with their blanks
+    assert "{title}" in vi.labels["graph"] and "{i}" in vi.labels["step_of"]
     # the frames are built in the asked language too
     assert [f.text for f in vi.frames] != [f.text for f in en.frames]
-    assert shows(vi, len(vi.frames) - 1)
+    assert plays(vi, len(vi.frames) - 1)
 
 
 def test_unknown_language_is_refused_clearly():
@@ -235,32 +175,47 @@ def test_unknown_language_is_refused_clearly():
         av.step_through(y, lang="fr")
 
 
-def test_hostile_name_is_escaped_in_the_panel():
+def test_hostile_name_is_escaped_in_what_the_page_gets():
     name = '<img src=x onerror="alert(1)">'
     _, y = chapter_example(name)
     steps = av.step_through(y)
+    assert not any("<img" in part for part in steps.film["parts"])
     readable = []
-    for i in range(len(steps.frames)):
-        steps.index = i
-        assert "<img" not in steps.panel.value
-        assert "<img" not in steps.diagram.value
-        readable.append(visible_text(steps.panel.value))  # entities decoded, as a reader sees
+    for entry in steps.film["frames"]:
+        assert "<img" not in entry["html"]
+        readable.append(visible_text(entry["html"]))  # entities decoded, as a reader sees
     assert any(name in text for text in readable), "the name should still be shown, as text"
+    assert "<img src=x" not in steps.copy_html()
 
 
-def test_repr_outside_jupyter_says_what_it_holds(steps):
+def test_repr_and_the_two_outputs_a_notebook_keeps(steps, monkeypatch):
     steps.index = 1
     text = repr(steps)
     n = len(steps.frames)
     assert text.startswith("<StepThrough:")
     assert f"{n} frames" in text and f"2/{n}" in text and steps.frames[1].title in text
     assert "\n" not in text
-    bundle = steps._repr_mimebundle_()
-    assert bundle["text/plain"] == text
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    # viewers without widgets (nbconvert, GitHub) get the current frame as static
-    # HTML, its picture an <img> of the SVG (tests/render/test_saved_outputs.py)
-    assert steps.frames[1].title in bundle["text/html"]
+    data, _metadata = steps._repr_mimebundle_()
+    assert data["text/plain"] == text and data[WIDGET_VIEW]["model_id"] == steps.model_id
+    assert data["text/html"] == "", "viewers without widgets see the copy instead"
+
+    # in a kernel: first the copy (the frame on screen, playable without widgets), then the widget
+    shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: type("Shell", (), {"kernel": object()})())
+    monkeypatch.setattr(
+        "IPython.display.display", lambda data, raw=False, metadata=None: shown.append(data)
+    )
+    steps._ipython_display_()
+    copy, widget = shown
+    assert WIDGET_VIEW not in copy and WIDGET_VIEW in widget
+    assert f'data-avz-copy="{steps.key}"' in copy["text/html"]
+    assert steps.frames[1].title in copy["text/html"]
+
+
+def test_terminal_display_is_the_repr(steps, monkeypatch, capsys):
+    monkeypatch.setattr("IPython.get_ipython", lambda: None)
+    steps._ipython_display_()
+    assert capsys.readouterr().out.strip() == repr(steps)
 
 
 def test_empty_frame_list_is_refused():
@@ -269,7 +224,7 @@ def test_empty_frame_list_is_refused():
 
 
 def test_frames_are_computed_once(monkeypatch):
-    """Stepping only swaps precomputed strings: the builder is not called again."""
+    """Stepping only moves an index: the builder is not called again."""
     import autograd_viz.render.frames as frames_module
 
     _, y = chapter_example()
@@ -282,24 +237,33 @@ def test_frames_are_computed_once(monkeypatch):
 
     monkeypatch.setattr(frames_module, "build_frames", counting)
     steps = av.step_through(y)
+    film = steps.film
     for _ in range(len(steps.frames)):
         steps.next()
     steps.index = 0
-    assert len(calls) == 1
-    assert re.fullmatch(r"1 / \d+", steps.counter.value)
+    assert len(calls) == 1 and steps.film is film
 
 
 def test_a_tensor_with_no_history_gives_one_still_frame():
     x = av.tensor(3.0, name="x")
     steps = av.step_through(x)
-    assert len(steps.frames) == 1 and shows(steps, 0)
-    assert steps.prev_button.disabled and steps.next_button.disabled
+    assert len(steps.frames) == 1 and plays(steps, 0)
     steps.next()
     steps.prev()
-    assert shows(steps, 0)
+    assert steps.index == 0
     assert repr(steps).startswith("<StepThrough: 1 frame (")
 
 
 def test_bad_target_is_refused_with_what_to_pass():
     with pytest.raises(TypeError, match="Tensor"):
         av.step_through(42)
+
+
+def test_the_copy_carries_the_same_data_and_script_as_the_widget(steps):
+    page = steps.copy_html()
+    blob = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S)
+    assert json.loads(blob.group(1)) == steps.film
+    # one code path: the widget's module is the copy's script plus the widget glue
+    from autograd_viz.render.html import player_js
+
+    assert player_js() in page and player_js() in steps._esm

@@ -20,7 +20,8 @@ from .forward import forward_frames
 from .frame import Frame
 from .painter import Canvas, Painter
 from .panel import panel_html
-from .tangent import legend_line, root_of, run_tangents, tangent_frames
+from .tangent import legend_line, run_tangents, tangent_frames
+from .update import update_frames
 
 __all__ = [
     "Frame",
@@ -45,14 +46,18 @@ def build_frames(
     mode="reverse",
     wrt=None,
     tangent=None,
+    depth=None,
 ):
-    """The frames of ``target`` (a Tensor, list of Tensors, or a tape).
+    """The frames of ``target`` (a Tensor, list of Tensors, a tape, a real
+    ``torch.Tensor``, or a graph description).
 
     ``mode="reverse"`` (the default): one forward frame per recorded op, in the
     order the ops ran; then, if a backward pass has run, one backward frame per
     op node it visited.  ``mode="forward"``: one frame per op in run order with
     its value and its tangent, seeded at ``wrt`` (ones like it, or
     ``tangent``).  A value with no history gives a single frame showing it.
+    ``depth``: how many levels of ``nn.Module`` groups are opened (deeper
+    modules are drawn as one node each).
     """
     if mode not in ("reverse", "forward"):
         raise ValueError(f"mode must be 'reverse' or 'forward', got {mode!r}")
@@ -68,14 +73,16 @@ def build_frames(
             rankdir=rankdir,
             caller=caller,
             model=model,
+            depth=depth,
         )
     if wrt is not None or tangent is not None:
         raise ValueError('wrt= and tangent= belong to forward mode: add mode="forward"')
     if model is None:
-        model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
+        model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir, depth=depth)
     painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))
     frames = forward_frames(model, painter)
-    frames += backward_frames(model, painter)
+    frames += backward_frames(model, painter, model.backward)
+    frames += update_frames(model, painter)
     if not frames:
         frames.append(leaf_frame(model, painter))
     return frames
@@ -91,13 +98,13 @@ def build_tangent_frames(
     rankdir="auto",
     caller=None,
     model=None,
+    depth=None,
 ):
     """The forward-mode frames of ``target`` (see :mod:`.tangent`)."""
     lang = resolve_lang(lang)
     if model is None:
-        model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
-    root = root_of(target) if target is not None else model.root or model.nodes[-1].tensor
-    run = run_tangents(model, root, wrt, tangent)
+        model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir, depth=depth)
+    run = run_tangents(model, wrt, tangent)
     painter = Painter(
         model,
         backend=backend,
@@ -114,7 +121,7 @@ def leaf_frame(model, painter):
     """The single frame of a value with no history."""
     lang = model.lang
     node = model.nodes[-1]
-    text = t("leaf_text", lang, name=node.name, value=fmt_inline(node.tensor.data))
+    text = t("leaf_text", lang, name=node.name, value=fmt_inline(node.data))
     return Frame(
         "forward",
         t("leaf_title", lang, name=node.name),

@@ -28,16 +28,16 @@ def forward_frames(model, painter):
             if e.kind == "detach" and e.head == node.id:
                 canvas.edge(e, "")
         inputs = []
-        for inp in node.tensor.inputs:
-            src = model.node_of(inp)
+        for pid in node.inputs:
+            src = model.by_id[pid]
             if src.kind != "const":
-                item = f"{src.name} = {fmt_inline(inp.data)}"
+                item = f"{src.name} = {fmt_inline(src.data)}"
                 if item not in inputs:
                     inputs.append(item)
         lines = [t("fwd_compute", lang, name=node.name, formula=node.formula)]
         if inputs:
             lines.append(t("fwd_inputs", lang, inputs="; ".join(inputs)))
-        lines.append(t("fwd_result", lang, name=node.name, value=fmt_inline(node.tensor.data)))
+        lines.append(t("fwd_result", lang, name=node.name, value=fmt_inline(node.data)))
         frames.append(
             Frame(
                 "forward",

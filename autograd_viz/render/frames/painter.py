@@ -5,6 +5,11 @@ will ever show, so boxes fit every frame and no node moves.  Each node and
 edge is then a small SVG snippet in one of a few states (not yet computed,
 computed, with gradient g, highlighted); the :class:`Painter` caches the
 snippets and a :class:`Canvas` holds the current frame as a list of them.
+
+A frame's picture is a :class:`Picture`: where its canvas stood when the
+frame was taken (the canvas logs every slot it changes), not a joined SVG.
+The player sends the layout once and each frame's few changed slots
+(:mod:`.film`); a frame's whole SVG is joined only when someone asks for it.
 """
 
 from __future__ import annotations
@@ -15,14 +20,21 @@ from .. import backend as render_backend
 from .. import dot_source as _dot
 from ..layout import layout as _layout
 from ..style import (
+    BACKWARD_FILL,
+    BACKWARD_LINE,
     CONST_TEXT,
+    DETACHED_FILL,
     DETACHED_LINE,
     EDGE,
     FONT,
     FONT_SIZE,
     GRAD_TEXT,
     GROUP_LINE,
+    LEAF_FILL,
+    LEAF_LINE,
     LINE_GAP,
+    OP_FILL,
+    OP_LINE,
     SMALL_FONT_SIZE,
     TANGENT_TEXT,
     TEXT,
@@ -31,11 +43,41 @@ from ..style import (
 from ..values import esc_html
 
 MARGIN = 14
-PENDING_FILL, PENDING_LINE, PENDING_TEXT = "#f3f3f3", "#a6a6a6", "#8c8c8c"
+# the not-yet-computed label is #666 on #f3f3f3 (5.2:1): greyed, yet readable
+PENDING_FILL, PENDING_LINE, PENDING_TEXT = "#f3f3f3", "#a6a6a6", "#666666"
 HIGHLIGHT = "#d55e00"  # Okabe-Ito vermillion: the node this frame is about
 FORWARD_EDGE = "#0072b2"  # Okabe-Ito blue: values flowing forward
 BACKWARD_EDGE = "#d55e00"  # gradients flowing back
 LEGEND_SIZE = 13
+BACKGROUND = "white"
+
+# The same pictures on a dark page (JupyterLab Dark, marimo's or VS Code's dark
+# theme): every colour above swapped for a dark tint or a light line, text at
+# least 4.5:1 against the fill behind it.  The player swaps them in the browser,
+# so a frame's .svg and the saved pictures stay the light ones.
+DARK_BACKGROUND = "#1b1f24"
+DARK = {
+    BACKGROUND: DARK_BACKGROUND,
+    TEXT: "#e8e8e8",
+    CONST_TEXT: "#c8c8c8",
+    GRAD_TEXT: "#ffa366",
+    TANGENT_TEXT: "#8ccfff",
+    EDGE: "#a6a6a6",
+    GROUP_LINE: "#8a8a8a",
+    LEAF_FILL: "#12344d",
+    LEAF_LINE: "#56b4e9",
+    OP_FILL: "#3b2d0b",
+    OP_LINE: "#e69f00",
+    DETACHED_FILL: "#3f2138",
+    DETACHED_LINE: "#d98cb8",
+    BACKWARD_FILL: "#0e3a2d",
+    BACKWARD_LINE: "#2fbf8f",
+    PENDING_FILL: "#2b2b2b",
+    PENDING_LINE: "#6e6e6e",
+    PENDING_TEXT: "#b0b0b0",
+    HIGHLIGHT: "#ff8c42",
+}
+DARK = {k.lower(): v for k, v in DARK.items()}
 
 
 class Painter:
@@ -78,7 +120,7 @@ class Painter:
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
             f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
             f'font-family="{FONT}" class="autograd-viz">',
-            f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="white"/>',
+            f'<rect x="0" y="0" width="{width:.1f}" height="{height:.1f}" fill="{BACKGROUND}"/>',
             f'<g transform="translate({MARGIN},{MARGIN})">',
         ]
         for c in lay.clusters:
@@ -113,34 +155,15 @@ class Painter:
         self._tail_plain = tails[False]
         return "\n".join(head), tails[True]
 
-    def svg(
-        self,
-        computed=None,
-        grads=None,
-        current=None,
-        receivers=(),
-        edges=(),
-        edge_colour=BACKWARD_EDGE,
-    ):
-        """The SVG of one state: ``computed`` op ids (None: all), ``grads`` by node id."""
+    def svg(self, computed=None, grads=None):
+        """The SVG of one still state: ``computed`` op ids (None: all), ``grads`` by node id."""
         grads = grads or {}
         parts = [self._head]
         for e in self.model.edges:
-            if computed is None or e.head in computed:
-                state = edge_colour if e.id in edges else ""
-            else:
-                state = "pending"
-            parts.append(self._edge(e, state))
+            pending = computed is not None and e.head not in computed
+            parts.append(self._edge(e, "pending" if pending else ""))
         for n in self.model.nodes:
-            is_computed = computed is None or n.id in computed
-            g = grads.get(n.id)
-            if n.id == current:
-                hl = "current"
-            elif n.id in receivers:
-                hl = "receiving"
-            else:
-                hl = ""
-            parts.append(self._node(n, is_computed, g, hl))
+            parts.append(self._node(n, computed is None or n.id in computed, grads.get(n.id), ""))
         some_pending = computed is not None and any(
             n.id not in computed for n in self.model.nodes if n.kind == "op"
         )
@@ -263,24 +286,24 @@ class Painter:
 
 
 class Canvas:
-    """The SVG of the current step as a list of snippets, one slot per edge and node.
+    """The current step's picture as a list of snippets, one slot per edge and node
+    (slot 0 is the picture's head, the last slot its tail with the legend).
 
-    Consecutive frames differ in a handful of slots, so a frame costs a few
-    cached lookups and one join instead of repainting the graph.
+    Consecutive frames differ in a handful of slots: every change is logged, so
+    a frame is where the log stood (:meth:`svg` returns a :class:`Picture`) and
+    costs nothing until its SVG is joined.
     """
 
     def __init__(self, painter, computed=None):
         self.painter = painter
         model = painter.model
         self.state = {}  # node id -> (computed, grad, highlight, tangent)
-        self.estate = {}  # edge id -> state
         self.slot = {}
         self.parts = [painter._head]
         for e in model.edges:
             pending = computed is not None and e.head not in computed
-            self.estate[e.id] = "pending" if pending else ""
             self.slot[e.id] = len(self.parts)
-            self.parts.append(painter._edge(e, self.estate[e.id]))
+            self.parts.append(painter._edge(e, "pending" if pending else ""))
         self.nodes = {}
         for n in model.nodes:
             st = (computed is None or n.id in computed, None, "", None)
@@ -289,24 +312,33 @@ class Canvas:
             self.slot[n.id] = len(self.parts)
             self.parts.append(painter._node(n, *st))
         self.parts.append(painter._tail)
+        self.base = tuple(self.parts)
+        self.log = []  # (slot, snippet), in the order they were written
         self.edges = {e.id: e for e in model.edges}
         self._lit_nodes, self._lit_edges = set(), set()
+        self._pending_ops = sum(
+            1 for nid, st in self.state.items() if not st[0] and self.nodes[nid].kind == "op"
+        )
+
+    def _write(self, slot, snippet):
+        if self.parts[slot] is not snippet:
+            self.parts[slot] = snippet
+            self.log.append((slot, snippet))
 
     def grad_of(self, node_id):
         return self.state[node_id][1]
 
-    def tangent_of(self, node_id):
-        return self.state[node_id][3]
-
     def node(self, node, computed, grad, hl, tangent=None):
+        was = self.state[node.id][0]
+        if was != computed and node.kind == "op":
+            self._pending_ops += -1 if computed else 1
         self.state[node.id] = (computed, grad, hl, tangent)
-        self.parts[self.slot[node.id]] = self.painter._node(node, computed, grad, hl, tangent)
+        self._write(self.slot[node.id], self.painter._node(node, computed, grad, hl, tangent))
         if hl:
             self._lit_nodes.add(node.id)
 
     def edge(self, edge, state):
-        self.estate[edge.id] = state
-        self.parts[self.slot[edge.id]] = self.painter._edge(edge, state)
+        self._write(self.slot[edge.id], self.painter._edge(edge, state))
         if state and state != "pending":
             self._lit_edges.add(edge.id)
 
@@ -319,9 +351,33 @@ class Canvas:
         self._lit_nodes, self._lit_edges = set(), set()
 
     def svg(self):
-        pending = any(not st[0] for nid, st in self.state.items() if self.nodes[nid].kind == "op")
-        self.parts[-1] = self.painter._tail if pending else self.painter._tail_plain
-        return "\n".join(self.parts)
+        """This moment's picture: a :class:`Picture` (its ``.svg()`` is the whole SVG)."""
+        tail = self.painter._tail if self._pending_ops else self.painter._tail_plain
+        self._write(len(self.parts) - 1, tail)
+        return Picture(self, len(self.log))
+
+
+class Picture:
+    """One frame's picture: a canvas and how far along its log the frame was taken."""
+
+    __slots__ = ("canvas", "version")
+
+    def __init__(self, canvas, version):
+        self.canvas, self.version = canvas, version
+
+    def parts(self):
+        """The snippets of this picture, slot by slot."""
+        parts = list(self.canvas.base)
+        for slot, snippet in self.canvas.log[: self.version]:
+            parts[slot] = snippet
+        return parts
+
+    def changes_since(self, earlier):
+        """{slot: snippet} written on the same canvas between ``earlier`` and this picture."""
+        return dict(self.canvas.log[earlier.version : self.version])
+
+    def svg(self):
+        return "\n".join(self.parts())
 
 
 _PATH_STARTS = {}

@@ -6,15 +6,32 @@ import numpy as np
 
 from ...i18n import rule_text, t
 from ..model import substitute
+from ..style import font_style
 from ..values import esc_html, fmt_inline
 
 
-def send_lines(send, node_name, input_name, g_text, names, upstream, lang):
-    """The chain rule for one input, with numbers."""
-    rule = substitute(rule_text(send.rule, lang), names)
+def send_lines(send, node_name, input_name, g_text, names, upstream, lang, op="", framework=""):
+    """The chain rule for one input, with numbers.  An op outside our table
+    (``send.rule`` is None) shows what its framework's backward sent back."""
     contrib = fmt_inline(send.contribution)
-    local = send.local_derivative()
     lines = []
+    if send.rule is None:
+        lines.append(
+            "  "
+            + t(
+                "bwd_real_vjp",
+                lang,
+                inp=input_name,
+                node=node_name,
+                op=op,
+                framework=framework_name(framework),
+                g=g_text,
+                contrib=contrib,
+            )
+        )
+        return lines + _accumulation(send, input_name, contrib, lang)
+    rule = substitute(rule_text(send.rule, lang), names)
+    local = send.local_derivative()
     if local is not None:
         local_text = fmt_inline(local)
         if rule == local_text:
@@ -48,6 +65,11 @@ def send_lines(send, node_name, input_name, g_text, names, upstream, lang):
             "  " + t("bwd_to_jac", lang, inp=input_name, node=node_name, rule=rule, g=g_text)
         )
         lines.append("  " + t("bwd_chain_jac", lang, contrib=contrib))
+    return lines + _accumulation(send, input_name, contrib, lang)
+
+
+def _accumulation(send, input_name, contrib, lang):
+    lines = []
     if send.accumulates:
         lines.append(
             "  "
@@ -63,6 +85,11 @@ def send_lines(send, node_name, input_name, g_text, names, upstream, lang):
     return lines
 
 
+def framework_name(framework):
+    """How the text names who computed a number: "PyTorch", "JAX", or our engine."""
+    return {"pytorch": "PyTorch", "jax": "JAX"}.get(framework, "autograd_viz")
+
+
 def paren(text):
     """'-2' -> '(-2)', so '3 + (-2)' and '1 × (-2)' read as arithmetic."""
     return f"({text})" if text.startswith("-") else text
@@ -73,7 +100,8 @@ def panel_html(lines):
 
 
 def text_html(escaped):
-    """Escaped explanation text in its box.  The line breaks are kept by an
-    inline style, not only by the player's stylesheet: an untrusted notebook's
-    saved output loses every <style>, and its lines would run together."""
-    return '<div class="avz-text" style="white-space: pre-wrap">' + escaped + "</div>"
+    """Escaped explanation text in its box.  The line breaks and the font are
+    kept by an inline style, not only by the player's stylesheet: an untrusted
+    notebook's saved output loses every <style>, and its lines would run
+    together (in a font that may lack Vietnamese letters)."""
+    return f'<div class="avz-text" style="white-space: pre-wrap; {font_style()}">{escaped}</div>'

@@ -9,178 +9,154 @@ run order shows the value and the tangent appear together, blue along the
 edges they came in by; the last frame reads the output's tangent as the
 derivative along the seed and checks it against reverse mode.
 
-The numbers come from the engine (``forward.tangent_steps``); this module
+The numbers come from the graph description's producer (our engine's
+``forward.tangent_steps``, PyTorch's forward AD, ``jax.jvp``); this module
 only arranges them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ...engine import graph as _graph
+from ...description import DescriptionError, TangentRun
 from ...engine.errors import BackwardError
-from ...engine.forward import tangent_steps as _tangent_steps
-from ...engine.tensor import Tensor
 from ...i18n import rule_text, t
-from ..model import _formula, substitute
+from ..model import formula_of, substitute
 from ..style import dot_name
 from ..values import fmt_inline
 from .frame import Frame
 from .painter import FORWARD_EDGE
-from .panel import panel_html, paren
+from .panel import framework_name, panel_html, paren
 
 TANGENT_EDGE = FORWARD_EDGE  # tangents travel with the values, forward
 
-
-@dataclass
-class TangentRun:
-    """One forward-mode sweep of a recorded graph, ready to draw."""
-
-    root: object  # the output Tensor
-    wrt: list  # the seeded leaves
-    seeds: list  # their seed tangents (numpy), in wrt's order
-    steps: list  # forward.ForwardStep, run order
-    leaf_tangents: dict  # node id -> tangent of every drawn leaf
-
-    @property
-    def tangent(self):
-        """The output's tangent: the derivative along the seed."""
-        return np.asarray(self.steps[-1].tangent) if self.steps else None
+__all__ = ["TangentRun", "run_tangents", "tangent_frames", "resolve_wrt", "followed_root"]
 
 
-def root_of(target):
-    """The one output a forward sweep starts from: a Tensor, or a tape's last target."""
-    if isinstance(target, Tensor):
-        return target
-    last = getattr(target, "last_target", None)
-    if isinstance(last, Tensor):
-        return last
-    recorded = [x for x in getattr(target, "recorded", None) or () if isinstance(x, Tensor)]
-    if recorded:
-        return recorded[-1]
-    raise TypeError(
-        f"forward mode needs one output to follow: pass a Tensor (e.g. y), "
-        f"not a {type(target).__name__}"
-    )
+def followed_root(model):
+    """Id of the one output a forward sweep follows (a clear error if there is none)."""
+    passes = model.description.passes
+    root = passes.root_for_forward() if passes is not None else None
+    if root is None:
+        raise TypeError(
+            "forward mode needs one output to follow: pass a Tensor (e.g. y), not a list"
+        )
+    return root
 
 
-def resolve_wrt(model, wrt, root=None):
-    """The leaves to seed, checked against the graph (a clear error otherwise)."""
+def resolve_wrt(model, wrt):
+    """The ids of the leaves to seed, checked against the graph (a clear error otherwise)."""
+    desc = model.description
     candidates = [
-        n for n in model.nodes if n.kind == "leaf" and n.tensor.requires_grad and not n.cut
+        n for n in model.nodes if n.kind == "leaf" and n.value.requires_grad and not n.cut
     ]
     if wrt is None:
         if len(candidates) == 1:
-            return [candidates[0].tensor]
+            return [candidates[0].id]
         names = ", ".join(n.name for n in candidates) or "none"
         raise ValueError(
             f"forward mode needs to know which input to seed: pass wrt=x "
             f"(inputs that require grad here: {names})"
         )
-    many = isinstance(wrt, (list, tuple))
-    leaves = list(wrt) if many else [wrt]
+    leaves = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
+    out = []
     for x in leaves:
-        if not isinstance(x, Tensor):
-            raise TypeError(f"wrt must be a Tensor (or a list of them), got {type(x).__name__}")
-        node = model.by_tensor.get(id(x))
-        if node is None:
-            # a huge graph draws only its last ops: the seed may sit before them
-            below = _graph.whole_graph([root]) if root is not None else ()
-            if not any(y is x for y in below):
-                raise ValueError(
-                    "wrt is not an input of this graph: pass a tensor the output was computed from"
-                )
-            if x.op is not None:
-                raise ValueError("wrt is computed by an op; seed an input (a leaf)")
-            continue
-        if node.kind == "op":
+        value = desc.value_of(x)
+        if value is None:
+            if not hasattr(x, "shape"):
+                raise TypeError(f"wrt must be a Tensor (or a list of them), got {type(x).__name__}")
             raise ValueError(
-                f"wrt={node.name} is computed by an op; seed an input (a leaf) "
+                "wrt is not an input of this graph: pass a tensor the output was computed from"
+            )
+        if value.kind == "op":
+            name = model.by_id[value.id].name if value.id in model.by_id else "it"
+            raise ValueError(
+                f"wrt={name} is computed by an op; seed an input (a leaf) "
                 f"such as {', '.join(n.name for n in candidates) or 'x'}"
             )
-    return leaves
+        out.append(value.id)
+    return out
 
 
-def _dtype(x):
-    """Tangents take their primal's float dtype (the engine insists)."""
-    dtype = np.asarray(x.data).dtype
+def _dtype(value):
+    """Tangents take their primal's float dtype (the engines insist)."""
+    dtype = np.asarray(value.data).dtype
     return dtype if dtype.kind == "f" else np.float64
 
 
-def _seeds(leaves, tangent, many):
+def _seeds(values, tangent, many):
     """One seed per leaf: ones, or ``tangent`` (a list of them when wrt was a list)."""
     if tangent is None:
-        return [np.ones(np.shape(x.data), dtype=_dtype(x)) for x in leaves]
+        return [np.ones(np.shape(v.data), dtype=_dtype(v)) for v in values]
     given = list(tangent) if many and isinstance(tangent, (list, tuple)) else [tangent]
-    if len(given) != len(leaves):
+    if len(given) != len(values):
         raise ValueError(
-            f"tangent= needs one seed per wrt tensor: {len(leaves)} wrt, {len(given)} tangents"
+            f"tangent= needs one seed per wrt tensor: {len(values)} wrt, {len(given)} tangents"
         )
     out = []
-    for x, s in zip(leaves, given):
-        arr = np.asarray(getattr(s, "data", s), dtype=_dtype(x))
-        if arr.shape != np.shape(x.data):
-            if arr.size == 1 or np.broadcast_shapes(arr.shape, np.shape(x.data)) == np.shape(
-                x.data
-            ):
-                arr = np.broadcast_to(arr, np.shape(x.data)).copy()
+    for v, s in zip(values, given):
+        arr = np.asarray(getattr(s, "data", s), dtype=_dtype(v))
+        shape = np.shape(v.data)
+        if arr.shape != shape:
+            if arr.size == 1 or np.broadcast_shapes(arr.shape, shape) == shape:
+                arr = np.broadcast_to(arr, shape).copy()
             else:
                 raise ValueError(
                     f"tangent= has shape {arr.shape}, but the input it seeds has "
-                    f"shape {np.shape(x.data)}: give one number per entry"
+                    f"shape {shape}: give one number per entry"
                 )
         out.append(arr)
     return out
 
 
-def run_tangents(model, root, wrt=None, tangent=None):
-    """Push the seed through ``root``'s graph; record every tangent in ``model``
-    so the one layout sizes its boxes for them."""
-    leaves = resolve_wrt(model, wrt, root)
-    seeds = _seeds(leaves, tangent, isinstance(wrt, (list, tuple)))
-    engine_tangent = seeds if len(leaves) > 1 else seeds[0]
-    steps = _tangent_steps(root, leaves if len(leaves) > 1 else leaves[0], engine_tangent)
-    by_leaf = {id(x): s for x, s in zip(leaves, seeds)}
-    computed = {id(step.node): np.asarray(step.tangent) for step in steps}
+def run_tangents(model, wrt=None, tangent=None, seeds=None):
+    """One forward sweep from the description's producer, seeded at ``wrt``
+    (objects or ids) with ones, ``tangent``, or ``seeds`` (numpy, one per
+    leaf); every tangent is recorded in ``model`` so the one layout sizes its
+    boxes for them."""
+    followed_root(model)
+    ids = resolve_wrt(model, wrt)
+    desc = model.description
+    if seeds is None:
+        values = [desc.by_id[i] for i in ids]
+        seeds = _seeds(values, tangent, isinstance(wrt, (list, tuple)))
+    run = desc.passes.forward(ids, seeds)
+    computed = {step.node: np.asarray(step.tangent) for step in run.steps}
     leaf_tangents = {}
     for n in model.nodes:
         if n.kind == "leaf":
             # a huge graph's cut results are drawn as inputs: they carry their tangent
-            tangent = computed.get(id(n.tensor)) if n.cut else by_leaf.get(id(n.tensor))
-            leaf_tangents[n.id] = (
-                tangent if tangent is not None else np.zeros(np.shape(n.tensor.data))
-            )
+            tan = computed.get(n.id) if n.cut else run.leaf_tangents.get(n.id)
+            leaf_tangents[n.id] = tan if tan is not None else np.zeros(np.shape(n.data))
+    run.leaf_tangents = leaf_tangents
     versions = dict(model.tangent_versions or {})
     for nid, tan in leaf_tangents.items():
         versions.setdefault(nid, []).append(tan)
-    for step in steps:
-        node = model.by_tensor.get(id(step.node))
-        if node is not None:
-            versions.setdefault(node.id, []).append(np.asarray(step.tangent))
+    for step in run.steps:
+        if step.node in model.by_id:
+            versions.setdefault(step.node, []).append(np.asarray(step.tangent))
     model.tangent_versions = versions
-    return TangentRun(root, leaves, seeds, steps, leaf_tangents)
+    return run
 
 
-def reverse_check(run):
+def reverse_check(model, run):
     """J·seed by reverse mode on the same graph: one backward pass per output
-    entry, gradients not stored anywhere.  None if the graph was freed."""
-    root = run.root
+    entry, gradients not stored anywhere.  None if the graph cannot run one."""
+    root = model.description.by_id[run.root]
     out = np.zeros(np.shape(root.data))
     if out.size > 200:
         return None
+    grads = None
     try:
         for k in range(out.size):
-            seed = np.zeros(out.shape)
+            seed = np.zeros(out.shape, dtype=_dtype(root))
             seed.flat[k] = 1.0
-            _, grads = _graph.run_backward(root, seed, retain_graph=True, targets=run.wrt)
+            final = model.description.passes.reverse(seed, wrt=run.wrt).final_grads()
+            grads = [final.get(w) for w in run.wrt]
             out.flat[k] = sum(
-                np.sum(np.asarray(_graph.as_plain(g)) * s)
-                for g, s in zip(grads, run.seeds)
-                if g is not None
+                np.sum(np.asarray(g) * s) for g, s in zip(grads, run.seeds) if g is not None
             )
-    except BackwardError:
+    except (BackwardError, DescriptionError):
         return None
     return out, grads
 
@@ -189,24 +165,26 @@ def recorded_check(model, run):
     """The same check from the backward pass already recorded on this graph
     (its graph freed, so it cannot run again), when that pass started from
     this scalar output with seed 1.  None otherwise."""
+    root = model.description.by_id[run.root]
     if (
-        model.root is not run.root
-        or np.size(run.root.data) != 1
-        or not np.all(np.asarray(model.seed) == 1)
+        model.backward is None
+        or model.backward.root != run.root
+        or np.size(root.data) != 1
+        or not np.all(np.asarray(model.backward.seed) == 1)
     ):
         return None
     final = model.final_grads()
-    grads = [
-        final.get(model.by_tensor[id(x)].id) if id(x) in model.by_tensor else None for x in run.wrt
-    ]
+    grads = [final.get(w) for w in run.wrt]
     number = sum(np.sum(np.asarray(g) * s) for g, s in zip(grads, run.seeds) if g is not None)
     return np.asarray(number), grads
 
 
-def name_of(model, x):
-    """What the text calls ``x``, drawn or not (huge graphs leave early inputs out)."""
-    node = model.by_tensor.get(id(x))
-    return node.name if node is not None else (x.name or "x")
+def name_of(model, vid):
+    """What the text calls value ``vid``, drawn or not (huge graphs leave early inputs out)."""
+    node = model.by_id.get(vid)
+    if node is not None:
+        return node.name
+    return model.description.by_id[vid].name or "x"
 
 
 def legend_line(model, run):
@@ -225,14 +203,12 @@ def tangent_frames(model, painter, run, check=None):
         if e.kind == "data":
             into.setdefault(e.head, []).append(e)
     drawn = [
-        s
-        for s in run.steps
-        if id(s.node) in model.by_tensor and model.by_tensor[id(s.node)].kind == "op"
+        s for s in run.steps if s.node in model.by_id and model.by_id[s.node].kind == "op"
     ]  # not a huge graph's cut results
     seeds = _seed_text(model, run)
     frames = []
     for i, step in enumerate(drawn, 1):
-        node = model.node_of(step.node)
+        node = model.by_id[step.node]
         canvas.reset_highlights()
         canvas.node(node, True, None, "current", np.asarray(step.tangent))
         for e in into.get(node.id, ()):
@@ -243,11 +219,7 @@ def tangent_frames(model, painter, run, check=None):
                 canvas.edge(e, "")
         lines = []
         if i == 1:
-            every = all(
-                id(model.by_id[nid].tensor) in {id(x) for x in run.wrt}
-                for nid in run.leaf_tangents
-                if not model.by_id[nid].cut
-            )
+            every = all(nid in run.wrt for nid in run.leaf_tangents if not model.by_id[nid].cut)
             lines.append(t("tan_seed_all" if every else "tan_seed", lang, seeds=seeds))
         lines.append(
             t(
@@ -255,11 +227,11 @@ def tangent_frames(model, painter, run, check=None):
                 lang,
                 name=node.name,
                 formula=node.formula,
-                value=fmt_inline(step.node.data),
+                value=fmt_inline(node.data),
             )
         )
         lines += push_lines(model, node, step)
-        if i == len(drawn) and step.node is run.root:
+        if i == len(drawn) and step.node == run.root:
             lines += final_lines(model, run, seeds, check)
         frames.append(
             Frame(
@@ -277,19 +249,37 @@ def tangent_frames(model, painter, run, check=None):
 def push_lines(model, node, step):
     """The tangent rule of one op, with its numbers."""
     lang = model.lang
-    names = {k: model.node_of(p).name for k, p in zip("ab", step.node.inputs)}
+    names = {k: model.by_id[p].name for k, p in zip("ab", node.inputs)}
     me = dot_name(node.name)
     symbols, lines, terms = [], [], []
     for push in step.pushes:
-        src = model.by_tensor.get(id(push.input))
+        src = model.by_id.get(push.input)
         if src is None or src.kind == "const":
             continue  # a constant does not move: it has no tangent
         inp = src.name
         symbols.append(f"∂{node.name}/∂{inp} · {dot_name(inp)}")
-        rule = substitute(rule_text(push.rule, lang), names)
-        local = push.local_derivative()
         tin = np.asarray(push.tangent_in)
         contrib = np.asarray(push.contribution)
+        if push.rule is None:
+            # an op outside our table: the framework's own forward mode pushed it
+            framework = model.description.passes.framework
+            lines.append(
+                "  "
+                + t(
+                    "tan_real_jvp",
+                    lang,
+                    inp=inp,
+                    op=node.value.op,
+                    framework=framework_name(framework),
+                    dot=dot_name(inp),
+                    tin=fmt_inline(tin),
+                    contrib=fmt_inline(contrib),
+                )
+            )
+            terms.append(paren(fmt_inline(contrib)))
+            continue
+        rule = substitute(rule_text(push.rule, lang), names)
+        local = push.local_derivative()
         if local is not None:
             local = np.asarray(local)
             local_text = fmt_inline(local)
@@ -298,13 +288,13 @@ def push_lines(model, node, step):
             elementwise = np.shape(local * tin) == contrib.shape
             sign = "×" if elementwise else "·"
             terms.append(f"{paren(local_text)} {sign} {paren(fmt_inline(tin))}")
-        elif push.position in getattr(step.node.op, "linear_in", ()):
+        elif push.linear:
             # matmul, reshape, indexing: no single local-derivative array, but the op
             # is linear in this input, so the tangent goes through the op itself
             # (the backward rule, written with g, is the transpose of this)
-            inputs = [model.node_of(p).name for p in step.node.inputs]
+            inputs = [model.by_id[p].name for p in node.inputs]
             inputs[push.position] = dot_name(inp)
-            expr = _formula(step.node, inputs, lang)
+            expr = formula_of(node.value, inputs, lang)
             lines.append(
                 "  "
                 + t(
@@ -333,6 +323,9 @@ def push_lines(model, node, step):
             )
             terms.append(paren(fmt_inline(contrib)))
     result = fmt_inline(step.tangent)
+    if step.folded:
+        framework = framework_name(model.description.passes.framework)
+        return [t("tan_module", lang, op=node.value.op, framework=framework, dot=me, result=result)]
     if not symbols:
         return [t("tan_none", lang, node=node.name, dot=me, result=result)]
     out = [t("tan_rule", lang, rule=f"{me} = " + " + ".join(symbols))] + lines
@@ -352,11 +345,11 @@ def _seed_text(model, run):
 def final_lines(model, run, seeds, check):
     """What the output's tangent means, and reverse mode's same number."""
     lang = model.lang
-    root = model.node_of(run.root)
+    root = model.by_id[run.root]
     value = fmt_inline(run.tangent)
     lines = [t("tan_done", lang, dot=dot_name(root.name), value=value, root=root.name, seeds=seeds)]
     if check is None:
-        check = reverse_check(run) or recorded_check(model, run)
+        check = reverse_check(model, run) or recorded_check(model, run)
     if check is None:
         lines.append(t("tan_same_unknown", lang))
         return lines
@@ -364,7 +357,7 @@ def final_lines(model, run, seeds, check):
     if np.size(numbers) == 1:
         symbols, products = [], []
         for x, g, s in zip(run.wrt, grads, run.seeds):
-            g = np.zeros(np.shape(s)) if g is None else np.asarray(_graph.as_plain(g))
+            g = np.zeros(np.shape(s)) if g is None else np.asarray(g)
             sign = "×" if np.ndim(s) == 0 else "·"
             name = name_of(model, x)
             symbols.append(f"∂{root.name}/∂{name} {sign} {dot_name(name)}")

@@ -1,8 +1,9 @@
 """Pytrees, as JAX calls them: tuples, lists and dicts of arrays (and None).
 
-The transforms flatten their arguments and results into lists of leaves,
-differentiate those, and rebuild the same structure around the answers, so
-``jax.grad(loss)(params)`` works for a dict of parameters.
+The function transforms flatten their arguments and results into lists of
+leaves, differentiate those, and rebuild the same structure around the
+answers, so ``av.grad(loss)(params)`` and ``jax.grad(loss)(params)`` work
+for a dict of parameters.
 """
 
 from __future__ import annotations

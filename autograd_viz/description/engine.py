@@ -1,0 +1,305 @@
+"""Our engine's recording as a graph description.
+
+:func:`describe` takes what a user draws (a Tensor, a list of them, or a
+tape) and reads the engine through its public graph functions: the graph in
+run order (``graph.whole_graph``), the last backward pass's trace
+(``Trace.steps``), forward mode (``forward.tangent_steps``).  Names come from
+``names=``, then ``Tensor.name``, then the caller's variables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import graph as _graph
+from ..engine.tensor import Tensor
+from .graph import (
+    BackwardPass,
+    BackwardStep,
+    Graph,
+    Passes,
+    Push,
+    Send,
+    TangentRun,
+    TangentStep,
+    Value,
+)
+from .naming import check_names, frame_variables, user_frame
+
+
+def describe(target, names=None, caller=None):
+    """The :class:`~.graph.Graph` recorded behind ``target``."""
+    roots, trace_root, trace = _roots_of(target)
+    if trace_root is None:
+        # show the most recent backward pass that reached what is drawn: one
+        # started at a drawn root, or the last one if it ran through them
+        trace = None
+        candidates = [r for r in roots if r.trace is not None]
+        last = _graph.last_trace() and _graph.last_trace().root()
+        if last is not None and last.trace is not None and all(last is not r for r in roots):
+            below = {id(n) for n in _graph.whole_graph([last])}
+            if any(id(r) in below for r in roots):
+                candidates.append(last)
+        if candidates:
+            trace_root = max(candidates, key=lambda r: r.trace.ran)
+    all_roots = list(roots)
+    if trace_root is not None and not any(r is trace_root for r in all_roots):
+        all_roots.append(trace_root)
+    if caller is None:
+        caller = user_frame()
+    tensors = _with_detach_sources(_graph.whole_graph(all_roots))
+    if any(x.from_backward for x in tensors):
+        first = _first_order_roots(tensors, all_roots, caller)
+        if first:
+            all_roots += first
+            tensors = _with_detach_sources(_graph.whole_graph(all_roots))
+
+    labels = _display_names(tensors, names, caller)
+    asked = _asked_for(target)
+    ids = {id(x): f"n{k}" for k, x in enumerate(tensors)}
+    values = []
+    for x in tensors:
+        if x.op is not None:
+            kind = "op"
+        elif id(x) in labels or x.requires_grad or x.detached_from is not None:
+            kind = "leaf"
+        else:
+            kind = "const"
+        src = x.detached_from
+        values.append(
+            Value(
+                ids[id(x)],
+                kind,
+                x.data,
+                name=labels.get(id(x)),
+                op=x.op.name if x.op is not None else "",
+                primitive=x.op.name if x.op is not None else None,
+                inputs=tuple(ids[id(p)] for p in x.inputs),
+                params=x.params,
+                requires_grad=bool(x.requires_grad),
+                detached_from=ids.get(id(src)) if src is not None else None,
+                from_backward=bool(x.from_backward),
+                # a gradient kept on an inner value (retain_grad) or a tape asked about it
+                asked=x.op is not None and (_graph.grad_of(x) is not None or id(x) in asked),
+                handle=x,
+            )
+        )
+    backward = None
+    if trace_root is not None:
+        trace = trace if trace is not None else trace_root.trace
+        backward = _backward_pass(trace.steps(trace_root), trace.seed, trace_root, ids)
+    out = [ids[id(r)] for r in roots]
+    passes = EnginePasses(_followed(target, roots), ids)
+    return Graph(values, out, backward, passes=passes, framework="autograd_viz")
+
+
+def _followed(target, roots):
+    """The one output forward mode follows: the Tensor drawn, or a tape's last
+    target (else its last recorded value); None for a list of outputs."""
+    if isinstance(target, (list, tuple)):
+        return None
+    return roots[-1]
+
+
+def _backward_pass(steps, seed, root, ids):
+    out = []
+    for step in steps:
+        sends = [
+            Send(
+                s.position,
+                ids[id(s.input)],
+                s.contribution,
+                s.rule,
+                s.total_before,
+                s.total_after,
+                _local=s.local_derivative,
+            )
+            for s in step.sends
+        ]
+        out.append(BackwardStep(ids[id(step.node)], np.asarray(step.upstream), sends))
+    return BackwardPass(ids[id(root)], np.asarray(seed), out)
+
+
+class EnginePasses(Passes):
+    """More passes over an engine graph, run by the engine."""
+
+    framework = "autograd_viz"
+
+    def __init__(self, root, ids):
+        self.root = root
+        self.ids = ids
+        self.by_id = {}
+
+    def _tensor(self, vid):
+        if not self.by_id:
+            for x in _graph.whole_graph([self.root]):
+                if id(x) in self.ids:
+                    self.by_id[self.ids[id(x)]] = x
+        return self.by_id[vid]
+
+    def root_for_forward(self):
+        return None if self.root is None else self.ids[id(self.root)]
+
+    def reverse(self, seed, wrt=()):
+        """One backward pass (``retain_graph``, nothing stored on the leaves).
+        A freed graph raises the engine's own BackwardError, which says what to do."""
+        root = self.root
+        targets = [self._tensor(w) for w in wrt]
+        trace, _ = _graph.run_backward(
+            root, np.asarray(seed), retain_graph=True, targets=targets or [root]
+        )
+        return _backward_pass(trace.steps(root), trace.seed, root, self.ids)
+
+    def forward(self, wrt, seeds):
+        """The tangents of every op (``forward.tangent_steps``), seeded at ``wrt``."""
+        from ..engine.forward import tangent_steps
+
+        leaves = [self._tensor(w) for w in wrt]
+        steps = tangent_steps(self.root, leaves, list(seeds))
+        out = []
+        for step in steps:
+            pushes = [
+                Push(
+                    p.position,
+                    self.ids[id(p.input)],
+                    np.asarray(p.tangent_in),
+                    np.asarray(p.contribution),
+                    p.rule,
+                    linear=p.position in p._op.linear_in,
+                    _local=p.local_derivative,
+                )
+                for p in step.pushes
+            ]
+            out.append(TangentStep(self.ids[id(step.node)], pushes, np.asarray(step.tangent)))
+        seeded = {w: np.asarray(s) for w, s in zip(wrt, seeds)}
+        leaf_tangents = {}
+        for vid, x in self.by_id.items():
+            if x.op is None:
+                leaf_tangents[vid] = seeded.get(vid, np.zeros(np.shape(x.data)))
+        return TangentRun(self.ids[id(self.root)], list(wrt), list(seeds), out, leaf_tangents)
+
+    def jvp(self, wrt, seeds):
+        """One forward-mode sweep run by the engine's own forward mode (it is
+        counted as one): every op again, on plain copies of the inputs that
+        carry the seeds as tangents.  Returns the output's tangent."""
+        from ..engine import forward
+        from ..engine.tensor import apply
+
+        by_leaf = {id(self._tensor(w)): s for w, s in zip(wrt, seeds)}
+        with forward.dual_level():
+            env = {}
+            for node in _graph.whole_graph([self.root]):
+                if node.op is None:
+                    plain = type(node)._plain(node.data)
+                    seed = by_leaf.get(id(node))
+                    env[id(node)] = plain if seed is None else forward.make_dual(plain, seed)
+                else:
+                    env[id(node)] = apply(
+                        node.op, *[env[id(p)] for p in node.inputs], **node.params
+                    )
+            tangent = forward.tangent_of(env[id(self.root)])
+        if tangent is None:
+            return np.zeros(np.shape(self.root.data))
+        return np.asarray(_graph.as_plain(tangent))
+
+
+def _roots_of(target):
+    """(output tensors, tensor whose trace to show or None, trace) for any drawable target."""
+    if isinstance(target, Tensor):
+        return [target], None, None
+    if isinstance(target, (list, tuple)):
+        if not target or not all(isinstance(x, Tensor) for x in target):
+            raise TypeError(
+                "draw a Tensor, a non-empty list of Tensors or a GradientTape; "
+                "the list given holds something else"
+            )
+        return list(target), None, None
+    recorded = getattr(target, "recorded", None)
+    if recorded is not None:
+        roots = [x for x in recorded if isinstance(x, Tensor)]
+        last = getattr(target, "last_target", None)
+        trace = getattr(target, "last_trace", None)
+        trace_root = None
+        if isinstance(last, Tensor):
+            roots.append(last)
+            trace = trace if trace is not None else last.trace
+            if trace is not None and trace.root_seq == last.seq:
+                trace_root = last
+            else:
+                trace = None
+        if not roots:
+            raise ValueError(
+                "this tape has recorded nothing yet: compute something inside "
+                "`with tf.GradientTape() as tape:` from a watched variable first"
+            )
+        return roots, trace_root, trace
+    raise TypeError(
+        f"cannot draw a {type(target).__name__}: pass a Tensor (e.g. the "
+        f"output y), a list of Tensors, or a GradientTape"
+    )
+
+
+def _first_order_roots(tensors, roots, caller):
+    """Higher order: a gradient recorded by a ``create_graph=True`` backward pass
+    (``torch.autograd.grad(y, x, create_graph=True)``) does not lead back to
+    the ``y`` it came from.  The user's variables that ran such a pass through
+    the drawn inputs are drawn too, so the first-order part and the
+    gradient's own graph appear side by side, told apart by colour."""
+    if caller is None:
+        return []
+    drawn = {id(x) for x in tensors}
+    leaves = {id(x) for x in tensors if x.op is None}
+    found = []
+    for _, value in frame_variables(caller):
+        trace = getattr(value, "trace", None) if isinstance(value, Tensor) else None
+        if (
+            trace is None
+            or not trace.create_graph
+            or id(value) in drawn
+            or any(value is r for r in roots + found)
+        ):
+            continue
+        if any(id(x) in leaves for x in _graph.whole_graph([value]) if x.op is None):
+            found.append(value)
+    return found
+
+
+def _asked_for(target):
+    """ids of the tensors a tape's last ``gradient`` call was asked about."""
+    sources = getattr(target, "last_sources", None)
+    if sources is None or isinstance(target, Tensor):
+        return set()
+    if isinstance(sources, Tensor):
+        sources = [sources]
+    return {id(s) for s in sources if isinstance(s, Tensor)}
+
+
+def _with_detach_sources(tensors):
+    """Add what detach() cut off, so the diagram can show where the cut is."""
+    seen = {id(x): x for x in tensors}
+    todo = [x.detached_from for x in tensors if x.detached_from is not None]
+    while todo:
+        src = todo.pop()
+        if id(src) in seen:
+            continue
+        for x in _graph.whole_graph([src]):
+            if id(x) not in seen:
+                seen[id(x)] = x
+                if x.detached_from is not None:
+                    todo.append(x.detached_from)
+    return sorted(seen.values(), key=lambda x: x.seq)
+
+
+def _display_names(tensors, names, caller):
+    """{id(tensor): name} from ``names``, then ``.name``, then the caller's variables."""
+    wanted = {id(x) for x in tensors}
+    found = {}
+    for var, value in frame_variables(caller):
+        if isinstance(value, Tensor) and id(value) in wanted and id(value) not in found:
+            found[id(value)] = var
+    for x in tensors:
+        if x.name:
+            found[id(x)] = x.name
+    for tensor, name in check_names(names, lambda v: isinstance(v, Tensor)):
+        found[id(tensor)] = name
+    return found
