@@ -494,6 +494,28 @@ RULE_TEXT: dict[str, dict[str, str]] = {
         "en": "1 (only the precision changes)",
         "vi": "1 (chỉ độ chính xác thay đổi)",
     },
+    "1 where a > b, else 0": {"en": "1 where a > b, else 0", "vi": "1 nếu a > b, ngược lại 0"},
+    "1 where b > a, else 0": {"en": "1 where b > a, else 0", "vi": "1 nếu b > a, ngược lại 0"},
+    "1 where a < b, else 0": {"en": "1 where a < b, else 0", "vi": "1 nếu a < b, ngược lại 0"},
+    "1 where b < a, else 0": {"en": "1 where b < a, else 0", "vi": "1 nếu b < a, ngược lại 0"},
+    "1 where c holds, else 0": {"en": "1 where c holds, else 0", "vi": "1 nếu c đúng, ngược lại 0"},
+    "0 where c holds, else 1": {"en": "0 where c holds, else 1", "vi": "0 nếu c đúng, ngược lại 1"},
+    "1 where a is the min, else 0": {
+        "en": "1 where a is the min, else 0",
+        "vi": "1 tại vị trí nhỏ nhất của a, còn lại 0",
+    },
+    "product of the other entries": {
+        "en": "product of the other entries",
+        "vi": "tích của các phần tử còn lại",
+    },
+    "softmax(a) = exp(a − log Σ exp(a))": {
+        "en": "softmax(a) = exp(a − log Σ exp(a))",
+        "vi": "softmax(a) = exp(a − log Σ exp(a))",
+    },
+    "g contracted with the other operands": {
+        "en": "g contracted with the other operands",
+        "vi": "g nhân rồi lấy tổng với các toán hạng còn lại",
+    },
 }
 
 

@@ -72,11 +72,13 @@ class ndarray(av.Tensor):
         it was computed from, as MXNet does: it becomes a new leaf (a
         variable), so a later backward stops here and fills its ``.grad``,
         and nothing flows further back through it."""
-        if grad_req not in ("write", "null"):
+        if grad_req not in ("write", "add", "null"):
             raise ValueError(
                 f"grad_req={grad_req!r} is not supported by autograd_viz's "
-                f"MXNet dialect; use 'write' (the default) or 'null'"
+                f"MXNet dialect; use 'write' (the default), 'add' or 'null'"
             )
+        # 'add': each backward adds to .grad instead of overwriting it
+        self._grad_add = grad_req == "add"
         if not self.is_leaf:
             self._become_leaf()
         if grad_req == "null":
@@ -118,6 +120,12 @@ class ndarray(av.Tensor):
 
     def max(self, axis=None, keepdims=False):
         return np.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return np.min(self, axis, keepdims)
+
+    def prod(self, axis=None, keepdims=False):
+        return np.prod(self, axis, keepdims)
 
 
 # ------------------------------------------------------------------ autograd
@@ -312,25 +320,59 @@ PRIMITIVES = {
     "matmul": Provided("np.matmul", "a @ b"),
     "reshape": Provided("np.reshape", ".reshape"),
     "transpose": Provided("np.transpose", ".T", ".transpose"),
-    "broadcast_to": NotProvided(
-        "np.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
-    ),
+    "broadcast_to": Provided("np.broadcast_to"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing that backward passes use"
     ),
     "cast": Provided(".astype"),
     "identity": Provided(".copy"),
+    "erf": Provided("npx.erf"),
+    "log1p": Provided("np.log1p"),
+    "maximum": Provided("np.maximum"),
+    "minimum": Provided("np.minimum"),
+    "where": Provided("np.where"),
+    "prod": Provided("np.prod", ".prod"),
+    "min": Provided("np.min", ".min"),
+    "logsumexp": NotProvided("MXNet's numpy interface has no function for log Σ exp"),
+    "einsum": Provided("np.einsum"),
+}
+
+
+# MXNet's own rules where the frameworks differ: max and min give each tied
+# entry the whole gradient (the others share it), maximum and minimum give it
+# to their first input, prod divides the product by each entry (nan at a 0)
+_RULES = {
+    ops.max: {"ties": "each"},
+    ops.min: {"ties": "each"},
+    ops.maximum: {"ties": "a"},
+    ops.minimum: {"ties": "a"},
+    ops.prod: {"divide": True},
 }
 
 
 def _make(prim, engine_function):
-    """An MXNet function from the engine's, its arrays lifted.  At a tie
-    MXNet's max gives each tied entry the whole gradient (the others share it)."""
-    if prim is ops.max:
+    """An MXNet function from the engine's, its arrays lifted, with MXNet's rules."""
+    rule = _RULES.get(prim)
+    if rule and prim.axes:
         return lambda a, axis=None, keepdims=False: engine_function(
-            lift(ndarray, a), axis, keepdims, ties="each"
+            lift(ndarray, a), axis, keepdims, **rule
         )
+    if rule:
+        return lambda x1, x2: engine_function(lift(ndarray, x1), x2, **rule)
     return lifting(ndarray, engine_function, prim.arity)
+
+
+def _where(condition, x, y):
+    """``x`` where ``condition`` holds, ``y`` elsewhere."""
+    return av.where(condition, lift(ndarray, x), y)
+
+
+def _einsum(subscripts, *operands):
+    """Einstein summation (``"ij,jk->ik"``), one op."""
+    return av.einsum(subscripts, *[lift(ndarray, x) for x in operands])
+
+
+np.where, np.einsum = _where, _einsum
 
 
 provide(sys.modules[__name__], PRIMITIVES, _make)

@@ -41,7 +41,7 @@ from ._dialect import (
     shape_arg,
 )
 from .engine import forward as _forward
-from .engine import graph
+from .engine import graph, ops
 from .engine.functional import followed
 from .engine.graph import STATE
 from .engine.tensor import set_requires_grad, stack
@@ -663,18 +663,50 @@ PRIMITIVES = {
     "matmul": Provided("matmul", "linalg.matmul", "a @ b"),
     "reshape": Provided("reshape"),
     "transpose": Provided("transpose"),
-    "broadcast_to": NotProvided(
-        "tf.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
-    ),
+    "broadcast_to": Provided("broadcast_to"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing that backward passes use; "
         "tf.tensor_scatter_nd_add is not offered"
     ),
     "cast": Provided("cast"),
     "identity": Provided("identity"),
+    "erf": Provided("math.erf"),
+    "log1p": Provided("math.log1p"),
+    "maximum": Provided("maximum", "math.maximum"),
+    "minimum": Provided("minimum", "math.minimum"),
+    "where": Provided("where"),
+    "prod": Provided("reduce_prod", "math.reduce_prod"),
+    "min": Provided("reduce_min", "math.reduce_min"),
+    "logsumexp": Provided("reduce_logsumexp", "math.reduce_logsumexp"),
+    "einsum": Provided("einsum"),
 }
 
-provide(sys.modules[__name__], PRIMITIVES, lambda prim, f: lifting(Tensor, f, prim.arity))
+
+def _make(prim, engine_function):
+    """A TensorFlow function from the engine's, its tensors lifted.  At a tie
+    tf.maximum and tf.minimum give the whole gradient to their first input."""
+    if prim in (ops.maximum, ops.minimum):
+        return lambda x, y: engine_function(lift(Tensor, x), y, ties="a")
+    return lifting(Tensor, engine_function, prim.arity)
+
+
+def where(condition, x=None, y=None):
+    """``x`` where ``condition`` holds, ``y`` elsewhere (each gets the gradient
+    where it was taken)."""
+    if x is None or y is None:
+        raise NotImplementedError(
+            "autograd_viz.tf: tf.where(condition) alone (the indices where it holds) is not "
+            "provided; give x and y, or use numpy.argwhere(condition.numpy())"
+        )
+    return av.where(condition, lift(Tensor, x), y)
+
+
+def einsum(equation, *inputs):
+    """Einstein summation (``"ij,jk->ik"``), one op."""
+    return av.einsum(equation, *[lift(Tensor, x) for x in inputs])
+
+
+provide(sys.modules[__name__], PRIMITIVES, _make)
 
 # dtype names last: from here on `bool` in this module is a dtype
 float32 = _dtype_of(np.float32)

@@ -45,6 +45,7 @@ from ._dialect import (
     shape_arg,
 )
 from .engine import forward as _forward
+from .engine import graph as _graph
 from .engine.functional import Transforms
 from .engine.graph import STATE
 from .engine.tensor import concatenate
@@ -103,6 +104,25 @@ class Tensor(av.Tensor):
         """The largest entry, or with ``dim`` the (values, indices) pair."""
         return max(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The smallest entry, or with ``dim`` the (values, indices) pair."""
+        return min(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def prod(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return av.prod(self, *_reduction(dim, keepdim, axis, keepdims))
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return av.logsumexp(self, *_reduction(dim, keepdim, axis, keepdims))
+
+    def expand(self, *sizes):
+        """This tensor repeated along new or size-1 dimensions (-1 keeps a size)."""
+        sizes = shape_arg(sizes)
+        lead = len(sizes) - self.ndim
+        shape = tuple(
+            self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes)
+        )
+        return av.broadcast_to(self, shape)
+
     def view(self, *shape):
         return self.reshape(*shape)
 
@@ -143,6 +163,15 @@ class Tensor(av.Tensor):
             )
         if not self.is_leaf:
             _RETAINING[id(self)] = self
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` each time a backward pass has this tensor's
+        gradient; what it returns (if not None) replaces the gradient, which
+        then goes on (into ``.grad`` for a leaf).  A diagram shows each hook
+        as a step of its own.  Returns a handle: ``handle.remove()``."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return _graph.register_hook(self, hook)
 
     @property
     def retains_grad(self):
@@ -441,22 +470,39 @@ class _MaxResult(namedtuple("max", ["values", "indices"])):
         return f"torch.return_types.max(\nvalues={self.values!r},\nindices={self.indices!r})"
 
 
+class _MinResult(namedtuple("min", ["values", "indices"])):
+    """torch.return_types.min: the smallest values along ``dim`` and where they are."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.return_types.min(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """torch.max(x): the largest entry.  torch.max(x, dim): a (values,
     indices) pair; the values are differentiable (the engine's max), the
-    indices are integers, with no gradient, as in PyTorch."""
+    indices are integers, with no gradient, as in PyTorch.  torch.max(a, b)
+    with a tensor b: the elementwise torch.maximum(a, b)."""
+    return _extreme(input, dim, keepdim, axis, keepdims, av.max, np.argmax, _MaxResult)
+
+
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """torch.min: as torch.max, for the smallest."""
+    return _extreme(input, dim, keepdim, axis, keepdims, av.min, np.argmin, _MinResult)
+
+
+def _extreme(input, dim, keepdim, axis, keepdims, whole, arg, result):
     input = lift(Tensor, input)
     dim, keepdim = _reduction(dim, keepdim, axis, keepdims)
+    name = result.__name__[1:4].lower()
     if isinstance(dim, av.Tensor):
-        raise TypeError(
-            "autograd_viz.torch does not provide the elementwise "
-            "torch.max(a, b); pass a dimension (an int) as the second argument"
-        )
+        return (av.maximum if name == "max" else av.minimum)(input, dim)
     if dim is None:
-        return av.max(input)
+        return whole(input)
     if not isinstance(dim, int):
-        raise TypeError(f"torch.max takes one dimension (an int), got {dim!r}")
-    indices = np.argmax(np.asarray(input.data), axis=dim)
+        raise TypeError(f"torch.{name} takes one dimension (an int), got {dim!r}")
+    indices = arg(np.asarray(input.data), axis=dim)
     # the values are picked at the indices, so at a tie the whole gradient goes
     # to the entry the index names, as in PyTorch (a plain max would share it)
     where = list(np.indices(indices.shape))
@@ -465,8 +511,25 @@ def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     if keepdim:
         indices = np.expand_dims(indices, dim)
         values = values.reshape(indices.shape)
-    values._torch_fn = "MaxBackward0"
-    return _MaxResult(values, Tensor._plain(np.asarray(indices, dtype=np.int64)))
+    values._torch_fn = f"{name.capitalize()}Backward0"
+    return result(values, Tensor._plain(np.asarray(indices, dtype=np.int64)))
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` holds, ``other`` elsewhere (each gets the
+    gradient where it was taken)."""
+    return av.where(condition, lift(Tensor, input), other)
+
+
+def einsum(equation, *operands):
+    """Einstein summation (``"ij,jk->ik"``), one op; operands may come as a list."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    return av.einsum(equation, *[lift(Tensor, x) for x in operands])
+
+
+def broadcast_to(input, size):
+    return lift(Tensor, input).expand(*size)
 
 
 def cat(tensors, dim=0):
@@ -899,8 +962,37 @@ class _Func(Transforms):
                 )
         return super().cotangents(cotangent, out, outs)
 
+    def vmap_error(self, kind, **details):
+        if kind == "in_axes":
+            return ValueError(
+                f"vmap(f, in_dims=...)(<inputs>): in_dims is not compatible with the structure "
+                f"of `inputs`: {details['given']} in_dims for {details['nargs']} inputs"
+            )
+        if kind == "rank":
+            x, axis = details["x"], details["axis"]
+            return ValueError(
+                f"vmap(f, in_dims={axis}, ...)(<inputs>): Got in_dim={axis} for some input, but "
+                f"that input is a Tensor of dimensionality {x.ndim} so expected in_dim to "
+                f"satisfy -{x.ndim} <= in_dim < {x.ndim}."
+            )
+        if kind == "nothing":
+            return ValueError("vmap: Expected at least one Tensor to vmap over")
+        if kind == "sizes":
+            sizes = [s for s, _, _, _ in details["sizes"]]
+            return ValueError(
+                f"vmap: Expected all tensors to have the same size in the mapped dimension, "
+                f"got sizes {sizes} for the mapped dimension"
+            )
+        return super().vmap_error(kind, **details)
+
 
 _FUNC = _Func()
+
+
+def _func_vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    """torch.func.vmap: ``func`` mapped over dimension ``in_dims`` of its inputs
+    (run once per index; the results stacked along ``out_dims``)."""
+    return functools.wraps(func)(_FUNC.vmap(func, in_dims, out_dims))
 
 
 def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
@@ -957,6 +1049,7 @@ func = _submodule(
     jacfwd=_func_jacfwd,
     jacrev=_func_jacrev,
     hessian=_func_hessian,
+    vmap=_func_vmap,
 )
 
 # ------------------------------------------------------------------ the primitives
@@ -982,23 +1075,31 @@ PRIMITIVES = {
     "matmul": Provided("matmul", "mm", "a @ b", ".matmul"),
     "reshape": Provided("reshape", ".reshape", ".view"),
     "transpose": Provided(".T", ".t", ".transpose"),
-    "broadcast_to": NotProvided(
-        "torch.broadcast_to and x.expand are not offered yet; arithmetic broadcasts "
-        "by the engine's rule (its node reads ExpandBackward0)"
-    ),
+    "broadcast_to": Provided("broadcast_to", ".expand"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing: backward passes and "
         "joining tensors use it (IndexPutBackward0); index_put is not offered"
     ),
     "cast": Provided(".float", ".double"),
     "identity": Provided(".clone"),
+    "erf": Provided("erf", ".erf"),
+    "log1p": Provided("log1p", ".log1p"),
+    "maximum": Provided("maximum"),
+    "minimum": Provided("minimum"),
+    "where": Provided("where"),
+    "prod": Provided("prod", ".prod"),
+    "min": Provided("min", ".min"),
+    "logsumexp": Provided("logsumexp", ".logsumexp"),
+    "einsum": Provided("einsum"),
 }
 
 
 # the name of the backward node PyTorch makes for each primitive, where it
 # is not Name + "Backward0" (what x.grad_fn prints)
 _GRAD_FN = {
-    "max": "MaxBackward0",
+    "max": "MaxBackward1",
+    "min": "MinBackward1",
+    "log1p": "Log1PBackward0",
     "norm": "LinalgVectorNormBackward0",
     "matmul": "MmBackward0",
     "reshape": "ViewBackward0",

@@ -486,6 +486,62 @@ class Transforms:
 
     # -------------------------------------------------------------- shared steps
 
+    # -------------------------------------------------------------- vmap
+
+    def vmap(self, f, in_axes=0, out_axes=0, axis_size=None):
+        """``f`` mapped over an axis of its arguments (``in_axes``: an int,
+        None for an argument passed whole, or one entry per argument); the
+        results are stacked along ``out_axes``.  It runs ``f`` once per index,
+        so every slice is recorded and gradients flow through it."""
+
+        @functools.wraps(f)
+        def vmapped(*args):
+            if isinstance(in_axes, (tuple, list)):
+                if len(in_axes) != len(args):
+                    raise self.vmap_error("in_axes", given=len(in_axes), nargs=len(args))
+                axes = list(in_axes)
+            else:
+                axes = [in_axes] * len(args)
+            sizes, flat = [], []
+            for i, (arg, axis) in enumerate(zip(args, axes)):
+                leaves, rebuild = tree.flatten(arg)
+                leaves = [self.lift(x) for x in leaves] if axis is not None else leaves
+                if axis is not None:
+                    for x in leaves:
+                        if x.ndim == 0 or not -x.ndim <= axis < x.ndim:
+                            raise self.vmap_error("rank", i=i, axis=axis, x=x)
+                        sizes.append((x.shape[axis], i, axis, x))
+                flat.append((leaves, rebuild, axis))
+            if not sizes and axis_size is None:
+                raise self.vmap_error("nothing")
+            n = sizes[0][0] if sizes else axis_size
+            if any(s[0] != n for s in sizes):
+                raise self.vmap_error("sizes", sizes=sizes)
+            if n == 0:
+                raise self.vmap_error("empty")
+            results = []
+            for k in range(n):
+                call = []
+                for leaves, rebuild, axis in flat:
+                    if axis is None:
+                        call.append(rebuild(leaves))
+                    else:
+                        call.append(
+                            rebuild([x[(slice(None),) * (axis % x.ndim) + (k,)] for x in leaves])
+                        )
+                results.append(f(*call))
+            first, rebuild_out = tree.flatten(results[0])
+            per_result = [tree.flatten(r)[0] for r in results]
+            out_axis = out_axes if isinstance(out_axes, int) else 0
+            return rebuild_out(
+                [
+                    self.finish(stack([self.lift(r[i]) for r in per_result], axis=out_axis))
+                    for i in range(len(first))
+                ]
+            )
+
+        return vmapped
+
     def _argnums(self, argnums, nargs):
         """(positions, whether argnums was a sequence), checked against the call."""
         many = isinstance(argnums, (tuple, list))
@@ -592,6 +648,45 @@ class Transforms:
     def bad_argnums(self, argnums, nargs, wrong_type):
         return TypeError(
             f"argnums={argnums!r} does not fit a function called with {nargs} positional arguments"
+        )
+
+    def vmap_error(self, kind, **details):
+        """What vmap refuses, in the framework's words (here: JAX's, which say
+        what to do): ``in_axes`` of the wrong length, an argument without the
+        mapped axis (``rank``), ``nothing`` mapped, mapped axes of different
+        ``sizes``, an ``empty`` one."""
+        if kind == "in_axes":
+            return ValueError(
+                f"vmap in_axes must be an int, None, or a tuple of entries corresponding "
+                f"to the positional arguments passed to the function, but got "
+                f"len(in_axes)={details['given']}, len(args)={details['nargs']}"
+            )
+        if kind == "rank":
+            i, axis, x = details["i"], details["axis"], details["x"]
+            return ValueError(
+                f"vmap was requested to map argument {i} along axis {axis}, "
+                f"which implies that its rank should be at least "
+                f"{axis + 1 if axis >= 0 else -axis}, "
+                f"but it is only {x.ndim} (its shape is {x.shape}); pass "
+                f"in_axes=None for an argument that is not mapped"
+            )
+        if kind == "nothing":
+            return ValueError(
+                "vmap must have at least one non-None value in in_axes (an "
+                "argument to map over), or axis_size must be given"
+            )
+        if kind == "sizes":
+            lines = "\n".join(
+                f"  * axis {axis} of argument {i} (shape {x.shape}) has size {s}"
+                for s, i, axis, x in details["sizes"]
+            )
+            return ValueError(
+                f"vmap got inconsistent sizes for array axes to be mapped:\n"
+                f"{lines}\nevery mapped axis must have the same size"
+            )
+        return ValueError(
+            "vmap over an axis of size 0: autograd_viz runs the function "
+            "once per index, so there is nothing to run"
         )
 
     def finish(self, result, *likes):

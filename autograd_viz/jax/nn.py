@@ -58,6 +58,16 @@ def log_softmax(x, axis=-1):
     return shifted - jnp.log(jnp.sum(jnp.exp(shifted), axis=axis, keepdims=True))
 
 
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """log Σ exp(a), one op (its derivative is softmax(a)); ``b`` weights the terms."""
+    if b is not None or return_sign:
+        raise NotImplementedError(
+            "autograd_viz.jax: jax.nn.logsumexp(b=..., return_sign=True) is not provided; "
+            "write log Σ b·exp(a) as jnp.log(jnp.sum(b * jnp.exp(a)))"
+        )
+    return _array.reduction(_av.logsumexp, _array._floating(lift(a)), axis, keepdims)
+
+
 def one_hot(x, num_classes, dtype=None):
     import numpy as np
 

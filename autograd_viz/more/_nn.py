@@ -8,6 +8,8 @@ taken by a constant mask, which is what the frameworks' own rules do there.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import autograd_viz as av
@@ -70,3 +72,63 @@ def floor_at(x, low):
 def one_hot(labels, depth, dtype):
     labels = np.asarray(labels.data if isinstance(labels, av.Tensor) else labels)
     return (labels[..., None] == np.arange(depth)).astype(dtype)
+
+
+def variance(x, axis=None, correction=0, keepdims=False):
+    """The mean squared distance from the mean, divided by n − correction."""
+    d = x - av.mean(x, axis, True)
+    n = int(np.prod([x.shape[a] for a in _axes(axis, x.ndim)]))
+    return av.sum(d * d, axis, keepdims) / (n - correction)
+
+
+def std(x, axis=None, correction=0, keepdims=False, zero_safe=False):
+    """√variance.  With ``zero_safe`` (PyTorch) its gradient is 0, not nan,
+    where every entry is the same (the variance 0): the root is then taken of
+    variance + 1, less 1, which has the same value and a finite derivative."""
+    v = variance(x, axis, correction, keepdims)
+    flat = np.asarray(v.data) == 0
+    if not (zero_safe and flat.any()):
+        return av.sqrt(v)
+    shift = constant(flat, v)
+    return av.sqrt(v + shift) - shift
+
+
+def _axes(axis, ndim):
+    if axis is None:
+        return range(ndim)
+    return [a % ndim for a in ((axis,) if isinstance(axis, int) else axis)]
+
+
+def gelu(x, approximate=False):
+    """x·Φ(x), Φ the standard normal distribution function (through erf), or
+    its tanh approximation."""
+    if approximate:
+        c = math.sqrt(2 / math.pi)
+        return 0.5 * x * (1 + av.tanh(c * (x + 0.044715 * x * x * x)))
+    return 0.5 * x * (1 + av.erf(x / math.sqrt(2)))
+
+
+def take_along(x, indices, axis):
+    """x's entries at ``indices`` along ``axis`` (torch.gather, take_along_axis)."""
+    indices = np.asarray(indices.data if isinstance(indices, av.Tensor) else indices)
+    axis %= x.ndim
+    where = list(np.indices(indices.shape, sparse=True))
+    where[axis] = indices
+    return x[tuple(where)]
+
+
+def take(x, indices, axis=None):
+    """Entries (axis None: of the flattened x) or slices along ``axis`` at ``indices``."""
+    indices = np.asarray(indices.data if isinstance(indices, av.Tensor) else indices)
+    if axis is None:
+        return av.reshape(x, (-1,))[indices]
+    return x[(slice(None),) * (axis % x.ndim) + (indices,)]
+
+
+def uniform(shape, low=0.0, high=1.0):
+    """Uniform samples on [low, high) from the engine's generator (seeded by
+    each framework's seed function): its normal samples through the normal
+    distribution function."""
+    z = np.asarray(av.randn(*shape).data, dtype=np.float64) if shape else av.randn().item()
+    u = 0.5 * (1 + np.vectorize(math.erf)(np.asarray(z) / math.sqrt(2)))
+    return low + (high - low) * u

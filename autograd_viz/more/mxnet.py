@@ -13,6 +13,9 @@ import numpy as onp
 import autograd_viz as av
 
 from .._dialect import fresh, lift
+from ..engine import ops
+from ..engine.tensor import concatenate as concatenate_arrays
+from ..engine.tensor import stack as stack_arrays
 from . import _nn
 
 mx = sys.modules["autograd_viz.mxnet"]
@@ -80,6 +83,69 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None):
     return fresh(ndarray, onp.linspace(start, stop, num, endpoint=endpoint), dtype or onp.float32)
 
 
+def clip(a, a_min, a_max):
+    """a held between a_min and a_max (None: no bound); at a bound the
+    gradient goes through, as MXNet's rule has it."""
+    x = _x(a)
+    if a_min is not None:
+        x = av.maximum(x, a_min, ties="a")
+    if a_max is not None:
+        x = av.minimum(x, a_max, ties="a")
+    return x
+
+
+_ACTIVATIONS = {
+    "relu": lambda x: mx.npx.relu(x),
+    "sigmoid": lambda x: mx.npx.sigmoid(x),
+    "tanh": lambda x: mx.np.tanh(x),
+    "softrelu": _nn.softplus,
+    "softsign": lambda x: x / (1 + mx.np.abs(x)),
+}
+
+
+def activation(data, act_type, **unused):
+    """npx.activation: relu, sigmoid, tanh, softrelu (log(1 + eˣ)) or softsign;
+    act_type has no default, as in MXNet."""
+    if act_type not in _ACTIVATIONS:
+        raise ValueError(
+            f"npx.activation(act_type={act_type!r}): act_type is one of "
+            f"{', '.join(map(repr, _ACTIVATIONS))}"
+        )
+    return _ACTIVATIONS[act_type](_x(data))
+
+
+def argmax(a, axis=None, out=None):
+    return ndarray._plain(onp.asarray(onp.argmax(onp.asarray(_x(a).data), axis=axis), onp.int64))
+
+
+def tensordot(a, b, axes=2):
+    a, b = _x(a), _x(b)
+    return av.einsum(ops.tensordot_subscripts(a.ndim, b.ndim, axes), a, b)
+
+
+def concatenate(seq, axis=0, out=None):
+    return concatenate_arrays([_x(a) for a in seq], axis)
+
+
+def stack(arrays, axis=0, out=None):
+    return stack_arrays([_x(a) for a in arrays], axis)
+
+
+def squeeze(x, axis=None):
+    x = _x(x)
+    return x.reshape(onp.squeeze(onp.empty(x.shape, dtype=bool), axis).shape)
+
+
+def expand_dims(a, axis):
+    x = _x(a)
+    return x.reshape(onp.expand_dims(onp.empty(x.shape, dtype=bool), axis).shape)
+
+
+def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None):
+    shape = () if size is None else ((size,) if isinstance(size, int) else tuple(size))
+    return fresh(ndarray, _nn.uniform(shape, low, high), dtype or onp.float32)
+
+
 def mark_variables(variables, gradients, grad_reqs="write"):
     """Each variable gets the given array as its gradient buffer, as attach_grad does."""
     variables = variables if isinstance(variables, (list, tuple)) else [variables]
@@ -91,9 +157,11 @@ def mark_variables(variables, gradients, grad_reqs="write"):
 
 def extend(namespace):
     npx, np = namespace["npx"], namespace["np"]
-    for f in (softmax, log_softmax, pick, one_hot, leaky_relu, fully_connected):
+    for f in (softmax, log_softmax, pick, one_hot, leaky_relu, fully_connected, activation):
         setattr(npx, f.__name__, f)
     npx.random = SimpleNamespace(seed=av.seed)
-    for f in (square, power, full, eye, linspace):
+    for f in (square, power, full, eye, linspace, clip, argmax, tensordot):
         setattr(np, f.__name__, f)
+    np.concatenate, np.stack, np.squeeze, np.expand_dims = concatenate, stack, squeeze, expand_dims
+    np.random.uniform = uniform
     namespace["autograd"].mark_variables = mark_variables

@@ -5,6 +5,8 @@ written with the dialect's tensors and the engine's primitives."""
 from __future__ import annotations
 
 import builtins
+import functools
+import inspect
 import sys
 
 import numpy as np
@@ -12,6 +14,8 @@ import numpy as np
 import autograd_viz as av
 
 from .._dialect import fresh, lift
+from ..engine import custom
+from ..engine.tensor import concatenate
 from . import _nn
 
 tf = sys.modules["autograd_viz.tf"]
@@ -122,6 +126,106 @@ def _recording_reset(reset):
     return checked
 
 
+def clip_by_value(t, clip_value_min, clip_value_max):
+    """t held between the bounds; at a bound the gradient goes through, as in TensorFlow."""
+    x = av.maximum(_x(t), clip_value_min, ties="a")
+    return av.minimum(x, clip_value_max, ties="a")
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False):
+    return _nn.variance(_x(input_tensor), axis, 0, keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False):
+    return _nn.std(_x(input_tensor), axis, 0, keepdims)
+
+
+def concat(values, axis):
+    values = [_x(v) for v in values]
+    return concatenate(values, axis % values[0].ndim)
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0):
+    """Slices of ``params`` along ``axis`` (0 by default) at ``indices``.  A
+    tape's gradient for params is the dense tensor (TensorFlow hands back
+    IndexedSlices, which tf.convert_to_tensor makes into that tensor)."""
+    if batch_dims:
+        raise NotImplementedError(
+            "autograd_viz.tf: tf.gather(batch_dims=...) is not provided; index each "
+            "example's slices yourself, or use tf.gather on each"
+        )
+    return _nn.take(_x(params), _x(indices), 0 if axis is None else axis)
+
+
+def boolean_mask(tensor, mask, axis=None):
+    """The entries (or slices along ``axis``) where ``mask`` holds."""
+    mask = np.asarray(_x(mask).data, dtype=bool)
+    if mask.ndim == 0:
+        raise ValueError("mask cannot be scalar.")
+    return _x(tensor)[(builtins.slice(None),) * (axis or 0) + (mask,)]
+
+
+def shape(input, out_type=np.int32):
+    return Tensor._plain(np.asarray(_x(input).shape, dtype=out_type))
+
+
+def function(func=None, **options):
+    """tf.function: here the function runs as it is, eagerly (nothing is
+    traced or compiled), which gives the same values and gradients."""
+    if func is None:
+        return lambda f: function(f, **options)
+    return functools.wraps(func)(lambda *args, **kwargs: func(*args, **kwargs))
+
+
+def uniform(shape, minval=0, maxval=None, dtype=np.float32, seed=None):
+    """Uniform samples on [minval, maxval) from the engine's generator (tf.random.set_seed)."""
+    high = 1.0 if maxval is None else maxval
+    return fresh(Tensor, _nn.uniform(tuple(shape), minval, high), dtype)
+
+
+def gelu(features, approximate=False):
+    return _nn.gelu(_x(features), approximate)
+
+
+def custom_gradient(f=None):
+    """tf.custom_gradient: ``f(*x)`` returns ``(y, grad_fn)``, and
+    ``grad_fn(upstream)`` gives the gradient of each x.  The call is one node
+    of the graph (drawn under f's name, its backward step showing what
+    grad_fn returned); its forward-mode tangent is grad_fn transposed, as
+    TensorFlow's ForwardAccumulator finds it."""
+    if f is None:
+        return custom_gradient
+
+    @functools.wraps(f)
+    def decorated(*args, **kwargs):
+        xs = [_x(a) for a in args]
+        with custom.paused():
+            y, grad_fn = f(*xs, **kwargs)
+        if "variables" in inspect.signature(grad_fn).parameters:
+            raise NotImplementedError(
+                "autograd_viz.tf: a custom gradient of tf.Variables used inside f "
+                "(grad_fn(upstream, variables=...)) is not provided; pass them as arguments"
+            )
+        several = isinstance(y, (list, tuple))
+        ys = list(y) if several else [y]
+
+        def backward(cotangents):
+            grads = grad_fn(*cotangents)
+            return list(grads) if isinstance(grads, (list, tuple)) else [grads]
+
+        outs = custom.call(
+            f.__name__,
+            Tensor,
+            xs,
+            [np.asarray(_x(v).data) for v in ys],
+            backward=backward,
+            rule=f"{grad_fn.__name__}(upstream)",
+        )
+        return type(y)(outs) if several else outs[0]
+
+    return decorated
+
+
 def extend(namespace):
     nn = namespace["nn"]
     for f in (softmax, log_softmax, leaky_relu, softplus, l2_loss):
@@ -134,4 +238,10 @@ def extend(namespace):
     namespace["math"].square = square
     namespace["math"].softplus = softplus
     namespace["GradientTape"].batch_jacobian = batch_jacobian
+    for f in (custom_gradient, clip_by_value, concat, gather, boolean_mask, shape, function):
+        namespace[f.__name__] = f
+    namespace["math"].reduce_std = reduce_std
+    namespace["math"].reduce_variance = reduce_variance
+    namespace["random"].uniform = uniform
+    nn.gelu = gelu
     namespace["GradientTape"].reset = _recording_reset(namespace["GradientTape"].reset)

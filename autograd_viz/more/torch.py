@@ -21,6 +21,7 @@ import numpy as np
 
 import autograd_viz as av
 
+from ..engine import custom, ops
 from . import _nn
 
 # the dialect module (complete() runs at its end, so every name is defined)
@@ -224,6 +225,80 @@ def stack(tensors, dim=0):
     return torch.cat([unsqueeze(t, dim) for t in tensors], dim if dim >= 0 else dim)
 
 
+def clamp(input, min=None, max=None):
+    """input held between min and max (None: no bound); at a bound the
+    gradient goes through, as in PyTorch."""
+    x = _t(input)
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if min is not None:
+        x = av.maximum(x, min, ties="a")
+    if max is not None:
+        x = av.minimum(x, max, ties="a")
+    return _named(x, "ClampBackward1")
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance along ``dim`` (all entries by default), divided by n − correction (1)."""
+    out = _nn.variance(_t(input), dim, _correction(unbiased, correction), keepdim)
+    return _named(out, "VarBackward0")
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    out = _nn.std(_t(input), dim, _correction(unbiased, correction), keepdim, zero_safe=True)
+    return _named(out, "StdBackward0")
+
+
+def gather(input, dim, index):
+    """out[i][j] = input[i][index[i][j]] for dim=1 (and so on): entries along ``dim``."""
+    return _named(_nn.take_along(_t(input), index, dim), "GatherBackward0")
+
+
+def tensordot(a, b, dims=2):
+    a, b = _t(a), _t(b)
+    return torch.einsum(ops.tensordot_subscripts(a.ndim, b.ndim, dims), a, b)
+
+
+def bmm(input, mat2):
+    """A batch of matrix products: (b, n, m) @ (b, m, p)."""
+    a, b = _t(input), _t(mat2)
+    if a.ndim != 3 or b.ndim != 3:
+        raise RuntimeError(
+            "batch1 must be a 3D tensor" if a.ndim != 3 else "batch2 must be a 3D tensor"
+        )
+    return _named(torch.matmul(a, b), "BmmBackward0")
+
+
+def rand(*size, dtype=None, requires_grad=False):
+    """Uniform samples on [0, 1), from the engine's generator (torch.manual_seed)."""
+    return _fresh(_nn.uniform(torch._size(size, None)), dtype, requires_grad)
+
+
+def from_numpy(ndarray):
+    """A tensor of the array's values and dtype."""
+    return Tensor(np.asarray(ndarray))
+
+
+def gelu(input, approximate="none"):
+    """x·Φ(x) through erf, or with approximate='tanh' its tanh approximation."""
+    return _named(_nn.gelu(_t(input), approximate == "tanh"), "GeluBackward0")
+
+
+def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, **unused):
+    """torch.autograd.functional.jacobian: d func / d inputs (one Jacobian per
+    input when ``inputs`` is a tuple), by reverse mode."""
+    several = isinstance(inputs, tuple)
+    args = inputs if several else (inputs,)
+    out = torch.func.jacrev(func, argnums=tuple(range(len(args))))(*args)
+    return tuple(out) if several else out[0]
+
+
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **unused):
     """True when func's gradients match finite differences (av.gradcheck)."""
     inputs = inputs if isinstance(inputs, (tuple, list)) else (inputs,)
@@ -343,11 +418,8 @@ class Module:
 
 
 def _uniform(shape, bound):
-    """Uniform samples on [−bound, bound] from the engine's generator (seeded by
-    torch.manual_seed): normal samples through the normal distribution function."""
-    z = np.asarray(av.randn(*shape).data, dtype=np.float64)
-    u = 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
-    return ((2 * u - 1) * bound).astype(np.float32)
+    """Uniform samples on [−bound, bound] (torch.manual_seed seeds them)."""
+    return _nn.uniform(shape, -bound, bound).astype(np.float32)
 
 
 class Linear(Module):
@@ -508,6 +580,131 @@ def _parameter_repr(plain):
     return __repr__
 
 
+# ------------------------------------------------------------------ torch.autograd.Function
+
+
+class FunctionCtx:
+    """What forward leaves for backward (and jvp): saved tensors, and any
+    attribute the user sets."""
+
+    def __init__(self, needs_input_grad):
+        self.needs_input_grad = needs_input_grad
+        self.saved_tensors = ()
+        self.materialize_grads = True
+
+    def save_for_backward(self, *tensors):
+        self.saved_tensors = tuple(tensors)
+
+    def save_for_forward(self, *tensors):
+        self.saved_for_forward = tuple(tensors)
+
+    def mark_non_differentiable(self, *args):
+        pass  # the outputs' gradients are ignored anyway where nothing uses them
+
+    def mark_dirty(self, *args):
+        pass
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+
+_NO_JVP = (
+    NotImplementedError,
+    "You must implement the jvp function for custom autograd.Function to use it with "
+    "forward mode AD.",
+)
+
+
+class Function:
+    """torch.autograd.Function: an op with derivative rules of your own.
+
+    Subclass it with ``forward(ctx, *args)`` (or ``forward(*args)`` and
+    ``setup_context(ctx, inputs, output)``), ``backward(ctx, *grad_outputs)``
+    giving one gradient per argument, and, for forward mode, ``jvp(ctx,
+    *grad_inputs)``; call it as ``MyFn.apply(*args)``.  forward runs with
+    recording off; the call is one node of the graph, drawn under the class's
+    name, whose backward step shows what your backward returned."""
+
+    @staticmethod
+    def forward(*args, **kwargs):
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD."
+        )
+
+    vjp = backward
+
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise _NO_JVP[0](_NO_JVP[1])
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        positions = [i for i, a in enumerate(args) if isinstance(a, av.Tensor)]
+        ctx = FunctionCtx(tuple(isinstance(a, av.Tensor) and a.requires_grad for a in args))
+        new_style = cls.setup_context is not Function.setup_context
+        with custom.paused():
+            out = cls.forward(*args, **kwargs) if new_style else cls.forward(ctx, *args, **kwargs)
+            if new_style:
+                cls.setup_context(ctx, args, out)
+        several = isinstance(out, tuple)
+        outs = list(out) if several else [out]
+
+        def backward(cotangents):
+            grads = cls.backward(ctx, *cotangents)
+            grads = list(grads) if isinstance(grads, tuple) else [grads]
+            if len(grads) != len(args):
+                raise RuntimeError(
+                    f"function {cls.__name__}Backward returned an incorrect number of "
+                    f"gradients (expected {len(args)}, got {len(grads)})"
+                )
+            return [grads[i] for i in positions]
+
+        def tangent(primals, tangents):
+            full = [None] * len(args)
+            for i, t in zip(positions, tangents):
+                full[i] = t
+            # in jvp, ctx.saved_tensors are what forward gave save_for_forward
+            saved = ctx.saved_tensors
+            ctx.saved_tensors = getattr(ctx, "saved_for_forward", saved)
+            try:
+                out = cls.jvp(ctx, *full)
+            finally:
+                ctx.saved_tensors = saved
+            return list(out) if isinstance(out, tuple) else [out]
+
+        has_jvp = cls.jvp is not Function.jvp
+        rule = f"{cls.__name__}.backward" + (f", {cls.__name__}.jvp" if has_jvp else "")
+        results = custom.call(
+            cls.__name__,
+            Tensor,
+            [args[i] for i in positions],
+            [np.asarray(_t(o).data) for o in outs],
+            backward=backward,
+            tangent=tangent if has_jvp else None,
+            rule=rule,
+            missing={"forward": _NO_JVP},
+        )
+        for r in results:
+            if r._op is not None:
+                r._torch_fn = f"{cls.__name__}Backward"
+        # what forward saved of its own outputs is the recorded output, so a
+        # backward differentiated again (create_graph) follows it
+        made = {id(o): r for o, r in zip(outs, results)}
+        ctx.saved_tensors = tuple(made.get(id(x), x) for x in ctx.saved_tensors)
+        return tuple(results) if several else results[0]
+
+
 # ------------------------------------------------------------------ into the dialect
 
 
@@ -556,7 +753,23 @@ def extend(namespace):
     for f in (full, eye, linspace, pow, square, argmax, mv, outer, transpose, unsqueeze, squeeze):
         namespace[f.__name__] = f
     namespace.update(flatten=flatten, stack=stack)
+    for f in (clamp, var, std, gather, tensordot, bmm, rand, from_numpy):
+        namespace[f.__name__] = f
+    namespace["clip"] = clamp
+    functional.gelu = gelu
+    namespace["autograd"].functional = _module(
+        "autograd.functional", "torch.autograd.functional: jacobian.", jacobian=jacobian
+    )
+    Tensor.clamp = Tensor.clip = lambda self, min=None, max=None: clamp(self, min, max)
+    Tensor.std = lambda self, dim=None, unbiased=None, keepdim=False, *, correction=None: std(
+        self, dim, unbiased, keepdim, correction=correction
+    )
+    Tensor.var = lambda self, dim=None, unbiased=None, keepdim=False, *, correction=None: var(
+        self, dim, unbiased, keepdim, correction=correction
+    )
+    Tensor.gather = lambda self, dim, index: gather(self, dim, index)
     namespace["autograd"].gradcheck = gradcheck
+    namespace["autograd"].Function = Function
     # a parameter prints as PyTorch prints it; grad_fn.next_functions needs
     # the node behind the name
     Tensor.__repr__ = _parameter_repr(Tensor.__repr__)

@@ -771,6 +771,331 @@ JAX += [
     ),
 ]
 
+# ---------------------------------------------------------------- beyond the chapter
+# the primitives of the second phase (maximum ... einsum, erf), the names made
+# of them, rules of the user's own and hooks
+
+# a spread over at least two entries (std, var), never (nearly) all equal along
+# an axis: there the root of a variance that is 0 up to rounding is not
+# differentiable, and each framework's rounding gives its own number
+SPREAD = same(1, min_dims=1, min_side=2).filter(
+    lambda t: all(onp.ptp(t[0], axis=k).min() > 1e-2 for k in range(t[0].ndim))
+)
+ROWS = st.tuples(arr((2, 3)))
+LOG1P = same(1, -0.5, 3.0)
+EINSUMS = [
+    ("ij,jk->ik", sized("nk", "km")),
+    ("ii->", st.tuples(arr((3, 3)))),
+    ("ii->i", st.tuples(arr((2, 2)))),
+    ("bij,bjk->bik", sized("bnk", "bkm")),
+    ("i,j->ij", sized("n", "m")),
+    ("ij->", sized("nk")),
+]
+
+
+def _einsum_cases(covers, call):
+    cases = []
+    for subscripts, args in EINSUMS:
+        n = subscripts.split("->")[0].count(",") + 1
+        names = ", ".join("abcd"[:n])
+        cases.append(C(covers, f"lambda {names}: {call}('{subscripts}', {names})", args))
+    return cases
+
+
+HOOKS = (
+    DEF
+    + """x = torch.tensor(a, requires_grad=True)
+    y = x * 3
+    seen = []
+    y.register_hook(lambda g: seen.append(g.clone()))
+    handle = y.register_hook(lambda g: g * 10)
+    x.register_hook(lambda g: g + 1)
+    (y * y).sum().backward(retain_graph=True)
+    first = x.grad.clone()
+    handle.remove()
+    x.grad = None
+    (y * y).sum().backward()
+    return [seen, first, x.grad]"""
+)
+
+FUNCTION = (
+    DEF
+    + """class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t, k):
+            ctx.save_for_backward(t)
+            ctx.save_for_forward(t)
+            ctx.k = k
+            return k * t ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            (t,) = ctx.saved_tensors
+            return g * 3 * ctx.k * t ** 2, None
+
+        @staticmethod
+        def jvp(ctx, t_dot, k_dot):
+            return 3 * ctx.k * ctx.saved_tensors[0] ** 2 * t_dot
+
+    x = torch.tensor(a, requires_grad=True)
+    y = Cube.apply(x, 2.0)
+    (g,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), x)
+    with fwAD.dual_level():
+        d = fwAD.make_dual(torch.tensor(a), torch.ones_like(torch.tensor(a)))
+        t = fwAD.unpack_dual(Cube.apply(d, 2.0)).tangent
+    return [y.detach(), y.grad_fn.name(), g.detach(), h, t]"""
+)
+
+FUNCTION_NO_JVP = (
+    DEF
+    + """class Twice(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    with fwAD.dual_level():
+        d = fwAD.make_dual(torch.tensor(a), torch.ones_like(torch.tensor(a)))
+        return Twice.apply(d)"""
+)
+
+TORCH += [
+    C("torch.maximum", "lambda x, y: torch.maximum(x, y)", broadcasting()),
+    C("torch.minimum", "lambda x, y: torch.minimum(x, y)", broadcasting()),
+    C("torch.max", "lambda x, y: torch.max(x, y)", same(2)),
+    C("torch.where", "lambda x, y: torch.where(x > y, x, y * 2)", same(2)),
+    C("torch.where", "lambda x: torch.where(x > 0, x, 0.0)"),
+    C(
+        ("torch.clamp", "torch.Tensor.clamp"),
+        "lambda x: torch.clamp(x, -1.0, 1.5) + x.clamp(min=0)",
+    ),
+    C("torch.clip", "lambda x: torch.clip(x, max=0.5)"),
+    C("torch.min", "lambda x: torch.min(x)"),
+    C("torch.min", "lambda x: torch.min(x, 0).values", same(1, min_dims=1)),
+    C("torch.Tensor.min", "lambda x: x.min(dim=-1)[0]", same(1, min_dims=1)),
+    C("torch.prod", "lambda x: torch.prod(x)"),
+    C("torch.Tensor.prod", "lambda x: x.prod(0)", same(1, min_dims=1)),
+    C("torch.std", "lambda x: torch.std(x)", SPREAD),
+    C("torch.Tensor.std", "lambda x: x.std(dim=-1, keepdim=True)", SPREAD),
+    C("torch.var", "lambda x: torch.var(x, 0, correction=0)", SPREAD),
+    C("torch.logsumexp", "lambda x: torch.logsumexp(x, dim=-1)", same(1, min_dims=1)),
+    C("torch.log1p", "lambda x: torch.log1p(x)", LOG1P),
+    C("torch.erf", "lambda x: torch.erf(x)"),
+    C("torch.bmm", "lambda a, b: torch.bmm(a, b)", sized("bnk", "bkm")),
+    C("torch.tensordot", "lambda a, b: torch.tensordot(a, b, dims=1)", sized("nk", "km")),
+    C("torch.tensordot", "lambda a, b: torch.tensordot(a, b, dims=([0], [1]))", sized("kn", "mk")),
+    *_einsum_cases("torch.einsum", "torch.einsum"),
+    C(
+        ("torch.gather", "torch.Tensor.gather"),
+        "lambda x: torch.gather(x, 1, torch.tensor([[0, 2], [1, 1]])) "
+        "+ x.gather(0, torch.tensor([[1, 0], [0, 0]]))",
+        ROWS,
+    ),
+    C("torch.broadcast_to", "lambda x: torch.broadcast_to(x, (2, 3))", st.tuples(arr((3,)))),
+    C("torch.Tensor.expand", "lambda x: x.expand(2, -1, 3)", st.tuples(arr((4, 1)))),
+    C("torch.nn.functional.gelu", "lambda x: F.gelu(x)"),
+    C("torch.nn.functional.gelu", "lambda x: F.gelu(x, approximate='tanh')"),
+    C(
+        "torch.autograd.functional.jacobian",
+        "lambda x: torch.autograd.functional.jacobian(lambda t: t.sin() * t, x)",
+        sized("n"),
+        diff=(),
+    ),
+    C("torch.func.vmap", "lambda x: torch.func.vmap(lambda r: torch.dot(r, r))(x)", sized("nk")),
+    C("torch.func.vmap", "lambda x: torch.func.vmap(torch.sin, in_dims=1)(x)", sized("nk")),
+    P(
+        ("torch.rand", "torch.from_numpy"),
+        "lambda a: [tuple(torch.rand(2, 3).shape), str(torch.rand(2).dtype), "
+        "0 <= float(torch.rand(50).min()) and float(torch.rand(50).max()) < 1, "
+        "repr(torch.from_numpy(a))]",
+        same(1, dtype="float64"),
+    ),
+    P("torch.Tensor.register_hook", HOOKS, same(1)),
+    P("torch.autograd.Function", FUNCTION, same(1)),
+    P("torch.autograd.Function", FUNCTION_NO_JVP, same(1)),
+]
+
+CUSTOM_GRADIENT = (
+    DEF
+    + """@tf.custom_gradient
+    def log1pexp(t):
+        e = tf.exp(t)
+
+        def grad(upstream):
+            return upstream * (1 - 1 / (1 + e))
+
+        return tf.math.log(1 + e), grad
+
+    x = tf.constant(a)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = log1pexp(x) * x
+    with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+        z = log1pexp(x)
+    return [y, tape.gradient(y, x), acc.jvp(z)]"""
+)
+
+TF += [
+    C(
+        ("tf.maximum", "tf.math.maximum"),
+        "lambda x, y: tf.maximum(x, y) + tf.math.maximum(y, x)",
+        broadcasting(),
+    ),
+    C("tf.minimum", "lambda x, y: tf.minimum(x, y)", broadcasting()),
+    C("tf.where", "lambda x, y: tf.where(x > y, x, y * 2)", same(2)),
+    C("tf.clip_by_value", "lambda x: tf.clip_by_value(x, -1.0, 1.5)"),
+    C("tf.math.log1p", "lambda x: tf.math.log1p(x)", LOG1P),
+    C("tf.math.erf", "lambda x: tf.math.erf(x)"),
+    C("tf.reduce_min", "lambda x: tf.reduce_min(x, axis=0)", same(1, min_dims=1)),
+    C("tf.reduce_min", "lambda x: tf.reduce_min(x)"),
+    C("tf.reduce_prod", "lambda x: tf.reduce_prod(x)"),
+    C("tf.reduce_prod", "lambda x: tf.reduce_prod(x, axis=-1)", same(1, min_dims=1)),
+    C("tf.reduce_logsumexp", "lambda x: tf.reduce_logsumexp(x, axis=0)", same(1, min_dims=1)),
+    C("tf.math.reduce_std", "lambda x: tf.math.reduce_std(x)", SPREAD),
+    C("tf.math.reduce_variance", "lambda x: tf.math.reduce_variance(x, axis=-1)", SPREAD),
+    *_einsum_cases("tf.einsum", "tf.einsum"),
+    C("tf.concat", "lambda a, b: tf.concat([a, b], axis=1)", sized("nk", "nm")),
+    C("tf.concat", "lambda a, b: tf.concat([a, b], -1)", sized("n", "m")),
+    # x * 1.0: TensorFlow's gradient of a gather is IndexedSlices, made dense by the mul
+    C("tf.gather", "lambda x: tf.gather(x * 1.0, [1, 0, 1])", ROWS),
+    C("tf.gather", "lambda x: tf.gather(x * 1.0, [2, 0], axis=1)", ROWS),
+    C("tf.boolean_mask", "lambda x: tf.boolean_mask(x * 1.0, x > 0)", same(1, min_dims=1)),
+    C("tf.boolean_mask", "lambda x: tf.boolean_mask(x, [True, False], axis=0)", ROWS),
+    C("tf.broadcast_to", "lambda x: tf.broadcast_to(x, (2, 3))", st.tuples(arr((3,)))),
+    C("tf.nn.gelu", "lambda x: tf.nn.gelu(x)"),
+    C("tf.nn.gelu", "lambda x: tf.nn.gelu(x, approximate=True)"),
+    C("tf.function", "lambda x: tf.function(lambda t: t * tf.exp(t))(x)"),
+    P(
+        ("tf.random.uniform", "tf.shape"),
+        "lambda: [tuple(tf.random.uniform((2, 3)).shape), tf.random.uniform(()).dtype.name, "
+        "0 <= float(tf.reduce_min(tf.random.uniform((50,)))), tf.shape(tf.ones((2, 3)))]",
+    ),
+    P("tf.custom_gradient", CUSTOM_GRADIENT, same(1)),
+]
+
+MX_ADD = (
+    DEF
+    + """x = np.array(a)
+    x.attach_grad(grad_req="add")
+    for _ in range(3):
+        with autograd.record():
+            y = (x * x).sum()
+        y.backward()
+    return x.grad"""
+)
+
+MXNET += [
+    C("np.maximum", "lambda x, y: np.maximum(x, y)", broadcasting()),
+    C("np.minimum", "lambda x, y: np.minimum(x, y)", broadcasting()),
+    C("np.where", "lambda x, y: np.where(x > y, x, y * 2)", same(2)),
+    C("np.clip", "lambda x: np.clip(x, -1.0, 1.5)"),
+    C("np.log1p", "lambda x: np.log1p(x)", LOG1P),
+    C("npx.erf", "lambda x: npx.erf(x)"),
+    C("np.min", "lambda x: np.min(x, axis=0)", same(1, min_dims=1)),
+    C(("np.ndarray.min", "np.ndarray.max"), "lambda x: x.min() + x.max()"),
+    C("np.prod", "lambda x: np.prod(x)"),
+    C("np.prod", "lambda x: np.prod(x, axis=-1)", same(1, min_dims=1)),
+    C("np.tensordot", "lambda a, b: np.tensordot(a, b, axes=1)", sized("nk", "km")),
+    *_einsum_cases("np.einsum", "np.einsum"),
+    C("np.concatenate", "lambda a, b: np.concatenate([a, b], axis=1)", sized("nk", "nm")),
+    C("np.stack", "lambda a, b: np.stack([a, b], axis=1)", same(2, min_dims=1)),
+    C(("np.squeeze", "np.expand_dims"), "lambda x: np.squeeze(np.expand_dims(x, 1))"),
+    C("np.broadcast_to", "lambda x: np.broadcast_to(x, (2, 3))", st.tuples(arr((3,)))),
+    C("npx.activation", "lambda x: npx.activation(x, act_type='softrelu')"),
+    C("npx.activation", "lambda x: npx.activation(x, act_type='tanh') + npx.activation(x, 'relu')"),
+    C("npx.activation", "lambda x: npx.activation(x)"),  # MXNet requires act_type
+    C("np.argmax", "lambda x: np.argmax(x, axis=0)", same(1, min_dims=1), diff=()),
+    P(
+        "np.random.uniform",
+        "lambda: [np.random.uniform(size=(2, 3)).shape, str(np.random.uniform().dtype), "
+        "0 <= float(np.random.uniform(size=50).min())]",
+    ),
+    P("np.ndarray.attach_grad(grad_req=)", MX_ADD, same(1)),
+]
+
+CUSTOM_JVP = (
+    DEF
+    + """@jax.custom_jvp
+    def f(x, y):
+        return jnp.sin(x) * y
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        x, y = primals
+        x_dot, y_dot = tangents
+        return f(x, y), jnp.cos(x) * x_dot * y + jnp.sin(x) * y_dot
+
+    x, y = jnp.asarray(a), jnp.asarray(a) * 2
+    return [f(x, y), jax.jvp(f, (x, y), (jnp.ones_like(x), jnp.ones_like(y)))[1],
+            jax.grad(lambda u, v: f(u, v).sum(), (0, 1))(x, y),
+            jax.grad(lambda u: jax.grad(lambda w: f(w, y).sum())(u).sum())(x)]"""
+)
+
+CUSTOM_VJP = (
+    DEF
+    + """@jax.custom_vjp
+    def clip_gradient(x):
+        return x * 2
+
+    def fwd(x):
+        return x * 2, x
+
+    def bwd(res, g):
+        return (jnp.clip(g * res, -1.0, 1.0),)
+
+    clip_gradient.defvjp(fwd, bwd)
+    x = jnp.asarray(a)
+    return [clip_gradient(x), jax.grad(lambda u: clip_gradient(u).sum())(x)]"""
+)
+
+CUSTOM_VJP_JVP = (
+    DEF
+    + """@jax.custom_vjp
+    def f(x):
+        return jnp.sin(x)
+
+    f.defvjp(lambda x: (jnp.sin(x), jnp.cos(x)), lambda c, g: (c * g,))
+    return jax.jvp(f, (jnp.asarray(a),), (jnp.asarray(a),))"""
+)
+
+JAX += [
+    C("jnp.log1p", "lambda x: jnp.log1p(x)", LOG1P),
+    C("jax.lax.erf", "lambda x: jax.lax.erf(x)"),
+    C("jnp.prod", "lambda x: jnp.prod(x)"),
+    C("jnp.ndarray.prod", "lambda x: x.prod(axis=0)", same(1, min_dims=1)),
+    C("jnp.ndarray.min", "lambda x: x.min()"),
+    C("jnp.std", "lambda x: jnp.std(x)", SPREAD),
+    C("jnp.var", "lambda x: jnp.var(x, axis=-1)", SPREAD),
+    C("jax.nn.logsumexp", "lambda x: jax.nn.logsumexp(x, axis=-1)", same(1, min_dims=1)),
+    C("jnp.tensordot", "lambda a, b: jnp.tensordot(a, b, axes=1)", sized("nk", "km")),
+    *_einsum_cases("jnp.einsum", "jnp.einsum"),
+    C("jnp.take", "lambda x: jnp.take(x, jnp.array([1, 0, 1]), axis=0)", ROWS),
+    C("jnp.take", "lambda x: jnp.take(x, jnp.array([5, 0]))", ROWS),
+    C("jnp.broadcast_to", "lambda x: jnp.broadcast_to(x, (2, 3))", st.tuples(arr((3,)))),
+    C("jax.nn.gelu", "lambda x: jax.nn.gelu(x)"),
+    C("jax.nn.gelu", "lambda x: jax.nn.gelu(x, approximate=False)"),
+    C("jax.nn.leaky_relu", "lambda x: jax.nn.leaky_relu(x, 0.1)"),
+    C("jax.linearize", "lambda x: jax.linearize(jnp.sin, x)[1](x * 2)", diff=()),
+    C(
+        "jax.lax.scan",
+        "lambda x: jax.lax.scan(lambda c, v: (c * 0.5 + v, c * v), 1.0, x)",
+        same(1, min_dims=1),
+    ),
+    P("jax.custom_jvp", CUSTOM_JVP, same(1)),
+    P("jax.custom_vjp", CUSTOM_VJP, same(1)),
+    P("jax.custom_vjp", CUSTOM_VJP_JVP, same(1)),
+    P(
+        ("jax.tree_util.tree_flatten", "jax.tree_util.tree_unflatten"),
+        "lambda: (lambda pair: [pair[0], "
+        "jax.tree_util.tree_unflatten(pair[1], [4.0, 5.0, 6.0])])("
+        "jax.tree_util.tree_flatten({'b': [1.0, 2.0], 'a': 3.0}))",
+    ),
+]
+
 CASES = {"torch": TORCH, "tf": TF, "mxnet": MXNET, "jax": JAX}
 # the training kit and other names built in this issue add their cases here
 _ = (arr, ints, st)
