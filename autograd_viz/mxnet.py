@@ -38,6 +38,7 @@ from ._dialect import (
     recorded_copy,
     shape_arg,
 )
+from ._dialect_messages import MXNET
 from .engine import graph, ops
 
 _recording = False  # True inside autograd.record()
@@ -49,11 +50,7 @@ class ndarray(av.Tensor):
 
     _default_float = onp.float32
     _grad_write = True  # backward overwrites .grad
-    _in_place_advice = "do it outside `autograd.record()`"
-    _dtype_advice = (
-        "Create it as floats, e.g. np.arange(4.0) or "
-        "np.array(..., dtype=np.float32), or convert with x.astype('float32')"
-    )
+    _messages = MXNET  # the engine's errors in MXNet's words
 
     @classmethod
     def _records(cls):
@@ -73,10 +70,7 @@ class ndarray(av.Tensor):
         variable), so a later backward stops here and fills its ``.grad``,
         and nothing flows further back through it."""
         if grad_req not in ("write", "add", "null"):
-            raise ValueError(
-                f"grad_req={grad_req!r} is not supported by autograd_viz's "
-                f"MXNet dialect; use 'write' (the default), 'add' or 'null'"
-            )
+            raise MXNET.error(ValueError, "grad_req", req=repr(grad_req))
         # 'add': each backward adds to .grad instead of overwriting it
         self._grad_add = grad_req == "add"
         if not self.is_leaf:
@@ -106,11 +100,7 @@ class ndarray(av.Tensor):
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):
         """Fill ``.grad`` of the attached arrays; a non-scalar is summed."""
         if not self.requires_grad:
-            raise av.BackwardError(
-                "cannot differentiate: this array was not computed inside "
-                "autograd.record() from an array with attach_grad(). Call x.attach_grad() "
-                "first, then compute under `with autograd.record():`"
-            )
+            raise MXNET.error(av.BackwardError, "not_recorded")
         if out_grad is None:
             out_grad = onp.ones(self.shape, self.data.dtype)
         super().backward(out_grad, retain_graph=retain_graph)
@@ -155,18 +145,11 @@ def _heads(heads, head_grads):
     elif not isinstance(head_grads, (list, tuple)):
         head_grads = [head_grads]
     if len(head_grads) != len(heads):
-        raise ValueError(
-            f"heads and head_grads must be lists of the same length, got "
-            f"{len(heads)} heads and {len(head_grads)} head_grads"
-        )
+        raise MXNET.error(ValueError, "head_grads_count", n=len(heads), m=len(head_grads))
     seeds = []
     for h, g in zip(heads, head_grads):
         if not isinstance(h, av.Tensor) or not h.requires_grad:
-            raise av.BackwardError(
-                "cannot differentiate: a head was not computed inside autograd.record() "
-                "from an array with attach_grad(). Call x.attach_grad() first, then compute "
-                "under `with autograd.record():`"
-            )
+            raise MXNET.error(av.BackwardError, "head_not_recorded")
         seeds.append(onp.ones(h.shape, h.data.dtype) if g is None else g)
     return heads, seeds
 
@@ -179,14 +162,10 @@ def _grad(
     ``.grad``.  ``retain_graph`` defaults to ``create_graph``."""
     variables = list(variables) if isinstance(variables, (list, tuple)) else [variables]
     if not variables:
-        raise ValueError("autograd.grad: variables cannot be an empty list")
+        raise MXNET.error(ValueError, "variables_empty")
     for i, v in enumerate(variables):
         if not (isinstance(v, av.Tensor) and v.is_leaf and v.requires_grad):
-            raise av.BackwardError(
-                f"Cannot differentiate with respect to the {i + 1}-th variable because it "
-                f"does not require gradient. Did you forget attach_grad()? (MXNet takes "
-                f"gradients with respect to arrays that called attach_grad() only)"
-            )
+            raise MXNET.error(av.BackwardError, "variable_no_grad", n=i + 1)
     heads, seeds = _heads(heads, head_grads)
     retain = create_graph if retain_graph is None else retain_graph
     grads = av.gradients(heads, variables, seeds, retain_graph=retain, create_graph=create_graph)
@@ -240,10 +219,7 @@ autograd = SimpleNamespace(
 def _set_np(shape=True, array=True, dtype=False):
     """Our arrays always follow numpy semantics; float64 defaults are not offered."""
     if dtype:
-        raise NotImplementedError(
-            "npx.set_np(dtype=True) (float64 by default) is not "
-            "supported; pass dtype=np.float64 where you need it"
-        )
+        raise MXNET.error(NotImplementedError, "set_np_dtype")
 
 
 npx = SimpleNamespace(set_np=_set_np)  # relu and sigmoid: PRIMITIVES below

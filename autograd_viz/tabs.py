@@ -14,6 +14,8 @@ and is skipped, saying so, otherwise.  Loading the extension twice is harmless.
 
 from __future__ import annotations
 
+from .i18n import MESSAGES
+
 FRAMEWORKS = ("pytorch", "tensorflow", "mxnet", "jax")
 DEFAULT = "pytorch"
 
@@ -30,13 +32,10 @@ class Tabs:
         """``%tab NAME``: run NAME's cells from now on; ``%tab`` alone says which."""
         name = line.strip()
         if not name:
-            print(f"running the {self.framework} cells")
+            print(MESSAGES.text("tab_running", framework=self.framework))
             return
         if name not in FRAMEWORKS:
-            raise ValueError(
-                f"%tab {name}: not a framework of these notebooks; use one of "
-                f"{', '.join(FRAMEWORKS)}"
-            )
+            raise MESSAGES.error(ValueError, "tab_unknown", name=name, names=", ".join(FRAMEWORKS))
         self.framework = name
 
     def transform(self, lines):
@@ -50,15 +49,12 @@ class Tabs:
         names = [n.strip() for n in spec.split(",") if n.strip()]
         unknown = [n for n in names if n != "all" and n not in FRAMEWORKS]
         if not names or unknown:
-            problem = (
-                f"%%tab {spec}: use one or more of {', '.join(FRAMEWORKS)} (comma-separated) or all"
-            )
+            problem = MESSAGES.text("tab_bad_cell", spec=spec, names=", ".join(FRAMEWORKS))
             return [f"raise ValueError({problem!r})\n"]
         if "all" in names or self.framework in names:
             return lines[1:]
-        note = (
-            f"(a {' / '.join(names)} cell: skipped while running the {self.framework} "
-            f"cells; `%tab {names[0]}` runs those instead)"
+        note = MESSAGES.text(
+            "tab_skipped", names=" / ".join(names), framework=self.framework, first=names[0]
         )
         return [f"print({note!r})\n"]
 

@@ -40,6 +40,7 @@ from ._dialect import (
     provide,
     shape_arg,
 )
+from ._dialect_messages import TF
 from .engine import forward as _forward
 from .engine import graph, ops
 from .engine.functional import followed
@@ -55,11 +56,7 @@ class Tensor(av.Tensor):
 
     _default_float = np.float32
     _variable = None  # the name, on tensors made by tf.Variable
-    _dtype_advice = (
-        "Create it as floats, e.g. tf.range(4.0) or "
-        "tf.constant(..., dtype=tf.float32), or convert with "
-        "tf.cast(x, tf.float32)"
-    )
+    _messages = TF  # the engine's errors in TensorFlow's words
 
     @classmethod
     def _records(cls):
@@ -89,15 +86,10 @@ class Tensor(av.Tensor):
     # tensor's cannot, as in TensorFlow
     def assign(self, value):
         if self._variable is None:
-            raise AttributeError(
-                "a tf.Tensor cannot be assigned to; only a tf.Variable "
-                "can (make one with tf.Variable(value))"
-            )
+            raise TF.error(AttributeError, "not_variable")
         value = np.asarray(value, dtype=self.data.dtype)
         if value.shape != self.shape:
-            raise av.ShapeError(
-                f"assign: the variable has shape {self.shape}, the new value {value.shape}"
-            )
+            raise TF.error(av.ShapeError, "assign_shape", shape=self.shape, new=value.shape)
         self.data = value.copy()
         return self
 
@@ -112,10 +104,8 @@ class Tensor(av.Tensor):
     # error that points to the assign methods
     def _augmented(self, symbol, result, update):
         if self._variable is not None:
-            raise RuntimeError(
-                f"`v {symbol} value` does not work on a tf.Variable: it cannot be changed "
-                f"by an operator. To update the variable use {update}; to get a new "
-                f"tensor instead, write v = v {symbol[0]} value"
+            raise TF.error(
+                RuntimeError, "variable_operator", symbol=symbol, update=update, op=symbol[0]
             )
         return result(self)
 
@@ -222,7 +212,7 @@ class GradientTape:
 
     def __enter__(self):
         if self._open:
-            raise RuntimeError("this GradientTape is already recording")
+            raise TF.error(RuntimeError, "tape_open")
         self._open = True
         self._start()
         return self
@@ -249,10 +239,7 @@ class GradientTape:
     def stop_recording(self):
         """Inside this block the tape records nothing (other open tapes still do)."""
         if not self._recording:
-            raise RuntimeError(
-                "tape.stop_recording() needs a tape that is recording: use it "
-                "inside `with tf.GradientTape() as tape:`"
-            )
+            raise TF.error(RuntimeError, "stop_recording")
         self._stop()
         try:
             yield
@@ -269,17 +256,12 @@ class GradientTape:
     def watch(self, tensor):
         for t in _flatten(tensor):
             if not isinstance(t, av.Tensor):
-                raise TypeError(
-                    f"tape.watch takes tensors, got {type(t).__name__}; "
-                    f"wrap the value with tf.constant(...) first"
-                )
+                raise TF.error(TypeError, "watch_type", type=type(t).__name__, pytype=type(t))
             if t.data.dtype.kind != "f":
                 # TensorFlow logs a warning and watches nothing: gradient() gives None
+                advice = TF.text("dtype_advice")
                 warnings.warn(
-                    f"tape.watch: the watched tensor must be floating (e.g. "
-                    f"tf.float32), this one is {t.dtype}, so it is not watched and "
-                    f"its gradient will be None. {Tensor._dtype_advice}",
-                    stacklevel=2,
+                    TF.text("watch_not_float", dtype=t.dtype, advice=advice), stacklevel=2
                 )
                 continue
             # stays on after the tape closes: gradient() is usually called then
@@ -298,12 +280,7 @@ class GradientTape:
 
     def _consume(self, what):
         if self._answered and not self.persistent:
-            raise RuntimeError(
-                f"this GradientTape has already answered a gradient() or jacobian() call: a "
-                f"tape made with persistent=False answers once. Create it with "
-                f"tf.GradientTape(persistent=True) to call {what}() several times "
-                f"(or record again under a new tape)"
-            )
+            raise TF.error(RuntimeError, "tape_used", what=what)
         self._answered = True
 
     def gradient(
@@ -322,16 +299,13 @@ class GradientTape:
         flat = _flatten(sources)
         for s in flat:
             if not isinstance(s, av.Tensor):
-                raise TypeError(
-                    f"gradient sources must be tensors or Variables, got {type(s).__name__}"
-                )
+                raise TF.error(TypeError, "sources_type", type=type(s).__name__)
         targets = _flatten(target)
         if output_gradients is not None:
             output_gradients = _flatten(output_gradients)
             if len(output_gradients) != len(targets):
-                raise ValueError(
-                    f"output_gradients: one per target, got "
-                    f"{len(output_gradients)} for {len(targets)} targets"
+                raise TF.error(
+                    ValueError, "output_gradients_count", n=len(output_gradients), m=len(targets)
                 )
         self._consume("gradient")
         grads = self._gradients(targets, flat, output_gradients)
@@ -406,7 +380,7 @@ class GradientTape:
         flat = _flatten(sources)
         self._consume("jacobian")
         if not isinstance(target, av.Tensor):
-            raise TypeError(f"jacobian: the target must be a tensor, got {type(target).__name__}")
+            raise TF.error(TypeError, "jacobian_target", type=type(target).__name__)
         rows = [[] for _ in flat]
         size = int(np.prod(target.shape, dtype=np.int64))
         for i in builtins.range(size):
@@ -453,24 +427,14 @@ class ForwardAccumulator:
             or type(primals) is not type(tangents)
             and isinstance(primals, (list, tuple, dict))
         ):
-            raise ValueError(
-                f"ForwardAccumulator: primals and tangents must have the same "
-                f"nested structure, got {len(flat_p)} primals and "
-                f"{len(flat_t)} tangents; give one tangent per primal"
-            )
+            raise TF.error(ValueError, "acc_structure", p=len(flat_p), t=len(flat_t))
         seen = set()
         self._watched = []
         for p, t in zip(flat_p, flat_t):
             if not isinstance(p, av.Tensor):
-                raise TypeError(
-                    f"ForwardAccumulator watches tensors or Variables, got "
-                    f"{type(p).__name__}; wrap it with tf.constant(...)"
-                )
+                raise TF.error(TypeError, "acc_type", type=type(p).__name__)
             if id(p) in seen:
-                raise ValueError(
-                    f"Tensor {p!r} was specified as a primal multiple times; "
-                    f"give it once, with the sum of its tangents"
-                )
+                raise TF.error(ValueError, "acc_twice", tensor=repr(p))
             seen.add(id(p))
             self._watched.append((p, self._tangent(p, t)))
         self._level = None
@@ -479,32 +443,23 @@ class ForwardAccumulator:
     @staticmethod
     def _tangent(primal, tangent):
         if primal.data.dtype.kind != "f":
-            raise av.DtypeError(
-                f"ForwardAccumulator: the watched primal must be floating "
-                f"(e.g. tf.float32), got {primal.dtype}. "
-                f"{Tensor._dtype_advice}"
-            )
+            advice = TF.text("dtype_advice")
+            raise TF.error(av.DtypeError, "acc_not_float", dtype=primal.dtype, advice=advice)
         if isinstance(tangent, av.Tensor):
             if tangent.data.dtype != primal.data.dtype:
-                raise ValueError(
-                    f"ForwardAccumulator: the tangent has dtype "
-                    f"{tangent.dtype}, its primal {primal.dtype}; convert it "
-                    f"with tf.cast(tangent, {primal.dtype})"
+                raise TF.error(
+                    ValueError, "acc_tangent_dtype", tangent=tangent.dtype, primal=primal.dtype
                 )
             t = tangent
         else:
             t = Tensor._plain(np.asarray(tangent, dtype=primal.data.dtype))
         if t.shape != primal.shape:
-            raise ValueError(
-                f"ForwardAccumulator: the tangent has shape {t.shape} but its "
-                f"primal has shape {primal.shape}; each tangent must have its "
-                f"primal's shape"
-            )
+            raise TF.error(ValueError, "acc_tangent_shape", tangent=t.shape, primal=primal.shape)
         return t
 
     def __enter__(self):
         if self._block is not None:
-            raise ValueError("Accumulator is already recording.")
+            raise TF.error(ValueError, "acc_open")
         self._block = _forward.dual_level()
         self._level = self._block.__enter__()
         for p, t in self._watched:
@@ -520,10 +475,7 @@ class ForwardAccumulator:
         dict of them): None where nothing computed it from the watched
         primals (zeros with ``tf.UnconnectedGradients.ZERO``)."""
         if self._level is None:
-            raise ValueError(
-                "Called jvp() without first tracing anything: compute inside "
-                "`with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:`"
-            )
+            raise TF.error(ValueError, "acc_nothing")
         unconnected = UnconnectedGradients(unconnected_gradients)
         out = []
         for y in _flatten(primals):

@@ -44,6 +44,7 @@ from ._dialect import (
     recorded_copy,
     shape_arg,
 )
+from ._dialect_messages import TORCH
 from .engine import forward as _forward
 from .engine import graph as _graph
 from .engine.functional import Transforms
@@ -59,10 +60,7 @@ class Tensor(av.Tensor):
     """A torch-flavoured engine tensor (float32 by default)."""
 
     _default_float = np.float32
-    _dtype_advice = (
-        "Create it as floats, e.g. torch.arange(4.0) or "
-        "torch.tensor(..., dtype=torch.float32), or convert with x.float()"
-    )
+    _messages = TORCH  # the engine's errors in PyTorch's words
 
     @property
     def dtype(self):
@@ -81,17 +79,6 @@ class Tensor(av.Tensor):
 
     def numel(self):
         return int(np.size(self.data))
-
-    def _backward_seed(self, gradient):
-        # PyTorch's own words first, so a student can search for them, then our hint
-        if gradient is None and self.requires_grad and self.numel() != 1:
-            raise av.BackwardError(
-                f"grad can be implicitly created only for scalar outputs. This tensor has "
-                f"shape {tuple(self.shape)}, so backward() needs gradient= of that shape "
-                f"(the weight of each entry), e.g. y.backward(torch.ones_like(y)), or "
-                f"reduce it to a scalar first: y.sum().backward()"
-            )
-        return super()._backward_seed(gradient)
 
     # -- PyTorch's spellings of engine ops -------------------------------------
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -128,11 +115,7 @@ class Tensor(av.Tensor):
 
     def t(self):
         if self.ndim > 2:
-            raise av.ShapeError(
-                f"t() transposes tensors of at most 2 dimensions, this one "
-                f"has shape {self.shape}; use x.transpose(...) with the "
-                f"axes you mean"
-            )
+            raise TORCH.error(av.ShapeError, "t_dims", shape=self.shape, ndim=self.ndim)
         return self.T if self.ndim == 2 else self
 
     def pow(self, exponent):
@@ -156,11 +139,7 @@ class Tensor(av.Tensor):
         """Keep this interior value's gradient in ``.grad`` after backward
         (a leaf keeps its gradient anyway, so there it changes nothing)."""
         if not self.requires_grad:
-            raise RuntimeError(
-                "can't retain_grad on Tensor that has requires_grad=False: "
-                "it takes part in no gradient computation. Compute it from a "
-                "tensor created with requires_grad=True first"
-            )
+            raise TORCH.error(RuntimeError, "retain_grad")
         if not self.is_leaf:
             _RETAINING[id(self)] = self
 
@@ -263,13 +242,9 @@ class _ElementCount(int):
             return Size(self.shape)
         n = len(self.shape)
         if n == 0:
-            raise IndexError(
-                f"size({dim}): a 0-d tensor has no dimensions; x.size() gives its shape, ()"
-            )
+            raise TORCH.error(IndexError, "size_scalar", dim=dim)
         if not -n <= dim < n:
-            raise IndexError(
-                f"size({dim}): a tensor of shape {self.shape} has dimensions {-n} to {n - 1}"
-            )
+            raise TORCH.error(IndexError, "size_range", dim=dim, shape=self.shape, lo=-n, hi=n - 1)
         return self.shape[dim]
 
 
@@ -501,7 +476,7 @@ def _extreme(input, dim, keepdim, axis, keepdims, whole, arg, result):
     if dim is None:
         return whole(input)
     if not isinstance(dim, int):
-        raise TypeError(f"torch.{name} takes one dimension (an int), got {dim!r}")
+        raise TORCH.error(TypeError, "max_dim", name=name, dim=repr(dim))
     indices = arg(np.asarray(input.data), axis=dim)
     # the values are picked at the indices, so at a tie the whole gradient goes
     # to the entry the index names, as in PyTorch (a plain max would share it)
@@ -536,19 +511,16 @@ def cat(tensors, dim=0):
     """Join tensors along ``dim`` (differentiable in each, in both modes)."""
     tensors = [lift(Tensor, t) for t in tensors]
     if not tensors:
-        raise ValueError("torch.cat needs at least one tensor")
+        raise TORCH.error(ValueError, "cat_empty")
     first = tensors[0]
     if first.ndim == 0 or not -first.ndim <= dim < first.ndim:
-        raise av.ShapeError(
-            f"torch.cat: dim={dim} is not a dimension of a tensor of shape {first.shape}"
-        )
+        raise TORCH.error(av.ShapeError, "cat_dim", dim=dim, shape=first.shape)
     dim %= first.ndim
     for i, t in enumerate(tensors):
         others = t.shape[:dim] + t.shape[dim + 1 :]
         if t.ndim != first.ndim or others != first.shape[:dim] + first.shape[dim + 1 :]:
-            raise av.ShapeError(
-                f"torch.cat: tensor {i} has shape {t.shape} but tensor 0 has shape "
-                f"{first.shape}; all sizes must match except along dim={dim}"
+            raise TORCH.error(
+                av.ShapeError, "cat_sizes", i=i, shape=t.shape, first=first.shape, dim=dim
             )
     return concatenate(tensors, dim)
 
@@ -591,8 +563,8 @@ class _GradMode:
 
     def __call__(self, func):
         if not callable(func):
-            raise TypeError(
-                f"{type(self).__name__}() decorates a function; got {type(func).__name__}"
+            raise TORCH.error(
+                TypeError, "decorates", name=type(self).__name__, type=type(func).__name__
             )
         mode = type(self)
 
@@ -661,6 +633,13 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _shape_mismatch(i, given, out):
+    """PyTorch's error for grad_outputs[i] (or a cotangent) not shaped like output i."""
+    return TORCH.error(
+        RuntimeError, "grad_output_shape", i=i, got=Size(np.shape(given)), shape=Size(out.shape)
+    )
+
+
 def _gradients_of(
     outputs,
     inputs,
@@ -674,45 +653,26 @@ def _gradients_of(
     each input, checked and worded as PyTorch checks and words them."""
     for i, out in enumerate(outputs):
         if not isinstance(out, av.Tensor):
-            raise TypeError(f"outputs must be tensors, got {type(out).__name__} at index {i}")
+            raise TORCH.error(TypeError, "outputs_type", type=type(out).__name__, i=i)
         if not out.requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn "
-                f"(it was not computed from a tensor with requires_grad=True, or it was "
-                f"computed under torch.no_grad())"
-            )
+            raise TORCH.error(RuntimeError, "output_no_grad", i=i)
     for x in inputs:
         if not isinstance(x, av.Tensor):
-            raise TypeError(f"inputs must be tensors, got {type(x).__name__}")
+            raise TORCH.error(TypeError, "inputs_type", type=type(x).__name__)
         if not x.requires_grad:
-            raise RuntimeError(
-                "One of the differentiated Tensors does not require grad "
-                "(create it with requires_grad=True, or call "
-                "x.requires_grad_() before computing with it)"
-            )
+            raise TORCH.error(RuntimeError, "input_no_grad")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     if len(grad_outputs) != len(outputs):
-        raise RuntimeError(
-            f"grad requires one grad_output per output: got "
-            f"{len(grad_outputs)} grad_outputs for {len(outputs)} outputs"
-        )
+        raise TORCH.error(RuntimeError, "grad_outputs_count", n=len(grad_outputs), m=len(outputs))
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
             if np.size(out.data) != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs: output {i} "
-                    f"has shape {Size(out.shape)}; pass grad_outputs= of that shape (e.g. "
-                    f"torch.ones_like(y)) or reduce it first with .sum()"
-                )
+                raise TORCH.error(RuntimeError, "grad_nonscalar", i=i, shape=Size(out.shape))
             g = np.ones(out.shape, out.data.dtype)
         elif tuple(np.shape(g)) != out.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of "
-                f"{Size(np.shape(g))} and output[{i}] has a shape of "
-                f"{Size(out.shape)}."
-            )
+            raise _shape_mismatch(i, g, out)
         seeds.append(g)
     total = av.gradients(
         outputs, inputs, seeds, retain_graph=retain_graph, create_graph=create_graph
@@ -723,10 +683,7 @@ def _gradients_of(
         if g is None and materialize_grads:
             total[i] = zeros_like(x)
         elif g is None and not allow_unused:
-            raise RuntimeError(
-                f"The differentiated Tensor at index {i} appears to not have been used in "
-                f"the graph. Set allow_unused=True if this is the desired behavior."
-            )
+            raise TORCH.error(RuntimeError, "unused_input", i=i)
     return total
 
 
@@ -744,10 +701,7 @@ def _autograd_grad(
     """torch.autograd.grad: the gradients of ``outputs`` with respect to
     ``inputs``, as a tuple, without touching any leaf's ``.grad``."""
     if is_grads_batched:
-        raise NotImplementedError(
-            "autograd_viz.torch: is_grads_batched=True is not "
-            "supported; call torch.autograd.grad once per row"
-        )
+        raise TORCH.error(NotImplementedError, "grads_batched")
     outputs, inputs = _as_list(outputs), _as_list(inputs)
     if grad_outputs is not None:
         grad_outputs = _as_list(grad_outputs)
@@ -785,11 +739,7 @@ class _DualLevel:
 
     def __enter__(self):
         if STATE.dual_levels:
-            raise RuntimeError(
-                "Nested forward mode AD is not supported at the moment "
-                "(PyTorch allows one dual_level at a time): close the open "
-                "one first, or use torch.func.jvp, which nests"
-            )
+            raise TORCH.error(RuntimeError, "nested_dual")
         self._block = _forward.dual_level()
         return self._block.__enter__()
 
@@ -799,17 +749,10 @@ class _DualLevel:
 
 def _make_dual(tensor, tangent, *, level=None):
     if not STATE.dual_levels:
-        raise RuntimeError(
-            "Trying to create a dual Tensor for forward AD but no level "
-            "exists, make sure to enter_dual_level() first (write the "
-            "computation inside `with fwAD.dual_level():`)"
-        )
+        raise TORCH.error(RuntimeError, "dual_no_level")
     tensor, tangent = lift(Tensor, tensor), lift(Tensor, tangent)
     if tensor.data.dtype.kind != "f":
-        raise ValueError(
-            f"Expected primal to be floating point or complex, but got: "
-            f"{tensor.dtype} (convert it with x.float())"
-        )
+        raise TORCH.error(ValueError, "dual_not_float", dtype=tensor.dtype)
     _check_tangent(tensor, tangent)
     dual = _forward.make_dual(tensor, _tangent_like(tensor, tangent), level=level)
     if dual._op is not None:
@@ -819,11 +762,8 @@ def _make_dual(tensor, tangent, *, level=None):
 
 def _check_tangent(primal, tangent):
     if tangent.shape != primal.shape:
-        raise RuntimeError(
-            f"Trying to set a forward gradient that has a different size than that of the "
-            f"original Tensor, this is not supported. Tensor is of size "
-            f"{list(primal.shape)} while the given forward gradient is of size "
-            f"{list(tangent.shape)}."
+        raise TORCH.error(
+            RuntimeError, "dual_size", primal=list(primal.shape), tangent=list(tangent.shape)
         )
 
 
@@ -915,18 +855,10 @@ class _Func(Transforms):
     def check_primals(self, primals, tangents):
         who = _WHO["jvp"]
         if not isinstance(primals, tuple):
-            raise RuntimeError(
-                f"{who}: Expected primals to be a tuple. E.g. it should be valid to call "
-                f"f(*primals)."
-            )
+            raise TORCH.error(RuntimeError, "func_primals", who=who)
         if not isinstance(tangents, tuple) or len(tangents) != len(primals):
             got = len(tangents) if isinstance(tangents, tuple) else type(tangents).__name__
-            raise RuntimeError(
-                f"{who}: Expected primals and tangents to have the same python "
-                f"structure. For example, if primals is a tuple of 3 tensors, "
-                f"tangents also must be. Got {len(primals)} primals and {got} "
-                f"tangents."
-            )
+            raise TORCH.error(RuntimeError, "func_structure", who=who, p=len(primals), t=got)
 
     def tangent(self, p, t, i):
         _check_tangent(p, t)
@@ -935,31 +867,21 @@ class _Func(Transforms):
     def output(self, value, who):
         if isinstance(value, av.Tensor):
             return value
-        raise RuntimeError(
-            f"{_WHO.get(who, who)}: expected f(*primals) to return only tensors, got "
-            f"unsupported type {type(value)}"
-        )
+        raise TORCH.error(RuntimeError, "func_output", who=_WHO.get(who, who), type=type(value))
 
     def scalar_output(self, out):
         who = "grad_and_value(f)(*args)"
         if not isinstance(out, av.Tensor):
-            raise RuntimeError(f"{who}: Expected f(*args) to return a Tensor, got {type(out)}")
+            raise TORCH.error(RuntimeError, "func_grad_tensor", who=who, type=type(out))
         if out.ndim != 0:
-            raise RuntimeError(
-                f"{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
-                f"{out.ndim} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
-            )
+            raise TORCH.error(RuntimeError, "func_grad_scalar", who=who, ndim=out.ndim)
         return out
 
     def cotangents(self, cotangent, out, outs):
         cots = list(cotangent) if isinstance(out, (tuple, list)) else [cotangent]
         for i, (o, c) in enumerate(zip(outs, cots)):
             if tuple(np.shape(c)) != o.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{i}] has a shape of "
-                    f"{Size(np.shape(c))} and output[{i}] has a shape of "
-                    f"{Size(o.shape)}."
-                )
+                raise _shape_mismatch(i, c, o)
         return super().cotangents(cotangent, out, outs)
 
     def vmap_error(self, kind, **details):

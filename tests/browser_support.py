@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -202,6 +204,15 @@ def stop_server(proc, group=False):
 # -- driving a notebook --------------------------------------------------------------------
 
 
+# How long JupyterLab may take, on a machine other engineers load too, to start
+# a kernel, and the cells to run once started.  Waits only: a test that passes
+# in less time is the same test (no timing is asserted anywhere here).
+KERNEL_START_S = 240
+CELLS_RUN_S = 300
+# the notebook on screen (a page that opened another one keeps the first hidden)
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
 @contextlib.contextmanager
 def notebook_page(base, token, path, tmp_path):
     """A headless Chromium page with notebook ``path`` open in the JupyterLab
@@ -222,70 +233,206 @@ def open_notebook(page, base, token, path, tmp_path, console):
     """Open `path` (relative to the server root) and wait for its kernel to be idle."""
     page.goto(f"{base}/lab/tree/{path}?reset&token={token}", wait_until="domcontentloaded")
     try:
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-        page.wait_for_selector(".jp-NotebookPanel [data-status='idle']", timeout=90_000)
+        page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=KERNEL_START_S * 1000)
     except Exception as exc:
-        page.screenshot(path=str(tmp_path / "not_ready.png"))
-        pytest.fail(f"the notebook or its kernel never became ready: {exc}\n{console}")
+        _fail_with_page(
+            page, tmp_path, f"the notebook {path} never showed its cells: {exc}", console
+        )
+    wait_for_idle(page, console, tmp_path)
 
 
-def dismiss_kernel_dialog(page):
-    """On a loaded machine JupyterLab may lose the kernel it was starting and ask
-    which one to use: answer Python 3, as a user would.  True if it asked."""
+# -- JupyterLab's dialogs ----------------------------------------------------------------
+
+# dialogs that say something went wrong: answering them would hide the failure
+_FAILURE_DIALOG = re.compile(r"error|died|dead|restarting|failed", re.I)
+
+
+def _fail_with_page(page, tmp_path, what, console=None):
+    shot = tmp_path / "failure.png"
+    try:
+        page.screenshot(path=str(shot), full_page=True)
+        keep_screenshot(shot, f"failure_{tmp_path.name}.png")
+    except Exception:
+        pass
+    pytest.fail(f"{what}\n(screenshot: {shot})\n{console or ''}", pytrace=False)
+
+
+def answer_dialogs(page, console=None, tmp_path=None):
+    """Answer the dialog JupyterLab shows, if any, as a user would, and return its
+    title (None: no dialog).  On a loaded machine JupyterLab may lose the kernel it
+    was starting and ask which one to use ("Select Kernel"): Python 3.  A dialog
+    that reports a failure (a kernel that died or did not start, a server that
+    cannot be reached) fails the test with its words instead."""
     dialog = page.locator(".jp-Dialog")
     if not dialog.count():
-        return False
+        return None
+    try:
+        title = dialog.locator(".jp-Dialog-header").first.inner_text(timeout=5_000).strip()
+        body = dialog.locator(".jp-Dialog-body").first.inner_text(timeout=5_000).strip()
+    except Exception:  # it closed by itself meanwhile
+        return None
+    if _FAILURE_DIALOG.search(title):
+        where = tmp_path or Path(tempfile.mkdtemp())
+        _fail_with_page(page, where, f"JupyterLab says {title!r}: {body[:500]}", console)
     choice = dialog.locator("select")
     if choice.count():
         labels = choice.first.locator("option").all_text_contents()
         python = [label for label in labels if "Python 3" in label]
         if python:
             choice.first.select_option(label=python[0])
-    dialog.locator(".jp-Dialog-button.jp-mod-accept").first.click()
-    return True
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").first.click(timeout=10_000)
+    if console is not None:
+        console.lines.append(f"[test] answered JupyterLab's dialog {title!r}: {body[:200]}")
+    return title
 
 
-def _menu(page, menu, item):
-    dismiss_kernel_dialog(page)
-    page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
-    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
-    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+def dismiss_kernel_dialog(page):
+    """True if JupyterLab showed a dialog and it was answered (see answer_dialogs)."""
+    return answer_dialogs(page) is not None
 
 
-def run_all_cells(page, console, tmp_path, *, clear_first=False, timeout_ms=30_000):
-    """Run > Run All Cells, through the menu a user would click, until every code cell
-    has run. Retried: on a loaded machine JupyterLab can swap the session's kernel
-    just after opening, and cells queued on the first one are lost.
+def click(page, locator, console=None, tmp_path=None, timeout=60, **options):
+    """Click ``locator`` (``options``: playwright's, e.g. position) as a user would:
+    a dialog JupyterLab puts over the page meanwhile is answered first
+    (answer_dialogs), then the click is tried again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer_dialogs(page, console, tmp_path)
+        try:
+            locator.click(timeout=5_000, **options)
+            return
+        except Exception as exc:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"could not click {locator} within {timeout} s") from exc
+
+
+# -- the kernel ------------------------------------------------------------------------------
+
+_STATUS = f"""() => {{
+  const e = document.querySelector("{PANEL} [data-status]");
+  return e ? e.getAttribute("data-status") : null;
+}}"""
+
+
+def kernel_status(page):
+    """What the notebook's toolbar says of its kernel: idle, busy, starting, dead, ..."""
+    return page.evaluate(_STATUS)
+
+
+def wait_for_idle(page, console, tmp_path, timeout=KERNEL_START_S):
+    """Until the notebook's kernel is idle, answering JupyterLab's dialogs meanwhile;
+    a kernel that died fails at once, one that is slow to start gets ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    status = None
+    idle_since = None
+    while True:
+        if answer_dialogs(page, console, tmp_path):
+            idle_since = None  # a kernel was chosen again: it starts afresh
+        status = kernel_status(page)
+        # idle and staying so for a moment: JupyterLab may still swap the kernel it
+        # was starting for another just after the first reported idle
+        idle_since = (idle_since or time.monotonic()) if status == "idle" else None
+        if idle_since and time.monotonic() - idle_since > 1.5:
+            return
+        if status == "dead":
+            _fail_with_page(page, tmp_path, "the notebook's kernel died", console)
+        if time.monotonic() > deadline:
+            _fail_with_page(
+                page, tmp_path, f"the kernel was not idle within {timeout} s: {status}", console
+            )
+        page.wait_for_timeout(250)
+
+
+# -- running cells ------------------------------------------------------------------------------
+
+
+def _menu(page, menu, item, console=None, tmp_path=None, timeout=60):
+    """Menu ``menu`` > ``item``; all three clicks again if a dialog got in the way."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer_dialogs(page, console, tmp_path)
+        try:
+            # the notebook's corner: its focus, without touching a cell's widgets
+            page.locator(f"{PANEL} .jp-Notebook").first.click(
+                position={"x": 5, "y": 5}, timeout=5_000
+            )
+            page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click(timeout=5_000)
+            page.locator(".lm-Menu-itemLabel", has_text=item).first.click(timeout=5_000)
+            return
+        except Exception as exc:
+            page.keyboard.press("Escape")  # a menu left open
+            if time.monotonic() > deadline:
+                raise AssertionError(f"could not choose {menu} > {item} in {timeout} s") from exc
+
+
+# each code cell's prompt: "[3]" ran, "[*]" queued or running, "[ ]" not run;
+# textContent, not innerText: JupyterLab skips rendering cells scrolled out of
+# view (content-visibility), and their innerText is then empty
+_PROMPTS = f"""() => [...document.querySelectorAll(
+  "{PANEL} .jp-CodeCell .jp-InputArea-prompt")].map(e => e.textContent.trim())"""
+# the words of an error a cell raised (Run All stops there)
+_ERROR = f"""() => {{
+  const outs = [...document.querySelectorAll(
+    "{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")];
+  const error = outs.find(e => /Traceback \\(most recent call last\\)|^\\w*(Error|Exception)\\b/m
+    .test(e.textContent));
+  return error ? error.textContent.slice(-1500) : null;
+}}"""
+
+
+def run_all_cells(page, console, tmp_path, *, clear_first=False, timeout_ms=CELLS_RUN_S * 1000):
+    """Run > Run All Cells, through the menu a user would click, until every code
+    cell has run (``timeout_ms``: how long the cells may take once started).
+
+    A cell that raises fails at once, with its error.  Run again only when the
+    cells were lost: JupyterLab can swap the session's kernel just after opening
+    on a loaded machine, and cells queued on the first one never run (the kernel
+    then stays idle with cells not run; between two cells of a Run All it is idle
+    for an instant only, as the next request is already waiting for it).
 
     clear_first: Edit > Clear Outputs of All Cells before each try, for a notebook
     saved with its outputs (its saved [n] prompts would otherwise look already run)."""
-    # textContent, not innerText: JupyterLab skips rendering cells scrolled out of
-    # view (content-visibility), and their innerText is then empty
-    all_ran = (
-        "() => { const p = [...document.querySelectorAll("
-        "'.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];"
-        " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }"
-    )
-    none_ran = (
-        "() => [...document.querySelectorAll("
-        "'.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]"
-        ".every(e => !/\\[\\d+\\]/.test(e.textContent))"
-    )
     for _attempt in range(4):
-        dismiss_kernel_dialog(page)
-        page.wait_for_selector(".jp-NotebookPanel [data-status='idle']", timeout=60_000)
+        wait_for_idle(page, console, tmp_path)
         if clear_first:
-            _menu(page, "Edit", "Clear Outputs of All Cells")
-            page.wait_for_function(none_ran, timeout=30_000)
-        _menu(page, "Run", "Run All Cells")
-        try:
-            page.wait_for_function(all_ran, timeout=timeout_ms)
-            return
-        except Exception:
-            if not dismiss_kernel_dialog(page):
-                page.keyboard.press("Escape")
-    page.screenshot(path=str(tmp_path / "not_run.png"), full_page=True)
-    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents()
-    pytest.fail(
-        f"Run All Cells did not run every cell after 4 tries (prompts {prompts})\n{console}"
+            _menu(page, "Edit", "Clear Outputs of All Cells", console, tmp_path)
+            page.wait_for_function(
+                f"() => ({_PROMPTS})().every(p => !/\\[\\d+\\]/.test(p))", timeout=60_000
+            )
+        _menu(page, "Run", "Run All Cells", console, tmp_path)
+        deadline = time.monotonic() + timeout_ms / 1000
+        idle_since = None
+        swapped = False  # JupyterLab asked for a kernel again during this run
+        while True:
+            swapped = bool(answer_dialogs(page, console, tmp_path)) or swapped
+            prompts = page.evaluate(_PROMPTS)
+            if prompts and all(re.search(r"\[\d+\]", p) for p in prompts):
+                return
+            error = page.evaluate(_ERROR)
+            if error and swapped and "NameError" in error:
+                # the first cells ran on the kernel that was then replaced: the
+                # new one lacks their names; run everything again on it
+                console.lines.append("[test] the kernel was swapped mid-run: run again")
+                clear_first = True
+                break
+            if error:
+                _fail_with_page(page, tmp_path, f"a cell raised:\n{error}", console)
+            status = kernel_status(page)
+            if status == "dead":
+                _fail_with_page(page, tmp_path, "the notebook's kernel died", console)
+            idle_since = (idle_since or time.monotonic()) if status == "idle" else None
+            if idle_since and time.monotonic() - idle_since > 10:
+                console.lines.append(f"[test] cells were lost (prompts {prompts}): run again")
+                break
+            if time.monotonic() > deadline:
+                _fail_with_page(
+                    page,
+                    tmp_path,
+                    f"the cells did not all run within {timeout_ms / 1000:.0f} s "
+                    f"(prompts {prompts}, kernel {status})",
+                    console,
+                )
+            page.wait_for_timeout(250)
+    _fail_with_page(
+        page, tmp_path, f"Run All Cells lost its cells 4 times (prompts {prompts})", console
     )

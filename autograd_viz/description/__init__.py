@@ -5,6 +5,7 @@ capture of real PyTorch or real JAX (imported only when one is drawn, so
 
 from __future__ import annotations
 
+from ..i18n import error
 from .graph import (
     BackwardPass,
     BackwardStep,
@@ -64,12 +65,9 @@ def describe(target, names=None, caller=None, depth=None, lang=None):
 
         return capture_torch.describe(target, names=names, caller=caller, depth=depth, lang=lang)
     if any(framework_of(x) == "jax" for x in items):
-        raise TypeError(
-            "a JAX array has no recorded history to draw: JAX records functions, "
-            "not arrays. Pass the function and its arguments: av.draw(f, x)"
-        )
+        raise error(TypeError, "err_jax_array", lang)
     if depth is not None:
-        raise ValueError("depth= folds nn.Module groups: it applies to real PyTorch only")
+        raise error(ValueError, "err_depth_torch", lang)
     from . import engine
 
     return engine.describe(target, names=names, caller=caller)

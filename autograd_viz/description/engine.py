@@ -14,6 +14,7 @@ import numpy as np
 from ..engine import graph as _graph
 from ..engine import ops as _ops
 from ..engine.tensor import Tensor
+from ..i18n import error
 from .graph import (
     BackwardPass,
     BackwardStep,
@@ -323,10 +324,7 @@ def _roots_of(target):
         return [target], None, None
     if isinstance(target, (list, tuple)):
         if not target or not all(isinstance(x, Tensor) for x in target):
-            raise TypeError(
-                "draw a Tensor, a non-empty list of Tensors or a GradientTape; "
-                "the list given holds something else"
-            )
+            raise error(TypeError, "err_draw_list")
         return list(target), None, None
     recorded = getattr(target, "recorded", None)
     if recorded is not None:
@@ -342,15 +340,9 @@ def _roots_of(target):
             else:
                 trace = None
         if not roots:
-            raise ValueError(
-                "this tape has recorded nothing yet: compute something inside "
-                "`with tf.GradientTape() as tape:` from a watched variable first"
-            )
+            raise error(ValueError, "err_tape_empty")
         return roots, trace_root, trace
-    raise TypeError(
-        f"cannot draw a {type(target).__name__}: pass a Tensor (e.g. the "
-        f"output y), a list of Tensors, or a GradientTape"
-    )
+    raise error(TypeError, "err_cannot_draw", type=type(target).__name__)
 
 
 def _first_order_roots(tensors, roots, caller):

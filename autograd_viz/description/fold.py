@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import error
 from .graph import BackwardPass, BackwardStep, Graph, Passes, Send, TangentStep, Value, add_totals
 
 
@@ -21,9 +22,7 @@ def fold(graph, depth):
     if depth is None or not graph.modules:
         return graph
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
-        raise ValueError(
-            f"depth must be a whole number ≥ 0 (levels of modules opened), got {depth!r}"
-        )
+        raise error(ValueError, "err_depth", depth=repr(depth))
     by_module = {m.id: m for m in graph.modules}
 
     def folded_at(mid):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import inspect
 import sys
 
+from ..i18n import error
+
 
 def user_frame():
     """The innermost frame not inside this package: where the user's variables live."""
@@ -35,13 +37,13 @@ def check_names(names, is_value):
     if not names:
         return []
     if not isinstance(names, dict):
-        raise TypeError("names must be a dict such as {'x': x} or {x: 'x'}")
+        raise error(TypeError, "err_names_dict")
     out = []
     for key, value in names.items():
         if isinstance(key, str) and is_value(value):
             key, value = value, key
         if not is_value(key) or not isinstance(value, str):
-            raise TypeError("names must map names to tensors, e.g. names={'x': x}")
+            raise error(TypeError, "err_names_map")
         out.append((key, value))
     return out
 

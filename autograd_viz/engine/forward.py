@@ -33,6 +33,7 @@ import numpy as np
 from . import graph, ops
 from .errors import DtypeError, ShapeError
 from .graph import STATE
+from .messages import MESSAGES
 from .tensor import Tensor, identity
 
 _level_ids = itertools.count(1)
@@ -56,9 +57,7 @@ def dual_level():
 
 def _innermost(what):
     if not STATE.dual_levels:
-        raise RuntimeError(
-            f"{what} needs an open forward-mode level: call it inside `with dual_level():`"
-        )
+        raise MESSAGES.error(RuntimeError, "no_dual_level", what=what)
     return STATE.dual_levels[-1]
 
 
@@ -95,19 +94,15 @@ def _as_tangent(x, tangent):
         try:
             t = type(x)._plain(np.asarray(tangent, dtype=x.data.dtype))
         except (TypeError, ValueError):
-            raise TypeError(
-                f"a tangent must be numbers shaped like its primal, got {tangent!r}"
-            ) from None
+            raise x._messages.error(TypeError, "tangent_values", tangent=repr(tangent)) from None
     if t.shape != x.shape:
-        raise ShapeError(
-            f"the tangent has shape {t.shape} but its primal has shape "
-            f"{x.shape}; a tangent must have its primal's shape"
-        )
+        raise x._messages.error(ShapeError, "tangent_shape", tangent=t.shape, primal=x.shape)
     if np.dtype(t.data.dtype) != np.dtype(x.data.dtype):
-        raise DtypeError(
-            f"the tangent has dtype {np.dtype(t.data.dtype)} but its primal "
-            f"has dtype {np.dtype(x.data.dtype)}; give the tangent the "
-            f"primal's dtype, e.g. t.astype(x.dtype)"
+        raise x._messages.error(
+            DtypeError,
+            "tangent_dtype",
+            tangent=np.dtype(t.data.dtype),
+            primal=np.dtype(x.data.dtype),
         )
     return t
 
@@ -251,9 +246,7 @@ def tangent_steps(root, wrt, tangent=None):
     else:
         given = list(tangent) if isinstance(wrt, (list, tuple)) else [tangent]
         if len(given) != len(leaves):
-            raise TypeError(
-                f"{len(leaves)} inputs but {len(given)} tangents; give one tangent per input"
-            )
+            raise MESSAGES.error(TypeError, "seed_count", n=len(leaves), m=len(given))
         seeds = [np.asarray(_as_tangent(x, t).data) for x, t in zip(leaves, given)]
     tangents = {id(x): s for x, s in zip(leaves, seeds)}
     steps = []

@@ -35,6 +35,7 @@ import numpy as np
 from . import forward, graph, tree
 from .errors import BackwardError, GradcheckError
 from .graph import STATE, carries_tangent
+from .messages import MESSAGES
 from .tensor import (
     Tensor,
     as_class,
@@ -81,7 +82,7 @@ def gradients(
         seeds = list(grad_outputs) if many else [grad_outputs]
     for out in outputs:
         if not isinstance(out, Tensor):
-            raise TypeError(f"the function must return a tensor, got {type(out).__name__}")
+            raise MESSAGES.error(TypeError, "fn_not_tensor", type=type(out).__name__)
     inputs = list(inputs)
     stop = {id(x) for x in inputs} if ends else None
     total = [None] * len(inputs)
@@ -582,34 +583,22 @@ class Transforms:
 
     def check_primals(self, primals, tangents):
         if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
-            raise TypeError(
-                "jvp(f, primals, tangents): primals and tangents must be tuples, "
-                "e.g. jvp(f, (x,), (v,))"
-            )
+            raise MESSAGES.error(TypeError, "jvp_not_tuples")
         if len(primals) != len(tangents):
-            raise TypeError(
-                f"jvp got {len(primals)} primals but {len(tangents)} tangents; "
-                f"give one tangent per primal"
-            )
+            raise MESSAGES.error(TypeError, "jvp_count", p=len(primals), t=len(tangents))
 
     def output(self, value, who):
         """A leaf of what the transformed function returned, as a tensor."""
         if isinstance(value, Tensor):
             return value
-        raise TypeError(
-            f"{who}: the function must return a tensor or a tuple of "
-            f"tensors, it returned {type(value).__name__}"
-        )
+        raise MESSAGES.error(TypeError, "output_type", who=who, type=type(value).__name__)
 
     def scalar_output(self, out):
         """What a function under grad returned, checked to be one number."""
         if not isinstance(out, Tensor):
-            raise TypeError(f"grad(f): f must return a scalar tensor, got {type(out).__name__}")
+            raise MESSAGES.error(TypeError, "grad_scalar_type", type=type(out).__name__)
         if out.size != 1:
-            raise BackwardError(
-                f"grad(f) needs f to return a scalar, it returned shape "
-                f"{out.shape}; use jacobian(f, x) or reduce with .sum()"
-            )
+            raise MESSAGES.error(BackwardError, "grad_scalar_shape", shape=out.shape)
         return out
 
     def aux_leaf(self, value, who):
@@ -622,33 +611,23 @@ class Transforms:
             return result, None
         if not (isinstance(result, (tuple, list)) and len(result) == 2):
             text = repr(result)
-            raise TypeError(
-                f"{who}(..., has_aux=True) needs the function to return a pair "
-                f"(output, auxiliary data), but it returned "
-                f"{text if len(text) <= 60 else text[:57] + '...'}"
-            )
+            got = text if len(text) <= 60 else text[:57] + "..."
+            raise MESSAGES.error(TypeError, "has_aux_pair", who=who, got=got)
         return result[0], result[1]
 
     def cotangents(self, cotangent, out, outs):
         """The cotangent's leaves, one per output leaf, checked."""
         given, _ = tree.flatten(cotangent)
         if len(given) != len(outs):
-            raise TypeError(
-                f"the function returned {len(outs)} values but {len(given)} cotangents were given"
-            )
+            raise MESSAGES.error(TypeError, "cotangent_count", n=len(outs), m=len(given))
         for o, c in zip(outs, given):
             shape = tuple(np.shape(as_plain(c)))
             if shape != o.shape:
-                raise ValueError(
-                    f"a cotangent of shape {shape} for an output of shape {o.shape}; "
-                    f"they must match"
-                )
+                raise MESSAGES.error(ValueError, "cotangent_shape", shape=shape, out=o.shape)
         return given
 
     def bad_argnums(self, argnums, nargs, wrong_type):
-        return TypeError(
-            f"argnums={argnums!r} does not fit a function called with {nargs} positional arguments"
-        )
+        return MESSAGES.error(TypeError, "bad_argnums", argnums=repr(argnums), n=nargs)
 
     def vmap_error(self, kind, **details):
         """What vmap refuses, in the framework's words (here: JAX's, which say
@@ -730,7 +709,7 @@ def jacobian(f, x):
     leaf = set_requires_grad(type(x)._plain(x.data))
     out = f(leaf)
     if not isinstance(out, Tensor):
-        raise TypeError(f"jacobian(f, x): f must return a tensor, got {type(out).__name__}")
+        raise MESSAGES.error(TypeError, "jacobian_type", type=type(out).__name__)
     jac = np.zeros(out.shape + x.shape, dtype=np.result_type(out.dtype, np.float64))
     if not out.requires_grad:
         return Tensor._plain(jac)
@@ -771,7 +750,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     Inputs are taken in float64.  Returns True; raises :class:`GradcheckError`
     (an AssertionError) naming the worst element, expected and got."""
     if not inputs:
-        raise TypeError("gradcheck(f, *inputs) needs at least one input")
+        raise MESSAGES.error(TypeError, "gradcheck_no_input")
     base = [np.array(as_plain(x), dtype=np.float64) for x in inputs]
     for i in range(len(base)):
 
@@ -783,9 +762,12 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         analytic = np.asarray(as_plain(jacobian(f_i, base[i])), dtype=np.float64)
         numeric = numerical_jacobian(f, base, i, eps)
         if analytic.shape != numeric.shape:
-            raise GradcheckError(
-                f"input {i}: backward gave a Jacobian of shape "
-                f"{analytic.shape}, finite differences {numeric.shape}"
+            raise MESSAGES.error(
+                GradcheckError,
+                "gradcheck_shape",
+                i=i,
+                got=analytic.shape,
+                expected=numeric.shape,
             )
         err = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
         bad = np.isnan(analytic) != np.isnan(numeric)
@@ -795,11 +777,18 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
                 worst[: analytic.ndim - base[i].ndim],
                 worst[analytic.ndim - base[i].ndim :],
             )
+            text = MESSAGES.text(
+                "gradcheck_failed",
+                i=i,
+                index=tuple(map(int, in_idx)),
+                out_index=tuple(map(int, out_idx)),
+                expected=f"{numeric[worst]:.6g}",
+                got=f"{analytic[worst]:.6g}",
+                atol=atol,
+                rtol=rtol,
+            )
             raise GradcheckError(
-                f"gradient check failed for input {i} at element {tuple(map(int, in_idx))}"
-                f" (output element {tuple(map(int, out_idx))}): finite differences give "
-                f"{numeric[worst]:.6g}, backward gave {analytic[worst]:.6g} "
-                f"(tolerance {atol} + {rtol}·|expected|)",
+                text,
                 input_index=i,
                 index=tuple(map(int, in_idx)),
                 expected=float(numeric[worst]),

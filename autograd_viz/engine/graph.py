@@ -27,6 +27,7 @@ import numpy as np
 
 from . import ops
 from .errors import BackwardError
+from .messages import MESSAGES
 
 _seq = itertools.count()
 
@@ -326,7 +327,7 @@ class Trace:
         """The steps as :class:`BackwardStep` objects, with each input's
         contribution and running sum filled in."""
         if root._seq != self.root_seq:
-            raise ValueError("this trace belongs to another tensor's backward pass")
+            raise MESSAGES.error(ValueError, "trace_other")
         by_seq = {n._seq: n for n in whole_graph([root])}
         totals = {}
         out = []
@@ -402,12 +403,7 @@ def run_backward(
     if any(map(_is_freed, nodes)):  # C-level loop: a third of a generator's cost
         for n in nodes:
             n._gacc = None
-        raise BackwardError(
-            "the graph behind this value was already used by a backward pass and its "
-            "intermediate results were freed. Pass retain_graph=True to the first "
-            "backward() if you want to run backward through the same graph again, "
-            "or recompute the value."
-        )
+        raise type(root)._messages.error(BackwardError, "freed_graph")
 
     STATE.sweeps["reverse"] += 1
     trace = Trace(root._seq, np.asarray(as_plain(seed)), create_graph, within)

@@ -47,6 +47,9 @@ import string
 
 import numpy as np
 
+from .errors import ShapeError
+from .messages import MESSAGES
+
 
 class Primitive:
     """One differentiable operation.  See the module docstring."""
@@ -543,12 +546,9 @@ norm = defprim(
 
 def _dot_forward(a, b):
     if np.ndim(a) != 1 or np.ndim(b) != 1:
-        raise ValueError("dot takes two vectors")
+        raise MESSAGES.error(ShapeError, "dot_vectors", a=np.shape(a), b=np.shape(b))
     if a.shape != b.shape:
-        raise ValueError(
-            f"dot needs vectors of the same length, got shapes "
-            f"{tuple(a.shape)} and {tuple(b.shape)}"
-        )
+        raise MESSAGES.error(ShapeError, "dot_length", a=tuple(a.shape), b=tuple(b.shape))
     return np.dot(a, b)
 
 
@@ -594,13 +594,17 @@ def _matmul_vjp_b(F, g, ans, a, b):
 
 def _matmul_forward(a, b):
     if np.ndim(a) == 0 or np.ndim(b) == 0:
-        raise ValueError("matmul needs at least one axis on each side; use * for scalars")
+        raise MESSAGES.error(ShapeError, "matmul_scalar", a=np.shape(a), b=np.shape(b))
     inner_a = np.shape(a)[-1]
     inner_b = np.shape(b)[0] if np.ndim(b) == 1 else np.shape(b)[-2]
     if inner_a != inner_b:
-        raise ValueError(
-            f"matmul shapes {tuple(np.shape(a))} and {tuple(np.shape(b))} "
-            f"do not line up: {inner_a} columns against {inner_b} rows"
+        raise MESSAGES.error(
+            ShapeError,
+            "matmul_inner",
+            a=np.shape(a),
+            b=np.shape(b),
+            cols=inner_a,
+            rows=inner_b,
         )
     return np.matmul(a, b)
 
@@ -623,9 +627,8 @@ def _reshape_forward(a, shape):
     try:
         return np.reshape(a, shape)
     except ValueError:
-        raise ValueError(
-            f"cannot reshape a tensor of shape {tuple(np.shape(a))} "
-            f"({np.size(a)} elements) into shape {tuple(shape)}"
+        raise MESSAGES.error(
+            ShapeError, "reshape", shape=np.shape(a), size=np.size(a), new=tuple(shape)
         ) from None
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from . import graph, ops
 from .errors import BackwardError, DtypeError, ShapeError
 from .graph import STATE, as_plain
+from .messages import MESSAGES
 
 _next_seq = graph._seq.__next__
 
@@ -75,12 +76,10 @@ class Tensor(graph.Node):
         return True
 
     _grad_write = False  # MXNet overwrites .grad instead of adding to it
-    # where a parameter update belongs, in this flavour's words
-    _in_place_advice = "do it inside `with no_grad():`"
-    _dtype_advice = (
-        "Create it as floats, e.g. arange(4.0) or tensor(..., dtype=float64), "
-        "or convert with x.astype('float64')"
-    )
+    # what this flavour says when something goes wrong: a dialect's catalogue
+    # answers in its framework's words (where a parameter update belongs, how
+    # to make floats, the framework's own sentence)
+    _messages = MESSAGES
 
     # -- inspection --------------------------------------------------------
     @property
@@ -147,10 +146,7 @@ class Tensor(graph.Node):
 
     def item(self):
         if self.size != 1:
-            raise ValueError(
-                f"item() needs a tensor with exactly one element, this one "
-                f"has shape {self.shape}; index it first, e.g. x[0].item()"
-            )
+            raise self._messages.error(ValueError, "item_size", shape=self.shape, size=self.size)
         return np.asarray(self.data).item()
 
     def tolist(self):
@@ -158,20 +154,17 @@ class Tensor(graph.Node):
 
     def __len__(self):
         if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor (a scalar) is undefined; use .item()")
+            raise self._messages.error(TypeError, "len_scalar")
         return self.shape[0]
 
     def __iter__(self):
         if self.ndim == 0:
-            raise TypeError("cannot iterate over a 0-d tensor (a scalar)")
+            raise self._messages.error(TypeError, "iter_scalar")
         return (self[i] for i in range(self.shape[0]))
 
     def __bool__(self):
         if self.size != 1:
-            raise ValueError(
-                f"the truth value of a tensor with {self.size} elements is "
-                f"ambiguous; use .any() or .all()"
-            )
+            raise self._messages.error(ValueError, "bool_ambiguous", size=self.size)
         return builtins.bool(np.asarray(self.data).item())
 
     def __float__(self):
@@ -182,7 +175,7 @@ class Tensor(graph.Node):
 
     def __index__(self):
         if not np.issubdtype(self.dtype, np.integer):
-            raise TypeError("only integer tensors can be used as an index")
+            raise self._messages.error(TypeError, "index_int")
         return int(self.item())
 
     __hash__ = object.__hash__
@@ -224,24 +217,15 @@ class Tensor(graph.Node):
 
     def _backward_seed(self, gradient):
         if not self.requires_grad:
-            raise BackwardError(
-                "this value does not require a gradient: nothing it was computed from "
-                "has requires_grad=True. Call x.requires_grad_() on the input before "
-                "computing with it (or pass requires_grad=True when creating it)"
-            )
+            raise self._messages.error(BackwardError, "no_grad")
         if gradient is None:
             if self.size != 1:
-                raise BackwardError(
-                    f"backward() on a tensor of shape {self.shape} needs gradient= of "
-                    f"that shape (the weight of each entry), e.g. y.backward(ones_like(y)), "
-                    f"or reduce it first: y.sum().backward()"
-                )
+                raise self._messages.error(BackwardError, "backward_nonscalar", shape=self.shape)
             return np.ones_like(np.asarray(self.data))
         g = _to_array(as_plain(gradient), None, self.dtype.type)
         if np.shape(g) != self.shape:
-            raise ShapeError(
-                f"gradient= has shape {tuple(np.shape(g))} but the tensor "
-                f"has shape {self.shape}; they must match"
+            raise self._messages.error(
+                ShapeError, "gradient_shape", got=tuple(np.shape(g)), shape=self.shape
             )
         return gradient if isinstance(gradient, Tensor) and gradient.requires_grad else g
 
@@ -265,15 +249,12 @@ class Tensor(graph.Node):
         # a leaf may be updated in place outside recording (an SGD step under
         # no_grad()); anything else would change values a backward pass needs
         if self._op is not None or (self.requires_grad and graph.records(type(self))):
-            raise BackwardError(
-                f"{what} changes a tensor that takes part in a gradient computation, "
-                f"which would corrupt the values backward() needs. For a parameter "
-                f"update {self._in_place_advice}; otherwise build a new tensor "
-                f"(x = x - 1) instead of changing this one"
-            )
+            messages = self._messages
+            advice = messages.text("in_place_advice")
+            raise messages.error(BackwardError, "in_place", what=what, advice=advice)
 
     def __setitem__(self, index, value):
-        self._check_in_place("assignment into x[...]")
+        self._check_in_place("x[...] = ...")
         data = np.array(self.data)
         data[_plain_index(index)] = as_plain(value)
         self.data = data
@@ -495,8 +476,8 @@ def compare(ufunc, a, b):
     try:
         out = ufunc(a_, b_)
     except ValueError:
-        raise ShapeError(
-            f"cannot compare shapes {np.shape(a_)} and {np.shape(b_)}: they do not broadcast"
+        raise type(a)._messages.error(
+            ShapeError, "compare_broadcast", a=np.shape(a_), b=np.shape(b_)
         ) from None
     return type(a)._plain(np.asarray(out))
 
@@ -510,19 +491,17 @@ def _plain_index(index):
 
 
 def _explain(prim, inputs, err):
-    shapes = " and ".join(str(t.shape) for t in inputs)
-    text = str(err)
+    if isinstance(err, ShapeError):  # our own forward already named the shapes
+        return err
+    messages = type(inputs[0])._messages
+    shapes = messages.text("and").join(str(t.shape) for t in inputs)
+    text = str(err)  # numpy's words, quoted as they are
     if "broadcast" in text:
-        return ShapeError(
-            f"{prim.name}: shapes {shapes} do not broadcast. Going from the last axis, "
-            f"each pair of sizes must be equal or one of them 1; reshape one input "
-            f"(e.g. x.reshape(-1, 1)) or check which tensor you meant"
-        )
+        return messages.error(ShapeError, "broadcast", op=prim.name, shapes=shapes)
     if prim.name == "getitem":
-        return IndexError(f"bad index for a tensor of shape {inputs[0].shape}: {text}")
-    if "shape" in text:  # our own forward already named the shapes
-        return ShapeError(text)
-    return ShapeError(f"{prim.name} on shapes {shapes}: {text}")
+        return messages.error(IndexError, "bad_index", shape=inputs[0].shape, error=text)
+    key = "numpy_shapes" if "shape" in text else "op_failed"
+    return messages.error(ShapeError, key, op=prim.name, shapes=shapes, error=text)
 
 
 # ------------------------------------------------------------------ conversion
@@ -532,23 +511,17 @@ def _to_array(data, dtype, default_float):
     if isinstance(data, Tensor):
         data = data.data
     if isinstance(data, (str, bytes)):
-        raise TypeError(
-            f"a tensor holds numbers, not text: got {data!r}. "
-            f"Convert it first, e.g. float({data!r})"
-        )
+        raise MESSAGES.error(TypeError, "text_data", data=repr(data))
     try:
         arr = np.array(data, dtype=dtype)
     except ValueError as e:
         if "inhomogeneous" in str(e) or "sequence" in str(e):
-            raise ShapeError(
-                "the nested lists have rows of different lengths, so they do not form a "
-                "rectangular tensor; make every row the same length"
-            ) from None
-        raise TypeError(f"cannot make a tensor from {data!r}: {e}") from None
+            raise MESSAGES.error(ShapeError, "ragged") from None
+        raise MESSAGES.error(TypeError, "cannot_make", data=repr(data), error=e) from None
     except TypeError as e:
-        raise TypeError(f"cannot make a tensor from {data!r}: {e}") from None
+        raise MESSAGES.error(TypeError, "cannot_make", data=repr(data), error=e) from None
     if arr.dtype.kind in "OUSV":
-        raise TypeError(f"a tensor holds numbers, got {arr.dtype} data: {data!r}")
+        raise MESSAGES.error(TypeError, "non_numeric", dtype=arr.dtype, data=repr(data))
     if (
         dtype is None
         and arr.dtype.kind == "f"
@@ -561,7 +534,7 @@ def _to_array(data, dtype, default_float):
 
 def _check_name(name):
     if name is not None and not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {type(name).__name__}")
+        raise MESSAGES.error(TypeError, "name_type", type=type(name).__name__)
     return name
 
 
@@ -765,15 +738,11 @@ def einsum(subscripts, *operands):
 def set_requires_grad(x, requires_grad=True):
     """``x.requires_grad_(requires_grad)``: mark a leaf as a value to differentiate."""
     if requires_grad and not np.issubdtype(x.dtype, np.floating):
-        raise DtypeError(
-            f"only floating-point tensors can require gradients, this one is "
-            f"{x.dtype}. {x._dtype_advice}"
-        )
+        messages = x._messages
+        advice = messages.text("dtype_advice")
+        raise messages.error(DtypeError, "requires_grad_dtype", dtype=x.dtype, advice=advice)
     if x._op is not None and not requires_grad:
-        raise BackwardError(
-            "requires_grad can only be switched off on a leaf; "
-            "use y.detach() to get a copy without history"
-        )
+        raise x._messages.error(BackwardError, "requires_grad_off")
     x.requires_grad = builtins.bool(requires_grad)
     return x
 

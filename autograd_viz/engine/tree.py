@@ -8,6 +8,8 @@ for a dict of parameters.
 
 from __future__ import annotations
 
+from .messages import MESSAGES
+
 
 def flatten(tree):
     """(leaves, rebuild): ``rebuild(new_leaves)`` puts them back in ``tree``'s shape."""
@@ -52,9 +54,7 @@ def tree_map(f, tree, *rest):
     others = [flatten(r)[0] for r in rest]
     for r, other in zip(rest, others):
         if len(other) != len(leaves):
-            raise ValueError(
-                f"tree_map: the trees differ, {structure(tree)} against {structure(r)}"
-            )
+            raise MESSAGES.error(ValueError, "tree_differ", a=structure(tree), b=structure(r))
     return rebuild([f(*args) for args in zip(leaves, *others)])
 
 

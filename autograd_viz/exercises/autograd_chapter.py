@@ -122,7 +122,7 @@ class _BackwardTwice(Exercise):
         if answer is None:
             raise Failure(msg("answer_none", lang))
         if isinstance(answer, BaseException):
-            etype, emessage, _, from_engine, mro = runner.describe_exception(answer)
+            etype, emessage, _, from_engine, mro = runner.describe_exception(answer, lang)
         elif callable(answer):
             outcome = runner.run(
                 _run_no_args,

@@ -186,7 +186,7 @@ def _detach_call(answer, x):
         try:
             out = answer(x)
         except BackwardError as e:
-            if "freed" not in str(e):
+            if getattr(e, "message_key", None) != "freed_graph":
                 raise
             # the second backward went through z's graph again: y is in it
             return {"error": "dc_freed", "text": str(e)}

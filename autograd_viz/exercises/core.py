@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.lang import using_lang
 from ..render.style import font_style
 from . import runner
 from .messages import check_lang, msg, pick
@@ -381,7 +382,10 @@ class Result:
                 '<table style="border-collapse:collapse">'
                 + "".join(
                     f'<tr><td style="padding-right:8px;vertical-align:top">{e(a)}</td>'
-                    f'<td style="text-align:left"><pre class="avz-mono" style="margin:0;{mono}">'
+                    # pre-wrap: arrays keep their lines, a long message (an error
+                    # the student's code raised) wraps inside the box
+                    f'<td style="text-align:left"><pre class="avz-mono" '
+                    f'style="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;{mono}">'
                     f"{e(b)}</pre></td></tr>"
                     for a, b in rows
                 )
@@ -608,7 +612,10 @@ class Exercise:
         lang = check_lang(lang)
         ctx = Context(self, lang)
         try:
-            self._evaluate(answer, ctx)
+            # the student's code runs in the check's language, so an error it
+            # raises reads like the message around it
+            with using_lang(lang):
+                self._evaluate(answer, ctx)
             if ctx.cases_run:
                 ctx.notes.insert(
                     0,

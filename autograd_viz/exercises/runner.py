@@ -80,6 +80,8 @@ import types
 from collections import ChainMap
 from dataclasses import dataclass, field
 
+from ..engine.messages import in_language
+
 # how much of what the student's code prints is kept: a loop that prints
 # megabytes must not travel through the pipe into the notebook's output
 PRINT_LIMIT = 4000
@@ -160,14 +162,16 @@ class Outcome:
         return self.status == "ok"
 
 
-def describe_exception(exc):
+def describe_exception(exc, lang=None):
     """(etype, message, where, from_engine, mro) for an exception, where ``where``
-    is the deepest frame outside autograd_viz: the student's line."""
-    etype, message, where, _, from_engine, mro = _describe(exc)
+    is the deepest frame outside autograd_viz: the student's line, and the
+    message is in ``lang`` where the package can word it (the session's
+    language when None)."""
+    etype, message, where, _, from_engine, mro = _describe(exc, lang)
     return etype, message, where, from_engine, mro
 
 
-def _describe(exc):
+def _describe(exc, lang=None):
     """describe_exception's fields, with the student's file after ``where``."""
     tb = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
     from_engine = any(
@@ -181,7 +185,7 @@ def _describe(exc):
             where_file = fr.filename
             break
     mro = tuple(c.__name__ for c in type(exc).__mro__)
-    return type(exc).__name__, str(exc), where, where_file, from_engine, mro
+    return type(exc).__name__, in_language(exc, lang), where, where_file, from_engine, mro
 
 
 def _in_package(filename):

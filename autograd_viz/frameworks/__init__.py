@@ -13,8 +13,7 @@ import importlib
 
 import numpy as np
 
-from ..i18n import resolve as resolve_lang
-from ..i18n import t
+from ..i18n import MESSAGES
 
 INSTALL = {
     "torch": (
@@ -32,10 +31,15 @@ def require(module, what, lang=None):
         return importlib.import_module(module)
     except ImportError as error:
         framework, install = INSTALL[module]
-        message = t(
-            "fw_missing", resolve_lang(lang), what=what, framework=framework, install=install
-        )
-        raise ImportError(f"{message} ({error})") from None
+        raise MESSAGES.error(
+            ImportError,
+            "fw_missing",
+            lang,
+            what=what,
+            framework=framework,
+            install=install,
+            error=error,
+        ) from None
 
 
 def capture(module=None, lang=None):

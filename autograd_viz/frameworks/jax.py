@@ -34,6 +34,7 @@ from ..description import (
 )
 from ..description.naming import param_names
 from ..engine import ops as _ops
+from ..i18n import error
 from ..i18n import resolve as resolve_lang
 from . import close
 
@@ -122,9 +123,8 @@ def _flatten(jaxpr, names, out):
             continue
         outs = [v for v in eqn.outvars if type(v).__name__ != "DropVar"]
         if len(outs) != 1:
-            raise DescriptionError(
-                f"{eqn.primitive.name} has {len(outs)} outputs: autograd_viz draws one value "
-                f"per operation and cannot draw this program"
+            raise error(
+                DescriptionError, "err_jax_multi_output", op=eqn.primitive.name, n=len(outs)
             )
         out.append(_Eqn(eqn.primitive, eqn.params, ins, ref(outs[0])[1], eqn.ctx))
 
@@ -144,9 +144,7 @@ def describe(fn, args, backward=True, lang=None):
     _flatten(jaxpr, names, eqns)
     outvars = [("lit", v.val) if _is_literal(v) else names[v] for v in jaxpr.outvars]
     if len(outvars) != 1 or outvars[0][0] != "var":
-        raise TypeError(
-            f"{getattr(fn, '__name__', 'f')} must return one array computed from its arguments"
-        )
+        raise error(TypeError, "err_jax_return", lang, name=getattr(fn, "__name__", "f"))
     return _Program(fn, args, invars, eqns, outvars[0][1], lang).graph(backward)
 
 
@@ -346,10 +344,7 @@ class JaxPasses(Passes):
             elif isinstance(w, str) and w in names:
                 out.append(leaves[names.index(w)])
             else:
-                raise ValueError(
-                    f"wrt={w!r} is not an argument of the function; give a position or one "
-                    f"of its parameters: {', '.join(names)}"
-                )
+                raise error(ValueError, "err_jax_wrt", wrt=repr(w), names=", ".join(names))
         return out if many else out[0]
 
     def root_for_forward(self):

@@ -48,8 +48,8 @@ from ..description import (
 from ..description.fold import fold
 from ..description.naming import check_names, frame_variables, user_frame
 from ..engine import ops as _ops
+from ..i18n import error
 from ..i18n import resolve as resolve_lang
-from ..i18n import t
 from . import close
 from . import torch_ops as O
 
@@ -322,9 +322,7 @@ class Capture:
 
     def __init__(self, module=None, lang=None):
         if module is not None and not isinstance(module, torch.nn.Module):
-            raise TypeError(
-                f"av.capture(module) takes an nn.Module (or nothing), got {type(module).__name__}"
-            )
+            raise error(TypeError, "err_capture_module", lang, type=type(module).__name__)
         self.module = module
         self.lang = lang
         self._current = None  # the innermost module call running now that is a group
@@ -528,7 +526,7 @@ class _Reader:
         self.ops = self._walk(nodes)
 
     def error(self, key, **fields):
-        return DescriptionError(t(key, self.lang, **fields))
+        return error(DescriptionError, key, self.lang, **fields)
 
     # -- structure ----------------------------------------------------------------
     def _walk(self, nodes):
@@ -967,7 +965,7 @@ def _describe(target, names, caller, depth, lang):
     for r in roots:
         if r.grad_fn is None and not r.requires_grad:
             name = next((v for v, x in frame_variables(caller) if x is r), "this tensor")
-            raise DescriptionError(t("torch_no_grad_fn", lang, name=name))
+            raise error(DescriptionError, "torch_no_grad_fn", lang, name=name)
     reader = _Reader(roots, lang, caller, names)
     reader.resolve()
     recorded = _recorded_pass(reader)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from .. import scope as _scope
+from .._dialect_messages import JAX
 from ..engine.tree import tree_leaves, tree_map, tree_structure
 from . import (
     _primitives,  # noqa: F401  (fills numpy and nn with the primitives' functions)
@@ -55,10 +56,7 @@ class _Config:
 
     def update(self, name, value):
         if name == "jax_enable_x64" and value:
-            raise NotImplementedError(
-                "autograd_viz.jax has no 64-bit mode: it behaves as JAX does by default "
-                "(float32 and int32). Leave jax_enable_x64 off"
-            )
+            raise JAX.error(NotImplementedError, "x64")
 
     def __repr__(self):
         return "<autograd_viz.jax config: 32-bit, like JAX by default>"

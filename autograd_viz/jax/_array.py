@@ -24,6 +24,7 @@ import numpy as np
 
 import autograd_viz as av
 
+from .._dialect_messages import JAX
 from ..engine import ops
 from ..engine.graph import Node
 from ..engine.graph import tracked as _tracked
@@ -88,10 +89,7 @@ class Array(av.Tensor):
 
     _default_float = np.float32
     _weak = False  # set per instance for values made from Python numbers
-    _dtype_advice = (
-        "Create it as floats, e.g. jnp.arange(4.0) or "
-        "jnp.array(..., dtype=jnp.float32), or convert with x.astype(jnp.float32)"
-    )
+    _messages = JAX  # the engine's errors in JAX's words
 
     # -- what JAX arrays do not have: a tape --------------------------------
     # A user asking for x.grad or x.backward() gets an AttributeError that
@@ -114,17 +112,14 @@ class Array(av.Tensor):
             raise AttributeError(attr)
         hint = _MISSING.get(attr)
         if hint is None:
-            raise AttributeError(f"autograd_viz.jax arrays have no attribute {attr!r}")
-        raise AttributeError(f"JAX arrays have no .{attr}: {hint}")
+            raise JAX.error(AttributeError, "no_attribute", attr=repr(attr))
+        key, fields = hint
+        raise JAX.error(AttributeError, "hidden_attribute", attr=attr, hint=JAX.text(key, **fields))
 
     # -- immutability -----------------------------------------------------------
     def __setitem__(self, index, value):
         i, v = _index_text(index), _value_text(value)
-        raise TypeError(
-            f"JAX arrays are immutable: x[{i}] = {v} cannot change this array. "
-            f"Make a new one instead: x = x.at[{i}].set({v}) (also .add, .multiply, "
-            f".min, .max, .get)"
-        )
+        raise JAX.error(TypeError, "immutable", i=i, v=v)
 
     @property
     def at(self):
@@ -251,35 +246,33 @@ class Array(av.Tensor):
         return self.reshape(np.squeeze(np.empty(self.shape, dtype=np.bool_), axis).shape)
 
 
-_NO_TAPE = (
-    "JAX keeps no tape and stores no gradient on arrays. Write the computation "
-    "as a function f of x and call jax.grad(f)(x) (or jax.value_and_grad(f)(x))"
-)
-# what a PyTorch or MXNet habit reaches for, and what JAX offers instead
+# what a PyTorch or MXNet habit reaches for, and what JAX offers instead: the
+# key of a hint in the JAX catalogue, and its fields
 _MISSING = {
-    name: _NO_TAPE
+    name: ("hint_no_tape", {})
     for name in ("grad", "backward", "requires_grad_", "zero_", "retain_grad", "attach_grad")
 }
-_MISSING["detach"] = "stop the gradient with jax.lax.stop_gradient(x)"
+_MISSING["detach"] = ("hint_detach", {})
 # (and the engine's methods of primitives JAX arrays lack: jax/_primitives.py)
 
 
-def hide(name, hint):
+def hide(name, hint, **fields):
     """Hide the engine's method ``name`` from JAX arrays (see Array.grad): a
-    user gets an AttributeError with ``hint``; the package calls the engine's
-    functions, which this does not hide."""
+    user gets an AttributeError with the hint (a key of the JAX catalogue and
+    its ``fields``); the package calls the engine's functions, which this does
+    not hide."""
 
     def missing(self):
         raise AttributeError(name)
 
-    _MISSING[name] = hint
+    _MISSING[name] = (hint, fields)
     if name != "grad":
         setattr(Array, name, property(missing))
 
 
-for _name, _hint in list(_MISSING.items()):
-    hide(_name, _hint)
-del _name, _hint
+for _name, (_hint, _fields) in list(_MISSING.items()):
+    hide(_name, _hint, **_fields)
+del _name, _hint, _fields
 
 
 # ------------------------------------------------------------------ lifting
@@ -332,7 +325,7 @@ def lift(x, dtype=None):
     if dtype is not None:
         data = np.asarray(as_numpy(x))
         if data.dtype.kind in "OUSV":
-            raise TypeError(f"JAX arrays hold numbers, got {x!r}")
+            raise JAX.error(TypeError, "not_numbers", x=repr(x))
         return Array._plain(np.array(data, dtype=canonical(_dtype(dtype))))
     if is_python_scalar(x):
         data = np.asarray(x)
@@ -342,12 +335,9 @@ def lift(x, dtype=None):
     try:
         data = np.array(x)
     except ValueError:
-        raise av.ShapeError(
-            "the nested lists have rows of different lengths, so they do "
-            "not form an array; make every row the same length"
-        ) from None
+        raise JAX.error(av.ShapeError, "ragged") from None
     if data.dtype.kind in "OUSV":
-        raise TypeError(f"JAX arrays hold numbers, not {type(x).__name__}: got {x!r}")
+        raise JAX.error(TypeError, "not_numbers_type", type=type(x).__name__, x=repr(x))
     if isinstance(x, (list, tuple)) and data.dtype.kind == "f":
         data = data.astype(FLOAT)
     return Array._plain(_canonical_data(data))
@@ -539,10 +529,13 @@ class _IndexUpdateRef:
             try:
                 values = _keep_weak(av.broadcast_to(values, picked_shape), values)
             except ValueError:
-                raise av.ShapeError(
-                    f"x.at[{_index_text(self.index)}]: the new values have shape "
-                    f"{values.shape}, which does not broadcast to the {picked_shape} "
-                    f"entries picked from an array of shape {x.shape}"
+                raise JAX.error(
+                    av.ShapeError,
+                    "at_broadcast",
+                    i=_index_text(self.index),
+                    shape=values.shape,
+                    picked=picked_shape,
+                    x=x.shape,
                 ) from None
         mask = np.zeros(x.shape, dtype=x.data.dtype)
         mask[index] = 1

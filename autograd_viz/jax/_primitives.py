@@ -92,8 +92,8 @@ for _prim in ops.REGISTRY.values():
         isinstance(_entry, Provided) and "." + _prim.method in _entry.spellings
     ):
         _names = names_in(_entry.spellings) if isinstance(_entry, Provided) else []
-        _array.hide(
-            _prim.method,
-            f"use {_jax_spelling(_names[0])}(x)" if _names else "JAX offers no such method",
-        )
+        if _names:
+            _array.hide(_prim.method, "hint_use", spelling=_jax_spelling(_names[0]))
+        else:
+            _array.hide(_prim.method, "hint_none")
 del _prim, _entry

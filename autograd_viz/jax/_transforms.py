@@ -15,6 +15,7 @@ import functools
 
 import numpy as np
 
+from .._dialect_messages import JAX
 from ..engine.functional import Transforms
 from ..engine.tensor import Tensor, detach
 from ..engine.tree import flatten, structure
@@ -24,12 +25,25 @@ from ._array import lift
 # ------------------------------------------------------------------ JAX's words
 
 
+# the name JAX's own message gives each transform that refuses integer inputs
+_REVERSE = {"grad": "grad", "value_and_grad": "grad", "jacrev": "jacrev"}
+_FORWARD = ("jacfwd", "hessian")
+
+
 def _check_float(x, who, what):
+    """``what``: "argument 0" or "primal 0", as the engine names the input."""
     if x.dtype.kind not in "f":
-        raise TypeError(
-            f"{who} requires real-valued inputs (a floating-point dtype), but {what} is "
-            f"{x.dtype}. Pass floats, e.g. jnp.arange(4.0) rather than jnp.arange(4), "
-            f"or convert with x.astype(jnp.float32)"
+        kind, _, n = what.rpartition(" ")
+        what = JAX.text(f"what_{kind}", n=n)
+        key = (
+            "float_inputs_reverse"
+            if who in _REVERSE
+            else "float_inputs_forward"
+            if who in _FORWARD
+            else "float_inputs"
+        )
+        raise JAX.error(
+            TypeError, key, who=who, jax_who=_REVERSE.get(who), what=what, dtype=x.dtype
         )
 
 
@@ -57,31 +71,25 @@ class _Jax(Transforms):
 
     def tangent(self, p, t, i):
         if p.shape != t.shape:
-            raise ValueError(
-                f"jvp called with different primal and tangent shapes: primal {i} has "
-                f"shape {p.shape} but its tangent has shape {t.shape}; each tangent must "
-                f"have its primal's shape"
-            )
+            raise JAX.error(ValueError, "jvp_shapes", i=i, primal=p.shape, tangent=t.shape)
         if p.dtype != t.dtype:
-            raise TypeError(
-                f"primal and tangent arguments to jax.jvp do not match: primal {i} has "
-                f"dtype {p.dtype} but its tangent has dtype {t.dtype}; the dtypes must be "
-                f"equal (e.g. jnp.ones_like(x) as the tangent of x)"
-            )
+            raise JAX.error(TypeError, "jvp_dtypes", i=i, primal=p.dtype, tangent=t.dtype)
         return t
 
     def check_primals(self, primals, tangents):
         if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
-            raise TypeError(
-                f"primal and tangent arguments to jax.jvp must be tuples or lists; found "
-                f"{type(primals).__name__} and {type(tangents).__name__}. Wrap one array in "
-                f"a tuple: jvp(f, (x,), (t,))"
+            raise JAX.error(
+                TypeError,
+                "jvp_tuples",
+                primals=type(primals).__name__,
+                tangents=type(tangents).__name__,
             )
         if structure(tuple(primals)) != structure(tuple(tangents)):
-            raise TypeError(
-                f"primal and tangent arguments to jax.jvp must have the same tree structure; "
-                f"primals have tree structure {structure(tuple(primals))} whereas tangents "
-                f"have tree structure {structure(tuple(tangents))}. Give one tangent per primal"
+            raise JAX.error(
+                TypeError,
+                "jvp_structure",
+                primals=structure(tuple(primals)),
+                tangents=structure(tuple(tangents)),
             )
 
     def output(self, value, who):
@@ -90,10 +98,14 @@ class _Jax(Transforms):
             return value
         if isinstance(value, (int, float, complex, np.number, np.bool_, np.ndarray)):
             return lift(value)
-        raise TypeError(
-            f"{who}: the function must return JAX arrays (or a tuple, list or dict of them), "
-            f"but it returned {_short(value)} (of type {type(value).__name__}). Compute the "
-            f"result with jnp functions, or wrap it in jnp.asarray(...)"
+        raise JAX.error(
+            TypeError,
+            "output_type",
+            who=who,
+            value=_short(value),
+            type=type(value).__name__,
+            text=value,
+            pytype=type(value),
         )
 
     aux_leaf = output
@@ -104,55 +116,55 @@ class _Jax(Transforms):
             or out is None
             or not (isinstance(out, Tensor) or isinstance(out, (int, float, np.number)))
         ):
-            raise TypeError(
-                f"Gradient only defined for scalar-output functions. Output was "
-                f"{_short(out)}. grad needs the function to return one number; for several "
-                f"outputs use jax.jacrev(f), or pass has_aux=True if the others are extras"
-            )
+            raise JAX.error(TypeError, "grad_scalar_was", out=_short(out))
         out = self.output(out, "grad")
         if out.shape != ():
-            raise TypeError(
-                f"Gradient only defined for scalar-output functions. Output had shape: "
-                f"{out.shape}. Reduce it to one number first, e.g. grad(lambda x: "
-                f"f(x).sum()), or use jax.jacrev(f) for the gradient of every entry"
-            )
+            raise JAX.error(TypeError, "grad_scalar_shape", shape=out.shape)
         if out.dtype.kind != "f":
-            raise TypeError(
-                f"grad requires real-valued outputs (a floating-point dtype), but the output "
-                f"is {out.dtype}. Compute it from floats, e.g. jnp.arange(4.0) rather than "
-                f"jnp.arange(4)"
-            )
+            raise JAX.error(TypeError, "grad_real_output", dtype=out.dtype)
         return out
 
     def cotangents(self, cotangent, out, outs):
         given, _ = flatten(cotangent)
         if structure(cotangent) != structure(out) and not (len(given) == len(outs) == 1):
-            raise TypeError(
-                f"the cotangent passed to the VJP function must have the structure of the "
-                f"function's output, {structure(out)}, but it has {structure(cotangent)}"
+            raise JAX.error(
+                TypeError, "cotangent_structure", out=structure(out), got=structure(cotangent)
             )
         cts = []
         for o, c in zip(outs, given):
             c = lift(c)
             if c.shape != o.shape or c.dtype != o.dtype:
-                raise ValueError(
-                    f"unexpected JAX type (e.g. shape/dtype) for argument to VJP function: "
-                    f"got {_jax_type(c)}, but expected {_jax_type(o)} because the "
-                    f"corresponding output of the differentiated function had JAX type "
-                    f"{_jax_type(o)}; pass a cotangent like jnp.ones_like(out)"
+                raise JAX.error(
+                    ValueError, "cotangent_type", got=_jax_type(c), expected=_jax_type(o)
                 )
             cts.append(c)
         return cts
 
     def bad_argnums(self, argnums, nargs, wrong_type):
         if wrong_type:
-            return TypeError(f"grad: argnums must be an int or a tuple of ints, got {argnums!r}")
+            return JAX.error(TypeError, "argnums_type", argnums=repr(argnums))
         nums = tuple(argnums) if isinstance(argnums, (tuple, list)) else (argnums,)
-        return TypeError(
-            f"differentiating with respect to argnums={argnums!r} requires at least "
-            f"{max(max(nums) + 1, -min(nums))} positional arguments to be passed by the "
-            f"caller, but got only {nargs} positional arguments"
-        )
+        need = max(max(nums) + 1, -min(nums))
+        return JAX.error(TypeError, "argnums_range", argnums=repr(argnums), need=need, n=nargs)
+
+    def vmap_error(self, kind, **d):
+        if kind == "in_axes":
+            return JAX.error(ValueError, "vmap_in_axes", k=d["given"], n=d["nargs"])
+        if kind == "rank":
+            i, axis, x = d["i"], d["axis"], d["x"]
+            need = axis + 1 if axis >= 0 else -axis
+            return JAX.error(
+                ValueError, "vmap_rank", i=i, axis=axis, need=need, ndim=x.ndim, shape=x.shape
+            )
+        if kind == "nothing":
+            return JAX.error(ValueError, "vmap_no_axis")
+        if kind == "sizes":
+            lines = "\n".join(
+                JAX.text("vmap_size_line", axis=axis, i=i, shape=x.shape, size=s)
+                for s, i, axis, x in d["sizes"]
+            )
+            return JAX.error(ValueError, "vmap_sizes", lines=lines)
+        return JAX.error(ValueError, "vmap_empty")
 
     def finish(self, result, *likes):
         # a result is weakly typed when every value it stands for is

@@ -18,6 +18,7 @@ import numpy as _np
 import autograd_viz as _av
 
 from .. import scope as _scope
+from .._dialect_messages import JAX
 from ..engine.tensor import concatenate as _concatenate
 from ..engine.tensor import identity as _identity
 from ..engine.tensor import stack as _stack
@@ -54,12 +55,7 @@ class _ScalarType:
 
 def _warn_if_narrowed(asked, got):
     if asked is not None:
-        warnings.warn(
-            f"{asked} was asked for, but JAX without x64 has no 64-bit types: "
-            f"using {got} (as JAX does)",
-            UserWarning,
-            stacklevel=3,
-        )
+        warnings.warn(JAX.text("narrowed", asked=asked, got=got), UserWarning, stacklevel=3)
 
 
 float16 = _ScalarType("float16", _np.float16)
@@ -317,10 +313,7 @@ def vdot(a, b):
 def matmul(a, b):
     a, b = lift(a), lift(b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(
-            f"matmul needs at least one axis on each side, got shapes "
-            f"{a.shape} and {b.shape}; use * to multiply by a scalar"
-        )
+        raise JAX.error(ValueError, "matmul_scalar", a=a.shape, b=b.shape, k=int(a.ndim != 0))
     return a @ b
 
 
@@ -340,10 +333,7 @@ class _Linalg:
         """The 2-norm (Frobenius for matrices); with ``axis``, along those axes."""
         x = _array._floating(lift(x))
         if ord not in (None, 2, "fro"):
-            raise NotImplementedError(
-                f"jnp.linalg.norm(x, ord={ord!r}) is not provided by "
-                f"autograd_viz.jax; the 2-norm (ord=None) is"
-            )
+            raise JAX.error(NotImplementedError, "norm_ord", ord=repr(ord))
         if axis is None and not keepdims:
             return _array._finish(_av.norm(x), False)
         return unary(_av.sqrt, reduction(_av.sum, x * x, axis, keepdims))
@@ -396,14 +386,11 @@ def stack(arrays, axis=0):
     """Join arrays along a new axis; differentiable in each of them."""
     arrays = [lift(a) for a in arrays]
     if not arrays:
-        raise ValueError("jnp.stack needs at least one array")
+        raise JAX.error(ValueError, "stack_empty")
     first = arrays[0]
     for i, a in enumerate(arrays):
         if a.shape != first.shape:
-            raise _av.ShapeError(
-                f"jnp.stack: array {i} has shape {a.shape} but array 0 has "
-                f"shape {first.shape}; all must have the same shape"
-            )
+            raise JAX.error(_av.ShapeError, "stack_shapes", i=i, shape=a.shape, first=first.shape)
     dtype = first.dtype
     weak = builtins.all(a._weak for a in arrays)
     for a in arrays[1:]:
@@ -411,19 +398,17 @@ def stack(arrays, axis=0):
     arrays = [_array._cast(a, dtype) for a in arrays]
     ndim_out = first.ndim + 1
     if not -ndim_out <= axis < ndim_out:
-        raise _av.ShapeError(
-            f"jnp.stack: axis={axis} is out of range for arrays of shape {first.shape}"
-        )
+        raise JAX.error(_av.ShapeError, "stack_axis", axis=axis, shape=first.shape, ndim=ndim_out)
     return _array._mark(_stack(arrays, axis % ndim_out), weak)
 
 
 def concatenate(arrays, axis=0):
     arrays = [lift(a) for a in arrays]
     if not arrays:
-        raise ValueError("jnp.concatenate needs at least one array")
+        raise JAX.error(ValueError, "concat_empty")
     first = arrays[0]
     if first.ndim == 0:
-        raise ValueError("jnp.concatenate cannot join 0-d arrays; use jnp.stack")
+        raise JAX.error(ValueError, "concat_scalar")
     axis %= first.ndim
     return _concatenate(arrays, axis)
 

@@ -16,6 +16,7 @@ import numbers
 import numpy as np
 
 from .. import scope as _scope
+from .._dialect_messages import JAX
 from . import _array
 from ._array import Array, canonical, constant
 
@@ -62,12 +63,12 @@ class KeyArray:
 
     def __len__(self):
         if not self.shape:
-            raise TypeError("len() of a single key (a 0-d key array) is undefined")
+            raise JAX.error(TypeError, "key_len")
         return self.shape[0]
 
     def __getitem__(self, index):
         if not self.shape:
-            raise IndexError("a single key cannot be indexed; split it with random.split(key)")
+            raise JAX.error(IndexError, "key_index")
         return KeyArray(self._words[index])
 
     def __iter__(self):
@@ -89,13 +90,10 @@ class KeyArray:
 def _seed_words(seed, who):
     if isinstance(seed, Array):
         if seed.dtype.kind not in "iu" or seed.shape != ():
-            raise TypeError(f"{who}: the seed must be an integer, got {seed!r}")
+            raise JAX.error(TypeError, "seed_array", who=who, seed=repr(seed))
         seed = int(seed.item())
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"PRNG key seed must be an integer; got {seed!r} "
-            f"({type(seed).__name__}). Pass a whole number, e.g. {who}(0)"
-        )
+        raise JAX.error(TypeError, "seed_int", seed=repr(seed), type=type(seed).__name__, who=who)
     # without x64 JAX keeps the low 32 bits of the seed, in the second word
     return np.array([0, int(seed) & 0xFFFFFFFF], dtype=np.uint32)
 
@@ -130,16 +128,15 @@ def _words(k, who, single=True):
     ):
         words = np.asarray(_array.as_numpy(k))
     else:
-        raise TypeError(
-            f"{who} needs a PRNG key, made by jax.random.key(seed) (or jax.random.PRNGKey"
-            f"(seed)) and split into new keys with jax.random.split(key); got {_short(k)}"
-        )
+        raise JAX.error(TypeError, "need_key", who=who, got=_short(k))
     if single and words.shape != (2,):
-        raise TypeError(
-            f"{who} takes a single key, but got a batch of keys of shape "
-            f"{words.shape[:-1]}; pick one (keys[0]) or map with jax.vmap"
-        )
+        raise JAX.error(TypeError, "single_key", who=who, name=_name(who), shape=words.shape[:-1])
     return words
+
+
+def _name(who):
+    """ "random.normal" as JAX's messages name it: "normal"."""
+    return who.rpartition(".")[2]
 
 
 def _short(value):
@@ -181,15 +178,16 @@ def _shape(shape, who):
     try:
         return tuple(int(n) for n in shape)
     except TypeError:
-        raise TypeError(f"{who}: shape must be a tuple of ints, got {shape!r}") from None
+        raise JAX.error(TypeError, "shape_ints", who=who, shape=repr(shape)) from None
 
 
 def _float_dtype(dtype, who):
     dtype = canonical(_array._dtype(dtype))
     if dtype.kind != "f":
-        raise TypeError(
-            f"{who} draws floating-point numbers; dtype={dtype} is not a float "
-            f"dtype (use jnp.float32, or random.randint for integers)"
+        # JAX's normal also draws complex numbers, its uniform does not
+        kinds = "float or complex" if who == "random.normal" else "float"
+        raise JAX.error(
+            TypeError, "float_dtype", who=who, name=_name(who), kinds=kinds, dtype=dtype
         )
     return dtype
 

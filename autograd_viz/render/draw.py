@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from ..i18n import t
+from ..i18n import error, in_call_language, t
 from . import backend as render_backend
 from . import dot_source as _dot
 from . import raster
@@ -67,10 +67,10 @@ class Diagram:
         elif suffix == ".png":
             path.write_bytes(self.png(scale))
         else:
-            raise ValueError(
-                f"cannot save a diagram as {suffix or 'a file without suffix'!r}: "
-                f"use a path ending in .svg, .png or .dot, e.g. 'graph.svg'"
-            )
+            lang = self.model.lang
+            if suffix:
+                raise error(ValueError, "err_save_suffix", lang, suffix=repr(suffix))
+            raise error(ValueError, "err_save_no_suffix", lang)
         return path
 
     def png(self, scale=1):
@@ -104,6 +104,7 @@ class Diagram:
         return "<autograd_viz " + t("repr_diagram", lang, nodes=nodes, ops=ops, grads=grads) + ">"
 
 
+@in_call_language
 def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto", depth=None):
     """Draw the graph recorded behind ``target``: a Tensor, a list of them, or
     a tape; a real ``torch.Tensor`` with a ``grad_fn`` works too.
@@ -136,10 +137,7 @@ def draw(target, *args, lang=None, names=None, backend="auto", rankdir="auto", d
         if isinstance(args[0], str) and len(args) == 1 and lang is None:
             lang = args[0]  # draw(y, "vi"), as before functions could be drawn
         else:
-            raise TypeError(
-                "draw(y) takes the output alone; to pass arguments, give the "
-                "function first: draw(f, x)"
-            )
+            raise error(TypeError, "err_draw_args", lang)
     model = build_model(target, lang, names=names, rankdir=rankdir, depth=depth)
     render_backend.choose(backend)  # fail now, with the fix, if Graphviz is missing
     return Diagram(model, backend=backend)

@@ -19,6 +19,7 @@ from ..description.naming import param_names
 from ..engine.graph import STATE, record_everything, whole_graph
 from ..engine.tensor import Tensor, enable_grad, set_requires_grad
 from ..engine.tensor import backward as run_backward
+from ..i18n import error
 
 
 @dataclass
@@ -58,9 +59,7 @@ def leaf_from(arg, name, flavour=None):
         if data.dtype.kind in "biuf":
             data = data.astype(cls._default_float)
         else:
-            raise TypeError(
-                f"argument {name!r} is a {type(arg).__name__}: pass numbers, arrays or tensors"
-            )
+            raise error(TypeError, "err_arg_type", name=repr(name), type=type(arg).__name__)
     leaf = set_requires_grad(cls._plain(np.array(data)))
     leaf.name = name
     return leaf
@@ -71,14 +70,9 @@ def record(fn, args, kwargs=None, backward=True):
     run the reverse pass (``.grad`` lands on the fresh leaves only)."""
 
     if not callable(fn):
-        raise TypeError(
-            f"{type(fn).__name__} is not a function: pass f and its arguments, or a tensor alone"
-        )
+        raise error(TypeError, "err_not_function", type=type(fn).__name__)
     if not args:
-        raise TypeError(
-            f"{getattr(fn, '__name__', 'f')} needs its arguments: "
-            f"av.draw(f, x) runs f(x) and draws it"
-        )
+        raise error(TypeError, "err_needs_args", name=getattr(fn, "__name__", "f"))
     names = param_names(fn, len(args))
     flavour = next((type(a) for a in args if isinstance(a, Tensor)), None)
     leaves = [leaf_from(a, n, flavour) for a, n in zip(args, names)]
@@ -110,10 +104,11 @@ def record(fn, args, kwargs=None, backward=True):
         else []
     )
     if not outputs:
-        raise TypeError(
-            f"{getattr(fn, '__name__', 'f')} returned a {type(out).__name__}; "
-            f"it must return a tensor (or a tuple of them) computed from its "
-            f"arguments"
+        raise error(
+            TypeError,
+            "err_fn_returned",
+            name=getattr(fn, "__name__", "f"),
+            type=type(out).__name__,
         )
     named = {}
     for var, value in local_vars.items():
@@ -173,17 +168,14 @@ def pick_wrt(run, wrt):
     by_name = {x.name: x for x in run.leaves}
     for p in picks:
         if isinstance(p, bool):
-            raise TypeError("wrt must be an argument's position, its name, or a tensor")
+            raise error(TypeError, "err_wrt_kind")
         if isinstance(p, int):
             if not -len(run.leaves) <= p < len(run.leaves):
-                raise ValueError(f"wrt={p}, but the function got {len(run.leaves)} arguments")
+                raise error(ValueError, "err_wrt_position", wrt=p, n=len(run.leaves))
             out.append(run.leaves[p])
         elif isinstance(p, str):
             if p not in by_name:
-                raise ValueError(
-                    f"wrt={p!r} is not a parameter of the function; "
-                    f"its parameters: {', '.join(by_name)}"
-                )
+                raise error(ValueError, "err_wrt_name", wrt=repr(p), names=", ".join(by_name))
             out.append(by_name[p])
         else:
             out.append(p)

@@ -22,11 +22,11 @@ import uuid
 from functools import cache
 from pathlib import Path
 
-from ..i18n import t
+from ..i18n import error, t
 from .frames.film import film
 from .frames.painter import DARK_BACKGROUND
 from .frames.panel import text_html
-from .style import FONT, MONO_FAMILY
+from .style import FONT, MONO_FAMILY, font_style
 
 _HERE = Path(__file__).resolve().parent
 DEFAULT_SPEED_MS = 1200
@@ -176,18 +176,17 @@ def film_of(frames):
     """The player's data for ``frames`` (see :mod:`.frames.film`)."""
     frames = list(frames)
     if not frames:
-        raise ValueError(
-            "There are no frames to play: the graph has no recorded ops. "
-            "Compute something from a tensor with requires_grad=True first."
-        )
+        raise error(ValueError, "err_no_frames")
     return film(frames, explanation_html)
 
 
 def still_html(frame):
     """One frame as markup that needs no script and no stylesheet: its picture as
-    an <img> (sanitisers strip inline <svg>), its title and explanation as text."""
+    an <img> (sanitisers strip inline <svg>), its title and explanation as text,
+    in our font named inline (sanitisers also strip <style>)."""
+    picture = svg_img_html(frame.svg, frame.title or "")
     return (
-        f'<div class="avz-still">{svg_img_html(frame.svg, frame.title or "")}'
+        f'<div class="avz-still" style="{font_style()}">{picture}'
         f'<p style="font-weight: 600; margin: 6px 0 2px"><b>{html.escape(frame.title or "")}'
         f"</b></p>{explanation_html(frame)}</div>"
     )
@@ -278,8 +277,7 @@ def write_player(path, frames, lang="en", title=None, start=0):
     """Write the player to ``path`` (UTF-8) and return it as a Path."""
     path = Path(path)
     if path.is_dir():
-        raise IsADirectoryError(
-            f"{path} is a folder; give a file name such as {path / 'step_through.html'}."
-        )
+        example = path / "step_through.html"
+        raise error(IsADirectoryError, "err_path_folder", lang, path=path, example=example)
     path.write_text(player_html(frames, lang=lang, title=title, start=start), encoding="utf-8")
     return path

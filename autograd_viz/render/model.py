@@ -24,8 +24,8 @@ import numpy as np
 
 from ..description import Graph, describe
 from ..engine.ops import REGISTRY
+from ..i18n import error, t
 from ..i18n import resolve as resolve_lang
-from ..i18n import t
 from .style import node_lines
 from .values import fmt_inline, fmt_shape
 
@@ -185,7 +185,7 @@ def build_model(target, lang=None, names=None, caller=None, rankdir="auto", dept
     """
     lang = resolve_lang(lang)
     if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+        raise error(ValueError, "err_rankdir", lang, rankdir=repr(rankdir))
     if caller is None and not isinstance(target, Graph):
         from ..description.naming import user_frame
 

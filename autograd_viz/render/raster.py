@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 
+from ..i18n import error
 from .style import MEASURED_FONT, RASTER_FONT_FAMILY
 from .text_width import FONT_FILES
 
@@ -41,12 +42,12 @@ def svg_size_px(svg):
     """(width, height) the <svg> element asks for, in CSS pixels."""
     root = _ROOT.search(svg)
     if root is None:
-        raise RasterError("this text has no <svg> element to rasterise")
+        raise error(RasterError, "err_no_svg")
     out = []
     for attr in ("width", "height"):
         m = re.search(_SIZE.format(attr), root.group(0))
         if m is None:
-            raise RasterError(f"the <svg> element has no {attr} in known units")
+            raise error(RasterError, "err_svg_size", attr=attr)
         out.append(float(m.group(1)) * _UNIT_PX[m.group(2)])
     return tuple(out)
 
@@ -74,22 +75,23 @@ def svg_to_png(svg, scale=1.0, *, palette=False, max_pixels=MAX_PIXELS):
     (a third of the bytes, no visible change on our flat colours; needs Pillow,
     which matplotlib brings): for the copy saved inside notebooks."""
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale <= 16:
-        raise ValueError(f"scale must be a number in (0, 16], got {scale!r}")
+        raise error(ValueError, "err_scale", scale=repr(scale))
     width, height = png_pixel_size(svg, scale)
     if width * height > max_pixels:
         fit = fit_scale(svg, max_pixels, scale)
-        raise ValueError(
-            f"scale must be smaller for this diagram: at scale={scale:g} its PNG "
-            f"would be {width}×{height} pixels (more than {max_pixels:,}); use "
-            f"scale={fit:.2g} or less, or save it as .svg (any size, sharp)"
+        raise error(
+            ValueError,
+            "err_scale_big",
+            scale=f"{scale:g}",
+            width=width,
+            height=height,
+            most=f"{max_pixels:,}",
+            fit=f"{fit:.2g}",
         )
     try:
         import resvg_py
     except ImportError as e:
-        raise RasterError(
-            "PNG needs the resvg-py package (installed with autograd_viz): "
-            "pip install resvg-py; or save as .svg"
-        ) from e
+        raise error(RasterError, "err_no_resvg") from e
     root = _ROOT.search(svg)
     # resvg-py refuses point units on the root, so give it the size in pixels;
     # the viewBox keeps the drawing's own coordinates.  The font is named
@@ -109,7 +111,7 @@ def svg_to_png(svg, scale=1.0, *, palette=False, max_pixels=MAX_PIXELS):
             sans_serif_family=FONT,
         )
     except ValueError as e:
-        raise RasterError(f"resvg could not rasterise the diagram: {e}") from None
+        raise error(RasterError, "err_resvg", error=e) from None
     return _to_palette(bytes(png)) if palette else bytes(png)
 
 

@@ -24,6 +24,7 @@ import uuid
 import anywidget
 import traitlets
 
+from ..i18n import error, using_lang
 from ..i18n import resolve as resolve_lang
 from .html import film_of, labels_for, notebook_copy_html, player_css, widget_esm, write_player
 
@@ -75,10 +76,8 @@ class StepThrough(anywidget.AnyWidget):
         if -n <= i < 0:  # like a list: -1 is the last frame
             i += n
         if not 0 <= i < n:
-            raise IndexError(
-                f"index={proposal['value']} is outside the {n} frames; "
-                f"use 0 … {n - 1} (or -1 for the last)."
-            )
+            index = proposal["value"]
+            raise error(IndexError, "err_frame_index", self.lang, index=index, n=n, last=n - 1)
         return i
 
     def load(self, frames):
@@ -162,18 +161,17 @@ def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=Non
         lang, args = args[0], ()  # step_through(y, "vi"), as before functions
     lang = resolve_lang(lang)
     labels_for(lang)  # fail on an unknown language before any heavy work
-    if is_function(target):
-        run = record(target, args, backward=(mode == "reverse"))
-        options["names"] = names_for(run, options.get("names"))
-        if mode == "forward":
-            wrt = pick_wrt(run, wrt)
-            target = run.outputs[0] if len(run.outputs) == 1 else run.target
-        else:
-            target = run.target
-    elif args:
-        raise TypeError(
-            "step_through(y) takes the output alone; to pass arguments, "
-            "give the function first: step_through(f, x)"
-        )
-    frames = build_frames(target, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
+    # what goes wrong from here (the function drawn included) is said in lang
+    with using_lang(lang):
+        if is_function(target):
+            run = record(target, args, backward=(mode == "reverse"))
+            options["names"] = names_for(run, options.get("names"))
+            if mode == "forward":
+                wrt = pick_wrt(run, wrt)
+                target = run.outputs[0] if len(run.outputs) == 1 else run.target
+            else:
+                target = run.target
+        elif args:
+            raise error(TypeError, "err_step_args")
+        frames = build_frames(target, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
     return StepThrough(frames, lang=lang)

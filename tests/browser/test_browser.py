@@ -19,6 +19,7 @@ from pathlib import Path
 import player_page as pp
 import pytest
 from browser_support import (
+    KERNEL_START_S,
     chromium_path,
     jupyterlab_server,
     keep_screenshot,
@@ -126,9 +127,8 @@ def test_step_through_plays_in_notebook_7(tmp_path):
 
             console = ConsoleLog(page)
             page.goto(f"{base}/notebooks/step_through.ipynb?token={token}")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-            page.wait_for_timeout(3000)  # the kernel starts
-            run_all_cells(page, console, tmp_path)
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=KERNEL_START_S * 1000)
+            run_all_cells(page, console, tmp_path)  # once its kernel is idle
             pp.wait_for_players(page, 1)
             step_and_check(page, frames, console)
             pp.assert_readable(page)

@@ -23,6 +23,7 @@ import pytest
 from browser_support import (
     REPO,
     chromium_path,
+    click,
     jupyterlab_server,
     keep_screenshot,
     notebook_page,
@@ -121,10 +122,10 @@ def test_quiz_marks_wrong_and_right_boxes(quiz_lab, tmp_path):
             )
             box.fill(f"{typed[n]:g}")
             box.press("Tab")  # FloatText sends its value on change (blur)
-        check.click()
+        click(page, check, console, tmp_path)  # a JupyterLab dialog is answered first
         score = msg("quiz_score", quiz.lang, right=len(right), n=len(nodes))
         try:
-            page.locator(".jp-OutputArea", has_text=score).first.wait_for(timeout=30_000)
+            page.locator(".jp-OutputArea", has_text=score).first.wait_for(timeout=60_000)
         except Exception as exc:
             _fail_with_page(page, tmp_path, f"Check did not report {score!r}", exc, console)
 
@@ -153,9 +154,9 @@ def test_quiz_marks_wrong_and_right_boxes(quiz_lab, tmp_path):
         )
         box.fill(f"{answers[wrong]:g}")
         box.press("Tab")
-        check.click()
+        click(page, check, console, tmp_path)
         all_right = msg("quiz_score", quiz.lang, right=len(nodes), n=len(nodes))
-        page.locator(".jp-OutputArea", has_text=all_right).first.wait_for(timeout=30_000)
+        page.locator(".jp-OutputArea", has_text=all_right).first.wait_for(timeout=60_000)
         assert _quiz_rows(page)[label[wrong]]["border"] == GREEN
 
 
@@ -193,7 +194,7 @@ def test_newcomer_steps_through_the_first_example(notebooks_lab, tmp_path):
     with notebook_page(base, token, CHAPTER_NB, tmp_path) as (page, console):
         # the notebook ships with its outputs: clear them so "every cell has a
         # number" really means this kernel ran it, and no saved widget is found
-        run_all_cells(page, console, tmp_path, clear_first=True, timeout_ms=90_000)
+        run_all_cells(page, console, tmp_path, clear_first=True)
         try:
             pp.wait_for_players(page, 1)
         except AssertionError as exc:

@@ -59,7 +59,10 @@ for source in json.load(sys.stdin):
     with capture_output() as captured:
         run = shell.run_cell(source, store_history=True)
     shown = None
-    if run.result is not None:
+    # a widget (the player) displays itself: a kernel saves that as display
+    # data, which the comparison leaves aside, and a terminal shell would print
+    # its repr into the JSON below
+    if run.result is not None and not hasattr(run.result, "_ipython_display_"):
         shown = shell.display_formatter.format(run.result)[0].get("text/plain")
     error = run.error_in_exec or run.error_before_exec
     results.append({"stdout": captured.stdout, "shown": shown,

@@ -195,6 +195,54 @@ def rendered_texts():
     quiz.check()
     for name, note in quiz.feedback.items():
         yield f"quiz feedback {name}", _strip_html(note.value)
+    yield from error_texts()
+
+
+def error_texts():
+    """Errors as a student meets them with the session in Vietnamese: the
+    engine's, each dialect's (ending with the framework's own sentence) and a
+    drawing call's."""
+    import autograd_viz as av
+    import autograd_viz.jax as jax
+    import autograd_viz.tf as tf
+    import autograd_viz.torch as torch
+    from autograd_viz.engine.lang import using_lang
+    from autograd_viz.jax import numpy as jnp
+    from autograd_viz.mxnet import np as mnp
+
+    def twice(m):
+        x = m.arange(3.0, requires_grad=True)
+        y = (x * x).sum()
+        y.backward()
+        y.backward()
+
+    def tape_twice():
+        v = tf.Variable(tf.range(3.0))
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(v * v)
+        tape.gradient(y, v)
+        tape.gradient(y, v)
+
+    cases = {
+        "engine: backward twice": lambda: twice(av),
+        "engine: shapes": lambda: av.tensor([1.0, 2.0]) + av.tensor([1.0, 2.0, 3.0]),
+        "engine: gradcheck": lambda: av.gradcheck(lambda t: t.detach() * t, av.tensor([1.0])),
+        "torch: backward twice": lambda: twice(torch),
+        "torch: vector backward": lambda: (torch.ones(3, requires_grad=True) * 2).backward(),
+        "tf: tape asked twice": tape_twice,
+        "mxnet: nothing recorded": lambda: (mnp.arange(3.0) * 2).backward(),
+        "jax: vector grad": lambda: jax.grad(jnp.sin)(jnp.arange(3.0)),
+        "jax: x.grad": lambda: jnp.arange(3.0).grad,
+        "draw: bad argument": lambda: av.draw(av.tensor(1.0), 2.0, 3.0),
+    }
+    with using_lang("vi"):
+        for where, raise_it in cases.items():
+            try:
+                raise_it()
+            except Exception as e:  # what the student reads
+                yield f"error ({where})", f"{type(e).__name__}: {e}"
+            else:
+                raise AssertionError(f"{where}: no error")
 
 
 @cache
@@ -254,7 +302,7 @@ NAMES = {
     "jvp", "vjp", "jacfwd", "jacrev", "vmap", "jit", "grad", "d2l",
     # code written bare: keywords, types, methods and arguments the text names
     "none", "true", "false", "with", "while", "return", "import", "backward", "detach",
-    "persistent", "dict", "tuple", "float", "inf", "nan", "value", "torch", "tf",
+    "persistent", "dict", "tuple", "float", "int", "inf", "nan", "value", "torch", "tf",
     "np", "av", "ch", "bp", "lang", "assert", "traceback",
     # keys of the keyboard, as they are printed on it
     "space", "home", "end", "shift", "enter", "esc",
@@ -266,12 +314,6 @@ QUOTED = [
     # Python's message when a recursive backward runs out of stack (bp.mini_engine)
     "maximum recursion depth exceeded while calling a Python object",
     "maximum recursion depth exceeded",
-    # the engine's message for a second backward through a freed graph (chapter
-    # exercise 2): engine errors in Vietnamese are a later step of issue 21
-    "the graph behind this value was already used by a backward pass and its "
-    "intermediate results were freed. Pass retain_graph=True to the first "
-    "backward() if you want to run backward through the same graph again, or "
-    "recompute the value.",
     # JupyterLab's menu item, as the (English) menu shows it
     "Run All Cells",
     # nbgrader's own names for its cell kinds and buttons, as its interface shows them
@@ -281,6 +323,51 @@ QUOTED = [
     "Autograder tests",
     "autograded",
 ]
+
+
+@cache
+def framework_quotes():
+    """{framework: [pattern, ...]}: the real frameworks' own sentences our
+    Vietnamese errors end with, as ``(PyTorch: ...)``, one pattern per quote of
+    the package's catalogues (its fields may hold anything), each reviewed
+    where it is written."""
+    from autograd_viz import _dialect_messages, i18n
+    from autograd_viz.engine import messages
+
+    catalogues = [messages.MESSAGES, i18n.MESSAGES]
+    catalogues += [c for c in vars(_dialect_messages).values() if isinstance(c, messages.Catalogue)]
+    patterns = {}
+    for catalogue in catalogues:
+        for key in catalogue.entries:
+            entry, framework = catalogue.entry(key)
+            if entry.get("quote") is None:
+                continue
+            parts = re.split(r"\{\w*\}", entry["quote"].replace("{{}}", "{}"))
+            body = ".+".join(re.escape(p.replace("{{", "{").replace("}}", "}")) for p in parts)
+            patterns.setdefault(framework, set()).add(re.compile(body, re.S))
+    return patterns
+
+
+def without_framework_quotes(text):
+    """``text`` with each ``(Framework: sentence)`` whose sentence is one of the
+    catalogues' quotes taken out; the quote ends at the parenthesis that
+    balances its opening one (framework sentences have parentheses of their own)."""
+    quotes = framework_quotes()
+    out, start = [], 0
+    for m in re.finditer(r"\((" + "|".join(map(re.escape, quotes)) + r"): ", text):
+        if m.start() < start:
+            continue
+        depth, end = 1, m.end()
+        while end < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            end += 1
+        inside = text[m.end() : end - 1]
+        if not depth and any(p.fullmatch(inside) for p in quotes[m.group(1)]):
+            out.append(text[start : m.start()])
+            start = end
+    return "".join(out) + text[start:]
+
+
 # Vietnamese words borrowed whole, written as one word
 LOANWORDS = {"logarit", "logic", "web", "online", "email"}
 _DERIVATIVE_NAME = re.compile(r"^d[a-zA-Z]{1,2}$")  # dx, dh, dW: names of gradients
@@ -291,6 +378,7 @@ def english_words(text, code=frozenset()):
     the surrounding code defines, which the text may show bare)."""
     for quote in QUOTED:
         text = text.replace(quote, " ")
+    text = without_framework_quotes(text)
     _, kept = glossary()
     found = []
     for word in re.findall(r"[^\W\d_]+", prose(text)):
@@ -329,6 +417,15 @@ def test_the_checker_finds_english_and_lets_vietnamese_code_and_names_pass():
     assert english_words("Quy tắc dây chuyền: 3 × 2 = 6, gradient của `x.grad` trong PyTorch") == []
     assert english_words("gọi y.backward(create_graph=True) rồi lấy x.grad") == []
     assert english_words("the norm is a single number") == ["the", "is", "single", "number"]
+    # the framework's own sentence, quoted as a catalogue quotes it, is set aside
+    quoted = "không giải phóng (PyTorch: Trying to backward (or freed). Saved values.) rồi"
+    assert english_words(quoted) == []
+    # (PyTorch's relayed errors, "{error}", take any sentence; TensorFlow's do not)
+    assert english_words("không (TensorFlow: something nobody quoted)") == [
+        "something",
+        "nobody",
+        "quoted",
+    ]
 
 
 @pytest.mark.slow

@@ -11,8 +11,8 @@ rule node by node), ``tangent`` (forward mode) and ``panel`` (the text).
 
 from __future__ import annotations
 
+from ...i18n import error, t
 from ...i18n import resolve as resolve_lang
-from ...i18n import t
 from ..model import build_model
 from ..values import fmt_inline
 from .backward import backward_frames
@@ -60,7 +60,7 @@ def build_frames(
     modules are drawn as one node each).
     """
     if mode not in ("reverse", "forward"):
-        raise ValueError(f"mode must be 'reverse' or 'forward', got {mode!r}")
+        raise error(ValueError, "err_mode", lang, mode=repr(mode))
     lang = resolve_lang(lang)
     if mode == "forward":
         return build_tangent_frames(
@@ -76,7 +76,7 @@ def build_frames(
             depth=depth,
         )
     if wrt is not None or tangent is not None:
-        raise ValueError('wrt= and tangent= belong to forward mode: add mode="forward"')
+        raise error(ValueError, "err_wrt_reverse", lang)
     if model is None:
         model = build_model(target, lang, names=names, caller=caller, rankdir=rankdir, depth=depth)
     painter = Painter(model, backend=backend, pending_legend=bool(model.op_nodes))

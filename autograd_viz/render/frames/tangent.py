@@ -20,7 +20,7 @@ import numpy as np
 
 from ...description import DescriptionError, TangentRun
 from ...engine.errors import BackwardError
-from ...i18n import rule_text, t
+from ...i18n import error, rule_text, t
 from ..model import formula_of, substitute
 from ..style import dot_name
 from ..values import fmt_inline
@@ -38,9 +38,7 @@ def followed_root(model):
     passes = model.description.passes
     root = passes.root_for_forward() if passes is not None else None
     if root is None:
-        raise TypeError(
-            "forward mode needs one output to follow: pass a Tensor (e.g. y), not a list"
-        )
+        raise error(TypeError, "err_fwd_one_root", model.lang)
     return root
 
 
@@ -53,27 +51,22 @@ def resolve_wrt(model, wrt):
     if wrt is None:
         if len(candidates) == 1:
             return [candidates[0].id]
-        names = ", ".join(n.name for n in candidates) or "none"
-        raise ValueError(
-            f"forward mode needs to know which input to seed: pass wrt=x "
-            f"(inputs that require grad here: {names})"
-        )
+        if not candidates:
+            raise error(ValueError, "err_fwd_which_none", model.lang)
+        names = ", ".join(n.name for n in candidates)
+        raise error(ValueError, "err_fwd_which", model.lang, names=names)
     leaves = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
     out = []
     for x in leaves:
         value = desc.value_of(x)
         if value is None:
             if not hasattr(x, "shape"):
-                raise TypeError(f"wrt must be a Tensor (or a list of them), got {type(x).__name__}")
-            raise ValueError(
-                "wrt is not an input of this graph: pass a tensor the output was computed from"
-            )
+                raise error(TypeError, "err_wrt_type", model.lang, type=type(x).__name__)
+            raise error(ValueError, "err_wrt_not_input", model.lang)
         if value.kind == "op":
-            name = model.by_id[value.id].name if value.id in model.by_id else "it"
-            raise ValueError(
-                f"wrt={name} is computed by an op; seed an input (a leaf) "
-                f"such as {', '.join(n.name for n in candidates) or 'x'}"
-            )
+            name = model.by_id[value.id].name if value.id in model.by_id else "?"
+            leaves = ", ".join(n.name for n in candidates) or "x"
+            raise error(ValueError, "err_wrt_op", model.lang, name=name, leaves=leaves)
         out.append(value.id)
     return out
 
@@ -90,9 +83,7 @@ def _seeds(values, tangent, many):
         return [np.ones(np.shape(v.data), dtype=_dtype(v)) for v in values]
     given = list(tangent) if many and isinstance(tangent, (list, tuple)) else [tangent]
     if len(given) != len(values):
-        raise ValueError(
-            f"tangent= needs one seed per wrt tensor: {len(values)} wrt, {len(given)} tangents"
-        )
+        raise error(ValueError, "err_tangent_count", n=len(values), m=len(given))
     out = []
     for v, s in zip(values, given):
         arr = np.asarray(getattr(s, "data", s), dtype=_dtype(v))
@@ -101,10 +92,7 @@ def _seeds(values, tangent, many):
             if arr.size == 1 or np.broadcast_shapes(arr.shape, shape) == shape:
                 arr = np.broadcast_to(arr, shape).copy()
             else:
-                raise ValueError(
-                    f"tangent= has shape {arr.shape}, but the input it seeds has "
-                    f"shape {shape}: give one number per entry"
-                )
+                raise error(ValueError, "err_tangent_shape", got=arr.shape, shape=shape)
         out.append(arr)
     return out
 
