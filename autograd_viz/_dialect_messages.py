@@ -233,6 +233,51 @@ TORCH = Catalogue(
             "quote": "{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
             "{ndim} dims. Maybe you wanted to use the vjp or jacrev APIs instead?",
         },
+        "hook_no_grad": {
+            "en": "{quote}: create it with requires_grad=True, or register the hook on a "
+            "tensor computed from one",
+            "vi": "không gắn được hàm móc (`register_hook`) vào một tensor không cần "
+            "gradient: hãy tạo nó với requires_grad=True, hoặc gắn hàm móc vào một tensor "
+            "được tính từ tensor như vậy",
+            "quote": "cannot register a hook on a tensor that doesn't require gradient",
+        },
+        "hook_shape": {"quote": "hook '{hook}' has changed the size of value"},
+        "rule_grad_count": {
+            "quote": "function {name}Backward returned an incorrect number of gradients "
+            "(expected {arity}, got {n})",
+        },
+        "rule_grad_shape": {
+            "quote": "Function {name}Backward returned an invalid gradient at index {i} - got "
+            "{got_dims} but expected shape compatible with {dims}",
+        },
+        "vmap_in_axes": {
+            "en": "{quote}: {k} in_dims for {n} inputs",
+            "vi": "vmap: {k} phần tử in_dims cho {n} đầu vào; hãy cho mỗi đầu vào một phần tử "
+            "(None cho đầu vào không được ánh xạ), hoặc một số nguyên duy nhất",
+            "quote": "vmap(f, in_dims=...)(<inputs>): in_dims is not compatible with the "
+            "structure of `inputs`",
+        },
+        "vmap_rank": {
+            "en": "{quote}",
+            "vi": "vmap được yêu cầu ánh xạ một đầu vào theo chiều {axis}, nhưng đầu vào đó là "
+            "tensor {ndim} chiều; in_dims phải nằm trong khoảng từ -{ndim} đến {ndim} (không "
+            "kể {ndim}), hoặc là None cho đầu vào không được ánh xạ",
+            "quote": "vmap(f, in_dims={axis}, ...)(<inputs>): Got in_dim={axis} for some "
+            "input, but that input is a Tensor of dimensionality {ndim} so expected in_dim to "
+            "satisfy -{ndim} <= in_dim < {ndim}.",
+        },
+        "vmap_no_axis": {
+            "en": "{quote}",
+            "vi": "vmap cần ít nhất một tensor để ánh xạ: hãy cho in_dims một giá trị khác None",
+            "quote": "vmap: Expected at least one Tensor to vmap over",
+        },
+        "vmap_sizes": {
+            "en": "{quote}",
+            "vi": "vmap nhận các chiều cần ánh xạ có độ dài khác nhau ({sizes}): mọi chiều được "
+            "ánh xạ phải có cùng độ dài",
+            "quote": "vmap: Expected all tensors to have the same size in the mapped "
+            "dimension, got sizes {sizes} for the mapped dimension",
+        },
     },
     framework="PyTorch",
     parent=DIALECT,
@@ -377,6 +422,13 @@ TF = Catalogue(
             "vi": "acc.jvp() được gọi khi chưa ghi lại phép tính nào: hãy tính toán bên trong "
             "`with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:`",
             "quote": "Called jvp() without first tracing anything.",
+        },
+        "where_alone": {
+            "en": "autograd_viz.tf: tf.where(condition) alone (the indices where it holds) is "
+            "not provided; give x and y, or use numpy.argwhere(condition.numpy())",
+            "vi": "autograd_viz.tf chưa có tf.where(condition) chỉ với điều kiện (các chỉ số "
+            "nơi điều kiện đúng); hãy đưa cả x và y, hoặc dùng "
+            "numpy.argwhere(condition.numpy())",
         },
     },
     framework="TensorFlow",
@@ -691,15 +743,18 @@ JAX = Catalogue(
             "ánh xạ phải có cùng độ dài",
             "quote": "vmap got inconsistent sizes for array axes to be mapped:",
         },
-        "vmap_size_line": {
-            "en": "  * axis {axis} of argument {i} (shape {shape}) has size {size}",
-            "vi": "  * trục {axis} của đối số {i} (kích thước {shape}) có độ dài {size}",
+        # jax.nn
+        "logsumexp_b": {
+            "en": "autograd_viz.jax: jax.nn.logsumexp(b=..., return_sign=True) is not "
+            "provided; write log Σ b·exp(a) as jnp.log(jnp.sum(b * jnp.exp(a)))",
+            "vi": "autograd_viz.jax chưa có jax.nn.logsumexp(b=..., return_sign=True); hãy "
+            "viết log Σ b·exp(a) thành jnp.log(jnp.sum(b * jnp.exp(a)))",
         },
-        "vmap_empty": {
-            "en": "vmap over an axis of size 0: autograd_viz runs the function once per "
-            "index, so there is nothing to run",
-            "vi": "vmap trên một trục có độ dài 0: autograd_viz chạy hàm một lần cho mỗi chỉ "
-            "số, nên không có gì để chạy",
+        "rule_grad_count": {
+            "quote": "Custom VJP bwd rule must produce an output with the same container "
+            "(pytree) structure as the args tuple of the primal function, and in particular "
+            "must produce a tuple of length equal to the number of arguments to the primal "
+            "function",
         },
         # jax.numpy
         "matmul_scalar": {

@@ -646,10 +646,7 @@ def where(condition, x=None, y=None):
     """``x`` where ``condition`` holds, ``y`` elsewhere (each gets the gradient
     where it was taken)."""
     if x is None or y is None:
-        raise NotImplementedError(
-            "autograd_viz.tf: tf.where(condition) alone (the indices where it holds) is not "
-            "provided; give x and y, or use numpy.argwhere(condition.numpy())"
-        )
+        raise TF.error(NotImplementedError, "where_alone")
     return av.where(condition, lift(Tensor, x), y)
 
 

@@ -149,7 +149,7 @@ class Tensor(av.Tensor):
         then goes on (into ``.grad`` for a leaf).  A diagram shows each hook
         as a step of its own.  Returns a handle: ``handle.remove()``."""
         if not self.requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+            raise TORCH.error(RuntimeError, "hook_no_grad")
         return _graph.register_hook(self, hook)
 
     @property
@@ -849,6 +849,8 @@ _WHO = {
 class _Func(Transforms):
     """The engine's transforms with torch tensors and PyTorch's messages."""
 
+    messages = TORCH
+
     def lift(self, x):
         return lift(Tensor, x)
 
@@ -883,29 +885,6 @@ class _Func(Transforms):
             if tuple(np.shape(c)) != o.shape:
                 raise _shape_mismatch(i, c, o)
         return super().cotangents(cotangent, out, outs)
-
-    def vmap_error(self, kind, **details):
-        if kind == "in_axes":
-            return ValueError(
-                f"vmap(f, in_dims=...)(<inputs>): in_dims is not compatible with the structure "
-                f"of `inputs`: {details['given']} in_dims for {details['nargs']} inputs"
-            )
-        if kind == "rank":
-            x, axis = details["x"], details["axis"]
-            return ValueError(
-                f"vmap(f, in_dims={axis}, ...)(<inputs>): Got in_dim={axis} for some input, but "
-                f"that input is a Tensor of dimensionality {x.ndim} so expected in_dim to "
-                f"satisfy -{x.ndim} <= in_dim < {x.ndim}."
-            )
-        if kind == "nothing":
-            return ValueError("vmap: Expected at least one Tensor to vmap over")
-        if kind == "sizes":
-            sizes = [s for s, _, _, _ in details["sizes"]]
-            return ValueError(
-                f"vmap: Expected all tensors to have the same size in the mapped dimension, "
-                f"got sizes {sizes} for the mapped dimension"
-            )
-        return super().vmap_error(kind, **details)
 
 
 _FUNC = _Func()

@@ -31,6 +31,7 @@ import numpy as np
 
 from . import ops
 from .graph import STATE, as_plain
+from .messages import MESSAGES
 from .tensor import Tensor, apply, as_class, concatenate, stack
 
 
@@ -113,9 +114,8 @@ class Custom(ops.Primitive):
         if not isinstance(grads, (list, tuple)):
             grads = [grads]
         if len(grads) != self.arity:
-            raise TypeError(
-                f"the backward rule of {self.name} returned {len(grads)} gradients for its "
-                f"{self.arity} inputs: return one per input (None for one that needs none)"
+            raise self.cls._messages.error(
+                TypeError, "rule_grad_count", name=self.name, n=len(grads), arity=self.arity
             )
         return [self._as_gradient(F, r, i) for i, r in enumerate(grads)]
 
@@ -132,9 +132,16 @@ class Custom(ops.Primitive):
             # a gradient the input broadcasts to is summed back to it, as PyTorch does
             r = ops.unbroadcast(F, r, tuple(shape))
             if tuple(F.shape(r)) != tuple(shape):
-                raise ValueError(
-                    f"the backward rule of {self.name} returned a gradient that does not "
-                    f"fit input {i} of shape {tuple(shape)}: a gradient has its input's shape"
+                got = tuple(F.shape(r))
+                raise self.cls._messages.error(
+                    ValueError,
+                    "rule_grad_shape",
+                    name=self.name,
+                    i=i,
+                    got=got,
+                    shape=tuple(shape),
+                    got_dims=list(got),  # as PyTorch writes a shape
+                    dims=list(shape),
                 )
         return r
 
@@ -245,10 +252,7 @@ def _pack(values):
         return values[0]
     dtypes = {np.asarray(v).dtype for v in values}
     if len(dtypes) > 1:
-        raise TypeError(
-            f"a function with a rule of its own returned outputs of dtypes "
-            f"{sorted(map(str, dtypes))}: give them one dtype"
-        )
+        raise MESSAGES.error(TypeError, "rule_output_dtypes", dtypes=sorted(map(str, dtypes)))
     return np.concatenate([np.ravel(v) for v in values])
 
 

@@ -292,6 +292,8 @@ class Transforms:
     framework spells them (see the module docstring).  The methods under
     "hooks" are what a dialect overrides."""
 
+    messages = MESSAGES  # whose words vmap's refusals are (a dialect's catalogue)
+
     # -------------------------------------------------------------- reverse mode
 
     def value_and_grad(self, f, argnums=0, *, has_aux=False):
@@ -629,44 +631,30 @@ class Transforms:
     def bad_argnums(self, argnums, nargs, wrong_type):
         return MESSAGES.error(TypeError, "bad_argnums", argnums=repr(argnums), n=nargs)
 
-    def vmap_error(self, kind, **details):
-        """What vmap refuses, in the framework's words (here: JAX's, which say
-        what to do): ``in_axes`` of the wrong length, an argument without the
-        mapped axis (``rank``), ``nothing`` mapped, mapped axes of different
-        ``sizes``, an ``empty`` one."""
+    def vmap_error(self, kind, **d):
+        """What vmap refuses, in the words of ``self.messages`` (a dialect's
+        catalogue gives its framework's): ``in_axes`` of the wrong length, an
+        argument without the mapped axis (``rank``), ``nothing`` mapped, mapped
+        axes of different ``sizes``, an ``empty`` one."""
+        say = self.messages
         if kind == "in_axes":
-            return ValueError(
-                f"vmap in_axes must be an int, None, or a tuple of entries corresponding "
-                f"to the positional arguments passed to the function, but got "
-                f"len(in_axes)={details['given']}, len(args)={details['nargs']}"
-            )
+            return say.error(ValueError, "vmap_in_axes", k=d["given"], n=d["nargs"])
         if kind == "rank":
-            i, axis, x = details["i"], details["axis"], details["x"]
-            return ValueError(
-                f"vmap was requested to map argument {i} along axis {axis}, "
-                f"which implies that its rank should be at least "
-                f"{axis + 1 if axis >= 0 else -axis}, "
-                f"but it is only {x.ndim} (its shape is {x.shape}); pass "
-                f"in_axes=None for an argument that is not mapped"
+            i, axis, x = d["i"], d["axis"], d["x"]
+            need = axis + 1 if axis >= 0 else -axis
+            return say.error(
+                ValueError, "vmap_rank", i=i, axis=axis, need=need, ndim=x.ndim, shape=x.shape
             )
         if kind == "nothing":
-            return ValueError(
-                "vmap must have at least one non-None value in in_axes (an "
-                "argument to map over), or axis_size must be given"
-            )
+            return say.error(ValueError, "vmap_no_axis")
         if kind == "sizes":
             lines = "\n".join(
-                f"  * axis {axis} of argument {i} (shape {x.shape}) has size {s}"
-                for s, i, axis, x in details["sizes"]
+                say.text("vmap_size_line", axis=axis, i=i, shape=x.shape, size=s)
+                for s, i, axis, x in d["sizes"]
             )
-            return ValueError(
-                f"vmap got inconsistent sizes for array axes to be mapped:\n"
-                f"{lines}\nevery mapped axis must have the same size"
-            )
-        return ValueError(
-            "vmap over an axis of size 0: autograd_viz runs the function "
-            "once per index, so there is nothing to run"
-        )
+            sizes = [s for s, _, _, _ in d["sizes"]]
+            return say.error(ValueError, "vmap_sizes", lines=lines, sizes=sizes)
+        return say.error(ValueError, "vmap_empty")
 
     def finish(self, result, *likes):
         """A value the transforms hand back (or pass to the function) made to

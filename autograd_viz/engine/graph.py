@@ -581,9 +581,12 @@ def _run_hooks(node, g, create_graph, trace):
             out = fn(value)
             if out is not None:
                 if np.shape(as_plain(out)) != np.shape(as_plain(before)):
-                    raise ValueError(
-                        f"a hook returned a gradient of shape {np.shape(as_plain(out))} for a "
-                        f"value of shape {np.shape(as_plain(before))}: return one of that shape"
+                    raise type(node)._messages.error(
+                        ValueError,
+                        "hook_shape",
+                        got=np.shape(as_plain(out)),
+                        shape=np.shape(as_plain(before)),
+                        hook=getattr(fn, "__name__", "hook"),
                     )
                 value = out
     finally:

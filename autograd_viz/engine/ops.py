@@ -897,9 +897,8 @@ def einsum_subscripts(subscripts, ndims):
     inputs, arrow, out = text.partition("->")
     specs = inputs.split(",")
     if len(specs) != len(ndims):
-        raise ValueError(
-            f"einsum: the subscripts {subscripts!r} name {len(specs)} operands, "
-            f"{len(ndims)} were given"
+        raise MESSAGES.error(
+            ValueError, "einsum_count", subscripts=repr(subscripts), n=len(specs), m=len(ndims)
         )
     spare = [c for c in string.ascii_letters if c not in text]
     widest = 0
@@ -913,9 +912,7 @@ def einsum_subscripts(subscripts, ndims):
             k = n - (len(spec) - 3)
             spec = spec.replace("...", dots[widest - k :] if k else "")
         if len(spec) != n or not (spec.isalpha() or spec == ""):
-            raise ValueError(
-                f"einsum: the subscripts {spec!r} do not fit an operand of {n} dimensions"
-            )
+            raise MESSAGES.error(ValueError, "einsum_fit", spec=repr(spec), n=n)
         written.append(spec)
     if arrow:
         out = out.replace("...", dots)
@@ -935,10 +932,7 @@ def tensordot_subscripts(ndim_a, ndim_b, axes=2):
     a_axes = [x % ndim_a for x in a_axes]
     b_axes = [x % ndim_b for x in b_axes]
     if len(a_axes) != len(b_axes):
-        raise ValueError(
-            f"tensordot: {len(a_axes)} axes of the first tensor against {len(b_axes)} "
-            f"of the second; contract the same number"
-        )
+        raise MESSAGES.error(ValueError, "tensordot_axes", n=len(a_axes), m=len(b_axes))
     letters = iter(string.ascii_letters)
     a = [next(letters) for _ in range(ndim_a)]
     b = [next(letters) for _ in range(ndim_b)]

@@ -722,8 +722,8 @@ def einsum(subscripts, *operands):
     cls = Tensor if like is None else type(like)
     operands = [x if isinstance(x, Tensor) else cls(x) for x in operands]
     if not 1 <= len(operands) <= ops.EINSUM_OPERANDS:
-        raise ValueError(
-            f"einsum takes 1 to {ops.EINSUM_OPERANDS} operands here, got {len(operands)}"
+        raise cls._messages.error(
+            ValueError, "einsum_operands", most=ops.EINSUM_OPERANDS, n=len(operands)
         )
     spec = ops.einsum_subscripts(subscripts, [x.ndim for x in operands])
     return apply(ops.einsum, *operands, subscripts=spec)

@@ -59,6 +59,8 @@ def _jax_type(x):
 class _Jax(Transforms):
     """The engine's transforms with JAX's arrays, checks and messages."""
 
+    messages = JAX
+
     def lift(self, x):
         return lift(x)
 
@@ -146,25 +148,6 @@ class _Jax(Transforms):
         nums = tuple(argnums) if isinstance(argnums, (tuple, list)) else (argnums,)
         need = max(max(nums) + 1, -min(nums))
         return JAX.error(TypeError, "argnums_range", argnums=repr(argnums), need=need, n=nargs)
-
-    def vmap_error(self, kind, **d):
-        if kind == "in_axes":
-            return JAX.error(ValueError, "vmap_in_axes", k=d["given"], n=d["nargs"])
-        if kind == "rank":
-            i, axis, x = d["i"], d["axis"], d["x"]
-            need = axis + 1 if axis >= 0 else -axis
-            return JAX.error(
-                ValueError, "vmap_rank", i=i, axis=axis, need=need, ndim=x.ndim, shape=x.shape
-            )
-        if kind == "nothing":
-            return JAX.error(ValueError, "vmap_no_axis")
-        if kind == "sizes":
-            lines = "\n".join(
-                JAX.text("vmap_size_line", axis=axis, i=i, shape=x.shape, size=s)
-                for s, i, axis, x in d["sizes"]
-            )
-            return JAX.error(ValueError, "vmap_sizes", lines=lines)
-        return JAX.error(ValueError, "vmap_empty")
 
     def finish(self, result, *likes):
         # a result is weakly typed when every value it stands for is

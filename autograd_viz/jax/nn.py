@@ -5,6 +5,7 @@ from __future__ import annotations
 import autograd_viz as _av
 
 from .. import scope as _scope
+from .._dialect_messages import JAX
 from . import _array
 from . import numpy as jnp
 from ._array import lift, unary
@@ -61,10 +62,7 @@ def log_softmax(x, axis=-1):
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     """log Σ exp(a), one op (its derivative is softmax(a)); ``b`` weights the terms."""
     if b is not None or return_sign:
-        raise NotImplementedError(
-            "autograd_viz.jax: jax.nn.logsumexp(b=..., return_sign=True) is not provided; "
-            "write log Σ b·exp(a) as jnp.log(jnp.sum(b * jnp.exp(a)))"
-        )
+        raise JAX.error(NotImplementedError, "logsumexp_b")
     return _array.reduction(_av.logsumexp, _array._floating(lift(a)), axis, keepdims)
 
 
