@@ -42,6 +42,8 @@ define LOCKS
 test       pyproject.toml --extra test --extra notebooks --group dev
 torch-cpu  requirements/torch-cpu.in
 bench      pyproject.toml --extra bench -c requirements/test.txt -c requirements/torch-cpu.txt
+tf-oracle    requirements/tf-oracle.in
+mxnet-oracle requirements/mxnet-oracle.in
 endef
 export LOCKS
 LOCK_FLAGS := --python-version 3.11 --python-platform x86_64-manylinux_2_36 --emit-find-links -q
@@ -55,7 +57,7 @@ VENV_LOCKS := requirements/test.txt $(if $(TORCH_WHEEL),requirements/torch-cpu.t
 # lists the locks the venv was synced from; tests/test_lock.py reads it
 SYNCED := $(VENV)/autograd_viz-locks.txt
 
-.PHONY: help install system-deps lock lint trust lab test bench notebooks clean
+.PHONY: help install system-deps lock lint trust lab test bench notebooks oracles clean
 
 help:
 	@echo "make install  - system deps (graphviz, chromium, fonts; root+apt only) + $(VENV) synced from requirements/ (the locks)"
@@ -68,6 +70,7 @@ help:
 	@echo "make lock     - re-resolve requirements/*.txt after a change to pyproject.toml or requirements/*.in, keeping every pin it can"
 	@echo "make lock UPGRADE=1 - the same, taking the newest release of everything"
 	@echo "make env-NAME - a venv of its own, .venv-NAME, synced from requirements/NAME.txt"
+	@echo "make oracles  - real TensorFlow and MXNet for tests/oracles: make env-tf-oracle env-mxnet-oracle"
 	@echo "make clean    - remove build artefacts, caches and the venvs"
 
 # --- system packages: only when root, apt-get exists and something is missing ---
@@ -125,7 +128,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install
+# real TensorFlow and real MXNet, the oracles of tests/oracles, each in an
+# environment of its own from its lock (their versions conflict with the
+# tests' lock: TensorFlow's pins fight JAX's, MXNet 1.9 needs numpy < 1.24)
+oracles: env-tf-oracle env-mxnet-oracle
+
+test: install oracles
 	@rc=0; $(PYTHON) -m pytest -q $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ] && [ -z "$$(find tests -name 'test_*.py' -o -name '*_test.py' 2>/dev/null | head -n 1)" ]; then \
 	  echo "make test: no tests collected (tests/ has no test files yet)"; rc=0; \

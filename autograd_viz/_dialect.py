@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dialect_messages import DIALECT
 from .engine import ops
 from .engine.tensor import FUNCTIONS, Tensor, identity
 
@@ -215,10 +214,42 @@ def numpy_repr(data, name, hidden_dtypes):
     """``name([...])`` the way numpy prints it, with ``dtype=`` left out
     for ``hidden_dtypes`` (what the framework treats as the default)."""
     arr = np.asarray(data)
-    body = np.array2string(arr, separator=", ", prefix=name + "(")
+    formatter = _numpy1_scientific(arr)
+    body = np.array2string(arr, separator=", ", prefix=name + "(", formatter=formatter)
     if arr.dtype in hidden_dtypes:
         return f"{name}({body})"
     return f"{name}({body}, dtype={arr.dtype})"
+
+
+def _numpy1_scientific(arr):
+    """numpy 1's scientific notation where numpy 2 would not use it (MXNet
+    prints with numpy 1), or None.  numpy 1 compared a float32 array's
+    smallest entry with 0.0001 in float64, numpy 2 in float32: the two differ
+    only where that entry is float32(0.0001), which numpy 1 writes 1.e-04.
+    The format is numpy's own scientific one (shortest digits, padded alike)."""
+    if arr.dtype != np.float32 or arr.size == 0 or not np.isfinite(arr).all():
+        return None
+    nonzero = np.abs(arr[arr != 0])
+    if nonzero.size == 0 or nonzero.min() != np.float32(1e-4) or nonzero.max() >= 1e8:
+        return None
+    parts = [np.format_float_scientific(v, unique=True, trim=".") for v in nonzero]
+    mantissas, exps = zip(*(p.partition("e")[::2] for p in parts))
+    digits = max(len(m.split(".")[1]) for m in mantissas)
+    exp_digits = max(len(e) for e in exps) - 1
+    left = max(len(np.format_float_scientific(v, unique=True).split(".")[0]) for v in arr.flat)
+
+    def fmt(v):
+        return np.format_float_scientific(
+            v,
+            precision=digits,
+            min_digits=digits,
+            unique=True,
+            trim="k",
+            pad_left=left,
+            exp_digits=exp_digits,
+        )
+
+    return {"float_kind": fmt}
 
 
 def recorded_copy(x):
@@ -227,28 +258,3 @@ def recorded_copy(x):
     out = identity(x)
     out.data = np.array(out.data)  # its own memory, as a copy should have
     return out
-
-
-def missing_name(module_name, provided, dtypes=()):
-    """A dialect module's ``__getattr__`` (Python calls it only for a name the
-    module does not define): an AttributeError that lists what it does
-    provide (``provided()``, names) and its dtypes."""
-
-    def __getattr__(name):
-        if name.startswith("__"):
-            raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
-        names = ", ".join(sorted(provided()))
-        if dtypes:
-            raise DIALECT.error(
-                AttributeError,
-                "module_missing_dtypes",
-                module=module_name,
-                name=name,
-                names=names,
-                dtypes=", ".join(dtypes),
-            )
-        raise DIALECT.error(
-            AttributeError, "module_missing", module=module_name, name=name, names=names
-        )
-
-    return __getattr__

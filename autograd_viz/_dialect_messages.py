@@ -17,17 +17,7 @@ from .engine.messages import MESSAGES, Catalogue
 # ------------------------------------------------------------------ shared by every dialect
 
 DIALECT = Catalogue(
-    {
-        "module_missing": {
-            "en": "{module} does not provide {name}; it provides {names}",
-            "vi": "{module} không có {name}; những tên nó có: {names}",
-        },
-        "module_missing_dtypes": {
-            "en": "{module} does not provide {name}; it provides {names} and the dtypes {dtypes}",
-            "vi": "{module} không có {name}; những tên nó có: {names}, và các kiểu dữ liệu "
-            "{dtypes}",
-        },
-    },
+    {},
     parent=MESSAGES,
 )
 
@@ -89,12 +79,6 @@ TORCH = Catalogue(
             "requires_grad=True trước",
             "quote": "can't retain_grad on Tensor that has requires_grad=False",
         },
-        "no_attribute": {
-            "en": "autograd_viz.torch does not provide Tensor.{attr}; tensors here have the "
-            "engine's methods plus {methods}",
-            "vi": "autograd_viz.torch không có Tensor.{attr}; tensor ở đây có các phương thức "
-            "của lõi tính toán cùng với {methods}",
-        },
         "size_scalar": {
             "en": "size({dim}): a 0-d tensor has no dimensions; x.size() gives its shape, ()",
             "vi": "size({dim}): tensor 0 chiều không có chiều nào; x.size() cho kích thước "
@@ -107,15 +91,9 @@ TORCH = Catalogue(
             "quote": "Dimension out of range (expected to be in range of [{lo}, {hi}], but got "
             "{dim})",
         },
-        "max_pair": {
-            "en": "autograd_viz.torch does not provide the elementwise torch.max(a, b); pass a "
-            "dimension (an int) as the second argument",
-            "vi": "autograd_viz.torch không có dạng torch.max(a, b) so từng phần tử; hãy "
-            "truyền một chiều (số nguyên) làm đối số thứ hai",
-        },
         "max_dim": {
-            "en": "torch.max takes one dimension (an int), got {dim}",
-            "vi": "torch.max nhận một chiều (số nguyên), nhưng nhận được {dim}",
+            "en": "torch.{name} takes one dimension (an int), got {dim}",
+            "vi": "torch.{name} nhận một chiều (số nguyên), nhưng nhận được {dim}",
         },
         "cat_empty": {
             "en": "torch.cat needs at least one tensor",
@@ -254,6 +232,51 @@ TORCH = Catalogue(
             "có {ndim} chiều; với đầu ra nhiều phần tử hãy dùng vjp hoặc jacrev",
             "quote": "{who}: Expected f(*args) to return a scalar Tensor, got tensor with "
             "{ndim} dims. Maybe you wanted to use the vjp or jacrev APIs instead?",
+        },
+        "hook_no_grad": {
+            "en": "{quote}: create it with requires_grad=True, or register the hook on a "
+            "tensor computed from one",
+            "vi": "không gắn được hàm móc (`register_hook`) vào một tensor không cần "
+            "gradient: hãy tạo nó với requires_grad=True, hoặc gắn hàm móc vào một tensor "
+            "được tính từ tensor như vậy",
+            "quote": "cannot register a hook on a tensor that doesn't require gradient",
+        },
+        "hook_shape": {"quote": "hook '{hook}' has changed the size of value"},
+        "rule_grad_count": {
+            "quote": "function {name}Backward returned an incorrect number of gradients "
+            "(expected {arity}, got {n})",
+        },
+        "rule_grad_shape": {
+            "quote": "Function {name}Backward returned an invalid gradient at index {i} - got "
+            "{got_dims} but expected shape compatible with {dims}",
+        },
+        "vmap_in_axes": {
+            "en": "{quote}: {k} in_dims for {n} inputs",
+            "vi": "vmap: {k} phần tử in_dims cho {n} đầu vào; hãy cho mỗi đầu vào một phần tử "
+            "(None cho đầu vào không được ánh xạ), hoặc một số nguyên duy nhất",
+            "quote": "vmap(f, in_dims=...)(<inputs>): in_dims is not compatible with the "
+            "structure of `inputs`",
+        },
+        "vmap_rank": {
+            "en": "{quote}",
+            "vi": "vmap được yêu cầu ánh xạ một đầu vào theo chiều {axis}, nhưng đầu vào đó là "
+            "tensor {ndim} chiều; in_dims phải nằm trong khoảng từ -{ndim} đến {ndim} (không "
+            "kể {ndim}), hoặc là None cho đầu vào không được ánh xạ",
+            "quote": "vmap(f, in_dims={axis}, ...)(<inputs>): Got in_dim={axis} for some "
+            "input, but that input is a Tensor of dimensionality {ndim} so expected in_dim to "
+            "satisfy -{ndim} <= in_dim < {ndim}.",
+        },
+        "vmap_no_axis": {
+            "en": "{quote}",
+            "vi": "vmap cần ít nhất một tensor để ánh xạ: hãy cho in_dims một giá trị khác None",
+            "quote": "vmap: Expected at least one Tensor to vmap over",
+        },
+        "vmap_sizes": {
+            "en": "{quote}",
+            "vi": "vmap nhận các chiều cần ánh xạ có độ dài khác nhau ({sizes}): mọi chiều được "
+            "ánh xạ phải có cùng độ dài",
+            "quote": "vmap: Expected all tensors to have the same size in the mapped "
+            "dimension, got sizes {sizes} for the mapped dimension",
         },
     },
     framework="PyTorch",
@@ -400,6 +423,13 @@ TF = Catalogue(
             "`with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:`",
             "quote": "Called jvp() without first tracing anything.",
         },
+        "where_alone": {
+            "en": "autograd_viz.tf: tf.where(condition) alone (the indices where it holds) is "
+            "not provided; give x and y, or use numpy.argwhere(condition.numpy())",
+            "vi": "autograd_viz.tf chưa có tf.where(condition) chỉ với điều kiện (các chỉ số "
+            "nơi điều kiện đúng); hãy đưa cả x và y, hoặc dùng "
+            "numpy.argwhere(condition.numpy())",
+        },
     },
     framework="TensorFlow",
     parent=DIALECT,
@@ -430,9 +460,9 @@ MXNET = Catalogue(
         "freed_graph": {"quote": _MX_NOT_IN_GRAPH},
         "grad_req": {
             "en": "grad_req={req} is not supported by autograd_viz's MXNet dialect; use "
-            "'write' (the default) or 'null'",
-            "vi": "autograd_viz.mxnet chưa hỗ trợ grad_req={req}; hãy dùng 'write' (mặc định) "
-            "hoặc 'null'",
+            "'write' (the default), 'add' or 'null'",
+            "vi": "autograd_viz.mxnet chưa hỗ trợ grad_req={req}; hãy dùng 'write' (mặc định), "
+            "'add' hoặc 'null'",
         },
         "not_recorded": {
             "en": "cannot differentiate: this array was not computed inside autograd.record() "
@@ -713,15 +743,18 @@ JAX = Catalogue(
             "ánh xạ phải có cùng độ dài",
             "quote": "vmap got inconsistent sizes for array axes to be mapped:",
         },
-        "vmap_size_line": {
-            "en": "  * axis {axis} of argument {i} (shape {shape}) has size {size}",
-            "vi": "  * trục {axis} của đối số {i} (kích thước {shape}) có độ dài {size}",
+        # jax.nn
+        "logsumexp_b": {
+            "en": "autograd_viz.jax: jax.nn.logsumexp(b=..., return_sign=True) is not "
+            "provided; write log Σ b·exp(a) as jnp.log(jnp.sum(b * jnp.exp(a)))",
+            "vi": "autograd_viz.jax chưa có jax.nn.logsumexp(b=..., return_sign=True); hãy "
+            "viết log Σ b·exp(a) thành jnp.log(jnp.sum(b * jnp.exp(a)))",
         },
-        "vmap_empty": {
-            "en": "vmap over an axis of size 0: autograd_viz runs the function once per "
-            "index, so there is nothing to run",
-            "vi": "vmap trên một trục có độ dài 0: autograd_viz chạy hàm một lần cho mỗi chỉ "
-            "số, nên không có gì để chạy",
+        "rule_grad_count": {
+            "quote": "Custom VJP bwd rule must produce an output with the same container "
+            "(pytree) structure as the args tuple of the primal function, and in particular "
+            "must produce a tuple of length equal to the number of arguments to the primal "
+            "function",
         },
         # jax.numpy
         "matmul_scalar": {

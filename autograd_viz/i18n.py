@@ -391,6 +391,27 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "This player needs JavaScript to step through the frames.",
         "vi": "Trình phát này cần JavaScript để chuyển qua các khung hình.",
     },
+    # a name a dialect does not provide (autograd_viz/scope)
+    "not_provided_in_scope": {
+        "en": "{dialect} does not provide {name} yet: it is in the {title} dialect's stated "
+        "scope, not built yet (see {table}). Use instead: {use}.",
+        "vi": "{dialect} chưa cung cấp {name}: nó thuộc phạm vi đã nêu của phương ngữ {title} "
+        "nhưng chưa được xây dựng (xem {table}). Hãy dùng: {use}.",
+    },
+    "not_provided_outside": {
+        "en": "{dialect} does not provide {name}: it is outside the {title} dialect's scope. "
+        "Use instead: {use}.",
+        "vi": "{dialect} không cung cấp {name}: nó nằm ngoài phạm vi của phương ngữ {title}. "
+        "Hãy dùng: {use}.",
+    },
+    "not_provided_unknown": {
+        "en": "{dialect} does not provide {name}: it is outside the {title} dialect's scope "
+        "(the core a course on automatic differentiation uses, listed name by name in {table}). "
+        "Use real {title} for it, or write it with the names listed there.",
+        "vi": "{dialect} không cung cấp {name}: nó nằm ngoài phạm vi của phương ngữ {title} "
+        "(phần cốt lõi mà một khóa học về vi phân tự động dùng, liệt kê từng tên trong {table}). "
+        "Hãy dùng {title} thật cho nó, hoặc viết nó bằng các tên được liệt kê ở đó.",
+    },
 }
 
 # What the drawing calls say when something goes wrong (and the graph
@@ -825,6 +846,28 @@ RULE_TEXT: dict[str, dict[str, str]] = {
     "1 (only the precision changes)": {
         "en": "1 (only the precision changes)",
         "vi": "1 (chỉ độ chính xác thay đổi)",
+    },
+    "1 where a > b, else 0": {"en": "1 where a > b, else 0", "vi": "1 nếu a > b, ngược lại 0"},
+    "1 where b > a, else 0": {"en": "1 where b > a, else 0", "vi": "1 nếu b > a, ngược lại 0"},
+    "1 where a < b, else 0": {"en": "1 where a < b, else 0", "vi": "1 nếu a < b, ngược lại 0"},
+    "1 where b < a, else 0": {"en": "1 where b < a, else 0", "vi": "1 nếu b < a, ngược lại 0"},
+    "1 where c holds, else 0": {"en": "1 where c holds, else 0", "vi": "1 nếu c đúng, ngược lại 0"},
+    "0 where c holds, else 1": {"en": "0 where c holds, else 1", "vi": "0 nếu c đúng, ngược lại 1"},
+    "1 where a is the min, else 0": {
+        "en": "1 where a is the min, else 0",
+        "vi": "1 tại vị trí nhỏ nhất của a, còn lại 0",
+    },
+    "product of the other entries": {
+        "en": "product of the other entries",
+        "vi": "tích của các phần tử còn lại",
+    },
+    "softmax(a) = exp(a − log Σ exp(a))": {
+        "en": "softmax(a) = exp(a − log Σ exp(a))",
+        "vi": "softmax(a) = exp(a − log Σ exp(a))",
+    },
+    "g contracted with the other operands": {
+        "en": "g contracted with the other operands",
+        "vi": "g nhân rồi lấy tổng với các toán hạng còn lại",
     },
 }
 

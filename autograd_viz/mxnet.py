@@ -25,11 +25,13 @@ import numpy as onp
 
 import autograd_viz as av
 
+from . import scope as _names
 from ._dialect import (
     PYTHON_OPERATORS,
     NotProvided,
     Provided,
     fresh,
+    lift,
     lifting,
     numpy_repr,
     provide,
@@ -37,7 +39,7 @@ from ._dialect import (
     shape_arg,
 )
 from ._dialect_messages import MXNET
-from .engine import graph
+from .engine import graph, ops
 
 _recording = False  # True inside autograd.record()
 _training = False
@@ -57,6 +59,9 @@ class ndarray(av.Tensor):
     def __repr__(self):
         return numpy_repr(self.data, "array", (onp.dtype(onp.float32), onp.dtype(onp.bool_)))
 
+    def __str__(self):
+        return str(onp.asarray(self.data))  # print(x): numpy's str, as MXNet prints
+
     def attach_grad(self, grad_req="write"):
         """Ask for gradients of this array: ``.grad`` becomes zeros.
 
@@ -64,8 +69,10 @@ class ndarray(av.Tensor):
         it was computed from, as MXNet does: it becomes a new leaf (a
         variable), so a later backward stops here and fills its ``.grad``,
         and nothing flows further back through it."""
-        if grad_req not in ("write", "null"):
+        if grad_req not in ("write", "add", "null"):
             raise MXNET.error(ValueError, "grad_req", req=repr(grad_req))
+        # 'add': each backward adds to .grad instead of overwriting it
+        self._grad_add = grad_req == "add"
         if not self.is_leaf:
             self._become_leaf()
         if grad_req == "null":
@@ -100,6 +107,15 @@ class ndarray(av.Tensor):
 
     def asnumpy(self):
         return self.numpy()
+
+    def max(self, axis=None, keepdims=False):
+        return np.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return np.min(self, axis, keepdims)
+
+    def prod(self, axis=None, keepdims=False):
+        return np.prod(self, axis, keepdims)
 
 
 # ------------------------------------------------------------------ autograd
@@ -246,7 +262,8 @@ np = SimpleNamespace(
     zeros_like=lambda a: ndarray(onp.zeros_like(onp.asarray(a))),
     ones_like=lambda a: ndarray(onp.ones_like(onp.asarray(a))),
     linalg=SimpleNamespace(),
-    random=SimpleNamespace(normal=_normal, seed=av.seed),
+    # no seed: MXNet's is npx.random.seed (or mx.random.seed)
+    random=SimpleNamespace(normal=_normal),
     float32=onp.float32,
     float64=onp.float64,
     int32=onp.int32,
@@ -279,14 +296,62 @@ PRIMITIVES = {
     "matmul": Provided("np.matmul", "a @ b"),
     "reshape": Provided("np.reshape", ".reshape"),
     "transpose": Provided("np.transpose", ".T", ".transpose"),
-    "broadcast_to": NotProvided(
-        "np.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
-    ),
+    "broadcast_to": Provided("np.broadcast_to"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing that backward passes use"
     ),
     "cast": Provided(".astype"),
     "identity": Provided(".copy"),
+    "erf": Provided("npx.erf"),
+    "log1p": Provided("np.log1p"),
+    "maximum": Provided("np.maximum"),
+    "minimum": Provided("np.minimum"),
+    "where": Provided("np.where"),
+    "prod": Provided("np.prod", ".prod"),
+    "min": Provided("np.min", ".min"),
+    "logsumexp": NotProvided("MXNet's numpy interface has no function for log Σ exp"),
+    "einsum": Provided("np.einsum"),
 }
 
-provide(sys.modules[__name__], PRIMITIVES, lambda prim, f: lifting(ndarray, f, prim.arity))
+
+# MXNet's own rules where the frameworks differ: max and min give each tied
+# entry the whole gradient (the others share it), maximum and minimum give it
+# to their first input, prod divides the product by each entry (nan at a 0)
+_RULES = {
+    ops.max: {"ties": "each"},
+    ops.min: {"ties": "each"},
+    ops.maximum: {"ties": "a"},
+    ops.minimum: {"ties": "a"},
+    ops.prod: {"divide": True},
+}
+
+
+def _make(prim, engine_function):
+    """An MXNet function from the engine's, its arrays lifted, with MXNet's rules."""
+    rule = _RULES.get(prim)
+    if rule and prim.axes:
+        return lambda a, axis=None, keepdims=False: engine_function(
+            lift(ndarray, a), axis, keepdims, **rule
+        )
+    if rule:
+        return lambda x1, x2: engine_function(lift(ndarray, x1), x2, **rule)
+    return lifting(ndarray, engine_function, prim.arity)
+
+
+def _where(condition, x, y):
+    """``x`` where ``condition`` holds, ``y`` elsewhere."""
+    return av.where(condition, lift(ndarray, x), y)
+
+
+def _einsum(subscripts, *operands):
+    """Einstein summation (``"ij,jk->ik"``), one op."""
+    return av.einsum(subscripts, *[lift(ndarray, x) for x in operands])
+
+
+np.where, np.einsum = _where, _einsum
+
+
+provide(sys.modules[__name__], PRIMITIVES, _make)
+
+# the names built in autograd_viz/more, and the error for the rest
+_names.complete(globals(), "mxnet")

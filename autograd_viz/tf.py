@@ -26,6 +26,7 @@ import numpy as np
 
 import autograd_viz as av
 
+from . import scope as _scope
 from ._dialect import (
     PYTHON_OPERATORS,
     DTypes,
@@ -41,7 +42,7 @@ from ._dialect import (
 )
 from ._dialect_messages import TF
 from .engine import forward as _forward
-from .engine import graph
+from .engine import graph, ops
 from .engine.functional import followed
 from .engine.graph import STATE
 from .engine.tensor import set_requires_grad, stack
@@ -66,14 +67,20 @@ class Tensor(av.Tensor):
         return _dtype_of(self.data.dtype)
 
     def __repr__(self):
-        arr = np.asarray(self.data)
-        values = str(arr[()]) if arr.ndim == 0 else repr(arr)
+        values = _numpy_text(self.data, is_repr=True)
         if self._variable is not None:
             return (
                 f"<tf.Variable '{self._variable}:0' shape={self.shape} "
-                f"dtype={arr.dtype}, numpy={values}>"
+                f"dtype={self.data.dtype}, numpy={values}>"
             )
-        return f"<tf.Tensor: shape={self.shape}, dtype={arr.dtype}, numpy={values}>"
+        return f"<tf.Tensor: shape={self.shape}, dtype={self.data.dtype}, numpy={values}>"
+
+    def __str__(self):
+        # print(t) in TensorFlow: the values as numpy's str, then shape and dtype
+        if self._variable is not None:
+            return repr(self)
+        values = _numpy_text(self.data, is_repr=False)
+        return f"tf.Tensor({values}, shape={self.shape}, dtype={self.data.dtype})"
 
     # a Variable's values can be replaced (an optimizer step); a plain
     # tensor's cannot, as in TensorFlow
@@ -113,6 +120,18 @@ class Tensor(av.Tensor):
 
     def __itruediv__(self, other):
         return self._augmented("/=", lambda t: t / other, "v.assign(v / value)")
+
+
+def _numpy_text(data, is_repr):
+    """The values as TensorFlow shows them: numpy's repr (a 0-d value as the
+    Python number, ``numpy=0.5``) or, for print, numpy's str; text of several
+    lines starts on a line of its own."""
+    arr = np.asarray(data)
+    if not is_repr:
+        text = str(arr[()] if arr.ndim == 0 else arr)
+    else:
+        text = repr(arr.item()) if arr.ndim == 0 else repr(arr)
+    return "\n" + text if "\n" in text else text
 
 
 def _tf_array_tensor(value, dtype=None):
@@ -251,11 +270,12 @@ class GradientTape:
             self.watched.append(t)
 
     def watched_variables(self):
-        seen = {}
-        for n in self.recorded:
-            for p in n._parents:
-                if isinstance(p, Variable):
-                    seen[id(p)] = p
+        seen = {id(t): t for t in self.watched if isinstance(t, Variable)}
+        if self.watch_accessed_variables:  # else only what watch() was given
+            for n in self.recorded:
+                for p in n._parents:
+                    if isinstance(p, Variable):
+                        seen[id(p)] = p
         return tuple(seen.values())
 
     def _consume(self, what):
@@ -579,7 +599,7 @@ nn = SimpleNamespace()
 PRIMITIVES = {
     **PYTHON_OPERATORS,
     "exp": Provided("exp", "math.exp"),
-    "log": Provided("log", "math.log"),
+    "log": Provided("math.log"),  # TensorFlow 2 has no tf.log
     "sin": Provided("sin", "math.sin"),
     "cos": Provided("cos", "math.cos"),
     "tanh": Provided("tanh", "math.tanh", "nn.tanh"),
@@ -595,18 +615,47 @@ PRIMITIVES = {
     "matmul": Provided("matmul", "linalg.matmul", "a @ b"),
     "reshape": Provided("reshape"),
     "transpose": Provided("transpose"),
-    "broadcast_to": NotProvided(
-        "tf.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
-    ),
+    "broadcast_to": Provided("broadcast_to"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing that backward passes use; "
         "tf.tensor_scatter_nd_add is not offered"
     ),
     "cast": Provided("cast"),
     "identity": Provided("identity"),
+    "erf": Provided("math.erf"),
+    "log1p": Provided("math.log1p"),
+    "maximum": Provided("maximum", "math.maximum"),
+    "minimum": Provided("minimum", "math.minimum"),
+    "where": Provided("where"),
+    "prod": Provided("reduce_prod", "math.reduce_prod"),
+    "min": Provided("reduce_min", "math.reduce_min"),
+    "logsumexp": Provided("reduce_logsumexp", "math.reduce_logsumexp"),
+    "einsum": Provided("einsum"),
 }
 
-provide(sys.modules[__name__], PRIMITIVES, lambda prim, f: lifting(Tensor, f, prim.arity))
+
+def _make(prim, engine_function):
+    """A TensorFlow function from the engine's, its tensors lifted.  At a tie
+    tf.maximum and tf.minimum give the whole gradient to their first input."""
+    if prim in (ops.maximum, ops.minimum):
+        return lambda x, y: engine_function(lift(Tensor, x), y, ties="a")
+    return lifting(Tensor, engine_function, prim.arity)
+
+
+def where(condition, x=None, y=None):
+    """``x`` where ``condition`` holds, ``y`` elsewhere (each gets the gradient
+    where it was taken)."""
+    if x is None or y is None:
+        raise TF.error(NotImplementedError, "where_alone")
+    return av.where(condition, lift(Tensor, x), y)
+
+
+def einsum(equation, *inputs):
+    """Einstein summation (``"ij,jk->ik"``), one op."""
+    return av.einsum(equation, *[lift(Tensor, x) for x in inputs])
+
+
+provide(sys.modules[__name__], PRIMITIVES, _make)
 
 # dtype names last: from here on `bool` in this module is a dtype
 float32 = _dtype_of(np.float32)
@@ -614,3 +663,6 @@ float64 = _dtype_of(np.float64)
 int32 = _dtype_of(np.int32)
 int64 = _dtype_of(np.int64)
 bool = _dtype_of(np.bool_)
+
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "tf")

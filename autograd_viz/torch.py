@@ -29,6 +29,7 @@ import numpy as np
 
 import autograd_viz as av
 
+from . import scope as _scope
 from ._dialect import (
     PYTHON_OPERATORS,
     DTypes,
@@ -38,7 +39,6 @@ from ._dialect import (
     fresh,
     lift,
     lifting,
-    missing_name,
     np_dtype,
     provide,
     recorded_copy,
@@ -46,12 +46,11 @@ from ._dialect import (
 )
 from ._dialect_messages import TORCH
 from .engine import forward as _forward
+from .engine import graph as _graph
 from .engine.functional import Transforms
 from .engine.graph import STATE
 from .engine.tensor import concatenate
 from .engine.tensor import identity as _identity
-
-_IMPORTED = set(globals())  # what the message for a missing name leaves out
 
 _dtype_of = DTypes("torch")
 _PLAIN_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
@@ -92,6 +91,25 @@ class Tensor(av.Tensor):
         """The largest entry, or with ``dim`` the (values, indices) pair."""
         return max(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The smallest entry, or with ``dim`` the (values, indices) pair."""
+        return min(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def prod(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return av.prod(self, *_reduction(dim, keepdim, axis, keepdims))
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return av.logsumexp(self, *_reduction(dim, keepdim, axis, keepdims))
+
+    def expand(self, *sizes):
+        """This tensor repeated along new or size-1 dimensions (-1 keeps a size)."""
+        sizes = shape_arg(sizes)
+        lead = len(sizes) - self.ndim
+        shape = tuple(
+            self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes)
+        )
+        return av.broadcast_to(self, shape)
+
     def view(self, *shape):
         return self.reshape(*shape)
 
@@ -125,6 +143,15 @@ class Tensor(av.Tensor):
         if not self.is_leaf:
             _RETAINING[id(self)] = self
 
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` each time a backward pass has this tensor's
+        gradient; what it returns (if not None) replaces the gradient, which
+        then goes on (into ``.grad`` for a leaf).  A diagram shows each hook
+        as a step of its own.  Returns a handle: ``handle.remove()``."""
+        if not self.requires_grad:
+            raise TORCH.error(RuntimeError, "hook_no_grad")
+        return _graph.register_hook(self, hook)
+
     @property
     def retains_grad(self):
         return not self.is_leaf and _RETAINING.get(id(self)) is self
@@ -149,7 +176,7 @@ class Tensor(av.Tensor):
         # only reached for names the class does not have
         if attr.startswith("_"):
             raise AttributeError(attr)
-        raise TORCH.error(AttributeError, "no_attribute", attr=attr, methods=", ".join(_METHODS))
+        raise _scope.not_provided("torch", f"torch.Tensor.{attr}")
 
     def __repr__(self):
         parts = [_format_values(self.data)]
@@ -167,20 +194,6 @@ class Tensor(av.Tensor):
             parts.append(f"tangent={shown}")
         return _with_suffixes("tensor(" + parts[0], parts[1:])
 
-
-_METHODS = (
-    "size",
-    "numel",
-    "view",
-    "t",
-    "float",
-    "double",
-    "pow",
-    "clone",
-    "grad_fn",
-    "retain_grad",
-    "retains_grad",
-)
 
 # interior tensors asked to keep their gradient, by id (weakly: dropping the
 # tensor drops the request, and nothing here keeps a graph alive; not a
@@ -432,23 +445,66 @@ class _MaxResult(namedtuple("max", ["values", "indices"])):
         return f"torch.return_types.max(\nvalues={self.values!r},\nindices={self.indices!r})"
 
 
+class _MinResult(namedtuple("min", ["values", "indices"])):
+    """torch.return_types.min: the smallest values along ``dim`` and where they are."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.return_types.min(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """torch.max(x): the largest entry.  torch.max(x, dim): a (values,
     indices) pair; the values are differentiable (the engine's max), the
-    indices are integers, with no gradient, as in PyTorch."""
+    indices are integers, with no gradient, as in PyTorch.  torch.max(a, b)
+    with a tensor b: the elementwise torch.maximum(a, b)."""
+    return _extreme(input, dim, keepdim, axis, keepdims, av.max, np.argmax, _MaxResult)
+
+
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """torch.min: as torch.max, for the smallest."""
+    return _extreme(input, dim, keepdim, axis, keepdims, av.min, np.argmin, _MinResult)
+
+
+def _extreme(input, dim, keepdim, axis, keepdims, whole, arg, result):
     input = lift(Tensor, input)
     dim, keepdim = _reduction(dim, keepdim, axis, keepdims)
+    name = result.__name__[1:4].lower()
     if isinstance(dim, av.Tensor):
-        raise TORCH.error(TypeError, "max_pair")
+        return (av.maximum if name == "max" else av.minimum)(input, dim)
     if dim is None:
-        return av.max(input)
+        return whole(input)
     if not isinstance(dim, int):
-        raise TORCH.error(TypeError, "max_dim", dim=repr(dim))
-    values = av.max(input, dim, keepdim)
-    indices = np.argmax(np.asarray(input.data), axis=dim)
+        raise TORCH.error(TypeError, "max_dim", name=name, dim=repr(dim))
+    indices = arg(np.asarray(input.data), axis=dim)
+    # the values are picked at the indices, so at a tie the whole gradient goes
+    # to the entry the index names, as in PyTorch (a plain max would share it)
+    where = list(np.indices(indices.shape))
+    where.insert(dim % input.ndim, indices)
+    values = input[tuple(where)]
     if keepdim:
         indices = np.expand_dims(indices, dim)
-    return _MaxResult(values, Tensor._plain(np.asarray(indices, dtype=np.int64)))
+        values = values.reshape(indices.shape)
+    values._torch_fn = f"{name.capitalize()}Backward0"
+    return result(values, Tensor._plain(np.asarray(indices, dtype=np.int64)))
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` holds, ``other`` elsewhere (each gets the
+    gradient where it was taken)."""
+    return av.where(condition, lift(Tensor, input), other)
+
+
+def einsum(equation, *operands):
+    """Einstein summation (``"ij,jk->ik"``), one op; operands may come as a list."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    return av.einsum(equation, *[lift(Tensor, x) for x in operands])
+
+
+def broadcast_to(input, size):
+    return lift(Tensor, input).expand(*size)
 
 
 def cat(tensors, dim=0):
@@ -793,6 +849,8 @@ _WHO = {
 class _Func(Transforms):
     """The engine's transforms with torch tensors and PyTorch's messages."""
 
+    messages = TORCH
+
     def lift(self, x):
         return lift(Tensor, x)
 
@@ -830,6 +888,12 @@ class _Func(Transforms):
 
 
 _FUNC = _Func()
+
+
+def _func_vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    """torch.func.vmap: ``func`` mapped over dimension ``in_dims`` of its inputs
+    (run once per index; the results stacked along ``out_dims``)."""
+    return functools.wraps(func)(_FUNC.vmap(func, in_dims, out_dims))
 
 
 def _func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
@@ -886,6 +950,7 @@ func = _submodule(
     jacfwd=_func_jacfwd,
     jacrev=_func_jacrev,
     hessian=_func_hessian,
+    vmap=_func_vmap,
 )
 
 # ------------------------------------------------------------------ the primitives
@@ -911,23 +976,31 @@ PRIMITIVES = {
     "matmul": Provided("matmul", "mm", "a @ b", ".matmul"),
     "reshape": Provided("reshape", ".reshape", ".view"),
     "transpose": Provided(".T", ".t", ".transpose"),
-    "broadcast_to": NotProvided(
-        "torch.broadcast_to and x.expand are not offered yet; arithmetic broadcasts "
-        "by the engine's rule (its node reads ExpandBackward0)"
-    ),
+    "broadcast_to": Provided("broadcast_to", ".expand"),
     "unindex": NotProvided(
         "the engine's scatter-add, the transpose of indexing: backward passes and "
-        "torch.cat use it (IndexPutBackward0); index_put is not offered"
+        "joining tensors use it (IndexPutBackward0); index_put is not offered"
     ),
     "cast": Provided(".float", ".double"),
     "identity": Provided(".clone"),
+    "erf": Provided("erf", ".erf"),
+    "log1p": Provided("log1p", ".log1p"),
+    "maximum": Provided("maximum"),
+    "minimum": Provided("minimum"),
+    "where": Provided("where"),
+    "prod": Provided("prod", ".prod"),
+    "min": Provided("min", ".min"),
+    "logsumexp": Provided("logsumexp", ".logsumexp"),
+    "einsum": Provided("einsum"),
 }
 
 
 # the name of the backward node PyTorch makes for each primitive, where it
 # is not Name + "Backward0" (what x.grad_fn prints)
 _GRAD_FN = {
-    "max": "MaxBackward0",
+    "max": "MaxBackward1",
+    "min": "MinBackward1",
+    "log1p": "Log1PBackward0",
     "norm": "LinalgVectorNormBackward0",
     "matmul": "MmBackward0",
     "reshape": "ViewBackward0",
@@ -958,12 +1031,6 @@ int32 = _dtype_of(np.int32)
 int64 = long = _dtype_of(np.int64)
 bool = _dtype_of(np.bool_)
 
-_DTYPE_NAMES = ("float32", "float", "float64", "double", "int32", "int64", "long", "bool")
 
-
-_PROVIDED = sorted(
-    n
-    for n in globals()
-    if n not in _IMPORTED and not n.startswith("_") and n not in _DTYPE_NAMES + ("PRIMITIVES",)
-)
-__getattr__ = missing_name(__name__, lambda: _PROVIDED, _DTYPE_NAMES)
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "torch")

@@ -8,7 +8,8 @@ with the environment the tests run in; offline, in well under a second.
 * Each lock says the platform it is for (Linux x86_64, CPython 3.11), and the
   Makefile's table of locks and the files in requirements/ match.
 * PyTorch comes only as the CPU wheel from /opt/wheels, never as a CUDA
-  build, and a package two locks share has one version.
+  build, and a package two locks of the tests' venv share has one version
+  (a lock of an environment of its own, such as real MXNet's, may differ).
 * In the venv `make install` made, every locked package is installed at its
   locked version and nothing outside the locks is (the plain-clone run of
   .ci/run goes through this).
@@ -158,9 +159,23 @@ def test_pytorch_is_only_ever_the_cpu_wheel_from_opt_wheels():
     assert "torch" not in pins(LOCKS / "test.txt"), "the tests' lock must install without it"
 
 
+def shares_the_tests_versions(path):
+    """Whether a lock is installed with the tests' own (``-c test.txt``, on its
+    command line or in its .in file): the locks of ``.venv``.  A lock of an
+    environment of its own (``make env-NAME``: real TensorFlow, real MXNet)
+    keeps whatever versions its framework needs."""
+    if path.name == "test.txt":
+        return True
+    args = command(path)
+    texts = [" ".join(args)] + [
+        (REPO / a).read_text(encoding="utf-8") for a in args if a.endswith(".in")
+    ]
+    return any(re.search(r"-c\s+(requirements/)?test\.txt", t) for t in texts)
+
+
 def test_a_package_in_two_locks_has_one_version():
     seen = {}
-    for path in lock_files():
+    for path in filter(shares_the_tests_versions, lock_files()):
         for name, version in pins(path).items():
             seen.setdefault(name, {})[path.name] = version
     split = {n: v for n, v in seen.items() if len(set(v.values())) > 1}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import graph as _graph
+from ..engine import ops as _ops
 from ..engine.tensor import Tensor
 from ..i18n import error
 from .graph import (
@@ -57,7 +58,12 @@ def describe(target, names=None, caller=None):
 
     labels = _display_names(tensors, names, caller)
     asked = _asked_for(target)
-    ids = {id(x): f"n{k}" for k, x in enumerate(tensors)}
+    if trace_root is not None and trace is None:
+        trace = trace_root.trace
+    hooked = _hooked(tensors, trace)
+    ids, hook_ids = _numbered(tensors, hooked)
+    # a value with a hook is read, by every op that uses it, through its hook
+    read = {**ids, **hook_ids}
     values = []
     for x in tensors:
         if x.op is not None:
@@ -74,8 +80,8 @@ def describe(target, names=None, caller=None):
                 x.data,
                 name=labels.get(id(x)),
                 op=x.op.name if x.op is not None else "",
-                primitive=x.op.name if x.op is not None else None,
-                inputs=tuple(ids[id(p)] for p in x.inputs),
+                primitive=_primitive(x.op),
+                inputs=tuple(read[id(p)] for p in x.inputs),
                 params=x.params,
                 requires_grad=bool(x.requires_grad),
                 detached_from=ids.get(id(src)) if src is not None else None,
@@ -85,12 +91,13 @@ def describe(target, names=None, caller=None):
                 handle=x,
             )
         )
+        if id(x) in hook_ids:
+            values.append(_hook_value(x, ids, hook_ids, labels))
     backward = None
     if trace_root is not None:
-        trace = trace if trace is not None else trace_root.trace
-        backward = _backward_pass(trace.steps(trace_root), trace.seed, trace_root, ids)
-    out = [ids[id(r)] for r in roots]
-    passes = EnginePasses(_followed(target, roots), ids)
+        backward = _backward_pass(trace, trace_root, ids, hook_ids)
+    out = [read[id(r)] for r in roots]
+    passes = EnginePasses(_followed(target, roots), ids, hook_ids)
     return Graph(values, out, backward, passes=passes, framework="autograd_viz")
 
 
@@ -102,13 +109,23 @@ def _followed(target, roots):
     return roots[-1]
 
 
-def _backward_pass(steps, seed, root, ids):
+def _primitive(op):
+    """The registry's name for ``op``, or None for one outside the table (a
+    rule the user wrote: torch.autograd.Function, jax.custom_vjp ...)."""
+    if op is None or _ops.REGISTRY.get(op.name) is not op:
+        return None
+    return op.name
+
+
+def _backward_pass(trace, root, ids, hook_ids):
+    steps = trace.steps(root)
+    read = {**ids, **hook_ids}
     out = []
     for step in steps:
         sends = [
             Send(
                 s.position,
-                ids[id(s.input)],
+                read[id(s.input)],
                 s.contribution,
                 s.rule,
                 s.total_before,
@@ -118,7 +135,94 @@ def _backward_pass(steps, seed, root, ids):
             for s in step.sends
         ]
         out.append(BackwardStep(ids[id(step.node)], np.asarray(step.upstream), sends))
-    return BackwardPass(ids[id(root)], np.asarray(seed), out)
+    if hook_ids:
+        out = _with_hook_steps(out, steps, trace, root, ids, hook_ids)
+    return BackwardPass(read[id(root)], np.asarray(trace.seed), out)
+
+
+# ------------------------------------------------------------------ hooks
+# A hook (torch's register_hook) changes the gradient of a value on its way:
+# it is drawn as an op of its own, "hook(y)", between the value and every op
+# that reads it, whose backward step sends on what the hook returned.
+
+
+def _hooked(tensors, trace):
+    """The tensors drawn with a hook: those a hook ran on in the pass shown,
+    and those with hooks registered now."""
+    seqs = {seq for _, seq, _, _ in (trace.hooks or ())} if trace is not None else set()
+    return {id(x) for x in tensors if x.seq in seqs or _graph.hooks_of(x)}
+
+
+def _numbered(tensors, hooked):
+    """Ids in run order, a value's hook right after it."""
+    ids, hook_ids, k = {}, {}, 0
+    for x in tensors:
+        ids[id(x)] = f"n{k}"
+        k += 1
+        if id(x) in hooked:
+            hook_ids[id(x)] = f"n{k}"
+            k += 1
+    return ids, hook_ids
+
+
+def _hook_value(x, ids, hook_ids, labels):
+    name = labels.get(id(x))
+    return Value(
+        hook_ids[id(x)],
+        "op",
+        x.data,
+        name=f"{name}′" if name else None,
+        op="hook",
+        inputs=(ids[id(x)],),
+        requires_grad=True,
+    )
+
+
+def _with_hook_steps(out, steps, trace, root, ids, hook_ids):
+    """The steps with one for each hook, where it ran: before the step of the
+    value it is on (a leaf has none: after the last step that reached it).
+    A hook registered after the pass shown passed the gradient on unchanged."""
+    by_seq = {x.seq: x for x in _graph.whole_graph([root])}
+    ran = {seq: (at, before, after) for at, seq, before, after in (trace.hooks or ())}
+    placed = []
+    for key, hid in hook_ids.items():
+        x = next((n for n in by_seq.values() if id(n) == key), None)
+        if x is None:
+            continue
+        if x.seq in ran:
+            at, before, after = ran[x.seq]
+            rule = "hook(g)"
+        else:
+            arrived = [s for s in out if any(d.input == hid for d in s.sends)]
+            if not arrived and x is not root:
+                continue
+            at = _position(steps, x, out, hid)
+            before = after = (
+                np.asarray(trace.seed)
+                if x is root
+                else [d for d in arrived[-1].sends if d.input == hid][-1].total_after
+            )
+            rule = "1"
+        send = Send(0, ids[key], np.asarray(after), rule, None, np.asarray(after))
+        placed.append((at, BackwardStep(hid, np.asarray(before), [send])))
+    for at, step in sorted(placed, key=lambda p: p[0], reverse=True):
+        out.insert(at, step)
+    return out
+
+
+def _passed_on(hid, vid, tangent):
+    tangent = np.asarray(tangent)
+    return TangentStep(hid, [Push(0, vid, tangent, tangent, "1", linear=True)], tangent)
+
+
+def _position(steps, x, out, hid):
+    """Where a hook that did not run would have: before x's own step, else
+    after the last step that sent to it."""
+    for k, step in enumerate(steps):
+        if step.node is x:
+            return k
+    last = [k for k, s in enumerate(out) if any(d.input == hid for d in s.sends)]
+    return last[-1] + 1 if last else 0
 
 
 class EnginePasses(Passes):
@@ -126,9 +230,10 @@ class EnginePasses(Passes):
 
     framework = "autograd_viz"
 
-    def __init__(self, root, ids):
+    def __init__(self, root, ids, hook_ids=None):
         self.root = root
         self.ids = ids
+        self.hook_ids = hook_ids or {}
         self.by_id = {}
 
     def _tensor(self, vid):
@@ -149,7 +254,7 @@ class EnginePasses(Passes):
         trace, _ = _graph.run_backward(
             root, np.asarray(seed), retain_graph=True, targets=targets or [root]
         )
-        return _backward_pass(trace.steps(root), trace.seed, root, self.ids)
+        return _backward_pass(trace, root, self.ids, self.hook_ids)
 
     def forward(self, wrt, seeds):
         """The tangents of every op (``forward.tangent_steps``), seeded at ``wrt``."""
@@ -157,12 +262,23 @@ class EnginePasses(Passes):
 
         leaves = [self._tensor(w) for w in wrt]
         steps = tangent_steps(self.root, leaves, list(seeds))
+        read = {**self.ids, **self.hook_ids}
+        seeded = {w: np.asarray(s) for w, s in zip(wrt, seeds)}
+        leaf_tangents = {}
+        for vid, x in self.by_id.items():
+            if x.op is None:
+                leaf_tangents[vid] = seeded.get(vid, np.zeros(np.shape(x.data)))
         out = []
+        # a hook leaves the tangent as it is (it acts on gradients only)
+        for key, hid in self.hook_ids.items():
+            vid = self.ids[key]
+            if vid in leaf_tangents:
+                out.append(_passed_on(hid, vid, leaf_tangents[vid]))
         for step in steps:
             pushes = [
                 Push(
                     p.position,
-                    self.ids[id(p.input)],
+                    read[id(p.input)],
                     np.asarray(p.tangent_in),
                     np.asarray(p.contribution),
                     p.rule,
@@ -171,12 +287,10 @@ class EnginePasses(Passes):
                 )
                 for p in step.pushes
             ]
-            out.append(TangentStep(self.ids[id(step.node)], pushes, np.asarray(step.tangent)))
-        seeded = {w: np.asarray(s) for w, s in zip(wrt, seeds)}
-        leaf_tangents = {}
-        for vid, x in self.by_id.items():
-            if x.op is None:
-                leaf_tangents[vid] = seeded.get(vid, np.zeros(np.shape(x.data)))
+            vid = self.ids[id(step.node)]
+            out.append(TangentStep(vid, pushes, np.asarray(step.tangent)))
+            if id(step.node) in self.hook_ids:
+                out.append(_passed_on(self.hook_ids[id(step.node)], vid, step.tangent))
         return TangentRun(self.ids[id(self.root)], list(wrt), list(seeds), out, leaf_tangents)
 
     def jvp(self, wrt, seeds):

@@ -292,6 +292,8 @@ class Transforms:
     framework spells them (see the module docstring).  The methods under
     "hooks" are what a dialect overrides."""
 
+    messages = MESSAGES  # whose words vmap's refusals are (a dialect's catalogue)
+
     # -------------------------------------------------------------- reverse mode
 
     def value_and_grad(self, f, argnums=0, *, has_aux=False):
@@ -487,6 +489,62 @@ class Transforms:
 
     # -------------------------------------------------------------- shared steps
 
+    # -------------------------------------------------------------- vmap
+
+    def vmap(self, f, in_axes=0, out_axes=0, axis_size=None):
+        """``f`` mapped over an axis of its arguments (``in_axes``: an int,
+        None for an argument passed whole, or one entry per argument); the
+        results are stacked along ``out_axes``.  It runs ``f`` once per index,
+        so every slice is recorded and gradients flow through it."""
+
+        @functools.wraps(f)
+        def vmapped(*args):
+            if isinstance(in_axes, (tuple, list)):
+                if len(in_axes) != len(args):
+                    raise self.vmap_error("in_axes", given=len(in_axes), nargs=len(args))
+                axes = list(in_axes)
+            else:
+                axes = [in_axes] * len(args)
+            sizes, flat = [], []
+            for i, (arg, axis) in enumerate(zip(args, axes)):
+                leaves, rebuild = tree.flatten(arg)
+                leaves = [self.lift(x) for x in leaves] if axis is not None else leaves
+                if axis is not None:
+                    for x in leaves:
+                        if x.ndim == 0 or not -x.ndim <= axis < x.ndim:
+                            raise self.vmap_error("rank", i=i, axis=axis, x=x)
+                        sizes.append((x.shape[axis], i, axis, x))
+                flat.append((leaves, rebuild, axis))
+            if not sizes and axis_size is None:
+                raise self.vmap_error("nothing")
+            n = sizes[0][0] if sizes else axis_size
+            if any(s[0] != n for s in sizes):
+                raise self.vmap_error("sizes", sizes=sizes)
+            if n == 0:
+                raise self.vmap_error("empty")
+            results = []
+            for k in range(n):
+                call = []
+                for leaves, rebuild, axis in flat:
+                    if axis is None:
+                        call.append(rebuild(leaves))
+                    else:
+                        call.append(
+                            rebuild([x[(slice(None),) * (axis % x.ndim) + (k,)] for x in leaves])
+                        )
+                results.append(f(*call))
+            first, rebuild_out = tree.flatten(results[0])
+            per_result = [tree.flatten(r)[0] for r in results]
+            out_axis = out_axes if isinstance(out_axes, int) else 0
+            return rebuild_out(
+                [
+                    self.finish(stack([self.lift(r[i]) for r in per_result], axis=out_axis))
+                    for i in range(len(first))
+                ]
+            )
+
+        return vmapped
+
     def _argnums(self, argnums, nargs):
         """(positions, whether argnums was a sequence), checked against the call."""
         many = isinstance(argnums, (tuple, list))
@@ -572,6 +630,31 @@ class Transforms:
 
     def bad_argnums(self, argnums, nargs, wrong_type):
         return MESSAGES.error(TypeError, "bad_argnums", argnums=repr(argnums), n=nargs)
+
+    def vmap_error(self, kind, **d):
+        """What vmap refuses, in the words of ``self.messages`` (a dialect's
+        catalogue gives its framework's): ``in_axes`` of the wrong length, an
+        argument without the mapped axis (``rank``), ``nothing`` mapped, mapped
+        axes of different ``sizes``, an ``empty`` one."""
+        say = self.messages
+        if kind == "in_axes":
+            return say.error(ValueError, "vmap_in_axes", k=d["given"], n=d["nargs"])
+        if kind == "rank":
+            i, axis, x = d["i"], d["axis"], d["x"]
+            need = axis + 1 if axis >= 0 else -axis
+            return say.error(
+                ValueError, "vmap_rank", i=i, axis=axis, need=need, ndim=x.ndim, shape=x.shape
+            )
+        if kind == "nothing":
+            return say.error(ValueError, "vmap_no_axis")
+        if kind == "sizes":
+            lines = "\n".join(
+                say.text("vmap_size_line", axis=axis, i=i, shape=x.shape, size=s)
+                for s, i, axis, x in d["sizes"]
+            )
+            sizes = [s for s, _, _, _ in d["sizes"]]
+            return say.error(ValueError, "vmap_sizes", lines=lines, sizes=sizes)
+        return say.error(ValueError, "vmap_empty")
 
     def finish(self, result, *likes):
         """A value the transforms hand back (or pass to the function) made to

@@ -267,6 +267,7 @@ class Trace:
         "_seqs",
         "_upstreams",
         "_root",
+        "hooks",
     )
 
     # a root bigger than this (a non-scalar backward with gradient=) is
@@ -287,6 +288,8 @@ class Trace:
         self._seqs = []
         self._upstreams = []
         self._root = None  # see keep_root
+        # hooks that ran (register_hook): (steps before, seq, gradient before, after)
+        self.hooks = None
 
     def __len__(self):
         return len(self._seqs)
@@ -424,6 +427,7 @@ def run_backward(
         state.in_backward = True
     ndarray = np.ndarray
     upstream = ops.UPSTREAM
+    hooks = _HOOKS
     try:
         # the hot loop of every backward pass: locals only, no helper calls
         # beyond the VJPs themselves (see bench/engine_bench.py).  An input
@@ -433,6 +437,8 @@ def run_backward(
             node._gacc = None
             if g is _SEEN:  # found, but no gradient reached it
                 continue
+            if hooks and id(node) in hooks:
+                g = _run_hooks(node, g, create_graph, trace)
             if wanted is not None and id(node) in wanted:
                 wanted[id(node)] = g
             prim = node._op
@@ -555,6 +561,83 @@ def run_backward(
     return trace, [wanted[id(t)] for t in targets]
 
 
+# --------------------------------------------------------------- hooks
+
+# id(node) -> (weak reference to it, [functions]): what register_hook asked
+_HOOKS = {}
+
+
+class HookHandle:
+    """What register_hook gives: ``.remove()`` takes the hook off again."""
+
+    def __init__(self, node, fn):
+        self._key, self._fn = id(node), fn
+
+    def remove(self):
+        entry = _HOOKS.get(self._key)
+        if entry is not None and self._fn in entry[1]:
+            entry[1].remove(self._fn)
+            if not entry[1]:
+                del _HOOKS[self._key]
+
+
+def register_hook(node, fn):
+    """Call ``fn(gradient)`` whenever a backward pass has the whole gradient of
+    ``node`` (before it goes on to node's inputs, or into a leaf's ``.grad``);
+    a result that is not None replaces the gradient.  Hooks run in the order
+    they were registered."""
+    key = id(node)
+    entry = _HOOKS.get(key)
+    if entry is None or entry[0]() is not node:
+        entry = _HOOKS[key] = (weakref.ref(node, lambda _, key=key: _HOOKS.pop(key, None)), [])
+    entry[1].append(fn)
+    return HookHandle(node, fn)
+
+
+def hooks_of(node):
+    """The functions registered on ``node`` (a copy), in order."""
+    entry = _HOOKS.get(id(node))
+    return list(entry[1]) if entry is not None and entry[0]() is node else []
+
+
+def _run_hooks(node, g, create_graph, trace):
+    """``g`` after node's hooks, each seeing the gradient as a tensor of
+    node's flavour; what they did is kept in the trace for the diagram."""
+    fns = hooks_of(node)
+    if not fns:
+        return g
+    before = g
+    value = g if create_graph else type(node)._plain(np.array(g))
+    enabled = STATE.grad_enabled
+    STATE.grad_enabled = create_graph  # a hook's own arithmetic is not recorded
+    try:
+        for fn in fns:
+            out = fn(value)
+            if out is not None:
+                if np.shape(as_plain(out)) != np.shape(as_plain(before)):
+                    raise type(node)._messages.error(
+                        ValueError,
+                        "hook_shape",
+                        got=np.shape(as_plain(out)),
+                        shape=np.shape(as_plain(before)),
+                        hook=getattr(fn, "__name__", "hook"),
+                    )
+                value = out
+    finally:
+        STATE.grad_enabled = enabled
+    dtype = np.asarray(as_plain(before)).dtype
+    if create_graph:
+        after = value if isinstance(value, Node) else type(node)._plain(np.asarray(value, dtype))
+    else:
+        after = np.array(as_plain(value), dtype=dtype)
+    if trace.hooks is None:
+        trace.hooks = []
+    trace.hooks.append(
+        (len(trace._seqs), node._seq, np.array(as_plain(before)), np.array(as_plain(after)))
+    )
+    return after
+
+
 def _add(acc, c):
     """``acc + c`` for a large gradient gathered from several uses of one value.
 
@@ -582,6 +665,8 @@ _IN_PLACE_FROM = 1 << 12
 
 
 def _store_leaf_grad(leaf, g, write, create_graph):
+    if write and getattr(leaf, "_grad_add", False):
+        write = False  # a leaf that adds up its gradients (MXNet's grad_req='add')
     held = _GRAD.__get__(leaf)
     if create_graph:
         g = g if isinstance(g, Node) else type(leaf)._plain(g)

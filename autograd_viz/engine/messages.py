@@ -363,5 +363,88 @@ MESSAGES = Catalogue(
             "en": "{n} inputs but {m} tangents; give one tangent per input",
             "vi": "{n} đầu vào nhưng {m} tiếp tuyến; hãy đưa một tiếp tuyến cho mỗi đầu vào",
         },
+        # ---- hooks and rules of the user's own
+        "hook_shape": {
+            "en": "a hook returned a gradient of shape {got} for a value of shape {shape}: "
+            "return one of that shape",
+            "vi": "một hàm móc (`register_hook`) trả về gradient có kích thước {got} cho một "
+            "giá trị có kích thước {shape}: hãy trả về gradient có đúng kích thước đó",
+        },
+        "rule_grad_count": {
+            "en": "the backward rule of {name} returned {n} gradients for its {arity} inputs: "
+            "return one per input (None for one that needs none)",
+            "vi": "quy tắc lan truyền ngược của {name} trả về {n} gradient cho {arity} đầu vào "
+            "của nó: hãy trả về đúng một gradient cho mỗi đầu vào (None cho đầu vào không "
+            "cần gradient)",
+        },
+        "rule_grad_shape": {
+            "en": "the backward rule of {name} returned a gradient of shape {got} that does "
+            "not fit input {i} of shape {shape}: a gradient has its input's shape",
+            "vi": "quy tắc lan truyền ngược của {name} trả về một gradient có kích thước {got}, "
+            "không khớp với đầu vào {i} có kích thước {shape}: gradient phải có cùng kích "
+            "thước với đầu vào của nó",
+        },
+        "rule_output_dtypes": {
+            "en": "a function with a rule of its own returned outputs of dtypes {dtypes}: "
+            "give them one dtype",
+            "vi": "một hàm có quy tắc đạo hàm riêng của nó trả về các đầu ra có kiểu dữ liệu "
+            "{dtypes}: hãy cho chúng cùng một kiểu",
+        },
+        # ---- einsum and tensordot
+        "einsum_count": {
+            "en": "einsum: the subscripts {subscripts} name {n} operands, {m} were given",
+            "vi": "`einsum`: chuỗi chỉ số {subscripts} nêu {n} toán hạng, nhưng có {m} toán hạng "
+            "được truyền vào",
+        },
+        "einsum_fit": {
+            "en": "einsum: the subscripts {spec} do not fit an operand of {n} dimensions",
+            "vi": "`einsum`: chỉ số {spec} không khớp với một toán hạng có {n} chiều",
+        },
+        "einsum_operands": {
+            "en": "einsum takes 1 to {most} operands here, got {n}",
+            "vi": "ở đây `einsum` nhận từ 1 đến {most} toán hạng, nhưng nhận được {n}",
+        },
+        "tensordot_axes": {
+            "en": "tensordot: {n} axes of the first tensor against {m} of the second; "
+            "contract the same number",
+            "vi": "`tensordot`: {n} trục của tensor thứ nhất đối với {m} trục của tensor thứ "
+            "hai; hãy rút gọn cùng một số trục ở mỗi bên",
+        },
+        # ---- vmap (a dialect gives its framework's words)
+        "vmap_in_axes": {
+            "en": "vmap: {k} in_axes for {n} positional arguments; give one per argument "
+            "(None for one that is not mapped), or a single int",
+            "vi": "vmap: {k} phần tử in_axes cho {n} đối số vị trí; hãy cho mỗi đối số một "
+            "phần tử (None cho đối số không được ánh xạ), hoặc một số nguyên duy nhất",
+        },
+        "vmap_rank": {
+            "en": "vmap was asked to map argument {i} along axis {axis}, so it needs at least "
+            "{need} dimensions, but it has {ndim} (its shape is {shape}); pass in_axes=None "
+            "for an argument that is not mapped",
+            "vi": "vmap được yêu cầu ánh xạ đối số {i} theo trục {axis}, nên nó cần ít nhất "
+            "{need} chiều, nhưng nó chỉ có {ndim} chiều (kích thước {shape}); hãy truyền "
+            "in_axes=None cho đối số không được ánh xạ",
+        },
+        "vmap_no_axis": {
+            "en": "vmap needs at least one argument to map over: give in_axes a value that "
+            "is not None",
+            "vi": "vmap cần ít nhất một đối số để ánh xạ: hãy cho in_axes một giá trị khác None",
+        },
+        "vmap_sizes": {
+            "en": "vmap got mapped axes of different sizes:\n{lines}\nevery mapped axis must "
+            "have the same size",
+            "vi": "vmap nhận các trục cần ánh xạ có độ dài khác nhau:\n{lines}\nmọi trục được "
+            "ánh xạ phải có cùng độ dài",
+        },
+        "vmap_size_line": {
+            "en": "  * axis {axis} of argument {i} (shape {shape}) has size {size}",
+            "vi": "  * trục {axis} của đối số {i} (kích thước {shape}) có độ dài {size}",
+        },
+        "vmap_empty": {
+            "en": "vmap over an axis of size 0: autograd_viz runs the function once per "
+            "index, so there is nothing to run",
+            "vi": "vmap trên một trục có độ dài 0: autograd_viz chạy hàm một lần cho mỗi chỉ "
+            "số, nên không có gì để chạy",
+        },
     }
 )

@@ -39,7 +39,11 @@ tests/engine/test_ops.py, one line in each dialect's table.
 
 from __future__ import annotations
 
+import builtins
+import collections
+import math
 import operator
+import string
 
 import numpy as np
 
@@ -64,6 +68,7 @@ class Primitive:
         "function",
         "method",
         "shortcuts",
+        "variadic",
     )
 
     def __init__(
@@ -81,6 +86,8 @@ class Primitive:
         axes=False,
         function=None,
         method=None,
+        variadic=False,
+        shortcuts=None,
     ):
         if len(vjps) != len(rules):
             raise ValueError(f"{name}: one rule text per input is required")
@@ -106,11 +113,17 @@ class Primitive:
         # the names of av.<function>(...) and x.<method>(...), or None
         self.function = function
         self.method = method
+        # takes any number of inputs up to len(vjps) (einsum): one VJP and one
+        # rule text per position, a call uses the first ones
+        self.variadic = variadic
         # per input, what the backward pass may do instead of calling the VJP
         # (see _shortcut): found by asking each VJP rather than declared a
         # second time (scalar MLP step, GC off, CPU time of the backward pass:
-        # 34.0 -> 30.5 ms for the VJPs that hand g on unchanged)
-        self.shortcuts = tuple(_shortcut(v, len(vjps)) for v in vjps)
+        # 34.0 -> 30.5 ms for the VJPs that hand g on unchanged).  A rule the
+        # user wrote is never probed (shortcuts given: None each)
+        if shortcuts is None:
+            shortcuts = tuple(_shortcut(v, len(vjps)) for v in vjps)
+        self.shortcuts = shortcuts
 
     @property
     def arity(self):
@@ -212,7 +225,7 @@ def _shortcut(vjp, arity):
 
 
 REGISTRY: dict[str, Primitive] = {}
-_SCALAR_REDUCTIONS = {"sum", "mean", "max", "dot", "norm"}
+_SCALAR_REDUCTIONS = {"sum", "mean", "max", "min", "prod", "logsumexp", "dot", "norm"}
 
 
 def defprim(name, forward, vjps, formula, rules, **kw):
@@ -316,6 +329,18 @@ class _NumpyNamespace:
         if not np.any(b == 0):
             return a
         return np.where(b == 0, 1, a).astype(np.result_type(a, np.float16))[()]
+
+    @staticmethod
+    def value(x):
+        # the numbers behind a value, for a constant a rule derives from them
+        # (which input of maximum is the larger)
+        return np.asarray(x)
+
+    @staticmethod
+    def prod(x, axis=None, keepdims=False):
+        return np.prod(x, axis=axis, keepdims=keepdims)
+
+    einsum = staticmethod(np.einsum)
 
     @staticmethod
     def log_safe(x):
@@ -507,17 +532,18 @@ mean = defprim(
 )
 
 
-def _max_vjp(F, g, ans, a, axis=None, keepdims=False):
+def _max_vjp(F, g, ans, a, axis=None, keepdims=False, ties="share"):
     shape = F.shape(a)
     mask = F.equal_mask(a, _expand_reduced(F, ans, shape, axis, keepdims))
-    # ties share the gradient equally, so the rule stays symmetric
-    share = mask / F.sum(mask, axis=axis, keepdims=True)
+    # ties share the gradient equally, so the rule stays symmetric (PyTorch,
+    # TensorFlow, JAX); MXNet gives each tied entry the whole of it (ties="each")
+    share = mask if ties == "each" else mask / F.sum(mask, axis=axis, keepdims=True)
     return F.broadcast_to(_expand_reduced(F, g, shape, axis, keepdims), shape) * share
 
 
 max = defprim(
     "max",
-    lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
+    lambda a, axis=None, keepdims=False, ties="share": np.max(a, axis=axis, keepdims=keepdims),
     [_max_vjp],
     "max(a)",
     ["1 where a is the max, else 0"],
@@ -713,4 +739,280 @@ cast = defprim(
     "cast(a)",
     ["1 (only the precision changes)"],
     elementwise=True,
+)
+
+# ---------------------------------------------------------------- beyond the chapter
+# (each framework's core: erf for gelu, log1p, maximum/minimum, where, prod,
+# min, logsumexp, einsum; the dialects spell them, see their PRIMITIVES)
+
+
+def _erf(a):
+    # numpy has no erf; math.erf is exact to double precision, one call an entry
+    a = np.asarray(a)
+    out = np.vectorize(math.erf, otypes=[np.float64])(a)
+    return out.astype(np.result_type(a.dtype, np.float16))[()]
+
+
+erf = defunary(
+    "erf",
+    _erf,
+    lambda F, g, ans, a: g * (2 / math.sqrt(math.pi)) * F.exp(-(a * a)),
+    "erf(a)",
+    "(2/√π)·exp(−a²)",
+)
+log1p = defunary("log1p", np.log1p, lambda F, g, ans, a: g / (1 + a), "ln(1 + a)", "1/(1 + a)")
+
+
+def _share(a, b, ties, larger):
+    """How much of the gradient ``a`` takes in max(a, b) (``larger``) or
+    min(a, b): 1 where it wins, 0 where it loses; at a tie ½ ("split":
+    PyTorch, JAX), all of it ("a": TensorFlow, MXNet, torch.clamp) or none ("b")."""
+    wins = np.greater(a, b) if larger else np.less(a, b)
+    tie = {"split": 0.5, "a": 1.0, "b": 0.0}[ties]
+    return wins + np.equal(a, b) * tie
+
+
+def _extreme_vjp(which, larger):
+    def vjp(F, g, ans, a, b, ties="split"):
+        share = _share(F.value(a), F.value(b), ties, larger)
+        if which == 1:
+            share = 1 - share
+        share = np.broadcast_to(share, F.shape(g)).astype(F.dtype(g))
+        # g × share, with +0 (not −0) where the input lost: PyTorch's zeros
+        return F.where_positive(share, g * share)
+
+    return vjp
+
+
+def _extreme(name, fn, larger, rules):
+    return defprim(
+        name,
+        lambda a, b, ties="split": fn(a, b),
+        [_extreme_vjp(0, larger), _extreme_vjp(1, larger)],
+        f"{name}(a, b)",
+        rules,
+        broadcasts=True,
+        elementwise=True,
+        function=name,
+    )
+
+
+maximum = _extreme("maximum", np.maximum, True, ["1 where a > b, else 0", "1 where b > a, else 0"])
+minimum = _extreme("minimum", np.minimum, False, ["1 where a < b, else 0", "1 where b < a, else 0"])
+
+# the branch taken is a constant (a boolean array): where(c, a, b) is a where
+# c holds and b elsewhere, and each gets the gradient where it was taken
+where = defprim(
+    "where",
+    lambda a, b, condition: np.where(condition, a, b),
+    [
+        lambda F, g, ans, a, b, condition: F.where_positive(condition, g),
+        lambda F, g, ans, a, b, condition: F.where_positive(np.logical_not(condition), g),
+    ],
+    "where(c, a, b)",
+    ["1 where c holds, else 0", "0 where c holds, else 1"],
+    broadcasts=True,
+    elementwise=True,
+    function="where",
+)
+
+
+def _moved_last(F, x, axis):
+    """x with the axes ``axis`` (None: all) moved to the end and merged into
+    one, and how to undo it."""
+    shape = F.shape(x)
+    axes = range(len(shape)) if axis is None else ((axis,) if isinstance(axis, int) else axis)
+    axes = sorted(a % len(shape) for a in axes)
+    kept = [i for i in range(len(shape)) if i not in axes]
+    order = kept + axes
+    moved = F.transpose(x, tuple(order)) if order != list(range(len(shape))) else x
+    kept_shape = tuple(shape[i] for i in kept)
+    flat = F.reshape(moved, kept_shape + (-1,))
+
+    def back(y):
+        y = F.reshape(y, kept_shape + tuple(shape[i] for i in axes))
+        if order == list(range(len(shape))):
+            return y
+        return F.transpose(y, tuple(np.argsort(order)))
+
+    return flat, back
+
+
+def _prod_vjp(F, g, ans, a, axis=None, keepdims=False, divide=False):
+    shape = F.shape(a)
+    spread = F.broadcast_to(_expand_reduced(F, g, shape, axis, keepdims), shape)
+    if divide:
+        # MXNet's rule: the product over the entry, nan where the entry is 0
+        whole = F.broadcast_to(_expand_reduced(F, ans, shape, axis, keepdims), shape)
+        return spread * whole / a
+    # the product of the others, exactly (PyTorch, TensorFlow and JAX are
+    # exact where an entry is 0, which a division is not): the product of n
+    # copies of each group of n entries, copy k with entry k set to 1.  n²
+    # numbers, but a product of thousands of entries overflows anyway
+    flat, back = _moved_last(F, a, axis)
+    n = F.shape(flat)[-1]
+    eye = np.eye(n, dtype=F.dtype(a))
+    rows = F.reshape(flat, F.shape(flat)[:-1] + (1, n))
+    others = F.prod(rows * (1 - eye) + eye, axis=-1)
+    return spread * back(others)
+
+
+prod = defprim(
+    "prod",
+    lambda a, axis=None, keepdims=False, divide=False: np.prod(a, axis=axis, keepdims=keepdims),
+    [_prod_vjp],
+    "Π a",
+    ["product of the other entries"],
+    reduction=True,
+    axes=True,
+    function="prod",
+    method="prod",
+)
+
+min = defprim(
+    "min",
+    lambda a, axis=None, keepdims=False, ties="share": np.min(a, axis=axis, keepdims=keepdims),
+    [_max_vjp],
+    "min(a)",
+    ["1 where a is the min, else 0"],
+    reduction=True,
+    axes=True,
+    function="min",
+    method="min",
+)
+
+
+def _logsumexp(a, axis=None, keepdims=False):
+    a = np.asarray(a)
+    top = np.max(a, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0)  # all −inf: log(0) = −inf, not nan
+    out = np.log(np.sum(np.exp(a - top), axis=axis, keepdims=True)) + top
+    return (out if keepdims else np.squeeze(out, axis=axis))[()]
+
+
+logsumexp = defprim(
+    "logsumexp",
+    _logsumexp,
+    [
+        lambda F, g, ans, a, axis=None, keepdims=False: (
+            F.broadcast_to(_expand_reduced(F, g, F.shape(a), axis, keepdims), F.shape(a))
+            * F.exp(a - _expand_reduced(F, ans, F.shape(a), axis, keepdims))
+        )
+    ],
+    "log Σ exp(a)",
+    ["softmax(a) = exp(a − log Σ exp(a))"],
+    reduction=True,
+    axes=True,
+    function="logsumexp",
+)
+
+
+# ---------------------------------------------------------------- einsum
+
+# einsum takes any number of operands; the table holds one VJP (and one rule
+# text) per position, up to this many
+EINSUM_OPERANDS = 8
+
+
+def einsum_subscripts(subscripts, ndims):
+    """numpy's einsum subscripts for operands of ``ndims`` dimensions written
+    out: no spaces, every ``...`` spelled with letters, the output explicit
+    (numpy's implicit rule: the ellipsis, then the letters used once, sorted)."""
+    text = subscripts.replace(" ", "")
+    inputs, arrow, out = text.partition("->")
+    specs = inputs.split(",")
+    if len(specs) != len(ndims):
+        raise MESSAGES.error(
+            ValueError, "einsum_count", subscripts=repr(subscripts), n=len(specs), m=len(ndims)
+        )
+    spare = [c for c in string.ascii_letters if c not in text]
+    widest = 0
+    for spec, n in zip(specs, ndims):
+        if "..." in spec:
+            widest = builtins.max(widest, n - (len(spec) - 3))
+    dots = "".join(spare[:widest])
+    written = []
+    for spec, n in zip(specs, ndims):
+        if "..." in spec:
+            k = n - (len(spec) - 3)
+            spec = spec.replace("...", dots[widest - k :] if k else "")
+        if len(spec) != n or not (spec.isalpha() or spec == ""):
+            raise MESSAGES.error(ValueError, "einsum_fit", spec=repr(spec), n=n)
+        written.append(spec)
+    if arrow:
+        out = out.replace("...", dots)
+    else:
+        counts = collections.Counter("".join(written))
+        out = dots + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in dots))
+    return ",".join(written) + "->" + out
+
+
+def tensordot_subscripts(ndim_a, ndim_b, axes=2):
+    """einsum subscripts for numpy's tensordot: ``axes`` an int (the last n
+    axes of a against the first n of b) or a pair of axis lists."""
+    if isinstance(axes, int):
+        a_axes, b_axes = list(range(ndim_a - axes, ndim_a)), list(range(axes))
+    else:
+        a_axes, b_axes = ([x] if isinstance(x, int) else list(x) for x in axes)
+    a_axes = [x % ndim_a for x in a_axes]
+    b_axes = [x % ndim_b for x in b_axes]
+    if len(a_axes) != len(b_axes):
+        raise MESSAGES.error(ValueError, "tensordot_axes", n=len(a_axes), m=len(b_axes))
+    letters = iter(string.ascii_letters)
+    a = [next(letters) for _ in range(ndim_a)]
+    b = [next(letters) for _ in range(ndim_b)]
+    for i, j in zip(a_axes, b_axes):
+        b[j] = a[i]
+    out = [c for k, c in enumerate(a) if k not in a_axes]
+    out += [c for k, c in enumerate(b) if k not in b_axes]
+    return f"{''.join(a)},{''.join(b)}->{''.join(out)}"
+
+
+def _einsum_vjp(i):
+    """The VJP for operand ``i``: the upstream gradient contracted with the
+    other operands back into operand i's letters.  A letter repeated in the
+    operand (a diagonal, a trace) gets a delta (an identity matrix) that puts
+    the gradient on the diagonal; a letter summed out of this operand alone
+    gets a vector of ones that spreads the gradient along it."""
+
+    def vjp(F, g, ans, *operands, subscripts):
+        inputs, out = subscripts.split("->")
+        specs = inputs.split(",")
+        sizes = {}
+        for spec, x in zip(specs, operands):
+            for c, n in zip(spec, F.shape(x)):
+                sizes[c] = builtins.max(sizes.get(c, 1), n)
+        spare = iter(c for c in string.ascii_letters if c not in subscripts)
+        dtype = F.dtype(g)
+        target, extra_specs, extras = "", [], []
+        for c in specs[i]:
+            if c in target:
+                fresh = next(spare)
+                target += fresh
+                extra_specs.append(c + fresh)
+                extras.append(np.eye(sizes[c], dtype=dtype))
+            else:
+                target += c
+        others = [(s, x) for k, (s, x) in enumerate(zip(specs, operands)) if k != i]
+        present = set(out).union(*(s for s, _ in others), *extra_specs)
+        for c in dict.fromkeys(target):
+            if c not in present:
+                extra_specs.append(c)
+                extras.append(np.ones(sizes[c], dtype=dtype))
+        spec = ",".join([out, *(s for s, _ in others), *extra_specs]) + "->" + target
+        return F.einsum(spec, g, *(x for _, x in others), *extras)
+
+    return vjp
+
+
+einsum = defprim(
+    "einsum",
+    lambda *operands, subscripts: np.einsum(subscripts, *operands),
+    [_einsum_vjp(i) for i in range(EINSUM_OPERANDS)],
+    "einsum(a, b)",
+    ["g contracted with the other operands"] * EINSUM_OPERANDS,
+    broadcasts=True,
+    linear_in=tuple(range(EINSUM_OPERANDS)),
+    function="einsum",
+    variadic=True,
 )

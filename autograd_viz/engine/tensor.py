@@ -717,6 +717,29 @@ def stack(tensors, axis=0):
     return out
 
 
+def where(condition, a, b):
+    """``a`` where ``condition`` holds, ``b`` elsewhere (numpy's broadcasting);
+    each gets the gradient where it was taken.  The condition is a constant."""
+    condition = np.asarray(as_plain(condition), dtype=bool)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = Tensor(a)
+    return apply(ops.where, a, b, condition=condition)
+
+
+def einsum(subscripts, *operands):
+    """numpy's einsum (``"ij,jk->ik"``, ``...``, the implicit output), as one
+    op on the diagram: the operands' flavour is the first tensor's."""
+    like = next((x for x in operands if isinstance(x, Tensor)), None)
+    cls = Tensor if like is None else type(like)
+    operands = [x if isinstance(x, Tensor) else cls(x) for x in operands]
+    if not 1 <= len(operands) <= ops.EINSUM_OPERANDS:
+        raise cls._messages.error(
+            ValueError, "einsum_operands", most=ops.EINSUM_OPERANDS, n=len(operands)
+        )
+    spec = ops.einsum_subscripts(subscripts, [x.ndim for x in operands])
+    return apply(ops.einsum, *operands, subscripts=spec)
+
+
 # ------------------------------------------------------------------ the tensor's
 # own operations as functions: the package calls these, never a Tensor method
 # unbound, so a dialect may hide or change its methods (JAX arrays have no
@@ -828,15 +851,20 @@ def _function_form(prim, name):
 
     elif prim.elementwise and prim.arity == 2:
 
-        def form(a, b):
+        def form(a, b, **params):
+            # params: the op's own (maximum's ties=)
             return apply(
-                prim, a if isinstance(a, Tensor) or isinstance(b, Tensor) else Tensor(a), b
+                prim,
+                a if isinstance(a, Tensor) or isinstance(b, Tensor) else Tensor(a),
+                b,
+                **params,
             )
 
     elif prim.axes:
 
-        def form(x, axis=None, keepdims=False):
-            return apply(prim, _lift(x), axis=_axis(axis), keepdims=keepdims)
+        def form(x, axis=None, keepdims=False, **params):
+            # params: a reduction's own (max's ties=)
+            return apply(prim, _lift(x), axis=_axis(axis), keepdims=keepdims, **params)
 
     elif prim.function is None:
 
@@ -954,6 +982,10 @@ class _TensorNamespace:
         return a * Tensor._plain(keep) + Tensor._plain(1 - keep)
 
     @staticmethod
+    def value(x):
+        return np.asarray(as_plain(x))
+
+    @staticmethod
     def log_safe(x):
         x = _lift(x)
         safe = Tensor._plain(np.where(np.asarray(x.data) > 0, 0.0, 1.0))
@@ -976,7 +1008,7 @@ class _TensorNamespace:
         return apply(ops.unindex, _lift(g), index=index, shape=shape)
 
 
-for _name in ("exp", "log", "sin", "cos", "sqrt", "sum"):
+for _name in ("exp", "log", "sin", "cos", "sqrt", "sum", "prod", "einsum"):
     setattr(_TensorNamespace, _name, staticmethod(FUNCTIONS[_name]))
 
 TENSOR_NS = graph.RECORDING_NS = _TensorNamespace()

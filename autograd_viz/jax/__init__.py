@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from .._dialect import missing_name
+from .. import scope as _scope
 from .._dialect_messages import JAX
 from ..engine.tree import tree_leaves, tree_map, tree_structure
 from . import (
@@ -44,8 +44,6 @@ from ._transforms import (
     vjp,
     vmap,
 )
-
-_IMPORTED = set(globals())
 
 tree_util = SimpleNamespace(
     tree_map=tree_map, tree_leaves=tree_leaves, tree_structure=tree_structure
@@ -99,4 +97,5 @@ __all__ = [
 ]
 
 
-__getattr__ = missing_name(__name__, lambda: __all__)
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "jax")

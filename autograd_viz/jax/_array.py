@@ -216,10 +216,10 @@ class Array(av.Tensor):
         return reduction(av.max, self, axis, keepdims)
 
     def min(self, axis=None, keepdims=False):
-        if self.dtype.kind in "biu":  # -x would wrap around for unsigned ints
-            axis = tuple(axis) if isinstance(axis, list) else axis
-            return constant(np.min(np.asarray(self.data), axis=axis, keepdims=keepdims))
-        return -reduction(av.max, -self, axis, keepdims)
+        return reduction(av.min, self, axis, keepdims)
+
+    def prod(self, axis=None, keepdims=False, dtype=None):
+        return reduction(av.prod, self, axis, keepdims, dtype)
 
     def dot(self, other):
         from .numpy import dot

@@ -13,7 +13,7 @@ import sys
 
 from .._dialect import PYTHON_OPERATORS, NotProvided, Provided, names_in, provide
 from ..engine import ops
-from . import _array, nn, numpy  # noqa: F401  (the namespaces filled here)
+from . import _array, lax, nn, numpy  # noqa: F401  (the namespaces filled here)
 
 PRIMITIVES = {
     **PYTHON_OPERATORS,
@@ -40,15 +40,22 @@ PRIMITIVES = {
     "matmul": Provided("numpy.matmul", "a @ b"),
     "reshape": Provided("numpy.reshape", ".reshape"),
     "transpose": Provided("numpy.transpose", ".T", ".transpose"),
-    "broadcast_to": NotProvided(
-        "jnp.broadcast_to is not offered yet; arithmetic broadcasts by the engine's rule"
-    ),
+    "broadcast_to": Provided("numpy.broadcast_to"),
     "unindex": NotProvided(
-        "the engine's scatter-add, the transpose of indexing; x.at[i].add and jnp.stack "
-        "are built on it"
+        "the engine's scatter-add, the transpose of indexing; x.at[i].add and joining "
+        "arrays are built on it"
     ),
     "cast": Provided(".astype"),
     "identity": Provided("numpy.array"),
+    "erf": Provided("lax.erf"),
+    "log1p": Provided("numpy.log1p"),
+    "maximum": Provided("numpy.maximum"),
+    "minimum": Provided("numpy.minimum"),
+    "where": Provided("numpy.where"),
+    "prod": Provided("numpy.prod", ".prod"),
+    "min": Provided("numpy.min", "numpy.amin", ".min"),
+    "logsumexp": Provided("nn.logsumexp"),
+    "einsum": Provided("numpy.einsum"),
 }
 
 

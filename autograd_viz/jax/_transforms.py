@@ -59,6 +59,8 @@ def _jax_type(x):
 class _Jax(Transforms):
     """The engine's transforms with JAX's arrays, checks and messages."""
 
+    messages = JAX
+
     def lift(self, x):
         return lift(x)
 
@@ -249,69 +251,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
     for an argument passed whole, or a tuple with one entry per argument);
     the results are stacked along ``out_axes``.  It runs ``fun`` once per
     index, so every slice is recorded and gradients flow through it."""
-
-    @functools.wraps(fun)
-    def vmapped(*args):
-        from .numpy import stack
-
-        if isinstance(in_axes, (tuple, list)):
-            if len(in_axes) != len(args):
-                raise JAX.error(ValueError, "vmap_in_axes", k=len(in_axes), n=len(args))
-            axes = list(in_axes)
-        else:
-            axes = [in_axes] * len(args)
-        sizes = []
-        flat = []
-        for i, (arg, axis) in enumerate(zip(args, axes)):
-            leaves, rebuild = flatten(arg)
-            leaves = [lift(x) for x in leaves] if axis is not None else leaves
-            if axis is not None:
-                for x in leaves:
-                    if not -x.ndim <= axis < max(x.ndim, 1) or x.ndim == 0:
-                        raise JAX.error(
-                            ValueError,
-                            "vmap_rank",
-                            i=i,
-                            axis=axis,
-                            need=axis + 1 if axis >= 0 else -axis,
-                            ndim=x.ndim,
-                            shape=x.shape,
-                        )
-                    sizes.append((x.shape[axis], i, axis, x))
-            flat.append((leaves, rebuild, axis))
-        if not sizes and axis_size is None:
-            raise JAX.error(ValueError, "vmap_no_axis")
-        n = sizes[0][0] if sizes else axis_size
-        if any(s[0] != n for s in sizes):
-            lines = "\n".join(
-                JAX.text("vmap_size_line", axis=axis, i=i, shape=x.shape, size=s)
-                for s, i, axis, x in sizes
-            )
-            raise JAX.error(ValueError, "vmap_sizes", lines=lines)
-        if n == 0:
-            raise JAX.error(ValueError, "vmap_empty")
-        results = []
-        for k in range(n):
-            call = []
-            for leaves, rebuild, axis in flat:
-                if axis is None:
-                    call.append(rebuild(leaves))
-                else:
-                    call.append(
-                        rebuild([x[(slice(None),) * (axis % x.ndim) + (k,)] for x in leaves])
-                    )
-            results.append(fun(*call))
-        first_leaves, rebuild_out = flatten(results[0])
-        per_result = [flatten(r)[0] for r in results]
-        out_axis = out_axes if isinstance(out_axes, int) else 0
-        return rebuild_out(
-            [
-                stack([lift(r[i]) for r in per_result], axis=out_axis)
-                for i in range(len(first_leaves))
-            ]
-        )
-
-    return vmapped
+    return functools.wraps(fun)(_JAX.vmap(fun, in_axes, out_axes, axis_size))
 
 
 # ------------------------------------------------------------------ stop_gradient

@@ -17,15 +17,13 @@ import numpy as _np
 
 import autograd_viz as _av
 
-from .._dialect import missing_name
+from .. import scope as _scope
 from .._dialect_messages import JAX
 from ..engine.tensor import concatenate as _concatenate
 from ..engine.tensor import identity as _identity
 from ..engine.tensor import stack as _stack
 from . import _array
 from ._array import Array, canonical, constant, lift, reduction, tracked, unary
-
-_IMPORTED = set(globals())  # what the message for a missing name leaves out
 
 ndarray = Array
 
@@ -188,8 +186,15 @@ def tan(x):
 
 
 def abs(x):
+    """|x|; at exactly 0 JAX's derivative is +1 (PyTorch's, the engine's, is 0),
+    so where a tracked x holds a zero, |x| is x times the constant sign it takes."""
     x = lift(x)
-    return x if x.dtype.kind == "b" else _array._keep_weak(_av.abs(x), x)
+    if x.dtype.kind == "b":
+        return x
+    if tracked(x) and _np.any(_np.asarray(x.data) == 0):
+        sign = _np.where(_np.asarray(x.data) >= 0, 1, -1).astype(x.dtype)
+        return _array._keep_weak(x * constant(sign), x)
+    return _array._keep_weak(_av.abs(x), x)
 
 
 absolute = abs
@@ -232,21 +237,6 @@ def sign(x):
     return constant(_np.sign(_np.asarray(x.data)), x._weak)
 
 
-def _masked_choice(mask, a, b, exact):
-    """a where mask is 1, b where it is 0, as engine ops a·m + b·(1 − m), so
-    gradients reach each side through its mask; the output then takes the
-    exact values (a·m alone would turn an unselected inf into nan, and
-    flip the sign of a selected −0)."""
-    m = constant(mask)
-    out = a * m + b * (1 - m)
-    out.data = (
-        _np.asarray(exact, dtype=out.data.dtype)[()]
-        if out.data.ndim == 0
-        else _np.asarray(exact, dtype=out.data.dtype)
-    )
-    return out
-
-
 def _pair(a, b):
     a, b = lift(a), lift(b)
     dtype, weak = _array.result_type(a, b)
@@ -257,41 +247,28 @@ def where(condition, x=None, y=None):
     """Entries of x where condition holds, of y elsewhere; gradients follow the choice."""
     if x is None and y is None:
         return tuple(constant(i) for i in _np.nonzero(_np.asarray(_array.as_numpy(condition))))
-    cond = _np.asarray(_array.as_numpy(condition), dtype=bool)
     x, y, weak = _pair(x, y)
-    exact = _np.where(cond, _np.asarray(x.data), _np.asarray(y.data))
-    if not (tracked(x) or tracked(y)):
-        return constant(exact, weak)
-    shape = exact.shape
-    mask = _np.broadcast_to(cond, shape).astype(x.dtype)
-    return _array._mark(_masked_choice(mask, x, y, exact), weak)
+    return _array._finish(_av.where(_array.as_numpy(condition), x, y), weak)
 
 
-def maximum(x, y):
-    """The larger entry; at a tie the gradient is shared half and half, as in JAX."""
-    return _extremum(x, y, _np.maximum, _np.greater)
-
-
-def minimum(x, y):
-    return _extremum(x, y, _np.minimum, _np.less)
-
-
-def _extremum(x, y, pick, wins):
-    x, y, weak = _pair(x, y)
-    xd, yd = _np.asarray(x.data), _np.asarray(y.data)
-    exact = pick(xd, yd)
-    if not (tracked(x) or tracked(y)):
-        return constant(exact, weak)
-    mask = (wins(xd, yd) + 0.5 * (xd == yd)).astype(x.dtype)
-    mask = _np.broadcast_to(mask, exact.shape)
-    return _array._mark(_masked_choice(mask, x, y, exact), weak)
+def einsum(subscripts, *operands, **_):
+    """Einstein summation (``"ij,jk->ik"``), one op, in the operands' common dtype."""
+    arrays = [lift(x) for x in operands]
+    if len(arrays) > 1:
+        dtype = arrays[0].dtype
+        for a in arrays[1:]:
+            dtype, _ = _array.result_type(_array.constant(_np.zeros((), dtype)), a)
+        arrays = [_array._cast(a, dtype) for a in arrays]
+    return _array._finish(_av.einsum(subscripts, *arrays), False)
 
 
 def clip(x, min=None, max=None):
+    """maximum(x, min) then minimum(·, max), as JAX writes it: at a bound the
+    gradient is shared half and half (maximum's tie)."""
     if min is not None:
-        x = maximum(x, min)
+        x = _array.binary(_av.maximum, x, min)
     if max is not None:
-        x = minimum(x, max)
+        x = _array.binary(_av.minimum, x, max)
     return x
 
 
@@ -300,13 +277,6 @@ def clip(x, min=None, max=None):
 
 def mean(a, axis=None, keepdims=False, dtype=None):
     return lift(a).mean(axis=axis, keepdims=keepdims, dtype=dtype)
-
-
-def min(a, axis=None, keepdims=False):
-    return lift(a).min(axis=axis, keepdims=keepdims)
-
-
-amin = min
 
 
 def argmax(a, axis=None):
@@ -480,25 +450,5 @@ def less(a, b):
     return lift(a) < b
 
 
-_DTYPE_NAMES = (
-    "float16",
-    "float32",
-    "float64",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint32",
-    "bool_",
-    "complex64",
-    "float_",
-    "int_",
-)
-
-
-def _provided():
-    return [n for n in globals() if n not in _IMPORTED | set(_DTYPE_NAMES) and n[0] != "_"]
-
-
-__getattr__ = missing_name(__name__, _provided, _DTYPE_NAMES)
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "jax", "jax.numpy")

@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from .. import scope as _scope
 from .._dialect_messages import JAX
 from . import _array
 from ._array import Array, canonical, constant
@@ -219,3 +220,7 @@ def bernoulli(key, p=0.5, shape=None):
     p = np.asarray(_array.as_numpy(p), dtype=np.float64)
     shape = p.shape if shape is None else _shape(shape, "random.bernoulli")
     return constant(rng.random(shape) < p)
+
+
+# the names built in autograd_viz/more, and the error for the rest
+_scope.complete(globals(), "jax", "jax.random")

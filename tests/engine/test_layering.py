@@ -27,9 +27,14 @@ LAYERS = {
     # imports of torch and jax wait until a drawing asks for them)
     "description": ({"description", "frameworks"}, {"engine", "i18n", "description", "frameworks"}),
     "render": ({"render"}, {"engine", "i18n", "render", "description"}),
+    # what each dialect covers (scope/*.toml) and the error for the rest: read
+    # by the dialects; it finds their names by importing them by name
+    "scope": ({"scope"}, {"i18n", "scope"}),
+    # the dialects, and more/: names built with a dialect's own functions,
+    # added by the dialect's last line (scope.complete)
     "dialects": (
-        {"torch.py", "tf.py", "mxnet.py", "_dialect.py", "_dialect_messages.py", "jax"},
-        {"engine", "_dialect", "_dialect_messages", "jax", "<package>"},
+        {"torch.py", "tf.py", "mxnet.py", "_dialect.py", "_dialect_messages.py", "jax", "more"},
+        {"engine", "_dialect", "_dialect_messages", "jax", "more", "scope", "<package>"},
     ),
     "exercises": ({"exercises"}, None),  # the top layer: anything
     "package": ({"__init__.py"}, {"engine", "i18n", "render", "description", "frameworks"}),
