@@ -146,8 +146,11 @@ trust:
 	@find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -print0 \
 	  | xargs -0 $(PYTHON) -m jupyter trust
 
+# tools/lab.py starts `jupyter lab` with jupyter/custom/custom.css, which gives
+# the Vietnamese letters of code cells a font that has them (the user's own
+# Jupyter config, settings and workspaces are still read; see its docstring)
 lab: install trust
-	$(PYTHON) -m jupyter lab --no-browser $(ALLOW_ROOT) --ip=$(IP) --port=$(PORT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
+	$(PYTHON) tools/lab.py --no-browser $(ALLOW_ROOT) --ip=$(IP) --port=$(PORT) --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 # the notebooks' sources are notebooks/src/{en,vi}/*.md; this converts and re-executes them
 notebooks: install

@@ -190,3 +190,23 @@ def check_fonts(page, roots, regions=None):
                 report.problems.append(f"{owner['text']!r} <{owner['tag']}>: {bad[k]}")
         report.owners.append(owner)
     return report
+
+
+def platform_fonts(page, selector):
+    """The family names Chromium drew each element matching ``selector`` with
+    (the whole element's text; read only, nothing is added to the page)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        found = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})
+        return [
+            {
+                f["familyName"]
+                for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": n})["fonts"]
+            }
+            for n in found["nodeIds"]
+        ]
+    finally:
+        cdp.detach()

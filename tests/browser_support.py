@@ -8,6 +8,7 @@ chromium fails under CI=true and skips on a dev machine.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
@@ -108,10 +109,12 @@ def _get_json(url, timeout=5):
 
 
 @contextlib.contextmanager
-def jupyterlab_server(tmp_path, root):
+def jupyterlab_server(tmp_path, root, as_make_lab=False):
     """A private JupyterLab (own config, settings and workspace dirs) serving the
     directory `root` (a temp copy: the server may write checkpoints into it);
-    yields (base_url, token); always stops the server and its kernels."""
+    yields (base_url, token); always stops the server and its kernels.
+    ``as_make_lab``: started as `make lab` starts it (tools/lab.py: the
+    project's custom CSS), the private config dir standing for the user's own."""
     chromium_path()  # no browser: fail/skip now, before paying for a server
     home = tmp_path / "jupyter"
     env = dict(os.environ)
@@ -136,10 +139,7 @@ def jupyterlab_server(tmp_path, root):
     port, token = _free_port(), uuid.uuid4().hex
     log_path = tmp_path / "jupyterlab.log"
     log = open(log_path, "wb")
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
+    options = [
         "--no-browser",
         "--allow-root",
         "--ip=127.0.0.1",
@@ -150,6 +150,11 @@ def jupyterlab_server(tmp_path, root):
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
+    if as_make_lab:
+        lab = _make_lab()
+        env, cmd = lab.lab_environment(env), lab.lab_command(options)
+    else:
+        cmd = [sys.executable, "-m", "jupyterlab", *options]
     proc = subprocess.Popen(
         cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -184,6 +189,14 @@ def jupyterlab_server(tmp_path, root):
             pass
         stop_server(proc)
         log.close()
+
+
+def _make_lab():
+    """tools/lab.py, the module `make lab` starts JupyterLab with."""
+    spec = importlib.util.spec_from_file_location("lab", REPO / "tools" / "lab.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def stop_server(proc, group=False):
