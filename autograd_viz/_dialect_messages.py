@@ -55,6 +55,15 @@ TORCH = Catalogue(
             "saved tensors after they have already been freed).",
         },
         "item_size": {"quote": "a Tensor with {size} elements cannot be converted to Scalar"},
+        "numpy_requires_grad": {
+            "en": "{quote} numpy would not record the step, so the gradient would be lost: use "
+            "torch's own function (x.exp() for numpy.exp(x)) to keep it",
+            "vi": "numpy không thể tính với một tensor có requires_grad=True (numpy không ghi "
+            "lại bước tính nên gradient sẽ bị mất): hãy dùng hàm của torch (x.exp() thay cho "
+            "numpy.exp(x)), hoặc đưa cho numpy x.detach()",
+            "quote": "Can't call numpy() on Tensor that requires grad. Use "
+            "tensor.detach().numpy() instead.",
+        },
         "bool_ambiguous": {
             "quote": "Boolean value of Tensor with more than one value is ambiguous",
         },
@@ -443,6 +452,7 @@ _MX_NOT_IN_GRAPH = "Cannot differentiate node because it is not in a computation
 
 MXNET = Catalogue(
     {
+        "numpy_foreign": {"quote": "type {type} not supported"},
         "dtype_advice": {
             "en": "Create it as floats, e.g. np.arange(4.0) or np.array(..., "
             "dtype=np.float32), or convert with x.astype('float32')",
@@ -515,6 +525,11 @@ MXNET = Catalogue(
 
 JAX = Catalogue(
     {
+        "out_unsupported": {"quote": "The 'out' argument to jnp.{name} is not supported."},
+        "numpy_traced": {
+            "quote": "The numpy.ndarray conversion method __array__() was called on traced "
+            "array with shape {shape}",
+        },
         "dtype_advice": {
             "en": "Create it as floats, e.g. jnp.arange(4.0) or jnp.array(..., "
             "dtype=jnp.float32), or convert with x.astype(jnp.float32)",

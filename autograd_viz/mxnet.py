@@ -17,6 +17,7 @@ this dialect.
 
 from __future__ import annotations
 
+import operator
 import sys
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -108,6 +109,20 @@ class ndarray(av.Tensor):
     def asnumpy(self):
         return self.numpy()
 
+    # -- numpy's functions: MXNet's arrays take them over (NEP 13/18) and
+    # answer with mxnet.np's own function of that name, recorded inside
+    # record() like any other; a plain numpy array among the inputs is refused
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method != "__call__" or kwargs.get("out") is not None:
+            return NotImplemented
+        kwargs.pop("out", None)
+        fn = getattr(np, ufunc.__name__, None) or _OPERATORS[ufunc.__name__]
+        return fn(*_own(inputs), **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        space = np.linalg if func.__module__ == "numpy.linalg" else np
+        return getattr(space, func.__name__)(*_own(args), **kwargs)
+
     def max(self, axis=None, keepdims=False):
         return np.max(self, axis, keepdims)
 
@@ -116,6 +131,25 @@ class ndarray(av.Tensor):
 
     def prod(self, axis=None, keepdims=False):
         return np.prod(self, axis, keepdims)
+
+
+# the ufuncs mxnet.np spells as operators
+_OPERATORS = {
+    "add": operator.add,
+    "subtract": operator.sub,
+    "multiply": operator.mul,
+    "divide": operator.truediv,
+    "power": operator.pow,
+}
+
+
+def _own(xs):
+    """``xs`` (nested in lists and tuples), refusing numpy's arrays as MXNet does."""
+    if isinstance(xs, (list, tuple)):
+        return type(xs)(_own(x) for x in xs)
+    if isinstance(xs, onp.ndarray):
+        raise MXNET.error(TypeError, "numpy_foreign", type=type(xs))
+    return xs
 
 
 # ------------------------------------------------------------------ autograd

@@ -57,6 +57,13 @@ class Tensor(av.Tensor):
     _default_float = np.float32
     _variable = None  # the name, on tensors made by tf.Variable
     _messages = TF  # the engine's errors in TensorFlow's words
+    # numpy's functions see a TensorFlow tensor as an array, watched or not:
+    # np.mean(t) is a numpy float32, not recorded on any tape (an EagerTensor
+    # has no .mean for numpy to call)
+    _numpy_methods = False
+
+    def _to_numpy_check(self):
+        pass
 
     @classmethod
     def _records(cls):

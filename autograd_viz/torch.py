@@ -61,6 +61,9 @@ class Tensor(av.Tensor):
 
     _default_float = np.float32
     _messages = TORCH  # the engine's errors in PyTorch's words
+    # np.exp(t) is a tensor again (PyTorch's __array_wrap__); a tensor that
+    # requires grad is refused (the engine's default, PyTorch's rule)
+    _numpy_wraps = True
 
     @property
     def dtype(self):

@@ -115,6 +115,34 @@ MESSAGES = Catalogue(
             "vi": "item() cần một tensor có đúng một phần tử, tensor này có kích thước "
             "{shape}; hãy lấy một phần tử theo chỉ số trước, ví dụ x[0].item()",
         },
+        "numpy_requires_grad": {
+            "en": "numpy cannot compute with a tensor whose gradient is asked for: numpy "
+            "would not record the step and the gradient would be lost. Use the library's own "
+            "function (e.g. x.exp() for numpy.exp(x)), or hand numpy a copy without history: "
+            "numpy.exp(x.detach())",
+            "vi": "numpy không thể tính với một tensor đang cần gradient: numpy không ghi lại "
+            "bước tính nên gradient sẽ bị mất. Hãy dùng hàm của chính thư viện (ví dụ x.exp() "
+            "thay cho numpy.exp(x)), hoặc đưa cho numpy một bản sao không có lịch sử: "
+            "numpy.exp(x.detach())",
+        },
+        "numpy_traced": {
+            "en": "numpy cannot compute with a value that a transformation (grad, jvp, vmap) "
+            "is tracing: numpy would not record the step and the derivative would be lost. "
+            "Use the library's numpy (jax.numpy, e.g. jnp.exp(x) for numpy.exp(x))",
+            "vi": "numpy không thể tính với một giá trị đang được một phép biến đổi (grad, jvp, "
+            "vmap) theo dõi: numpy không ghi lại bước tính nên đạo hàm sẽ bị mất. Hãy dùng "
+            "numpy của thư viện (jax.numpy, ví dụ jnp.exp(x) thay cho numpy.exp(x))",
+        },
+        "out_unsupported": {
+            "en": "{name}() does not write into out=; use the value it returns",
+            "vi": "{name}() không ghi kết quả vào out=; hãy dùng giá trị mà nó trả về",
+        },
+        "numpy_foreign": {
+            "en": "this library's numpy functions take its own arrays, got a {type}; convert it "
+            "first with np.array(...)",
+            "vi": "các hàm numpy của thư viện này nhận mảng của chính nó, nhưng nhận được một "
+            "{type}; hãy chuyển nó trước bằng np.array(...)",
+        },
         "len_scalar": {
             "en": "len() of a 0-d tensor (a scalar) is undefined; use .item()",
             "vi": "len() không xác định với tensor 0 chiều (một số vô hướng); hãy dùng .item()",

@@ -31,9 +31,14 @@ class Tensor(graph.Node):
 
     __slots__ = ("name", "__weakref__")  # the recorder's own slots are on graph.Node
 
-    # numpy must hand `ndarray * tensor` to Tensor.__rmul__ instead of
-    # turning the tensor into an array and dropping its history
-    __array_ufunc__ = None
+    # numpy's protocols, as numpy applies them to PyTorch's, TensorFlow's and
+    # JAX's tensors: `ndarray * tensor` goes to Tensor.__rmul__ (the priority),
+    # so the history is kept; numpy's reductions call the tensor's own methods
+    # (np.mean(t) is t.mean(axis=None, dtype=None, out=None)); every other
+    # numpy function sees the tensor through __array__, and a ufunc's result
+    # comes back through __array_wrap__.  A dialect states its framework's
+    # policy in the hooks of the "numpy" section below.
+    __array_priority__ = 1000
     _default_float = np.float64
 
     def __init__(self, data, dtype=None, requires_grad=False, name=None):
@@ -142,9 +147,35 @@ class Tensor(graph.Node):
     def numpy(self):
         return np.asarray(self.data)
 
+    # -- numpy's functions on a tensor ----------------------------------------
     def __array__(self, dtype=None, copy=None):
+        self._to_numpy_check()
         a = np.asarray(self.data)
         return a if dtype is None else a.astype(dtype)
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        if self._numpy_wraps:
+            return type(self)._plain(array[()] if array.ndim == 0 else array)
+        return array[()] if return_scalar else array
+
+    def __array_function__(self, func, types, args, kwargs):
+        if not self._numpy_methods:  # numpy sees arrays, not this flavour's methods
+            args, kwargs = _as_numpy(args), _as_numpy(kwargs)
+        return func._implementation(*args, **kwargs)
+
+    # a dialect's policy: whether a ufunc's result comes back as this flavour
+    # of tensor (PyTorch) or as numpy's (TensorFlow, JAX) ...
+    _numpy_wraps = False
+    # ... whether numpy's reductions call this flavour's methods (PyTorch, JAX)
+    # or see an array (TensorFlow's tensors have no .mean) ...
+    _numpy_methods = True
+
+    def _to_numpy_check(self):
+        """... and when the framework refuses to hand a value to numpy: by
+        default (PyTorch's rule) a value whose gradient is asked for, since
+        numpy would compute on without it and the gradient would be lost."""
+        if self.requires_grad:
+            raise self._messages.error(RuntimeError, "numpy_requires_grad")
 
     def item(self):
         if self.size != 1:
@@ -929,6 +960,17 @@ def _constant_like(x, data):
     """A constant a recorded VJP uses, of x's flavour (so the gradient, and a
     tangent computed from it, keep the flavour of what they differentiate)."""
     return (type(x) if isinstance(x, Tensor) else Tensor)._plain(data)
+
+
+def _as_numpy(x):
+    """Tensors in ``x`` (nested in lists, tuples and dicts) as numpy arrays."""
+    if isinstance(x, Tensor):
+        return np.asarray(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_as_numpy(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _as_numpy(v) for k, v in x.items()}
+    return x
 
 
 class _TensorNamespace:

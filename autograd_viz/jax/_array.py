@@ -206,20 +206,39 @@ class Array(av.Tensor):
         return _keep_weak(_getitem(self, index), self)
 
     # -- methods ----------------------------------------------------------------
-    def sum(self, axis=None, keepdims=False, dtype=None):
-        return reduction(av.sum, self, axis, keepdims, dtype)
+    # out=: numpy's reductions pass it (np.mean(x) is x.mean(axis=None,
+    # dtype=None, out=None)); JAX takes None and refuses anything else
+    def sum(self, axis=None, keepdims=False, dtype=None, out=None):
+        return reduction(av.sum, self, axis, keepdims, dtype, _no_out(out, "sum"))
 
-    def mean(self, axis=None, keepdims=False, dtype=None):
-        return reduction(av.mean, _floating(self), axis, keepdims, dtype)
+    def mean(self, axis=None, keepdims=False, dtype=None, out=None):
+        return reduction(av.mean, _floating(self), axis, keepdims, dtype, _no_out(out, "mean"))
 
-    def max(self, axis=None, keepdims=False):
-        return reduction(av.max, self, axis, keepdims)
+    def max(self, axis=None, keepdims=False, out=None):
+        return reduction(av.max, self, axis, keepdims, None, _no_out(out, "max"))
 
-    def min(self, axis=None, keepdims=False):
-        return reduction(av.min, self, axis, keepdims)
+    def min(self, axis=None, keepdims=False, out=None):
+        return reduction(av.min, self, axis, keepdims, None, _no_out(out, "min"))
 
-    def prod(self, axis=None, keepdims=False, dtype=None):
-        return reduction(av.prod, self, axis, keepdims, dtype)
+    def prod(self, axis=None, keepdims=False, dtype=None, out=None):
+        return reduction(av.prod, self, axis, keepdims, dtype, _no_out(out, "prod"))
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        from ..more.jax_numpy import std
+
+        return std(self, axis, dtype, _no_out(out, "std"), ddof, keepdims)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        from ..more.jax_numpy import var
+
+        return var(self, axis, dtype, _no_out(out, "var"), ddof, keepdims)
+
+    # -- numpy's functions: a traced value is refused (JAX's rule), others
+    # are handed over as numpy arrays (np.exp(x) is a numpy array)
+    def _to_numpy_check(self):
+        if self.requires_grad or self._tan is not None:
+            shape = f"{self.data.dtype}{list(self.shape)}".replace(" ", "")
+            raise JAX.error(TypeError, "numpy_traced", shape=shape)
 
     def dot(self, other):
         from .numpy import dot
@@ -419,7 +438,13 @@ def unary(fn, x):
         return _finish(fn(x), x._weak)
 
 
-def reduction(fn, x, axis=None, keepdims=False, dtype=None):
+def _no_out(out, name):
+    if out is not None:
+        raise JAX.error(NotImplementedError, "out_unsupported", name=name)
+    return None
+
+
+def reduction(fn, x, axis=None, keepdims=False, dtype=None, out=None):
     x = lift(x)
     if dtype is not None:
         x = _cast(x, canonical(_dtype(dtype)))

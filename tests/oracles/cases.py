@@ -1099,3 +1099,69 @@ JAX += [
 CASES = {"torch": TORCH, "tf": TF, "mxnet": MXNET, "jax": JAX}
 # the training kit and other names built in this issue add their cases here
 _ = (arr, ints, st)
+
+# numpy's own functions applied to a framework's tensor (np.mean(t), np.exp(t)):
+# each call's answer is whether it came back as numpy's (or the framework's)
+# and its value, or that it raised; run on plain tensors and, where the
+# framework has them, tensors that require grad
+NUMPY_CALLS = (
+    "onp.mean(t)",
+    "onp.sum(t)",
+    "onp.max(t)",
+    "onp.min(t)",
+    "onp.prod(t)",
+    "onp.std(t)",
+    "onp.var(t)",
+    "onp.mean(t, axis=0)",
+    "onp.exp(t)",
+    "onp.sin(t)",
+    "onp.add(t, t)",
+    "onp.multiply(t, 2.0)",
+    "onp.maximum(t, 0.5)",
+    "onp.dot(t, t)",
+    "onp.matmul(t, t)",
+    "onp.linalg.norm(t)",
+    "onp.asarray(t)",
+    "onp.concatenate([t, t])",
+    "onp.stack([t, t])",
+)
+
+
+def _numpy_program(make):
+    calls = ", ".join(f"lambda t: {c}" for c in NUMPY_CALLS)
+    return f"""def FN(a):
+    import numpy as onp
+
+    answers = []
+    for call in [{calls}]:
+        try:
+            r = call({make})
+        except Exception:
+            answers.append("raised")
+            continue
+        answers.append([type(r).__module__.split(".")[0] == "numpy", r])
+    return answers"""
+
+
+_VECTOR = same(1, 0.1, 2.0, dtype="float32", min_dims=1, max_dims=1)
+_GRADS = ("onp.mean(x)", "onp.sum(x * x)", "onp.max(x)", "onp.prod(x)", "onp.exp(x)")
+_GRADS_MX = (*_GRADS, "onp.sin(x) * 2", "onp.maximum(x, 0.5)", "onp.dot(x, x)")
+_GRADS_MX += ("onp.linalg.norm(x)", "onp.concatenate([x, x])", "onp.stack([x, x])")
+TORCH += [
+    P("torch.tensor", _numpy_program("torch.tensor(a)"), _VECTOR),
+    P("torch.tensor", _numpy_program("torch.tensor(a, requires_grad=True)"), _VECTOR),
+    *[C("torch.tensor", f"lambda x: {g}", _VECTOR, fwd=False) for g in _GRADS],
+]
+TF += [
+    P("tf.constant", _numpy_program("tf.constant(a)"), _VECTOR),
+    P("tf.constant", _numpy_program("tf.Variable(a)"), _VECTOR),
+]
+MXNET += [
+    P("np.array", _numpy_program("np.array(a)"), _VECTOR),
+    *[C("np.array", f"lambda x: {g}", _VECTOR) for g in _GRADS_MX],
+]
+JAX += [
+    P("jnp.array", _numpy_program("jnp.asarray(a)"), _VECTOR),
+    *[C("jnp.array", f"lambda x: {g}", _VECTOR) for g in _GRADS],
+    C("jnp.array", "lambda x: onp.std(x, ddof=1) + onp.var(x)", SPREAD),
+]
