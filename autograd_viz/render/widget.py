@@ -26,6 +26,7 @@ import traitlets
 
 from ..i18n import error, using_lang
 from ..i18n import resolve as resolve_lang
+from . import collector
 from .html import film_of, labels_for, notebook_copy_html, player_css, widget_esm, write_player
 
 
@@ -173,5 +174,7 @@ def step_through(target, *args, lang=None, mode="reverse", wrt=None, tangent=Non
                 target = run.target
         elif args:
             raise error(TypeError, "err_step_args")
-        frames = build_frames(target, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
-    return StepThrough(frames, lang=lang)
+        # the function (if any) ran above: only our own building is paused
+        with collector.paused():
+            frames = build_frames(target, lang=lang, mode=mode, wrt=wrt, tangent=tangent, **options)
+            return StepThrough(frames, lang=lang)

@@ -267,3 +267,58 @@ def test_the_copy_carries_the_same_data_and_script_as_the_widget(steps):
     from autograd_viz.render.html import player_js
 
     assert player_js() in page and player_js() in steps._esm
+
+
+# ---------------------------------------------------------------- the collector
+# step_through builds its frames with Python's garbage collector paused
+# (render/collector.py): it must leave the collector as it found it, also
+# when the build fails, and never pause while the user's function runs.
+
+
+@pytest.mark.parametrize("was_on", [True, False])
+def test_the_collector_is_left_as_it_was(was_on, monkeypatch):
+    import gc
+
+    from autograd_viz.render import frames as frames_mod
+
+    seen = []
+    build = frames_mod.build_frames
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(frames_mod, "build_frames", spy)
+    _, y = chapter_example()
+    before = gc.isenabled()
+    try:
+        gc.enable() if was_on else gc.disable()
+        steps = av.step_through(y)
+        assert gc.isenabled() is was_on
+        assert seen == [False]  # paused while our frames were built
+        assert plays(steps, len(steps.frames) - 1)
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("build failed")
+
+        monkeypatch.setattr(frames_mod, "build_frames", broken)
+        with pytest.raises(RuntimeError, match="build failed"):
+            av.step_through(y)
+        assert gc.isenabled() is was_on
+    finally:
+        gc.enable() if before else gc.disable()
+
+
+def test_the_users_function_runs_with_the_collector_on():
+    import gc
+
+    ran_with = []
+
+    def f(x):
+        ran_with.append(gc.isenabled())
+        return (x * x).sum()
+
+    assert gc.isenabled()
+    steps = av.step_through(f, av.arange(3.0))
+    assert ran_with == [True] and gc.isenabled()
+    assert len(steps.frames) > 1
