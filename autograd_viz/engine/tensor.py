@@ -171,9 +171,14 @@ class Tensor(graph.Node):
     _numpy_methods = True
 
     def _to_numpy_check(self):
-        """... and when the framework refuses to hand a value to numpy: by
-        default (PyTorch's rule) a value whose gradient is asked for, since
-        numpy would compute on without it and the gradient would be lost."""
+        """... and when the framework refuses to hand a value to numpy (PyTorch:
+        a value whose gradient is asked for; JAX: a traced value).  The engine's
+        own tensors are handed over as they are (a plot of x against y), as
+        TensorFlow's and MXNet's are."""
+
+    def _refuse_numpy_with_grad(self):
+        """PyTorch's rule, for a dialect to adopt as its _to_numpy_check: numpy
+        would compute on without the graph and the gradient would be lost."""
         if self.requires_grad:
             raise self._messages.error(RuntimeError, "numpy_requires_grad")
 

@@ -236,7 +236,7 @@ class Array(av.Tensor):
     # -- numpy's functions: a traced value is refused (JAX's rule), others
     # are handed over as numpy arrays (np.exp(x) is a numpy array)
     def _to_numpy_check(self):
-        if self.requires_grad or self._tan is not None:
+        if _tracked(self):  # a gradient asked for, or a tangent carried
             shape = f"{self.data.dtype}{list(self.shape)}".replace(" ", "")
             raise JAX.error(TypeError, "numpy_traced", shape=shape)
 

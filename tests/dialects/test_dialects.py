@@ -33,6 +33,15 @@ import autograd_viz.torch as torch
 X = onp.arange(4, dtype=onp.float32)
 ALL_TRUE = onp.ones(4, dtype=bool)
 
+
+def _numpy(value, *args, **kwargs):
+    """numpy's array of ``value``; a PyTorch tensor that requires grad is
+    detached first, as real PyTorch asks (its np.asarray refuses it)."""
+    if isinstance(value, torch.Tensor) and value.requires_grad:
+        value = value.detach()
+    return onp.asarray(value, *args, **kwargs)
+
+
 # what every tab's cells compute, by cell index (the tabs are written in step)
 VALUES = {
     0: X,
@@ -123,7 +132,7 @@ def test_chapter_runs_and_gives_the_framework_answer(tab):
         i, ns = cell.index, cell.namespace
         if i in VALUES:
             assert cell.has_value, (tab, i)
-            got = onp.asarray(cell.value)
+            got = _numpy(cell.value)
             want = VALUES[i]
             assert got.shape == want.shape and got.dtype == want.dtype, (tab, i, got)
             assert onp.array_equal(got, want), (tab, i, got, want)
@@ -133,7 +142,7 @@ def test_chapter_runs_and_gives_the_framework_answer(tab):
         if i == 1:
             _check_gradient_buffer(tab, cell)
         if i == 7:  # detach: u is y's value with no history
-            assert onp.array_equal(onp.asarray(ns["u"]), X * X)
+            assert onp.array_equal(_numpy(ns["u"]), X * X)
             assert not ns["u"].requires_grad and ns["u"].detached_from is ns["y"]
         if i == 11:
             _check_control_flow_cell(tab, cell)
@@ -148,7 +157,7 @@ def _check_gradient_buffer(tab, cell):
         assert cell.value is None  # .grad starts as None
         assert repr(x) == "tensor([0., 1., 2., 3.], requires_grad=True)"
     elif tab == "mxnet":
-        assert onp.array_equal(onp.asarray(cell.value), onp.zeros(4, onp.float32))
+        assert onp.array_equal(_numpy(cell.value), onp.zeros(4, onp.float32))
     else:
         assert isinstance(x, tf.Variable) and not cell.has_value
         assert repr(x).startswith(
@@ -162,10 +171,10 @@ def _check_control_flow_cell(tab, cell):
     the 100 * b branch it can be off by one rounding, as in the real
     frameworks), and the gradient itself must be exactly k."""
     ns = cell.namespace
-    a, d = onp.asarray(ns["a"]), onp.asarray(ns["d"])
-    grad = onp.asarray(eval(GRAD_OF_A[tab], ns))
+    a, d = _numpy(ns["a"]), _numpy(ns["d"])
+    grad = _numpy(eval(GRAD_OF_A[tab], ns))
     assert a.dtype == d.dtype == grad.dtype == onp.float32 and a.shape == ()
-    assert onp.array_equal(onp.asarray(cell.value), grad == d / a)
+    assert onp.array_equal(_numpy(cell.value), grad == d / a)
     _check_control_flow_gradient(a, d, grad)
 
 
@@ -237,7 +246,7 @@ def test_torch_second_backward_says_retain_graph_and_session_recovers():
         "y.backward(retain_graph=True)\ny.backward()\nx.grad",
         ns,
     )
-    assert onp.array_equal(onp.asarray(value), 8 * X)  # accumulated twice
+    assert onp.array_equal(_numpy(value), 8 * X)  # accumulated twice
 
 
 def test_mxnet_second_backward_says_retain_graph_and_overwrites_when_retained():
@@ -250,7 +259,7 @@ def test_mxnet_second_backward_says_retain_graph_and_overwrites_when_retained():
         "y.backward(retain_graph=True)\ny.backward()\nx.grad",
         ns,
     )
-    assert onp.array_equal(onp.asarray(value), 4 * X)  # written, not added
+    assert onp.array_equal(_numpy(value), 4 * X)  # written, not added
 
 
 def test_tf_second_gradient_on_a_plain_tape_says_persistent():
@@ -261,7 +270,7 @@ def test_tf_second_gradient_on_a_plain_tape_says_persistent():
     with pytest.raises(RuntimeError, match=re.escape("persistent=True")):
         chapter.run_cell("t.gradient(y, x)", ns)
     value, _ = chapter.run_cell("with tf.GradientTape() as t:\n    y = x * x\nt.gradient(y, x)", ns)
-    assert onp.array_equal(onp.asarray(value), 2 * X)
+    assert onp.array_equal(_numpy(value), 2 * X)
 
 
 # ------------------------------------------------------------------ exercise 3
@@ -315,11 +324,11 @@ def _grad_of_f(tab, f, a_np):
 @given(a_np=control_flow_inputs)
 def test_control_flow_gradient_is_d_over_a_for_scalars_vectors_matrices(chapter_f, tab, a_np):
     a, d, grad = _grad_of_f(tab, chapter_f[tab], a_np)
-    grad_np, d_np = onp.asarray(grad), onp.asarray(d)
+    grad_np, d_np = _numpy(grad), _numpy(d)
     assert grad_np.shape == d_np.shape == a_np.shape and grad_np.dtype == onp.float32
     _check_control_flow_gradient(a_np, d_np, grad_np)
     # the chapter's own comparison gives float32's answer, entry by entry
-    assert onp.array_equal(onp.asarray(grad == d / a), grad_np == d_np / a_np)
+    assert onp.array_equal(_numpy(grad == d / a), grad_np == d_np / a_np)
 
 
 # ------------------------------------------------------------------ torch rules
@@ -328,7 +337,7 @@ def test_control_flow_gradient_is_d_over_a_for_scalars_vectors_matrices(chapter_
 def test_torch_accumulates_without_zero_():
     ns = run_tab("pytorch", upto=4)  # x.grad == 4x
     value, _ = chapter.run_cell("y = x.sum()\ny.backward()\nx.grad", ns)
-    assert onp.array_equal(onp.asarray(value), 4 * X + 1)
+    assert onp.array_equal(_numpy(value), 4 * X + 1)
 
 
 def test_torch_names_dtypes_and_grad_fn():
@@ -356,7 +365,7 @@ def test_torch_autograd_grad_leaves_grad_alone():
     x = torch.arange(4.0, requires_grad=True)
     w = torch.ones(4, requires_grad=True)
     (g,) = torch.autograd.grad((x * x).sum(), x)
-    assert onp.array_equal(onp.asarray(g), 2 * X) and x.grad is None
+    assert onp.array_equal(_numpy(g), 2 * X) and x.grad is None
     with pytest.raises(RuntimeError, match="allow_unused=True"):
         torch.autograd.grad((x * x).sum(), [x, w])
     assert torch.autograd.grad((x * x).sum(), [x, w], allow_unused=True)[1] is None
@@ -404,7 +413,7 @@ def test_mxnet_backward_overwrites_grad():
         with mx.autograd.record():
             y = scale * x
         y.backward()
-        assert onp.array_equal(onp.asarray(x.grad), onp.full(4, scale, onp.float32))
+        assert onp.array_equal(_numpy(x.grad), onp.full(4, scale, onp.float32))
 
 
 def test_mxnet_record_scope_survives_an_error():
@@ -429,8 +438,8 @@ def test_tf_persistent_tape_answers_twice():
         y = x * x
         z = tf.reduce_sum(y)
     first, second = t.gradient(z, x), t.gradient(y, x)
-    assert onp.array_equal(onp.asarray(first), 2 * X)
-    assert onp.array_equal(onp.asarray(second), 2 * X)
+    assert onp.array_equal(_numpy(first), 2 * X)
+    assert onp.array_equal(_numpy(second), 2 * X)
 
 
 def test_tf_nested_tapes_give_the_second_derivative():
@@ -449,11 +458,11 @@ def test_tf_unrelated_or_unwatched_sources_get_none():
     with tf.GradientTape(persistent=True) as t:
         y = tf.reduce_sum(x * c)
     gx, gw, gc = t.gradient(y, [x, w, c])
-    assert onp.array_equal(onp.asarray(gx), onp.asarray(c)) and gw is None and gc is None
+    assert onp.array_equal(_numpy(gx), _numpy(c)) and gw is None and gc is None
     with tf.GradientTape() as t:
         t.watch(c)
         y = tf.reduce_sum(c * c)
-    assert onp.array_equal(onp.asarray(t.gradient(y, c)), 2 * onp.asarray(c))
+    assert onp.array_equal(_numpy(t.gradient(y, c)), 2 * _numpy(c))
 
 
 def test_tf_records_only_while_the_tape_is_open():
@@ -488,7 +497,7 @@ def test_tf_variables_and_their_results():
     assert repr(y).startswith("<tf.Tensor: shape=(2,)")
     assert tf.range(4).dtype == tf.int32 and repr(tf.float32) == "tf.float32"
     x.assign_sub([1.0, 1.0])
-    assert onp.array_equal(onp.asarray(x), [0.0, 1.0])
+    assert onp.array_equal(_numpy(x), [0.0, 1.0])
     with pytest.raises(AttributeError, match="tf.Variable"):
         y.assign([0.0, 0.0])
 
@@ -508,15 +517,15 @@ def test_tf_tensordot_matches_numpy_and_hips_autograd(rng, shapes, axes):
     a, b = tf.Variable(a_np), tf.Variable(b_np)
     with tf.GradientTape() as t:
         out = tf.tensordot(a, b, axes=axes)
-    onp.testing.assert_allclose(onp.asarray(out), onp.tensordot(a_np, b_np, axes), rtol=1e-5)
+    onp.testing.assert_allclose(_numpy(out), onp.tensordot(a_np, b_np, axes), rtol=1e-5)
     ga, gb = t.gradient(out, [a, b])  # of the sum of out
     total = lambda p, q: anp.sum(anp.tensordot(p, q, axes))
     want_a, want_b = (
         hips_grad(total, 0)(a_np.astype(float), b_np.astype(float)),
         hips_grad(total, 1)(a_np.astype(float), b_np.astype(float)),
     )
-    onp.testing.assert_allclose(onp.asarray(ga), want_a, rtol=1e-5, atol=1e-6)
-    onp.testing.assert_allclose(onp.asarray(gb), want_b, rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(_numpy(ga), want_a, rtol=1e-5, atol=1e-6)
+    onp.testing.assert_allclose(_numpy(gb), want_b, rtol=1e-5, atol=1e-6)
 
 
 # ------------------------------------------------------------------ training steps
@@ -534,14 +543,14 @@ def test_mxnet_sgd_step_outside_record_updates_in_place(step):
         with mx.autograd.record():
             loss = ((w - mx.np.array(target)) ** 2).sum()
         loss.backward()
-        before, grad = onp.asarray(w).copy(), onp.asarray(w.grad).copy()
+        before, grad = _numpy(w).copy(), _numpy(w.grad).copy()
         onp.testing.assert_allclose(grad, 2 * (before - target), rtol=1e-6)
         exec(step, ns)
         assert ns["w"] is w and w.requires_grad and w.dtype == onp.float32
-        onp.testing.assert_allclose(onp.asarray(w), before - 0.25 * grad, rtol=1e-6)
+        onp.testing.assert_allclose(_numpy(w), before - 0.25 * grad, rtol=1e-6)
     # each step halves the distance to the target
     onp.testing.assert_allclose(
-        onp.asarray(w) - target, (onp.array([1.0, -2.0, 3.0]) - target) / 8, rtol=1e-5
+        _numpy(w) - target, (onp.array([1.0, -2.0, 3.0]) - target) / 8, rtol=1e-5
     )
 
 
@@ -556,9 +565,9 @@ def test_mxnet_sgd_step_inside_record_is_refused_naming_record(step):
     with mx.autograd.record():
         with pytest.raises(RuntimeError, match=re.escape("outside `autograd.record()`")):
             exec(step, ns)
-    assert ns["w"] is w and onp.array_equal(onp.asarray(w), [1.0, -2.0, 3.0])
+    assert ns["w"] is w and onp.array_equal(_numpy(w), [1.0, -2.0, 3.0])
     exec(step, ns)  # and outside, it works
-    onp.testing.assert_allclose(onp.asarray(w), [0.5, -1.0, 1.5])
+    onp.testing.assert_allclose(_numpy(w), [0.5, -1.0, 1.5])
 
 
 @pytest.mark.parametrize(
@@ -579,7 +588,7 @@ def test_tf_operator_assignment_on_a_variable_points_to_assign(symbol, update):
                 exec(f"v {symbol} 2.0", ns)
         assert update in str(info.value)
         assert f"v = v {symbol[0]} value" in str(info.value)
-        assert ns["v"] is v and onp.array_equal(onp.asarray(v), [1.0, 2.0])
+        assert ns["v"] is v and onp.array_equal(_numpy(v), [1.0, 2.0])
 
 
 class _nothing:
@@ -598,9 +607,9 @@ def test_tf_operator_assignment_on_a_tensor_makes_a_new_tensor():
         alias = y
         y -= 1.0
         y *= 3.0
-    assert alias is not y and onp.array_equal(onp.asarray(alias), [1.0, 4.0, 9.0])
-    assert onp.array_equal(onp.asarray(y), [0.0, 9.0, 24.0])
-    onp.testing.assert_allclose(onp.asarray(tape.gradient(y, x)), 6 * onp.asarray(x))
+    assert alias is not y and onp.array_equal(_numpy(alias), [1.0, 4.0, 9.0])
+    assert onp.array_equal(_numpy(y), [0.0, 9.0, 24.0])
+    onp.testing.assert_allclose(_numpy(tape.gradient(y, x)), 6 * _numpy(x))
 
 
 def test_tf_training_loop_with_assign_sub_fits_a_line():
@@ -622,10 +631,8 @@ def test_tf_training_loop_with_assign_sub_fits_a_line():
                 loss = tf.reduce_sum((tf.matmul(X, w) + b - y) ** 2 / 2)
             dw, db = g.gradient(loss, [w, b])
             # the gradient of this batch only (nothing carried over)
-            residual = onp.asarray(X) @ onp.asarray(w) + onp.asarray(b) - onp.asarray(y)
-            onp.testing.assert_allclose(
-                onp.asarray(dw), onp.asarray(X).T @ residual, rtol=1e-4, atol=1e-4
-            )
+            residual = _numpy(X) @ _numpy(w) + _numpy(b) - _numpy(y)
+            onp.testing.assert_allclose(_numpy(dw), _numpy(X).T @ residual, rtol=1e-4, atol=1e-4)
             w.assign_sub(lr * dw / batch)
             b.assign_sub(lr * db / batch)
         losses.append(float(tf.reduce_mean((tf.matmul(features, w) + b - labels) ** 2)))
@@ -633,21 +640,21 @@ def test_tf_training_loop_with_assign_sub_fits_a_line():
         w is params[0] and b is params[1] and isinstance(w, tf.Variable) and w.dtype == tf.float32
     )
     assert losses[-1] < 5e-4 < losses[0]  # the noise alone gives 1e-4
-    onp.testing.assert_allclose(onp.asarray(w), true_w, atol=0.02)
-    onp.testing.assert_allclose(onp.asarray(b), [true_b], atol=0.02)
+    onp.testing.assert_allclose(_numpy(w), true_w, atol=0.02)
+    onp.testing.assert_allclose(_numpy(b), [true_b], atol=0.02)
 
 
 def test_tf_cast_converts_and_passes_gradients_where_it_can():
     ints = tf.range(4)
     as_float = tf.cast(ints, tf.float32)
-    assert as_float.dtype == tf.float32 and onp.array_equal(onp.asarray(as_float), X)
+    assert as_float.dtype == tf.float32 and onp.array_equal(_numpy(as_float), X)
     assert tf.cast(tf.constant([1.7, -1.7]), tf.int32).tolist() == [1, -1]
     x = tf.Variable([1.0, 2.0])
     with tf.GradientTape() as tape:
         y = tf.cast(x, tf.float32) * x
         counted = tf.cast(x, tf.int32)
     assert not counted.requires_grad
-    assert onp.array_equal(onp.asarray(tape.gradient(y, x)), [2.0, 4.0])
+    assert onp.array_equal(_numpy(tape.gradient(y, x)), [2.0, 4.0])
     # between float precisions the cast is recorded: the gradient comes back
     # at the variable's own precision
     wide = tf.Variable([1.0, 3.0], dtype=tf.float64)
@@ -656,7 +663,7 @@ def test_tf_cast_converts_and_passes_gradients_where_it_can():
         z = tf.reduce_sum(narrow * narrow)
     assert narrow.dtype == tf.float32
     g = tape.gradient(z, wide)
-    assert g.dtype == tf.float64 and onp.array_equal(onp.asarray(g), [2.0, 6.0])
+    assert g.dtype == tf.float64 and onp.array_equal(_numpy(g), [2.0, 6.0])
 
 
 # ------------------------------------------------------------------ dtype advice
@@ -721,15 +728,15 @@ def test_torch_reductions_take_dim_and_keepdim(rng):
     x = torch.tensor(a, requires_grad=True)
     kept = x.sum(dim=1, keepdim=True)
     assert kept.shape == (3, 1)
-    onp.testing.assert_allclose(onp.asarray(kept), a.sum(1, keepdims=True), rtol=1e-6)
-    onp.testing.assert_allclose(onp.asarray(torch.mean(x, dim=0)), a.mean(0), rtol=1e-6)
+    onp.testing.assert_allclose(_numpy(kept), a.sum(1, keepdims=True), rtol=1e-6)
+    onp.testing.assert_allclose(_numpy(torch.mean(x, dim=0)), a.mean(0), rtol=1e-6)
     onp.testing.assert_allclose(
-        onp.asarray(x.mean(0, keepdim=True)), a.mean(0, keepdims=True), rtol=1e-6
+        _numpy(x.mean(0, keepdim=True)), a.mean(0, keepdims=True), rtol=1e-6
     )
-    onp.testing.assert_allclose(onp.asarray(torch.sum(x, dim=(0, 1))), a.sum(), rtol=1e-5)
+    onp.testing.assert_allclose(_numpy(torch.sum(x, dim=(0, 1))), a.sum(), rtol=1e-5)
     weights = onp.arange(3, dtype=onp.float32).reshape(3, 1)
     (kept * torch.tensor(weights)).sum().backward()
-    assert onp.array_equal(onp.asarray(x.grad), onp.broadcast_to(weights, (3, 4)))
+    assert onp.array_equal(_numpy(x.grad), onp.broadcast_to(weights, (3, 4)))
 
 
 @pytest.mark.parametrize("keepdim", [False, True])
@@ -738,15 +745,15 @@ def test_torch_max_along_dim_gives_values_and_indices(rng, keepdim):
     x = torch.tensor(a, requires_grad=True)
     values, indices = out = x.max(dim=1, keepdim=keepdim)
     assert out.values is values and out.indices is indices
-    onp.testing.assert_array_equal(onp.asarray(values), a.max(1, keepdims=keepdim))
+    onp.testing.assert_array_equal(_numpy(values), a.max(1, keepdims=keepdim))
     onp.testing.assert_array_equal(
-        onp.asarray(indices), onp.argmax(a, 1) if not keepdim else onp.argmax(a, 1)[:, None]
+        _numpy(indices), onp.argmax(a, 1) if not keepdim else onp.argmax(a, 1)[:, None]
     )
     assert indices.dtype == torch.int64 and not indices.requires_grad
     values.sum().backward()
     want = onp.zeros_like(a)
     want[onp.arange(3), onp.argmax(a, 1)] = 1
-    assert onp.array_equal(onp.asarray(x.grad), want)
+    assert onp.array_equal(_numpy(x.grad), want)
     assert (
         torch.max(x).item() == a.max()
         and torch.max(x, 0).indices.tolist() == onp.argmax(a, 0).tolist()
@@ -757,12 +764,12 @@ def test_torch_view_t_pow_clone_are_differentiable(rng):
     a = rng.standard_normal(6).astype(onp.float32)
     x = torch.tensor(a, requires_grad=True)
     c = x.clone()
-    assert c is not x and c.grad_fn is not None and onp.array_equal(onp.asarray(c), a)
+    assert c is not x and c.grad_fn is not None and onp.array_equal(_numpy(c), a)
     y = c.view(2, 3).t().pow(3)
     assert y.shape == (3, 2)
-    onp.testing.assert_allclose(onp.asarray(y), (a.reshape(2, 3).T) ** 3, rtol=1e-6)
+    onp.testing.assert_allclose(_numpy(y), (a.reshape(2, 3).T) ** 3, rtol=1e-6)
     y.sum().backward()
-    onp.testing.assert_allclose(onp.asarray(x.grad), 3 * a**2, rtol=1e-5)
+    onp.testing.assert_allclose(_numpy(x.grad), 3 * a**2, rtol=1e-5)
     assert x.view(-1, 2).shape == (3, 2) and x.t() is x  # 1-d: t() is a no-op
     with pytest.raises(av.ShapeError, match="at most 2"):
         torch.zeros(1, 2, 3).t()
@@ -787,7 +794,7 @@ def test_torch_normal_has_the_asked_shape_mean_and_spread():
     sample = torch.normal(3.0, 0.5, (200, 50))
     assert sample.shape == (200, 50) and sample.dtype == torch.float32
     assert abs(sample.mean().item() - 3.0) < 0.02
-    assert abs(float(onp.std(onp.asarray(sample))) - 0.5) < 0.02
+    assert abs(float(onp.std(_numpy(sample))) - 0.5) < 0.02
     assert torch.normal(0, 0.01, sample[:, 0].size()).shape == (200,)
 
 
@@ -796,11 +803,11 @@ def test_torch_cat_joins_values_and_splits_gradients(rng, dim):
     a, b = (rng.standard_normal(s).astype(onp.float32) for s in [(2, 3), (2, 3)])
     x, y = torch.tensor(a, requires_grad=True), torch.tensor(b)
     joined = torch.cat((x, y, x), dim=dim)
-    onp.testing.assert_array_equal(onp.asarray(joined), onp.concatenate([a, b, a], dim))
+    onp.testing.assert_array_equal(_numpy(joined), onp.concatenate([a, b, a], dim))
     weights = rng.standard_normal(joined.shape).astype(onp.float32)
     (joined * torch.tensor(weights)).sum().backward()
     first, _, last = onp.split(weights, 3, axis=dim)
-    onp.testing.assert_allclose(onp.asarray(x.grad), first + last, rtol=1e-6)
+    onp.testing.assert_allclose(_numpy(x.grad), first + last, rtol=1e-6)
     assert torch.cat([torch.arange(2), torch.arange(3)]).tolist() == [0, 1, 0, 1, 2]
     with pytest.raises(av.ShapeError, match="must match"):
         torch.cat([x, torch.zeros(3, 3)], dim=1)

@@ -54,5 +54,6 @@ def test_make_lab_runs_trust_before_starting_jupyterlab():
         text=True,
         timeout=60,
     ).stdout
-    assert "jupyter trust" in plan and "jupyter lab" in plan
-    assert plan.index("jupyter trust") < plan.index("jupyter lab")
+    # JupyterLab starts through tools/lab.py (it loads jupyter/custom/custom.css)
+    assert "jupyter trust" in plan and "tools/lab.py" in plan
+    assert plan.index("jupyter trust") < plan.index("tools/lab.py")
