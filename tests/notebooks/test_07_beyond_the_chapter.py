@@ -14,10 +14,7 @@ its frames end on those numbers.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,6 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 sys.path.insert(0, str(REPO))
 import build_notebooks as build  # noqa: E402
+from test_real_frameworks import real_environment, run_cells  # noqa: E402
 
 from tests.oracles import harness  # noqa: E402
 
@@ -106,19 +104,8 @@ def test_07_prints_what_the_real_framework_prints(framework):
             source = source.replace(ours, real)
         assert "autograd_viz" not in source, f"cell {i} needs autograd_viz:\n{cell.source}"
         cells.append((i, source))
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the real one only
-    env.update(JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
-    done = subprocess.run(
-        [python, "-c", RUNNER],
-        input=json.dumps([s for _, s in cells]),
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        cwd="/",
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    real = json.loads(done.stdout)
+    env = real_environment(TF_CPP_MIN_LOG_LEVEL="3")
+    real = run_cells([s for _, s in cells], env, python=python, runner=RUNNER)
     printed = 0
     for lang in LANGS:
         saved = _saved(lang, framework)

@@ -106,20 +106,32 @@ def _real_cells(target, framework):
     return cells
 
 
-def _run_for_real(sources):
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the real one only
-    env["JAX_PLATFORMS"] = "cpu"
+def run_cells(sources, env, python=sys.executable, cwd="/", timeout=600, runner=None):
+    """Each source run as a cell in a fresh interpreter ``python`` by ``runner``
+    (RUNNER: an IPython shell): [{stdout, shown, error}, ...]."""
     done = subprocess.run(
-        [sys.executable, "-c", RUNNER],
+        [python, "-c", runner or RUNNER],
         input=json.dumps(sources),
         capture_output=True,
         text=True,
         env=env,
-        timeout=300,
-        cwd="/",
+        timeout=timeout,
+        cwd=cwd,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
+
+
+def real_environment(**extra):
+    """This environment without PYTHONPATH (the real frameworks, not a checkout's
+    autograd_viz), on the CPU."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(JAX_PLATFORMS="cpu", **extra)
+    return env
+
+
+def _run_for_real(sources):
+    return run_cells(sources, real_environment(), timeout=300)
 
 
 def _saved_text(cell):

@@ -12,9 +12,7 @@ they match their sources or that they run).
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,7 +22,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 import build_notebooks as build  # noqa: E402
-from test_real_frameworks import RANDOM, RUNNER, _saved_text  # noqa: E402
+from test_real_frameworks import RANDOM, _saved_text, run_cells  # noqa: E402
 
 from autograd_viz.i18n import t  # noqa: E402
 
@@ -79,17 +77,7 @@ GRADIENT = re.compile(r"\bgrad\b|\bgrad\(|gradients?\(|\.grad\b|jacobian|hessian
 
 
 def _run(sources):
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER],
-        input=json.dumps(sources),
-        capture_output=True,
-        text=True,
-        env=build.kernel_environment(),
-        timeout=600,
-        cwd=str(REPO),
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
+    return run_cells(sources, build.kernel_environment(), cwd=str(REPO))
 
 
 CHAPTERS = [p for p in SAVED if not p.name.startswith(("03_", "04_"))]
