@@ -221,6 +221,13 @@ def numpy_repr(data, name, hidden_dtypes):
     return f"{name}({body}, dtype={arr.dtype})"
 
 
+def numpy_str(data):
+    """``str()`` of the values the way numpy 1 writes it (MXNet's print)."""
+    arr = np.asarray(data)
+    formatter = _numpy1_scientific(arr) if arr.ndim else None
+    return str(arr) if formatter is None else np.array2string(arr, formatter=formatter)
+
+
 def _numpy1_scientific(arr):
     """numpy 1's scientific notation where numpy 2 would not use it (MXNet
     prints with numpy 1), or None.  numpy 1 compared a float32 array's

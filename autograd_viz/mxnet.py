@@ -35,6 +35,7 @@ from ._dialect import (
     lift,
     lifting,
     numpy_repr,
+    numpy_str,
     provide,
     recorded_copy,
     shape_arg,
@@ -61,7 +62,7 @@ class ndarray(av.Tensor):
         return numpy_repr(self.data, "array", (onp.dtype(onp.float32), onp.dtype(onp.bool_)))
 
     def __str__(self):
-        return str(onp.asarray(self.data))  # print(x): numpy's str, as MXNet prints
+        return numpy_str(self.data)  # print(x): numpy 1's str, as MXNet prints
 
     def attach_grad(self, grad_req="write"):
         """Ask for gradients of this array: ``.grad`` becomes zeros.
