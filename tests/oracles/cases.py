@@ -360,8 +360,13 @@ TF = [
     ),
     P(
         ("tf.GradientTape.jacobian", "tf.GradientTape(persistent=)", "tf.GradientTape.watch"),
-        "lambda a: (lambda x: (lambda t: [t.watch(x), t.jacobian(x * x, x)])("
-        "tf.GradientTape(persistent=True).__enter__()))(tf.constant(a))",
+        # a with block: a tape left open would keep recording in the process
+        "def FN(a):\n"
+        "    x = tf.constant(a)\n"
+        "    with tf.GradientTape(persistent=True) as t:\n"
+        "        t.watch(x)\n"
+        "        y = x * x\n"
+        "    return t.jacobian(y, x)",
         sized("n"),
     ),
 ]
