@@ -60,7 +60,6 @@ class Tensor(av.Tensor):
     # numpy's functions see a TensorFlow tensor as an array, watched or not:
     # np.mean(t) is a numpy float32, not recorded on any tape (an EagerTensor
     # has no .mean for numpy to call)
-    _numpy_methods = False
 
     def _to_numpy_check(self):
         pass

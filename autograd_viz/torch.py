@@ -48,7 +48,7 @@ from ._dialect_messages import TORCH
 from .engine import forward as _forward
 from .engine import graph as _graph
 from .engine.functional import Transforms
-from .engine.graph import STATE
+from .engine.graph import STATE, as_plain
 from .engine.tensor import concatenate
 from .engine.tensor import identity as _identity
 
@@ -64,7 +64,7 @@ class Tensor(av.Tensor):
     # np.exp(t) is a tensor again (PyTorch's __array_wrap__); a tensor that
     # requires grad is refused (the engine's default, PyTorch's rule)
     _numpy_wraps = True
-    _to_numpy_check = av.Tensor._refuse_numpy_with_grad
+    _numpy_methods = True  # np.mean(t) calls t.mean(axis=...), which PyTorch rejects
 
     @property
     def dtype(self):
@@ -422,17 +422,12 @@ def randn(*shape, size=None, dtype=None, requires_grad=False):
     return fresh(Tensor, data, dtype, requires_grad)
 
 
-def _values(x):
-    """x's numbers, whether or not it requires grad (numpy refuses such a tensor)."""
-    return x.data if isinstance(x, av.Tensor) else np.asarray(x)
-
-
 def zeros_like(x, dtype=None, requires_grad=False):
-    return Tensor(np.zeros_like(_values(x)), dtype=np_dtype(dtype), requires_grad=requires_grad)
+    return Tensor(np.zeros_like(as_plain(x)), dtype=np_dtype(dtype), requires_grad=requires_grad)
 
 
 def ones_like(x, dtype=None, requires_grad=False):
-    return Tensor(np.ones_like(_values(x)), dtype=np_dtype(dtype), requires_grad=requires_grad)
+    return Tensor(np.ones_like(as_plain(x)), dtype=np_dtype(dtype), requires_grad=requires_grad)
 
 
 manual_seed = av.seed

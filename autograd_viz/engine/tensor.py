@@ -167,18 +167,17 @@ class Tensor(graph.Node):
     # of tensor (PyTorch) or as numpy's (TensorFlow, JAX) ...
     _numpy_wraps = False
     # ... whether numpy's reductions call this flavour's methods (PyTorch, JAX)
-    # or see an array (TensorFlow's tensors have no .mean) ...
-    _numpy_methods = True
+    # or see an array (the engine's own, and TensorFlow's tensors, which have
+    # no .mean) ...
+    _numpy_methods = False
 
     def _to_numpy_check(self):
-        """... and when the framework refuses to hand a value to numpy (PyTorch:
-        a value whose gradient is asked for; JAX: a traced value).  The engine's
-        own tensors are handed over as they are (a plot of x against y), as
-        TensorFlow's and MXNet's are."""
-
-    def _refuse_numpy_with_grad(self):
-        """PyTorch's rule, for a dialect to adopt as its _to_numpy_check: numpy
-        would compute on without the graph and the gradient would be lost."""
+        """... and when the framework refuses to hand a value to numpy: by
+        default (the engine's and PyTorch's rule) a value whose gradient is
+        asked for, since numpy would compute on without the graph and the
+        gradient would be lost without a word (np.exp(x) * x would give a
+        backward pass that skips the exp).  TensorFlow and MXNet hand their
+        values over; JAX refuses a traced value."""
         if self.requires_grad:
             raise self._messages.error(RuntimeError, "numpy_requires_grad")
 

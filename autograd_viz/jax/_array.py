@@ -90,6 +90,7 @@ class Array(av.Tensor):
     _default_float = np.float32
     _weak = False  # set per instance for values made from Python numbers
     _messages = JAX  # the engine's errors in JAX's words
+    _numpy_methods = True  # np.mean(x) calls x.mean(axis=..., out=None): a JAX array
 
     # -- what JAX arrays do not have: a tape --------------------------------
     # A user asking for x.grad or x.backward() gets an AttributeError that

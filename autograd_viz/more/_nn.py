@@ -14,6 +14,8 @@ import numpy as np
 
 import autograd_viz as av
 
+from ..engine.graph import as_plain
+
 
 def constant(values, like):
     """A constant (no gradient) of ``like``'s flavour and dtype."""
@@ -49,7 +51,7 @@ def sigmoid_cross_entropy(z, y):
 
 def pick(x, labels, axis=-1):
     """x[..., labels[...], ...] along ``axis`` (integer labels, one per row)."""
-    labels = np.asarray(labels.data if isinstance(labels, av.Tensor) else labels)
+    labels = np.asarray(as_plain(labels))
     if labels.dtype.kind not in "iu":
         raise TypeError(
             f"the labels must be class indices (integers), got {labels.dtype}; "
@@ -70,7 +72,7 @@ def floor_at(x, low):
 
 
 def one_hot(labels, depth, dtype):
-    labels = np.asarray(labels.data if isinstance(labels, av.Tensor) else labels)
+    labels = np.asarray(as_plain(labels))
     return (labels[..., None] == np.arange(depth)).astype(dtype)
 
 
@@ -110,7 +112,7 @@ def gelu(x, approximate=False):
 
 def take_along(x, indices, axis):
     """x's entries at ``indices`` along ``axis`` (torch.gather, take_along_axis)."""
-    indices = np.asarray(indices.data if isinstance(indices, av.Tensor) else indices)
+    indices = np.asarray(as_plain(indices))
     axis %= x.ndim
     where = list(np.indices(indices.shape, sparse=True))
     where[axis] = indices
@@ -119,7 +121,7 @@ def take_along(x, indices, axis):
 
 def take(x, indices, axis=None):
     """Entries (axis None: of the flattened x) or slices along ``axis`` at ``indices``."""
-    indices = np.asarray(indices.data if isinstance(indices, av.Tensor) else indices)
+    indices = np.asarray(as_plain(indices))
     if axis is None:
         return av.reshape(x, (-1,))[indices]
     return x[(slice(None),) * (axis % x.ndim) + (indices,)]

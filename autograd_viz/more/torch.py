@@ -22,6 +22,7 @@ import numpy as np
 import autograd_viz as av
 
 from ..engine import custom, ops
+from ..engine.graph import as_plain
 from . import _nn
 
 # the dialect module (complete() runs at its end, so every name is defined)
@@ -117,7 +118,7 @@ def cross_entropy(input, target, reduction="mean", label_smoothing=0.0):
             "mix the targets yourself and pass class probabilities"
         )
     logp = log_softmax(x, dim=0 if x.ndim == 1 else 1)
-    target_data = np.asarray(target.data if isinstance(target, av.Tensor) else target)
+    target_data = np.asarray(as_plain(target))
     if target_data.dtype.kind == "f":  # class probabilities
         return _reduce(-(logp * target).sum(0 if x.ndim == 1 else 1), reduction, "cross_entropy")
     return _named(_reduce(-_pick(logp, target), reduction, "cross_entropy"), "NllLossBackward0")
@@ -139,7 +140,7 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
 
 
 def one_hot(tensor, num_classes=-1):
-    labels = np.asarray(tensor.data if isinstance(tensor, av.Tensor) else tensor)
+    labels = np.asarray(as_plain(tensor))
     n = int(labels.max()) + 1 if num_classes == -1 else num_classes
     return Tensor._plain(_nn.one_hot(labels, n, np.int64))
 
